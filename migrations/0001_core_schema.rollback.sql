@@ -1,0 +1,3 @@
+drop function core.set_updated_at();
+
+drop schema core;

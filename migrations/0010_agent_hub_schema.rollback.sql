@@ -1,0 +1,1 @@
+drop schema agent_hub cascade;

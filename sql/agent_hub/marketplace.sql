@@ -1,0 +1,53 @@
+-- name: upsert_marketplace_entry(agent_id, category, tags, changelog)<!
+-- Publish an agent, or republish it: category, tags and changelog are replaced, ratings and downloads kept.
+insert into agent_hub.marketplace_entries (agent_id, category, tags, changelog)
+values (:agent_id, :category, :tags, :changelog)
+on conflict (agent_id) do update
+set category = excluded.category,
+    tags = excluded.tags,
+    changelog = excluded.changelog,
+    published_at = now()
+returning id, agent_id, category, tags, rating, rating_count, download_count, changelog, published_at;
+
+-- name: get_marketplace_entry_by_agent(agent_id)^
+-- The marketplace entry of an agent.
+select id, agent_id, category, tags, rating, rating_count, download_count, changelog, published_at
+from agent_hub.marketplace_entries
+where agent_id = :agent_id;
+
+-- name: search_marketplace_by_category(category, tags, lim)
+-- Entries of a category carrying all the given tags, best rated first.
+select id, agent_id, category, tags, rating, rating_count, download_count, changelog, published_at
+from agent_hub.marketplace_entries
+where category = :category
+  and tags @> :tags
+order by rating desc nulls last, download_count desc, id
+limit :lim;
+
+-- name: search_marketplace_by_tags(tags, lim)
+-- Entries of any category carrying all the given tags, best rated first.
+select id, agent_id, category, tags, rating, rating_count, download_count, changelog, published_at
+from agent_hub.marketplace_entries
+where tags @> :tags
+order by rating desc nulls last, download_count desc, id
+limit :lim;
+
+-- name: increment_download_count(agent_id)<!
+-- Count one download atomically; returns the new count.
+update agent_hub.marketplace_entries
+set download_count = download_count + 1
+where agent_id = :agent_id
+returning download_count;
+
+-- name: rate_marketplace_entry(agent_id, score)<!
+-- Fold one rating into the running average atomically.
+update agent_hub.marketplace_entries
+set rating = (coalesce(rating, 0) * rating_count + :score) / (rating_count + 1),
+    rating_count = rating_count + 1
+where agent_id = :agent_id
+returning id, agent_id, category, tags, rating, rating_count, download_count, changelog, published_at;
+
+-- name: delete_marketplace_entry(agent_id)!
+-- Withdraw an agent from the marketplace.
+delete from agent_hub.marketplace_entries
+where agent_id = :agent_id;

@@ -1,0 +1,50 @@
+-- name: insert_session(agent_id, user_id, external_session_id, state)<!
+-- Start a session of an agent for a user.
+insert into agent_hub.sessions (agent_id, user_id, external_session_id, state)
+values (:agent_id, :user_id, :external_session_id, :state)
+returning id, agent_id, user_id, external_session_id, message_history, state, last_event_sequence,
+          created_at, updated_at;
+
+-- name: get_session_by_id(id)^
+-- The session with this id, with its whole message history.
+select id, agent_id, user_id, external_session_id, message_history, state, last_event_sequence,
+       created_at, updated_at
+from agent_hub.sessions
+where id = :id;
+
+-- name: find_session_by_external_id(external_session_id)^
+-- The newest session carrying this external id.
+select id, agent_id, user_id, external_session_id, message_history, state, last_event_sequence,
+       created_at, updated_at
+from agent_hub.sessions
+where external_session_id = :external_session_id
+order by created_at desc
+limit 1;
+
+-- name: append_session_messages(id, messages)<!
+-- Append messages to the history in one statement: concurrent appends all land, none overwrites another.
+update agent_hub.sessions
+set message_history = message_history || :messages
+where id = :id
+returning jsonb_array_length(message_history);
+
+-- name: update_session_state(id, state)<!
+-- Replace the session's state.
+update agent_hub.sessions
+set state = :state
+where id = :id
+returning id, agent_id, user_id, external_session_id, message_history, state, last_event_sequence,
+          created_at, updated_at;
+
+-- name: list_sessions_for_user(user_id, lim)
+-- A user's sessions, most recently active first, without their message history.
+select id, agent_id, user_id, external_session_id, last_event_sequence, created_at, updated_at
+from agent_hub.sessions
+where user_id = :user_id
+order by updated_at desc, id desc
+limit :lim;
+
+-- name: delete_session(id)!
+-- Delete a session and its events.
+delete from agent_hub.sessions
+where id = :id;

@@ -1,0 +1,47 @@
+-- name: insert_user(username, email, password_hash, full_name)<!
+-- Insert a user whose password is already hashed; returns the user without the hash.
+insert into agent_hub.users (username, email, password_hash, full_name)
+values (:username, :email, :password_hash, :full_name)
+returning id, username, email, full_name, is_active, created_at, updated_at;
+
+-- name: get_user_by_id(id)^
+-- The user with this id.
+select id, username, email, full_name, is_active, created_at, updated_at
+from agent_hub.users
+where id = :id;
+
+-- name: get_user_by_username(username)^
+-- The user with this username (case-sensitive, as stored).
+select id, username, email, full_name, is_active, created_at, updated_at
+from agent_hub.users
+where username = :username;
+
+-- name: get_user_by_email(email)^
+-- The user with this email (emails are stored lowercased).
+select id, username, email, full_name, is_active, created_at, updated_at
+from agent_hub.users
+where email = :email;
+
+-- name: get_login_by_username(username)^
+-- The user and their password hash, for verification only; never returned to callers.
+select id, username, email, full_name, is_active, created_at, updated_at, password_hash
+from agent_hub.users
+where username = :username;
+
+-- name: set_user_password_hash(id, password_hash)!
+-- Replace a user's password hash (password change or rehash with stronger parameters).
+update agent_hub.users
+set password_hash = :password_hash
+where id = :id;
+
+-- name: set_user_active(id, is_active)<!
+-- Activate or deactivate a user; returns the user, or nothing when there is no such user.
+update agent_hub.users
+set is_active = :is_active
+where id = :id
+returning id, username, email, full_name, is_active, created_at, updated_at;
+
+-- name: delete_user(id)!
+-- Delete a user; their agents, sessions and events go with them.
+delete from agent_hub.users
+where id = :id;

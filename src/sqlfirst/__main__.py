@@ -1,0 +1,3 @@
+from sqlfirst.cli import main
+
+main()

@@ -1,0 +1,94 @@
+"""The agent marketplace: one entry per published agent, searchable by category and tags."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from pydantic import TypeAdapter
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+from sqlfirst.errors import NotFound
+
+from .agents import _page
+from .models import MarketplaceEntry, MarketplacePublish, Rating, Tag
+
+__all__ = ["download", "get", "publish", "rate", "search", "withdraw"]
+
+_sql = SqlFile("agent_hub", "marketplace")
+_tags: TypeAdapter[list[Tag]] = TypeAdapter(list[Tag])
+
+
+@_sql.query("upsert_marketplace_entry")
+async def _upsert(
+    conn: Executor, *, agent_id: UUID, category: str, tags: list[str], changelog: str | None
+) -> MarketplaceEntry: ...
+
+
+async def publish(
+    conn: Executor,
+    *,
+    agent_id: UUID,
+    category: str,
+    tags: Sequence[str] = (),
+    changelog: str | None = None,
+) -> MarketplaceEntry:
+    """Publish the agent, or update its entry (ratings and downloads are kept)."""
+    new = MarketplacePublish.model_validate(
+        {"agent_id": agent_id, "category": category, "tags": list(tags), "changelog": changelog}
+    )
+    return await _upsert(conn, **new.model_dump())
+
+
+@_sql.query("get_marketplace_entry_by_agent")
+async def get(conn: Executor, *, agent_id: UUID) -> MarketplaceEntry | None:
+    """The agent's marketplace entry, or None."""
+
+
+@_sql.query("search_marketplace_by_category")
+async def _search_category(conn: Executor, *, category: str, tags: list[str], lim: int) -> list[MarketplaceEntry]: ...
+
+
+@_sql.query("search_marketplace_by_tags")
+async def _search_tags(conn: Executor, *, tags: list[str], lim: int) -> list[MarketplaceEntry]: ...
+
+
+async def search(
+    conn: Executor, *, category: str | None = None, tags: Sequence[str] = (), limit: int = 50
+) -> list[MarketplaceEntry]:
+    """Entries in ``category`` (any, when None) carrying every tag in ``tags``, best rated first."""
+    wanted = _tags.validate_python(list(tags))
+    if category is None:
+        return await _search_tags(conn, tags=wanted, lim=_page(limit))
+    return await _search_category(conn, category=category, tags=wanted, lim=_page(limit))
+
+
+@_sql.query("increment_download_count")
+async def _increment_downloads(conn: Executor, *, agent_id: UUID) -> int | None: ...
+
+
+async def download(conn: Executor, *, agent_id: UUID) -> int:
+    """Count one download atomically and return the new count; NotFound when not published."""
+    count = await _increment_downloads(conn, agent_id=agent_id)
+    if count is None:
+        raise NotFound("marketplace entry", agent_id=agent_id)
+    return count
+
+
+@_sql.query("rate_marketplace_entry")
+async def _rate(conn: Executor, *, agent_id: UUID, score: float) -> MarketplaceEntry | None: ...
+
+
+async def rate(conn: Executor, *, agent_id: UUID, score: float) -> MarketplaceEntry:
+    """Fold a 0–5 rating into the entry's average atomically; ValidationError outside 0–5."""
+    rating = Rating.model_validate({"score": score})
+    entry = await _rate(conn, agent_id=agent_id, score=rating.score)
+    if entry is None:
+        raise NotFound("marketplace entry", agent_id=agent_id)
+    return entry
+
+
+@_sql.query("delete_marketplace_entry")
+async def withdraw(conn: Executor, *, agent_id: UUID) -> int:
+    """Remove the agent from the marketplace; 1, or 0 when it was not published."""

@@ -1,0 +1,100 @@
+"""Sessions: one agent run for one user, with its message history and state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from pydantic import JsonValue
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+from sqlfirst.errors import NotFound
+
+from .agents import _page
+from .models import JsonObject, Session, SessionCreate, SessionSummary
+
+__all__ = [
+    "append_messages",
+    "create",
+    "delete",
+    "find_by_external_id",
+    "get",
+    "list_for_user",
+    "update_state",
+]
+
+_sql = SqlFile("agent_hub", "sessions")
+
+
+@_sql.query("insert_session")
+async def _insert(
+    conn: Executor, *, agent_id: UUID, user_id: UUID, external_session_id: str | None, state: JsonObject
+) -> Session: ...
+
+
+async def create(
+    conn: Executor,
+    *,
+    agent_id: UUID,
+    user_id: UUID,
+    external_session_id: str | None = None,
+    state: JsonObject | None = None,
+) -> Session:
+    """Start a session. ``ReferenceViolation`` when the agent or user does not exist."""
+    new = SessionCreate.model_validate(
+        {
+            "agent_id": agent_id,
+            "user_id": user_id,
+            "external_session_id": external_session_id,
+            "state": state if state is not None else {},
+        }
+    )
+    return await _insert(conn, **new.model_dump())
+
+
+@_sql.query("get_session_by_id")
+async def get(conn: Executor, *, id: UUID) -> Session | None:
+    """The session with its whole message history, or None."""
+
+
+@_sql.query("find_session_by_external_id")
+async def find_by_external_id(conn: Executor, *, external_session_id: str) -> Session | None:
+    """The newest session with this external id, or None."""
+
+
+@_sql.query("append_session_messages")
+async def _append_messages(conn: Executor, *, id: UUID, messages: list[JsonValue]) -> int | None: ...
+
+
+async def append_messages(conn: Executor, *, id: UUID, messages: Sequence[JsonValue]) -> int:
+    """Append messages to the history atomically and return the history's new length.
+
+    Concurrent appends to the same session all land (the update locks the row); raises
+    :class:`~sqlfirst.errors.NotFound` when there is no such session.
+    """
+    if isinstance(messages, str | bytes) or not isinstance(messages, Sequence):
+        raise TypeError("messages must be a list of JSON messages")
+    length = await _append_messages(conn, id=id, messages=list(messages))
+    if length is None:
+        raise NotFound("session", id=id)
+    return length
+
+
+@_sql.query("update_session_state")
+async def update_state(conn: Executor, *, id: UUID, state: JsonObject) -> Session | None:
+    """Replace the session's state; None when there is no such session."""
+
+
+@_sql.query("list_sessions_for_user")
+async def _list_for_user(conn: Executor, *, user_id: UUID, lim: int) -> list[SessionSummary]: ...
+
+
+async def list_for_user(conn: Executor, *, user_id: UUID, limit: int = 50) -> list[SessionSummary]:
+    """A user's sessions, most recently active first, without message histories."""
+    return await _list_for_user(conn, user_id=user_id, lim=_page(limit))
+
+
+@_sql.query("delete_session")
+async def delete(conn: Executor, *, id: UUID) -> int:
+    """Delete the session and its events; 1, or 0 when absent."""

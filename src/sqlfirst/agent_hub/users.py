@@ -1,0 +1,104 @@
+"""Users: accounts with Argon2id-hashed passwords. The hash is stored, never returned."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+from sqlfirst.passwords import hash_password, needs_rehash, verify_password
+
+from pydantic import TypeAdapter
+
+from .models import Password, User, UserCreate, UserLogin
+
+__all__ = ["create", "deactivate", "delete", "get_by_email", "get_by_id", "get_by_username", "set_active", "set_password", "verify"]
+
+_sql = SqlFile("agent_hub", "users")
+_password: TypeAdapter[Password] = TypeAdapter(Password)
+
+
+@_sql.query("insert_user")
+async def _insert(
+    conn: Executor, *, username: str, email: str, password_hash: str, full_name: str | None
+) -> User: ...
+
+
+@_sql.query("get_user_by_id")
+async def get_by_id(conn: Executor, *, id: UUID) -> User | None:
+    """The user with this id, or None."""
+
+
+@_sql.query("get_user_by_username")
+async def get_by_username(conn: Executor, *, username: str) -> User | None:
+    """The user with this username, or None."""
+
+
+@_sql.query("get_user_by_email")
+async def _get_by_email(conn: Executor, *, email: str) -> User | None: ...
+
+
+@_sql.query("get_login_by_username")
+async def _get_login(conn: Executor, *, username: str) -> UserLogin | None: ...
+
+
+@_sql.query("set_user_password_hash")
+async def _set_password_hash(conn: Executor, *, id: UUID, password_hash: str) -> int: ...
+
+
+@_sql.query("set_user_active")
+async def set_active(conn: Executor, *, id: UUID, is_active: bool) -> User | None:
+    """Activate or deactivate a user; None when there is no such user."""
+
+
+@_sql.query("delete_user")
+async def delete(conn: Executor, *, id: UUID) -> int:
+    """Delete a user with their agents, sessions and events; returns 1, or 0 when absent."""
+
+
+async def create(
+    conn: Executor, *, username: str, email: str, password: str, full_name: str | None = None
+) -> User:
+    """Create a user. Raises ``pydantic.ValidationError`` on bad input (before the database) and
+    :class:`~sqlfirst.errors.Conflict` when the username or email is taken."""
+    new = UserCreate.model_validate(
+        {"username": username, "email": email, "password": password, "full_name": full_name}
+    )
+    return await _insert(
+        conn,
+        username=new.username,
+        email=new.email.lower(),
+        password_hash=await hash_password(new.password.get_secret_value()),
+        full_name=new.full_name,
+    )
+
+
+async def get_by_email(conn: Executor, *, email: str) -> User | None:
+    """The user with this email (compared case-insensitively), or None."""
+    return await _get_by_email(conn, email=email.strip().lower())
+
+
+async def verify(conn: Executor, *, username: str, password: str) -> User | None:
+    """The active user when ``password`` is theirs, else None.
+
+    A hash made with weaker parameters than today's is replaced on success.
+    """
+    login = await _get_login(conn, username=username)
+    if login is None or not login.is_active:
+        return None
+    if not await verify_password(login.password_hash, password):
+        return None
+    if needs_rehash(login.password_hash):
+        await _set_password_hash(conn, id=login.id, password_hash=await hash_password(password))
+    return User.model_validate(login.model_dump(exclude={"password_hash"}))
+
+
+async def set_password(conn: Executor, *, id: UUID, password: str) -> bool:
+    """Replace a user's password; False when there is no such user."""
+    secret = _password.validate_python(password)  # the same rules as at creation
+    return await _set_password_hash(conn, id=id, password_hash=await hash_password(secret.get_secret_value())) == 1
+
+
+async def deactivate(conn: Executor, *, id: UUID) -> User | None:
+    """Deactivate a user (they can no longer log in); None when there is no such user."""
+    return await set_active(conn, id=id, is_active=False)

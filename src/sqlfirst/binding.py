@@ -1,0 +1,442 @@
+"""Named SQL queries bound to typed async functions.
+
+A query lives in ``sql/<domain>/<entity>.sql``::
+
+    -- name: get_user_by_id(id)^
+    -- The user with this id.
+    select id, username, email from agent_hub.users where id = :id;
+
+and has exactly one typed declaration in ``sqlfirst.<domain>.<entity>``::
+
+    _sql = SqlFile("agent_hub", "users")
+
+    @_sql.query("get_user_by_id")
+    async def get_by_id(conn: Executor, *, id: UUID) -> User | None:
+        \"\"\"The user with this id, or None.\"\"\"
+
+The declaration's signature is the contract (what mypy and callers see); its body is the SQL. The
+decorator checks at import time that the keyword parameters are exactly the query's parameters and
+that the return annotation fits the aiosql operator:
+
+========  ===================================  =========================================
+operator  meaning                              return annotation
+========  ===================================  =========================================
+``^``     one row or none                      ``Model | None``
+(none)    all rows                             ``list[Model]``; ``AsyncIterator[Model]`` on
+                                               a plain ``def`` streams through a cursor
+``$``     first column of the first row        a scalar type (``int``, ``str | None``...)
+``!``     insert/update/delete                 ``int`` (rows affected)
+``<!``    insert/update ... returning          ``Model``, ``Model | None`` or a scalar
+========  ===================================  =========================================
+
+aiosql parses the files (names, operators, declared parameters, docs) through :class:`LeanAdapter`,
+which rewrites ``:name`` to ``$n`` once at load. The generated functions then call asyncpg directly
+with positional arguments: no per-call ``dir(conn)`` probe, no pool acquire, no dict of parameters
+handed through three layers. Driver errors become :mod:`sqlfirst.errors` types.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import functools
+import inspect
+import re
+import types
+import typing
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import aiosql
+import asyncpg
+from aiosql.adapters.asyncpg import AsyncPGAdapter
+from aiosql.types import SQLOperationType
+from pydantic import BaseModel
+
+from sqlfirst import paths
+from sqlfirst.errors import DatabaseError, InvalidInput, QueryDeclarationError, translate
+
+__all__ = ["DECLARATIONS", "Declaration", "LeanAdapter", "SqlFile", "rows_affected"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+Kind = Literal["one", "many", "stream", "value", "execute", "returning"]
+
+STREAM_PREFETCH = 500
+
+DECLARATIONS: dict[tuple[str, str, str], Declaration] = {}
+"""Every declaration made so far, keyed by (domain, entity, query name); read by ``sqlfirst check``."""
+
+
+def _driver_error(exc: Exception) -> DatabaseError:
+    if isinstance(exc, asyncpg.PostgresError):
+        return translate(exc)
+    if isinstance(exc, asyncpg.DataError):
+        # asyncpg could not encode an argument (wrong Python type for the column).
+        return InvalidInput(str(exc), sqlstate="22000")
+    return DatabaseError(str(exc))
+
+
+_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
+def rows_affected(status: str) -> int:
+    """The row count of a command status such as ``UPDATE 3`` or ``INSERT 0 1``."""
+    tail = status.rpartition(" ")[2]
+    return int(tail) if tail.isdigit() else 0
+
+
+class LeanAdapter(AsyncPGAdapter):
+    """aiosql adapter for asyncpg without the stock adapter's per-call costs.
+
+    The stock adapter wraps every call in ``MaybeAcquire``, which evaluates ``"acquire" in
+    dir(conn)`` and acquires from a pool; asyncpg's ``Pool`` already has ``fetch``/``fetchrow``/
+    ``execute``, so this adapter calls the executor directly and translates driver errors.
+    """
+
+    def _ordered(self, query_name: str, parameters: Any) -> list[Any] | tuple[Any, ...]:
+        if isinstance(parameters, dict):
+            return [parameters[name] for name in self.var_sorted[query_name]]
+        return tuple(parameters or ())
+
+    async def select(  # type: ignore[override]
+        self, conn: Any, query_name: str, sql: str, parameters: Any, record_class: Any = None
+    ) -> AsyncIterator[Any]:
+        try:
+            rows = await conn.fetch(sql, *self._ordered(query_name, parameters))
+        except _DRIVER_ERRORS as exc:
+            raise _driver_error(exc) from exc
+        for row in rows:
+            yield row if record_class is None else record_class(**dict(row))
+
+    async def select_one(
+        self, conn: Any, query_name: str, sql: str, parameters: Any, record_class: Any = None
+    ) -> Any:
+        try:
+            row = await conn.fetchrow(sql, *self._ordered(query_name, parameters))
+        except _DRIVER_ERRORS as exc:
+            raise _driver_error(exc) from exc
+        return row if row is None or record_class is None else record_class(**dict(row))
+
+    async def select_value(self, conn: Any, query_name: str, sql: str, parameters: Any) -> Any:
+        try:
+            return await conn.fetchval(sql, *self._ordered(query_name, parameters))
+        except _DRIVER_ERRORS as exc:
+            raise _driver_error(exc) from exc
+
+    async def insert_returning(self, conn: Any, query_name: str, sql: str, parameters: Any) -> Any:
+        try:
+            row = await conn.fetchrow(sql, *self._ordered(query_name, parameters))
+        except _DRIVER_ERRORS as exc:
+            raise _driver_error(exc) from exc
+        if row is None:
+            return None
+        return row[0] if len(row) == 1 else row
+
+    async def insert_update_delete(self, conn: Any, query_name: str, sql: str, parameters: Any) -> int:  # type: ignore[override]
+        try:
+            status = await conn.execute(sql, *self._ordered(query_name, parameters))
+        except _DRIVER_ERRORS as exc:
+            raise _driver_error(exc) from exc
+        return rows_affected(status)
+
+    async def insert_update_delete_many(  # type: ignore[override]
+        self, conn: Any, query_name: str, sql: str, parameters: Any
+    ) -> int:
+        batch = [self._ordered(query_name, p) for p in parameters]
+        try:
+            await conn.executemany(sql, batch)
+        except _DRIVER_ERRORS as exc:
+            raise _driver_error(exc) from exc
+        return len(batch)
+
+    async def execute_script(self, conn: Any, sql: str) -> str:
+        try:
+            return str(await conn.execute(sql))
+        except _DRIVER_ERRORS as exc:
+            raise _driver_error(exc) from exc
+
+
+aiosql.register_adapter("sqlfirst", LeanAdapter)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    """One query of a ``.sql`` file, as aiosql parsed it."""
+
+    name: str
+    path: Path
+    line: int
+    operation: SQLOperationType
+    sql: str
+    """The SQL with ``:name`` rewritten to ``$n``."""
+    parameters: tuple[str, ...]
+    """Parameter names in ``$n`` order."""
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """A typed Python function bound to a named query (what ``sqlfirst check`` verifies)."""
+
+    domain: str
+    entity: str
+    query: NamedQuery
+    function: str
+    kind: Kind
+    parameter_types: Mapping[str, Any]
+    result_type: Any
+    """The model class for row-returning kinds, the scalar type for ``value``/scalar ``returning``."""
+    result_optional: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _declared_names(text: str) -> dict[str, int]:
+    """Query names of a file with the line of their ``-- name:`` comment."""
+    names: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _NAME_LINE.match(line)
+        if match:
+            names[match.group("name").replace("-", "_")] = number
+    return names
+
+
+_NAME_LINE = re.compile(r"^\s*--\s*name\s*:\s*(?P<name>[\w-]+)")
+
+
+def load_file(path: Path) -> dict[str, NamedQuery]:
+    """Parse one ``.sql`` file through aiosql with the lean adapter."""
+    queries = aiosql.from_path(path, "sqlfirst", attribute=None)
+    adapter = queries.driver_adapter
+    assert isinstance(adapter, LeanAdapter)
+    result: dict[str, NamedQuery] = {}
+    # aiosql also exposes ``<name>_cursor`` helpers; only the names written in the file are queries.
+    for name, line in _declared_names(path.read_text(encoding="utf-8")).items():
+        fn = getattr(queries, name)
+        result[name] = NamedQuery(
+            name=name,
+            path=path,
+            line=line,
+            operation=fn.operation,
+            sql=fn.sql,
+            parameters=tuple(adapter.var_sorted[name]),
+            doc=fn.__doc__ or "",
+        )
+    return result
+
+
+def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) < len(typing.get_args(tp)):
+            inner = args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
+            return inner, True
+    return tp, False
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+class SqlFile:
+    """The named queries of ``sql/<domain>/<entity>.sql`` and the decorator that declares them."""
+
+    def __init__(self, domain: str, entity: str, *, root: Path | None = None) -> None:
+        self.domain = domain
+        self.entity = entity
+        self.path = (root or paths.sql_dir()) / domain / f"{entity}.sql"
+        if not self.path.is_file():
+            raise QueryDeclarationError(f"no query file {self.path}")
+        self.queries = load_file(self.path)
+
+    def __repr__(self) -> str:
+        return f"SqlFile({self.domain!r}, {self.entity!r})"
+
+    def query(self, name: str) -> Callable[[F], F]:
+        """Bind the decorated declaration to the named query (see the module docstring)."""
+
+        def decorate(fn: F) -> F:
+            return self._bind(name, fn)
+
+        return decorate
+
+    def _fail(self, query: NamedQuery | None, fn: Callable[..., Any], problem: str) -> QueryDeclarationError:
+        where = f"{query.path}:{query.line}" if query else str(self.path)
+        return QueryDeclarationError(f"{where}: {fn.__module__}.{fn.__qualname__}: {problem}")
+
+    def _bind(self, name: str, fn: F) -> F:
+        query = self.queries.get(name)
+        if query is None:
+            raise self._fail(None, fn, f"no query named {name!r} in {self.path.name}")
+        key = (self.domain, self.entity, name)
+        if key in DECLARATIONS and DECLARATIONS[key].function != f"{fn.__module__}.{fn.__qualname__}":
+            raise self._fail(query, fn, f"query {name!r} is already declared by {DECLARATIONS[key].function}")
+        hints = typing.get_type_hints(fn)
+        signature = inspect.signature(fn)
+        params = list(signature.parameters.values())
+        if not params or params[0].kind not in (params[0].POSITIONAL_ONLY, params[0].POSITIONAL_OR_KEYWORD):
+            raise self._fail(query, fn, "the first parameter must be the connection")
+        keyword = [p for p in params[1:]]
+        not_kw = [p.name for p in keyword if p.kind is not p.KEYWORD_ONLY]
+        if not_kw:
+            raise self._fail(query, fn, f"query parameters must be keyword-only (after *): {not_kw}")
+        declared = {p.name for p in keyword}
+        needed = set(query.parameters)
+        if declared != needed:
+            missing = sorted(needed - declared)
+            extra = sorted(declared - needed)
+            raise self._fail(
+                query, fn, f"parameters differ from the query: missing {missing}, not in the query {extra}"
+            )
+        if "return" not in hints:
+            raise self._fail(query, fn, "missing return annotation")
+        kind, result_type, optional = self._result(query, fn, hints["return"])
+        declaration = Declaration(
+            domain=self.domain,
+            entity=self.entity,
+            query=query,
+            function=f"{fn.__module__}.{fn.__qualname__}",
+            kind=kind,
+            parameter_types={p.name: hints.get(p.name, Any) for p in keyword},
+            result_type=result_type,
+            result_optional=optional,
+        )
+        impl = _make_impl(declaration, {p.name: p.default for p in keyword if p.default is not p.empty})
+        functools.update_wrapper(impl, fn)
+        impl.__sqlfirst__ = declaration  # type: ignore[attr-defined]
+        DECLARATIONS[key] = declaration
+        return typing.cast(F, impl)
+
+    def _result(self, query: NamedQuery, fn: Callable[..., Any], ret: Any) -> tuple[Kind, Any, bool]:
+        op = query.operation
+        inner, optional = _unwrap_optional(ret)
+        origin = typing.get_origin(inner)
+        args = typing.get_args(inner)
+        is_async = inspect.iscoroutinefunction(fn)
+        if op is SQLOperationType.SELECT:
+            if origin is list and args and _is_model(args[0]) and is_async and not optional:
+                return "many", args[0], False
+            if origin is collections.abc.AsyncIterator and args and _is_model(args[0]) and not is_async:
+                return "stream", args[0], False
+            raise self._fail(
+                query, fn, "a plain select returns `list[Model]` (async def) or `AsyncIterator[Model]` (def)"
+            )
+        if not is_async:
+            raise self._fail(query, fn, "declare it `async def`")
+        if op is SQLOperationType.SELECT_ONE:
+            if _is_model(inner) and optional:
+                return "one", inner, True
+            raise self._fail(query, fn, "a `^` query returns `Model | None`")
+        if op is SQLOperationType.SELECT_VALUE:
+            return "value", inner, optional
+        if op is SQLOperationType.INSERT_UPDATE_DELETE:
+            if ret is int:
+                return "execute", int, False
+            raise self._fail(query, fn, "a `!` query returns `int` (rows affected)")
+        if op is SQLOperationType.INSERT_RETURNING:
+            return "returning", inner, optional
+        raise self._fail(query, fn, f"operator {op.name} has no typed declaration in sqlfirst")
+
+
+def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any]:
+    """Build the function that runs ``decl``'s query; specialised per kind to keep the hot path short."""
+    sql = decl.query.sql
+    order = decl.query.parameters
+    count = len(order)
+    fname = decl.function.rpartition(".")[2]
+
+    def bind(kw: dict[str, Any]) -> list[Any]:
+        if defaults:
+            kw = {**defaults, **kw}
+        if len(kw) == count:
+            try:
+                return [kw[p] for p in order]
+            except KeyError:
+                pass
+        missing = [p for p in order if p not in kw]
+        unknown = [k for k in kw if k not in order]
+        raise TypeError(f"{fname}() missing keyword arguments {missing}, unexpected {unknown}")
+
+    kind = decl.kind
+    if kind in ("one", "many", "stream") or (kind == "returning" and _is_model(decl.result_type)):
+        validate = decl.result_type.__pydantic_validator__.validate_python
+    else:
+        validate = None
+
+    if kind == "one" or (kind == "returning" and validate is not None):
+        required = kind == "returning" and not decl.result_optional
+
+        async def fetch_one(conn: Any, /, **kw: Any) -> Any:
+            args = bind(kw)
+            try:
+                row = await conn.fetchrow(sql, *args)
+            except _DRIVER_ERRORS as exc:
+                raise _driver_error(exc) from exc
+            if row is None:
+                if required:
+                    raise DatabaseError(f"{fname}(): the query returned no row")
+                return None
+            return validate(dict(row))
+
+        return fetch_one
+
+    if kind == "many":
+
+        async def fetch_all(conn: Any, /, **kw: Any) -> Any:
+            args = bind(kw)
+            try:
+                rows = await conn.fetch(sql, *args)
+            except _DRIVER_ERRORS as exc:
+                raise _driver_error(exc) from exc
+            return [validate(dict(row)) for row in rows]
+
+        return fetch_all
+
+    if kind == "stream":
+
+        async def stream(conn: Any, /, **kw: Any) -> Any:
+            args = bind(kw)
+            try:
+                if isinstance(conn, asyncpg.Pool):
+                    async with conn.acquire() as own:
+                        async with own.transaction(readonly=True):
+                            async for row in own.cursor(sql, *args, prefetch=STREAM_PREFETCH):
+                                yield validate(dict(row))
+                elif conn.is_in_transaction():
+                    async for row in conn.cursor(sql, *args, prefetch=STREAM_PREFETCH):
+                        yield validate(dict(row))
+                else:
+                    async with conn.transaction(readonly=True):
+                        async for row in conn.cursor(sql, *args, prefetch=STREAM_PREFETCH):
+                            yield validate(dict(row))
+            except _DRIVER_ERRORS as exc:
+                raise _driver_error(exc) from exc
+
+        return stream
+
+    if kind in ("value", "returning"):
+        required = not decl.result_optional
+
+        async def fetch_value(conn: Any, /, **kw: Any) -> Any:
+            args = bind(kw)
+            try:
+                row = await conn.fetchrow(sql, *args)
+            except _DRIVER_ERRORS as exc:
+                raise _driver_error(exc) from exc
+            value = None if row is None else row[0]
+            if value is None and required:
+                raise DatabaseError(f"{fname}(): the query returned no value")
+            return value
+
+        return fetch_value
+
+    async def execute(conn: Any, /, **kw: Any) -> int:
+        args = bind(kw)
+        try:
+            status = await conn.execute(sql, *args)
+        except _DRIVER_ERRORS as exc:
+            raise _driver_error(exc) from exc
+        return rows_affected(status)
+
+    return execute

@@ -1,0 +1,201 @@
+"""Pool, codecs, caller-owned transactions and the retry helper.
+
+    db = await sqlfirst.connect()                      # DATABASE_URL, PG*, else the embedded server
+    async with db.transaction() as conn:               # one connection, one transaction
+        user = await agent_hub.users.get_by_id(conn, id=user_id)
+
+Repository functions take the connection (or the pool) first and never commit: the caller decides
+where a transaction starts and ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
+
+import asyncpg
+import orjson
+from asyncpg.pool import PoolConnectionProxy
+
+from sqlfirst import embedded
+from sqlfirst.errors import DatabaseUnavailable, RetryableError, translate
+from sqlfirst.settings import Settings, redact
+
+__all__ = [
+    "Connection",
+    "Database",
+    "Executor",
+    "IsolationLevel",
+    "connect",
+    "connect_one",
+    "create_pool",
+    "init_connection",
+    "resolve_url",
+]
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+    Executor: TypeAlias = Connection | asyncpg.Pool[asyncpg.Record]
+else:  # asyncpg's classes are generic only in its stubs
+    Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
+    Executor: TypeAlias = Connection | asyncpg.Pool
+# Connection: one connection, from Database.transaction(), pool.acquire() or connect_one().
+# Executor: what a repository function accepts, a connection or the pool (one statement per acquire).
+
+IsolationLevel = Literal["read_committed", "repeatable_read", "serializable"]
+
+
+def _dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+async def init_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
+    """Register the codecs every sqlfirst connection uses (the pool's ``init`` hook).
+
+    json/jsonb ⇄ ``dict``/``list`` (orjson); numeric ⇄ ``Decimal``, uuid ⇄ ``UUID``,
+    inet ⇄ ``ipaddress`` and arrays ⇄ ``list`` are asyncpg's own codecs; enums travel as text and
+    become ``StrEnum`` members in the Pydantic models.
+    """
+    for typename in ("jsonb", "json"):
+        await conn.set_type_codec(
+            typename, schema="pg_catalog", encoder=_dumps, decoder=orjson.loads, format="text"
+        )
+
+
+def resolve_url(settings: Settings | None = None) -> str:
+    """The database URL to use: the configured one, else the embedded server (started if needed)."""
+    settings = settings or Settings.from_env()
+    return settings.database_url or embedded.start()
+
+
+async def create_pool(settings: Settings | None = None) -> asyncpg.Pool[asyncpg.Record]:
+    """Create the asyncpg pool with sqlfirst's codecs and session settings."""
+    settings = settings or Settings.from_env()
+    url = resolve_url(settings)
+    try:
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=settings.min_size,
+            max_size=settings.max_size,
+            init=init_connection,
+            server_settings=settings.server_settings(),
+            command_timeout=settings.command_timeout_s,
+        )
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise DatabaseUnavailable(f"cannot connect to {redact(url)}: {exc}") from exc
+    assert pool is not None
+    return pool
+
+
+async def connect_one(
+    url: str | None = None, *, settings: Settings | None = None
+) -> asyncpg.Connection[asyncpg.Record]:
+    """One connection with sqlfirst's codecs and session settings (scripts, CLI, tests)."""
+    settings = settings or Settings.from_env()
+    target = url or resolve_url(settings)
+    try:
+        conn = await asyncpg.connect(target, server_settings=settings.server_settings())
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise DatabaseUnavailable(f"cannot connect to {redact(target)}: {exc}") from exc
+    await init_connection(conn)
+    return conn
+
+
+class Database:
+    """A pool plus the transaction helpers. Create with :func:`connect`; close with :meth:`close`."""
+
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record]) -> None:
+        self.pool = pool
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Connection]:
+        """A connection from the pool, without a transaction (autocommit per statement)."""
+        async with self.pool.acquire() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def transaction(
+        self, *, isolation: IsolationLevel = "read_committed", readonly: bool = False
+    ) -> AsyncIterator[Connection]:
+        """Acquire a connection and run a transaction on it; commit on success, roll back on error.
+
+        Driver errors raised at commit (serialization failures, deferred constraints) come out as
+        :mod:`sqlfirst.errors` types like every other error.
+        """
+        async with self.pool.acquire() as conn:
+            try:
+                async with conn.transaction(isolation=isolation, readonly=readonly):
+                    yield conn
+            except asyncpg.PostgresError as exc:
+                raise translate(exc) from exc
+
+    async def run_in_transaction(
+        self,
+        work: Callable[[Connection], Awaitable[T]],
+        *,
+        isolation: IsolationLevel = "read_committed",
+        attempts: int = 3,
+        base_delay: float = 0.01,
+    ) -> T:
+        """Run ``work(conn)`` in a transaction, re-running it whole on serialization failure or deadlock.
+
+        At most ``attempts`` runs (default 3) with jittered exponential backoff between them; the last
+        :class:`~sqlfirst.errors.RetryableError` is raised when every attempt lost.
+        ``work`` must be safe to run again: it sees a fresh transaction each time.
+        """
+        return await retry_transaction(
+            self.pool, work, isolation=isolation, attempts=attempts, base_delay=base_delay
+        )
+
+
+async def retry_transaction(
+    pool: asyncpg.Pool[asyncpg.Record],
+    work: Callable[[Connection], Awaitable[T]],
+    *,
+    isolation: IsolationLevel = "read_committed",
+    attempts: int = 3,
+    base_delay: float = 0.01,
+) -> T:
+    """See :meth:`Database.run_in_transaction`."""
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            async with pool.acquire() as conn:
+                try:
+                    async with conn.transaction(isolation=isolation):
+                        return await work(conn)
+                except asyncpg.PostgresError as exc:
+                    raise translate(exc) from exc
+        except RetryableError:
+            if attempt >= attempts:
+                raise
+            # Full jitter: spreads the losers of the same race apart.
+            await asyncio.sleep(random.uniform(0, base_delay * 2 ** (attempt - 1)))  # noqa: S311
+
+
+async def connect(settings: Settings | None = None, **overrides: object) -> Database:
+    """Open a :class:`Database` (pool min 5 / max 20 unless configured otherwise).
+
+    Keyword overrides change single settings: ``await connect(max_size=4)``.
+    """
+    settings = settings or Settings.from_env()
+    if overrides:
+        settings = settings.with_(**overrides)
+    return Database(await create_pool(settings))

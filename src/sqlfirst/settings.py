@@ -1,0 +1,139 @@
+"""Connection settings, read from the environment and overridable by keyword in code.
+
+``DATABASE_URL`` wins; without it the libpq ``PG*`` variables (``PGHOST``, ``PGPORT``, ``PGUSER``,
+``PGPASSWORD``, ``PGDATABASE``) describe the server; with neither, sqlfirst uses its embedded
+PostgreSQL (see :mod:`sqlfirst.embedded`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+from sqlfirst.errors import ConfigurationError
+
+__all__ = ["Settings", "normalize_url", "psycopg_url", "redact", "yoyo_url"]
+
+_SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg", "postgresql+psycopg", "postgresql+psycopg2"}
+_PG_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD")
+
+
+def _int_env(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
+    if value < 0:
+        raise ConfigurationError(f"{name} must not be negative, got {value}")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Settings:
+    """Everything a pool needs. Build with :meth:`from_env`, adjust with :meth:`with_`."""
+
+    database_url: str | None = None
+    min_size: int = 5
+    max_size: int = 20
+    statement_timeout_ms: int = 30_000
+    lock_timeout_ms: int = 5_000
+    timezone: str = "UTC"
+    application_name: str = "sqlfirst"
+    command_timeout_s: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.min_size > self.max_size:
+            raise ConfigurationError(f"pool min_size {self.min_size} exceeds max_size {self.max_size}")
+        if self.max_size < 1:
+            raise ConfigurationError("pool max_size must be at least 1")
+        if self.database_url is not None:
+            object.__setattr__(self, "database_url", normalize_url(self.database_url))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``DATABASE_URL`` (or ``PG*``) and the ``SQLFIRST_*`` tuning variables."""
+        env = os.environ if environ is None else environ
+        url = env.get("DATABASE_URL") or None
+        if url is None and any(env.get(v) for v in _PG_VARS):
+            url = _url_from_libpq_env(env)
+        return cls(
+            database_url=url,
+            min_size=_int_env(env, "SQLFIRST_POOL_MIN", 5),
+            max_size=_int_env(env, "SQLFIRST_POOL_MAX", 20),
+            statement_timeout_ms=_int_env(env, "SQLFIRST_STATEMENT_TIMEOUT_MS", 30_000),
+            lock_timeout_ms=_int_env(env, "SQLFIRST_LOCK_TIMEOUT_MS", 5_000),
+            application_name=env.get("SQLFIRST_APPLICATION_NAME", "sqlfirst"),
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def server_settings(self) -> dict[str, str]:
+        """Session parameters every connection starts with."""
+        return {
+            "application_name": self.application_name,
+            "statement_timeout": str(self.statement_timeout_ms),
+            "timezone": self.timezone,
+        }
+
+
+def _url_from_libpq_env(env: Mapping[str, str]) -> str:
+    host = env.get("PGHOST", "")
+    user = quote(env.get("PGUSER", ""), safe="")
+    password = quote(env.get("PGPASSWORD", ""), safe="")
+    port = env.get("PGPORT", "")
+    database = env.get("PGDATABASE", "")
+    query: dict[str, str] = {}
+    netloc = ""
+    if user:
+        netloc = f"{user}:{password}@" if password else f"{user}@"
+    if host.startswith("/"):
+        query["host"] = host
+        if port:
+            query["port"] = port
+    elif host:
+        netloc += host + (f":{port}" if port else "")
+    return urlunsplit(("postgresql", netloc, "/" + database, urlencode(query), ""))
+
+
+def normalize_url(url: str) -> str:
+    """Return ``url`` as a plain ``postgresql://`` URL, or raise :class:`ConfigurationError`."""
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port  # raises ValueError on a malformed port
+    except ValueError as exc:
+        raise ConfigurationError(f"malformed database URL {redact(url)!r}: {exc}") from None
+    if parts.scheme not in _SCHEMES:
+        raise ConfigurationError(
+            f"unsupported database URL scheme {parts.scheme!r} in {redact(url)!r}; "
+            "expected postgresql://user:password@host:port/database"
+        )
+    return urlunsplit(("postgresql", parts.netloc, parts.path, parts.query, parts.fragment))
+
+
+def yoyo_url(url: str) -> str:
+    """The URL yoyo-migrations needs to drive psycopg 3."""
+    return "postgresql+psycopg" + normalize_url(url)[len("postgresql") :]
+
+
+def psycopg_url(url: str) -> str:
+    """The URL psycopg 3 (libpq) accepts."""
+    return normalize_url(url)
+
+
+def redact(url: str) -> str:
+    """``url`` with its password replaced, safe to print."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable URL>"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import asyncpg
+import pytest
+from pydantic import ValidationError
+
+from sqlfirst.agent_hub import events, sessions
+from sqlfirst.agent_hub.models import EventAuthor
+from sqlfirst.db import Connection
+from sqlfirst.errors import NotFound, ReferenceViolation
+
+from .factories import make_agent, make_session, make_user
+
+
+async def test_create_get_and_find_by_external_id(conn: Connection) -> None:
+    session = await make_session(conn, external_session_id="ext-42")
+    assert session.message_history == []
+    assert session.state == {}
+    assert await sessions.get(conn, id=session.id) == session
+    assert await sessions.find_by_external_id(conn, external_session_id="ext-42") == session
+    assert await sessions.find_by_external_id(conn, external_session_id="ext-nope") is None
+
+
+async def test_append_messages_extends_history_in_order(conn: Connection) -> None:
+    session = await make_session(conn)
+    first = [{"kind": "request", "parts": [{"part_kind": "user-prompt", "content": "hi"}]}]
+    second = [{"kind": "response", "parts": [{"part_kind": "text", "content": "hello"}]}, {"kind": "request"}]
+    assert await sessions.append_messages(conn, id=session.id, messages=first) == 1
+    assert await sessions.append_messages(conn, id=session.id, messages=second) == 3
+    stored = await sessions.get(conn, id=session.id)
+    assert stored is not None
+    assert stored.message_history == first + second
+
+
+async def test_append_messages_to_missing_session_raises_not_found(conn: Connection) -> None:
+    with pytest.raises(NotFound):
+        await sessions.append_messages(conn, id=uuid.uuid4(), messages=[{"kind": "request"}])
+
+
+async def test_concurrent_message_appends_all_land(pool: asyncpg.Pool[asyncpg.Record]) -> None:
+    async with pool.acquire() as c:
+        session = await make_session(c)
+    await asyncio.gather(
+        *(sessions.append_messages(pool, id=session.id, messages=[{"n": i}]) for i in range(30))
+    )
+    stored = await sessions.get(pool, id=session.id)
+    assert stored is not None
+    assert sorted(m["n"] for m in stored.message_history) == list(range(30))  # type: ignore[index]
+
+
+async def test_update_state_and_list_for_user(conn: Connection) -> None:
+    session = await make_session(conn)
+    updated = await sessions.update_state(conn, id=session.id, state={"step": 2, "notes": ["a"]})
+    assert updated is not None and updated.state == {"step": 2, "notes": ["a"]}
+    listed = await sessions.list_for_user(conn, user_id=session.user_id)
+    assert [s.id for s in listed] == [session.id]
+    assert not hasattr(listed[0], "message_history")
+
+
+async def test_session_for_unknown_agent_raises_reference_violation(conn: Connection) -> None:
+    user = await make_user(conn)
+    with pytest.raises(ReferenceViolation) as caught:
+        await sessions.create(conn, agent_id=uuid.uuid4(), user_id=user.id)
+    assert caught.value.constraint == "fk_sessions_agent_id"
+
+
+async def test_events_get_consecutive_sequence_numbers_and_page_in_order(conn: Connection) -> None:
+    session = await make_session(conn)
+    for i in range(5):
+        event = await events.append(conn, session_id=session.id, author=EventAuthor.USER, content=f"m{i}")
+        assert event.sequence_number == i + 1
+    page1 = await events.list_page(conn, session_id=session.id, limit=2)
+    page2 = await events.list_page(conn, session_id=session.id, after_sequence=page1[-1].sequence_number, limit=2)
+    page3 = await events.list_page(conn, session_id=session.id, after_sequence=page2[-1].sequence_number, limit=2)
+    assert [e.content for e in page1 + page2 + page3] == [f"m{i}" for i in range(5)]
+    streamed = [e.content async for e in events.stream(conn, session_id=session.id)]
+    assert streamed == [f"m{i}" for i in range(5)]
+
+
+async def test_fifty_concurrent_appends_get_numbers_one_to_fifty(pool: asyncpg.Pool[asyncpg.Record]) -> None:
+    async with pool.acquire() as c:
+        session = await make_session(c)
+    appended = await asyncio.gather(
+        *(events.append(pool, session_id=session.id, author="agent", content=str(i)) for i in range(50))
+    )
+    assert sorted(e.sequence_number for e in appended) == list(range(1, 51))
+    async with pool.acquire() as c:
+        numbers = [r[0] for r in await c.fetch(
+            "select sequence_number from agent_hub.events where session_id = $1 order by 1", session.id
+        )]
+    assert numbers == list(range(1, 51))
+
+
+async def test_mark_turn_complete_and_record_error(conn: Connection) -> None:
+    session = await make_session(conn)
+    part = await events.append(conn, session_id=session.id, author="agent", content="Hel", partial=True, turn_complete=False)
+    done = await events.mark_turn_complete(conn, session_id=session.id, sequence_number=part.sequence_number)
+    assert done is not None and done.turn_complete and not done.partial
+    failed = await events.record_error(
+        conn, session_id=session.id, sequence_number=part.sequence_number, error_code="rate_limited",
+        error_message="429 from provider",
+    )
+    assert failed is not None and failed.error_code == "rate_limited"
+    assert await events.count_errors(conn, session_id=session.id) == 1
+    assert await events.mark_turn_complete(conn, session_id=session.id, sequence_number=999) is None
+
+
+async def test_append_event_to_missing_session_raises_not_found(conn: Connection) -> None:
+    with pytest.raises(NotFound):
+        await events.append(conn, session_id=uuid.uuid4(), author="user")
+
+
+@pytest.mark.parametrize("bad", [{"author": "robot"}, {"author": "user", "error_code": "e" * 51}])
+async def test_bad_event_input_is_rejected_before_the_database(conn: Connection, bad: dict[str, str]) -> None:
+    session = await make_session(conn)
+    with pytest.raises(ValidationError):
+        await events.append(conn, session_id=session.id, **bad)  # type: ignore[arg-type]
+    assert await conn.fetchval("select last_event_sequence from agent_hub.sessions where id = $1", session.id) == 0
+
+
+async def test_deleting_a_user_cascades_to_agents_sessions_events_and_entries(conn: Connection) -> None:
+    from sqlfirst.agent_hub import marketplace, users
+
+    owner = await make_user(conn)
+    agent = await make_agent(conn, owner)
+    session = await sessions.create(conn, agent_id=agent.id, user_id=owner.id)
+    await events.append(conn, session_id=session.id, author="user", content="hi")
+    await marketplace.publish(conn, agent_id=agent.id, category="research")
+    assert await users.delete(conn, id=owner.id) == 1
+    for table, column, key in [
+        ("agents", "id", agent.id),
+        ("sessions", "id", session.id),
+        ("events", "session_id", session.id),
+        ("marketplace_entries", "agent_id", agent.id),
+    ]:
+        assert await conn.fetchval(f"select count(*) from agent_hub.{table} where {column} = $1", key) == 0, table
+
+
+async def test_deleting_an_agent_keeps_its_owner(conn: Connection) -> None:
+    from sqlfirst.agent_hub import agents, users
+
+    owner = await make_user(conn)
+    agent = await make_agent(conn, owner)
+    session = await sessions.create(conn, agent_id=agent.id, user_id=owner.id)
+    assert await agents.delete(conn, id=agent.id) == 1
+    assert await sessions.get(conn, id=session.id) is None
+    assert await users.get_by_id(conn, id=owner.id) is not None

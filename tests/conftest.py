@@ -1,0 +1,131 @@
+"""Test harness: a real PostgreSQL for every test that touches data.
+
+The server is ``DATABASE_URL`` (or ``PG*``) when set, else a throwaway embedded PostgreSQL 16 from
+the pgserver wheel, tuned for tests (fsync off). A template database is migrated once per session;
+``conn`` gives a connection inside a transaction that is rolled back after the test, ``db_url``/``pool``
+a fresh database copied from the template for tests that commit (concurrency, cascades across
+connections, migrations).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+# Argon2's cheapest parameters: hashing stays real, the suite stays fast. Never set in production.
+os.environ.setdefault("SQLFIRST_PASSWORD_HASH", "fast")
+
+from sqlfirst import embedded  # noqa: E402
+from sqlfirst.db import Connection, connect_one, create_pool  # noqa: E402
+from sqlfirst.migrate import Migrator  # noqa: E402
+from sqlfirst.settings import Settings  # noqa: E402
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """URL of a maintenance database on the server under test."""
+    configured = Settings.from_env().database_url
+    if configured:
+        yield configured
+        return
+    root = Path(tempfile.mkdtemp(prefix="sqlfirst-tests-"))
+    server = embedded.temporary(root / "pgdata")
+    server.psql(
+        "alter system set fsync = off;"
+        "alter system set synchronous_commit = off;"
+        "alter system set full_page_writes = off;"
+        "alter system set max_connections = 200;"
+        "select pg_reload_conf();"
+    )
+    yield server.get_uri("postgres")
+    server.cleanup()
+
+
+async def _create_database(server_url: str, name: str, template: str | None = None) -> str:
+    admin = await asyncpg.connect(server_url)
+    try:
+        suffix = f' template "{template}"' if template else ""
+        await admin.execute(f'create database "{name}"{suffix}')
+    finally:
+        await admin.close()
+    return with_database(server_url, name)
+
+
+async def _drop_database(server_url: str, name: str) -> None:
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'drop database if exists "{name}" with (force)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def template_name(server_url: str) -> AsyncIterator[str]:
+    """A database with every migration applied, copied for each test that needs its own."""
+    name = f"sqlfirst_tpl_{secrets.token_hex(4)}"
+    url = await _create_database(server_url, name)
+    Migrator(url).up()
+    yield name
+    await _drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+async def shared_url(server_url: str, template_name: str) -> AsyncIterator[str]:
+    """One migrated database for the rolled-back-transaction tests."""
+    name = f"sqlfirst_shared_{secrets.token_hex(4)}"
+    url = await _create_database(server_url, name, template_name)
+    yield url
+    await _drop_database(server_url, name)
+
+
+@pytest.fixture
+async def conn(shared_url: str) -> AsyncIterator[Connection]:
+    """A connection in a transaction that is rolled back after the test: nothing persists."""
+    connection = await connect_one(shared_url)
+    transaction = connection.transaction()
+    await transaction.start()
+    try:
+        yield connection
+    finally:
+        await transaction.rollback()
+        await connection.close()
+
+
+@pytest.fixture
+async def db_url(server_url: str, template_name: str) -> AsyncIterator[str]:
+    """A fresh migrated database of this test's own (commits are fine)."""
+    name = f"sqlfirst_t_{secrets.token_hex(4)}"
+    url = await _create_database(server_url, name, template_name)
+    yield url
+    await _drop_database(server_url, name)
+
+
+@pytest.fixture
+async def empty_db_url(server_url: str) -> AsyncIterator[str]:
+    """A fresh database with no migrations applied."""
+    name = f"sqlfirst_e_{secrets.token_hex(4)}"
+    url = await _create_database(server_url, name)
+    yield url
+    await _drop_database(server_url, name)
+
+
+@pytest.fixture
+async def pool(db_url: str) -> AsyncIterator[asyncpg.Pool[asyncpg.Record]]:
+    """A sqlfirst pool on this test's own database."""
+    p = await create_pool(Settings(database_url=db_url, min_size=2, max_size=60))
+    try:
+        yield p
+    finally:
+        await p.close()
