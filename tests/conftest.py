@@ -22,10 +22,10 @@ import pytest
 # Argon2's cheapest parameters: hashing stays real, the suite stays fast. Never set in production.
 os.environ.setdefault("SQLFIRST_PASSWORD_HASH", "fast")
 
-from sqlfirst import embedded  # noqa: E402
-from sqlfirst.db import Connection, connect_one, create_pool  # noqa: E402
-from sqlfirst.migrate import Migrator  # noqa: E402
-from sqlfirst.settings import Settings  # noqa: E402
+from sqlfirst import embedded
+from sqlfirst.db import Connection, connect_one, create_pool
+from sqlfirst.migrate import Migrator
+from sqlfirst.settings import Settings
 
 
 def with_database(url: str, name: str) -> str:

@@ -99,7 +99,7 @@ class LeanAdapter(AsyncPGAdapter):
             return [parameters[name] for name in self.var_sorted[query_name]]
         return tuple(parameters or ())
 
-    async def select(  # type: ignore[override]
+    async def select(
         self, conn: Any, query_name: str, sql: str, parameters: Any, record_class: Any = None
     ) -> AsyncIterator[Any]:
         try:
@@ -133,16 +133,14 @@ class LeanAdapter(AsyncPGAdapter):
             return None
         return row[0] if len(row) == 1 else row
 
-    async def insert_update_delete(self, conn: Any, query_name: str, sql: str, parameters: Any) -> int:  # type: ignore[override]
+    async def insert_update_delete(self, conn: Any, query_name: str, sql: str, parameters: Any) -> int:
         try:
             status = await conn.execute(sql, *self._ordered(query_name, parameters))
         except _DRIVER_ERRORS as exc:
             raise _driver_error(exc) from exc
         return rows_affected(status)
 
-    async def insert_update_delete_many(  # type: ignore[override]
-        self, conn: Any, query_name: str, sql: str, parameters: Any
-    ) -> int:
+    async def insert_update_delete_many(self, conn: Any, query_name: str, sql: str, parameters: Any) -> int:
         batch = [self._ordered(query_name, p) for p in parameters]
         try:
             await conn.executemany(sql, batch)
@@ -157,7 +155,7 @@ class LeanAdapter(AsyncPGAdapter):
             raise _driver_error(exc) from exc
 
 
-aiosql.register_adapter("sqlfirst", LeanAdapter)
+aiosql.register_adapter("sqlfirst", LeanAdapter)  # type: ignore[arg-type]  # aiosql's Protocol types `select` as a sync def
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,10 +397,9 @@ def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any
             args = bind(kw)
             try:
                 if isinstance(conn, asyncpg.Pool):
-                    async with conn.acquire() as own:
-                        async with own.transaction(readonly=True):
-                            async for row in own.cursor(sql, *args, prefetch=STREAM_PREFETCH):
-                                yield validate(dict(row))
+                    async with conn.acquire() as own, own.transaction(readonly=True):
+                        async for row in own.cursor(sql, *args, prefetch=STREAM_PREFETCH):
+                            yield validate(dict(row))
                 elif conn.is_in_transaction():
                     async for row in conn.cursor(sql, *args, prefetch=STREAM_PREFETCH):
                         yield validate(dict(row))

@@ -138,7 +138,9 @@ def _is_json_like(tp: Any) -> bool:
     return tp is Any or (isinstance(tp, type) and issubclass(tp, BaseModel))
 
 
-def _type_problem(pg: _PgType, annotation: Any, types_by_oid: Mapping[int, _PgType], *, param: bool) -> str | None:
+def _type_problem(
+    pg: _PgType, annotation: Any, types_by_oid: Mapping[int, _PgType], *, param: bool
+) -> str | None:
     """Why ``annotation`` cannot carry values of ``pg``, or None when it can."""
     tp, _ = _strip(annotation)
     if pg.typtype == "e":
@@ -195,7 +197,9 @@ async def _load_types(conn: asyncpg.Connection[asyncpg.Record], oids: Iterable[i
             list(wanted - set(found)),
         )
         for r in rows:
-            found[r["oid"]] = _PgType(r["oid"], r["typname"], r["nspname"], r["typtype"], r["typelem"], tuple(r["labels"]))
+            found[r["oid"]] = _PgType(
+                r["oid"], r["typname"], r["nspname"], r["typtype"], r["typelem"], tuple(r["labels"])
+            )
         elements = {t.element for t in found.values() if t.element} - set(found)
         if not rows and not elements:
             break
@@ -240,7 +244,10 @@ def _import_declarations(sql_root: Path) -> None:
 
 
 async def check_database(
-    url: str, *, sql_root: Path | None = None, declarations: Mapping[tuple[str, str, str], Declaration] | None = None
+    url: str,
+    *,
+    sql_root: Path | None = None,
+    declarations: Mapping[tuple[str, str, str], Declaration] | None = None,
 ) -> CheckReport:
     """Check every query under ``sql_root`` against the (already migrated) database at ``url``."""
     sql_root = sql_root or paths.sql_dir()
@@ -261,7 +268,9 @@ async def check_database(
         for name, query in queries.items():
             decl = declarations.get((domain, entity, name))
             if decl is None:
-                problems.append(Problem(query.path, query.line, name, "no typed declaration (sqlfirst.binding)"))
+                problems.append(
+                    Problem(query.path, query.line, name, "no typed declaration (sqlfirst.binding)")
+                )
             else:
                 pairs.append((query, decl))
     for (domain, entity, name), decl in declarations.items():
@@ -291,7 +300,10 @@ async def check_database(
 
 
 async def _check_one(
-    conn: asyncpg.Connection[asyncpg.Record], pg: psycopg.Connection[Any], query: NamedQuery, decl: Declaration
+    conn: asyncpg.Connection[asyncpg.Record],
+    pg: psycopg.Connection[Any],
+    query: NamedQuery,
+    decl: Declaration,
 ) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -330,8 +342,8 @@ async def _check_one(
         hints = typing.get_type_hints(model, include_extras=True)
         fields = model.model_fields
         columns = [a.name for a in attributes]
-        for missing in [f for f, info in fields.items() if info.is_required() and f not in columns]:
-            problem(f"model {model.__name__} field {missing!r} has no column in the result")
+        for absent in [f for f, info in fields.items() if info.is_required() and f not in columns]:
+            problem(f"model {model.__name__} field {absent!r} has no column in the result")
         for index, attribute in enumerate(attributes):
             if attribute.name not in fields:
                 problem(f"column {attribute.name!r} is not a field of {model.__name__}")
@@ -343,7 +355,8 @@ async def _check_one(
             _, optional = _strip(annotation)
             verdict = not_null[index] if index < len(not_null) else None
             if verdict is False and not optional:
-                problem(f"column {attribute.name!r} is nullable but {model.__name__}.{attribute.name} is not Optional")
+                field = f"{model.__name__}.{attribute.name}"
+                problem(f"column {attribute.name!r} is nullable but {field} is not Optional")
             elif verdict is True and optional and not outer_join:
                 problem(
                     f"column {attribute.name!r} is NOT NULL but {model.__name__}.{attribute.name} is Optional"

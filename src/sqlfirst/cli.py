@@ -15,6 +15,7 @@ from rich.table import Table
 
 from sqlfirst import embedded
 from sqlfirst.errors import SqlfirstError
+from sqlfirst.migrate import Migrator, new_migration
 from sqlfirst.settings import Settings, normalize_url, redact
 
 P = ParamSpec("P")
@@ -40,7 +41,8 @@ DatabaseUrl = Annotated[
     typer.Option(
         "--database-url",
         envvar="DATABASE_URL",
-        help="postgresql://user:password@host:port/db. Default: DATABASE_URL, PG* variables, else the embedded server.",
+        help="postgresql://user:password@host:port/db. "
+        "Default: DATABASE_URL, then PG* variables, then the embedded server.",
         show_envvar=True,
     ),
 ]
@@ -121,9 +123,7 @@ def db_url() -> None:
 # -- migrate ---------------------------------------------------------------------------------------
 
 
-def _migrator(database_url: str | None, domains: list[str] | None):  # type: ignore[no-untyped-def]
-    from sqlfirst.migrate import Migrator
-
+def _migrator(database_url: str | None, domains: list[str] | None) -> Migrator:
     return Migrator(_url(database_url), domains=domains)
 
 
@@ -179,11 +179,11 @@ def migrate_status(database_url: DatabaseUrl = None, domain: Domains = None) -> 
 def migrate_new(
     domain: Annotated[str, typer.Argument(help="Domain (schema) the migration belongs to, e.g. deals.")],
     what: Annotated[str, typer.Argument(help="What it does, e.g. add_user_settings.")],
-    directory: Annotated[Path | None, typer.Option(help="Migrations folder (default: the project's).")] = None,
+    directory: Annotated[
+        Path | None, typer.Option(help="Migrations folder (default: the project's).")
+    ] = None,
 ) -> None:
     """Create a numbered migration and its .rollback.sql partner."""
-    from sqlfirst.migrate import new_migration
-
     forward = new_migration(domain, what, directory=directory)
     out.print(f"created {forward}")
     out.print(f"created {forward.with_name(forward.stem + '.rollback.sql')}")

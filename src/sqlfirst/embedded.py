@@ -31,18 +31,16 @@ class _Server(Protocol):
     def cleanup(self) -> None: ...
 
 
-def _pgserver():  # type: ignore[no-untyped-def]
-    # pgserver asks platformdirs for XDG_RUNTIME_DIR at import and warns when it is unset (servers, CI).
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pgserver
-
-    return pgserver
+# pgserver asks platformdirs for XDG_RUNTIME_DIR at import and warns when it is unset (servers, CI).
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import pgserver
+    from pgserver.postgres_server import get_server as _pgserver_get_server
 
 
 def pg_bin(program: str) -> Path:
     """Path of a PostgreSQL client program shipped in the pgserver wheel (``pg_dump``, ``psql``...)."""
-    return Path(_pgserver().__file__).parent / "pginstall" / "bin" / program  # type: ignore[no-any-return]
+    return Path(pgserver.__file__).parent / "pginstall" / "bin" / program
 
 
 def data_dir() -> Path:
@@ -69,7 +67,7 @@ class EmbeddedStatus:
 def _get_server(path: Path, *, cleanup_mode: str | None) -> _Server:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        server: _Server = _pgserver().get_server(path, cleanup_mode=cleanup_mode)
+        server: _Server = _pgserver_get_server(path, cleanup_mode=cleanup_mode)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
         log = path / "log"
         hint = f"; see {log}" if log.exists() else ""
@@ -138,7 +136,9 @@ def stop(path: Path | None = None) -> bool:
             timeout=60,
         )
     except subprocess.CalledProcessError as exc:
-        raise ConfigurationError(f"pg_ctl stop failed: {exc.stderr.decode(errors='replace').strip()}") from exc
+        raise ConfigurationError(
+            f"pg_ctl stop failed: {exc.stderr.decode(errors='replace').strip()}"
+        ) from exc
     return True
 
 

@@ -11,12 +11,13 @@ project's own ``SF`` class; :func:`register_sqlstate` maps such a code to its Py
 from __future__ import annotations
 
 import re
+
 import asyncpg
 
 __all__ = [
     "CheckViolation",
-    "Conflict",
     "ConfigurationError",
+    "Conflict",
     "DatabaseError",
     "DatabaseUnavailable",
     "Deadlock",

@@ -171,7 +171,9 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def new_migration(domain: str, what: str, *, directory: Path | None = None, depends: Sequence[str] = ()) -> Path:
+def new_migration(
+    domain: str, what: str, *, directory: Path | None = None, depends: Sequence[str] = ()
+) -> Path:
     """Create ``NNNN_<domain>_<what>.sql`` and its rollback in the migrations folder."""
     directory = directory or paths.migrations_dir()
     slug = re.sub(r"[^a-z0-9]+", "_", what.lower()).strip("_")

@@ -34,4 +34,6 @@ async def make_agent(conn: Executor, owner: User, *, is_public: bool = False, na
 async def make_session(conn: Executor, *, external_session_id: str | None = None) -> Session:
     owner = await make_user(conn)
     agent = await make_agent(conn, owner)
-    return await sessions.create(conn, agent_id=agent.id, user_id=owner.id, external_session_id=external_session_id)
+    return await sessions.create(
+        conn, agent_id=agent.id, user_id=owner.id, external_session_id=external_session_id
+    )

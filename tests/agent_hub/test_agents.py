@@ -15,9 +15,17 @@ from .factories import make_agent, make_user
 
 async def test_create_and_get_keeps_json_definition(conn: Connection) -> None:
     owner = await make_user(conn)
-    definition = {"model": "openai:gpt-4o", "tools": [{"name": "search", "args": {"k": 3}}], "temperature": 0.2}
+    definition = {
+        "model": "openai:gpt-4o",
+        "tools": [{"name": "search", "args": {"k": 3}}],
+        "temperature": 0.2,
+    }
     agent = await agents.create(
-        conn, name="researcher", display_name="Researcher", owner_id=owner.id, definition=definition,
+        conn,
+        name="researcher",
+        display_name="Researcher",
+        owner_id=owner.id,
+        definition=definition,
         metadata={"team": "r&d"},
     )
     fetched = await agents.get(conn, id=agent.id)
@@ -46,7 +54,9 @@ async def test_update_definition_and_metadata_bump_updated_at(conn: Connection) 
 async def test_list_by_owner_returns_only_their_agents_newest_first(conn: Connection) -> None:
     alice, bob = await make_user(conn), await make_user(conn)
     first = await make_agent(conn, alice, name="one")
-    await conn.execute("update agent_hub.agents set created_at = created_at - interval '1 minute' where id = $1", first.id)
+    await conn.execute(
+        "update agent_hub.agents set created_at = created_at - interval '1 minute' where id = $1", first.id
+    )
     second = await make_agent(conn, alice, name="two")
     await make_agent(conn, bob, name="three")
     listed = await agents.list_by_owner(conn, owner_id=alice.id)

@@ -39,7 +39,9 @@ async def _insert_raw(conn: Connection, agent_id: uuid.UUID) -> None:
     from sqlfirst.errors import translate
 
     try:
-        await conn.execute("insert into agent_hub.marketplace_entries (agent_id, category) values ($1, 'y')", agent_id)
+        await conn.execute(
+            "insert into agent_hub.marketplace_entries (agent_id, category) values ($1, 'y')", agent_id
+        )
     except asyncpg.PostgresError as exc:
         raise translate(exc) from exc
 
@@ -58,7 +60,9 @@ async def test_search_by_category_and_tags_orders_by_rating(conn: Connection) ->
 
     found = await marketplace.search(conn, category=category, tags=["nlp"])
     assert [e.rating for e in found] == [5.0, 3.0, 1.0, None]
-    assert [e.tags[1] for e in await marketplace.search(conn, category=category, tags=["nlp", "mid"])] == ["mid"]
+    assert [e.tags[1] for e in await marketplace.search(conn, category=category, tags=["nlp", "mid"])] == [
+        "mid"
+    ]
     assert len(await marketplace.search(conn, tags=["nlp"], limit=1000)) >= 5
 
 

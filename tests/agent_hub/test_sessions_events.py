@@ -73,8 +73,12 @@ async def test_events_get_consecutive_sequence_numbers_and_page_in_order(conn: C
         event = await events.append(conn, session_id=session.id, author=EventAuthor.USER, content=f"m{i}")
         assert event.sequence_number == i + 1
     page1 = await events.list_page(conn, session_id=session.id, limit=2)
-    page2 = await events.list_page(conn, session_id=session.id, after_sequence=page1[-1].sequence_number, limit=2)
-    page3 = await events.list_page(conn, session_id=session.id, after_sequence=page2[-1].sequence_number, limit=2)
+    page2 = await events.list_page(
+        conn, session_id=session.id, after_sequence=page1[-1].sequence_number, limit=2
+    )
+    page3 = await events.list_page(
+        conn, session_id=session.id, after_sequence=page2[-1].sequence_number, limit=2
+    )
     assert [e.content for e in page1 + page2 + page3] == [f"m{i}" for i in range(5)]
     streamed = [e.content async for e in events.stream(conn, session_id=session.id)]
     assert streamed == [f"m{i}" for i in range(5)]
@@ -88,19 +92,27 @@ async def test_fifty_concurrent_appends_get_numbers_one_to_fifty(pool: asyncpg.P
     )
     assert sorted(e.sequence_number for e in appended) == list(range(1, 51))
     async with pool.acquire() as c:
-        numbers = [r[0] for r in await c.fetch(
-            "select sequence_number from agent_hub.events where session_id = $1 order by 1", session.id
-        )]
+        numbers = [
+            r[0]
+            for r in await c.fetch(
+                "select sequence_number from agent_hub.events where session_id = $1 order by 1", session.id
+            )
+        ]
     assert numbers == list(range(1, 51))
 
 
 async def test_mark_turn_complete_and_record_error(conn: Connection) -> None:
     session = await make_session(conn)
-    part = await events.append(conn, session_id=session.id, author="agent", content="Hel", partial=True, turn_complete=False)
+    part = await events.append(
+        conn, session_id=session.id, author="agent", content="Hel", partial=True, turn_complete=False
+    )
     done = await events.mark_turn_complete(conn, session_id=session.id, sequence_number=part.sequence_number)
     assert done is not None and done.turn_complete and not done.partial
     failed = await events.record_error(
-        conn, session_id=session.id, sequence_number=part.sequence_number, error_code="rate_limited",
+        conn,
+        session_id=session.id,
+        sequence_number=part.sequence_number,
+        error_code="rate_limited",
         error_message="429 from provider",
     )
     assert failed is not None and failed.error_code == "rate_limited"
@@ -118,7 +130,10 @@ async def test_bad_event_input_is_rejected_before_the_database(conn: Connection,
     session = await make_session(conn)
     with pytest.raises(ValidationError):
         await events.append(conn, session_id=session.id, **bad)  # type: ignore[arg-type]
-    assert await conn.fetchval("select last_event_sequence from agent_hub.sessions where id = $1", session.id) == 0
+    assert (
+        await conn.fetchval("select last_event_sequence from agent_hub.sessions where id = $1", session.id)
+        == 0
+    )
 
 
 async def test_deleting_a_user_cascades_to_agents_sessions_events_and_entries(conn: Connection) -> None:
@@ -136,7 +151,9 @@ async def test_deleting_a_user_cascades_to_agents_sessions_events_and_entries(co
         ("events", "session_id", session.id),
         ("marketplace_entries", "agent_id", agent.id),
     ]:
-        assert await conn.fetchval(f"select count(*) from agent_hub.{table} where {column} = $1", key) == 0, table
+        assert await conn.fetchval(f"select count(*) from agent_hub.{table} where {column} = $1", key) == 0, (
+            table
+        )
 
 
 async def test_deleting_an_agent_keeps_its_owner(conn: Connection) -> None:

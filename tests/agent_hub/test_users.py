@@ -16,7 +16,9 @@ async def count_users(conn: Connection) -> int:
 
 
 async def test_create_then_get_by_id_username_and_email(conn: Connection) -> None:
-    created = await users.create(conn, username="ada", email="Ada@Example.COM", password="s3cret-enough", full_name="Ada L")
+    created = await users.create(
+        conn, username="ada", email="Ada@Example.COM", password="s3cret-enough", full_name="Ada L"
+    )
     assert created.email == "ada@example.com"
     assert created.is_active
     assert await users.get_by_id(conn, id=created.id) == created

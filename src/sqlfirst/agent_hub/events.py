@@ -70,7 +70,9 @@ async def append(
 async def _list_page(conn: Executor, *, session_id: UUID, after_sequence: int, lim: int) -> list[Event]: ...
 
 
-async def list_page(conn: Executor, *, session_id: UUID, after_sequence: int = 0, limit: int = 50) -> list[Event]:
+async def list_page(
+    conn: Executor, *, session_id: UUID, after_sequence: int = 0, limit: int = 50
+) -> list[Event]:
     """A page of the session's events in order; pass the last ``sequence_number`` seen for the next."""
     return await _list_page(conn, session_id=session_id, after_sequence=after_sequence, lim=_page(limit))
 

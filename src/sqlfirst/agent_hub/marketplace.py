@@ -47,7 +47,9 @@ async def get(conn: Executor, *, agent_id: UUID) -> MarketplaceEntry | None:
 
 
 @_sql.query("search_marketplace_by_category")
-async def _search_category(conn: Executor, *, category: str, tags: list[str], lim: int) -> list[MarketplaceEntry]: ...
+async def _search_category(
+    conn: Executor, *, category: str, tags: list[str], lim: int
+) -> list[MarketplaceEntry]: ...
 
 
 @_sql.query("search_marketplace_by_tags")

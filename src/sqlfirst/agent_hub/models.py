@@ -66,9 +66,7 @@ class UserLogin(User):
 
 
 class UserCreate(_Input):
-    username: Annotated[
-        str, StringConstraints(min_length=3, max_length=50, pattern=r"^[A-Za-z0-9_.-]+$")
-    ]
+    username: Annotated[str, StringConstraints(min_length=3, max_length=50, pattern=r"^[A-Za-z0-9_.-]+$")]
     email: Annotated[EmailStr, Field(max_length=100)]
     password: Password
     full_name: Annotated[str, StringConstraints(max_length=100)] | None = None

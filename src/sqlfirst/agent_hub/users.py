@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from pydantic import TypeAdapter
+
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.passwords import hash_password, needs_rehash, verify_password
 
-from pydantic import TypeAdapter
-
 from .models import Password, User, UserCreate, UserLogin
 
-__all__ = ["create", "deactivate", "delete", "get_by_email", "get_by_id", "get_by_username", "set_active", "set_password", "verify"]
+__all__ = [
+    "create",
+    "deactivate",
+    "delete",
+    "get_by_email",
+    "get_by_id",
+    "get_by_username",
+    "set_active",
+    "set_password",
+    "verify",
+]
 
 _sql = SqlFile("agent_hub", "users")
 _password: TypeAdapter[Password] = TypeAdapter(Password)
@@ -96,7 +106,10 @@ async def verify(conn: Executor, *, username: str, password: str) -> User | None
 async def set_password(conn: Executor, *, id: UUID, password: str) -> bool:
     """Replace a user's password; False when there is no such user."""
     secret = _password.validate_python(password)  # the same rules as at creation
-    return await _set_password_hash(conn, id=id, password_hash=await hash_password(secret.get_secret_value())) == 1
+    return (
+        await _set_password_hash(conn, id=id, password_hash=await hash_password(secret.get_secret_value()))
+        == 1
+    )
 
 
 async def deactivate(conn: Executor, *, id: UUID) -> User | None:
