@@ -1,1 +1,23 @@
-"""sqlfirst."""
+"""sqlfirst: async, SQL-first data access for PostgreSQL — named queries, typed Pydantic results.
+
+db = await sqlfirst.connect()
+async with db.transaction() as conn:
+    user = await sqlfirst.agent_hub.users.get_by_id(conn, id=user_id)
+"""
+
+from sqlfirst import errors
+from sqlfirst.db import Connection, Database, Executor, connect, connect_one, create_pool, retry_transaction
+from sqlfirst.settings import Settings
+
+__all__ = [
+    "Connection",
+    "Database",
+    "Executor",
+    "Settings",
+    "connect",
+    "connect_one",
+    "create_pool",
+    "errors",
+    "retry_transaction",
+]
+__version__ = "0.1.0"

@@ -52,6 +52,7 @@ import aiosql
 import asyncpg
 from aiosql.adapters.asyncpg import AsyncPGAdapter
 from aiosql.types import SQLOperationType
+from asyncpg.exceptions._base import DataError as ClientDataError
 from pydantic import BaseModel
 
 from sqlfirst import paths
@@ -71,7 +72,7 @@ DECLARATIONS: dict[tuple[str, str, str], Declaration] = {}
 def _driver_error(exc: Exception) -> DatabaseError:
     if isinstance(exc, asyncpg.PostgresError):
         return translate(exc)
-    if isinstance(exc, asyncpg.DataError):
+    if isinstance(exc, ClientDataError):
         # asyncpg could not encode an argument (wrong Python type for the column).
         return InvalidInput(str(exc), sqlstate="22000")
     return DatabaseError(str(exc))
@@ -247,6 +248,9 @@ class SqlFile:
         if not self.path.is_file():
             raise QueryDeclarationError(f"no query file {self.path}")
         self.queries = load_file(self.path)
+        # The project's own files register globally (``sqlfirst check`` reads DECLARATIONS); a file
+        # from another root (a test, a user's own tree) keeps its declarations to itself.
+        self.declarations: dict[tuple[str, str, str], Declaration] = DECLARATIONS if root is None else {}
 
     def __repr__(self) -> str:
         return f"SqlFile({self.domain!r}, {self.entity!r})"
@@ -268,8 +272,9 @@ class SqlFile:
         if query is None:
             raise self._fail(None, fn, f"no query named {name!r} in {self.path.name}")
         key = (self.domain, self.entity, name)
-        if key in DECLARATIONS and DECLARATIONS[key].function != f"{fn.__module__}.{fn.__qualname__}":
-            raise self._fail(query, fn, f"query {name!r} is already declared by {DECLARATIONS[key].function}")
+        existing = self.declarations.get(key)
+        if existing is not None and existing.function != f"{fn.__module__}.{fn.__qualname__}":
+            raise self._fail(query, fn, f"query {name!r} is already declared by {existing.function}")
         hints = typing.get_type_hints(fn)
         signature = inspect.signature(fn)
         params = list(signature.parameters.values())
@@ -303,7 +308,7 @@ class SqlFile:
         impl = _make_impl(declaration, {p.name: p.default for p in keyword if p.default is not p.empty})
         functools.update_wrapper(impl, fn)
         impl.__sqlfirst__ = declaration  # type: ignore[attr-defined]
-        DECLARATIONS[key] = declaration
+        self.declarations[key] = declaration
         return typing.cast(F, impl)
 
     def _result(self, query: NamedQuery, fn: Callable[..., Any], ret: Any) -> tuple[Kind, Any, bool]:

@@ -273,8 +273,9 @@ async def check_database(
                 )
             else:
                 pairs.append((query, decl))
+    checked_domains = {domain for domain, _ in files}
     for (domain, entity, name), decl in declarations.items():
-        if name not in files.get((domain, entity), {}):
+        if domain in checked_domains and name not in files.get((domain, entity), {}):
             problems.append(
                 Problem(
                     sql_root / domain / f"{entity}.sql",

@@ -34,6 +34,7 @@ __all__ = [
     "create_pool",
     "init_connection",
     "resolve_url",
+    "retry_transaction",
 ]
 
 T = TypeVar("T")

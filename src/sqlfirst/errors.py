@@ -153,6 +153,7 @@ _BY_SQLSTATE: dict[str, type[DatabaseError]] = {
     "23503": ReferenceViolation,
     "23514": CheckViolation,
     "23502": NotNullViolation,
+    "22000": InvalidInput,
     "22P02": InvalidInput,
     "22003": InvalidInput,
     "22001": InvalidInput,

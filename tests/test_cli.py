@@ -1,0 +1,124 @@
+"""The command line: real processes, real servers, one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def sqlfirst(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sqlfirst", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", [[], ["db"], ["migrate"], ["check"], ["migrate", "up"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = sqlfirst(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout
+
+
+def test_migrate_up_applies_then_reports_nothing_to_do(empty_db_url: str) -> None:
+    first = sqlfirst("migrate", "up", "--database-url", empty_db_url)
+    assert first.returncode == 0, first.stderr
+    assert "applied  0001_core_schema" in first.stdout
+    assert "applied  0010_agent_hub_schema" in first.stdout
+    second = sqlfirst("migrate", "up", "--database-url", empty_db_url)
+    assert second.returncode == 0, second.stderr
+    assert "nothing to apply" in second.stdout
+    status = sqlfirst("migrate", "status", "--database-url", empty_db_url)
+    assert status.returncode == 0
+    assert "0 pending" in status.stdout
+
+
+def test_migrate_down_rolls_back_the_latest(empty_db_url: str) -> None:
+    assert sqlfirst("migrate", "up", "--database-url", empty_db_url).returncode == 0
+    down = sqlfirst("migrate", "down", "--database-url", empty_db_url)
+    assert down.returncode == 0, down.stderr
+    assert down.stdout.count("rolled back") == 1
+    status = sqlfirst("migrate", "status", "--database-url", empty_db_url)
+    assert "1 pending" in status.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://root@localhost/db", "unsupported database URL scheme 'mysql'"),
+        ("postgresql://postgres@127.0.0.1:99999/x", "malformed database URL"),
+        (
+            "postgresql://postgres@127.0.0.1:1/postgres",
+            "cannot connect to postgresql://postgres@127.0.0.1:1/postgres",
+        ),
+    ],
+)
+def test_expected_failures_print_one_line_and_no_traceback(url: str, expected: str) -> None:
+    result = sqlfirst("migrate", "up", "--database-url", url)
+    assert result.returncode == 1
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_password_in_a_url_is_never_printed() -> None:
+    result = sqlfirst("migrate", "status", "--database-url", "postgresql://u:hunter2@127.0.0.1:1/db")
+    assert result.returncode == 1
+    assert "hunter2" not in result.stderr
+    assert "***" in result.stderr
+
+
+def test_embedded_server_start_status_url_stop(tmp_path: Path) -> None:
+    env = {"SQLFIRST_DATA_DIR": str(tmp_path / "pgdata")}
+    env_without_url = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("PG")}
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "sqlfirst", *a],
+        capture_output=True,
+        text=True,
+        env={**env_without_url, **env},
+        timeout=120,
+        check=False,
+    )
+    try:
+        assert run("db", "status").returncode == 3  # not running yet
+        started = run("db", "start")
+        assert started.returncode == 0, started.stderr
+        url = started.stdout.strip()
+        assert url.startswith("postgresql://") and "/sqlfirst" in url
+        status = run("db", "status")
+        assert status.returncode == 0
+        assert "running:        yes" in status.stdout
+        assert run("db", "url").stdout.strip() == url
+        migrated = run("migrate", "up")  # no URL anywhere: the embedded default
+        assert migrated.returncode == 0, migrated.stderr
+        assert "applied  0010_agent_hub_schema" in migrated.stdout
+    finally:
+        stopped = run("db", "stop")
+    assert stopped.returncode == 0
+    assert stopped.stdout.strip() == "stopped"
+    assert run("db", "url").returncode == 3
+
+
+def test_check_command_verifies_every_query(server_url: str) -> None:
+    result = sqlfirst("check", "--database-url", server_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("queries verified")
+    assert int(result.stdout.split()[0]) >= 38
+
+
+def test_migrate_new_creates_a_numbered_pair(tmp_path: Path) -> None:
+    (tmp_path / "0001_core_schema.sql").write_text("select 1;\n")
+    result = sqlfirst("migrate", "new", "agent_hub", "Add user settings", "--directory", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    created = tmp_path / "0002_agent_hub_add_user_settings.sql"
+    assert created.exists()
+    assert (tmp_path / "0002_agent_hub_add_user_settings.rollback.sql").exists()
+    assert created.read_text().startswith("-- depends: 0001_core_schema")

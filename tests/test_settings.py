@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from sqlfirst.errors import ConfigurationError
+from sqlfirst.settings import Settings, normalize_url, redact, yoyo_url
+
+
+def test_defaults_follow_the_design() -> None:
+    s = Settings.from_env({})
+    assert (s.database_url, s.min_size, s.max_size, s.statement_timeout_ms, s.timezone) == (
+        None,
+        5,
+        20,
+        30_000,
+        "UTC",
+    )
+
+
+def test_database_url_wins_over_pg_variables() -> None:
+    s = Settings.from_env({"DATABASE_URL": "postgres://a@h/db", "PGHOST": "elsewhere"})
+    assert s.database_url == "postgresql://a@h/db"
+
+
+def test_pg_variables_build_a_url_including_socket_hosts() -> None:
+    tcp = Settings.from_env({"PGHOST": "db.local", "PGPORT": "6543", "PGUSER": "app", "PGDATABASE": "main"})
+    assert tcp.database_url == "postgresql://app@db.local:6543/main"
+    socket = Settings.from_env({"PGHOST": "/run/postgresql", "PGUSER": "app", "PGPASSWORD": "p w"})
+    assert socket.database_url == "postgresql://app:p%20w@/?host=%2Frun%2Fpostgresql"
+
+
+def test_pool_settings_come_from_the_environment_and_are_checked() -> None:
+    s = Settings.from_env({"SQLFIRST_POOL_MIN": "1", "SQLFIRST_POOL_MAX": "3"})
+    assert (s.min_size, s.max_size) == (1, 3)
+    with pytest.raises(ConfigurationError, match="exceeds"):
+        Settings.from_env({"SQLFIRST_POOL_MIN": "9", "SQLFIRST_POOL_MAX": "3"})
+    with pytest.raises(ConfigurationError, match="must be an integer"):
+        Settings.from_env({"SQLFIRST_POOL_MAX": "many"})
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql+asyncpg://u:p@h:5432/d", "postgresql://u:p@h:5432/d"),
+        ("postgres://u@h/d?sslmode=require", "postgresql://u@h/d?sslmode=require"),
+    ],
+)
+def test_urls_are_normalized(url: str, expected: str) -> None:
+    assert normalize_url(url) == expected
+    assert yoyo_url(url) == "postgresql+psycopg" + expected[len("postgresql") :]
+
+
+def test_bad_urls_are_configuration_errors() -> None:
+    with pytest.raises(ConfigurationError, match="scheme"):
+        normalize_url("http://example.com")
+    with pytest.raises(ConfigurationError, match="malformed"):
+        normalize_url("postgresql://h:notaport/d")
+
+
+def test_redact_hides_the_password() -> None:
+    assert redact("postgresql://u:secret@h/d") == "postgresql://u:***@h/d"
+    assert redact("postgresql://u@h/d") == "postgresql://u@h/d"
