@@ -33,8 +33,8 @@ migrate_app = typer.Typer(help="Apply, roll back and inspect migrations (yoyo)."
 app.add_typer(db_app, name="db")
 app.add_typer(migrate_app, name="migrate")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DatabaseUrl = Annotated[
     str | None,
