@@ -195,3 +195,17 @@ def test_query_ids_are_unique_per_domain() -> None:
     assert decl.query.parameters == ("id",)
     assert "$1" in decl.query.sql
     assert uuid.UUID in decl.parameter_types.values()
+
+
+async def test_the_lean_adapter_serves_plain_aiosql_use(sql_root: Path, things: Connection) -> None:
+    import aiosql
+
+    queries = aiosql.from_path(sql_root / "demo" / "things.sql", "sqlfirst", attribute=None)
+    row = await queries.get_thing(things, id=3)
+    assert (row["id"], row["label"]) == (3, "thing 3")
+    assert [r["id"] async for r in queries.list_things(things, lo=1, hi=2)] == [1, 2]
+    assert await queries.count_things(things) == 5
+    assert await queries.rename_thing(things, id=3, label="third") == 1
+    assert await queries.add_thing(things, label="new") == 6
+    with pytest.raises(InvalidInput):
+        await queries.get_thing(things, id="x")
