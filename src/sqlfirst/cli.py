@@ -13,9 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sqlfirst import embedded
+from sqlfirst import embedded, paths
 from sqlfirst.errors import SqlfirstError
-from sqlfirst.migrate import Migrator, new_migration
+from sqlfirst.migrate import Migrator, new_migration, snapshot_schema
 from sqlfirst.settings import Settings, normalize_url, redact
 
 P = ParamSpec("P")
@@ -123,21 +123,56 @@ def db_url() -> None:
 # -- migrate ---------------------------------------------------------------------------------------
 
 
-def _migrator(database_url: str | None, domains: list[str] | None) -> Migrator:
-    return Migrator(_url(database_url), domains=domains)
+LockTimeoutMs = Annotated[
+    int | None,
+    typer.Option(
+        "--lock-timeout-ms",
+        envvar="SQLFIRST_LOCK_TIMEOUT_MS",
+        min=0,
+        help="How long each migration may wait for a table lock before it fails and changes nothing "
+        "(lock_timeout). Default 5000; 0 waits forever.",
+        show_envvar=True,
+    ),
+]
+AllowEdited = Annotated[
+    bool,
+    typer.Option(
+        "--allow-edited",
+        help="Run even though applied migrations were edited, removed or renamed (see `migrate verify`).",
+    ),
+]
+
+
+def _migrator(
+    database_url: str | None, domains: list[str] | None, lock_timeout_ms: int | None = None
+) -> Migrator:
+    return Migrator(_url(database_url), domains=domains, lock_timeout_ms=lock_timeout_ms)
+
+
+def _say_recorded(recorded: list[str]) -> None:
+    for migration_id in recorded:
+        err.print(f"recorded checksum of {migration_id} (applied before sqlfirst kept checksums)")
 
 
 @migrate_app.command("up")
 @_expected_errors
-def migrate_up(database_url: DatabaseUrl = None, domain: Domains = None) -> None:
-    """Apply every pending migration, printing each one applied."""
-    migrator = _migrator(database_url, domain)
-    applied = migrator.up()
-    for migration_id in applied:
+def migrate_up(
+    database_url: DatabaseUrl = None,
+    domain: Domains = None,
+    lock_timeout_ms: LockTimeoutMs = None,
+    allow_edited: AllowEdited = False,
+) -> None:
+    """Apply every pending migration, printing each one applied. Refuses while `verify` fails."""
+    migrator = _migrator(database_url, domain, lock_timeout_ms)
+    result = migrator.up(allow_edited=allow_edited)
+    _say_recorded(result.recorded)
+    for problem in result.ignored:
+        err.print(f"[yellow]warning:[/] --allow-edited: running despite {problem}", soft_wrap=True)
+    for migration_id in result.applied:
         out.print(f"applied  {migration_id}")
     out.print(
-        f"{len(applied)} migration(s) applied to {redact(migrator.url)}"
-        if applied
+        f"{len(result.applied)} migration(s) applied to {redact(migrator.url)}"
+        if result.applied
         else f"nothing to apply: {redact(migrator.url)} is up to date"
     )
 
@@ -149,29 +184,82 @@ def migrate_down(
     domain: Domains = None,
     steps: Annotated[int, typer.Option("--steps", "-n", min=1, help="How many to roll back.")] = 1,
     all_: Annotated[bool, typer.Option("--all", help="Roll back every applied migration.")] = False,
+    lock_timeout_ms: LockTimeoutMs = None,
+    allow_edited: AllowEdited = False,
 ) -> None:
-    """Roll back the most recent migration(s)."""
-    migrator = _migrator(database_url, domain)
-    rolled = migrator.reset() if all_ else migrator.down(steps)
+    """Roll back the most recent migration(s). Refuses while `verify` fails."""
+    migrator = _migrator(database_url, domain, lock_timeout_ms)
+    rolled = (
+        migrator.reset(allow_edited=allow_edited) if all_ else migrator.down(steps, allow_edited=allow_edited)
+    )
     for migration_id in rolled:
         out.print(f"rolled back  {migration_id}")
     if not rolled:
         out.print("nothing to roll back")
 
 
+@migrate_app.command("verify")
+@_expected_errors
+def migrate_verify(database_url: DatabaseUrl = None, domain: Domains = None) -> None:
+    """Check that no applied migration was edited, removed or renamed (exit 1 naming each one)."""
+    migrator = _migrator(database_url, domain)
+    report = migrator.verify()
+    _say_recorded(report.recorded)
+    for problem in report.problems:
+        err.print(f"[red]{problem.kind}[/]  {problem}", soft_wrap=True)
+    if report.problems:
+        err.print(
+            f"[bold red]error:[/] {len(report.problems)} applied migration(s) changed since they ran",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+    out.print(f"{report.verified} applied migration(s) match their files")
+
+
+_STATE_STYLE = {
+    "applied": "green",
+    "pending": "yellow",
+    "edited": "bold red",
+    "missing": "bold red",
+    "unrecorded": "cyan",
+}
+
+
 @migrate_app.command("status")
 @_expected_errors
 def migrate_status(database_url: DatabaseUrl = None, domain: Domains = None) -> None:
-    """List every migration with its state."""
+    """List every migration with its state: applied, pending, edited, missing or unrecorded."""
     migrator = _migrator(database_url, domain)
-    table = Table("migration", "state")
-    pending = 0
+    table = Table("migration", "state", "detail")
+    counts: dict[str, int] = {}
     for state in migrator.status():
-        pending += state.state == "pending"
-        colour = "green" if state.state == "applied" else "yellow"
-        table.add_row(state.id, f"[{colour}]{state.state}[/]")
+        counts[state.state] = counts.get(state.state, 0) + 1
+        table.add_row(state.id, f"[{_STATE_STYLE[state.state]}]{state.state}[/]", state.detail)
     out.print(table)
-    out.print(f"{pending} pending")
+    out.print(", ".join(f"{n} {name}" for name, n in counts.items()) or "no migrations")
+    if counts.get("edited") or counts.get("missing"):
+        raise typer.Exit(1)
+
+
+@migrate_app.command("dump")
+@_expected_errors
+def migrate_dump(
+    database_url: DatabaseUrl = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write it (default: migrations/schema.sql; - for stdout)."
+        ),
+    ] = None,
+) -> None:
+    """Migrate a scratch database from nothing and write its normalized schema (the committed snapshot)."""
+    schema = snapshot_schema(_url(database_url))
+    if output is not None and str(output) == "-":
+        sys.stdout.write(schema)
+        return
+    target = output or paths.migrations_dir() / "schema.sql"
+    target.write_text(schema)
+    out.print(f"wrote {target}")
 
 
 @migrate_app.command("new")
