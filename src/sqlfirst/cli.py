@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from sqlfirst import embedded, paths
-from sqlfirst.errors import SqlfirstError
+from sqlfirst.db import Connection
+from sqlfirst.errors import ConfigurationError, SqlfirstError
 from sqlfirst.migrate import Migrator, new_migration, snapshot_schema
 from sqlfirst.settings import Settings, normalize_url, redact
 
@@ -31,7 +33,12 @@ app = typer.Typer(
 db_app = typer.Typer(help="Run the embedded PostgreSQL (from the pgserver wheel).", no_args_is_help=True)
 migrate_app = typer.Typer(help="Apply, roll back and inspect migrations (yoyo).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+partitions_app = typer.Typer(
+    help="Keep RANGE-partitioned tables healthy (default partition, premake, retention).",
+    no_args_is_help=True,
+)
 app.add_typer(migrate_app, name="migrate")
+app.add_typer(partitions_app, name="partitions")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -275,6 +282,103 @@ def migrate_new(
     forward = new_migration(domain, what, directory=directory)
     out.print(f"created {forward}")
     out.print(f"created {forward.with_name(forward.stem + '.rollback.sql')}")
+
+
+# -- partitions ------------------------------------------------------------------------------------
+
+
+async def _with_connection(
+    url: str, lock_timeout_ms: int | None, work: Callable[[Connection], Awaitable[R]]
+) -> R:
+    from sqlfirst.db import connect_one
+
+    settings = Settings.from_env()
+    if lock_timeout_ms is not None:
+        settings = settings.with_(lock_timeout_ms=lock_timeout_ms)
+    conn = await connect_one(url, settings=settings)
+    try:
+        await conn.execute("select set_config('lock_timeout', $1, false)", f"{settings.lock_timeout_ms}ms")
+        if await conn.fetchval("select to_regclass('core.partitioned_tables') is null"):
+            raise ConfigurationError(
+                "this database has no partition maintenance (migration 0002_core_partitions); "
+                "run `sqlfirst migrate up` first"
+            )
+        return await work(conn)
+    finally:
+        await conn.close()
+
+
+@partitions_app.command("maintain")
+@_expected_errors
+def partitions_maintain(
+    database_url: DatabaseUrl = None,
+    table: Annotated[
+        str | None, typer.Option("--table", "-t", help="Only this table (schema.table); default all.")
+    ] = None,
+    lock_timeout_ms: LockTimeoutMs = None,
+) -> None:
+    """Create default and upcoming partitions, move rows out of the default, apply retention."""
+    from sqlfirst import partitions
+
+    actions = asyncio.run(
+        _with_connection(
+            _url(database_url), lock_timeout_ms, lambda conn: partitions.maintain(conn, parent=table)
+        )
+    )
+    for a in actions:
+        rows = f"  ({a.row_count} row(s) out of the default partition)" if a.action == "moved" else ""
+        target = a.partition_name or ""
+        out.print(f"{a.action:<16} {a.parent_table}  {target}{rows}", soft_wrap=True)
+    out.print(
+        f"{len(actions)} change(s)" if actions else "nothing to do: every partitioned table is up to date"
+    )
+
+
+def _bound(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime(
+        "%Y-%m-%d" if value.hour == value.minute == value.second == 0 else "%Y-%m-%d %H:%M:%S"
+    )
+
+
+@partitions_app.command("status")
+@_expected_errors
+def partitions_status(database_url: DatabaseUrl = None) -> None:
+    """List every partitioned table under maintenance, its partitions and row counts."""
+    from sqlfirst import partitions
+
+    tables = asyncio.run(_with_connection(_url(database_url), None, partitions.status))
+    if not tables:
+        out.print("no partitioned tables registered (core.register_partitioned_table)")
+        return
+    for t in tables:
+        retention = f"{t.retention_mode} partitions older than {t.retention}" if t.retention else "keep all"
+        every = {"1 mon": "month", "1 day": "day"}.get(t.partition_interval, t.partition_interval)
+        out.print(
+            f"[bold]{t.parent_table}[/] by {t.control_column}, one partition per {every}, "
+            f"premake {t.premake}, retention: {retention}",
+            soft_wrap=True,
+        )
+        table = Table("partition", "from (UTC)", "to (UTC)", Column("rows", justify="right"))
+        for p in t.partitions:
+            style = "bold yellow" if p.is_default and p.row_count else None
+            table.add_row(
+                p.name + (" (default)" if p.is_default else ""),
+                _bound(p.lower_bound),
+                _bound(p.upper_bound),
+                str(p.row_count),
+                style=style,
+            )
+        out.print(table)
+        waiting = t.rows_in_default
+        out.print(
+            f"{waiting} row(s) in the default partition: `sqlfirst partitions maintain` moves those "
+            "within retention into partitions of their own"
+            if waiting
+            else "default partition empty",
+            soft_wrap=True,
+        )
 
 
 # -- check -----------------------------------------------------------------------------------------
