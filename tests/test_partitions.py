@@ -234,3 +234,19 @@ async def test_cli_maintain_and_status_print_what_happened(db: Conn, db_url: str
 
     again = await run_cli("partitions", "maintain", "--database-url", db_url, env=env)
     assert "nothing to do" in again.stdout
+
+
+async def test_daily_interval_names_partitions_by_day(db: Conn) -> None:
+    await db.execute(
+        "insert into core.partitioned_tables (parent_table, control_column, partition_interval, premake)"
+        " values ('public.readings', 'taken_at', '1 day', 2)"
+    )
+    await partitions.maintain(db)
+    await db.execute("insert into public.readings (taken_at, value) values ('2020-02-29 23:30:00+00', 1)")
+    await partitions.maintain(db)
+
+    today = datetime.now(UTC).date()
+    days = [today.fromordinal(today.toordinal() + n) for n in range(3)]
+    expected = ["readings_default", "readings_p2020_02_29", *(f"readings_p{d:%Y_%m_%d}" for d in days)]
+    assert await partition_names(db) == sorted(expected)
+    assert await rows_in(db, "readings_p2020_02_29") == 1
