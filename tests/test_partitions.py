@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from sqlfirst import partitions
 from sqlfirst.db import Connection, connect_one
 
-from .migration_helpers import cli_env, run_cli
+from .migration_helpers import cli_env, copy_migrations, run_cli, write_migration
 
 Conn = Connection
 
@@ -250,3 +251,32 @@ async def test_daily_interval_names_partitions_by_day(db: Conn) -> None:
     expected = ["readings_default", "readings_p2020_02_29", *(f"readings_p{d:%Y_%m_%d}" for d in days)]
     assert await partition_names(db) == sorted(expected)
     assert await rows_in(db, "readings_p2020_02_29") == 1
+
+
+async def test_a_migration_registers_its_table_and_its_rollback_unregisters_it(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    migrations = copy_migrations(tmp_path / "migrations", "0001_core_schema", "0002_core_partitions")
+    write_migration(
+        migrations,
+        "0099_core_readings",
+        "-- depends: 0002_core_partitions\n"
+        "create table core.readings (taken_at timestamptz not null) partition by range (taken_at);\n"
+        "select core.register_partitioned_table('core.readings', 'taken_at');\n",
+        "select core.unregister_partitioned_table('core.readings');\ndrop table core.readings;\n",
+    )
+    env = cli_env(migrations)
+    up = await run_cli("migrate", "up", "--database-url", empty_db_url, env=env)
+    assert up.returncode == 0, up.stderr
+    assert "register_partitioned_table" not in up.stdout  # yoyo's echo of the SELECT is swallowed
+    conn = await connect_one(empty_db_url)
+    try:
+        assert await conn.fetchval("select count(*) from core.partitioned_tables") == 1
+        assert await conn.fetchval("select to_regclass('core.readings_default')") is not None
+
+        down = await run_cli("migrate", "down", "--database-url", empty_db_url, env=env)
+        assert down.returncode == 0, down.stderr
+        assert await conn.fetchval("select count(*) from core.partitioned_tables") == 0
+        assert await conn.fetchval("select to_regclass('core.readings')") is None
+    finally:
+        await conn.close()

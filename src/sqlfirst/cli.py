@@ -235,7 +235,7 @@ _STATE_STYLE = {
 @migrate_app.command("status")
 @_expected_errors
 def migrate_status(database_url: DatabaseUrl = None, domain: Domains = None) -> None:
-    """List every migration with its state: applied, pending, edited, missing or unrecorded."""
+    """List every migration: applied, pending, edited, missing or unrecorded (exit 1 on edited/missing)."""
     migrator = _migrator(database_url, domain)
     table = Table("migration", "state", "detail")
     counts: dict[str, int] = {}

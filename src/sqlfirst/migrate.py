@@ -24,7 +24,9 @@ yoyo 9 leaves open:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import re
 import secrets
 import subprocess
@@ -432,21 +434,10 @@ class Migrator:
         verb = "apply" if direction == "apply" else "roll back"
         try:
             migration.load()
-            if migration.use_transactions:
-                # One transaction for the statements and the bookkeeping: all of it or none of it.
-                with backend.transaction():
-                    migration.process_steps(backend, direction)
-                    self._book(backend, migration, direction)
-            else:
-                if len(migration.steps) != 1:
-                    raise MigrationError(
-                        f"could not {verb} {migration.id}: a `-- transactional: false` migration must hold "
-                        f"exactly one statement, it holds {len(migration.steps)} (a failure half way "
-                        "would leave the first ones applied)"
-                    )
-                migration.process_steps(backend, direction)
-                with backend.transaction():
-                    self._book(backend, migration, direction)
+            # yoyo prints the rows of any SELECT a migration runs (e.g. `select
+            # core.register_partitioned_table(...)`) to stdout; a migration's output is not ours to print.
+            with contextlib.redirect_stdout(io.StringIO()):
+                self._run_steps(backend, migration, direction, verb)
         except psycopg.errors.LockNotAvailable as exc:
             raise MigrationError(
                 f"could not {verb} {migration.id}: lock_timeout ({self.lock_timeout_ms} ms) expired "
@@ -457,6 +448,25 @@ class Migrator:
             raise MigrationError(f"could not {verb} {migration.id}: {_first_line(exc)}") from exc
         except (BadMigration, MigrationConflict) as exc:
             raise MigrationError(f"could not {verb} {migration.id}: {exc}") from exc
+
+    def _run_steps(
+        self, backend: Any, migration: Any, direction: Literal["apply", "rollback"], verb: str
+    ) -> None:
+        if migration.use_transactions:
+            # One transaction for the statements and the bookkeeping: all of it or none of it.
+            with backend.transaction():
+                migration.process_steps(backend, direction)
+                self._book(backend, migration, direction)
+        else:
+            if len(migration.steps) != 1:
+                raise MigrationError(
+                    f"could not {verb} {migration.id}: a `-- transactional: false` migration must hold "
+                    f"exactly one statement, it holds {len(migration.steps)} (a failure half way "
+                    "would leave the first ones applied)"
+                )
+            migration.process_steps(backend, direction)
+            with backend.transaction():
+                self._book(backend, migration, direction)
 
     @staticmethod
     def _book(backend: Any, migration: Any, direction: Literal["apply", "rollback"]) -> None:
