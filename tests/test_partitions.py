@@ -280,3 +280,17 @@ async def test_a_migration_registers_its_table_and_its_rollback_unregisters_it(
         assert await conn.fetchval("select to_regclass('core.readings')") is None
     finally:
         await conn.close()
+
+
+async def test_cli_status_on_a_fresh_database_and_on_an_unmigrated_one(
+    db_url: str, empty_db_url: str
+) -> None:
+    fresh = await run_cli("partitions", "status", "--database-url", db_url, env=cli_env())
+    assert fresh.returncode == 0, fresh.stderr
+    assert "partitioned tables under maintenance" in fresh.stdout
+    assert "none yet" in fresh.stdout
+
+    unmigrated = await run_cli("partitions", "status", "--database-url", empty_db_url, env=cli_env())
+    assert unmigrated.returncode == 1
+    assert "sqlfirst migrate up" in unmigrated.stderr
+    assert "Traceback" not in unmigrated.stderr

@@ -349,9 +349,31 @@ def partitions_status(database_url: DatabaseUrl = None) -> None:
     from sqlfirst import partitions
 
     tables = asyncio.run(_with_connection(_url(database_url), None, partitions.status))
+    summary = Table(
+        "table",
+        "control column",
+        "interval",
+        Column("premake", justify="right"),
+        "retention",
+        Column("partitions", justify="right"),
+        Column("rows in default", justify="right"),
+        title="partitioned tables under maintenance",
+        title_justify="left",
+    )
+    for t in tables:
+        summary.add_row(
+            t.parent_table,
+            t.control_column,
+            t.partition_interval,
+            str(t.premake),
+            f"{t.retention_mode} after {t.retention}" if t.retention else "keep all",
+            str(sum(not p.is_default for p in t.partitions)),
+            str(t.rows_in_default),
+            style="bold yellow" if t.rows_in_default else None,
+        )
+    out.print(summary)
     if not tables:
-        out.print("no partitioned tables registered (core.register_partitioned_table)")
-        return
+        out.print("none yet: a migration registers one with core.register_partitioned_table(...)")
     for t in tables:
         retention = f"{t.retention_mode} partitions older than {t.retention}" if t.retention else "keep all"
         every = {"1 mon": "month", "1 day": "day"}.get(t.partition_interval, t.partition_interval)
