@@ -342,6 +342,10 @@ def _bound(value: datetime | None) -> str:
     )
 
 
+def _every(interval: str) -> str:
+    return {"1 mon": "month", "1 day": "day"}.get(interval, interval)
+
+
 @partitions_app.command("status")
 @_expected_errors
 def partitions_status(database_url: DatabaseUrl = None) -> None:
@@ -350,13 +354,13 @@ def partitions_status(database_url: DatabaseUrl = None) -> None:
 
     tables = asyncio.run(_with_connection(_url(database_url), None, partitions.status))
     summary = Table(
-        "table",
-        "control column",
-        "interval",
-        Column("premake", justify="right"),
-        "retention",
-        Column("partitions", justify="right"),
-        Column("rows in default", justify="right"),
+        Column("table", no_wrap=True),
+        Column("by", no_wrap=True),
+        "every",
+        Column("ahead", justify="right"),
+        Column("retention", no_wrap=True),
+        Column("parts", justify="right"),
+        Column("in default", justify="right", no_wrap=True),
         title="partitioned tables under maintenance",
         title_justify="left",
     )
@@ -364,9 +368,9 @@ def partitions_status(database_url: DatabaseUrl = None) -> None:
         summary.add_row(
             t.parent_table,
             t.control_column,
-            t.partition_interval,
+            _every(t.partition_interval),
             str(t.premake),
-            f"{t.retention_mode} after {t.retention}" if t.retention else "keep all",
+            f"{t.retention_mode} > {t.retention}" if t.retention else "keep all",
             str(sum(not p.is_default for p in t.partitions)),
             str(t.rows_in_default),
             style="bold yellow" if t.rows_in_default else None,
@@ -376,7 +380,7 @@ def partitions_status(database_url: DatabaseUrl = None) -> None:
         out.print("none yet: a migration registers one with core.register_partitioned_table(...)")
     for t in tables:
         retention = f"{t.retention_mode} partitions older than {t.retention}" if t.retention else "keep all"
-        every = {"1 mon": "month", "1 day": "day"}.get(t.partition_interval, t.partition_interval)
+        every = _every(t.partition_interval)
         out.print(
             f"[bold]{t.parent_table}[/] by {t.control_column}, one partition per {every}, "
             f"premake {t.premake}, retention: {retention}",
