@@ -355,11 +355,10 @@ def partitions_status(database_url: DatabaseUrl = None) -> None:
     tables = asyncio.run(_with_connection(_url(database_url), None, partitions.status))
     summary = Table(
         Column("table", no_wrap=True),
-        Column("by", no_wrap=True),
-        "every",
+        Column("every", no_wrap=True),
         Column("ahead", justify="right"),
         Column("retention", no_wrap=True),
-        Column("parts", justify="right"),
+        Column("partitions", justify="right", no_wrap=True),
         Column("in default", justify="right", no_wrap=True),
         title="partitioned tables under maintenance",
         title_justify="left",
@@ -367,7 +366,6 @@ def partitions_status(database_url: DatabaseUrl = None) -> None:
     for t in tables:
         summary.add_row(
             t.parent_table,
-            t.control_column,
             _every(t.partition_interval),
             str(t.premake),
             f"{t.retention_mode} > {t.retention}" if t.retention else "keep all",
