@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
-from sqlfirst import embedded
-from sqlfirst.errors import SqlfirstError
-from sqlfirst.migrate import Migrator, new_migration
+from sqlfirst import embedded, paths
+from sqlfirst.db import Connection
+from sqlfirst.errors import ConfigurationError, SqlfirstError
+from sqlfirst.migrate import Migrator, new_migration, snapshot_schema
 from sqlfirst.settings import Settings, normalize_url, redact
 
 P = ParamSpec("P")
@@ -31,7 +33,12 @@ app = typer.Typer(
 db_app = typer.Typer(help="Run the embedded PostgreSQL (from the pgserver wheel).", no_args_is_help=True)
 migrate_app = typer.Typer(help="Apply, roll back and inspect migrations (yoyo).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+partitions_app = typer.Typer(
+    help="Keep RANGE-partitioned tables healthy (default partition, premake, retention).",
+    no_args_is_help=True,
+)
 app.add_typer(migrate_app, name="migrate")
+app.add_typer(partitions_app, name="partitions")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -123,21 +130,56 @@ def db_url() -> None:
 # -- migrate ---------------------------------------------------------------------------------------
 
 
-def _migrator(database_url: str | None, domains: list[str] | None) -> Migrator:
-    return Migrator(_url(database_url), domains=domains)
+LockTimeoutMs = Annotated[
+    int | None,
+    typer.Option(
+        "--lock-timeout-ms",
+        envvar="SQLFIRST_LOCK_TIMEOUT_MS",
+        min=0,
+        help="How long each migration may wait for a table lock before it fails and changes nothing "
+        "(lock_timeout). Default 5000; 0 waits forever.",
+        show_envvar=True,
+    ),
+]
+AllowEdited = Annotated[
+    bool,
+    typer.Option(
+        "--allow-edited",
+        help="Run even though applied migrations were edited, removed or renamed (see `migrate verify`).",
+    ),
+]
+
+
+def _migrator(
+    database_url: str | None, domains: list[str] | None, lock_timeout_ms: int | None = None
+) -> Migrator:
+    return Migrator(_url(database_url), domains=domains, lock_timeout_ms=lock_timeout_ms)
+
+
+def _say_recorded(recorded: list[str]) -> None:
+    for migration_id in recorded:
+        err.print(f"recorded checksum of {migration_id} (applied before sqlfirst kept checksums)")
 
 
 @migrate_app.command("up")
 @_expected_errors
-def migrate_up(database_url: DatabaseUrl = None, domain: Domains = None) -> None:
-    """Apply every pending migration, printing each one applied."""
-    migrator = _migrator(database_url, domain)
-    applied = migrator.up()
-    for migration_id in applied:
+def migrate_up(
+    database_url: DatabaseUrl = None,
+    domain: Domains = None,
+    lock_timeout_ms: LockTimeoutMs = None,
+    allow_edited: AllowEdited = False,
+) -> None:
+    """Apply every pending migration, printing each one applied. Refuses while `verify` fails."""
+    migrator = _migrator(database_url, domain, lock_timeout_ms)
+    result = migrator.up(allow_edited=allow_edited)
+    _say_recorded(result.recorded)
+    for problem in result.ignored:
+        err.print(f"[yellow]warning:[/] --allow-edited: running despite {problem}", soft_wrap=True)
+    for migration_id in result.applied:
         out.print(f"applied  {migration_id}")
     out.print(
-        f"{len(applied)} migration(s) applied to {redact(migrator.url)}"
-        if applied
+        f"{len(result.applied)} migration(s) applied to {redact(migrator.url)}"
+        if result.applied
         else f"nothing to apply: {redact(migrator.url)} is up to date"
     )
 
@@ -149,29 +191,82 @@ def migrate_down(
     domain: Domains = None,
     steps: Annotated[int, typer.Option("--steps", "-n", min=1, help="How many to roll back.")] = 1,
     all_: Annotated[bool, typer.Option("--all", help="Roll back every applied migration.")] = False,
+    lock_timeout_ms: LockTimeoutMs = None,
+    allow_edited: AllowEdited = False,
 ) -> None:
-    """Roll back the most recent migration(s)."""
-    migrator = _migrator(database_url, domain)
-    rolled = migrator.reset() if all_ else migrator.down(steps)
+    """Roll back the most recent migration(s). Refuses while `verify` fails."""
+    migrator = _migrator(database_url, domain, lock_timeout_ms)
+    rolled = (
+        migrator.reset(allow_edited=allow_edited) if all_ else migrator.down(steps, allow_edited=allow_edited)
+    )
     for migration_id in rolled:
         out.print(f"rolled back  {migration_id}")
     if not rolled:
         out.print("nothing to roll back")
 
 
+@migrate_app.command("verify")
+@_expected_errors
+def migrate_verify(database_url: DatabaseUrl = None, domain: Domains = None) -> None:
+    """Check that no applied migration was edited, removed or renamed (exit 1 naming each one)."""
+    migrator = _migrator(database_url, domain)
+    report = migrator.verify()
+    _say_recorded(report.recorded)
+    for problem in report.problems:
+        err.print(f"[red]{problem.kind}[/]  {problem}", soft_wrap=True)
+    if report.problems:
+        err.print(
+            f"[bold red]error:[/] {len(report.problems)} applied migration(s) changed since they ran",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+    out.print(f"{report.verified} applied migration(s) match their files")
+
+
+_STATE_STYLE = {
+    "applied": "green",
+    "pending": "yellow",
+    "edited": "bold red",
+    "missing": "bold red",
+    "unrecorded": "cyan",
+}
+
+
 @migrate_app.command("status")
 @_expected_errors
 def migrate_status(database_url: DatabaseUrl = None, domain: Domains = None) -> None:
-    """List every migration with its state."""
+    """List every migration: applied, pending, edited, missing or unrecorded (exit 1 on edited/missing)."""
     migrator = _migrator(database_url, domain)
-    table = Table("migration", "state")
-    pending = 0
+    table = Table("migration", "state", "detail")
+    counts: dict[str, int] = {}
     for state in migrator.status():
-        pending += state.state == "pending"
-        colour = "green" if state.state == "applied" else "yellow"
-        table.add_row(state.id, f"[{colour}]{state.state}[/]")
+        counts[state.state] = counts.get(state.state, 0) + 1
+        table.add_row(state.id, f"[{_STATE_STYLE[state.state]}]{state.state}[/]", state.detail)
     out.print(table)
-    out.print(f"{pending} pending")
+    out.print(", ".join(f"{n} {name}" for name, n in counts.items()) or "no migrations")
+    if counts.get("edited") or counts.get("missing"):
+        raise typer.Exit(1)
+
+
+@migrate_app.command("dump")
+@_expected_errors
+def migrate_dump(
+    database_url: DatabaseUrl = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write it (default: migrations/schema.sql; - for stdout)."
+        ),
+    ] = None,
+) -> None:
+    """Migrate a scratch database from nothing and write its normalized schema (the committed snapshot)."""
+    schema = snapshot_schema(_url(database_url))
+    if output is not None and str(output) == "-":
+        sys.stdout.write(schema)
+        return
+    target = output or paths.migrations_dir() / "schema.sql"
+    target.write_text(schema)
+    out.print(f"wrote {target}")
 
 
 @migrate_app.command("new")
@@ -187,6 +282,127 @@ def migrate_new(
     forward = new_migration(domain, what, directory=directory)
     out.print(f"created {forward}")
     out.print(f"created {forward.with_name(forward.stem + '.rollback.sql')}")
+
+
+# -- partitions ------------------------------------------------------------------------------------
+
+
+async def _with_connection(
+    url: str, lock_timeout_ms: int | None, work: Callable[[Connection], Awaitable[R]]
+) -> R:
+    from sqlfirst.db import connect_one
+
+    settings = Settings.from_env()
+    if lock_timeout_ms is not None:
+        settings = settings.with_(lock_timeout_ms=lock_timeout_ms)
+    conn = await connect_one(url, settings=settings)
+    try:
+        await conn.execute("select set_config('lock_timeout', $1, false)", f"{settings.lock_timeout_ms}ms")
+        if await conn.fetchval("select to_regclass('core.partitioned_tables') is null"):
+            raise ConfigurationError(
+                "this database has no partition maintenance (migration 0002_core_partitions); "
+                "run `sqlfirst migrate up` first"
+            )
+        return await work(conn)
+    finally:
+        await conn.close()
+
+
+@partitions_app.command("maintain")
+@_expected_errors
+def partitions_maintain(
+    database_url: DatabaseUrl = None,
+    table: Annotated[
+        str | None, typer.Option("--table", "-t", help="Only this table (schema.table); default all.")
+    ] = None,
+    lock_timeout_ms: LockTimeoutMs = None,
+) -> None:
+    """Create default and upcoming partitions, move rows out of the default, apply retention."""
+    from sqlfirst import partitions
+
+    actions = asyncio.run(
+        _with_connection(
+            _url(database_url), lock_timeout_ms, lambda conn: partitions.maintain(conn, parent=table)
+        )
+    )
+    for a in actions:
+        rows = f"  ({a.row_count} row(s) out of the default partition)" if a.action == "moved" else ""
+        target = a.partition_name or ""
+        out.print(f"{a.action:<16} {a.parent_table}  {target}{rows}", soft_wrap=True)
+    out.print(
+        f"{len(actions)} change(s)" if actions else "nothing to do: every partitioned table is up to date"
+    )
+
+
+def _bound(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime(
+        "%Y-%m-%d" if value.hour == value.minute == value.second == 0 else "%Y-%m-%d %H:%M:%S"
+    )
+
+
+def _every(interval: str) -> str:
+    return {"1 mon": "month", "1 day": "day"}.get(interval, interval)
+
+
+@partitions_app.command("status")
+@_expected_errors
+def partitions_status(database_url: DatabaseUrl = None) -> None:
+    """List every partitioned table under maintenance, its partitions and row counts."""
+    from sqlfirst import partitions
+
+    tables = asyncio.run(_with_connection(_url(database_url), None, partitions.status))
+    summary = Table(
+        Column("table", no_wrap=True),
+        Column("every", no_wrap=True),
+        Column("ahead", justify="right"),
+        Column("retention", no_wrap=True),
+        Column("partitions", justify="right", no_wrap=True),
+        Column("in default", justify="right", no_wrap=True),
+        title="partitioned tables under maintenance",
+        title_justify="left",
+    )
+    for t in tables:
+        summary.add_row(
+            t.parent_table,
+            _every(t.partition_interval),
+            str(t.premake),
+            f"{t.retention_mode} > {t.retention}" if t.retention else "keep all",
+            str(sum(not p.is_default for p in t.partitions)),
+            str(t.rows_in_default),
+            style="bold yellow" if t.rows_in_default else None,
+        )
+    out.print(summary)
+    if not tables:
+        out.print("none yet: a migration registers one with core.register_partitioned_table(...)")
+    for t in tables:
+        retention = f"{t.retention_mode} partitions older than {t.retention}" if t.retention else "keep all"
+        every = _every(t.partition_interval)
+        out.print(
+            f"[bold]{t.parent_table}[/] by {t.control_column}, one partition per {every}, "
+            f"premake {t.premake}, retention: {retention}",
+            soft_wrap=True,
+        )
+        table = Table("partition", "from (UTC)", "to (UTC)", Column("rows", justify="right"))
+        for p in t.partitions:
+            style = "bold yellow" if p.is_default and p.row_count else None
+            table.add_row(
+                p.name + (" (default)" if p.is_default else ""),
+                _bound(p.lower_bound),
+                _bound(p.upper_bound),
+                str(p.row_count),
+                style=style,
+            )
+        out.print(table)
+        waiting = t.rows_in_default
+        out.print(
+            f"{waiting} row(s) in the default partition: `sqlfirst partitions maintain` moves those "
+            "within retention into partitions of their own"
+            if waiting
+            else "default partition empty",
+            soft_wrap=True,
+        )
 
 
 # -- check -----------------------------------------------------------------------------------------

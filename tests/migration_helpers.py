@@ -1,0 +1,80 @@
+"""Helpers for the migration tests: copies of the migrations folder and `sqlfirst` run as a real process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from sqlfirst import paths
+
+
+def copy_migrations(target: Path, *stems: str) -> Path:
+    """Copy migrations (all, or those ``stems``) with their rollbacks into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in paths.migrations_dir().glob("[0-9][0-9][0-9][0-9]_*.sql"):
+        stem = path.name.removesuffix(".rollback.sql").removesuffix(".sql")
+        if not stems or stem in stems:
+            shutil.copy(path, target / path.name)
+    return target
+
+
+def write_migration(directory: Path, stem: str, forward: str, rollback: str) -> Path:
+    path = directory / f"{stem}.sql"
+    path.write_text(forward)
+    (directory / f"{stem}.rollback.sql").write_text(rollback)
+    return path
+
+
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli_env(migrations: Path | None = None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLFIRST_LOCK_TIMEOUT_MS")}
+    env["COLUMNS"] = "200"
+    if migrations is not None:
+        env["SQLFIRST_MIGRATIONS_DIR"] = str(migrations)
+    env.update(extra)
+    return env
+
+
+async def start_cli(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "sqlfirst",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def finish(process: asyncio.subprocess.Process) -> Run:
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=180)
+    assert process.returncode is not None
+    return Run(process.returncode, stdout.decode(), stderr.decode())
+
+
+async def run_cli(*args: str, env: dict[str, str]) -> Run:
+    return await finish(await start_cli(*args, env=env))
+
+
+async def applied_ids(url: str) -> list[str]:
+    conn = await asyncpg.connect(url)
+    try:
+        if not await conn.fetchval("select to_regclass('_yoyo_migration') is not null"):
+            return []
+        rows = await conn.fetch("select migration_id from _yoyo_migration order by migration_id")
+        return [r["migration_id"] for r in rows]
+    finally:
+        await conn.close()

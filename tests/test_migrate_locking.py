@@ -1,0 +1,160 @@
+"""Concurrent, killed and blocked migrators, with real `sqlfirst migrate up` processes."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from sqlfirst.migrate import LOCK_NAMESPACE, MIGRATION_LOCK, MigrationError, Migrator
+
+from .migration_helpers import (
+    applied_ids,
+    cli_env,
+    copy_migrations,
+    finish,
+    run_cli,
+    start_cli,
+    write_migration,
+)
+
+
+async def test_two_parallel_ups_on_an_empty_database_both_succeed_applying_each_once(
+    empty_db_url: str,
+) -> None:
+    env = cli_env()
+    first, second = await asyncio.gather(
+        start_cli("migrate", "up", "--database-url", empty_db_url, env=env),
+        start_cli("migrate", "up", "--database-url", empty_db_url, env=env),
+    )
+    runs = await asyncio.gather(finish(first), finish(second))
+
+    assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
+    expected = sorted(m.id for m in Migrator(empty_db_url).status())
+    assert await applied_ids(empty_db_url) == expected
+    conn = await asyncpg.connect(empty_db_url)
+    try:
+        applies = await conn.fetch(
+            "select migration_id, count(*) as n from _yoyo_log"
+            " where operation = 'apply' group by migration_id"
+        )
+    finally:
+        await conn.close()
+    assert {r["migration_id"]: r["n"] for r in applies} == dict.fromkeys(expected, 1)
+    # One of them applied everything, the other found nothing left to do.
+    assert sorted("nothing to apply" in r.stdout for r in runs) == [False, True]
+
+
+async def test_sigkilled_migrator_leaves_no_lock_and_no_half_migration(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    migrations = copy_migrations(tmp_path / "migrations", "0001_core_schema")
+    slow = write_migration(
+        migrations,
+        "0002_core_slow",
+        "-- depends: 0001_core_schema\n"
+        "create table core.slow_marker (id int primary key);\n"
+        "select pg_sleep(120);\n",
+        "drop table core.slow_marker;\n",
+    )
+    process = await start_cli("migrate", "up", "--database-url", empty_db_url, env=cli_env(migrations))
+    watcher = await asyncpg.connect(empty_db_url)
+    try:
+        for _ in range(600):
+            sleeping = await watcher.fetchval(
+                "select count(*) from pg_stat_activity"
+                " where datname = current_database() and query like '%pg_sleep(120)%'"
+                " and pid <> pg_backend_pid()"
+            )
+            if sleeping or process.returncode is not None:
+                break
+            await asyncio.sleep(0.1)
+        assert sleeping, "the migrator never reached the slow migration"
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+
+        # The slow migration was never committed; its file may now be fixed without it counting as an edit.
+        slow.write_text("-- depends: 0001_core_schema\ncreate table core.slow_marker (id int primary key);\n")
+        # If the dead process's lock survived, this would give up with MigrationError.
+        result = Migrator(empty_db_url, directory=migrations, lock_wait_s=30).up()
+
+        assert result.applied == ["0002_core_slow"]
+        assert await applied_ids(empty_db_url) == ["0001_core_schema", "0002_core_slow"]
+        assert await watcher.fetchval("select to_regclass('yoyo_lock')") is None
+        assert await watcher.fetchval("select count(*) from core.slow_marker") == 0
+    finally:
+        await watcher.close()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def test_migration_blocked_by_a_long_transaction_times_out_and_changes_nothing(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    migrations = copy_migrations(tmp_path / "migrations", "0001_core_schema")
+    Migrator(empty_db_url, directory=migrations).up()
+    write_migration(
+        migrations,
+        "0002_core_alter_target",
+        "-- depends: 0001_core_schema\n"
+        "create table core.unrelated (id int primary key);\n"
+        "alter table core.lock_target add column note text;\n",
+        "alter table core.lock_target drop column note;\ndrop table core.unrelated;\n",
+    )
+    blocker = await asyncpg.connect(empty_db_url)
+    try:
+        await blocker.execute("create table core.lock_target (id int primary key)")
+        transaction = blocker.transaction()
+        await transaction.start()
+        await blocker.fetch("select * from core.lock_target")  # holds ACCESS SHARE until rollback
+
+        blocked = await run_cli(
+            "migrate",
+            "up",
+            "--database-url",
+            empty_db_url,
+            "--lock-timeout-ms",
+            "200",
+            env=cli_env(migrations),
+        )
+        assert blocked.returncode == 1
+        assert "lock_timeout" in blocked.stderr
+        assert "0002_core_alter_target" in blocked.stderr
+        assert "Traceback" not in blocked.stderr
+        await transaction.rollback()
+
+        assert await applied_ids(empty_db_url) == ["0001_core_schema"]
+        assert await blocker.fetchval("select to_regclass('core.unrelated')") is None
+        columns = await blocker.fetch(
+            "select attname from pg_attribute where attrelid = 'core.lock_target'::regclass and attnum > 0"
+        )
+        assert [c["attname"] for c in columns] == ["id"]
+
+        # The same timeout from the environment; with the blocker gone the migration goes through.
+        done = await run_cli(
+            "migrate",
+            "up",
+            "--database-url",
+            empty_db_url,
+            env=cli_env(migrations, SQLFIRST_LOCK_TIMEOUT_MS="200"),
+        )
+        assert done.returncode == 0, done.stderr
+        assert "0002_core_alter_target" in await applied_ids(empty_db_url)
+    finally:
+        await blocker.close()
+
+
+async def test_migrator_gives_up_waiting_for_a_live_migrator(empty_db_url: str) -> None:
+    other = await asyncpg.connect(empty_db_url)
+    try:
+        await other.execute("select pg_advisory_lock($1, $2)", LOCK_NAMESPACE, MIGRATION_LOCK)
+        with pytest.raises(MigrationError, match="holds the migration lock"):
+            Migrator(empty_db_url, lock_wait_s=0.3).up()
+        assert await applied_ids(empty_db_url) == []
+    finally:
+        await other.close()
+    assert Migrator(empty_db_url, lock_wait_s=30).up().applied

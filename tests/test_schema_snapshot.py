@@ -1,0 +1,88 @@
+"""The committed schema snapshot, and every migration's rollback, proved against pg_dump."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import asyncpg
+
+from sqlfirst import paths
+from sqlfirst.migrate import Migrator, dump_schema, normalize_schema_dump
+
+SNAPSHOT = paths.migrations_dir() / "schema.sql"
+
+
+def _diff(expected: str, actual: str, expected_name: str, actual_name: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            expected.splitlines(keepends=True), actual.splitlines(keepends=True), expected_name, actual_name
+        )
+    )
+
+
+async def test_fresh_migrations_produce_the_committed_schema(db_url: str) -> None:
+    actual = dump_schema(db_url)
+    expected = SNAPSHOT.read_text() if SNAPSHOT.exists() else ""
+    assert actual == expected, (
+        "migrations no longer produce migrations/schema.sql. If the change is intended, regenerate the "
+        "snapshot with `sqlfirst migrate dump` and commit it.\n"
+        + _diff(expected, actual, "migrations/schema.sql (committed)", "fresh migrations")
+    )
+
+
+async def test_every_migration_applies_rolls_back_and_reapplies_to_the_same_schema(empty_db_url: str) -> None:
+    migrator = Migrator(empty_db_url)
+    order = [s.id for s in migrator.status()]
+    assert order, "no migrations"
+    for migration_id in order:
+        before = dump_schema(empty_db_url)
+        assert migrator.up(target=migration_id).applied == [migration_id]
+        applied = dump_schema(empty_db_url)
+        assert applied != before, f"{migration_id} changed nothing in the schema"
+
+        assert migrator.down() == [migration_id]
+        rolled_back = dump_schema(empty_db_url)
+        assert rolled_back == before, f"{migration_id}'s rollback does not restore the schema:\n" + _diff(
+            before, rolled_back, "before", "after rollback"
+        )
+
+        migrator.up(target=migration_id)
+        again = dump_schema(empty_db_url)
+        assert again == applied, f"{migration_id} applied twice gives two schemas:\n" + _diff(
+            applied, again, "first apply", "second apply"
+        )
+
+
+async def test_dump_leaves_out_bookkeeping_and_clock_made_partitions(db_url: str) -> None:
+    conn = await asyncpg.connect(db_url)
+    try:
+        await conn.execute(
+            "create table public.readings (id bigint generated always as identity,"
+            " taken_at timestamptz not null, primary key (id, taken_at)) partition by range (taken_at)"
+        )
+        await conn.execute("select core.register_partitioned_table('public.readings', 'taken_at')")
+        partitions = await conn.fetchval(
+            "select count(*) from pg_inherits where inhparent = 'public.readings'::regclass"
+        )
+    finally:
+        await conn.close()
+    assert partitions == 5  # default + this month + 3 ahead
+
+    dump = dump_schema(db_url)
+    assert "CREATE TABLE public.readings " in dump
+    assert "CREATE TABLE public.readings_default " in dump
+    assert not re.search(r"readings_p\d{4}_\d{2}", dump)
+    assert "_yoyo" not in dump
+    assert "sqlfirst_migration_checksums" not in dump
+    assert "Dumped from" not in dump
+
+
+def test_normalize_drops_what_varies_between_servers() -> None:
+    raw = (
+        "--\n-- PostgreSQL database dump\n--\n\n-- Dumped from database version 15.8\n"
+        "SET statement_timeout = 0;\nSELECT pg_catalog.set_config('search_path', '', false);\n\n\n"
+        "CREATE SCHEMA core;\n\n\n\nALTER TABLE ONLY core.t ALTER COLUMN id SET (pg_attver=215899688);\n"
+        "CREATE TABLE core.t (\n    id integer\n);\n\n"
+    )
+    assert normalize_schema_dump(raw) == "CREATE SCHEMA core;\n\nCREATE TABLE core.t (\n    id integer\n);\n"
