@@ -80,11 +80,17 @@ begin
             message = format('insufficient balance: user %s cannot pay %s tokens', p_user_id, p_amount);
     end if;
 
-    insert into deals.token_transactions (user_id, type, amount, status, description, goal_id, meta_data)
-    values (p_user_id, p_type, p_amount, 'completed', p_description, p_goal_id, coalesce(p_meta_data, '{}'))
+    -- clock_timestamp(): rows of one user are written in lock order, so created_at orders them, also
+    -- within one transaction (where now() would not move).
+    insert into deals.token_transactions (
+        user_id, type, amount, status, description, goal_id, created_at, meta_data
+    )
+    values (
+        p_user_id, p_type, p_amount, 'completed', p_description, p_goal_id, clock_timestamp(),
+        coalesce(p_meta_data, '{}')
+    )
     returning id into v_transaction_id;
 
-    -- clock_timestamp(): rows of one user are written in lock order, so created_at orders the chain.
     insert into deals.token_balance_history (
         user_id, balance_before, balance_after, change_amount, change_type, transaction_id, created_at, meta_data
     )
