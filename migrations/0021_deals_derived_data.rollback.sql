@@ -1,3 +1,6 @@
+drop trigger tg_token_pricing_lock_service on deals.token_pricing;
+drop function deals.lock_token_pricing_service();
+
 drop trigger tg_deals_goal_matches_delete on deals.deals;
 drop trigger tg_deals_goal_matches_update on deals.deals;
 drop trigger tg_deals_goal_matches_insert on deals.deals;

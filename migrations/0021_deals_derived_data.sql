@@ -19,6 +19,10 @@
 -- * users.active_goals_count follows goals entering and leaving the 'active' status (insert,
 --   update of status or owner, delete).
 -- * goals.total_matches_found follows the deals recorded for the goal (insert, move, delete).
+-- * token_pricing writers of one service take turns (a transaction-scoped advisory lock keyed by the
+--   service). The exclusion constraint alone never lets overlapping windows in, but two inserters
+--   that overlap each other wait on each other's index entry and one of them dies as a deadlock
+--   victim; serialised, the later one sees the committed row and gets the exclusion violation.
 
 create function deals.apply_token_change(
     p_user_id uuid,
@@ -207,3 +211,16 @@ create trigger tg_deals_goal_matches_update after update of goal_id on deals.dea
     execute function deals.count_goal_matches();
 create trigger tg_deals_goal_matches_delete after delete on deals.deals
     for each row execute function deals.count_goal_matches();
+
+create function deals.lock_token_pricing_service()
+returns trigger
+language plpgsql
+as $$
+begin
+    perform pg_advisory_xact_lock(hashtext('deals.token_pricing'), hashtext(new.service_type));
+    return new;
+end;
+$$;
+
+create trigger tg_token_pricing_lock_service before insert or update on deals.token_pricing
+    for each row execute function deals.lock_token_pricing_service();

@@ -132,20 +132,23 @@ async def test_token_price_valid_at_a_time_and_overlaps_rejected(conn: Connectio
 async def test_overlapping_prices_inserted_concurrently_are_rejected(
     pool: asyncpg.Pool[asyncpg.Record],
 ) -> None:
+    """Racing writers of one service: exactly one wins, the rest get Conflict (never a deadlock)."""
     start = datetime(2030, 1, 1, tzinfo=UTC)
 
-    async def insert_in_open_transaction(offset_days: int) -> str:
+    async def insert_in_open_transaction(service: str, offset_days: int) -> str:
         async with pool.acquire() as c, c.transaction():
             try:
                 await token_pricing.create(
-                    c, service_type="race", token_cost=1, valid_from=start + timedelta(days=offset_days)
+                    c, service_type=service, token_cost=1, valid_from=start + timedelta(days=offset_days)
                 )
             except Conflict:
                 return "conflict"
             return "ok"
 
-    results = await asyncio.gather(*(insert_in_open_transaction(d) for d in range(8)))
-    assert sorted(results) == ["conflict"] * 7 + ["ok"]
+    for round_number in range(5):
+        service = f"race-{round_number}"
+        results = await asyncio.gather(*(insert_in_open_transaction(service, d) for d in range(8)))
+        assert sorted(results) == ["conflict"] * 7 + ["ok"], f"round {round_number}: {results}"
 
 
 async def test_model_metrics_latest_per_model(conn: Connection) -> None:
