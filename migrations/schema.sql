@@ -2,10 +2,212 @@ CREATE SCHEMA agent_hub;
 
 CREATE SCHEMA core;
 
+CREATE SCHEMA deals;
+
 CREATE TYPE agent_hub.event_author AS ENUM (
     'user',
     'agent',
     'system'
+);
+
+CREATE TYPE deals.agentstatus AS ENUM (
+    'active',
+    'inactive',
+    'busy'
+);
+
+CREATE TYPE deals.agenttype AS ENUM (
+    'market_analyst',
+    'research',
+    'negotiator',
+    'executor'
+);
+
+CREATE TYPE deals.balancechangetype AS ENUM (
+    'deduction',
+    'reward',
+    'refund'
+);
+
+CREATE TYPE deals.dealactivitytype AS ENUM (
+    'created',
+    'updated',
+    'analyzed',
+    'goal_added',
+    'goal_completed',
+    'completed',
+    'cancelled'
+);
+
+CREATE TYPE deals.dealsource AS ENUM (
+    'amazon',
+    'walmart',
+    'ebay',
+    'target',
+    'bestbuy',
+    'manual',
+    'api',
+    'scraper',
+    'user',
+    'agent'
+);
+
+CREATE TYPE deals.dealstatus AS ENUM (
+    'pending',
+    'active',
+    'expired',
+    'sold_out',
+    'invalid',
+    'deleted'
+);
+
+CREATE TYPE deals.goalpriority AS ENUM (
+    'high',
+    'medium',
+    'low'
+);
+
+CREATE TYPE deals.goalstatus AS ENUM (
+    'active',
+    'paused',
+    'completed',
+    'cancelled',
+    'failed',
+    'expired',
+    'error'
+);
+
+CREATE TYPE deals.marketcategory AS ENUM (
+    'electronics',
+    'fashion',
+    'home',
+    'books',
+    'toys',
+    'sports',
+    'automotive',
+    'health',
+    'beauty',
+    'grocery',
+    'other'
+);
+
+CREATE TYPE deals.marketdatatype AS ENUM (
+    'stock',
+    'crypto',
+    'forex',
+    'commodity'
+);
+
+CREATE TYPE deals.marketstatus AS ENUM (
+    'active',
+    'inactive',
+    'maintenance',
+    'rate_limited',
+    'error'
+);
+
+CREATE TYPE deals.markettype AS ENUM (
+    'amazon',
+    'walmart',
+    'ebay',
+    'target',
+    'bestbuy'
+);
+
+CREATE TYPE deals.messagerole AS ENUM (
+    'user',
+    'assistant',
+    'system'
+);
+
+CREATE TYPE deals.notificationpriority AS ENUM (
+    'critical',
+    'high',
+    'medium',
+    'low'
+);
+
+CREATE TYPE deals.notificationstatus AS ENUM (
+    'pending',
+    'sent',
+    'delivered',
+    'read',
+    'failed'
+);
+
+CREATE TYPE deals.notificationtype AS ENUM (
+    'system',
+    'deal',
+    'goal',
+    'price_alert',
+    'token',
+    'security',
+    'market'
+);
+
+CREATE TYPE deals.scoretype AS ENUM (
+    'risk',
+    'profit_potential',
+    'market_sentiment'
+);
+
+CREATE TYPE deals.taskactivitytype AS ENUM (
+    'created',
+    'started',
+    'progress',
+    'blocked',
+    'completed',
+    'failed'
+);
+
+CREATE TYPE deals.taskstatus AS ENUM (
+    'pending',
+    'in_progress',
+    'completed',
+    'failed'
+);
+
+CREATE TYPE deals.textrange AS RANGE (
+    subtype = text,
+    multirange_type_name = deals.textmultirange
+);
+
+CREATE TYPE deals.tokenscope AS ENUM (
+    'full',
+    'limited',
+    'read'
+);
+
+CREATE TYPE deals.tokenstatus AS ENUM (
+    'active',
+    'expired',
+    'revoked'
+);
+
+CREATE TYPE deals.tokentype AS ENUM (
+    'access',
+    'refresh',
+    'reset'
+);
+
+CREATE TYPE deals.transactionstatus AS ENUM (
+    'pending',
+    'completed',
+    'failed',
+    'cancelled'
+);
+
+CREATE TYPE deals.transactiontype AS ENUM (
+    'deduction',
+    'reward',
+    'refund'
+);
+
+CREATE TYPE deals.userstatus AS ENUM (
+    'active',
+    'inactive',
+    'suspended',
+    'deleted'
 );
 
 CREATE FUNCTION core.partition_bound_literal(boundary timestamp without time zone, control_type regtype) RETURNS text
@@ -301,6 +503,173 @@ $$;
 
 COMMENT ON FUNCTION core.unregister_partitioned_table(parent regclass) IS 'Takes a table out of partition maintenance (call it in the rollback that drops the table).';
 
+CREATE TABLE deals.token_balance_history (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    balance_before numeric(18,8) NOT NULL,
+    balance_after numeric(18,8) NOT NULL,
+    change_amount numeric(18,8) NOT NULL,
+    change_type deals.balancechangetype NOT NULL,
+    transaction_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_token_balance_history_arithmetic CHECK ((balance_after = (balance_before + change_amount))),
+    CONSTRAINT ck_token_balance_history_balances CHECK (((balance_before >= (0)::numeric) AND (balance_after >= (0)::numeric))),
+    CONSTRAINT ck_token_balance_history_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
+);
+
+CREATE FUNCTION deals.apply_token_change(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) RETURNS deals.token_balance_history
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_change numeric(18, 8);
+    v_spent numeric(18, 8);
+    v_after numeric(18, 8);
+    v_transaction_id uuid;
+    v_history deals.token_balance_history;
+begin
+    if p_amount is null or p_amount <= 0 then
+        raise exception using
+            errcode = 'invalid_parameter_value',
+            message = format('a token amount must be positive, got %s', p_amount);
+    end if;
+    v_change := case p_type when 'deduction' then -p_amount else p_amount end;
+    v_spent := case p_type when 'deduction' then p_amount when 'refund' then -p_amount else 0 end;
+
+    -- Goal before user: the lock order of every path that touches both.
+    if p_goal_id is not null then
+        update deals.goals
+        set total_tokens_spent = total_tokens_spent + v_spent
+        where id = p_goal_id
+          and user_id = p_user_id;
+        if not found then
+            raise exception using
+                errcode = 'foreign_key_violation',
+                constraint = 'fk_token_transactions_goal_id',
+                message = format('goal %s does not exist or is not a goal of user %s', p_goal_id, p_user_id);
+        end if;
+    end if;
+
+    update deals.users
+    set token_balance = token_balance + v_change,
+        total_tokens_spent = total_tokens_spent + v_spent,
+        total_rewards_earned = total_rewards_earned + case p_type when 'reward' then p_amount else 0 end
+    where id = p_user_id
+      and token_balance + v_change >= 0
+    returning token_balance into v_after;
+
+    if not found then
+        perform 1 from deals.users where id = p_user_id;
+        if not found then
+            raise exception using
+                errcode = 'SF021',
+                message = format('user %s does not exist', p_user_id);
+        end if;
+        raise exception using
+            errcode = 'SF001',
+            message = format('insufficient balance: user %s cannot pay %s tokens', p_user_id, p_amount);
+    end if;
+
+    -- clock_timestamp(): rows of one user are written in lock order, so created_at orders them, also
+    -- within one transaction (where now() would not move).
+    insert into deals.token_transactions (
+        user_id, type, amount, status, description, goal_id, created_at, meta_data
+    )
+    values (
+        p_user_id, p_type, p_amount, 'completed', p_description, p_goal_id, clock_timestamp(),
+        coalesce(p_meta_data, '{}')
+    )
+    returning id into v_transaction_id;
+
+    insert into deals.token_balance_history (
+        user_id, balance_before, balance_after, change_amount, change_type, transaction_id, created_at, meta_data
+    )
+    values (
+        p_user_id, v_after - v_change, v_after, v_change, p_type::text::deals.balancechangetype,
+        v_transaction_id, clock_timestamp(), coalesce(p_meta_data, '{}')
+    )
+    returning * into v_history;
+    return v_history;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.apply_token_change(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) IS 'One token operation, atomically: transaction row, balance, history, totals. Raises SF001 on overdraft.';
+
+CREATE FUNCTION deals.count_active_goals() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') and old.status = 'active' then
+        update deals.users
+        set active_goals_count = active_goals_count - 1
+        where id = old.user_id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') and new.status = 'active' then
+        update deals.users
+        set active_goals_count = active_goals_count + 1
+        where id = new.user_id;
+    end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION deals.count_goal_matches() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        update deals.goals
+        set total_matches_found = total_matches_found - 1
+        where id = old.goal_id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        update deals.goals
+        set total_matches_found = total_matches_found + 1
+        where id = new.goal_id;
+    end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION deals.deduct_tokens(p_user_id uuid, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) RETURNS deals.token_balance_history
+    LANGUAGE sql
+    AS $$
+    select * from deals.apply_token_change(p_user_id, 'deduction', p_amount, p_description, p_goal_id, p_meta_data);
+$$;
+
+CREATE FUNCTION deals.lock_token_pricing_service() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform pg_advisory_xact_lock(hashtext('deals.token_pricing'), hashtext(new.service_type));
+    return new;
+end;
+$$;
+
+CREATE FUNCTION deals.refund_tokens(p_user_id uuid, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) RETURNS deals.token_balance_history
+    LANGUAGE sql
+    AS $$
+    select * from deals.apply_token_change(p_user_id, 'refund', p_amount, p_description, p_goal_id, p_meta_data);
+$$;
+
+CREATE FUNCTION deals.reward_tokens(p_user_id uuid, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) RETURNS deals.token_balance_history
+    LANGUAGE sql
+    AS $$
+    select * from deals.apply_token_change(p_user_id, 'reward', p_amount, p_description, p_goal_id, p_meta_data);
+$$;
+
+CREATE FUNCTION deals.track_deal_price() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op = 'INSERT' or new.current_price is distinct from old.current_price then
+        insert into deals.price_tracking (deal_id, price, currency, source, tracked_at)
+        values (new.id, new.current_price, new.currency, new.source, clock_timestamp());
+    end if;
+    return null;
+end;
+$$;
+
 CREATE TABLE agent_hub.agents (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     name character varying(100) NOT NULL,
@@ -397,6 +766,394 @@ CREATE TABLE core.partitioned_tables (
 
 COMMENT ON TABLE core.partitioned_tables IS 'Partitioned tables kept by core.run_partition_maintenance(); parent_table is schema-qualified.';
 
+CREATE TABLE deals.agents (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name character varying(255) NOT NULL,
+    type deals.agenttype NOT NULL,
+    status deals.agentstatus DEFAULT 'active'::deals.agentstatus NOT NULL,
+    capabilities text[] DEFAULT '{}'::text[] NOT NULL,
+    config jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_agents_config_object CHECK ((jsonb_typeof(config) = 'object'::text)),
+    CONSTRAINT ck_agents_name_not_blank CHECK ((btrim((name)::text) <> ''::text))
+);
+
+CREATE TABLE deals.auth_tokens (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    token text NOT NULL,
+    token_type deals.tokentype NOT NULL,
+    status deals.tokenstatus DEFAULT 'active'::deals.tokenstatus NOT NULL,
+    scope deals.tokenscope DEFAULT 'full'::deals.tokenscope NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_auth_tokens_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_auth_tokens_token_sha256 CHECK ((token ~ '^[0-9a-f]{64}$'::text))
+);
+
+CREATE TABLE deals.chat_messages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    goal_id uuid,
+    role deals.messagerole NOT NULL,
+    content text NOT NULL,
+    tokens_used integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_chat_messages_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_chat_messages_tokens_used CHECK ((tokens_used >= 0))
+);
+
+CREATE TABLE deals.deal_activities (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    deal_id uuid NOT NULL,
+    user_id uuid,
+    agent_id uuid,
+    activity_type deals.dealactivitytype NOT NULL,
+    description text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_deal_activities_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
+);
+
+CREATE TABLE deals.deal_scores (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    deal_id uuid NOT NULL,
+    score_type deals.scoretype NOT NULL,
+    value numeric(5,2) NOT NULL,
+    confidence numeric(5,2) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_deal_scores_confidence CHECK (((confidence >= (0)::numeric) AND (confidence <= (100)::numeric))),
+    CONSTRAINT ck_deal_scores_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_deal_scores_value CHECK (((value >= (0)::numeric) AND (value <= (100)::numeric)))
+);
+
+CREATE TABLE deals.deals (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    goal_id uuid NOT NULL,
+    market_id uuid NOT NULL,
+    title character varying(255) NOT NULL,
+    description text,
+    url text NOT NULL,
+    image_url text,
+    current_price numeric(10,2) NOT NULL,
+    original_price numeric(10,2),
+    currency character varying(3) DEFAULT 'USD'::character varying NOT NULL,
+    discount_percent numeric(5,2),
+    category deals.marketcategory NOT NULL,
+    source deals.dealsource NOT NULL,
+    status deals.dealstatus DEFAULT 'active'::deals.dealstatus NOT NULL,
+    seller_name character varying(255),
+    seller_rating numeric(3,2),
+    availability_status character varying(50),
+    shipping_info jsonb,
+    product_specs jsonb,
+    found_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone,
+    last_checked_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_deals_currency_format CHECK (((currency)::text ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT ck_deals_current_price CHECK ((current_price >= (0)::numeric)),
+    CONSTRAINT ck_deals_discount_percent CHECK (((discount_percent >= (0)::numeric) AND (discount_percent <= (100)::numeric))),
+    CONSTRAINT ck_deals_expires_after_found CHECK ((expires_at > found_at)),
+    CONSTRAINT ck_deals_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_deals_original_price CHECK ((original_price >= (0)::numeric)),
+    CONSTRAINT ck_deals_product_specs_object CHECK ((jsonb_typeof(product_specs) = 'object'::text)),
+    CONSTRAINT ck_deals_seller_rating CHECK (((seller_rating >= (0)::numeric) AND (seller_rating <= (5)::numeric))),
+    CONSTRAINT ck_deals_shipping_info_object CHECK ((jsonb_typeof(shipping_info) = 'object'::text)),
+    CONSTRAINT ck_deals_title_not_blank CHECK ((btrim((title)::text) <> ''::text))
+);
+
+CREATE TABLE deals.goals (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    title character varying(255) NOT NULL,
+    description text,
+    category deals.marketcategory NOT NULL,
+    constraints jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status deals.goalstatus DEFAULT 'active'::deals.goalstatus NOT NULL,
+    priority deals.goalpriority DEFAULT 'medium'::deals.goalpriority NOT NULL,
+    start_date timestamp with time zone DEFAULT now() NOT NULL,
+    end_date timestamp with time zone,
+    max_budget numeric(10,2),
+    min_discount_percent numeric(5,2),
+    target_price numeric(10,2),
+    notification_threshold numeric(5,2),
+    auto_buy_threshold numeric(5,2),
+    max_matches integer,
+    max_tokens numeric(18,8),
+    total_tokens_spent numeric(18,8) DEFAULT 0 NOT NULL,
+    total_matches_found integer DEFAULT 0 NOT NULL,
+    last_checked_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_goals_auto_buy_threshold CHECK (((auto_buy_threshold >= (0)::numeric) AND (auto_buy_threshold <= (100)::numeric))),
+    CONSTRAINT ck_goals_constraints_object CHECK ((jsonb_typeof(constraints) = 'object'::text)),
+    CONSTRAINT ck_goals_end_after_start CHECK ((end_date > start_date)),
+    CONSTRAINT ck_goals_max_budget CHECK ((max_budget >= (0)::numeric)),
+    CONSTRAINT ck_goals_max_matches CHECK ((max_matches > 0)),
+    CONSTRAINT ck_goals_max_tokens CHECK ((max_tokens >= (0)::numeric)),
+    CONSTRAINT ck_goals_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_goals_min_discount_percent CHECK (((min_discount_percent >= (0)::numeric) AND (min_discount_percent <= (100)::numeric))),
+    CONSTRAINT ck_goals_notification_threshold CHECK (((notification_threshold >= (0)::numeric) AND (notification_threshold <= (100)::numeric))),
+    CONSTRAINT ck_goals_target_price CHECK ((target_price >= (0)::numeric)),
+    CONSTRAINT ck_goals_title_not_blank CHECK ((btrim((title)::text) <> ''::text)),
+    CONSTRAINT ck_goals_total_matches_found CHECK ((total_matches_found >= 0)),
+    CONSTRAINT ck_goals_total_tokens_spent CHECK ((total_tokens_spent >= (0)::numeric))
+);
+
+CREATE TABLE deals.market_data (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    symbol character varying(50) NOT NULL,
+    market_type deals.marketdatatype NOT NULL,
+    price numeric(20,8) NOT NULL,
+    high_24h numeric(20,8),
+    low_24h numeric(20,8),
+    volume_24h numeric(28,8),
+    change_24h numeric(20,8),
+    change_percent_24h numeric(10,4),
+    last_updated timestamp with time zone DEFAULT now() NOT NULL,
+    source character varying(50) NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_market_data_high_low CHECK ((high_24h >= low_24h)),
+    CONSTRAINT ck_market_data_low_24h CHECK ((low_24h >= (0)::numeric)),
+    CONSTRAINT ck_market_data_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_market_data_price CHECK ((price >= (0)::numeric)),
+    CONSTRAINT ck_market_data_source_not_blank CHECK ((btrim((source)::text) <> ''::text)),
+    CONSTRAINT ck_market_data_symbol_not_blank CHECK ((btrim((symbol)::text) <> ''::text)),
+    CONSTRAINT ck_market_data_volume_24h CHECK ((volume_24h >= (0)::numeric))
+);
+
+CREATE TABLE deals.markets (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name character varying(255) NOT NULL,
+    type deals.markettype NOT NULL,
+    status deals.marketstatus DEFAULT 'active'::deals.marketstatus NOT NULL,
+    base_url text NOT NULL,
+    api_endpoint text,
+    api_key text,
+    rate_limit integer,
+    rate_limit_window integer,
+    current_rate integer DEFAULT 0 NOT NULL,
+    last_rate_reset timestamp with time zone,
+    error_count integer DEFAULT 0 NOT NULL,
+    last_error_at timestamp with time zone,
+    last_error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_markets_current_rate CHECK ((current_rate >= 0)),
+    CONSTRAINT ck_markets_error_count CHECK ((error_count >= 0)),
+    CONSTRAINT ck_markets_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_markets_name_not_blank CHECK ((btrim((name)::text) <> ''::text)),
+    CONSTRAINT ck_markets_rate_limit CHECK ((rate_limit > 0)),
+    CONSTRAINT ck_markets_rate_limit_window CHECK ((rate_limit_window > 0))
+);
+
+CREATE TABLE deals.model_metrics (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    model_name character varying(50) NOT NULL,
+    model_version character varying(50) NOT NULL,
+    accuracy numeric(5,4) NOT NULL,
+    "precision" numeric(5,4) NOT NULL,
+    recall numeric(5,4) NOT NULL,
+    f1_score numeric(5,4) NOT NULL,
+    training_duration integer NOT NULL,
+    training_samples integer NOT NULL,
+    validation_samples integer NOT NULL,
+    hyperparameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    feature_importance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_model_metrics_accuracy CHECK (((accuracy >= (0)::numeric) AND (accuracy <= (1)::numeric))),
+    CONSTRAINT ck_model_metrics_f1_score CHECK (((f1_score >= (0)::numeric) AND (f1_score <= (1)::numeric))),
+    CONSTRAINT ck_model_metrics_feature_importance_object CHECK ((jsonb_typeof(feature_importance) = 'object'::text)),
+    CONSTRAINT ck_model_metrics_hyperparameters_object CHECK ((jsonb_typeof(hyperparameters) = 'object'::text)),
+    CONSTRAINT ck_model_metrics_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_model_metrics_precision CHECK ((("precision" >= (0)::numeric) AND ("precision" <= (1)::numeric))),
+    CONSTRAINT ck_model_metrics_recall CHECK (((recall >= (0)::numeric) AND (recall <= (1)::numeric))),
+    CONSTRAINT ck_model_metrics_samples CHECK (((training_samples >= 0) AND (validation_samples >= 0))),
+    CONSTRAINT ck_model_metrics_training_duration CHECK ((training_duration >= 0))
+);
+
+CREATE TABLE deals.notifications (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    type deals.notificationtype NOT NULL,
+    priority deals.notificationpriority DEFAULT 'medium'::deals.notificationpriority NOT NULL,
+    status deals.notificationstatus DEFAULT 'pending'::deals.notificationstatus NOT NULL,
+    title character varying(255) NOT NULL,
+    message text NOT NULL,
+    goal_id uuid,
+    deal_id uuid,
+    action_url text,
+    channels jsonb DEFAULT '["in_app"]'::jsonb NOT NULL,
+    sent_at timestamp with time zone,
+    delivered_at timestamp with time zone,
+    read_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_notifications_channels_array CHECK ((jsonb_typeof(channels) = 'array'::text)),
+    CONSTRAINT ck_notifications_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_notifications_title_not_blank CHECK ((btrim((title)::text) <> ''::text))
+);
+
+CREATE TABLE deals.price_tracking (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    deal_id uuid NOT NULL,
+    price numeric(10,2) NOT NULL,
+    currency character varying(3) DEFAULT 'USD'::character varying NOT NULL,
+    source deals.dealsource NOT NULL,
+    tracked_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_price_tracking_currency_format CHECK (((currency)::text ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT ck_price_tracking_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_price_tracking_price CHECK ((price >= (0)::numeric))
+)
+PARTITION BY RANGE (tracked_at);
+
+CREATE TABLE deals.price_tracking_default (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    deal_id uuid NOT NULL,
+    price numeric(10,2) NOT NULL,
+    currency character varying(3) DEFAULT 'USD'::character varying NOT NULL,
+    source deals.dealsource NOT NULL,
+    tracked_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_price_tracking_currency_format CHECK (((currency)::text ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT ck_price_tracking_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_price_tracking_price CHECK ((price >= (0)::numeric))
+);
+
+CREATE TABLE deals.task_activities (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    task_id uuid NOT NULL,
+    agent_id uuid,
+    activity_type deals.taskactivitytype NOT NULL,
+    description text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_task_activities_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
+);
+
+CREATE TABLE deals.tasks (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    goal_id uuid NOT NULL,
+    agent_id uuid,
+    title character varying(255) NOT NULL,
+    description text,
+    status deals.taskstatus DEFAULT 'pending'::deals.taskstatus NOT NULL,
+    priority integer DEFAULT 3 NOT NULL,
+    due_date timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_tasks_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_tasks_priority CHECK (((priority >= 1) AND (priority <= 5))),
+    CONSTRAINT ck_tasks_title_not_blank CHECK ((btrim((title)::text) <> ''::text))
+);
+
+CREATE TABLE deals.token_pricing (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    service_type character varying(50) NOT NULL,
+    token_cost numeric(18,8) NOT NULL,
+    min_tokens integer DEFAULT 1 NOT NULL,
+    max_tokens integer,
+    valid_from timestamp with time zone DEFAULT now() NOT NULL,
+    valid_to timestamp with time zone,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_token_pricing_max_tokens CHECK ((max_tokens >= min_tokens)),
+    CONSTRAINT ck_token_pricing_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_token_pricing_min_tokens CHECK ((min_tokens >= 0)),
+    CONSTRAINT ck_token_pricing_service_type_not_blank CHECK ((btrim((service_type)::text) <> ''::text)),
+    CONSTRAINT ck_token_pricing_token_cost CHECK ((token_cost >= (0)::numeric)),
+    CONSTRAINT ck_token_pricing_valid_to_after_valid_from CHECK ((valid_to > valid_from))
+);
+
+CREATE TABLE deals.token_transactions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    type deals.transactiontype NOT NULL,
+    amount numeric(18,8) NOT NULL,
+    status deals.transactionstatus DEFAULT 'pending'::deals.transactionstatus NOT NULL,
+    description text,
+    goal_id uuid,
+    tx_hash character varying(66),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_token_transactions_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT ck_token_transactions_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
+);
+
+CREATE TABLE deals.user_settings (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    notification_preferences jsonb DEFAULT '{}'::jsonb NOT NULL,
+    ui_preferences jsonb DEFAULT '{}'::jsonb NOT NULL,
+    agent_preferences jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_user_settings_agent_preferences_object CHECK ((jsonb_typeof(agent_preferences) = 'object'::text)),
+    CONSTRAINT ck_user_settings_notification_preferences_object CHECK ((jsonb_typeof(notification_preferences) = 'object'::text)),
+    CONSTRAINT ck_user_settings_ui_preferences_object CHECK ((jsonb_typeof(ui_preferences) = 'object'::text))
+);
+
+CREATE TABLE deals.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email character varying(255) NOT NULL,
+    name character varying(255),
+    password text NOT NULL,
+    sol_address character varying(44),
+    referral_code character varying(10),
+    referred_by uuid,
+    token_balance numeric(18,8) DEFAULT 0 NOT NULL,
+    preferences jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status deals.userstatus DEFAULT 'active'::deals.userstatus NOT NULL,
+    notification_channels jsonb DEFAULT '["in_app"]'::jsonb NOT NULL,
+    email_verified boolean DEFAULT false NOT NULL,
+    social_provider character varying(50),
+    social_id character varying(255),
+    last_payment_at timestamp with time zone,
+    last_login_at timestamp with time zone,
+    active_goals_count integer DEFAULT 0 NOT NULL,
+    total_deals_found integer DEFAULT 0 NOT NULL,
+    success_rate numeric(5,4) DEFAULT 0 NOT NULL,
+    total_tokens_spent numeric(18,8) DEFAULT 0 NOT NULL,
+    total_rewards_earned numeric(18,8) DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ch_positive_balance CHECK ((token_balance >= (0)::numeric)),
+    CONSTRAINT ck_users_active_goals_count CHECK ((active_goals_count >= 0)),
+    CONSTRAINT ck_users_email_format CHECK (((email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
+    CONSTRAINT ck_users_notification_channels_array CHECK ((jsonb_typeof(notification_channels) = 'array'::text)),
+    CONSTRAINT ck_users_password_not_blank CHECK ((password <> ''::text)),
+    CONSTRAINT ck_users_preferences_object CHECK ((jsonb_typeof(preferences) = 'object'::text)),
+    CONSTRAINT ck_users_referral_code_format CHECK (((referral_code)::text ~ '^[A-Z0-9]{6,10}$'::text)),
+    CONSTRAINT ck_users_referred_by_not_self CHECK ((referred_by <> id)),
+    CONSTRAINT ck_users_sol_address_format CHECK (((sol_address)::text ~ '^[1-9A-HJ-NP-Za-km-z]{32,44}$'::text)),
+    CONSTRAINT ck_users_success_rate CHECK (((success_rate >= (0)::numeric) AND (success_rate <= (1)::numeric))),
+    CONSTRAINT ck_users_total_deals_found CHECK ((total_deals_found >= 0)),
+    CONSTRAINT ck_users_total_rewards_earned CHECK ((total_rewards_earned >= (0)::numeric)),
+    CONSTRAINT ck_users_total_tokens_spent CHECK ((total_tokens_spent >= (0)::numeric))
+);
+
+ALTER TABLE ONLY deals.price_tracking ATTACH PARTITION deals.price_tracking_default DEFAULT;
+
 ALTER TABLE ONLY agent_hub.agents
     ADD CONSTRAINT pk_agents PRIMARY KEY (id);
 
@@ -427,6 +1184,87 @@ ALTER TABLE ONLY agent_hub.users
 ALTER TABLE ONLY core.partitioned_tables
     ADD CONSTRAINT pk_partitioned_tables PRIMARY KEY (parent_table);
 
+ALTER TABLE ONLY deals.token_pricing
+    ADD CONSTRAINT ex_token_pricing_service_type_validity EXCLUDE USING gist (deals.textrange((service_type)::text, (service_type)::text, '[]'::text) WITH &&, tstzrange(valid_from, valid_to, '[)'::text) WITH &&) WHERE (is_active);
+
+ALTER TABLE ONLY deals.agents
+    ADD CONSTRAINT pk_agents PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.auth_tokens
+    ADD CONSTRAINT pk_auth_tokens PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.chat_messages
+    ADD CONSTRAINT pk_chat_messages PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.deal_activities
+    ADD CONSTRAINT pk_deal_activities PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.deal_scores
+    ADD CONSTRAINT pk_deal_scores PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.deals
+    ADD CONSTRAINT pk_deals PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.goals
+    ADD CONSTRAINT pk_goals PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.market_data
+    ADD CONSTRAINT pk_market_data PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.markets
+    ADD CONSTRAINT pk_markets PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.model_metrics
+    ADD CONSTRAINT pk_model_metrics PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.notifications
+    ADD CONSTRAINT pk_notifications PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.price_tracking
+    ADD CONSTRAINT pk_price_tracking PRIMARY KEY (id, tracked_at);
+
+ALTER TABLE ONLY deals.task_activities
+    ADD CONSTRAINT pk_task_activities PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.tasks
+    ADD CONSTRAINT pk_tasks PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.token_balance_history
+    ADD CONSTRAINT pk_token_balance_history PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.token_pricing
+    ADD CONSTRAINT pk_token_pricing PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.token_transactions
+    ADD CONSTRAINT pk_token_transactions PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.user_settings
+    ADD CONSTRAINT pk_user_settings PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.users
+    ADD CONSTRAINT pk_users PRIMARY KEY (id);
+
+ALTER TABLE ONLY deals.price_tracking_default
+    ADD CONSTRAINT price_tracking_default_pkey PRIMARY KEY (id, tracked_at);
+
+ALTER TABLE ONLY deals.auth_tokens
+    ADD CONSTRAINT uq_auth_tokens_token UNIQUE (token);
+
+ALTER TABLE ONLY deals.market_data
+    ADD CONSTRAINT uq_market_data_symbol_source UNIQUE (symbol, source);
+
+ALTER TABLE ONLY deals.user_settings
+    ADD CONSTRAINT uq_user_settings_user_id UNIQUE (user_id);
+
+ALTER TABLE ONLY deals.users
+    ADD CONSTRAINT uq_users_email UNIQUE (email);
+
+ALTER TABLE ONLY deals.users
+    ADD CONSTRAINT uq_users_referral_code UNIQUE (referral_code);
+
+ALTER TABLE ONLY deals.users
+    ADD CONSTRAINT uq_users_sol_address UNIQUE (sol_address);
+
 CREATE INDEX ix_agents_created_at_id_public ON agent_hub.agents USING btree (created_at DESC, id DESC) WHERE is_public;
 
 CREATE INDEX ix_agents_name ON agent_hub.agents USING btree (name);
@@ -443,6 +1281,148 @@ CREATE INDEX ix_sessions_external_session_id ON agent_hub.sessions USING btree (
 
 CREATE INDEX ix_sessions_user_id_agent_id ON agent_hub.sessions USING btree (user_id, agent_id);
 
+CREATE INDEX ix_agents_status ON deals.agents USING btree (status);
+
+CREATE INDEX ix_agents_type ON deals.agents USING btree (type);
+
+CREATE INDEX ix_auth_tokens_expires_at ON deals.auth_tokens USING btree (expires_at);
+
+CREATE INDEX ix_auth_tokens_status ON deals.auth_tokens USING btree (status);
+
+CREATE INDEX ix_auth_tokens_user ON deals.auth_tokens USING btree (user_id);
+
+CREATE INDEX ix_auth_tokens_user_id_active ON deals.auth_tokens USING btree (user_id) WHERE (status = 'active'::deals.tokenstatus);
+
+CREATE INDEX ix_chat_messages_goal ON deals.chat_messages USING btree (goal_id, created_at, id);
+
+CREATE INDEX ix_chat_messages_role ON deals.chat_messages USING btree (role);
+
+CREATE INDEX ix_chat_messages_user ON deals.chat_messages USING btree (user_id, created_at, id);
+
+CREATE INDEX ix_deal_activities_activity_type ON deals.deal_activities USING btree (activity_type);
+
+CREATE INDEX ix_deal_activities_agent_id ON deals.deal_activities USING btree (agent_id);
+
+CREATE INDEX ix_deal_activities_created_at ON deals.deal_activities USING btree (created_at);
+
+CREATE INDEX ix_deal_activities_deal_id ON deals.deal_activities USING btree (deal_id, created_at);
+
+CREATE INDEX ix_deal_activities_user_id ON deals.deal_activities USING btree (user_id);
+
+CREATE INDEX ix_deal_scores_created_at ON deals.deal_scores USING btree (created_at);
+
+CREATE INDEX ix_deal_scores_deal_id ON deals.deal_scores USING btree (deal_id);
+
+CREATE INDEX ix_deal_scores_score_type ON deals.deal_scores USING btree (score_type);
+
+CREATE INDEX ix_deals_category ON deals.deals USING btree (category);
+
+CREATE INDEX ix_deals_category_status_current_price_id ON deals.deals USING btree (category, status, current_price, id);
+
+CREATE INDEX ix_deals_expires_at_active ON deals.deals USING btree (expires_at) WHERE ((status = 'active'::deals.dealstatus) AND (expires_at IS NOT NULL));
+
+CREATE INDEX ix_deals_goal_status ON deals.deals USING btree (goal_id, status);
+
+CREATE INDEX ix_deals_market_status ON deals.deals USING btree (market_id, status);
+
+CREATE INDEX ix_deals_product_specs ON deals.deals USING gin (product_specs jsonb_path_ops);
+
+CREATE INDEX ix_deals_source ON deals.deals USING btree (source);
+
+CREATE INDEX ix_deals_url ON deals.deals USING btree (url);
+
+CREATE INDEX ix_goals_category ON deals.goals USING btree (category);
+
+CREATE INDEX ix_goals_category_max_budget_active ON deals.goals USING btree (category, max_budget) WHERE (status = 'active'::deals.goalstatus);
+
+CREATE INDEX ix_goals_priority ON deals.goals USING btree (priority);
+
+CREATE INDEX ix_goals_user_status ON deals.goals USING btree (user_id, status);
+
+CREATE INDEX ix_market_data_last_updated ON deals.market_data USING btree (last_updated);
+
+CREATE INDEX ix_market_data_market_type ON deals.market_data USING btree (market_type);
+
+CREATE INDEX ix_markets_name ON deals.markets USING btree (name);
+
+CREATE INDEX ix_markets_type_status ON deals.markets USING btree (type, status);
+
+CREATE INDEX ix_model_metrics_created ON deals.model_metrics USING btree (created_at);
+
+CREATE INDEX ix_model_metrics_model_name_created_at ON deals.model_metrics USING btree (model_name, created_at DESC);
+
+CREATE INDEX ix_model_metrics_name_version ON deals.model_metrics USING btree (model_name, model_version);
+
+CREATE INDEX ix_notifications_deal_id ON deals.notifications USING btree (deal_id) WHERE (deal_id IS NOT NULL);
+
+CREATE INDEX ix_notifications_goal_id ON deals.notifications USING btree (goal_id) WHERE (goal_id IS NOT NULL);
+
+CREATE INDEX ix_notifications_priority ON deals.notifications USING btree (priority);
+
+CREATE INDEX ix_notifications_type ON deals.notifications USING btree (type);
+
+CREATE INDEX ix_notifications_user_id_created_at_unread ON deals.notifications USING btree (user_id, created_at DESC, id DESC) WHERE (read_at IS NULL);
+
+CREATE INDEX ix_notifications_user_status ON deals.notifications USING btree (user_id, status);
+
+CREATE INDEX ix_price_tracking_deal ON ONLY deals.price_tracking USING btree (deal_id, tracked_at);
+
+CREATE INDEX ix_price_tracking_source ON ONLY deals.price_tracking USING btree (source);
+
+CREATE INDEX ix_task_activities_activity_type ON deals.task_activities USING btree (activity_type);
+
+CREATE INDEX ix_task_activities_agent_id ON deals.task_activities USING btree (agent_id);
+
+CREATE INDEX ix_task_activities_created_at ON deals.task_activities USING btree (created_at);
+
+CREATE INDEX ix_task_activities_task_id ON deals.task_activities USING btree (task_id, created_at);
+
+CREATE INDEX ix_tasks_agent_id ON deals.tasks USING btree (agent_id);
+
+CREATE INDEX ix_tasks_due_date ON deals.tasks USING btree (due_date);
+
+CREATE INDEX ix_tasks_goal_id ON deals.tasks USING btree (goal_id);
+
+CREATE INDEX ix_tasks_priority ON deals.tasks USING btree (priority);
+
+CREATE INDEX ix_tasks_status ON deals.tasks USING btree (status);
+
+CREATE INDEX ix_token_balance_history_transaction_id ON deals.token_balance_history USING btree (transaction_id) WHERE (transaction_id IS NOT NULL);
+
+CREATE INDEX ix_token_balance_history_type ON deals.token_balance_history USING btree (change_type);
+
+CREATE INDEX ix_token_balance_history_user ON deals.token_balance_history USING btree (user_id, created_at);
+
+CREATE INDEX ix_token_pricing_active ON deals.token_pricing USING btree (is_active);
+
+CREATE INDEX ix_token_pricing_service ON deals.token_pricing USING btree (service_type);
+
+CREATE INDEX ix_token_pricing_validity ON deals.token_pricing USING btree (valid_from, valid_to);
+
+CREATE INDEX ix_token_transactions_goal_id ON deals.token_transactions USING btree (goal_id) WHERE (goal_id IS NOT NULL);
+
+CREATE INDEX ix_token_transactions_hash ON deals.token_transactions USING btree (tx_hash);
+
+CREATE INDEX ix_token_transactions_status ON deals.token_transactions USING btree (status);
+
+CREATE INDEX ix_token_transactions_type ON deals.token_transactions USING btree (type);
+
+CREATE INDEX ix_token_transactions_user ON deals.token_transactions USING btree (user_id, created_at);
+
+CREATE INDEX ix_users_email_status ON deals.users USING btree (email, status);
+
+CREATE INDEX ix_users_referred_by ON deals.users USING btree (referred_by) WHERE (referred_by IS NOT NULL);
+
+CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracking_default USING btree (deal_id, tracked_at);
+
+CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
+
+ALTER INDEX deals.ix_price_tracking_deal ATTACH PARTITION deals.price_tracking_default_deal_id_tracked_at_idx;
+
+ALTER INDEX deals.pk_price_tracking ATTACH PARTITION deals.price_tracking_default_pkey;
+
+ALTER INDEX deals.ix_price_tracking_source ATTACH PARTITION deals.price_tracking_default_source_idx;
+
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_sessions_updated_at BEFORE UPDATE ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
@@ -450,6 +1430,50 @@ CREATE TRIGGER tg_sessions_updated_at BEFORE UPDATE ON agent_hub.sessions FOR EA
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_partitioned_tables_updated_at BEFORE UPDATE ON core.partitioned_tables FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON deals.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_auth_tokens_updated_at BEFORE UPDATE ON deals.auth_tokens FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_deal_scores_updated_at BEFORE UPDATE ON deals.deal_scores FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_deals_goal_matches_delete AFTER DELETE ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.count_goal_matches();
+
+CREATE TRIGGER tg_deals_goal_matches_insert AFTER INSERT ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.count_goal_matches();
+
+CREATE TRIGGER tg_deals_goal_matches_update AFTER UPDATE OF goal_id ON deals.deals FOR EACH ROW WHEN ((old.goal_id IS DISTINCT FROM new.goal_id)) EXECUTE FUNCTION deals.count_goal_matches();
+
+CREATE TRIGGER tg_deals_track_price_insert AFTER INSERT ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.track_deal_price();
+
+CREATE TRIGGER tg_deals_track_price_update AFTER UPDATE OF current_price ON deals.deals FOR EACH ROW WHEN ((old.current_price IS DISTINCT FROM new.current_price)) EXECUTE FUNCTION deals.track_deal_price();
+
+CREATE TRIGGER tg_deals_updated_at BEFORE UPDATE ON deals.deals FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_goals_active_count_delete AFTER DELETE ON deals.goals FOR EACH ROW WHEN ((old.status = 'active'::deals.goalstatus)) EXECUTE FUNCTION deals.count_active_goals();
+
+CREATE TRIGGER tg_goals_active_count_insert AFTER INSERT ON deals.goals FOR EACH ROW WHEN ((new.status = 'active'::deals.goalstatus)) EXECUTE FUNCTION deals.count_active_goals();
+
+CREATE TRIGGER tg_goals_active_count_update AFTER UPDATE OF status, user_id ON deals.goals FOR EACH ROW WHEN (((old.status IS DISTINCT FROM new.status) OR (old.user_id IS DISTINCT FROM new.user_id))) EXECUTE FUNCTION deals.count_active_goals();
+
+CREATE TRIGGER tg_goals_updated_at BEFORE UPDATE ON deals.goals FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_market_data_updated_at BEFORE UPDATE ON deals.market_data FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_markets_updated_at BEFORE UPDATE ON deals.markets FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_notifications_updated_at BEFORE UPDATE ON deals.notifications FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_tasks_updated_at BEFORE UPDATE ON deals.tasks FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_token_pricing_lock_service BEFORE INSERT OR UPDATE ON deals.token_pricing FOR EACH ROW EXECUTE FUNCTION deals.lock_token_pricing_service();
+
+CREATE TRIGGER tg_token_pricing_updated_at BEFORE UPDATE ON deals.token_pricing FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_token_transactions_updated_at BEFORE UPDATE ON deals.token_transactions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_user_settings_updated_at BEFORE UPDATE ON deals.user_settings FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON deals.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 ALTER TABLE ONLY agent_hub.agents
     ADD CONSTRAINT fk_agents_owner_id FOREIGN KEY (owner_id) REFERENCES agent_hub.users(id) ON DELETE CASCADE;
@@ -465,3 +1489,75 @@ ALTER TABLE ONLY agent_hub.sessions
 
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT fk_sessions_user_id FOREIGN KEY (user_id) REFERENCES agent_hub.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.auth_tokens
+    ADD CONSTRAINT fk_auth_tokens_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.chat_messages
+    ADD CONSTRAINT fk_chat_messages_goal_id FOREIGN KEY (goal_id) REFERENCES deals.goals(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY deals.chat_messages
+    ADD CONSTRAINT fk_chat_messages_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.deal_activities
+    ADD CONSTRAINT fk_deal_activities_agent_id FOREIGN KEY (agent_id) REFERENCES deals.agents(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY deals.deal_activities
+    ADD CONSTRAINT fk_deal_activities_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deals(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.deal_activities
+    ADD CONSTRAINT fk_deal_activities_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY deals.deal_scores
+    ADD CONSTRAINT fk_deal_scores_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deals(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.deals
+    ADD CONSTRAINT fk_deals_goal_id FOREIGN KEY (goal_id) REFERENCES deals.goals(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.deals
+    ADD CONSTRAINT fk_deals_market_id FOREIGN KEY (market_id) REFERENCES deals.markets(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.goals
+    ADD CONSTRAINT fk_goals_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.notifications
+    ADD CONSTRAINT fk_notifications_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deals(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY deals.notifications
+    ADD CONSTRAINT fk_notifications_goal_id FOREIGN KEY (goal_id) REFERENCES deals.goals(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY deals.notifications
+    ADD CONSTRAINT fk_notifications_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
+
+ALTER TABLE deals.price_tracking
+    ADD CONSTRAINT fk_price_tracking_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deals(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.task_activities
+    ADD CONSTRAINT fk_task_activities_agent_id FOREIGN KEY (agent_id) REFERENCES deals.agents(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY deals.task_activities
+    ADD CONSTRAINT fk_task_activities_task_id FOREIGN KEY (task_id) REFERENCES deals.tasks(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.tasks
+    ADD CONSTRAINT fk_tasks_agent_id FOREIGN KEY (agent_id) REFERENCES deals.agents(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY deals.tasks
+    ADD CONSTRAINT fk_tasks_goal_id FOREIGN KEY (goal_id) REFERENCES deals.goals(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.token_balance_history
+    ADD CONSTRAINT fk_token_balance_history_transaction_id FOREIGN KEY (transaction_id) REFERENCES deals.token_transactions(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY deals.token_balance_history
+    ADD CONSTRAINT fk_token_balance_history_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.token_transactions
+    ADD CONSTRAINT fk_token_transactions_goal_id FOREIGN KEY (goal_id) REFERENCES deals.goals(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY deals.token_transactions
+    ADD CONSTRAINT fk_token_transactions_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.user_settings
+    ADD CONSTRAINT fk_user_settings_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.users
+    ADD CONSTRAINT fk_users_referred_by FOREIGN KEY (referred_by) REFERENCES deals.users(id) ON DELETE SET NULL;

@@ -176,7 +176,8 @@ async def test_non_transactional_migration_applies_and_rolls_back(
         "create index concurrently ix_users_full_name on agent_hub.users (full_name);\n",
         "-- transactional: false\ndrop index concurrently agent_hub.ix_users_full_name;\n",
     )
-    migrator = Migrator(empty_db_url, directory=migrations)
+    # Only core and agent_hub, so the new file is the one migration to roll back first.
+    migrator = Migrator(empty_db_url, directory=migrations, domains=["agent_hub"])
     assert "0011_agent_hub_full_name_index" in migrator.up().applied
     assert migrator.verify().ok
     assert migrator.down() == ["0011_agent_hub_full_name_index"]

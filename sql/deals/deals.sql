@@ -1,0 +1,93 @@
+-- name: insert_deal(goal_id, market_id, title, description, url, image_url, current_price, original_price, currency, discount_percent, category, source, status, seller_name, seller_rating, availability_status, shipping_info, product_specs, found_at, expires_at, meta_data)<!
+-- Record a deal found for a goal; its first price lands in price_tracking and the goal's match count grows.
+insert into deals.deals (
+    goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+    discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+    shipping_info, product_specs, found_at, expires_at, meta_data
+)
+values (
+    :goal_id, :market_id, :title, :description, :url, :image_url, :current_price, :original_price, :currency,
+    :discount_percent, :category, :source, :status, :seller_name, :seller_rating, :availability_status,
+    :shipping_info, :product_specs, coalesce(:found_at, now()), :expires_at, :meta_data
+)
+returning id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+          discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+          shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data;
+
+-- name: get_deal_by_id(id)^
+-- The deal with this id.
+select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+       discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+       shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
+from deals.deals
+where id = :id;
+
+-- name: list_deals_for_goal(goal_id, status, lim)
+-- The deals found for a goal in one status, cheapest first.
+select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+       discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+       shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
+from deals.deals
+where goal_id = :goal_id
+  and status = :status
+order by current_price, id
+limit :lim;
+
+-- name: update_deal_price(id, current_price)<!
+-- Set a deal's current price (a change is appended to its price history by trigger) and stamp the check.
+update deals.deals
+set current_price = :current_price,
+    last_checked_at = statement_timestamp()
+where id = :id
+returning id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+          discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+          shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data;
+
+-- name: set_deal_status(id, status)<!
+-- Change a deal's status.
+update deals.deals
+set status = :status
+where id = :id
+returning id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+          discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+          shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data;
+
+-- name: search_deals(category, status, min_price, max_price, after_price, after_id, lim)
+-- Deals of a category and status within a price range, cheapest first, one keyset page after (price, id).
+select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+       discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+       shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
+from deals.deals
+where category = :category
+  and status = :status
+  and current_price between :min_price and :max_price
+  and (current_price, id) > (:after_price, :after_id)
+order by current_price, id
+limit :lim;
+
+-- name: search_deals_by_specs(category, status, specs, min_price, max_price, after_price, after_id, lim)
+-- Like search_deals, restricted to deals whose product_specs contain the given JSON object.
+select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+       discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+       shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
+from deals.deals
+where product_specs @> :specs
+  and category = :category
+  and status = :status
+  and current_price between :min_price and :max_price
+  and (current_price, id) > (:after_price, :after_id)
+order by current_price, id
+limit :lim;
+
+-- name: expire_stale_deals(as_of)!
+-- Mark every active deal whose expiry has passed as expired; returns how many.
+update deals.deals
+set status = 'expired'
+where status = 'active'
+  and expires_at is not null
+  and expires_at <= :as_of;
+
+-- name: delete_deal(id)!
+-- Delete a deal with its price history, scores and activities.
+delete from deals.deals
+where id = :id;

@@ -1,0 +1,68 @@
+"""Agents: the AI workers (market analyst, research, negotiator, executor) that take tasks."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+
+from .models import Agent, AgentCreate, AgentStatus, AgentType, JsonObject
+
+__all__ = ["create", "delete", "get", "list_by_type_status", "set_status"]
+
+_sql = SqlFile("deals", "agents")
+
+
+@_sql.query("insert_agent")
+async def _insert(
+    conn: Executor,
+    *,
+    name: str,
+    type: AgentType,
+    status: AgentStatus,
+    capabilities: list[str],
+    config: JsonObject,
+) -> Agent: ...
+
+
+async def create(
+    conn: Executor,
+    *,
+    name: str,
+    type: AgentType | str,
+    status: AgentStatus | str = AgentStatus.ACTIVE,
+    capabilities: list[str] | None = None,
+    config: JsonObject | None = None,
+) -> Agent:
+    """Register an agent."""
+    new = AgentCreate.model_validate(
+        {
+            "name": name,
+            "type": type,
+            "status": status,
+            "capabilities": capabilities if capabilities is not None else [],
+            "config": config if config is not None else {},
+        }
+    )
+    return await _insert(conn, **new.model_dump())
+
+
+@_sql.query("get_agent_by_id")
+async def get(conn: Executor, *, id: UUID) -> Agent | None:
+    """The agent with this id, or None."""
+
+
+@_sql.query("list_agents_by_type_status")
+async def list_by_type_status(conn: Executor, *, type: AgentType, status: AgentStatus) -> list[Agent]:
+    """The agents of one type in one status, by name."""
+
+
+@_sql.query("set_agent_status")
+async def set_status(conn: Executor, *, id: UUID, status: AgentStatus) -> Agent | None:
+    """Change the agent's status; None when there is no such agent."""
+
+
+@_sql.query("delete_agent")
+async def delete(conn: Executor, *, id: UUID) -> int:
+    """Delete the agent (its tasks and activities stay, unassigned); 1, or 0 when absent."""

@@ -1,0 +1,60 @@
+"""Deal activities: the audit trail of a deal (created, analyzed, goal added, ...)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+
+from .models import DealActivity, DealActivityCreate, DealActivityType, JsonObject, page_size
+
+__all__ = ["list_for_deal", "record"]
+
+_sql = SqlFile("deals", "deal_activities")
+
+
+@_sql.query("insert_deal_activity")
+async def _insert(
+    conn: Executor,
+    *,
+    deal_id: UUID,
+    user_id: UUID | None,
+    agent_id: UUID | None,
+    activity_type: DealActivityType,
+    description: str | None,
+    meta_data: JsonObject,
+) -> DealActivity: ...
+
+
+async def record(
+    conn: Executor,
+    *,
+    deal_id: UUID,
+    activity_type: DealActivityType | str,
+    user_id: UUID | None = None,
+    agent_id: UUID | None = None,
+    description: str | None = None,
+    meta_data: JsonObject | None = None,
+) -> DealActivity:
+    """Record something that happened to a deal, by a user and/or an agent."""
+    new = DealActivityCreate.model_validate(
+        {
+            "deal_id": deal_id,
+            "user_id": user_id,
+            "agent_id": agent_id,
+            "activity_type": activity_type,
+            "description": description,
+            "meta_data": meta_data if meta_data is not None else {},
+        }
+    )
+    return await _insert(conn, **new.model_dump())
+
+
+@_sql.query("list_deal_activities")
+async def _list(conn: Executor, *, deal_id: UUID, lim: int) -> list[DealActivity]: ...
+
+
+async def list_for_deal(conn: Executor, *, deal_id: UUID, limit: int = 100) -> list[DealActivity]:
+    """The deal's activities in the order they happened."""
+    return await _list(conn, deal_id=deal_id, lim=page_size(limit))

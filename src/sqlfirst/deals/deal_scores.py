@@ -1,0 +1,75 @@
+"""Deal scores: risk, profit potential and market sentiment of a deal (0-100, with a 0-100 confidence)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import TypeAdapter
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+
+from .models import DealScore, DealScoreCreate, JsonObject, Score, ScoreType
+
+__all__ = ["create", "delete", "list_for_deal", "update"]
+
+_sql = SqlFile("deals", "deal_scores")
+_score: TypeAdapter[Decimal] = TypeAdapter(Score)
+
+
+@_sql.query("insert_deal_score")
+async def _insert(
+    conn: Executor,
+    *,
+    deal_id: UUID,
+    score_type: ScoreType,
+    value: Decimal,
+    confidence: Decimal,
+    meta_data: JsonObject,
+) -> DealScore: ...
+
+
+async def create(
+    conn: Executor,
+    *,
+    deal_id: UUID,
+    score_type: ScoreType | str,
+    value: Decimal | int | str,
+    confidence: Decimal | int | str,
+    meta_data: JsonObject | None = None,
+) -> DealScore:
+    """Score a deal."""
+    new = DealScoreCreate.model_validate(
+        {
+            "deal_id": deal_id,
+            "score_type": score_type,
+            "value": value,
+            "confidence": confidence,
+            "meta_data": meta_data if meta_data is not None else {},
+        }
+    )
+    return await _insert(conn, **new.model_dump())
+
+
+@_sql.query("list_deal_scores")
+async def list_for_deal(conn: Executor, *, deal_id: UUID) -> list[DealScore]:
+    """The deal's scores, newest first."""
+
+
+@_sql.query("update_deal_score")
+async def _update(conn: Executor, *, id: UUID, value: Decimal, confidence: Decimal) -> DealScore | None: ...
+
+
+async def update(
+    conn: Executor, *, id: UUID, value: Decimal | int | str, confidence: Decimal | int | str
+) -> DealScore | None:
+    """Revise a score; None when there is no such score."""
+    return await _update(
+        conn, id=id, value=_score.validate_python(value), confidence=_score.validate_python(confidence)
+    )
+
+
+@_sql.query("delete_deal_score")
+async def delete(conn: Executor, *, id: UUID) -> int:
+    """Delete a score; 1, or 0 when absent."""

@@ -1,0 +1,249 @@
+"""Deals: offers found for a goal on a market; price changes are tracked by the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import TypeAdapter
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+
+from .models import (
+    Deal,
+    DealCreate,
+    DealSource,
+    DealStatus,
+    JsonObject,
+    MarketCategory,
+    Price,
+    page_size,
+)
+
+__all__ = [
+    "create",
+    "delete",
+    "expire_stale",
+    "get",
+    "list_for_goal",
+    "search",
+    "set_status",
+    "update_price",
+]
+
+_sql = SqlFile("deals", "deals")
+_price: TypeAdapter[Decimal] = TypeAdapter(Price)
+_spec_filter: TypeAdapter[JsonObject] = TypeAdapter(JsonObject)
+
+_LOWEST = Decimal("-1")
+_HIGHEST = Decimal("99999999.99")  # numeric(10, 2)
+_NIL = UUID(int=0)
+
+
+@_sql.query("insert_deal")
+async def _insert(
+    conn: Executor,
+    *,
+    goal_id: UUID,
+    market_id: UUID,
+    title: str,
+    description: str | None,
+    url: str,
+    image_url: str | None,
+    current_price: Decimal,
+    original_price: Decimal | None,
+    currency: str,
+    discount_percent: Decimal | None,
+    category: MarketCategory,
+    source: DealSource,
+    status: DealStatus,
+    seller_name: str | None,
+    seller_rating: Decimal | None,
+    availability_status: str | None,
+    shipping_info: JsonObject | None,
+    product_specs: JsonObject | None,
+    found_at: datetime | None,
+    expires_at: datetime | None,
+    meta_data: JsonObject,
+) -> Deal: ...
+
+
+async def create(
+    conn: Executor,
+    *,
+    goal_id: UUID,
+    market_id: UUID,
+    title: str,
+    url: str,
+    current_price: Decimal | int | str,
+    category: MarketCategory | str,
+    source: DealSource | str,
+    description: str | None = None,
+    image_url: str | None = None,
+    original_price: Decimal | int | str | None = None,
+    currency: str = "USD",
+    discount_percent: Decimal | int | str | None = None,
+    status: DealStatus | str = DealStatus.ACTIVE,
+    seller_name: str | None = None,
+    seller_rating: Decimal | int | str | None = None,
+    availability_status: str | None = None,
+    shipping_info: JsonObject | None = None,
+    product_specs: JsonObject | None = None,
+    found_at: datetime | None = None,
+    expires_at: datetime | None = None,
+    meta_data: JsonObject | None = None,
+) -> Deal:
+    """Record a deal for a goal. Its first price is tracked and the goal's ``total_matches_found`` grows.
+
+    ``ValidationError`` on bad input (negative price, currency not three capital letters, discount
+    outside 0-100, seller rating outside 0-5, unknown enum value); ``ReferenceViolation`` for an
+    unknown goal or market.
+    """
+    new = DealCreate.model_validate(
+        {
+            "goal_id": goal_id,
+            "market_id": market_id,
+            "title": title,
+            "description": description,
+            "url": url,
+            "image_url": image_url,
+            "current_price": current_price,
+            "original_price": original_price,
+            "currency": currency,
+            "discount_percent": discount_percent,
+            "category": category,
+            "source": source,
+            "status": status,
+            "seller_name": seller_name,
+            "seller_rating": seller_rating,
+            "availability_status": availability_status,
+            "shipping_info": shipping_info,
+            "product_specs": product_specs,
+            "found_at": found_at,
+            "expires_at": expires_at,
+            "meta_data": meta_data if meta_data is not None else {},
+        }
+    )
+    return await _insert(conn, **new.model_dump())
+
+
+@_sql.query("get_deal_by_id")
+async def get(conn: Executor, *, id: UUID) -> Deal | None:
+    """The deal with this id, or None."""
+
+
+@_sql.query("list_deals_for_goal")
+async def _list_for_goal(conn: Executor, *, goal_id: UUID, status: DealStatus, lim: int) -> list[Deal]: ...
+
+
+async def list_for_goal(
+    conn: Executor, *, goal_id: UUID, status: DealStatus | str = DealStatus.ACTIVE, limit: int = 100
+) -> list[Deal]:
+    """The goal's deals in one status, cheapest first."""
+    return await _list_for_goal(conn, goal_id=goal_id, status=DealStatus(status), lim=page_size(limit))
+
+
+@_sql.query("update_deal_price")
+async def _update_price(conn: Executor, *, id: UUID, current_price: Decimal) -> Deal | None: ...
+
+
+async def update_price(conn: Executor, *, id: UUID, current_price: Decimal | int | str) -> Deal | None:
+    """Set the deal's current price; a change is appended to its price history. None when absent."""
+    return await _update_price(conn, id=id, current_price=_price.validate_python(current_price))
+
+
+@_sql.query("set_deal_status")
+async def set_status(conn: Executor, *, id: UUID, status: DealStatus) -> Deal | None:
+    """Change the deal's status; None when there is no such deal."""
+
+
+@_sql.query("search_deals")
+async def _search(
+    conn: Executor,
+    *,
+    category: MarketCategory,
+    status: DealStatus,
+    min_price: Decimal,
+    max_price: Decimal,
+    after_price: Decimal,
+    after_id: UUID,
+    lim: int,
+) -> list[Deal]: ...
+
+
+@_sql.query("search_deals_by_specs")
+async def _search_by_specs(
+    conn: Executor,
+    *,
+    category: MarketCategory,
+    status: DealStatus,
+    specs: JsonObject,
+    min_price: Decimal,
+    max_price: Decimal,
+    after_price: Decimal,
+    after_id: UUID,
+    lim: int,
+) -> list[Deal]: ...
+
+
+async def search(
+    conn: Executor,
+    *,
+    category: MarketCategory | str,
+    status: DealStatus | str = DealStatus.ACTIVE,
+    min_price: Decimal | int | str | None = None,
+    max_price: Decimal | int | str | None = None,
+    specs: JsonObject | None = None,
+    after: Deal | None = None,
+    limit: int = 50,
+) -> list[Deal]:
+    """Deals of a category and status, cheapest first, within ``[min_price, max_price]``.
+
+    ``specs`` keeps only deals whose ``product_specs`` contain it (``{"brand": "Acme"}``). Pages are
+    keyset-paginated: pass the last deal of a page as ``after`` for the next one.
+    """
+    wanted_category = MarketCategory(category)
+    wanted_status = DealStatus(status)
+    low = _LOWEST if min_price is None else _price.validate_python(min_price)
+    high = _HIGHEST if max_price is None else _price.validate_python(max_price)
+    after_price = _LOWEST if after is None else after.current_price
+    after_id = _NIL if after is None else after.id
+    lim = page_size(limit)
+    if specs is None:
+        return await _search(
+            conn,
+            category=wanted_category,
+            status=wanted_status,
+            min_price=low,
+            max_price=high,
+            after_price=after_price,
+            after_id=after_id,
+            lim=lim,
+        )
+    return await _search_by_specs(
+        conn,
+        category=wanted_category,
+        status=wanted_status,
+        specs=_spec_filter.validate_python(specs),
+        min_price=low,
+        max_price=high,
+        after_price=after_price,
+        after_id=after_id,
+        lim=lim,
+    )
+
+
+@_sql.query("expire_stale_deals")
+async def _expire_stale(conn: Executor, *, as_of: datetime) -> int: ...
+
+
+async def expire_stale(conn: Executor, *, as_of: datetime | None = None) -> int:
+    """Mark active deals whose ``expires_at`` has passed (at ``as_of``, default now) expired; how many."""
+    return await _expire_stale(conn, as_of=as_of or datetime.now(UTC))
+
+
+@_sql.query("delete_deal")
+async def delete(conn: Executor, *, id: UUID) -> int:
+    """Delete the deal with its price history, scores and activities; 1, or 0 when absent."""

@@ -1,0 +1,215 @@
+"""Goals: what a user wants to buy and on which terms; agents match deals against active goals."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import TypeAdapter
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+
+from .models import (
+    Goal,
+    GoalCreate,
+    GoalPriority,
+    GoalStatus,
+    JsonObject,
+    MarketCategory,
+    Percent,
+    Price,
+    page_size,
+)
+
+__all__ = [
+    "cancel",
+    "complete",
+    "create",
+    "delete",
+    "find_matching",
+    "get",
+    "list_by_user",
+    "pause",
+    "resume",
+    "touch_checked",
+    "transition",
+]
+
+_sql = SqlFile("deals", "goals")
+_price: TypeAdapter[Decimal] = TypeAdapter(Price)
+_percent: TypeAdapter[Decimal] = TypeAdapter(Percent)
+
+
+@_sql.query("insert_goal")
+async def _insert(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    title: str,
+    description: str | None,
+    category: MarketCategory,
+    constraints: JsonObject,
+    priority: GoalPriority,
+    start_date: datetime | None,
+    end_date: datetime | None,
+    max_budget: Decimal | None,
+    min_discount_percent: Decimal | None,
+    target_price: Decimal | None,
+    notification_threshold: Decimal | None,
+    auto_buy_threshold: Decimal | None,
+    max_matches: int | None,
+    max_tokens: Decimal | None,
+    meta_data: JsonObject,
+) -> Goal: ...
+
+
+async def create(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    title: str,
+    category: MarketCategory | str,
+    description: str | None = None,
+    constraints: JsonObject | None = None,
+    priority: GoalPriority | str = GoalPriority.MEDIUM,
+    start_date: datetime | None = None,
+    end_date: datetime | None = None,
+    max_budget: Decimal | int | str | None = None,
+    min_discount_percent: Decimal | int | str | None = None,
+    target_price: Decimal | int | str | None = None,
+    notification_threshold: Decimal | int | str | None = None,
+    auto_buy_threshold: Decimal | int | str | None = None,
+    max_matches: int | None = None,
+    max_tokens: Decimal | int | str | None = None,
+    meta_data: JsonObject | None = None,
+) -> Goal:
+    """Create an active goal; the user's ``active_goals_count`` grows with it.
+
+    ``ValidationError`` on bad input (negative budget, percent outside 0-100, unknown category, end
+    before start); ``ReferenceViolation`` for an unknown user.
+    """
+    new = GoalCreate.model_validate(
+        {
+            "user_id": user_id,
+            "title": title,
+            "description": description,
+            "category": category,
+            "constraints": constraints if constraints is not None else {},
+            "priority": priority,
+            "start_date": start_date,
+            "end_date": end_date,
+            "max_budget": max_budget,
+            "min_discount_percent": min_discount_percent,
+            "target_price": target_price,
+            "notification_threshold": notification_threshold,
+            "auto_buy_threshold": auto_buy_threshold,
+            "max_matches": max_matches,
+            "max_tokens": max_tokens,
+            "meta_data": meta_data if meta_data is not None else {},
+        }
+    )
+    return await _insert(conn, **new.model_dump())
+
+
+@_sql.query("get_goal_by_id")
+async def get(conn: Executor, *, id: UUID) -> Goal | None:
+    """The goal with this id, or None."""
+
+
+@_sql.query("list_goals_by_user")
+async def _list_by_user(conn: Executor, *, user_id: UUID, lim: int) -> list[Goal]: ...
+
+
+@_sql.query("list_goals_by_user_status")
+async def _list_by_user_status(
+    conn: Executor, *, user_id: UUID, status: GoalStatus, lim: int
+) -> list[Goal]: ...
+
+
+async def list_by_user(
+    conn: Executor, *, user_id: UUID, status: GoalStatus | str | None = None, limit: int = 100
+) -> list[Goal]:
+    """A user's goals (in one status when given), newest first."""
+    if status is None:
+        return await _list_by_user(conn, user_id=user_id, lim=page_size(limit))
+    return await _list_by_user_status(conn, user_id=user_id, status=GoalStatus(status), lim=page_size(limit))
+
+
+@_sql.query("transition_goal_status")
+async def _transition(
+    conn: Executor, *, id: UUID, from_statuses: list[GoalStatus], to_status: GoalStatus
+) -> Goal | None: ...
+
+
+async def transition(
+    conn: Executor, *, id: UUID, from_statuses: Collection[GoalStatus], to_status: GoalStatus
+) -> Goal | None:
+    """Move the goal to ``to_status`` if it is in one of ``from_statuses``; None otherwise (or absent)."""
+    return await _transition(conn, id=id, from_statuses=list(from_statuses), to_status=to_status)
+
+
+async def pause(conn: Executor, *, id: UUID) -> Goal | None:
+    """Pause an active goal; None when it is not active."""
+    return await transition(conn, id=id, from_statuses=[GoalStatus.ACTIVE], to_status=GoalStatus.PAUSED)
+
+
+async def resume(conn: Executor, *, id: UUID) -> Goal | None:
+    """Resume a paused goal; None when it is not paused."""
+    return await transition(conn, id=id, from_statuses=[GoalStatus.PAUSED], to_status=GoalStatus.ACTIVE)
+
+
+async def complete(conn: Executor, *, id: UUID) -> Goal | None:
+    """Complete an active or paused goal; None otherwise."""
+    return await transition(
+        conn, id=id, from_statuses=[GoalStatus.ACTIVE, GoalStatus.PAUSED], to_status=GoalStatus.COMPLETED
+    )
+
+
+async def cancel(conn: Executor, *, id: UUID) -> Goal | None:
+    """Cancel an active or paused goal; None otherwise."""
+    return await transition(
+        conn, id=id, from_statuses=[GoalStatus.ACTIVE, GoalStatus.PAUSED], to_status=GoalStatus.CANCELLED
+    )
+
+
+@_sql.query("find_goals_matching_deal")
+async def _find_matching(
+    conn: Executor, *, category: MarketCategory, price: Decimal, discount_percent: Decimal | None, lim: int
+) -> list[Goal]: ...
+
+
+async def find_matching(
+    conn: Executor,
+    *,
+    category: MarketCategory | str,
+    price: Decimal | int | str,
+    discount_percent: Decimal | int | str | None = None,
+    limit: int = 1000,
+) -> list[Goal]:
+    """The active, unexpired goals a deal satisfies, highest priority first.
+
+    A goal matches when its category is the deal's, its ``max_budget`` (if any) is at least the price,
+    its ``min_discount_percent`` (if any) is at most the deal's discount (a deal of unknown discount
+    fails it), and its ``target_price`` (if any) is at least the price.
+    """
+    checked_discount = None if discount_percent is None else _percent.validate_python(discount_percent)
+    return await _find_matching(
+        conn,
+        category=MarketCategory(category),
+        price=_price.validate_python(price),
+        discount_percent=checked_discount,
+        lim=page_size(limit),
+    )
+
+
+@_sql.query("touch_goal_checked")
+async def touch_checked(conn: Executor, *, id: UUID) -> int:
+    """Stamp ``last_checked_at`` (when the agents last searched for the goal); 1, or 0 when absent."""
+
+
+@_sql.query("delete_goal")
+async def delete(conn: Executor, *, id: UUID) -> int:
+    """Delete the goal with its deals and tasks; 1, or 0 when absent."""

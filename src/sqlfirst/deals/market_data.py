@@ -1,0 +1,87 @@
+"""Market data: the latest quote of each symbol per source (one row per symbol and source)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+
+from .models import JsonObject, MarketData, MarketDataType, MarketDataUpsert, page_size
+
+__all__ = ["latest", "list_by_type", "upsert"]
+
+_sql = SqlFile("deals", "market_data")
+
+
+@_sql.query("upsert_market_data")
+async def _upsert(
+    conn: Executor,
+    *,
+    symbol: str,
+    market_type: MarketDataType,
+    price: Decimal,
+    high_24h: Decimal | None,
+    low_24h: Decimal | None,
+    volume_24h: Decimal | None,
+    change_24h: Decimal | None,
+    change_percent_24h: Decimal | None,
+    last_updated: datetime | None,
+    source: str,
+    meta_data: JsonObject,
+) -> MarketData | None: ...
+
+
+async def upsert(
+    conn: Executor,
+    *,
+    symbol: str,
+    market_type: MarketDataType | str,
+    price: Decimal | int | str,
+    source: str,
+    high_24h: Decimal | int | str | None = None,
+    low_24h: Decimal | int | str | None = None,
+    volume_24h: Decimal | int | str | None = None,
+    change_24h: Decimal | int | str | None = None,
+    change_percent_24h: Decimal | int | str | None = None,
+    last_updated: datetime | None = None,
+    meta_data: JsonObject | None = None,
+) -> MarketData | None:
+    """Insert or refresh the quote of ``symbol`` from ``source`` in one statement.
+
+    Returns the stored quote, or None when the stored one is newer than ``last_updated`` (a late,
+    stale quote never overwrites a fresh one).
+    """
+    new = MarketDataUpsert.model_validate(
+        {
+            "symbol": symbol,
+            "market_type": market_type,
+            "price": price,
+            "high_24h": high_24h,
+            "low_24h": low_24h,
+            "volume_24h": volume_24h,
+            "change_24h": change_24h,
+            "change_percent_24h": change_percent_24h,
+            "last_updated": last_updated,
+            "source": source,
+            "meta_data": meta_data if meta_data is not None else {},
+        }
+    )
+    return await _upsert(conn, **new.model_dump())
+
+
+@_sql.query("get_latest_market_data")
+async def latest(conn: Executor, *, symbol: str) -> MarketData | None:
+    """The most recent quote of the symbol across sources, or None."""
+
+
+@_sql.query("list_market_data_by_type")
+async def _list_by_type(conn: Executor, *, market_type: MarketDataType, lim: int) -> list[MarketData]: ...
+
+
+async def list_by_type(
+    conn: Executor, *, market_type: MarketDataType | str, limit: int = 100
+) -> list[MarketData]:
+    """Quotes of one market type, most recently updated first."""
+    return await _list_by_type(conn, market_type=MarketDataType(market_type), lim=page_size(limit))

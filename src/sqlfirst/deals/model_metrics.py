@@ -1,0 +1,79 @@
+"""Model metrics: evaluation results of each trained model version."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+
+from .models import JsonObject, ModelMetrics, ModelMetricsCreate
+
+__all__ = ["latest", "latest_per_model", "record"]
+
+_sql = SqlFile("deals", "model_metrics")
+
+
+@_sql.query("insert_model_metrics")
+async def _insert(
+    conn: Executor,
+    *,
+    model_name: str,
+    model_version: str,
+    accuracy: Decimal,
+    precision: Decimal,
+    recall: Decimal,
+    f1_score: Decimal,
+    training_duration: int,
+    training_samples: int,
+    validation_samples: int,
+    hyperparameters: JsonObject,
+    feature_importance: JsonObject,
+    meta_data: JsonObject,
+) -> ModelMetrics: ...
+
+
+async def record(
+    conn: Executor,
+    *,
+    model_name: str,
+    model_version: str,
+    accuracy: Decimal | float | str,
+    precision: Decimal | float | str,
+    recall: Decimal | float | str,
+    f1_score: Decimal | float | str,
+    training_duration: int,
+    training_samples: int,
+    validation_samples: int,
+    hyperparameters: JsonObject | None = None,
+    feature_importance: JsonObject | None = None,
+    meta_data: JsonObject | None = None,
+) -> ModelMetrics:
+    """Record a model version's metrics; each of accuracy, precision, recall and f1 lies in 0-1."""
+    new = ModelMetricsCreate.model_validate(
+        {
+            "model_name": model_name,
+            "model_version": model_version,
+            "accuracy": accuracy,
+            "precision": precision,
+            "recall": recall,
+            "f1_score": f1_score,
+            "training_duration": training_duration,
+            "training_samples": training_samples,
+            "validation_samples": validation_samples,
+            "hyperparameters": hyperparameters if hyperparameters is not None else {},
+            "feature_importance": feature_importance if feature_importance is not None else {},
+            "meta_data": meta_data if meta_data is not None else {},
+        }
+    )
+    return await _insert(conn, **new.model_dump())
+
+
+@_sql.query("list_latest_model_metrics")
+async def latest_per_model(conn: Executor) -> list[ModelMetrics]:
+    """The latest metrics of every model, by model name."""
+
+
+@_sql.query("get_latest_model_metrics")
+async def latest(conn: Executor, *, model_name: str) -> ModelMetrics | None:
+    """The latest metrics of one model, or None."""

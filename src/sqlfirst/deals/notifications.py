@@ -1,0 +1,125 @@
+"""Notifications: messages to a user about deals, goals, tokens, ...; the unread ones are the inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from uuid import UUID
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+
+from .models import (
+    JsonObject,
+    Notification,
+    NotificationCreate,
+    NotificationPriority,
+    NotificationType,
+    page_size,
+)
+
+__all__ = [
+    "count_unread",
+    "create",
+    "list_unread",
+    "mark_all_read",
+    "mark_delivered",
+    "mark_read",
+    "mark_sent",
+]
+
+_sql = SqlFile("deals", "notifications")
+
+
+@_sql.query("insert_notification")
+async def _insert(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    type: NotificationType,
+    priority: NotificationPriority,
+    title: str,
+    message: str,
+    goal_id: UUID | None,
+    deal_id: UUID | None,
+    action_url: str | None,
+    channels: list[str],
+    meta_data: JsonObject,
+) -> Notification: ...
+
+
+async def create(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    type: NotificationType | str,
+    title: str,
+    message: str,
+    priority: NotificationPriority | str = NotificationPriority.MEDIUM,
+    goal_id: UUID | None = None,
+    deal_id: UUID | None = None,
+    action_url: str | None = None,
+    channels: list[str] | None = None,
+    meta_data: JsonObject | None = None,
+) -> Notification:
+    """Create a pending notification for the user."""
+    fields: dict[str, object] = {
+        "user_id": user_id,
+        "type": type,
+        "priority": priority,
+        "title": title,
+        "message": message,
+        "goal_id": goal_id,
+        "deal_id": deal_id,
+        "action_url": action_url,
+        "meta_data": meta_data if meta_data is not None else {},
+    }
+    if channels is not None:
+        fields["channels"] = channels
+    new = NotificationCreate.model_validate(fields)
+    return await _insert(conn, **new.model_dump())
+
+
+@_sql.query("list_unread_notifications")
+async def _list_unread(conn: Executor, *, user_id: UUID, lim: int) -> list[Notification]: ...
+
+
+async def list_unread(conn: Executor, *, user_id: UUID, limit: int = 50) -> list[Notification]:
+    """The user's unread notifications, newest first."""
+    return await _list_unread(conn, user_id=user_id, lim=page_size(limit))
+
+
+@_sql.query("count_unread_notifications")
+async def count_unread(conn: Executor, *, user_id: UUID) -> int:
+    """How many unread notifications the user has."""
+
+
+@_sql.query("mark_notifications_read")
+async def _mark_read(conn: Executor, *, user_id: UUID, ids: list[UUID]) -> int: ...
+
+
+async def mark_read(conn: Executor, *, user_id: UUID, ids: Collection[UUID]) -> int:
+    """Mark these notifications of the user read in one statement; ids of other users are ignored."""
+    return await _mark_read(conn, user_id=user_id, ids=list(ids))
+
+
+@_sql.query("mark_all_notifications_read")
+async def mark_all_read(conn: Executor, *, user_id: UUID) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+
+
+@_sql.query("mark_notifications_sent")
+async def _mark_sent(conn: Executor, *, ids: list[UUID]) -> int: ...
+
+
+async def mark_sent(conn: Executor, *, ids: Collection[UUID]) -> int:
+    """Mark pending notifications sent, in bulk; returns how many changed."""
+    return await _mark_sent(conn, ids=list(ids))
+
+
+@_sql.query("mark_notifications_delivered")
+async def _mark_delivered(conn: Executor, *, ids: list[UUID]) -> int: ...
+
+
+async def mark_delivered(conn: Executor, *, ids: Collection[UUID]) -> int:
+    """Mark pending or sent notifications delivered, in bulk; read or failed ones stay as they are."""
+    return await _mark_delivered(conn, ids=list(ids))

@@ -1,0 +1,57 @@
+"""Task activities: the progress log of a task (created, started, progress, blocked, ...)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+
+from .models import JsonObject, TaskActivity, TaskActivityCreate, TaskActivityType, page_size
+
+__all__ = ["list_for_task", "record"]
+
+_sql = SqlFile("deals", "task_activities")
+
+
+@_sql.query("insert_task_activity")
+async def _insert(
+    conn: Executor,
+    *,
+    task_id: UUID,
+    agent_id: UUID | None,
+    activity_type: TaskActivityType,
+    description: str | None,
+    meta_data: JsonObject,
+) -> TaskActivity: ...
+
+
+async def record(
+    conn: Executor,
+    *,
+    task_id: UUID,
+    activity_type: TaskActivityType | str,
+    agent_id: UUID | None = None,
+    description: str | None = None,
+    meta_data: JsonObject | None = None,
+) -> TaskActivity:
+    """Record progress on a task."""
+    new = TaskActivityCreate.model_validate(
+        {
+            "task_id": task_id,
+            "agent_id": agent_id,
+            "activity_type": activity_type,
+            "description": description,
+            "meta_data": meta_data if meta_data is not None else {},
+        }
+    )
+    return await _insert(conn, **new.model_dump())
+
+
+@_sql.query("list_task_activities")
+async def _list(conn: Executor, *, task_id: UUID, lim: int) -> list[TaskActivity]: ...
+
+
+async def list_for_task(conn: Executor, *, task_id: UUID, limit: int = 100) -> list[TaskActivity]:
+    """The task's activities in the order they happened."""
+    return await _list(conn, task_id=task_id, lim=page_size(limit))

@@ -1,0 +1,177 @@
+"""The token economy: deduct, reward and refund, each one atomic statement that holds under concurrency.
+
+Each operation writes the ``token_transactions`` row, moves ``users.token_balance``, appends a
+``token_balance_history`` row and keeps ``total_tokens_spent`` / ``total_rewards_earned`` right, in
+the database function ``deals.apply_token_change`` (migration 0021). The user's row lock serialises
+concurrent operations on one balance; a deduction larger than the balance raises
+:class:`~sqlfirst.errors.InsufficientBalance` and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from uuid import UUID
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+from sqlfirst.errors import DatabaseError, NotFound
+
+from .models import BalanceChange, JsonObject, TokenOperation, TokenTransaction, page_size
+
+__all__ = [
+    "UNKNOWN_USER_SQLSTATE",
+    "balance",
+    "deduct",
+    "history",
+    "refund",
+    "reward",
+    "set_transaction_hash",
+    "transactions",
+]
+
+_sql = SqlFile("deals", "tokens")
+
+UNKNOWN_USER_SQLSTATE = "SF021"
+"""Raised by ``deals.apply_token_change`` for a user that does not exist (reported as NotFound)."""
+
+_Operation = Callable[..., Awaitable[BalanceChange]]
+
+
+@_sql.query("deduct_tokens")
+async def _deduct(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    amount: Decimal,
+    description: str | None,
+    goal_id: UUID | None,
+    meta_data: JsonObject,
+) -> BalanceChange: ...
+
+
+@_sql.query("reward_tokens")
+async def _reward(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    amount: Decimal,
+    description: str | None,
+    goal_id: UUID | None,
+    meta_data: JsonObject,
+) -> BalanceChange: ...
+
+
+@_sql.query("refund_tokens")
+async def _refund(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    amount: Decimal,
+    description: str | None,
+    goal_id: UUID | None,
+    meta_data: JsonObject,
+) -> BalanceChange: ...
+
+
+async def _run(
+    operation: _Operation,
+    conn: Executor,
+    user_id: UUID,
+    amount: Decimal | int | str,
+    description: str | None,
+    goal_id: UUID | None,
+    meta_data: JsonObject | None,
+) -> BalanceChange:
+    new = TokenOperation.model_validate(
+        {
+            "user_id": user_id,
+            "amount": amount,
+            "description": description,
+            "goal_id": goal_id,
+            "meta_data": meta_data if meta_data is not None else {},
+        }
+    )
+    try:
+        return await operation(conn, **new.model_dump())
+    except DatabaseError as exc:
+        if exc.sqlstate == UNKNOWN_USER_SQLSTATE:
+            raise NotFound("user", id=user_id) from exc
+        raise
+
+
+async def deduct(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    amount: Decimal | int | str,
+    description: str | None = None,
+    goal_id: UUID | None = None,
+    meta_data: JsonObject | None = None,
+) -> BalanceChange:
+    """Take ``amount`` tokens from the user; returns the balance change (``change_amount`` negative).
+
+    Raises :class:`~sqlfirst.errors.InsufficientBalance` when the balance is smaller than ``amount``,
+    :class:`~sqlfirst.errors.NotFound` for an unknown user, ``ReferenceViolation`` when ``goal_id``
+    is not a goal of the user, ``ValidationError`` for an amount that is not positive. With a goal, the
+    goal's ``total_tokens_spent`` grows too.
+    """
+    return await _run(_deduct, conn, user_id, amount, description, goal_id, meta_data)
+
+
+async def reward(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    amount: Decimal | int | str,
+    description: str | None = None,
+    goal_id: UUID | None = None,
+    meta_data: JsonObject | None = None,
+) -> BalanceChange:
+    """Give the user ``amount`` tokens (counted in ``total_rewards_earned``)."""
+    return await _run(_reward, conn, user_id, amount, description, goal_id, meta_data)
+
+
+async def refund(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    amount: Decimal | int | str,
+    description: str | None = None,
+    goal_id: UUID | None = None,
+    meta_data: JsonObject | None = None,
+) -> BalanceChange:
+    """Give back ``amount`` spent tokens (``total_tokens_spent`` shrinks).
+
+    Refunding more than the user (or the goal) has spent raises ``CheckViolation`` naming
+    ``ck_users_total_tokens_spent`` (or ``ck_goals_total_tokens_spent``).
+    """
+    return await _run(_refund, conn, user_id, amount, description, goal_id, meta_data)
+
+
+@_sql.query("get_token_balance")
+async def balance(conn: Executor, *, user_id: UUID) -> Decimal | None:
+    """The user's token balance, or None when there is no such user."""
+
+
+@_sql.query("list_balance_history")
+async def _history(conn: Executor, *, user_id: UUID, lim: int) -> list[BalanceChange]: ...
+
+
+async def history(conn: Executor, *, user_id: UUID, limit: int = 100) -> list[BalanceChange]:
+    """The user's balance changes, newest first."""
+    return await _history(conn, user_id=user_id, lim=page_size(limit))
+
+
+@_sql.query("list_token_transactions")
+async def _transactions(conn: Executor, *, user_id: UUID, lim: int) -> list[TokenTransaction]: ...
+
+
+async def transactions(conn: Executor, *, user_id: UUID, limit: int = 100) -> list[TokenTransaction]:
+    """The user's token transactions, newest first."""
+    return await _transactions(conn, user_id=user_id, lim=page_size(limit))
+
+
+@_sql.query("set_transaction_hash")
+async def set_transaction_hash(conn: Executor, *, id: UUID, tx_hash: str) -> TokenTransaction | None:
+    """Attach the on-chain hash to a transaction; None when there is no such transaction."""

@@ -1,0 +1,164 @@
+"""Users: accounts with Argon2id-hashed passwords, wallets and referral codes. The hash is never returned."""
+
+from __future__ import annotations
+
+import secrets
+from uuid import UUID
+
+from sqlfirst.binding import SqlFile
+from sqlfirst.db import Executor
+from sqlfirst.passwords import hash_password, verify_password
+
+from .models import JsonObject, ReferralLink, User, UserCreate, UserLogin, UserStatus, page_size
+
+__all__ = [
+    "create",
+    "delete",
+    "get_by_email",
+    "get_by_id",
+    "get_by_referral_code",
+    "get_by_wallet",
+    "list_referred",
+    "new_referral_code",
+    "record_login",
+    "referral_chain",
+    "set_status",
+    "verify",
+]
+
+_sql = SqlFile("deals", "users")
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
+
+
+def new_referral_code(length: int = 8) -> str:
+    """A random referral code of capital letters and digits."""
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+@_sql.query("insert_user")
+async def _insert(
+    conn: Executor,
+    *,
+    email: str,
+    name: str | None,
+    password_hash: str,
+    sol_address: str | None,
+    referral_code: str | None,
+    referred_by: UUID | None,
+    preferences: JsonObject,
+    notification_channels: list[str],
+) -> User: ...
+
+
+async def create(
+    conn: Executor,
+    *,
+    email: str,
+    password: str,
+    name: str | None = None,
+    sol_address: str | None = None,
+    referral_code: str | None = None,
+    referred_by: UUID | None = None,
+    preferences: JsonObject | None = None,
+    notification_channels: list[str] | None = None,
+) -> User:
+    """Create a user; a referral code is generated when none is given.
+
+    ``ValidationError`` on bad input (before the database: email, password length, wallet and
+    referral code format); :class:`~sqlfirst.errors.Conflict` naming ``uq_users_email``,
+    ``uq_users_sol_address`` or ``uq_users_referral_code`` when taken; ``ReferenceViolation`` for an
+    unknown ``referred_by``.
+    """
+    fields: dict[str, object] = {
+        "email": email,
+        "password": password,
+        "name": name,
+        "sol_address": sol_address,
+        "referral_code": referral_code if referral_code is not None else new_referral_code(),
+        "referred_by": referred_by,
+        "preferences": preferences if preferences is not None else {},
+    }
+    if notification_channels is not None:
+        fields["notification_channels"] = notification_channels
+    new = UserCreate.model_validate(fields)
+    return await _insert(
+        conn,
+        email=new.email.lower(),
+        name=new.name,
+        password_hash=await hash_password(new.password.get_secret_value()),
+        sol_address=new.sol_address,
+        referral_code=new.referral_code,
+        referred_by=new.referred_by,
+        preferences=new.preferences,
+        notification_channels=new.notification_channels,
+    )
+
+
+@_sql.query("get_user_by_id")
+async def get_by_id(conn: Executor, *, id: UUID) -> User | None:
+    """The user with this id, or None."""
+
+
+@_sql.query("get_user_by_email")
+async def _get_by_email(conn: Executor, *, email: str) -> User | None: ...
+
+
+async def get_by_email(conn: Executor, *, email: str) -> User | None:
+    """The user with this email (compared case-insensitively), or None."""
+    return await _get_by_email(conn, email=email.strip().lower())
+
+
+@_sql.query("get_user_by_referral_code")
+async def get_by_referral_code(conn: Executor, *, referral_code: str) -> User | None:
+    """The owner of this referral code, or None."""
+
+
+@_sql.query("get_user_by_wallet")
+async def get_by_wallet(conn: Executor, *, sol_address: str) -> User | None:
+    """The user with this Solana wallet address, or None."""
+
+
+@_sql.query("get_login_by_email")
+async def _get_login(conn: Executor, *, email: str) -> UserLogin | None: ...
+
+
+async def verify(conn: Executor, *, email: str, password: str) -> User | None:
+    """The active user when ``password`` is theirs, else None."""
+    login = await _get_login(conn, email=email.strip().lower())
+    if login is None or login.status is not UserStatus.ACTIVE:
+        return None
+    if not await verify_password(login.password_hash, password):
+        return None
+    return await get_by_id(conn, id=login.id)
+
+
+@_sql.query("get_referral_chain")
+async def referral_chain(conn: Executor, *, id: UUID) -> list[ReferralLink]:
+    """Who referred this user, who referred them, ... nearest first (depth 1); empty when nobody did.
+
+    A cycle in ``referred_by`` ends the chain instead of looping.
+    """
+
+
+@_sql.query("list_referred_users")
+async def _list_referred(conn: Executor, *, id: UUID, lim: int) -> list[ReferralLink]: ...
+
+
+async def list_referred(conn: Executor, *, id: UUID, limit: int = 100) -> list[ReferralLink]:
+    """The users this user referred directly, oldest first."""
+    return await _list_referred(conn, id=id, lim=page_size(limit))
+
+
+@_sql.query("set_user_status")
+async def set_status(conn: Executor, *, id: UUID, status: UserStatus) -> User | None:
+    """Change the user's status; None when there is no such user."""
+
+
+@_sql.query("record_user_login")
+async def record_login(conn: Executor, *, id: UUID) -> int:
+    """Stamp ``last_login_at``; 1, or 0 when there is no such user."""
+
+
+@_sql.query("delete_user")
+async def delete(conn: Executor, *, id: UUID) -> int:
+    """Delete the user and everything they own; 1, or 0 when absent."""

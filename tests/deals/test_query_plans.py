@@ -1,0 +1,214 @@
+"""Hot queries use their indexes on seeded data, and the price-history range prunes partitions.
+
+Plans, not timings: a database is seeded once for this module with enough rows that the planner
+prefers the indexes, analysed, and each hot named query is EXPLAINed with realistic arguments.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import pytest
+
+from sqlfirst.binding import Declaration
+from sqlfirst.db import connect_one
+from sqlfirst.deals import deals, goals, notifications, price_tracking
+
+from ..conftest import with_database
+
+SEED = """
+insert into deals.users (email, password)
+select 'user' || i || '@example.com', 'x' from generate_series(1, 500) as i;
+
+insert into deals.markets (name, type, base_url)
+select 'market ' || i, (enum_range(null::deals.markettype))[1 + i % 5], 'https://m' || i || '.test'
+from generate_series(1, 10) as i;
+
+insert into deals.goals (user_id, title, category, status, max_budget, min_discount_percent)
+select u.ids[1 + g % 500], 'goal ' || g,
+       (enum_range(null::deals.marketcategory))[1 + g % 11],
+       case when g % 20 = 0 then 'active' else 'completed' end::deals.goalstatus,
+       (50 + g % 2000)::numeric, case when g % 3 = 0 then 10 end
+from generate_series(1, 30000) as g
+cross join (select array_agg(id) as ids from deals.users) as u;
+
+insert into deals.deals (
+    goal_id, market_id, title, url, current_price, category, source, status, product_specs
+)
+select gl.ids[1 + d % 30000], m.ids[1 + d % 10], 'deal ' || d, 'https://shop.test/' || d,
+       round((1 + d % 5000)::numeric / 3, 2),
+       (enum_range(null::deals.marketcategory))[1 + d % 11], 'scraper',
+       case when d % 10 = 0 then 'active' else 'expired' end::deals.dealstatus,
+       jsonb_build_object('brand', 'brand' || (d % 400), 'ram_gb', 2 ^ (d % 6))
+from generate_series(1, 40000) as d
+cross join (select array_agg(id) as ids from deals.goals) as gl
+cross join (select array_agg(id) as ids from deals.markets) as m;
+
+insert into deals.notifications (user_id, type, title, message, read_at, created_at)
+select u.ids[1 + n % 500], 'deal', 'n' || n, 'm', case when n % 25 <> 0 then now() end,
+       now() - make_interval(mins => n)
+from generate_series(1, 60000) as n
+cross join (select array_agg(id) as ids from deals.users) as u;
+
+-- Price points spread over the previous month (default partition) and the premade months.
+insert into deals.price_tracking (deal_id, price, source, tracked_at)
+select d.id, 10, 'scraper', date_trunc('month', now()) + make_interval(days => (k % 120) - 30, mins => k)
+from (select id from deals.deals order by id limit 400) as d
+cross join generate_series(1, 50) as k;
+
+analyze;
+"""
+
+
+@pytest.fixture(scope="module")
+def module_marker() -> str:
+    return secrets.token_hex(4)
+
+
+@pytest.fixture(scope="module")
+async def seeded(server_url: str, template_name: str, module_marker: str) -> AsyncIterator[str]:
+    name = f"sqlfirst_plans_{module_marker}"
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'create database "{name}" template "{template_name}"')
+    finally:
+        await admin.close()
+    url = with_database(server_url, name)
+    conn = await connect_one(url)
+    try:
+        await conn.execute(SEED)
+    finally:
+        await conn.close()
+    yield url
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'drop database if exists "{name}" with (force)')
+    finally:
+        await admin.close()
+
+
+def declaration(fn: Any) -> Declaration:
+    decl = fn.__sqlfirst__
+    assert isinstance(decl, Declaration)
+    return decl
+
+
+async def explain(url: str, fn: Any, **arguments: Any) -> dict[str, Any]:
+    decl = declaration(fn)
+    conn = await connect_one(url)
+    try:
+        values = [arguments[name] for name in decl.query.parameters]
+        plan = await conn.fetchval(f"explain (format json) {decl.query.sql}", *values)
+    finally:
+        await conn.close()
+    root: dict[str, Any] = plan[0]["Plan"]
+    return root
+
+
+def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+def indexes_used(plan: dict[str, Any]) -> set[str]:
+    return {n["Index Name"] for n in nodes(plan) if "Index Name" in n}
+
+
+def relations_scanned(plan: dict[str, Any]) -> set[str]:
+    return {n["Relation Name"] for n in nodes(plan) if "Relation Name" in n}
+
+
+async def first_id(url: str, sql: str) -> Any:
+    conn = await connect_one(url)
+    try:
+        return await conn.fetchval(sql)
+    finally:
+        await conn.close()
+
+
+async def test_deal_search_uses_the_category_status_price_index(seeded: str) -> None:
+    plan = await explain(
+        seeded,
+        deals._search,
+        category="electronics",
+        status="active",
+        min_price=Decimal(10),
+        max_price=Decimal(500),
+        after_price=Decimal(-1),
+        after_id=UUID(int=0),
+        lim=50,
+    )
+    assert "ix_deals_category_status_current_price_id" in indexes_used(plan)
+    assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
+
+
+async def test_deal_spec_search_uses_the_gin_index(seeded: str) -> None:
+    plan = await explain(
+        seeded,
+        deals._search_by_specs,
+        category="electronics",
+        status="active",
+        specs={"brand": "brand7"},
+        min_price=Decimal(0),
+        max_price=Decimal(100000),
+        after_price=Decimal(-1),
+        after_id=UUID(int=0),
+        lim=50,
+    )
+    used = indexes_used(plan)
+    assert "ix_deals_product_specs" in used or "ix_deals_category_status_current_price_id" in used
+    assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
+
+
+async def test_goal_matching_uses_the_partial_active_goals_index(seeded: str) -> None:
+    plan = await explain(
+        seeded,
+        goals._find_matching,
+        category="home",
+        price=Decimal(300),
+        discount_percent=Decimal(15),
+        lim=1000,
+    )
+    assert "ix_goals_category_max_budget_active" in indexes_used(plan)
+    assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
+
+
+async def test_unread_notifications_use_the_partial_unread_index(seeded: str) -> None:
+    user_id = await first_id(seeded, "select id from deals.users order by id limit 1")
+    plan = await explain(seeded, notifications._list_unread, user_id=user_id, lim=50)
+    assert "ix_notifications_user_id_created_at_unread" in indexes_used(plan)
+    count_plan = await explain(seeded, notifications.count_unread, user_id=user_id)
+    assert "ix_notifications_user_id_created_at_unread" in indexes_used(count_plan)
+
+
+async def test_price_history_prunes_to_the_months_in_range_and_uses_the_index(seeded: str) -> None:
+    deal_id = await first_id(seeded, "select id from deals.deals order by id limit 1")
+    month = datetime.now(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    current_partition = f"price_tracking_p{month:%Y_%m}"
+    plan = await explain(
+        seeded,
+        price_tracking._history,
+        deal_id=deal_id,
+        since=month + timedelta(days=2),
+        until=month + timedelta(days=9),
+    )
+    assert relations_scanned(plan) == {current_partition}
+    assert any(name.startswith(current_partition) for name in indexes_used(plan))
+    assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
+
+    # A range reaching back before the premade months also reads the default partition, and only it.
+    wide = await explain(
+        seeded,
+        price_tracking._history,
+        deal_id=deal_id,
+        since=month - timedelta(days=20),
+        until=month + timedelta(days=9),
+    )
+    assert relations_scanned(wide) == {current_partition, "price_tracking_default"}
