@@ -11,6 +11,7 @@ where a transaction starts and ends.
 from __future__ import annotations
 
 import asyncio
+import operator
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -214,6 +215,14 @@ async def connect(settings: Settings | None = None, **overrides: object) -> Data
     return Database(await create_pool(settings))
 
 
+def _row_getter(names: tuple[str, ...]) -> Callable[[dict[str, object]], tuple[object, ...]]:
+    """A C-speed ``__dict__`` -> column tuple (itemgetter of one name returns a bare value)."""
+    getter = operator.itemgetter(*names)
+    if len(names) == 1:
+        return lambda values: (getter(values),)
+    return getter
+
+
 async def copy_models(
     conn: Executor,
     table: str,
@@ -232,12 +241,13 @@ async def copy_models(
     schema, _, name = table.rpartition(".")
     records: list[tuple[object, ...]] = []
     names: tuple[str, ...] | None = tuple(columns) if columns is not None else None
+    row_of: Callable[[dict[str, object]], tuple[object, ...]] | None = None
     for model in models:
-        if names is None:
-            names = tuple(type(model).model_fields)
-        values = model.__dict__
+        if row_of is None:
+            names = names or tuple(type(model).model_fields)
+            row_of = _row_getter(names)
         try:
-            records.append(tuple([values[column] for column in names]))
+            records.append(row_of(model.__dict__))
         except KeyError as exc:
             raise InvalidInput(f"{type(model).__name__} has no field {exc.args[0]!r} to copy") from None
     if not records or names is None:
