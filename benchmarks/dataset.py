@@ -22,7 +22,8 @@ PASSWORD_HASH = (
     "$argon2id$v=19$m=65536,t=3,p=4$c3FsZmlyc3QtYmVuY2gtc2FsdA$Ohxc6JfHVvzJyFjLbzXXzCNQNohrVNsdLKxHAC0HB2I"
 )
 BENCH_PASSWORD = "benchmark-password"
-"""One precomputed Argon2id hash (of ``BENCH_PASSWORD``) for every generated user: hashing 100k passwords would dominate
+"""One precomputed Argon2id hash (of ``BENCH_PASSWORD``) for every generated user: hashing 100k
+passwords would dominate
 the load and measure nothing the benchmark is about."""
 
 _DATASETS = """
@@ -149,7 +150,8 @@ async def sample_rows(
     """About ``n`` rows of ``table`` drawn with a repeatable TABLESAMPLE (cheap on millions of rows)."""
     schema, _, name = table.partition(".")
     estimate = await conn.fetchval(
-        "select greatest(c.reltuples, 1)::float8 from pg_class c join pg_namespace s on s.oid = c.relnamespace"
+        "select greatest(c.reltuples, 1)::float8 from pg_class c"
+        " join pg_namespace s on s.oid = c.relnamespace"
         " where s.nspname = $1 and c.relname = $2",
         schema,
         name,

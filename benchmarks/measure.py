@@ -160,9 +160,13 @@ async def measure_queries(
 ) -> list[QueryResult]:
     results: list[QueryResult] = []
     with Progress(
-        TextColumn("[bold]queries"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        console=console, transient=True,
-    ) as progress:  # fmt: skip
+        TextColumn("[bold]queries"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("", total=len(items))
         async with pool.acquire() as conn:
             for decl, workload, budget, samples in items:
@@ -180,7 +184,7 @@ async def measure_queries(
                         warmup=warmup,
                         time_cap_s=time_cap_s,
                         seq_scan_rows=seq_scan_rows,
-                    )  # fmt: skip
+                    )
                 )
                 progress.advance(task)
     return results

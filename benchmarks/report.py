@@ -17,7 +17,8 @@ def _ms(value: float) -> str:
 def print_report(console: Console, doc: dict[str, Any]) -> None:
     if doc["dataset"]["tables"]:
         table = Table(
-            title=f"dataset ({doc['scale']}, seed {doc['seed']}, {'reused' if doc['dataset']['reused'] else 'generated'})"
+            title=f"dataset ({doc['scale']}, seed {doc['seed']}, "
+            f"{'reused' if doc['dataset']['reused'] else 'generated'})"
         )
         for col in ("table", "rows", "load s", "rows/s"):
             table.add_column(col, justify="left" if col == "table" else "right")
@@ -47,9 +48,15 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
             plan_text += f" [dim](seq: {', '.join(s.split(' ')[0] for s in plan['seq_scans'])})"
         status = "[green]ok" if q["within_budget"] else "[red]OVER"
         table.add_row(
-            f"{q['domain']}.{q['query']}", str(q["calls"]), _ms(q["p50_ms"]), _ms(q["p95_ms"]), _ms(q["p99_ms"]),
-            _ms(q["budget_p95_ms"]), status, plan_text,
-        )  # fmt: skip
+            f"{q['domain']}.{q['query']}",
+            str(q["calls"]),
+            _ms(q["p50_ms"]),
+            _ms(q["p95_ms"]),
+            _ms(q["p99_ms"]),
+            _ms(q["budget_p95_ms"]),
+            status,
+            plan_text,
+        )
     console.print(table)
 
     table = Table(title="side by side (p50 ms per call; ratios of medians)")
@@ -78,10 +85,15 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
         if t["min_speedup_vs_sqlalchemy"] is not None:
             targets.append(f">={t['min_speedup_vs_sqlalchemy']}x orm")
         table.add_row(
-            c["workload"], _ms(p["asyncpg"]), _ms(p["sqlfirst"]), _ms(p["sqlalchemy"]),
-            f"{c['ratio_vs_asyncpg']:.2f}x", f"{c['speedup_vs_sqlalchemy']:.1f}x", ", ".join(targets),
+            c["workload"],
+            _ms(p["asyncpg"]),
+            _ms(p["sqlfirst"]),
+            _ms(p["sqlalchemy"]),
+            f"{c['ratio_vs_asyncpg']:.2f}x",
+            f"{c['speedup_vs_sqlalchemy']:.1f}x",
+            ", ".join(targets),
             "[green]met" if c["met"] else "[red]MISSED",
-        )  # fmt: skip
+        )
     for name, domain in doc["pending_side_by_side"].items():
         table.add_row(name, "-", "-", "-", "-", "-", "", f"[yellow]pending: arrives with the {domain} domain")
     console.print(table)
@@ -89,9 +101,11 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
     conc = doc["concurrency"]
     if conc:
         console.print(
-            f"concurrency: {conc['clients']} clients on a pool of {conc['pool_max_size']} for {conc['seconds']:.0f} s: "
-            f"{conc['operations']:,} ops, {conc['throughput_ops_s']:,.0f} ops/s, p50 {_ms(conc['p50_ms'])} ms, "
-            f"p99 {_ms(conc['p99_ms'])} ms, errors {sum(conc['errors'].values())}, pool timeouts {conc['pool_timeouts']}"
+            f"concurrency: {conc['clients']} clients on a pool of {conc['pool_max_size']} "
+            f"for {conc['seconds']:.0f} s: {conc['operations']:,} ops, "
+            f"{conc['throughput_ops_s']:,.0f} ops/s, "
+            f"p50 {_ms(conc['p50_ms'])} ms, p99 {_ms(conc['p99_ms'])} ms, "
+            f"errors {sum(conc['errors'].values())}, pool timeouts {conc['pool_timeouts']}"
         )
     for failure in doc["failures"]:
         console.print(f"[bold red]FAIL[/] {failure}", soft_wrap=True)

@@ -106,9 +106,11 @@ async def run_async(options: Options, console: Console) -> int:
     failures += registry.coverage_problems(domains, benches, budgets)
 
     # 2. The bench database, migrated; the dataset at this scale.
-    server = normalize_url(options.database_url) if options.database_url else (
-        Settings.from_env().database_url or embedded.start()
-    )  # fmt: skip
+    server = (
+        normalize_url(options.database_url)
+        if options.database_url
+        else (Settings.from_env().database_url or embedded.start())
+    )
     name = options.database or f"sqlfirst_bench_{options.scale}"
     url = await ensure_database(server, name)
     console.print(f"bench database: {redact(url)}")
@@ -121,13 +123,17 @@ async def run_async(options: Options, console: Console) -> int:
         await plain.execute("set statement_timeout = 0")
         for domain, bench in benches.items():
             stored = await stored_dataset(plain, domain)
-            current = stored is not None and (stored["scale"], stored["seed"], stored["version"]) == (
-                options.scale, options.seed, bench.version,
-            )  # fmt: skip
-            if current and not options.fresh:
-                console.print(f"{domain}: reusing the {options.scale} dataset (seed {options.seed}) loaded {stored['loaded_at']}"  # type: ignore[index]
-                              " (--fresh regenerates)")  # fmt: skip
-                loaded += [TableResult(t["table"], t["rows"], t["seconds"]) for t in stored["tables"]]  # type: ignore[index]
+            wanted = (options.scale, options.seed, bench.version)
+            if (
+                stored is not None
+                and (stored["scale"], stored["seed"], stored["version"]) == wanted
+                and not options.fresh
+            ):
+                console.print(
+                    f"{domain}: reusing the {options.scale} dataset (seed {options.seed}) "
+                    f"loaded {stored['loaded_at']} (--fresh regenerates)"
+                )
+                loaded += [TableResult(t["table"], t["rows"], t["seconds"]) for t in stored["tables"]]
                 continue
             reused = False
             console.print(f"{domain}: generating the {options.scale} dataset (seed {options.seed})")
@@ -156,9 +162,15 @@ async def run_async(options: Options, console: Console) -> int:
                 if workload.query in decls and budget is not None and budget.p95_ms is not None:
                     items.append((decls[workload.query], workload, budget, samples[domain]))
         queries = await measure_queries(
-            pool, items, seed=options.seed, iterations=iterations, warmup=10 if small else 30,
-            time_cap_s=1.0 if small else 4.0, seq_scan_rows=budgets.plan_seq_scan_rows, console=console,
-        )  # fmt: skip
+            pool,
+            items,
+            seed=options.seed,
+            iterations=iterations,
+            warmup=10 if small else 30,
+            time_cap_s=1.0 if small else 4.0,
+            seq_scan_rows=budgets.plan_seq_scan_rows,
+            console=console,
+        )
         for q in queries:
             if q.error:
                 failures.append(f"{q.domain}.{q.query}: workload failed: {q.error}")
@@ -177,12 +189,13 @@ async def run_async(options: Options, console: Console) -> int:
                 target = budgets.contests.get(contest.name)
                 if target is None:
                     failures.append(
-                        f"side by side {contest.name}: no [side_by_side.{contest.name}] targets in budgets.toml"
+                        f"side by side {contest.name}: "
+                        f"no [side_by_side.{contest.name}] targets in budgets.toml"
                     )
                     target = ContestTarget()
                 entries.append((domain, contest, target, samples[domain], orm_states.get(domain)))
         contests = await run_contests(pool, entries, factor=factor, seed=options.seed, console=console)
-        for domain, bench in benches.items():
+        for bench in benches.values():
             if bench.cleanup is not None:
                 async with pool.acquire() as conn:
                     await bench.cleanup(conn)

@@ -93,7 +93,8 @@ def evaluate(result: ContestResult) -> list[str]:
     misses = []
     if t.max_ratio_vs_asyncpg is not None and result.ratio_vs_asyncpg() > t.max_ratio_vs_asyncpg:
         misses.append(
-            f"{result.name}: sqlfirst is {result.ratio_vs_asyncpg():.2f}x raw asyncpg (target <= {t.max_ratio_vs_asyncpg:.2f}x)"
+            f"{result.name}: sqlfirst is {result.ratio_vs_asyncpg():.2f}x raw asyncpg "
+            f"(target <= {t.max_ratio_vs_asyncpg:.2f}x)"
         )
     if (
         t.min_speedup_vs_sqlalchemy is not None
@@ -121,8 +122,15 @@ async def run_contest(
     timings: dict[str, list[float]] = {name: [] for name in CONTENDERS}
     missing = [c for c in CONTENDERS if c not in contest.contenders]
     if missing:
-        return ContestResult(domain, contest.name, contest.description, contest.rows_per_call, {}, target,
-                             error=f"no contender {missing}")  # fmt: skip
+        return ContestResult(
+            domain,
+            contest.name,
+            contest.description,
+            contest.rows_per_call,
+            {},
+            target,
+            error=f"no contender {missing}",
+        )
     batch = BATCH if contest.rows_per_call == 1 else 1
     warm = max(1, min(20, iterations // 10)) if contest.rows_per_call < 1000 else 1
     clock = time.perf_counter
@@ -143,8 +151,15 @@ async def run_contest(
                     await contender.call(ctx, arg)
                     timings[name].append(clock() - t0)
     except Exception as exc:
-        return ContestResult(domain, contest.name, contest.description, contest.rows_per_call, {}, target,
-                             error=f"{type(exc).__name__}: {exc}")  # fmt: skip
+        return ContestResult(
+            domain,
+            contest.name,
+            contest.description,
+            contest.rows_per_call,
+            {},
+            target,
+            error=f"{type(exc).__name__}: {exc}",
+        )
     stats = {name: Stats.of(values) for name, values in timings.items()}
     result = ContestResult(domain, contest.name, contest.description, contest.rows_per_call, stats, target)
     result.misses.extend(evaluate(result))
@@ -162,14 +177,18 @@ async def run_contests(
     """``entries``: (domain, contest, target, samples, orm state)."""
     results = []
     with Progress(
-        TextColumn("[bold]side by side"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        console=console, transient=True,
-    ) as progress:  # fmt: skip
+        TextColumn("[bold]side by side"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("", total=len(entries))
         async with pool.acquire() as conn:
             for domain, contest, target, samples, orm in entries:
                 progress.update(task, description=contest.name)
-                iterations = max(3, int(contest.iterations * min(1.0, max(factor, 0.1))))
+                iterations = max(6, int(contest.iterations * min(1.0, max(factor, 0.1))))
                 ctx = ContestContext(conn=conn, orm=orm, samples=samples)
                 results.append(
                     await run_contest(ctx, domain, contest, target, iterations=iterations, seed=seed)

@@ -31,9 +31,19 @@ from ..registry import Contender, Contest, DomainBench, Params, QueryWorkload, T
 ANCHOR = datetime(2025, 6, 1, tzinfo=UTC)
 YEAR_S = 365 * 24 * 3600
 CATEGORIES = [
-    "support", "sales", "coding", "research", "writing", "data", "devops", "legal",
-    "finance", "education", "health", "travel",
-]  # fmt: skip
+    "support",
+    "sales",
+    "coding",
+    "research",
+    "writing",
+    "data",
+    "devops",
+    "legal",
+    "finance",
+    "education",
+    "health",
+    "travel",
+]
 TAGS = [f"tag{n:02d}" for n in range(30)]
 AGENT_NAMES = ["assistant", "helper", "support-bot", "coder", "researcher", "writer", "analyst", "planner"]
 MODELS = ["openai:gpt-4o", "openai:gpt-4o-mini", "anthropic:claude-3-5-sonnet", "gemini-1.5-pro"]
@@ -102,8 +112,16 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
         for i, uid in enumerate(user_ids):
             created = ANCHOR - timedelta(seconds=rng.randrange(YEAR_S))
             full_name = f"User {i}" if rng.random() < 0.8 else None
-            yield (uid, f"user{i:07d}", f"user{i:07d}@example.com", PASSWORD_HASH, full_name,
-                   rng.random() < 0.97, created, created)  # fmt: skip
+            yield (
+                uid,
+                f"user{i:07d}",
+                f"user{i:07d}@example.com",
+                PASSWORD_HASH,
+                full_name,
+                rng.random() < 0.97,
+                created,
+                created,
+            )
 
     def agent_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 2)
@@ -111,8 +129,18 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
         for i, aid in enumerate(agent_ids):
             name = rng.choice(AGENT_NAMES)
             created = ANCHOR - timedelta(seconds=rng.randrange(YEAR_S))
-            yield (aid, name, f"{name.title()} #{i}", rng.choice(SENTENCES), rng.choice(user_ids),
-                   rng.choice(definitions), "{}", agent_public[i], created, created)  # fmt: skip
+            yield (
+                aid,
+                name,
+                f"{name.title()} #{i}",
+                rng.choice(SENTENCES),
+                rng.choice(user_ids),
+                rng.choice(definitions),
+                "{}",
+                agent_public[i],
+                created,
+                created,
+            )
 
     def session_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 3)
@@ -121,8 +149,17 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             created = session_created[i]
             updated = created + timedelta(seconds=30 * event_counts[i])
             external = f"ext-{i:08d}" if rng.random() < 0.5 else None
-            yield (sid, rng.choice(agent_ids), rng.choice(user_ids), external, rng.choice(histories),
-                   '{"step": 1}', event_counts[i], created, updated)  # fmt: skip
+            yield (
+                sid,
+                rng.choice(agent_ids),
+                rng.choice(user_ids),
+                external,
+                rng.choice(histories),
+                '{"step": 1}',
+                event_counts[i],
+                created,
+                updated,
+            )
 
     def event_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 4)
@@ -132,9 +169,19 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             start = session_created[i]
             for seq in range(1, event_counts[i] + 1):
                 error = rng.random() < 0.01
-                yield (rand_uuid(rng), sid, seq, "system" if seq == 1 else authors[seq % 2], rng.choice(SENTENCES),
-                       rng.choice(metadata), False, True, "rate_limited" if error else None,
-                       "provider returned 429" if error else None, start + timedelta(seconds=30 * seq))  # fmt: skip
+                yield (
+                    rand_uuid(rng),
+                    sid,
+                    seq,
+                    "system" if seq == 1 else authors[seq % 2],
+                    rng.choice(SENTENCES),
+                    rng.choice(metadata),
+                    False,
+                    True,
+                    "rate_limited" if error else None,
+                    "provider returned 429" if error else None,
+                    start + timedelta(seconds=30 * seq),
+                )
 
     def marketplace_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 5)
@@ -143,9 +190,17 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 continue
             rated = rng.random() < 0.8
             rating_count = rng.randint(1, 500) if rated else 0
-            yield (rand_uuid(rng), aid, rng.choice(CATEGORIES), jsonb(rng.sample(TAGS, rng.randint(2, 4))),
-                   round(rng.uniform(1, 5), 2) if rated else None, rating_count, rng.randint(0, 10_000),
-                   "initial release", ANCHOR - timedelta(seconds=rng.randrange(YEAR_S)))  # fmt: skip
+            yield (
+                rand_uuid(rng),
+                aid,
+                rng.choice(CATEGORIES),
+                jsonb(rng.sample(TAGS, rng.randint(2, 4))),
+                round(rng.uniform(1, 5), 2) if rated else None,
+                rating_count,
+                rng.randint(0, 10_000),
+                "initial release",
+                ANCHOR - timedelta(seconds=rng.randrange(YEAR_S)),
+            )
 
     return [
         TableLoad(
@@ -162,7 +217,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             ),
             n_users,
             user_rows,
-        ),  # fmt: skip
+        ),
         TableLoad(
             "agent_hub.agents",
             (
@@ -179,7 +234,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             ),
             n_agents,
             agent_rows,
-        ),  # fmt: skip
+        ),
         TableLoad(
             "agent_hub.sessions",
             (
@@ -195,7 +250,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             ),
             n_sessions,
             session_rows,
-        ),  # fmt: skip
+        ),
         TableLoad(
             "agent_hub.events",
             (
@@ -213,7 +268,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             ),
             sum(event_counts),
             event_rows,
-        ),  # fmt: skip
+        ),
         TableLoad(
             "agent_hub.marketplace_entries",
             (
@@ -229,7 +284,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             ),
             sum(agent_public),
             marketplace_rows,
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -285,7 +340,7 @@ async def sample(conn: Any, rng: random.Random) -> Samples:
             n,
             seed=seed,
             where="jsonb_array_length(tags) > 0",
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -305,7 +360,8 @@ async def _new_user(conn: Any, s: Samples) -> uuid.UUID:
 
 async def _new_agent(conn: Any, s: Samples, rng: random.Random) -> uuid.UUID:
     aid: uuid.UUID = await conn.fetchval(
-        "insert into agent_hub.agents (name, display_name, owner_id, definition) values ('tmp', 'Tmp', $1, $2)"
+        "insert into agent_hub.agents (name, display_name, owner_id, definition)"
+        " values ('tmp', 'Tmp', $1, $2)"
         " returning id",
         rng.choice(s.users)["id"],
         {"model": "openai:gpt-4o"},
@@ -315,7 +371,8 @@ async def _new_agent(conn: Any, s: Samples, rng: random.Random) -> uuid.UUID:
 
 async def _new_session(conn: Any, s: Samples, rng: random.Random, external: str | None = None) -> uuid.UUID:
     sid: uuid.UUID = await conn.fetchval(
-        "insert into agent_hub.sessions (agent_id, user_id, external_session_id) values ($1, $2, $3) returning id",
+        "insert into agent_hub.sessions (agent_id, user_id, external_session_id)"
+        " values ($1, $2, $3) returning id",
         rng.choice(s.agents)["id"],
         rng.choice(s.users)["id"],
         external,
@@ -366,7 +423,7 @@ QUERIES = [
             "password_hash": PASSWORD_HASH,
             "full_name": "Bench User",
         },
-    ),  # fmt: skip
+    ),
     QueryWorkload("get_user_by_id", lambda s, r: {"id": _user(s, r)["id"]}),
     QueryWorkload("get_user_by_username", lambda s, r: {"username": _user(s, r)["username"]}),
     QueryWorkload("get_user_by_email", lambda s, r: {"email": _user(s, r)["email"]}),
@@ -388,7 +445,7 @@ QUERIES = [
             "metadata": {},
             "is_public": False,
         },
-    ),  # fmt: skip
+    ),
     QueryWorkload("get_agent_by_id", lambda s, r: {"id": r.choice(s.agents)["id"]}),
     QueryWorkload(
         "update_agent_definition",
@@ -396,7 +453,7 @@ QUERIES = [
             "id": r.choice(s.agents)["id"],
             "definition": {"model": r.choice(MODELS), "system_prompt": r.choice(SENTENCES)},
         },
-    ),  # fmt: skip
+    ),
     QueryWorkload(
         "update_agent_metadata",
         lambda s, r: {"id": r.choice(s.agents)["id"], "metadata": {"rev": r.randint(1, 99)}},
@@ -415,7 +472,7 @@ QUERIES = [
         lambda s, r: (lambda c: {"before_created_at": c["created_at"], "before_id": c["id"], "lim": 50})(
             r.choice(s.public_cursors)
         ),
-    ),  # fmt: skip
+    ),
     QueryWorkload("delete_agent", lambda s, r: {}, prepare=_prep_delete_agent),
     # sessions
     QueryWorkload(
@@ -426,7 +483,7 @@ QUERIES = [
             "external_session_id": s.unique("x"),
             "state": {},
         },
-    ),  # fmt: skip
+    ),
     QueryWorkload("get_session_by_id", lambda s, r: {"id": r.choice(s.sessions)["id"]}),
     QueryWorkload(
         "find_session_by_external_id", lambda s, r: {"external_session_id": r.choice(s.external_ids)}
@@ -437,7 +494,7 @@ QUERIES = [
             "id": r.choice(s.sessions)["id"],
             "messages": [{"kind": "request", "parts": [{"part_kind": "user-prompt", "content": "hi"}]}],
         },
-    ),  # fmt: skip
+    ),
     QueryWorkload(
         "update_session_state",
         lambda s, r: {"id": r.choice(s.sessions)["id"], "state": {"step": r.randint(1, 9)}},
@@ -457,7 +514,7 @@ QUERIES = [
             "error_code": None,
             "error_message": None,
         },
-    ),  # fmt: skip
+    ),
     QueryWorkload(
         "list_session_events",
         lambda s, r: {"session_id": r.choice(s.long_sessions), "after_sequence": 0, "lim": 50},
@@ -479,7 +536,7 @@ QUERIES = [
                 "changelog": "republished",
             }
         )(r.choice(s.entries)),
-    ),  # fmt: skip
+    ),
     QueryWorkload(
         "get_marketplace_entry_by_agent", lambda s, r: {"agent_id": r.choice(s.entries)["agent_id"]}
     ),
