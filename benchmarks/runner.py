@@ -11,6 +11,26 @@ budget, a plan that scans a big table or does not prune, a workload error, an er
 under concurrency) always fail. Timing misses (p95 over budget, a ratio target missed) fail only
 when timing gates are on: by default at ``medium`` and ``large`` scale, off at ``small`` (CI's smoke
 run, where numbers on a busy machine mean nothing); ``--fail-on-timing/--no-fail-on-timing`` overrides.
+
+JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
+
+    {schema, finished_at, scale, seed, timing_gates, ok,
+     server: {url, version}, machine: {cpus, python, platform},
+     dataset: {reused, tables: [{table, rows, seconds, rows_per_s}]},
+     queries: [{domain, query, function, calls, p50_ms, p95_ms, p99_ms, mean_ms, max_ms,
+                budget_p95_ms, within_budget, error,
+                plan: {ok, problems, seq_scans, indexes, partitions: {root: {scanned, total}}}}],
+     side_by_side: [{domain, workload, description, rows_per_call, error,
+                     contenders: {asyncpg|sqlfirst|sqlalchemy: {calls, p50_ms, p95_ms, p99_ms,
+                                                                mean_ms, max_ms, rows_per_s}},
+                     ratio_vs_asyncpg, speedup_vs_sqlalchemy, throughput_vs_asyncpg,
+                     targets: {max_ratio_vs_asyncpg, min_speedup_vs_sqlalchemy,
+                               min_throughput_vs_asyncpg},
+                     met, misses}],
+     pending_side_by_side: {workload: domain},
+     concurrency: {clients, pool_max_size, seconds, operations, throughput_ops_s,
+                   p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors: {type: count}, pool_timeouts},
+     failures: [str], timing_misses: [str]}
 """
 
 from __future__ import annotations
