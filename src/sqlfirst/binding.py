@@ -33,6 +33,14 @@ aiosql parses the files (names, operators, declared parameters, docs) through :c
 which rewrites ``:name`` to ``$n`` once at load. The generated functions then call asyncpg directly
 with positional arguments: no per-call ``dir(conn)`` probe, no pool acquire, no dict of parameters
 handed through three layers. Driver errors become :mod:`sqlfirst.errors` types.
+
+Rows become models through :func:`row_factory`. Pydantic validation of a row costs more than the
+driver spends decoding it (the benchmarks measured 2.8 µs per 11-column row against ~9 µs for the
+whole fetch of it), and it re-checks what is already proven: ``sqlfirst check`` verifies each
+column's type and nullability against the model's fields, and asyncpg's codecs produce exactly those
+Python types. So a model whose fields are plain types (no constraints, no validators, no nested
+models) is built straight from the row; enum fields are converted to their ``StrEnum``. Any other
+model, or a query whose columns are not exactly the model's fields, is validated as before.
 """
 
 from __future__ import annotations
@@ -43,24 +51,38 @@ import inspect
 import re
 import types
 import typing
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import Enum
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from uuid import UUID
 
 import aiosql
 import asyncpg
 from aiosql.adapters.asyncpg import AsyncPGAdapter
 from aiosql.types import SQLOperationType
 from asyncpg.exceptions._base import DataError as ClientDataError
-from pydantic import BaseModel
+from pydantic import BaseModel, JsonValue
 
 from sqlfirst import paths
 from sqlfirst.errors import DatabaseError, InvalidInput, QueryDeclarationError, translate
 
-__all__ = ["DECLARATIONS", "Declaration", "LeanAdapter", "SqlFile", "rows_affected"]
+__all__ = [
+    "DECLARATIONS",
+    "Declaration",
+    "LeanAdapter",
+    "RowFactory",
+    "SqlFile",
+    "row_factory",
+    "rows_affected",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
+ModelT = TypeVar("ModelT", bound=BaseModel)
 Kind = Literal["one", "many", "stream", "value", "execute", "returning"]
 
 STREAM_PREFETCH = 500
@@ -342,6 +364,185 @@ class SqlFile:
         raise self._fail(query, fn, f"operator {op.name} has no typed declaration in sqlfirst")
 
 
+# Field types asyncpg's codecs already deliver as the exact Python value the model holds.
+_PLAIN_TYPES: frozenset[Any] = frozenset(
+    {
+        str, int, float, bool, bytes, UUID, datetime, date, time, timedelta, Decimal,
+        IPv4Address, IPv6Address, IPv4Interface, IPv6Interface, IPv4Network, IPv6Network,
+    }
+)  # fmt: skip
+_JSON_TYPES: frozenset[Any] = frozenset({JsonValue, Any})
+
+
+class _Untrusted(Exception):
+    """A field whose value needs Pydantic's validation."""
+
+
+def _field_converter(annotation: Any) -> dict[Any, Any] | None:
+    """None when a decoded column value is already the field's value, else a value -> value mapping.
+
+    Enum fields map the label asyncpg returns to the member (a dict lookup, far cheaper than
+    calling the enum class).
+    """
+    inner, optional = _unwrap_optional(annotation)
+    if inner in _PLAIN_TYPES or inner in _JSON_TYPES:
+        return None
+    if isinstance(inner, type) and issubclass(inner, Enum):
+        mapping: dict[Any, Any] = {member.value: member for member in inner}
+        if optional:
+            mapping[None] = None
+        return mapping
+    origin = typing.get_origin(inner)
+    args = typing.get_args(inner)
+    # jsonb (orjson) and array columns decode to lists and dicts of plain values.
+    if origin is list and len(args) == 1 and (args[0] in _PLAIN_TYPES or args[0] in _JSON_TYPES):
+        return None
+    if origin is dict and args and args[0] is str and (args[1] in _PLAIN_TYPES or args[1] in _JSON_TYPES):
+        return None
+    raise _Untrusted(repr(annotation))
+
+
+def _trusted_plan(model: type[BaseModel]) -> dict[str, dict[Any, Any] | None] | None:
+    """Per-field conversions when ``model`` can be built from a row without validation, else None."""
+    decorators = model.__pydantic_decorators__
+    if (
+        model.__pydantic_root_model__
+        or model.__private_attributes__
+        or model.__pydantic_post_init__
+        or model.model_config.get("extra") == "allow"
+        or decorators.validators
+        or decorators.field_validators
+        or decorators.root_validators
+        or decorators.model_validators
+    ):
+        return None
+    plan: dict[str, dict[Any, Any] | None] = {}
+    for name, info in model.__pydantic_fields__.items():
+        if info.metadata or info.alias not in (None, name) or info.validation_alias not in (None, name):
+            return None
+        try:
+            plan[name] = _field_converter(info.annotation)
+        except _Untrusted:
+            return None
+    return plan
+
+
+class RowFactory(typing.Generic[ModelT]):
+    """Turns asyncpg ``Record``s (or any mappings) into ``model`` instances; see :func:`row_factory`.
+
+    For a trusted model the first result generates, once per query, a loop specialised to its
+    column order: each row is unpacked into locals and the model's ``__dict__`` is a dict display of
+    them (enum columns through their label -> member map). It costs about half of ``dict(zip(...))``
+    plus a generic loop, which matters on a page of rows: per-row cost is all the layer adds over
+    the driver.
+    """
+
+    __slots__ = ("_build_many", "_model", "_names", "_plan", "_positional", "_validate")
+
+    def __init__(self, model: type[ModelT]) -> None:
+        self._model = model
+        self._validate = model.__pydantic_validator__.validate_python
+        self._plan = _trusted_plan(model)
+        self._names = frozenset(self._plan or ())
+        self._build_many: Callable[[Sequence[Any]], list[ModelT]] | None = None
+        self._positional = False
+
+    def _validated_many(self, rows: Sequence[Any]) -> list[ModelT]:
+        validate = self._validate
+        return [validate(dict(row)) for row in rows]
+
+    def _decide(self, row: Any) -> Callable[[Sequence[Any]], list[ModelT]]:
+        # A query's columns never change, so the first row decides for every later one.
+        columns = tuple(row.keys())
+        plan = self._plan
+        if plan is None or len(columns) != len(self._names) or set(columns) != self._names:
+            return self._validated_many
+        self._positional = True
+        return _generate_builder(self._model, columns, plan, self._validated_many)
+
+    def __call__(self, row: Any) -> ModelT:
+        return self.many((row,))[0]
+
+    def many(self, rows: Sequence[Any]) -> list[ModelT]:
+        """All rows as models."""
+        if not rows:
+            return []
+        build = self._build_many
+        if build is None:
+            build = self._build_many = self._decide(rows[0])
+        if self._positional and not isinstance(rows[0], asyncpg.Record):
+            rows = [tuple(row.values()) for row in rows]  # mappings (tests, callers): index like a Record
+        return build(rows)
+
+
+def _generate_builder(
+    model: type[ModelT],
+    columns: tuple[str, ...],
+    plan: Mapping[str, dict[Any, Any] | None],
+    fallback: Callable[[Sequence[Any]], list[ModelT]],
+) -> Callable[[Sequence[Any]], list[ModelT]]:
+    """Compile the row loop for ``columns`` (names come from the catalog; emitted with ``repr``)."""
+    # BaseModel's own slot descriptors: setting through them skips object.__setattr__'s name lookup,
+    # measurably cheaper per row (0.71 vs 0.86 us for an 11-column row, instance included).
+    slots = BaseModel.__dict__
+    env: dict[str, Any] = {
+        "_new": object.__new__,
+        "_set_dict": slots["__dict__"].__set__,
+        "_set_fields_set": slots["__pydantic_fields_set__"].__set__,
+        "_set_extra": slots["__pydantic_extra__"].__set__,
+        "_set_private": slots["__pydantic_private__"].__set__,
+        "_model": model,
+        "_fallback": fallback,
+        "_fields_set": frozenset(columns),
+    }
+    items = []
+    for index, column in enumerate(columns):
+        mapping = plan[column]
+        if mapping is None:
+            items.append(f"{column!r}: v{index}")
+        else:
+            env[f"_map{index}"] = mapping
+            items.append(f"{column!r}: _map{index}[v{index}]")
+    # Unpacking a Record into locals is cheaper than indexing it once per column.
+    unpack = ", ".join(f"v{index}" for index in range(len(columns))) + ","
+    # Frozen models never change their fields-set, so all instances can share one; others get a copy.
+    fields_set = "_shared_set" if model.model_config.get("frozen") else "set(_fields_set)"
+    env["_shared_set"] = set(columns)
+    source = f"""
+def build_many(rows):
+    out = []
+    append = out.append
+    try:
+        for ({unpack}) in rows:
+            instance = _new(_model)
+            _set_dict(instance, {{{", ".join(items)}}})
+            _set_fields_set(instance, {fields_set})
+            _set_extra(instance, None)
+            _set_private(instance, None)
+            append(instance)
+    except (KeyError, TypeError):
+        # A value the enum map does not know: let Pydantic explain it.
+        return _fallback([dict(zip({columns!r}, row, strict=True)) for row in rows])
+    return out
+"""
+    exec(compile(source, f"<sqlfirst rows of {model.__qualname__}>", "exec"), env)  # noqa: S102
+    build: Callable[[Sequence[Any]], list[ModelT]] = env["build_many"]
+    return build
+
+
+def row_factory(model: type[ModelT]) -> RowFactory[ModelT]:
+    """A callable turning an asyncpg ``Record`` (or any mapping) into ``model``; ``.many(rows)`` for lists.
+
+    Models of plain fields are built without validation once a row's columns turn out to be exactly
+    the model's fields (see the module docstring); anything else is validated by Pydantic.
+    """
+    return RowFactory(model)
+
+
+def _not_a_model(row: Any) -> Any:
+    raise AssertionError("this query returns no model")
+
+
 def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any]:
     """Build the function that runs ``decl``'s query; specialised per kind to keep the hot path short."""
     sql = decl.query.sql
@@ -362,12 +563,12 @@ def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any
         raise TypeError(f"{fname}() missing keyword arguments {missing}, unexpected {unknown}")
 
     kind = decl.kind
-    if kind in ("one", "many", "stream") or (kind == "returning" and _is_model(decl.result_type)):
-        validate = decl.result_type.__pydantic_validator__.validate_python
-    else:
-        validate = None
+    returns_model = kind in ("one", "many", "stream") or (kind == "returning" and _is_model(decl.result_type))
+    factory: RowFactory[Any] | None = row_factory(decl.result_type) if returns_model else None
+    validate: Callable[[Any], Any] = factory if factory is not None else _not_a_model
+    many: Callable[[Any], list[Any]] = factory.many if factory is not None else _not_a_model
 
-    if kind == "one" or (kind == "returning" and validate is not None):
+    if kind == "one" or (kind == "returning" and returns_model):
         required = kind == "returning" and not decl.result_optional
 
         async def fetch_one(conn: Any, /, **kw: Any) -> Any:
@@ -380,7 +581,7 @@ def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any
                 if required:
                     raise DatabaseError(f"{fname}(): the query returned no row")
                 return None
-            return validate(dict(row))
+            return validate(row)
 
         return fetch_one
 
@@ -392,7 +593,7 @@ def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any
                 rows = await conn.fetch(sql, *args)
             except _DRIVER_ERRORS as exc:
                 raise _driver_error(exc) from exc
-            return [validate(dict(row)) for row in rows]
+            return many(rows)
 
         return fetch_all
 
@@ -404,14 +605,14 @@ def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any
                 if isinstance(conn, asyncpg.Pool):
                     async with conn.acquire() as own, own.transaction(readonly=True):
                         async for row in own.cursor(sql, *args, prefetch=STREAM_PREFETCH):
-                            yield validate(dict(row))
+                            yield validate(row)
                 elif conn.is_in_transaction():
                     async for row in conn.cursor(sql, *args, prefetch=STREAM_PREFETCH):
-                        yield validate(dict(row))
+                        yield validate(row)
                 else:
                     async with conn.transaction(readonly=True):
                         async for row in conn.cursor(sql, *args, prefetch=STREAM_PREFETCH):
-                            yield validate(dict(row))
+                            yield validate(row)
             except _DRIVER_ERRORS as exc:
                 raise _driver_error(exc) from exc
 

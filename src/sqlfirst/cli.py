@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,7 +26,7 @@ R = TypeVar("R")
 
 app = typer.Typer(
     name="sqlfirst",
-    help="SQL-first PostgreSQL data layer: embedded database, migrations and query checks.",
+    help="SQL-first PostgreSQL data layer: embedded database, migrations, query checks, benchmarks.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -421,6 +422,90 @@ def check(database_url: DatabaseUrl = None) -> None:
         err.print(f"[bold red]{len(report.problems)} problem(s)[/]; {report.verified} queries verified")
         raise typer.Exit(1)
     out.print(f"{report.verified} queries verified")
+
+
+# -- bench -----------------------------------------------------------------------------------------
+
+
+@app.command("bench")
+@_expected_errors
+def bench(
+    scale: Annotated[
+        str,
+        typer.Option("--scale", "-s", help="Dataset size: small (CI smoke run), medium, large (10x medium)."),
+    ] = "medium",
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write every figure to this JSON file.")
+    ] = None,
+    database_url: DatabaseUrl = None,
+    database: Annotated[
+        str | None, typer.Option(help="Bench database on that server (default sqlfirst_bench_<scale>).")
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Regenerate the dataset even if it is loaded.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Generator seed.")] = 42,
+    clients: Annotated[int, typer.Option(help="Concurrent clients in the concurrency test.")] = 32,
+    duration: Annotated[
+        float | None, typer.Option(help="Seconds of the concurrency test (default 30; 3 at small).")
+    ] = None,
+    iterations: Annotated[
+        int | None, typer.Option(help="Calls per query (default 1000; 150 at small).")
+    ] = None,
+    plot: Annotated[
+        bool, typer.Option("--plot/--no-plot", help="Write a PNG to benchmarks/results/.")
+    ] = True,
+    fail_on_timing: Annotated[
+        bool | None,
+        typer.Option(
+            "--fail-on-timing/--no-fail-on-timing",
+            help="Fail on budgets and ratio targets missed (default: on at medium/large, off at small).",
+        ),
+    ] = None,
+    domain: Domains = None,
+) -> None:
+    """Latency budgets for every hot query, plans, side by side with asyncpg and SQLAlchemy, concurrency.
+
+    Exits 1 when a query lacks a budget, a plan scans a big table or fails to prune, a workload or
+    concurrent client errors, or (with timing gates on) a budget or ratio target is missed.
+    """
+    runner = _bench_runner()
+    options = runner.Options(
+        scale=scale,
+        seed=seed,
+        database_url=database_url,
+        database=database,
+        fresh=fresh,
+        json_path=json_path,
+        plot=plot,
+        clients=clients,
+        duration_s=duration,
+        iterations=iterations,
+        fail_on_timing=fail_on_timing,
+        domains=tuple(domain or ()),
+    )
+    code = runner.run(options, out)
+    if code:
+        raise typer.Exit(code)
+
+
+def _bench_runner() -> Any:
+    """Import ``benchmarks.runner`` lazily: it needs the ``bench`` extra (SQLAlchemy, matplotlib)."""
+    bench_dir = paths.benchmarks_dir()
+    if not (bench_dir / "runner.py").is_file():
+        raise ConfigurationError(
+            f"no benchmark suite at {bench_dir}; run from a sqlfirst checkout or set SQLFIRST_BENCH_DIR"
+        )
+    if str(bench_dir.parent) not in sys.path:
+        sys.path.insert(0, str(bench_dir.parent))
+    try:
+        return importlib.import_module(f"{bench_dir.name}.runner")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] in {"sqlalchemy", "matplotlib", "greenlet"}:
+            raise ConfigurationError(
+                f"the benchmarks need the bench extra ({exc.name} is missing): pip install -e '.[bench]'"
+            ) from exc
+        raise
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["DOMAINS", "domains", "migrations_dir", "sql_dir"]
+__all__ = ["DOMAINS", "benchmarks_dir", "domains", "migrations_dir", "sql_dir"]
 
 DOMAINS = ("agent_hub", "ai_seo", "deals", "devskyy", "easyflow")
 """Every domain of the design, one Postgres schema (or two) and one Python package each."""
@@ -31,6 +31,14 @@ def sql_dir() -> Path:
 def migrations_dir() -> Path:
     """The ``migrations/`` folder (yoyo SQL migrations and the schema snapshot)."""
     return _resource("migrations", "SQLFIRST_MIGRATIONS_DIR")
+
+
+def benchmarks_dir() -> Path:
+    """The ``benchmarks/`` suite of a checkout (``sqlfirst bench``); not shipped in the wheel."""
+    configured = os.environ.get("SQLFIRST_BENCH_DIR")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return _PACKAGE.parents[1] / "benchmarks"
 
 
 def domains() -> list[str]:

@@ -1,0 +1,172 @@
+"""Deterministic data at scale: COPY every domain's tables, report rows/s, analyze, sample parameters."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import asyncpg
+import orjson
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .registry import DomainBench, TableLoad
+
+CHUNK = 20_000
+
+PASSWORD_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$c3FsZmlyc3QtYmVuY2gtc2FsdA$Ohxc6JfHVvzJyFjLbzXXzCNQNohrVNsdLKxHAC0HB2I"
+)
+BENCH_PASSWORD = "benchmark-password"
+"""One precomputed Argon2id hash (of ``BENCH_PASSWORD``) for every generated user: hashing 100k
+passwords would dominate
+the load and measure nothing the benchmark is about."""
+
+_DATASETS = """
+create table if not exists public.sqlfirst_bench_datasets (
+    domain text primary key,
+    scale text not null,
+    seed integer not null,
+    version integer not null,
+    loaded_at timestamptz not null default now(),
+    tables jsonb not null
+)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class TableResult:
+    table: str
+    rows: int
+    seconds: float
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 3),
+            "rows_per_s": round(self.rows_per_s),
+        }
+
+
+def rand_uuid(rng: Any) -> uuid.UUID:
+    """A version-4 UUID drawn from ``rng`` (deterministic for a seed, unlike ``uuid4``)."""
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def jsonb(value: object) -> str:
+    """jsonb for COPY through a plain (codec-less) connection."""
+    return orjson.dumps(value).decode()
+
+
+async def stored_dataset(conn: asyncpg.Connection[Any], domain: str) -> dict[str, Any] | None:
+    await conn.execute(_DATASETS)
+    row = await conn.fetchrow(
+        "select scale, seed, version, loaded_at, tables::text as tables"
+        " from public.sqlfirst_bench_datasets where domain = $1",
+        domain,
+    )
+    if row is None:
+        return None
+    return {
+        "scale": row["scale"],
+        "seed": row["seed"],
+        "version": row["version"],
+        "loaded_at": row["loaded_at"].isoformat(),
+        "tables": orjson.loads(row["tables"]),
+    }
+
+
+async def load_domain(
+    conn: asyncpg.Connection[Any],
+    bench: DomainBench,
+    *,
+    scale: str,
+    factor: float,
+    seed: int,
+    console: Console,
+) -> list[TableResult]:
+    """Empty the domain's tables and COPY its generated rows, with a progress bar per table."""
+    loads = bench.tables(factor, seed)
+    names = ", ".join(load.table for load in loads)
+    await conn.execute(f"truncate {names} cascade")
+    results: list[TableResult] = []
+    with Progress(
+        TextColumn("[bold]{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        for load in loads:
+            task = progress.add_task(load.table, total=load.rows, rate="")
+            results.append(await _copy(conn, load, progress, task))
+    analyze_start = time.perf_counter()
+    await conn.execute(f"analyze {names}")
+    console.print(f"analyze {names}: {time.perf_counter() - analyze_start:.1f} s")
+    await conn.execute(
+        "insert into public.sqlfirst_bench_datasets (domain, scale, seed, version, tables)"
+        " values ($1, $2, $3, $4, $5::text::jsonb)"
+        " on conflict (domain) do update set scale = excluded.scale, seed = excluded.seed,"
+        " version = excluded.version, loaded_at = now(), tables = excluded.tables",
+        bench.domain,
+        scale,
+        seed,
+        bench.version,
+        jsonb([r.as_json() for r in results]),
+    )
+    return results
+
+
+async def _copy(conn: asyncpg.Connection[Any], load: TableLoad, progress: Progress, task: Any) -> TableResult:
+    schema, _, name = load.table.partition(".")
+    records = load.records()
+    written = 0
+    start = time.perf_counter()
+    while True:
+        chunk = list(islice(records, CHUNK))
+        if not chunk:
+            break
+        await conn.copy_records_to_table(name, schema_name=schema, columns=list(load.columns), records=chunk)
+        written += len(chunk)
+        elapsed = time.perf_counter() - start
+        progress.update(task, completed=written, rate=f"{written / elapsed:,.0f} rows/s")
+    return TableResult(load.table, written, time.perf_counter() - start)
+
+
+async def sample_rows(
+    conn: Any, table: str, columns: Sequence[str], n: int, *, seed: int, where: str = ""
+) -> list[asyncpg.Record]:
+    """About ``n`` rows of ``table`` drawn with a repeatable TABLESAMPLE (cheap on millions of rows)."""
+    schema, _, name = table.partition(".")
+    estimate = await conn.fetchval(
+        "select greatest(c.reltuples, 1)::float8 from pg_class c"
+        " join pg_namespace s on s.oid = c.relnamespace"
+        " where s.nspname = $1 and c.relname = $2",
+        schema,
+        name,
+    )
+    percent = min(100.0, 100.0 * n * 3 / float(estimate or 1) + 0.01)
+    cond = f"where {where}" if where else ""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        f"select {', '.join(columns)} from {table} tablesample bernoulli ({percent}) repeatable ({seed})"
+        f" {cond} limit {n}"
+    )
+    if not rows:  # a tiny table or a rare condition: fall back to a plain scan
+        rows = await conn.fetch(f"select {', '.join(columns)} from {table} {cond} limit {n}")
+    return rows
+
+
+def batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(islice(items, size)):
+        yield chunk

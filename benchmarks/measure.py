@@ -1,0 +1,190 @@
+"""Latency of every budgeted query: p50/p95/p99 over many calls with varied parameters, plus its plan."""
+
+from __future__ import annotations
+
+import importlib
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from sqlfirst.binding import Declaration
+
+from .plans import PlanReport, check_plan
+from .registry import Budget, QueryWorkload
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    calls: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    mean_ms: float
+    max_ms: float
+
+    @classmethod
+    def of(cls, samples_s: Sequence[float]) -> Stats:
+        ordered = sorted(samples_s)
+        n = len(ordered)
+        if n == 0:
+            return cls(0, math.nan, math.nan, math.nan, math.nan, math.nan)
+
+        def pct(q: float) -> float:
+            # nearest-rank percentile
+            return ordered[min(n - 1, max(0, math.ceil(q * n) - 1))] * 1000
+
+        return cls(n, pct(0.50), pct(0.95), pct(0.99), sum(ordered) / n * 1000, ordered[-1] * 1000)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "calls": self.calls,
+            "p50_ms": round(self.p50_ms, 4),
+            "p95_ms": round(self.p95_ms, 4),
+            "p99_ms": round(self.p99_ms, 4),
+            "mean_ms": round(self.mean_ms, 4),
+            "max_ms": round(self.max_ms, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    domain: str
+    query: str
+    function: str
+    stats: Stats
+    budget_ms: float
+    plan: PlanReport
+    error: str | None = None
+
+    @property
+    def within_budget(self) -> bool:
+        return self.error is None and self.stats.p95_ms <= self.budget_ms
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "domain": self.domain,
+            "query": self.query,
+            "function": self.function,
+            **self.stats.as_json(),
+            "budget_p95_ms": self.budget_ms,
+            "within_budget": self.within_budget,
+            "plan": self.plan.as_json(),
+            "error": self.error,
+        }
+
+
+def resolve(decl: Declaration) -> Callable[..., Any]:
+    """The bound, typed function of a declaration (``sqlfirst.agent_hub.users.get_by_id``)."""
+    module, _, name = decl.function.rpartition(".")
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return fn
+
+
+async def call_once(fn: Callable[..., Any], kind: str, conn: Any, params: dict[str, Any]) -> None:
+    if kind == "stream":
+        async for _ in fn(conn, **params):
+            pass
+    else:
+        await fn(conn, **params)
+
+
+async def measure_query(
+    conn: Any,
+    decl: Declaration,
+    workload: QueryWorkload,
+    budget: Budget,
+    samples: Any,
+    rng: random.Random,
+    *,
+    iterations: int,
+    warmup: int,
+    time_cap_s: float,
+    seq_scan_rows: int,
+) -> QueryResult:
+    fn = resolve(decl)
+
+    async def draw() -> dict[str, Any]:
+        if workload.prepare is not None:
+            return await workload.prepare(conn, samples, rng)
+        return workload.params(samples, rng)
+
+    assert budget.p95_ms is not None
+    try:
+        explain_params = await draw()
+        plan = await check_plan(
+            conn,
+            decl.query.sql,
+            [explain_params[p] for p in decl.query.parameters],
+            seq_scan_rows=seq_scan_rows,
+            allow_seq_scan=budget.allow_seq_scan,
+            prunes=budget.prunes,
+            max_partitions=budget.max_partitions,
+        )
+        for _ in range(warmup):
+            await call_once(fn, decl.kind, conn, await draw())
+        timings: list[float] = []
+        started = time.perf_counter()
+        clock = time.perf_counter
+        for i in range(iterations):
+            params = await draw()
+            t0 = clock()
+            await call_once(fn, decl.kind, conn, params)
+            timings.append(clock() - t0)
+            if i >= 50 and clock() - started > time_cap_s:
+                break
+        stats = Stats.of(timings)
+        error = None
+    except Exception as exc:  # a broken workload is reported, and fails the run
+        stats = Stats.of([])
+        plan = PlanReport(problems=[])
+        error = f"{type(exc).__name__}: {exc}"
+    return QueryResult(decl.domain, decl.query.name, decl.function, stats, budget.p95_ms, plan, error)
+
+
+async def measure_queries(
+    pool: Any,
+    items: list[tuple[Declaration, QueryWorkload, Budget, Any]],
+    *,
+    seed: int,
+    iterations: int,
+    warmup: int,
+    time_cap_s: float,
+    seq_scan_rows: int,
+    console: Console,
+) -> list[QueryResult]:
+    results: list[QueryResult] = []
+    with Progress(
+        TextColumn("[bold]queries"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=len(items))
+        async with pool.acquire() as conn:
+            for decl, workload, budget, samples in items:
+                progress.update(task, description=f"{decl.domain}.{decl.query.name}")
+                rng = random.Random(f"{seed}:{decl.domain}.{decl.query.name}")
+                results.append(
+                    await measure_query(
+                        conn,
+                        decl,
+                        workload,
+                        budget,
+                        samples,
+                        rng,
+                        iterations=iterations,
+                        warmup=warmup,
+                        time_cap_s=time_cap_s,
+                        seq_scan_rows=seq_scan_rows,
+                    )
+                )
+                progress.advance(task)
+    return results

@@ -1,0 +1,239 @@
+"""What a domain contributes to ``sqlfirst bench``, and the rules that make coverage mechanical.
+
+A domain plugs in with one module, ``benchmarks/workloads/<domain>.py``, that defines
+``BENCH = DomainBench(...)``: its data generator, one :class:`QueryWorkload` per named query, its
+side-by-side :class:`Contest` entries and its concurrency mix. Budgets live in
+``benchmarks/budgets.toml`` as ``[<domain>.<query name>]`` tables.
+
+The coverage rule (a run fails on any violation, whatever the scale):
+
+* **every** named query of every domain with declarations (``sqlfirst.binding.DECLARATIONS``) is
+  hot by default and needs a budget table with ``p95_ms``; a query that is deliberately not hot says
+  so with ``cold = "<reason>"`` instead;
+* every budgeted query needs a workload that measures it, and every workload a budget;
+* a domain with declarations needs a workloads module.
+
+So adding a query to ``sql/<domain>/`` without a budget fails the next bench run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import random
+import tomllib
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlfirst import paths
+from sqlfirst.binding import DECLARATIONS, Declaration
+
+BENCH_DIR = Path(__file__).resolve().parent
+BUDGETS_PATH = BENCH_DIR / "budgets.toml"
+
+ScaleName = Literal["small", "medium", "large"]
+SCALES: dict[str, float] = {"small": 0.02, "medium": 1.0, "large": 10.0}
+"""Row-count factor against the medium sizes each domain states."""
+
+CONTENDERS = ("asyncpg", "sqlfirst", "sqlalchemy")
+
+PENDING_CONTESTS: dict[str, str] = {
+    "token_deduction": "deals",
+}
+"""Side-by-side workloads that a domain not yet merged will provide (contest name -> domain).
+
+Hook: the deals domain adds ``Contest("token_deduction", ...)`` (one transaction: lock the user row,
+deduct the balance, insert the token transaction) to ``BENCH.contests`` in
+``benchmarks/workloads/deals.py`` and a ``[side_by_side.token_deduction]`` table to budgets.toml;
+until then the report lists it as pending instead of failing.
+"""
+
+Params = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TableLoad:
+    """One table to fill with COPY: its columns and a factory of row tuples in that order."""
+
+    table: str
+    """``schema.table``."""
+    columns: tuple[str, ...]
+    rows: int
+    records: Callable[[], Iterator[tuple[Any, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWorkload:
+    """How to call one named query with realistic, varied parameters.
+
+    ``params(samples, rng)`` returns the declaration's keyword arguments drawn from the generated
+    data. ``prepare`` (optional, untimed) runs before each call, e.g. to create the row a delete will
+    remove, and returns the keyword arguments instead.
+    """
+
+    query: str
+    params: Callable[[Any, random.Random], Params]
+    prepare: Callable[[Any, Any, random.Random], Awaitable[Params]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contender:
+    """One way to run a contest: ``prepare`` builds the input (untimed), ``call`` is what is timed."""
+
+    call: Callable[[Any, Any], Awaitable[object]]
+    prepare: Callable[[Any, random.Random], Awaitable[Any]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contest:
+    """The same workload through raw asyncpg, sqlfirst and SQLAlchemy (keys of ``contenders``)."""
+
+    name: str
+    description: str
+    contenders: Mapping[str, Contender]
+    rows_per_call: int = 1
+    iterations: int = 400
+    """Calls per contender at medium scale (scaled down at small)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DomainBench:
+    """Everything one domain contributes to the benchmark run."""
+
+    domain: str
+    tables: Callable[[float, int], list[TableLoad]]
+    """``tables(scale_factor, seed)``: what to COPY, in foreign-key order."""
+    sample: Callable[[Any, random.Random], Awaitable[Any]]
+    """``await sample(conn, rng)``: parameters drawn from the loaded data (ids, names, cursors)."""
+    queries: Sequence[QueryWorkload]
+    contests: Sequence[Contest] = ()
+    mix: Mapping[str, int] = field(default_factory=dict)
+    """Concurrency mix: query name -> weight."""
+    orm_setup: Callable[[str], Awaitable[Any]] | None = None
+    """``await orm_setup(url)`` -> the SQLAlchemy state the contests' sqlalchemy contenders use."""
+    cleanup: Callable[[Any], Awaitable[None]] | None = None
+    """``await cleanup(conn)`` after the contests: remove bulk rows so reruns keep the dataset's size."""
+    version: int = 1
+    """Bump when the generator changes so stored datasets are rebuilt."""
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    domain: str
+    query: str
+    p95_ms: float | None
+    cold: str | None
+    allow_seq_scan: str | None
+    prunes: bool | None
+    max_partitions: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContestTarget:
+    max_ratio_vs_asyncpg: float | None = None
+    min_speedup_vs_sqlalchemy: float | None = None
+    min_throughput_vs_asyncpg: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Budgets:
+    queries: dict[tuple[str, str], Budget]
+    contests: dict[str, ContestTarget]
+    plan_seq_scan_rows: int
+
+
+def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
+    """Parse budgets.toml (see its header for the format)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    settings = data.pop("settings", {})
+    contests_raw = data.pop("side_by_side", {})
+    queries: dict[tuple[str, str], Budget] = {}
+    for domain, entries in data.items():
+        for query, entry in entries.items():
+            queries[(domain, query)] = Budget(
+                domain=domain,
+                query=query,
+                p95_ms=float(entry["p95_ms"]) if "p95_ms" in entry else None,
+                cold=entry.get("cold"),
+                allow_seq_scan=entry.get("allow_seq_scan"),
+                prunes=entry.get("prunes"),
+                max_partitions=entry.get("max_partitions"),
+            )
+    contests = {
+        name: ContestTarget(
+            max_ratio_vs_asyncpg=entry.get("max_ratio_vs_asyncpg"),
+            min_speedup_vs_sqlalchemy=entry.get("min_speedup_vs_sqlalchemy"),
+            min_throughput_vs_asyncpg=entry.get("min_throughput_vs_asyncpg"),
+        )
+        for name, entry in contests_raw.items()
+    }
+    return Budgets(
+        queries=queries, contests=contests, plan_seq_scan_rows=int(settings.get("seq_scan_rows", 10_000))
+    )
+
+
+def declared_domains() -> list[str]:
+    """Domains with named queries, their Python modules imported so every declaration is registered."""
+    found = []
+    for domain in paths.domains():
+        importlib.import_module(f"sqlfirst.{domain}")
+        found.append(domain)
+    return found
+
+
+def declarations(domain: str) -> dict[str, Declaration]:
+    """The domain's declarations by query name (query names are unique within a domain)."""
+    result: dict[str, Declaration] = {}
+    for (dom, _entity, name), decl in DECLARATIONS.items():
+        if dom == domain:
+            if name in result:
+                raise ValueError(f"query name {name!r} appears twice in domain {domain}")
+            result[name] = decl
+    return result
+
+
+def discover() -> dict[str, DomainBench]:
+    """Every ``benchmarks/workloads/<domain>.py`` that defines ``BENCH``."""
+    package = importlib.import_module(f"{__package__}.workloads")
+    found: dict[str, DomainBench] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        bench = getattr(module, "BENCH", None)
+        if isinstance(bench, DomainBench):
+            found[bench.domain] = bench
+    return found
+
+
+def coverage_problems(
+    domains: Sequence[str], benches: Mapping[str, DomainBench], budgets: Budgets
+) -> list[str]:
+    """Violations of the coverage rule in the module docstring; empty when every hot query is budgeted."""
+    problems: list[str] = []
+    for domain in domains:
+        decls = declarations(domain)
+        bench = benches.get(domain)
+        if bench is None:
+            problems.append(f"{domain}: no benchmarks/workloads/{domain}.py defining BENCH")
+            continue
+        measured = {w.query for w in bench.queries}
+        for name in sorted(decls):
+            budget = budgets.queries.get((domain, name))
+            if budget is None:
+                problems.append(f"{domain}.{name}: hot query without a budget in budgets.toml")
+            elif budget.p95_ms is None and not budget.cold:
+                problems.append(f"{domain}.{name}: budget entry needs p95_ms (or cold = 'reason')")
+            elif budget.p95_ms is not None and name not in measured:
+                problems.append(f"{domain}.{name}: budgeted but no workload measures it")
+        for name in sorted(measured - set(decls)):
+            problems.append(f"{domain}.{name}: workload for a query that is not declared")
+        for (dom, name), budget in budgets.queries.items():
+            if dom == domain and name not in decls:
+                problems.append(f"{domain}.{name}: budget for a query that does not exist")
+            if dom == domain and name in measured and budget.p95_ms is None:
+                problems.append(f"{domain}.{name}: measured but marked cold")
+    for domain in benches:
+        if domain not in domains:
+            problems.append(f"{domain}: workloads module for a domain without named queries")
+    return problems

@@ -1,0 +1,180 @@
+"""Terminal tables, the JSON document and the PNG plot of a bench run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _ms(value: float) -> str:
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def print_report(console: Console, doc: dict[str, Any]) -> None:
+    if doc["dataset"]["tables"]:
+        table = Table(
+            title=f"dataset ({doc['scale']}, seed {doc['seed']}, "
+            f"{'reused' if doc['dataset']['reused'] else 'generated'})"
+        )
+        for col in ("table", "rows", "load s", "rows/s"):
+            table.add_column(col, justify="left" if col == "table" else "right")
+        for t in doc["dataset"]["tables"]:
+            table.add_row(t["table"], f"{t['rows']:,}", f"{t['seconds']:.1f}", f"{t['rows_per_s']:,}")
+        console.print(table)
+
+    table = Table(title="query latency (ms) against p95 budgets")
+    for col in ("query", "calls", "p50", "p95", "p99", "budget", "", "plan"):
+        table.add_column(col, justify="left" if col in ("query", "plan", "") else "right")
+    for q in doc["queries"]:
+        if q["error"]:
+            table.add_row(
+                f"{q['domain']}.{q['query']}",
+                "-",
+                "-",
+                "-",
+                "-",
+                _ms(q["budget_p95_ms"]),
+                "[red]ERROR",
+                q["error"][:60],
+            )
+            continue
+        plan = q["plan"]
+        plan_text = "[green]ok" if plan["ok"] else "[red]" + "; ".join(plan["problems"])[:60]
+        if plan["ok"] and plan["seq_scans"]:
+            plan_text += f" [dim](seq: {', '.join(s.split(' ')[0] for s in plan['seq_scans'])})"
+        status = "[green]ok" if q["within_budget"] else "[red]OVER"
+        table.add_row(
+            f"{q['domain']}.{q['query']}",
+            str(q["calls"]),
+            _ms(q["p50_ms"]),
+            _ms(q["p95_ms"]),
+            _ms(q["p99_ms"]),
+            _ms(q["budget_p95_ms"]),
+            status,
+            plan_text,
+        )
+    console.print(table)
+
+    table = Table(title="side by side (p50 ms per call; ratios of medians)")
+    for col in (
+        "workload",
+        "asyncpg",
+        "sqlfirst",
+        "sqlalchemy",
+        "sqlfirst/asyncpg",
+        "orm/sqlfirst",
+        "target",
+        "",
+    ):
+        table.add_column(col, justify="left" if col in ("workload", "target", "") else "right")
+    for c in doc["side_by_side"]:
+        if c["error"]:
+            table.add_row(c["workload"], "-", "-", "-", "-", "-", "", f"[red]{c['error'][:60]}")
+            continue
+        p = {k: v["p50_ms"] for k, v in c["contenders"].items()}
+        t = c["targets"]
+        targets = []
+        if t["max_ratio_vs_asyncpg"] is not None:
+            targets.append(f"<={t['max_ratio_vs_asyncpg']}x raw")
+        if t["min_throughput_vs_asyncpg"] is not None:
+            targets.append(f">={t['min_throughput_vs_asyncpg']}x COPY rows/s")
+        if t["min_speedup_vs_sqlalchemy"] is not None:
+            targets.append(f">={t['min_speedup_vs_sqlalchemy']}x orm")
+        table.add_row(
+            c["workload"],
+            _ms(p["asyncpg"]),
+            _ms(p["sqlfirst"]),
+            _ms(p["sqlalchemy"]),
+            f"{c['ratio_vs_asyncpg']:.2f}x",
+            f"{c['speedup_vs_sqlalchemy']:.1f}x",
+            ", ".join(targets),
+            "[green]met" if c["met"] else "[red]MISSED",
+        )
+    for name, domain in doc["pending_side_by_side"].items():
+        table.add_row(name, "-", "-", "-", "-", "-", "", f"[yellow]pending: arrives with the {domain} domain")
+    console.print(table)
+
+    conc = doc["concurrency"]
+    if conc:
+        console.print(
+            f"concurrency: {conc['clients']} clients on a pool of {conc['pool_max_size']} "
+            f"for {conc['seconds']:.0f} s: {conc['operations']:,} ops, "
+            f"{conc['throughput_ops_s']:,.0f} ops/s, "
+            f"p50 {_ms(conc['p50_ms'])} ms, p99 {_ms(conc['p99_ms'])} ms, "
+            f"errors {sum(conc['errors'].values())}, pool timeouts {conc['pool_timeouts']}"
+        )
+    for failure in doc["failures"]:
+        console.print(f"[bold red]FAIL[/] {failure}", soft_wrap=True)
+    for miss in doc["timing_misses"]:
+        prefix = "[bold red]MISS[/]" if doc["timing_gates"] else "[yellow]miss (not gated at this scale)[/]"
+        console.print(f"{prefix} {miss}", soft_wrap=True)
+    verdict = "[bold green]PASS" if doc["ok"] else "[bold red]FAIL"
+    console.print(
+        f"{verdict}[/]: {len(doc['queries'])} queries, {len(doc['side_by_side'])} side-by-side workloads"
+    )
+
+
+def write_json(path: Path, doc: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def write_plot(path: Path, doc: dict[str, Any]) -> None:
+    """p95 against budget per query (log scale), and the side-by-side ratios against their targets."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    queries = [q for q in doc["queries"] if not q["error"]]
+    contests = [c for c in doc["side_by_side"] if not c["error"]]
+    height = max(6.0, 0.22 * len(queries) + 2)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(16, height), gridspec_kw={"width_ratios": [3, 2]})
+    names = [f"{q['domain']}.{q['query']}" for q in queries]
+    ys = list(range(len(queries)))
+    colours = ["tab:green" if q["within_budget"] else "tab:red" for q in queries]
+    ax1.barh(ys, [q["p95_ms"] for q in queries], color=colours, label="p95")
+    ax1.scatter([q["budget_p95_ms"] for q in queries], ys, marker="|", s=200, color="black", label="budget")
+    ax1.set_yticks(ys, names, fontsize=7)
+    ax1.invert_yaxis()
+    ax1.set_xscale("log")
+    ax1.set_xlabel("ms (log)")
+    ax1.set_title(f"p95 vs budget ({doc['scale']} scale)")
+    ax1.legend(loc="lower right")
+
+    labels = [c["workload"] for c in contests]
+    xs = list(range(len(contests)))
+    ax2.bar(
+        [x - 0.2 for x in xs],
+        [c["ratio_vs_asyncpg"] for c in contests],
+        width=0.4,
+        label="sqlfirst / asyncpg",
+    )
+    ax2.bar(
+        [x + 0.2 for x in xs],
+        [c["speedup_vs_sqlalchemy"] for c in contests],
+        width=0.4,
+        label="sqlalchemy / sqlfirst",
+    )
+    for x, c in zip(xs, contests, strict=True):
+        t = c["targets"]
+        limit = t["max_ratio_vs_asyncpg"] or (
+            1 / t["min_throughput_vs_asyncpg"] if t["min_throughput_vs_asyncpg"] else None
+        )
+        if limit:
+            ax2.hlines(limit, x - 0.4, x, colors="black", linestyles="dashed")
+        if t["min_speedup_vs_sqlalchemy"]:
+            ax2.hlines(t["min_speedup_vs_sqlalchemy"], x, x + 0.4, colors="black", linestyles="dotted")
+    ax2.axhline(1.0, color="grey", linewidth=0.5)
+    ax2.set_xticks(xs, labels, rotation=30, ha="right")
+    ax2.set_ylabel("ratio of medians (dashed/dotted: targets)")
+    ax2.set_title("side by side")
+    ax2.legend()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

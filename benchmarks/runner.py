@@ -1,0 +1,284 @@
+"""``sqlfirst bench``: one run that answers "is every query fast enough at realistic size, and what
+does this layer cost over the driver and against an ORM".
+
+Steps: check that every hot query has a budget; create (or reuse) the bench database on the server
+(``DATABASE_URL``, else the embedded PostgreSQL), migrate it, generate the dataset at the scale with
+COPY unless the same scale and seed are already loaded; time every budgeted query and check its plan;
+run the side-by-side contests; run the concurrency test; print, write JSON and the plot.
+
+Exit status: 0 when everything passed; 1 on any failure. Structural failures (a hot query without a
+budget, a plan that scans a big table or does not prune, a workload error, an error or pool timeout
+under concurrency) always fail. Timing misses (p95 over budget, a ratio target missed) fail only
+when timing gates are on: by default at ``medium`` and ``large`` scale, off at ``small`` (CI's smoke
+run, where numbers on a busy machine mean nothing); ``--fail-on-timing/--no-fail-on-timing`` overrides.
+
+JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
+
+    {schema, finished_at, scale, seed, timing_gates, ok,
+     server: {url, version}, machine: {cpus, python, platform},
+     dataset: {reused, tables: [{table, rows, seconds, rows_per_s}]},
+     queries: [{domain, query, function, calls, p50_ms, p95_ms, p99_ms, mean_ms, max_ms,
+                budget_p95_ms, within_budget, error,
+                plan: {ok, problems, seq_scans, indexes, partitions: {root: {scanned, total}}}}],
+     side_by_side: [{domain, workload, description, rows_per_call, error,
+                     contenders: {asyncpg|sqlfirst|sqlalchemy: {calls, p50_ms, p95_ms, p99_ms,
+                                                                mean_ms, max_ms, rows_per_s}},
+                     ratio_vs_asyncpg, speedup_vs_sqlalchemy, throughput_vs_asyncpg,
+                     targets: {max_ratio_vs_asyncpg, min_speedup_vs_sqlalchemy,
+                               min_throughput_vs_asyncpg},
+                     met, misses}],
+     pending_side_by_side: {workload: domain},
+     concurrency: {clients, pool_max_size, seconds, operations, throughput_ops_s,
+                   p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors: {type: count}, pool_timeouts},
+     failures: [str], timing_misses: [str]}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from rich.console import Console
+
+from sqlfirst import embedded
+from sqlfirst.db import create_pool
+from sqlfirst.migrate import Migrator
+from sqlfirst.settings import Settings, normalize_url, redact
+
+from . import registry
+from .concurrency import run_concurrency
+from .dataset import TableResult, load_domain, stored_dataset
+from .measure import measure_queries
+from .registry import PENDING_CONTESTS, SCALES, ContestTarget
+from .report import print_report, write_json, write_plot
+from .sidebyside import run_contests
+
+SCHEMA = "sqlfirst-bench/1"
+RESULTS_DIR = registry.BENCH_DIR / "results"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    scale: str = "medium"
+    seed: int = 42
+    database_url: str | None = None
+    database: str | None = None
+    fresh: bool = False
+    json_path: Path | None = None
+    plot: bool = True
+    clients: int = 32
+    duration_s: float | None = None
+    iterations: int | None = None
+    fail_on_timing: bool | None = None
+    domains: tuple[str, ...] = ()
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+async def ensure_database(server_url: str, name: str) -> str:
+    admin = await asyncpg.connect(server_url)
+    try:
+        exists = await admin.fetchval("select 1 from pg_database where datname = $1", name)
+        if not exists:
+            await admin.execute(f'create database "{name}"')
+    finally:
+        await admin.close()
+    return with_database(server_url, name)
+
+
+def run(options: Options, console: Console | None = None) -> int:
+    """Run the benchmark; return the exit status."""
+    console = console or Console(highlight=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 150)  # logs and CI: keep the tables readable
+    return asyncio.run(run_async(options, console))
+
+
+async def run_async(options: Options, console: Console) -> int:
+    if options.scale not in SCALES:
+        raise ValueError(f"scale must be one of {sorted(SCALES)}, got {options.scale!r}")
+    factor = SCALES[options.scale]
+    small = options.scale == "small"
+    gates = options.fail_on_timing if options.fail_on_timing is not None else not small
+    iterations = options.iterations or (150 if small else 1000)
+    duration = options.duration_s if options.duration_s is not None else (3.0 if small else 30.0)
+    failures: list[str] = []
+    timing_misses: list[str] = []
+
+    # 1. Coverage: every hot query of every domain has a budget and a workload.
+    domains = registry.declared_domains()
+    if options.domains:
+        domains = [d for d in domains if d in options.domains]
+    benches = {k: v for k, v in registry.discover().items() if k in domains}
+    budgets = registry.load_budgets()
+    failures += registry.coverage_problems(domains, benches, budgets)
+
+    # 2. The bench database, migrated; the dataset at this scale.
+    server = (
+        normalize_url(options.database_url)
+        if options.database_url
+        else (Settings.from_env().database_url or embedded.start())
+    )
+    name = options.database or f"sqlfirst_bench_{options.scale}"
+    url = await ensure_database(server, name)
+    console.print(f"bench database: {redact(url)}")
+    Migrator(url).up()
+
+    loaded: list[TableResult] = []
+    reused = True
+    plain = await asyncpg.connect(url)
+    try:
+        await plain.execute("set statement_timeout = 0")
+        for domain, bench in benches.items():
+            stored = await stored_dataset(plain, domain)
+            wanted = (options.scale, options.seed, bench.version)
+            if (
+                stored is not None
+                and (stored["scale"], stored["seed"], stored["version"]) == wanted
+                and not options.fresh
+            ):
+                console.print(
+                    f"{domain}: reusing the {options.scale} dataset (seed {options.seed}) "
+                    f"loaded {stored['loaded_at']} (--fresh regenerates)"
+                )
+                loaded += [TableResult(t["table"], t["rows"], t["seconds"]) for t in stored["tables"]]
+                continue
+            reused = False
+            console.print(f"{domain}: generating the {options.scale} dataset (seed {options.seed})")
+            loaded += await load_domain(
+                plain, bench, scale=options.scale, factor=factor, seed=options.seed, console=console
+            )
+        server_version = await plain.fetchval("show server_version")
+    finally:
+        await plain.close()
+
+    pool = await create_pool(Settings(database_url=url, statement_timeout_ms=60_000))
+    orm_states: dict[str, Any] = {}
+    try:
+        # 3. Samples of real parameters.
+        samples: dict[str, Any] = {}
+        async with pool.acquire() as conn:
+            for domain, bench in benches.items():
+                samples[domain] = await bench.sample(conn, random.Random(options.seed))
+
+        # 4. Every budgeted query: latency and plan.
+        items = []
+        for domain, bench in benches.items():
+            decls = registry.declarations(domain)
+            for workload in bench.queries:
+                budget = budgets.queries.get((domain, workload.query))
+                if workload.query in decls and budget is not None and budget.p95_ms is not None:
+                    items.append((decls[workload.query], workload, budget, samples[domain]))
+        queries = await measure_queries(
+            pool,
+            items,
+            seed=options.seed,
+            iterations=iterations,
+            warmup=10 if small else 30,
+            time_cap_s=1.0 if small else 4.0,
+            seq_scan_rows=budgets.plan_seq_scan_rows,
+            console=console,
+        )
+        for q in queries:
+            if q.error:
+                failures.append(f"{q.domain}.{q.query}: workload failed: {q.error}")
+            failures += [f"{q.domain}.{q.query}: {p}" for p in q.plan.problems]
+            if q.error is None and not q.within_budget:
+                timing_misses.append(
+                    f"{q.domain}.{q.query}: p95 {q.stats.p95_ms:.2f} ms > budget {q.budget_ms:g} ms"
+                )
+
+        # 5. Side by side.
+        entries = []
+        for domain, bench in benches.items():
+            if bench.contests and bench.orm_setup is not None:
+                orm_states[domain] = await bench.orm_setup(url)
+            for contest in bench.contests:
+                target = budgets.contests.get(contest.name)
+                if target is None:
+                    failures.append(
+                        f"side by side {contest.name}: "
+                        f"no [side_by_side.{contest.name}] targets in budgets.toml"
+                    )
+                    target = ContestTarget()
+                entries.append((domain, contest, target, samples[domain], orm_states.get(domain)))
+        contests = await run_contests(pool, entries, factor=factor, seed=options.seed, console=console)
+        for bench in benches.values():
+            if bench.cleanup is not None:
+                async with pool.acquire() as conn:
+                    await bench.cleanup(conn)
+        for c in contests:
+            if c.error:
+                failures.append(f"side by side {c.name}: {c.error}")
+            else:
+                timing_misses += c.misses
+        provided = {c.name for c in contests}
+        pending = {n: d for n, d in PENDING_CONTESTS.items() if n not in provided}
+
+        # 6. Concurrency.
+        mix = []
+        for domain, bench in benches.items():
+            decls = registry.declarations(domain)
+            by_name = {w.query: w for w in bench.queries}
+            mix += [(decls[q], by_name[q], weight, samples[domain]) for q, weight in bench.mix.items()]
+        concurrency = None
+        if mix and options.clients > 0 and duration > 0:
+            console.print(f"concurrency: {options.clients} clients for {duration:g} s ...")
+            concurrency = await run_concurrency(
+                pool, mix, clients=options.clients, duration_s=duration, seed=options.seed
+            )
+            if concurrency.errors:
+                failures.append(f"concurrency: errors {concurrency.errors}")
+            if concurrency.pool_timeouts:
+                failures.append(f"concurrency: {concurrency.pool_timeouts} pool acquire timeouts")
+            if concurrency.operations == 0:
+                failures.append("concurrency: no operation completed")
+    finally:
+        for state in orm_states.values():
+            await state.close()
+        await pool.close()
+
+    ok = not failures and (not gates or not timing_misses)
+    doc: dict[str, Any] = {
+        "schema": SCHEMA,
+        "finished_at": datetime.now(UTC).isoformat(),
+        "scale": options.scale,
+        "seed": options.seed,
+        "timing_gates": gates,
+        "ok": ok,
+        "server": {"url": redact(url), "version": server_version},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "dataset": {"reused": reused, "tables": [t.as_json() for t in loaded]},
+        "queries": [q.as_json() for q in queries],
+        "side_by_side": [c.as_json() for c in contests],
+        "pending_side_by_side": pending,
+        "concurrency": concurrency.as_json() if concurrency else None,
+        "failures": failures,
+        "timing_misses": timing_misses,
+    }
+    print_report(console, doc)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    if options.json_path is not None:
+        write_json(options.json_path, doc)
+        console.print(f"json: {options.json_path}")
+    if options.plot:
+        png = RESULTS_DIR / f"bench-{options.scale}-{stamp}.png"
+        write_plot(png, doc)
+        console.print(f"plot: {png}")
+    return 0 if ok else 1

@@ -1,0 +1,98 @@
+"""The benchmark's plan checks, on real plans: big sequential scans and partition pruning."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+import asyncpg
+import pytest
+
+from benchmarks.plans import check_plan
+
+
+def _t(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)
+
+
+@pytest.fixture
+async def plain(db_url: str) -> AsyncIterator[asyncpg.Connection[asyncpg.Record]]:
+    conn = await asyncpg.connect(db_url)
+    await conn.execute(
+        """
+        create table big (id int primary key, kind int not null);
+        insert into big select n, n % 10 from generate_series(1, 20000) n;
+        create table readings (id int not null, taken_at timestamptz not null, value int not null)
+            partition by range (taken_at);
+        create table readings_2025_01 partition of readings
+            for values from ('2025-01-01') to ('2025-02-01');
+        create table readings_2025_02 partition of readings
+            for values from ('2025-02-01') to ('2025-03-01');
+        create table readings_default partition of readings default;
+        create index on readings (taken_at);
+        insert into readings select n, '2025-01-01'::timestamptz + n * interval '3 minutes', n
+            from generate_series(1, 20000) n;
+        analyze big, readings;
+        """
+    )
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def test_an_index_lookup_passes(plain: asyncpg.Connection[asyncpg.Record]) -> None:
+    report = await check_plan(plain, "select kind from big where id = $1", [5])
+    assert report.ok, report.problems
+    assert report.indexes == ["big_pkey"]
+
+
+async def test_a_sequential_scan_of_a_big_table_fails(plain: asyncpg.Connection[asyncpg.Record]) -> None:
+    report = await check_plan(plain, "select count(*) from big where kind = $1", [3])
+    assert not report.ok
+    assert "sequential scan on public.big" in report.problems[0]
+
+
+async def test_a_sequential_scan_can_be_allowed_with_a_reason(
+    plain: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    report = await check_plan(
+        plain, "select count(*) from big where kind = $1", [3], allow_seq_scan="nightly report"
+    )
+    assert report.ok
+    assert report.seq_scans == ["public.big (~20,000 rows)"]
+
+
+async def test_a_sequential_scan_of_a_small_table_passes(plain: asyncpg.Connection[asyncpg.Record]) -> None:
+    report = await check_plan(plain, "select count(*) from big where kind = $1", [3], seq_scan_rows=50_000)
+    assert report.ok
+
+
+async def test_a_time_range_on_the_partition_key_prunes(plain: asyncpg.Connection[asyncpg.Record]) -> None:
+    report = await check_plan(
+        plain,
+        "select count(*) from readings where taken_at >= $1::timestamptz and taken_at < $2::timestamptz",
+        [_t("2025-02-03"), _t("2025-02-04")],
+    )
+    assert report.ok, report.problems
+    assert report.partitions == {"readings": {"scanned": 1, "total": 3}}
+
+
+async def test_a_filter_on_the_partition_key_that_cannot_prune_fails(
+    plain: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    report = await check_plan(
+        plain, "select count(*) from readings where taken_at::date = $1::date", [date(2025, 1, 5)]
+    )
+    assert not report.ok
+    assert "no partition pruning on readings: scans 3 of 3 partitions" in report.problems
+
+
+async def test_max_partitions_is_enforced(plain: asyncpg.Connection[asyncpg.Record]) -> None:
+    report = await check_plan(
+        plain,
+        "select count(*) from readings where taken_at >= $1::timestamptz and taken_at < $2::timestamptz",
+        [_t("2025-01-20"), _t("2025-02-10")],
+        max_partitions=1,
+    )
+    assert report.problems == ["readings: scans 2 partitions, budget allows 1"]

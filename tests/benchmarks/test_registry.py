@@ -1,0 +1,74 @@
+"""The coverage rule: every declared query is budgeted and measured, and budgets.toml is never stale."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from benchmarks import registry
+from benchmarks.registry import Budget, coverage_problems, load_budgets
+
+pytest.importorskip("sqlalchemy", reason="the workloads need the bench extra")
+
+
+def test_every_agent_hub_query_has_a_budget_and_a_workload() -> None:
+    domains = registry.declared_domains()
+    benches = registry.discover()
+    assert "agent_hub" in benches
+    assert coverage_problems(domains, benches, load_budgets()) == []
+
+
+def test_a_query_without_a_budget_fails_the_run() -> None:
+    domains = registry.declared_domains()
+    budgets = load_budgets()
+    del budgets.queries[("agent_hub", "get_user_by_id")]
+    problems = coverage_problems(domains, registry.discover(), budgets)
+    assert problems == ["agent_hub.get_user_by_id: hot query without a budget in budgets.toml"]
+
+
+def test_a_budget_without_a_workload_fails_the_run() -> None:
+    domains = registry.declared_domains()
+    benches = registry.discover()
+    bench = benches["agent_hub"]
+    benches["agent_hub"] = replace(
+        bench, queries=[w for w in bench.queries if w.query != "count_session_errors"]
+    )
+    problems = coverage_problems(domains, benches, load_budgets())
+    assert problems == ["agent_hub.count_session_errors: budgeted but no workload measures it"]
+
+
+def test_a_cold_query_needs_no_workload_but_a_reason() -> None:
+    domains = registry.declared_domains()
+    benches = registry.discover()
+    bench = benches["agent_hub"]
+    benches["agent_hub"] = replace(bench, queries=[w for w in bench.queries if w.query != "delete_user"])
+    budgets = load_budgets()
+    key = ("agent_hub", "delete_user")
+    budgets.queries[key] = replace(budgets.queries[key], p95_ms=None, cold="admin only")
+    assert coverage_problems(domains, benches, budgets) == []
+    budgets.queries[key] = replace(budgets.queries[key], cold=None)
+    assert coverage_problems(domains, benches, budgets) == [
+        "agent_hub.delete_user: budget entry needs p95_ms (or cold = 'reason')"
+    ]
+
+
+def test_a_stale_budget_fails_the_run() -> None:
+    budgets = load_budgets()
+    budgets.queries[("agent_hub", "get_gone")] = Budget("agent_hub", "get_gone", 1.0, None, None, None, None)
+    problems = coverage_problems(registry.declared_domains(), registry.discover(), budgets)
+    assert problems == ["agent_hub.get_gone: budget for a query that does not exist"]
+
+
+def test_budgets_toml_parses_settings_and_targets(tmp_path: Path) -> None:
+    path = tmp_path / "budgets.toml"
+    path.write_text(
+        "[settings]\nseq_scan_rows = 500\n[side_by_side.page_50]\nmax_ratio_vs_asyncpg = 1.1\n"
+        "[deals.get_price_history]\np95_ms = 100\nprunes = true\nmax_partitions = 2\n"
+    )
+    budgets = load_budgets(path)
+    assert budgets.plan_seq_scan_rows == 500
+    assert budgets.contests["page_50"].max_ratio_vs_asyncpg == 1.1
+    entry = budgets.queries[("deals", "get_price_history")]
+    assert (entry.p95_ms, entry.prunes, entry.max_partitions) == (100.0, True, 2)
