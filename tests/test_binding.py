@@ -136,7 +136,7 @@ async def test_wrong_keywords_raise_type_error_naming_them(sql_root: Path, thing
     @f.query("get_thing")
     async def get(conn: Executor, *, id: int) -> Thing | None: ...
 
-    with pytest.raises(TypeError, match=r"missing keyword arguments \['id'\], unexpected \['ident'\]"):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'ident'"):
         await get(things, ident=1)
 
 
