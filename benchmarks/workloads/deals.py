@@ -169,8 +169,8 @@ def _wallet(i: int) -> str:
         digits.append(_B58[r])
         if n == 0:
             break
-    body = "".join(reversed(digits))
-    return ("So1" + "x" * 44)[: 44 - len(body)] + body
+    body = "".join(reversed(digits)).rjust(10, _B58[0])  # fixed width: distinct i, distinct address
+    return "So1" + "x" * 31 + body
 
 
 def _referral(i: int) -> str:

@@ -76,3 +76,10 @@ def test_price_history_lies_in_the_premade_months(rows: dict[str, list[dict[str,
     assert min(times) >= gen.HISTORY_START
     assert max(times) < gen.ANCHOR
     assert len({(t.year, t.month) for t in times}) >= 6
+
+
+def test_unique_columns_stay_unique_at_medium_size() -> None:
+    n = 100_000
+    assert len({gen._wallet(i) for i in range(n)}) == n
+    assert len({gen._referral(i) for i in range(n)}) == n
+    assert len({gen._email(i) for i in range(n)}) == n
