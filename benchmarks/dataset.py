@@ -99,9 +99,9 @@ async def load_domain(
     names = ", ".join(load.table for load in loads)
     await conn.execute(f"truncate {names} cascade")
     results: list[TableResult] = []
-    if bench.before_load is not None:
-        await bench.before_load(conn, factor, seed)
     try:
+        if bench.before_load is not None:
+            await bench.before_load(conn, factor, seed)
         with Progress(
             TextColumn("[bold]{task.description:<28}"),
             BarColumn(),
