@@ -99,18 +99,24 @@ async def load_domain(
     names = ", ".join(load.table for load in loads)
     await conn.execute(f"truncate {names} cascade")
     results: list[TableResult] = []
-    with Progress(
-        TextColumn("[bold]{task.description:<28}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
-        for load in loads:
-            task = progress.add_task(load.table, total=load.rows, rate="")
-            results.append(await _copy(conn, load, progress, task))
+    try:
+        if bench.before_load is not None:
+            await bench.before_load(conn, factor, seed)
+        with Progress(
+            TextColumn("[bold]{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            for load in loads:
+                task = progress.add_task(load.table, total=load.rows, rate="")
+                results.append(await _copy(conn, load, progress, task))
+    finally:
+        if bench.after_load is not None:
+            await bench.after_load(conn)
     analyze_start = time.perf_counter()
     await conn.execute(f"analyze {names}")
     console.print(f"analyze {names}: {time.perf_counter() - analyze_start:.1f} s")

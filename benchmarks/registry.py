@@ -39,15 +39,12 @@ SCALES: dict[str, float] = {"small": 0.02, "medium": 1.0, "large": 10.0}
 
 CONTENDERS = ("asyncpg", "sqlfirst", "sqlalchemy")
 
-PENDING_CONTESTS: dict[str, str] = {
-    "token_deduction": "deals",
-}
+PENDING_CONTESTS: dict[str, str] = {}
 """Side-by-side workloads that a domain not yet merged will provide (contest name -> domain).
 
-Hook: the deals domain adds ``Contest("token_deduction", ...)`` (one transaction: lock the user row,
-deduct the balance, insert the token transaction) to ``BENCH.contests`` in
-``benchmarks/workloads/deals.py`` and a ``[side_by_side.token_deduction]`` table to budgets.toml;
-until then the report lists it as pending instead of failing.
+Hook: the domain adds ``Contest(name, ...)`` to ``BENCH.contests`` in
+``benchmarks/workloads/<domain>.py`` and a ``[side_by_side.<name>]`` table to budgets.toml; until
+then the report lists it as pending instead of failing. (deals' ``token_deduction`` has arrived.)
 """
 
 Params = dict[str, Any]
@@ -117,6 +114,12 @@ class DomainBench:
     """``await cleanup(conn)`` after the contests: remove bulk rows so reruns keep the dataset's size."""
     version: int = 1
     """Bump when the generator changes so stored datasets are rebuilt."""
+    before_load: Callable[[Any, float, int], Awaitable[None]] | None = None
+    """``await before_load(conn, scale_factor, seed)`` on the loading connection, after the domain's
+    tables are emptied and before the COPY: e.g. create the partitions the generated rows fall in, or
+    turn off triggers whose derived data the generator writes itself."""
+    after_load: Callable[[Any], Awaitable[None]] | None = None
+    """``await after_load(conn)`` once the COPY is over (also when it failed): undo ``before_load``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,3 +72,27 @@ def test_budgets_toml_parses_settings_and_targets(tmp_path: Path) -> None:
     assert budgets.contests["page_50"].max_ratio_vs_asyncpg == 1.1
     entry = budgets.queries[("deals", "get_price_history")]
     assert (entry.p95_ms, entry.prunes, entry.max_partitions) == (100.0, True, 2)
+
+
+def test_every_deals_query_has_a_budget_and_a_workload() -> None:
+    domains = registry.declared_domains()
+    benches = registry.discover()
+    assert "deals" in benches
+    assert {w.query for w in benches["deals"].queries} == set(registry.declarations("deals"))
+    problems = coverage_problems(domains, benches, load_budgets())
+    assert [p for p in problems if p.startswith("deals")] == []
+
+
+def test_token_deduction_is_a_contest_with_targets_and_no_longer_pending() -> None:
+    bench = registry.discover()["deals"]
+    contests = {c.name: c for c in bench.contests}
+    assert set(contests["token_deduction"].contenders) == set(registry.CONTENDERS)
+    assert bench.orm_setup is not None
+    assert "token_deduction" not in registry.PENDING_CONTESTS
+    assert load_budgets().contests["token_deduction"].max_ratio_vs_asyncpg == 1.10
+
+
+def test_get_price_history_must_prune_partitions() -> None:
+    entry = load_budgets().queries[("deals", "get_price_history")]
+    assert entry.prunes is True
+    assert entry.max_partitions is not None
