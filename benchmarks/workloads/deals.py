@@ -1286,7 +1286,6 @@ async def sample(conn: Any, rng: random.Random) -> Samples:
 
 # -- untimed preparation for writes that remove or consume their target ---------------------------
 
-_REF_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 def _now() -> datetime:
@@ -1470,7 +1469,8 @@ def _new_user_params(s: Samples, r: random.Random) -> Params:
         "name": "Bench User",
         "password_hash": PASSWORD_HASH,
         "sol_address": None,
-        "referral_code": "".join(r.choices(_REF_CHARS, k=10)),
+        # From the run's unique token, not the rng: the rng repeats across runs on a reused dataset.
+        "referral_code": hashlib.sha256(s.unique("ref").encode()).hexdigest()[:10].upper(),
         "referred_by": _user(s, r)["id"] if r.random() < 0.3 else None,
         "preferences": {"currency": "USD"},
         "notification_channels": ["in_app"],
@@ -2019,6 +2019,7 @@ async def cleanup(conn: Any) -> None:
     await conn.execute("delete from deals.model_metrics where model_version like 'bench-%'")
     await conn.execute("delete from deals.token_pricing where service_type like 'bench-%'")
     await conn.execute("delete from deals.users where email like 'prep%@bench.example.com'")
+    await conn.execute("delete from deals.users where email like 'new%@bench.example.com'")
 
 
 BENCH = DomainBench(
