@@ -56,7 +56,7 @@ from sqlfirst.settings import Settings, normalize_url, redact
 
 from . import registry
 from .concurrency import run_concurrency
-from .dataset import TableResult, load_domain, stored_dataset
+from .dataset import TableResult, load_domain, stored_dataset, vacuum_analyze
 from .measure import measure_queries
 from .registry import PENDING_CONTESTS, SCALES, ContestTarget
 from .report import print_report, write_json, write_plot
@@ -154,6 +154,9 @@ async def run_async(options: Options, console: Console) -> int:
                     f"loaded {stored['loaded_at']} (--fresh regenerates)"
                 )
                 loaded += [TableResult(t["table"], t["rows"], t["seconds"]) for t in stored["tables"]]
+                # Earlier runs' writes leave dead rows; with autovacuum off (as on some servers) they
+                # pile up run after run and the tails measure bloat, not the queries.
+                await vacuum_analyze(plain, [t["table"] for t in stored["tables"]], console)
                 continue
             reused = False
             console.print(f"{domain}: generating the {options.scale} dataset (seed {options.seed})")

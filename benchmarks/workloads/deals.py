@@ -1287,7 +1287,6 @@ async def sample(conn: Any, rng: random.Random) -> Samples:
 # -- untimed preparation for writes that remove or consume their target ---------------------------
 
 
-
 def _now() -> datetime:
     return datetime.now(UTC)
 

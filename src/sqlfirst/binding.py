@@ -526,8 +526,13 @@ def _generate_builders(
     # Frozen models never change their fields-set, so all instances can share one; others get a copy.
     fields_set = "_shared_set" if model.model_config.get("frozen") else "set(_fields_set)"
     env["_shared_set"] = set(columns)
+    map_defaults = "".join(f"_map{i}=_map{i}, " for i in range(len(columns)) if plan[columns[i]] is not None)
     source = f"""
-def build_many(rows):
+def build_many(
+    rows, _new=_new, _model=_model, _set_dict=_set_dict, _set_fields_set=_set_fields_set,
+    _set_extra=_set_extra, _set_private=_set_private, _shared_set=_shared_set, {map_defaults}
+):
+    # Everything the loop touches is a default argument: a local (LOAD_FAST), not a global lookup.
     out = []
     append = out.append
     try:
