@@ -40,7 +40,10 @@ whole fetch of it), and it re-checks what is already proven: ``sqlfirst check`` 
 column's type and nullability against the model's fields, and asyncpg's codecs produce exactly those
 Python types. So a model whose fields are plain types (no constraints, no validators, no nested
 models) is built straight from the row; enum fields are converted to their ``StrEnum``. Any other
-model, or a query whose columns are not exactly the model's fields, is validated as before.
+model, or a query whose columns are not exactly the model's fields, is validated as before. The
+building itself runs in C when the optional accelerator ``sqlfirst._speedups`` was compiled at
+install (about 0.2 µs per such row against 0.5 µs for the generated Python loop; see
+:data:`ACCELERATED`); both give the same models.
 """
 
 from __future__ import annotations
@@ -48,7 +51,9 @@ from __future__ import annotations
 import collections.abc
 import functools
 import inspect
+import os
 import re
+import sys
 import types
 import typing
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -71,6 +76,14 @@ from pydantic import BaseModel, JsonValue
 from sqlfirst import paths
 from sqlfirst.errors import DatabaseError, InvalidInput, QueryDeclarationError, translate
 
+_RowBuilder: type[_speedups.RowBuilder] | None
+try:
+    from sqlfirst import _speedups
+
+    _RowBuilder = _speedups.RowBuilder
+except ImportError:  # installed without a C compiler: the generated Python loop builds the rows
+    _RowBuilder = None
+
 __all__ = [
     "DECLARATIONS",
     "Declaration",
@@ -86,6 +99,10 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 Kind = Literal["one", "many", "stream", "value", "execute", "returning"]
 
 STREAM_PREFETCH = 500
+
+ACCELERATED: bool = _RowBuilder is not None and not os.environ.get("SQLFIRST_PURE_PYTHON")
+"""Whether trusted rows become models in C (``sqlfirst._speedups``, compiled at install when a C
+compiler is there) rather than in generated Python; ``SQLFIRST_PURE_PYTHON=1`` turns it off."""
 
 DECLARATIONS: dict[tuple[str, str, str], Declaration] = {}
 """Every declaration made so far, keyed by (domain, entity, query name); read by ``sqlfirst check``."""
@@ -430,16 +447,29 @@ def _trusted_plan(model: type[BaseModel]) -> dict[str, dict[Any, Any] | None] | 
 class RowFactory(typing.Generic[ModelT]):
     """Turns asyncpg ``Record``s (or any mappings) into ``model`` instances; see :func:`row_factory`.
 
-    For a trusted model the first result generates, once per query, a loop specialised to its
-    column order: each row is unpacked into locals and the model's ``__dict__`` is a dict display of
-    them (enum columns through their label -> member map). It costs about half of ``dict(zip(...))``
-    plus a generic loop, which matters on a page of rows: per-row cost is all the layer adds over
-    the driver.
+    For a trusted model the first result fixes the column order and, once per query, the builder:
+    the C ``RowBuilder`` when the accelerator is there (``accelerated``, default
+    :data:`ACCELERATED`), else a generated loop specialised to the columns, where each row is
+    unpacked into locals and the model's ``__dict__`` is a dict display of them. Either way enum
+    columns go through their label -> member map. Per-row cost is all the layer adds over the
+    driver, which matters on a page of rows.
     """
 
-    __slots__ = ("_build_many", "_build_one", "_model", "_names", "_plan", "_positional", "_validate")
+    __slots__ = (
+        "_accelerated",
+        "_build_many",
+        "_build_one",
+        "_model",
+        "_names",
+        "_plan",
+        "_positional",
+        "_validate",
+    )
 
-    def __init__(self, model: type[ModelT]) -> None:
+    def __init__(self, model: type[ModelT], *, accelerated: bool | None = None) -> None:
+        if accelerated and _RowBuilder is None:
+            raise RuntimeError("sqlfirst._speedups is not built (no C compiler at install)")
+        self._accelerated = ACCELERATED if accelerated is None else accelerated
         self._model = model
         self._validate = model.__pydantic_validator__.validate_python
         self._plan = _trusted_plan(model)
@@ -463,9 +493,16 @@ class RowFactory(typing.Generic[ModelT]):
             self._build_many, self._build_one = self._validated_many, self._validated_one
             return
         self._positional = True
-        self._build_many, self._build_one = _generate_builders(
-            self._model, columns, plan, self._validated_many, self._validated_one
-        )
+        builders = None
+        if self._accelerated:
+            builders = _accelerated_builders(
+                self._model, columns, plan, self._validated_many, self._validated_one
+            )
+        if builders is None:
+            builders = _generate_builders(
+                self._model, columns, plan, self._validated_many, self._validated_one
+            )
+        self._build_many, self._build_one = builders
 
     def __call__(self, row: Any) -> ModelT:
         """One row as a model."""
@@ -564,13 +601,56 @@ def build_one(row):
     return env["build_many"], env["build_one"]
 
 
-def row_factory(model: type[ModelT]) -> RowFactory[ModelT]:
+def _accelerated_builders(
+    model: type[ModelT],
+    columns: tuple[str, ...],
+    plan: Mapping[str, dict[Any, Any] | None],
+    fallback: Callable[[Sequence[Any]], list[ModelT]],
+    fallback_one: Callable[[Any], ModelT],
+) -> tuple[Callable[[Sequence[Any]], list[ModelT]], Callable[[Any], ModelT]] | None:
+    """The C builder's ``many`` and ``one`` for ``columns``, or None when it cannot build ``model``
+    (a class with its own ``__new__``, say)."""
+    assert _RowBuilder is not None
+    slots = BaseModel.__dict__
+    try:
+        builder = _RowBuilder(
+            model,
+            tuple(sys.intern(column) for column in columns),
+            tuple(plan[column] for column in columns),
+            set(columns),
+            # Frozen models never change their fields-set, so all instances share one.
+            not model.model_config.get("frozen"),
+            (slots["__pydantic_fields_set__"], slots["__pydantic_extra__"], slots["__pydantic_private__"]),
+        )
+    except (TypeError, ValueError):
+        return None
+    many, one = builder.many, builder.one
+
+    def build_many(rows: Sequence[Any]) -> list[ModelT]:
+        try:
+            return typing.cast(list[ModelT], many(rows))
+        except (KeyError, TypeError):
+            # A value the enum map does not know: let Pydantic explain it.
+            return fallback([dict(zip(columns, row, strict=True)) for row in rows])
+
+    def build_one(row: Any) -> ModelT:
+        try:
+            return typing.cast(ModelT, one(row))
+        except (KeyError, TypeError):
+            return fallback_one(dict(zip(columns, row, strict=True)))
+
+    return build_many, build_one
+
+
+def row_factory(model: type[ModelT], *, accelerated: bool | None = None) -> RowFactory[ModelT]:
     """A callable turning an asyncpg ``Record`` (or any mapping) into ``model``; ``.many(rows)`` for lists.
 
     Models of plain fields are built without validation once a row's columns turn out to be exactly
     the model's fields (see the module docstring); anything else is validated by Pydantic.
+    ``accelerated`` picks the C builder (True) or the generated Python one (False); by default the C
+    one when it was compiled (:data:`ACCELERATED`).
     """
-    return RowFactory(model)
+    return RowFactory(model, accelerated=accelerated)
 
 
 def _not_a_model(row: Any) -> Any:

@@ -1,0 +1,184 @@
+"""Both row builders (the C accelerator and the generated Python loop) give the same models.
+
+``SQLFIRST_REQUIRE_SPEEDUPS=1`` (set by CI) turns a missing accelerator into a failure instead of
+a skip, so CI proves the compiled path is the one measured and tested.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from enum import StrEnum
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from sqlfirst import binding
+from sqlfirst.agent_hub import events
+from sqlfirst.agent_hub.models import Event, EventAuthor
+from sqlfirst.binding import row_factory
+from sqlfirst.db import Connection
+from tests.agent_hub.factories import make_session
+
+BUILT = binding._RowBuilder is not None
+REQUIRED = bool(os.environ.get("SQLFIRST_REQUIRE_SPEEDUPS"))
+
+BUILDERS = [
+    pytest.param(
+        True,
+        id="c",
+        marks=pytest.mark.skipif(not BUILT and not REQUIRED, reason="sqlfirst._speedups not compiled"),
+    ),
+    pytest.param(False, id="python"),
+]
+
+
+class Mood(StrEnum):
+    CALM = "calm"
+    LOUD = "loud"
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    mood: Mood
+    maybe: Mood | None
+    tags: list[str]
+    doc: dict[str, Any]
+
+
+class Mutable(BaseModel):
+    id: int
+    mood: Mood
+    note: str | None
+
+
+class OwnNew(BaseModel):
+    id: int
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> OwnNew:
+        return super().__new__(cls)
+
+
+def test_the_accelerator_is_built_where_required() -> None:
+    if not REQUIRED:
+        pytest.skip("SQLFIRST_REQUIRE_SPEEDUPS is not set")
+    assert BUILT, "sqlfirst._speedups did not compile at install"
+    assert binding.ACCELERATED
+
+
+@pytest.mark.parametrize("accelerated", BUILDERS)
+def test_rows_become_models_with_enums_converted(accelerated: bool) -> None:
+    build = row_factory(Frozen, accelerated=accelerated)
+    rows = [
+        {"id": 1, "mood": "calm", "maybe": None, "tags": ["a"], "doc": {"k": [1]}},
+        {"id": 2, "mood": "loud", "maybe": "calm", "tags": [], "doc": {}},
+    ]
+    first, second = build.many(rows)
+    assert first == Frozen(id=1, mood=Mood.CALM, maybe=None, tags=["a"], doc={"k": [1]})
+    assert second == Frozen.model_validate(rows[1])
+    assert first.mood is Mood.CALM and second.maybe is Mood.CALM
+    assert first.model_fields_set == set(Frozen.model_fields)
+    assert first.__pydantic_extra__ is None and first.__pydantic_private__ is None
+    assert first.model_dump() == {"id": 1, "mood": "calm", "maybe": None, "tags": ["a"], "doc": {"k": [1]}}
+    assert build(rows[0]) == first
+    with pytest.raises(ValidationError):
+        first.id = 5  # type: ignore[misc]  # frozen
+
+
+@pytest.mark.parametrize("accelerated", BUILDERS)
+def test_mutable_models_own_their_fields_set(accelerated: bool) -> None:
+    build = row_factory(Mutable, accelerated=accelerated)
+    one, two = build.many([{"id": 1, "mood": "calm", "note": None}, {"id": 2, "mood": "loud", "note": "x"}])
+    assert one.model_fields_set is not two.model_fields_set
+    one.note = "changed"
+    assert one.note == "changed" and two.note == "x"
+    copy = one.model_copy(update={"id": 9})
+    assert copy.id == 9 and one.id == 1
+
+
+@pytest.mark.parametrize("accelerated", BUILDERS)
+def test_an_unknown_enum_label_is_reported_by_pydantic(accelerated: bool) -> None:
+    build = row_factory(Mutable, accelerated=accelerated)
+    build.many([{"id": 1, "mood": "calm", "note": None}])  # fixes the column order
+    with pytest.raises(ValidationError, match="mood"):
+        build.many([{"id": 1, "mood": "calm", "note": None}, {"id": 2, "mood": "grumpy", "note": None}])
+    with pytest.raises(ValidationError, match="mood"):
+        build({"id": 3, "mood": ["unhashable"], "note": None})
+
+
+@pytest.mark.parametrize("accelerated", BUILDERS)
+def test_a_class_with_its_own_new_is_still_built(accelerated: bool) -> None:
+    assert row_factory(OwnNew, accelerated=accelerated).many([{"id": 4}]) == [OwnNew(id=4)]
+
+
+@pytest.mark.parametrize("accelerated", BUILDERS)
+async def test_a_page_from_the_database_equals_validated_models(conn: Connection, accelerated: bool) -> None:
+    session = await make_session(conn)
+    for n in range(3):
+        await events.append(conn, session_id=session.id, author="user", content=f"m{n}", metadata={"n": n})
+    records = await conn.fetch(
+        events._list_page.__sqlfirst__.query.sql,  # type: ignore[attr-defined]
+        session.id,
+        0,
+        50,
+    )
+    built = row_factory(Event, accelerated=accelerated).many(records)
+    assert built == [Event.model_validate(dict(r)) for r in records]
+    assert [e.author for e in built] == [EventAuthor.USER] * 3
+    assert [e.metadata for e in built] == [{"n": 0}, {"n": 1}, {"n": 2}]
+
+
+@pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
+def test_the_c_builder_keeps_reference_counts_balanced() -> None:
+    build = row_factory(Frozen, accelerated=True)
+    tags = ["shared"]
+    rows = [{"id": i, "mood": "calm", "maybe": None, "tags": tags, "doc": {}} for i in range(10)]
+    build.many(rows)  # fixes the column order
+    bad = [(1, "nope", None, tags, {})]
+    gc.collect()
+    before = sys.getrefcount(tags), sys.getrefcount(Mood.CALM), sys.getrefcount(Frozen)
+    for _ in range(200):
+        built = build.many(rows)
+    shares_values = built[3].tags is tags
+    del built
+    assert shares_values
+    for _ in range(50):  # the error path releases what it took, too
+        with pytest.raises(KeyError):
+            binding._RowBuilder(  # type: ignore[misc]
+                Frozen,
+                tuple(Frozen.model_fields),
+                (None, {m.value: m for m in Mood}, None, None, None),
+                set(Frozen.model_fields),
+                False,
+                (
+                    BaseModel.__dict__["__pydantic_fields_set__"],
+                    BaseModel.__dict__["__pydantic_extra__"],
+                    BaseModel.__dict__["__pydantic_private__"],
+                ),
+            ).many(bad)
+    gc.collect()
+    assert (sys.getrefcount(tags), sys.getrefcount(Mood.CALM), sys.getrefcount(Frozen)) == before
+
+
+@pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
+def test_the_c_builder_rejects_what_it_cannot_build() -> None:
+    assert binding._RowBuilder is not None
+    setters = (
+        BaseModel.__dict__["__pydantic_fields_set__"],
+        BaseModel.__dict__["__pydantic_extra__"],
+        BaseModel.__dict__["__pydantic_private__"],
+    )
+    with pytest.raises(TypeError, match=r"object\.__new__"):
+        binding._RowBuilder(OwnNew, ("id",), (None,), {"id"}, False, setters)
+    with pytest.raises(ValueError, match="distinct"):
+        binding._RowBuilder(Mutable, ("id", "id"), (None, None), {"id"}, False, setters)
+    with pytest.raises(ValueError, match="differ in length"):
+        binding._RowBuilder(Mutable, ("id",), (), {"id"}, False, setters)
+    builder = binding._RowBuilder(Mutable, ("id", "mood", "note"), (None, None, None), set(), False, setters)
+    with pytest.raises(ValueError, match="a row of 2 columns for 3 fields"):
+        builder.one((1, "calm"))
+    with pytest.raises(TypeError, match="sequence"):
+        builder.many(5)  # type: ignore[arg-type]
