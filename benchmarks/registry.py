@@ -93,6 +93,10 @@ class Contest:
     rows_per_call: int = 1
     iterations: int = 400
     """Calls per contender at medium scale (scaled down at small)."""
+    shared_input: bool = False
+    """Read-only workloads: each round draws its inputs once (with the first contender's ``prepare``,
+    which every contender must share) and hands the same ones to all contenders, so they read the same
+    rows and the cold-cache luck of a draw never favours one of them."""
 
 
 @dataclass(frozen=True, slots=True)

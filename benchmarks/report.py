@@ -59,7 +59,12 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
         )
     console.print(table)
 
-    table = Table(title="side by side (p50 ms per call; ratios of medians)")
+    machine = doc["machine"]
+    versions = ", ".join(f"{name} {v}" for name, v in machine["packages"].items() if v)
+    table = Table(
+        title="side by side (p50 ms per call; ratios of medians)",
+        caption=f"row builder: {machine['row_builder']}; {versions}",
+    )
     for col in (
         "workload",
         "asyncpg",

@@ -36,6 +36,7 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 import os
 import platform
 import random
@@ -49,7 +50,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 from rich.console import Console
 
-from sqlfirst import embedded
+from sqlfirst import binding, embedded
 from sqlfirst.db import create_pool
 from sqlfirst.migrate import Migrator
 from sqlfirst.settings import Settings, normalize_url, redact
@@ -80,6 +81,13 @@ class Options:
     iterations: int | None = None
     fail_on_timing: bool | None = None
     domains: tuple[str, ...] = ()
+
+
+def _version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def with_database(url: str, name: str) -> str:
@@ -266,6 +274,9 @@ async def run_async(options: Options, console: Console) -> int:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            # The C row builder (sqlfirst._speedups) or the pure-Python one: see sqlfirst.binding.
+            "row_builder": "c" if binding.ACCELERATED else "python",
+            "packages": {name: _version(name) for name in ("asyncpg", "pydantic", "sqlalchemy")},
         },
         "dataset": {"reused": reused, "tables": [t.as_json() for t in loaded]},
         "queries": [q.as_json() for q in queries],

@@ -1,7 +1,8 @@
 """The same workloads through raw asyncpg, sqlfirst and the SQLAlchemy 2 async ORM, in one process.
 
 Contenders are interleaved in small batches, rotating which goes first each round, so machine noise
-(other processes, CPU frequency, autovacuum) hits all of them alike. Raw asyncpg and sqlfirst share
+(other processes, CPU frequency, autovacuum) hits all of them alike; read-only contests hand every
+contender the same drawn inputs each round, so all read the same rows. Raw asyncpg and sqlfirst share
 one pooled connection with sqlfirst's codecs (the same statement cache, the same jsonb decoding), so
 the difference is exactly what the binding layer and the models cost; the ORM runs on its own
 engine in autocommit (its cheapest configuration: no BEGIN/ROLLBACK round trips) with a session per
@@ -131,6 +132,16 @@ async def run_contest(
             target,
             error=f"no contender {missing}",
         )
+    if contest.shared_input and len({c.prepare for c in contest.contenders.values()}) != 1:
+        return ContestResult(
+            domain,
+            contest.name,
+            contest.description,
+            contest.rows_per_call,
+            {},
+            target,
+            error="shared_input needs one prepare shared by every contender",
+        )
     batch = BATCH if contest.rows_per_call == 1 else 1
     warm = max(1, min(20, iterations // 10)) if contest.rows_per_call < 1000 else 1
     clock = time.perf_counter
@@ -141,12 +152,17 @@ async def run_contest(
                 arg = await contender.prepare(ctx, rng) if contender.prepare else None
                 await contender.call(ctx, arg)
         rounds = max(1, iterations // batch)
+        shared = contest.contenders[CONTENDERS[0]].prepare if contest.shared_input else None
         for round_no in range(rounds):
             order = CONTENDERS[round_no % 3 :] + CONTENDERS[: round_no % 3]
+            inputs = [await shared(ctx, rng) for _ in range(batch)] if shared is not None else None
             for name in order:
                 contender = contest.contenders[name]
-                for _ in range(batch):
-                    arg = await contender.prepare(ctx, rng) if contender.prepare else None
+                for i in range(batch):
+                    if inputs is not None:
+                        arg = inputs[i]
+                    else:
+                        arg = await contender.prepare(ctx, rng) if contender.prepare else None
                     t0 = clock()
                     await contender.call(ctx, arg)
                     timings[name].append(clock() - t0)

@@ -670,6 +670,7 @@ CONTESTS = [
             "sqlalchemy": Contender(_orm_point, _draw_user),
         },
         iterations=2000,
+        shared_input=True,
     ),
     Contest(
         "page_50",
@@ -681,6 +682,7 @@ CONTESTS = [
         },
         rows_per_call=50,
         iterations=1000,
+        shared_input=True,
     ),
     Contest(
         "insert_returning",
