@@ -5,32 +5,38 @@ about twice the per-row cost), so a machine without a C compiler or the Python h
 installs, with a warning. ``SQLFIRST_NO_EXTENSIONS=1`` skips the compile.
 
 setuptools' ``build_ext`` does the compiling: it knows every platform's compiler, flags and
-extension suffix, which is not something to rewrite here. An editable install (``pip install -e``)
-puts the module next to the sources, where the editable import finds it; a wheel carries it.
+extension suffix, which is not something to rewrite here. It works in ``build/speedups`` (ignored by
+git, rebuilt each time). An editable install (``pip install -e``) puts the module next to the
+sources, where the editable import finds it, and removes an older one first, so a reinstall without
+a compiler never leaves a stale module behind; a wheel carries it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+_TRUE = {"1", "true", "yes", "on"}
 
 
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        self._temp: str | None = None
-        if self.target_name != "wheel" or os.environ.get("SQLFIRST_NO_EXTENSIONS"):
+        if self.target_name != "wheel":
             return
-        source = Path(self.root) / "src" / "sqlfirst" / "_speedups.c"
-        self._temp = tempfile.mkdtemp(prefix="sqlfirst-build-")
+        package = Path(self.root) / "src" / "sqlfirst"
+        if version == "editable":
+            for old in [*package.glob("_speedups*.so"), *package.glob("_speedups*.pyd")]:
+                old.unlink()
+        if os.environ.get("SQLFIRST_NO_EXTENSIONS", "").strip().lower() in _TRUE:
+            return
         try:
-            built = _compile(source, Path(self._temp))
+            built = _compile(package / "_speedups.c", Path(self.root) / "build" / "speedups")
         except Exception as exc:  # no compiler, no headers: the pure-Python path serves
             self.app.display_warning(
                 f"sqlfirst: the C row builder was not compiled ({type(exc).__name__}: {exc}); "
@@ -40,19 +46,18 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
         if version == "editable":
-            shutil.copy2(built, source.parent / built.name)
+            staged = package / f".{built.name}.tmp"
+            shutil.copyfile(built, staged)
+            os.replace(staged, package / built.name)  # never rewrite a module a process has loaded
         else:
             build_data["force_include"][str(built)] = f"sqlfirst/{built.name}"
-
-    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
-        if self._temp is not None:
-            shutil.rmtree(self._temp, ignore_errors=True)
 
 
 def _compile(source: Path, work: Path) -> Path:
     from setuptools import Distribution, Extension
     from setuptools.command.build_ext import build_ext
 
+    shutil.rmtree(work, ignore_errors=True)
     extension = Extension("sqlfirst._speedups", [str(source)])
     command = build_ext(Distribution({"name": "sqlfirst", "ext_modules": [extension]}))
     command.build_lib = str(work / "lib")

@@ -121,27 +121,17 @@ async def run_contest(
 ) -> ContestResult:
     rng = random.Random(f"{seed}:{contest.name}")
     timings: dict[str, list[float]] = {name: [] for name in CONTENDERS}
+
+    def failed(error: str) -> ContestResult:
+        return ContestResult(
+            domain, contest.name, contest.description, contest.rows_per_call, {}, target, error=error
+        )
+
     missing = [c for c in CONTENDERS if c not in contest.contenders]
     if missing:
-        return ContestResult(
-            domain,
-            contest.name,
-            contest.description,
-            contest.rows_per_call,
-            {},
-            target,
-            error=f"no contender {missing}",
-        )
+        return failed(f"no contender {missing}")
     if contest.shared_input and len({c.prepare for c in contest.contenders.values()}) != 1:
-        return ContestResult(
-            domain,
-            contest.name,
-            contest.description,
-            contest.rows_per_call,
-            {},
-            target,
-            error="shared_input needs one prepare shared by every contender",
-        )
+        return failed("shared_input needs one prepare shared by every contender")
     batch = BATCH if contest.rows_per_call == 1 else 1
     warm = max(1, min(20, iterations // 10)) if contest.rows_per_call < 1000 else 1
     clock = time.perf_counter
@@ -167,15 +157,7 @@ async def run_contest(
                     await contender.call(ctx, arg)
                     timings[name].append(clock() - t0)
     except Exception as exc:
-        return ContestResult(
-            domain,
-            contest.name,
-            contest.description,
-            contest.rows_per_call,
-            {},
-            target,
-            error=f"{type(exc).__name__}: {exc}",
-        )
+        return failed(f"{type(exc).__name__}: {exc}")
     stats = {name: Stats.of(values) for name, values in timings.items()}
     result = ContestResult(domain, contest.name, contest.description, contest.rows_per_call, stats, target)
     result.misses.extend(evaluate(result))

@@ -23,7 +23,7 @@ from sqlfirst.db import Connection
 from tests.agent_hub.factories import make_session
 
 BUILT = binding._RowBuilder is not None
-REQUIRED = bool(os.environ.get("SQLFIRST_REQUIRE_SPEEDUPS"))
+REQUIRED = os.environ.get("SQLFIRST_REQUIRE_SPEEDUPS", "").strip().lower() in {"1", "true", "yes", "on"}
 
 BUILDERS = [
     pytest.param(
@@ -86,6 +86,14 @@ def test_rows_become_models_with_enums_converted(accelerated: bool) -> None:
     assert build(rows[0]) == first
     with pytest.raises(ValidationError):
         first.id = 5  # type: ignore[misc]  # frozen
+
+
+@pytest.mark.parametrize("accelerated", BUILDERS)
+def test_columns_that_differ_from_the_fields_fall_back_to_validation(accelerated: bool) -> None:
+    build = row_factory(Frozen, accelerated=accelerated)
+    model = build({"id": "3", "mood": "calm", "maybe": None, "tags": [], "doc": {}, "extra": 1})
+    assert model.id == 3
+    assert "extra" not in model.__dict__
 
 
 @pytest.mark.parametrize("accelerated", BUILDERS)
@@ -182,3 +190,27 @@ def test_the_c_builder_rejects_what_it_cannot_build() -> None:
         builder.one((1, "calm"))
     with pytest.raises(TypeError, match="sequence"):
         builder.many(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="slot descriptors"):
+        binding._RowBuilder(Mutable, ("id",), (None,), {"id"}, False, (property(), *setters[1:]))
+
+
+@pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
+def test_the_c_builder_survives_rows_that_run_python_code() -> None:
+    assert binding._RowBuilder is not None
+    setters = (
+        BaseModel.__dict__["__pydantic_fields_set__"],
+        BaseModel.__dict__["__pydantic_extra__"],
+        BaseModel.__dict__["__pydantic_private__"],
+    )
+    builder = binding._RowBuilder(Mutable, ("id", "mood", "note"), (None, None, None), set(), True, setters)
+    rows: list[Any] = []
+
+    class Meddling(tuple[Any, ...]):
+        def __len__(self) -> int:
+            rows.clear()  # the caller's list empties while the builder walks it
+            gc.collect()
+            return super().__len__()
+
+    rows.extend(Meddling((i, "calm", None)) for i in range(5))
+    built = builder.many(rows)
+    assert [m.id for m in built] == [0, 1, 2, 3, 4] and rows == []

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from enum import StrEnum
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from sqlfirst.agent_hub import events, users
 from sqlfirst.agent_hub.models import Event, EventAuthor, User, UserLogin
@@ -15,18 +14,6 @@ from sqlfirst.binding import row_factory
 from sqlfirst.db import Connection, copy_models
 from sqlfirst.errors import Conflict
 from tests.agent_hub.factories import make_session, make_user
-
-
-class Colour(StrEnum):
-    RED = "red"
-
-
-class Plain(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    id: int
-    colour: Colour
-    maybe: Colour | None
-    tags: list[str]
 
 
 class Constrained(BaseModel):
@@ -42,26 +29,10 @@ class Checked(BaseModel):
         return value.upper()
 
 
-def test_plain_model_is_built_from_the_row_with_enums_converted() -> None:
-    build = row_factory(Plain)
-    model = build({"id": 1, "colour": "red", "maybe": None, "tags": ["a"]})
-    assert model == Plain(id=1, colour=Colour.RED, maybe=None, tags=["a"])
-    assert model.colour is Colour.RED
-    assert model.model_fields_set == {"id", "colour", "maybe", "tags"}
-    assert build({"id": 2, "colour": "red", "maybe": "red", "tags": []}).maybe is Colour.RED
-
-
 def test_model_with_constraints_or_validators_is_still_validated() -> None:
     with pytest.raises(ValueError, match="at least 3"):
         row_factory(Constrained)({"name": "ab"})
     assert row_factory(Checked)({"name": "abc"}).name == "ABC"
-
-
-def test_columns_that_differ_from_the_fields_fall_back_to_validation() -> None:
-    build = row_factory(Plain)
-    model = build({"id": "3", "colour": "red", "maybe": None, "tags": [], "extra": 1})
-    assert model.id == 3
-    assert "extra" not in model.__dict__
 
 
 async def test_query_results_equal_validated_models(conn: Connection) -> None:

@@ -14,6 +14,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <descrobject.h>
 
 typedef struct {
     PyObject_HEAD
@@ -60,8 +61,10 @@ builder_dealloc(RowBuilder *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-static int
-builder_init(RowBuilder *self, PyObject *args, PyObject *kwds)
+/* Every field is set here, once: a builder never changes after it is made, so Python code that runs
+ * while rows are built (a row's __getitem__, a map key's __eq__) cannot pull anything from under it. */
+static PyObject *
+builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"cls", "keys", "maps", "fields_set", "copy_fields_set", "setters", NULL};
     PyObject *cls, *keys, *maps, *fields_set, *setters;
@@ -69,75 +72,83 @@ builder_init(RowBuilder *self, PyObject *args, PyObject *kwds)
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!pO!:RowBuilder", kwlist, &PyType_Type, &cls,
                                      &PyTuple_Type, &keys, &PyTuple_Type, &maps, &PySet_Type,
                                      &fields_set, &copy_fields_set, &PyTuple_Type, &setters)) {
-        return -1;
+        return NULL;
     }
     PyTypeObject *tp = (PyTypeObject *)cls;
-    /* Instances are allocated directly: only for classes whose __new__ is object.__new__. */
+    /* Instances are allocated directly (tp_alloc) and given a plain __dict__: only for classes whose
+     * __new__ is object.__new__ and whose attributes live in that dict. On 3.13+ a class may keep its
+     * attributes inline instead (Pydantic's BaseModel does not: its __slots__ turn that off). */
     if (tp->tp_new != PyBaseObject_Type.tp_new || tp->tp_alloc == NULL ||
-        PyType_HasFeature(tp, Py_TPFLAGS_IS_ABSTRACT) || tp->tp_dictoffset == 0) {
+        PyType_HasFeature(tp, Py_TPFLAGS_IS_ABSTRACT) || tp->tp_dictoffset == 0
+#ifdef Py_TPFLAGS_INLINE_VALUES
+        || PyType_HasFeature(tp, Py_TPFLAGS_INLINE_VALUES)
+#endif
+    ) {
         PyErr_Format(PyExc_TypeError, "%R: instances need object.__new__ and a __dict__", cls);
-        return -1;
+        return NULL;
     }
     Py_ssize_t size = PyTuple_GET_SIZE(keys);
     if (PyTuple_GET_SIZE(maps) != size) {
         PyErr_SetString(PyExc_ValueError, "keys and maps differ in length");
-        return -1;
+        return NULL;
     }
     int has_maps = 0;
     for (Py_ssize_t i = 0; i < size; i++) {
         if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(keys, i))) {
             PyErr_SetString(PyExc_TypeError, "keys must be str");
-            return -1;
+            return NULL;
         }
         PyObject *map = PyTuple_GET_ITEM(maps, i);
         if (map != Py_None) {
             if (!PyDict_CheckExact(map)) {
                 PyErr_SetString(PyExc_TypeError, "maps must be None or dict");
-                return -1;
+                return NULL;
             }
             has_maps = 1;
         }
     }
     if (PyTuple_GET_SIZE(setters) != 3) {
         PyErr_SetString(PyExc_ValueError, "setters: the three slot descriptors");
-        return -1;
+        return NULL;
     }
     for (Py_ssize_t i = 0; i < 3; i++) {
-        if (Py_TYPE(PyTuple_GET_ITEM(setters, i))->tp_descr_set == NULL) {
-            PyErr_SetString(PyExc_TypeError, "setters must be data descriptors");
-            return -1;
+        /* Member (slot) descriptors of a base of cls: setting them runs no Python code. */
+        PyObject *descr = PyTuple_GET_ITEM(setters, i);
+        if (!Py_IS_TYPE(descr, &PyMemberDescr_Type) || !PyType_IsSubtype(tp, PyDescr_TYPE(descr))) {
+            PyErr_Format(PyExc_TypeError, "setters must be slot descriptors of a base of %R", cls);
+            return NULL;
         }
     }
     PyObject *template = PyDict_New();
     if (template == NULL) {
-        return -1;
+        return NULL;
     }
     for (Py_ssize_t i = 0; i < size; i++) {
         if (PyDict_SetItem(template, PyTuple_GET_ITEM(keys, i), Py_None) < 0) {
             Py_DECREF(template);
-            return -1;
+            return NULL;
         }
     }
     if (PyDict_GET_SIZE(template) != size) {
         Py_DECREF(template);
         PyErr_SetString(PyExc_ValueError, "keys must be distinct");
-        return -1;
+        return NULL;
     }
-    Py_INCREF(cls);
-    Py_INCREF(keys);
-    Py_INCREF(maps);
-    Py_INCREF(fields_set);
-    Py_INCREF(setters);
-    Py_XSETREF(self->cls, tp);
-    Py_XSETREF(self->keys, keys);
-    Py_XSETREF(self->maps, maps);
-    Py_XSETREF(self->template, template);
-    Py_XSETREF(self->fields_set, fields_set);
-    Py_XSETREF(self->setters, setters);
+    RowBuilder *self = (RowBuilder *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        Py_DECREF(template);
+        return NULL;
+    }
+    self->cls = (PyTypeObject *)Py_NewRef(cls);
+    self->keys = Py_NewRef(keys);
+    self->maps = Py_NewRef(maps);
+    self->template = template;
+    self->fields_set = Py_NewRef(fields_set);
+    self->setters = Py_NewRef(setters);
     self->size = size;
     self->copy_fields_set = copy_fields_set;
     self->has_maps = has_maps;
-    return 0;
+    return (PyObject *)self;
 }
 
 static int
@@ -216,44 +227,35 @@ fail_dict:
     return NULL;
 }
 
-static int
-check_ready(RowBuilder *self)
-{
-    if (self->cls == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "RowBuilder.__init__ was not called");
-        return -1;
-    }
-    return 0;
-}
-
 static PyObject *
 builder_one(RowBuilder *self, PyObject *row)
 {
-    if (check_ready(self) < 0) {
-        return NULL;
-    }
-    return build_row(self, row);
+    Py_INCREF(row);
+    PyObject *instance = build_row(self, row);
+    Py_DECREF(row);
+    return instance;
 }
 
 static PyObject *
 builder_many(RowBuilder *self, PyObject *rows)
 {
-    if (check_ready(self) < 0) {
+    /* A tuple of our own: the caller's list may change while rows are built (Python code can run). */
+    if (!PySequence_Check(rows)) {
+        PyErr_SetString(PyExc_TypeError, "rows must be a sequence");
         return NULL;
     }
-    PyObject *seq = PySequence_Fast(rows, "rows must be a sequence");
+    PyObject *seq = PySequence_Tuple(rows);
     if (seq == NULL) {
         return NULL;
     }
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t n = PyTuple_GET_SIZE(seq);
     PyObject *out = PyList_New(n);
     if (out == NULL) {
         Py_DECREF(seq);
         return NULL;
     }
-    PyObject **items = PySequence_Fast_ITEMS(seq);
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *instance = build_row(self, items[i]);
+        PyObject *instance = build_row(self, PyTuple_GET_ITEM(seq, i));
         if (instance == NULL) {
             Py_DECREF(out); /* unfilled items are NULL, which list_dealloc skips */
             Py_DECREF(seq);
@@ -279,8 +281,7 @@ static PyTypeObject RowBuilderType = {
                         "model's fields in `keys` order, without validation."),
     .tp_basicsize = sizeof(RowBuilder),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    .tp_new = PyType_GenericNew,
-    .tp_init = (initproc)builder_init,
+    .tp_new = builder_new,
     .tp_dealloc = (destructor)builder_dealloc,
     .tp_traverse = (traverseproc)builder_traverse,
     .tp_clear = (inquiry)builder_clear,

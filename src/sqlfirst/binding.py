@@ -100,7 +100,9 @@ Kind = Literal["one", "many", "stream", "value", "execute", "returning"]
 
 STREAM_PREFETCH = 500
 
-ACCELERATED: bool = _RowBuilder is not None and not os.environ.get("SQLFIRST_PURE_PYTHON")
+ACCELERATED: bool = _RowBuilder is not None and os.environ.get(
+    "SQLFIRST_PURE_PYTHON", ""
+).strip().lower() not in {"1", "true", "yes", "on"}
 """Whether trusted rows become models in C (``sqlfirst._speedups``, compiled at install when a C
 compiler is there) rather than in generated Python; ``SQLFIRST_PURE_PYTHON=1`` turns it off."""
 
