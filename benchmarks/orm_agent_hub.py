@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlalchemy import Enum, MetaData, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
 from sqlalchemy.types import TIMESTAMP
 
 from sqlfirst.agent_hub.models import EventAuthor
+
+from .orm import OrmState
 
 
 class Base(DeclarativeBase):
@@ -65,23 +66,5 @@ class EventRow(Base):
     timestamp: Mapped[datetime] = mapped_column(TIMESTAMP(timezone=True))
 
 
-class OrmState:
-    """An engine in autocommit (no BEGIN/ROLLBACK round trips: the ORM's best case) and its sessions."""
-
-    def __init__(self, url: str) -> None:
-        self.engine: AsyncEngine = create_async_engine(
-            "postgresql+asyncpg" + url[len("postgresql") :],
-            isolation_level="AUTOCOMMIT",
-            pool_size=2,
-            max_overflow=0,
-        )
-        self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
-            self.engine, expire_on_commit=False
-        )
-
-    async def close(self) -> None:
-        await self.engine.dispose()
-
-
 async def setup(url: str) -> OrmState:
-    return OrmState(url)
+    return OrmState(url, autocommit=True)

@@ -19,11 +19,12 @@ from typing import Any
 
 from sqlalchemy import Enum, MetaData, Numeric, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TIMESTAMP
 
 from sqlfirst.deals.models import BalanceChangeType, TransactionStatus, TransactionType
+
+from .orm import OrmState
 
 
 class Base(DeclarativeBase):
@@ -81,20 +82,5 @@ class TokenBalanceHistoryRow(Base):
     meta_data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
 
 
-class OrmState:
-    """An engine with transactions (READ COMMITTED, like the others) and its sessions."""
-
-    def __init__(self, url: str) -> None:
-        self.engine: AsyncEngine = create_async_engine(
-            "postgresql+asyncpg" + url[len("postgresql") :], pool_size=2, max_overflow=0
-        )
-        self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
-            self.engine, expire_on_commit=False
-        )
-
-    async def close(self) -> None:
-        await self.engine.dispose()
-
-
 async def setup(url: str) -> OrmState:
-    return OrmState(url)
+    return OrmState(url, autocommit=False)

@@ -25,6 +25,8 @@ from tests.agent_hub.factories import make_session
 BUILT = binding._RowBuilder is not None
 REQUIRED = os.environ.get("SQLFIRST_REQUIRE_SPEEDUPS", "").strip().lower() in {"1", "true", "yes", "on"}
 
+SETTERS = binding._MODEL_SLOTS
+
 BUILDERS = [
     pytest.param(
         True,
@@ -145,7 +147,7 @@ def test_the_c_builder_keeps_reference_counts_balanced() -> None:
     tags = ["shared"]
     rows = [{"id": i, "mood": "calm", "maybe": None, "tags": tags, "doc": {}} for i in range(10)]
     build.many(rows)  # fixes the column order
-    bad = [(1, "nope", None, tags, {})]
+    bad: list[tuple[Any, ...]] = [(1, "nope", None, tags, {})]
     gc.collect()
     before = sys.getrefcount(tags), sys.getrefcount(Mood.CALM), sys.getrefcount(Frozen)
     for _ in range(200):
@@ -161,11 +163,7 @@ def test_the_c_builder_keeps_reference_counts_balanced() -> None:
                 (None, {m.value: m for m in Mood}, None, None, None),
                 set(Frozen.model_fields),
                 False,
-                (
-                    BaseModel.__dict__["__pydantic_fields_set__"],
-                    BaseModel.__dict__["__pydantic_extra__"],
-                    BaseModel.__dict__["__pydantic_private__"],
-                ),
+                SETTERS,
             ).many(bad)
     gc.collect()
     assert (sys.getrefcount(tags), sys.getrefcount(Mood.CALM), sys.getrefcount(Frozen)) == before
@@ -174,35 +172,25 @@ def test_the_c_builder_keeps_reference_counts_balanced() -> None:
 @pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
 def test_the_c_builder_rejects_what_it_cannot_build() -> None:
     assert binding._RowBuilder is not None
-    setters = (
-        BaseModel.__dict__["__pydantic_fields_set__"],
-        BaseModel.__dict__["__pydantic_extra__"],
-        BaseModel.__dict__["__pydantic_private__"],
-    )
     with pytest.raises(TypeError, match=r"object\.__new__"):
-        binding._RowBuilder(OwnNew, ("id",), (None,), {"id"}, False, setters)
+        binding._RowBuilder(OwnNew, ("id",), (None,), {"id"}, False, SETTERS)
     with pytest.raises(ValueError, match="distinct"):
-        binding._RowBuilder(Mutable, ("id", "id"), (None, None), {"id"}, False, setters)
+        binding._RowBuilder(Mutable, ("id", "id"), (None, None), {"id"}, False, SETTERS)
     with pytest.raises(ValueError, match="differ in length"):
-        binding._RowBuilder(Mutable, ("id",), (), {"id"}, False, setters)
-    builder = binding._RowBuilder(Mutable, ("id", "mood", "note"), (None, None, None), set(), False, setters)
+        binding._RowBuilder(Mutable, ("id",), (), {"id"}, False, SETTERS)
+    builder = binding._RowBuilder(Mutable, ("id", "mood", "note"), (None, None, None), set(), False, SETTERS)
     with pytest.raises(ValueError, match="a row of 2 columns for 3 fields"):
         builder.one((1, "calm"))
     with pytest.raises(TypeError, match="sequence"):
         builder.many(5)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="slot descriptors"):
-        binding._RowBuilder(Mutable, ("id",), (None,), {"id"}, False, (property(), *setters[1:]))
+        binding._RowBuilder(Mutable, ("id",), (None,), {"id"}, False, (property(), *SETTERS[1:]))
 
 
 @pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
 def test_the_c_builder_survives_rows_that_run_python_code() -> None:
     assert binding._RowBuilder is not None
-    setters = (
-        BaseModel.__dict__["__pydantic_fields_set__"],
-        BaseModel.__dict__["__pydantic_extra__"],
-        BaseModel.__dict__["__pydantic_private__"],
-    )
-    builder = binding._RowBuilder(Mutable, ("id", "mood", "note"), (None, None, None), set(), True, setters)
+    builder = binding._RowBuilder(Mutable, ("id", "mood", "note"), (None, None, None), set(), True, SETTERS)
     rows: list[Any] = []
 
     class Meddling(tuple[Any, ...]):

@@ -24,7 +24,8 @@ from sqlfirst.db import copy_models
 
 from .. import floor
 from ..dataset import PASSWORD_HASH, jsonb, rand_uuid, sample_rows
-from ..orm_agent_hub import EventRow, OrmState, UserRow
+from ..orm import OrmState
+from ..orm_agent_hub import EventRow, UserRow
 from ..orm_agent_hub import setup as orm_setup
 from ..registry import Contender, Contest, DomainBench, Params, QueryWorkload, TableLoad
 

@@ -63,7 +63,8 @@ from sqlfirst.deals.models import (
 )
 
 from ..dataset import PASSWORD_HASH, jsonb, rand_uuid, sample_rows
-from ..orm_deals import DealsUserRow, OrmState, TokenBalanceHistoryRow, TokenTransactionRow
+from ..orm import OrmState
+from ..orm_deals import DealsUserRow, TokenBalanceHistoryRow, TokenTransactionRow
 from ..orm_deals import setup as orm_setup
 from ..registry import Contender, Contest, DomainBench, Params, QueryWorkload, TableLoad
 
