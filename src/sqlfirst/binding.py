@@ -228,7 +228,9 @@ class Declaration:
     result_type: Any
     """The model class for row-returning kinds, the scalar type for ``value``/scalar ``returning``."""
     result_optional: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    not_null: Mapping[str, str] = field(default_factory=dict)
+    """Result columns the declaration vouches are never NULL although ``sqlfirst check`` cannot prove
+    it from the catalog (computed columns, the outer side of a join), each with the reason why."""
 
 
 def _declared_names(text: str) -> dict[str, int]:
@@ -296,11 +298,21 @@ class SqlFile:
     def __repr__(self) -> str:
         return f"SqlFile({self.domain!r}, {self.entity!r})"
 
-    def query(self, name: str) -> Callable[[F], F]:
-        """Bind the decorated declaration to the named query (see the module docstring)."""
+    def query(self, name: str, *, not_null: Mapping[str, str] | None = None) -> Callable[[F], F]:
+        """Bind the decorated declaration to the named query (see the module docstring).
+
+        ``not_null`` maps result columns that ``sqlfirst check`` cannot prove NOT NULL (computed
+        columns such as ``count(*)``, the outer side of a join) to the reason they never are NULL;
+        only those may feed a non-``Optional`` field. A NULL that arrives anyway is still refused
+        at run time by Pydantic's validation.
+        """
+        vouched = dict(not_null or {})
+        for column, reason in vouched.items():
+            if not isinstance(reason, str) or not reason.strip():
+                raise QueryDeclarationError(f"{self.path}: {name}: not_null[{column!r}] needs a reason")
 
         def decorate(fn: F) -> F:
-            return self._bind(name, fn)
+            return self._bind(name, fn, vouched)
 
         return decorate
 
@@ -308,7 +320,7 @@ class SqlFile:
         where = f"{query.path}:{query.line}" if query else str(self.path)
         return QueryDeclarationError(f"{where}: {fn.__module__}.{fn.__qualname__}: {problem}")
 
-    def _bind(self, name: str, fn: F) -> F:
+    def _bind(self, name: str, fn: F, not_null: Mapping[str, str]) -> F:
         query = self.queries.get(name)
         if query is None:
             raise self._fail(None, fn, f"no query named {name!r} in {self.path.name}")
@@ -345,6 +357,7 @@ class SqlFile:
             parameter_types={p.name: hints.get(p.name, Any) for p in keyword},
             result_type=result_type,
             result_optional=optional,
+            not_null=not_null,
         )
         impl = _make_impl(declaration, {p.name: p.default for p in keyword if p.default is not p.empty})
         functools.update_wrapper(impl, fn)
