@@ -15,17 +15,40 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from sqlfirst import binding
+from sqlfirst import rows as rows_module
 from sqlfirst.agent_hub import events
 from sqlfirst.agent_hub.models import Event, EventAuthor
-from sqlfirst.binding import row_factory
 from sqlfirst.db import Connection
+from sqlfirst.rows import row_factory
 from tests.agent_hub.factories import make_session
 
-BUILT = binding._RowBuilder is not None
+BUILT = rows_module._RowBuilder is not None
 REQUIRED = os.environ.get("SQLFIRST_REQUIRE_SPEEDUPS", "").strip().lower() in {"1", "true", "yes", "on"}
 
-SETTERS = binding._MODEL_SLOTS
+SETTERS = rows_module._MODEL_SLOTS
+
+
+def c_builder(
+    model: type[BaseModel],
+    keys: tuple[str, ...],
+    kinds: tuple[int, ...],
+    args: tuple[Any, ...],
+    copy: bool = False,
+) -> Any:
+    """A raw C RowBuilder over rows whose columns are ``keys`` in order."""
+    return rows_module._RowBuilder(
+        model,
+        keys,
+        tuple(range(len(keys))),
+        kinds,
+        args,
+        (True,) * len(keys),
+        len(keys),
+        set(keys),
+        copy,
+        SETTERS,
+    )
+
 
 BUILDERS = [
     pytest.param(
@@ -68,7 +91,7 @@ def test_the_accelerator_is_built_where_required() -> None:
     if not REQUIRED:
         pytest.skip("SQLFIRST_REQUIRE_SPEEDUPS is not set")
     assert BUILT, "sqlfirst._speedups did not compile at install"
-    assert binding.ACCELERATED
+    assert rows_module.ACCELERATED
 
 
 @pytest.mark.parametrize("accelerated", BUILDERS)
@@ -155,15 +178,20 @@ def test_the_c_builder_keeps_reference_counts_balanced() -> None:
     shares_values = built[3].tags is tags
     del built
     assert shares_values
+    fallback = rows_module._Fallback
     for _ in range(50):  # the error path releases what it took, too
-        with pytest.raises(KeyError):
-            binding._RowBuilder(  # type: ignore[misc]
+        with pytest.raises(fallback):
+            c_builder(
                 Frozen,
                 tuple(Frozen.model_fields),
-                (None, {m.value: m for m in Mood}, None, None, None),
-                set(Frozen.model_fields),
-                False,
-                SETTERS,
+                (1, 2, 2, 0, 0),
+                (
+                    (int,),
+                    {m.value: m for m in Mood},
+                    {m.value: m for m in Mood},
+                    None,
+                    None,
+                ),
             ).many(bad)
     gc.collect()
     assert (sys.getrefcount(tags), sys.getrefcount(Mood.CALM), sys.getrefcount(Frozen)) == before
@@ -171,26 +199,30 @@ def test_the_c_builder_keeps_reference_counts_balanced() -> None:
 
 @pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
 def test_the_c_builder_rejects_what_it_cannot_build() -> None:
-    assert binding._RowBuilder is not None
     with pytest.raises(TypeError, match=r"object\.__new__"):
-        binding._RowBuilder(OwnNew, ("id",), (None,), {"id"}, False, SETTERS)
+        c_builder(OwnNew, ("id",), (0,), (None,))
     with pytest.raises(ValueError, match="distinct"):
-        binding._RowBuilder(Mutable, ("id", "id"), (None, None), {"id"}, False, SETTERS)
+        c_builder(Mutable, ("id", "id"), (0, 0), (None, None))
     with pytest.raises(ValueError, match="differ in length"):
-        binding._RowBuilder(Mutable, ("id",), (), {"id"}, False, SETTERS)
-    builder = binding._RowBuilder(Mutable, ("id", "mood", "note"), (None, None, None), set(), False, SETTERS)
-    with pytest.raises(ValueError, match="a row of 2 columns for 3 fields"):
-        builder.one((1, "calm"))
+        rows_module._RowBuilder(Mutable, ("id",), (0,), (0,), (), (True,), 1, {"id"}, False, SETTERS)
+    with pytest.raises(ValueError, match="bad check"):
+        c_builder(Mutable, ("id",), (1,), ("not a tuple of types",))
+    with pytest.raises(ValueError, match="out of range"):
+        rows_module._RowBuilder(Mutable, ("id",), (3,), (0,), (None,), (True,), 1, {"id"}, False, SETTERS)
+    builder = c_builder(Mutable, ("id", "mood", "note"), (0, 0, 0), (None, None, None))
+    with pytest.raises(rows_module._Fallback):
+        builder.one((1, "calm"))  # a row of another length: validation decides
     with pytest.raises(TypeError, match="sequence"):
-        builder.many(5)  # type: ignore[arg-type]
+        builder.many(5)
     with pytest.raises(TypeError, match="slot descriptors"):
-        binding._RowBuilder(Mutable, ("id",), (None,), {"id"}, False, (property(), *SETTERS[1:]))
+        rows_module._RowBuilder(
+            Mutable, ("id",), (0,), (0,), (None,), (True,), 1, {"id"}, False, (property(), *SETTERS[1:])
+        )
 
 
 @pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
 def test_the_c_builder_survives_rows_that_run_python_code() -> None:
-    assert binding._RowBuilder is not None
-    builder = binding._RowBuilder(Mutable, ("id", "mood", "note"), (None, None, None), set(), True, SETTERS)
+    builder = c_builder(Mutable, ("id", "mood", "note"), (0, 0, 0), (None, None, None), copy=True)
     rows: list[Any] = []
 
     class Meddling(tuple[Any, ...]):

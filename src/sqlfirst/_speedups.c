@@ -1,32 +1,48 @@
 /*
  * sqlfirst._speedups: rows -> Pydantic model instances, in C.
  *
- * The optional accelerator behind sqlfirst.binding.RowFactory for "trusted" models (plain fields,
- * no validators; see that module). It does exactly what the generated Python loop does, without
- * the interpreter: for each row (an asyncpg Record or a tuple, columns in `keys` order) it copies a
- * template dict of the field names, fills in the values (enum columns through their label -> member
- * dict), allocates the instance without calling __init__, and sets __dict__ and Pydantic's three
- * slots (__pydantic_fields_set__, __pydantic_extra__ = None, __pydantic_private__ = None), just as
+ * The optional accelerator behind sqlfirst.rows.RowFactory. It does exactly what the generated
+ * Python loop does, without the interpreter: for each row (an asyncpg Record or a tuple) it checks
+ * every value against its field's check (sqlfirst.trust: the value's exact class, an enum label,
+ * a finite Decimal, native JSON, ...), copies a template dict of the field names in the model's
+ * field order, fills in the values (enum labels through their label -> member dict), allocates the
+ * instance without calling __init__, and sets __dict__ and Pydantic's three slots
+ * (__pydantic_fields_set__, __pydantic_extra__ = None, __pydantic_private__ = None), just as
  * BaseModel.model_construct does.
  *
- * Only public C API is used. A value a map does not know raises KeyError (TypeError when it is
- * unhashable); the Python side then lets Pydantic validate the rows to report the bad value.
+ * A value that fails its check raises Fallback (KeyError or TypeError from an enum map are turned
+ * into it too); the Python side then lets Pydantic validate the rows, so the result is always what
+ * validation gives. Only public C API is used.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <descrobject.h>
 
+enum { K_ANY = 0, K_EXACT = 1, K_MAP = 2, K_DECIMAL = 3, K_JSON = 4, K_LIST = 5, K_DICT = 6 };
+#define JSON_MAX_DEPTH 200
+
+static PyObject *Fallback; /* sqlfirst._speedups.Fallback */
+static PyObject *is_finite_name;
+
+typedef struct {
+    Py_ssize_t column; /* index of the field's value in a row */
+    int kind;
+    int nullable;
+    PyObject *arg;     /* kind's argument (borrowed from self->args) */
+} FieldSpec;
+
 typedef struct {
     PyObject_HEAD
     PyTypeObject *cls;       /* the model class */
-    PyObject *keys;          /* tuple of str: field names in column order */
-    PyObject *maps;          /* tuple of None | dict, one per key */
+    PyObject *keys;          /* tuple of str: field names in the model's order */
+    PyObject *args;          /* tuple: each field's check argument (owned here) */
     PyObject *template;      /* dict: the keys in order, copied per row */
     PyObject *fields_set;    /* set: the instances' __pydantic_fields_set__ */
     PyObject *setters;       /* tuple of 3 data descriptors: fields_set, extra, private */
-    Py_ssize_t size;
+    FieldSpec *specs;        /* one per field */
+    Py_ssize_t size;         /* fields */
+    Py_ssize_t ncolumns;     /* columns of a row */
     int copy_fields_set;     /* 1: each instance gets its own copy (mutable models) */
-    int has_maps;
 } RowBuilder;
 
 static int
@@ -34,7 +50,7 @@ builder_traverse(RowBuilder *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->cls);
     Py_VISIT(self->keys);
-    Py_VISIT(self->maps);
+    Py_VISIT(self->args);
     Py_VISIT(self->template);
     Py_VISIT(self->fields_set);
     Py_VISIT(self->setters);
@@ -46,7 +62,7 @@ builder_clear(RowBuilder *self)
 {
     Py_CLEAR(self->cls);
     Py_CLEAR(self->keys);
-    Py_CLEAR(self->maps);
+    Py_CLEAR(self->args);
     Py_CLEAR(self->template);
     Py_CLEAR(self->fields_set);
     Py_CLEAR(self->setters);
@@ -58,7 +74,23 @@ builder_dealloc(RowBuilder *self)
 {
     PyObject_GC_UnTrack(self);
     builder_clear(self);
+    PyMem_Free(self->specs);
+    self->specs = NULL;
     Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int
+is_type_tuple(PyObject *arg)
+{
+    if (!PyTuple_CheckExact(arg) || PyTuple_GET_SIZE(arg) == 0) {
+        return 0;
+    }
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(arg); j++) {
+        if (!PyType_Check(PyTuple_GET_ITEM(arg, j))) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* Every field is set here, once: a builder never changes after it is made, so Python code that runs
@@ -66,12 +98,15 @@ builder_dealloc(RowBuilder *self)
 static PyObject *
 builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"cls", "keys", "maps", "fields_set", "copy_fields_set", "setters", NULL};
-    PyObject *cls, *keys, *maps, *fields_set, *setters;
+    static char *kwlist[] = {"cls", "keys", "columns", "kinds", "args", "nullables", "ncolumns",
+                             "fields_set", "copy_fields_set", "setters", NULL};
+    PyObject *cls, *keys, *columns, *kinds, *checks, *nullables, *fields_set, *setters;
+    Py_ssize_t ncolumns;
     int copy_fields_set;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!pO!:RowBuilder", kwlist, &PyType_Type, &cls,
-                                     &PyTuple_Type, &keys, &PyTuple_Type, &maps, &PySet_Type,
-                                     &fields_set, &copy_fields_set, &PyTuple_Type, &setters)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!O!O!nO!pO!:RowBuilder", kwlist, &PyType_Type,
+                                     &cls, &PyTuple_Type, &keys, &PyTuple_Type, &columns, &PyTuple_Type,
+                                     &kinds, &PyTuple_Type, &checks, &PyTuple_Type, &nullables, &ncolumns,
+                                     &PySet_Type, &fields_set, &copy_fields_set, &PyTuple_Type, &setters)) {
         return NULL;
     }
     PyTypeObject *tp = (PyTypeObject *)cls;
@@ -88,24 +123,14 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         return NULL;
     }
     Py_ssize_t size = PyTuple_GET_SIZE(keys);
-    if (PyTuple_GET_SIZE(maps) != size) {
-        PyErr_SetString(PyExc_ValueError, "keys and maps differ in length");
+    if (PyTuple_GET_SIZE(columns) != size || PyTuple_GET_SIZE(kinds) != size ||
+        PyTuple_GET_SIZE(checks) != size || PyTuple_GET_SIZE(nullables) != size) {
+        PyErr_SetString(PyExc_ValueError, "keys, columns, kinds, args and nullables differ in length");
         return NULL;
     }
-    int has_maps = 0;
-    for (Py_ssize_t i = 0; i < size; i++) {
-        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(keys, i))) {
-            PyErr_SetString(PyExc_TypeError, "keys must be str");
-            return NULL;
-        }
-        PyObject *map = PyTuple_GET_ITEM(maps, i);
-        if (map != Py_None) {
-            if (!PyDict_CheckExact(map)) {
-                PyErr_SetString(PyExc_TypeError, "maps must be None or dict");
-                return NULL;
-            }
-            has_maps = 1;
-        }
+    if (ncolumns < size) {
+        PyErr_SetString(PyExc_ValueError, "fewer columns than fields");
+        return NULL;
     }
     if (PyTuple_GET_SIZE(setters) != 3) {
         PyErr_SetString(PyExc_ValueError, "setters: the three slot descriptors");
@@ -119,42 +144,225 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
             return NULL;
         }
     }
-    PyObject *template = PyDict_New();
-    if (template == NULL) {
+    FieldSpec *specs = PyMem_Calloc(size ? size : 1, sizeof(FieldSpec));
+    if (specs == NULL) {
+        PyErr_NoMemory();
         return NULL;
     }
+    PyObject *template = PyDict_New();
+    if (template == NULL) {
+        goto fail_specs;
+    }
     for (Py_ssize_t i = 0; i < size; i++) {
-        if (PyDict_SetItem(template, PyTuple_GET_ITEM(keys, i), Py_None) < 0) {
-            Py_DECREF(template);
-            return NULL;
+        PyObject *key = PyTuple_GET_ITEM(keys, i);
+        if (!PyUnicode_CheckExact(key)) {
+            PyErr_SetString(PyExc_TypeError, "keys must be str");
+            goto fail;
+        }
+        if (PyDict_SetItem(template, key, Py_None) < 0) {
+            goto fail;
+        }
+        Py_ssize_t column = PyLong_AsSsize_t(PyTuple_GET_ITEM(columns, i));
+        long kind = PyLong_AsLong(PyTuple_GET_ITEM(kinds, i));
+        int nullable = PyObject_IsTrue(PyTuple_GET_ITEM(nullables, i));
+        if (PyErr_Occurred() || nullable < 0) {
+            goto fail;
+        }
+        if (column < 0 || column >= ncolumns) {
+            PyErr_SetString(PyExc_ValueError, "a column index is out of range");
+            goto fail;
+        }
+        PyObject *arg = PyTuple_GET_ITEM(checks, i);
+        int ok;
+        switch (kind) {
+        case K_ANY: ok = 1; break;
+        case K_EXACT: ok = is_type_tuple(arg); break;
+        case K_MAP: ok = PyDict_CheckExact(arg); break;
+        case K_DECIMAL: ok = PyType_Check(arg); break;
+        case K_JSON: ok = arg == Py_None || arg == (PyObject *)&PyDict_Type || arg == (PyObject *)&PyList_Type; break;
+        case K_LIST:
+            ok = PyTuple_CheckExact(arg) && PyTuple_GET_SIZE(arg) == 2 && is_type_tuple(PyTuple_GET_ITEM(arg, 0));
+            break;
+        case K_DICT: ok = 1; break;
+        default: ok = 0;
+        }
+        if (!ok) {
+            PyErr_Format(PyExc_ValueError, "field %R: bad check (kind %ld)", key, kind);
+            goto fail;
+        }
+        specs[i].column = column;
+        specs[i].kind = (int)kind;
+        specs[i].nullable = nullable;
+        specs[i].arg = arg;
+        if (kind == K_LIST) {
+            int items_nullable = PyObject_IsTrue(PyTuple_GET_ITEM(arg, 1));
+            if (items_nullable < 0) {
+                goto fail;
+            }
         }
     }
     if (PyDict_GET_SIZE(template) != size) {
-        Py_DECREF(template);
         PyErr_SetString(PyExc_ValueError, "keys must be distinct");
-        return NULL;
+        goto fail;
     }
     RowBuilder *self = (RowBuilder *)type->tp_alloc(type, 0);
     if (self == NULL) {
-        Py_DECREF(template);
-        return NULL;
+        goto fail;
     }
     self->cls = (PyTypeObject *)Py_NewRef(cls);
     self->keys = Py_NewRef(keys);
-    self->maps = Py_NewRef(maps);
+    self->args = Py_NewRef(checks);
     self->template = template;
     self->fields_set = Py_NewRef(fields_set);
     self->setters = Py_NewRef(setters);
+    self->specs = specs;
     self->size = size;
+    self->ncolumns = ncolumns;
     self->copy_fields_set = copy_fields_set;
-    self->has_maps = has_maps;
     return (PyObject *)self;
+
+fail:
+    Py_XDECREF(template);
+fail_specs:
+    PyMem_Free(specs);
+    return NULL;
 }
 
 static int
 set_slot(PyObject *descr, PyObject *obj, PyObject *value)
 {
     return Py_TYPE(descr)->tp_descr_set(descr, obj, value);
+}
+
+static int
+exact_in(PyObject *value, PyObject *types)
+{
+    PyTypeObject *tp = Py_TYPE(value);
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(types); j++) {
+        if ((PyObject *)tp == PyTuple_GET_ITEM(types, j)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 when value is made only of exact JSON-native objects (no Python code runs here). */
+static int
+json_native(PyObject *value, int depth)
+{
+    if (value == Py_None || PyBool_Check(value) || PyUnicode_CheckExact(value) || PyLong_CheckExact(value) ||
+        PyFloat_CheckExact(value)) {
+        return 1;
+    }
+    if (depth >= JSON_MAX_DEPTH) {
+        return 0;
+    }
+    if (PyList_CheckExact(value)) {
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(value); j++) {
+            if (!json_native(PyList_GET_ITEM(value, j), depth + 1)) {
+                return 0;
+            }
+        }
+        return 1;
+    }
+    if (PyDict_CheckExact(value)) {
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        while (PyDict_Next(value, &pos, &k, &v)) {
+            if (!PyUnicode_CheckExact(k) || !json_native(v, depth + 1)) {
+                return 0;
+            }
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* A new reference to the value the field keeps, NULL with Fallback (or another error) set. */
+static PyObject *
+checked(FieldSpec *spec, PyObject *value)
+{
+    if (value == Py_None && spec->kind != K_MAP) {
+        if (spec->nullable) {
+            return Py_NewRef(value);
+        }
+        goto fallback;
+    }
+    switch (spec->kind) {
+    case K_ANY:
+        return Py_NewRef(value);
+    case K_EXACT:
+        if (exact_in(value, spec->arg)) {
+            return Py_NewRef(value);
+        }
+        goto fallback;
+    case K_MAP: {
+        PyObject *mapped = PyDict_GetItemWithError(spec->arg, value); /* borrowed */
+        if (mapped != NULL) {
+            return Py_NewRef(mapped);
+        }
+        if (PyErr_Occurred()) {
+            if (!PyErr_ExceptionMatches(PyExc_TypeError)) {
+                return NULL;
+            }
+            PyErr_Clear(); /* unhashable: let validation explain it */
+        }
+        goto fallback;
+    }
+    case K_DECIMAL: {
+        if ((PyObject *)Py_TYPE(value) != spec->arg) {
+            goto fallback;
+        }
+        PyObject *finite = PyObject_CallMethodNoArgs(value, is_finite_name);
+        if (finite == NULL) {
+            return NULL;
+        }
+        int ok = finite == Py_True;
+        Py_DECREF(finite);
+        if (ok) {
+            return Py_NewRef(value);
+        }
+        goto fallback;
+    }
+    case K_JSON:
+        if (spec->arg != Py_None && (PyObject *)Py_TYPE(value) != spec->arg) {
+            goto fallback;
+        }
+        if (json_native(value, 0)) {
+            return Py_NewRef(value);
+        }
+        goto fallback;
+    case K_LIST: {
+        if (!PyList_CheckExact(value)) {
+            goto fallback;
+        }
+        PyObject *types = PyTuple_GET_ITEM(spec->arg, 0);
+        int items_nullable = PyTuple_GET_ITEM(spec->arg, 1) == Py_True;
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(value); j++) {
+            PyObject *item = PyList_GET_ITEM(value, j);
+            if (item == Py_None ? !items_nullable : !exact_in(item, types)) {
+                goto fallback;
+            }
+        }
+        return Py_NewRef(value);
+    }
+    case K_DICT: {
+        if (!PyDict_CheckExact(value)) {
+            goto fallback;
+        }
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        while (PyDict_Next(value, &pos, &k, &v)) {
+            if (!PyUnicode_CheckExact(k)) {
+                goto fallback;
+            }
+        }
+        return Py_NewRef(value);
+    }
+    }
+fallback:
+    PyErr_SetNone(Fallback);
+    return NULL;
 }
 
 /* One row -> a new reference to the instance, or NULL with an exception set. */
@@ -165,33 +373,24 @@ build_row(RowBuilder *self, PyObject *row)
     if (size < 0) {
         return NULL;
     }
-    if (size != self->size) {
-        PyErr_Format(PyExc_ValueError, "a row of %zd columns for %zd fields", size, self->size);
+    if (size != self->ncolumns) {
+        PyErr_SetNone(Fallback);
         return NULL;
     }
     PyObject *dict = PyDict_Copy(self->template);
     if (dict == NULL) {
         return NULL;
     }
-    for (Py_ssize_t i = 0; i < size; i++) {
-        PyObject *value = PySequence_GetItem(row, i);
-        if (value == NULL) {
+    for (Py_ssize_t i = 0; i < self->size; i++) {
+        FieldSpec *spec = &self->specs[i];
+        PyObject *raw = PySequence_GetItem(row, spec->column);
+        if (raw == NULL) {
             goto fail_dict;
         }
-        if (self->has_maps) {
-            PyObject *map = PyTuple_GET_ITEM(self->maps, i);
-            if (map != Py_None) {
-                PyObject *mapped = PyDict_GetItemWithError(map, value); /* borrowed */
-                if (mapped == NULL) {
-                    if (!PyErr_Occurred()) {
-                        PyErr_Format(PyExc_KeyError, "%R", value);
-                    }
-                    Py_DECREF(value);
-                    goto fail_dict;
-                }
-                Py_INCREF(mapped);
-                Py_SETREF(value, mapped);
-            }
+        PyObject *value = checked(spec, raw);
+        Py_DECREF(raw);
+        if (value == NULL) {
+            goto fail_dict;
         }
         int rc = PyDict_SetItem(dict, PyTuple_GET_ITEM(self->keys, i), value);
         Py_DECREF(value);
@@ -276,9 +475,10 @@ static PyMethodDef builder_methods[] = {
 static PyTypeObject RowBuilderType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "sqlfirst._speedups.RowBuilder",
-    .tp_doc = PyDoc_STR("RowBuilder(cls, keys, maps, fields_set, copy_fields_set, setters)\n\n"
-                        "Builds instances of a Pydantic model from rows whose columns are the "
-                        "model's fields in `keys` order, without validation."),
+    .tp_doc = PyDoc_STR("RowBuilder(cls, keys, columns, kinds, args, nullables, ncolumns, fields_set, "
+                        "copy_fields_set, setters)\n\n"
+                        "Builds instances of a Pydantic model from rows, checking each value against its "
+                        "field's check (sqlfirst.trust); raises Fallback when validation must decide."),
     .tp_basicsize = sizeof(RowBuilder),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .tp_new = builder_new,
@@ -301,8 +501,27 @@ PyInit__speedups(void)
     if (PyType_Ready(&RowBuilderType) < 0) {
         return NULL;
     }
+    if (is_finite_name == NULL) {
+        is_finite_name = PyUnicode_InternFromString("is_finite");
+        if (is_finite_name == NULL) {
+            return NULL;
+        }
+    }
     PyObject *module = PyModule_Create(&speedups_module);
     if (module == NULL) {
+        return NULL;
+    }
+    if (Fallback == NULL) {
+        Fallback = PyErr_NewExceptionWithDoc(
+            "sqlfirst._speedups.Fallback", "A value failed its field's check: the row needs validation.",
+            NULL, NULL);
+        if (Fallback == NULL) {
+            Py_DECREF(module);
+            return NULL;
+        }
+    }
+    if (PyModule_AddObjectRef(module, "Fallback", Fallback) < 0) {
+        Py_DECREF(module);
         return NULL;
     }
     Py_INCREF(&RowBuilderType);

@@ -3,14 +3,23 @@
 from collections.abc import Sequence
 from typing import Any
 
+class Fallback(Exception):
+    """A value failed its field's check: the row needs Pydantic's validation."""
+
 class RowBuilder:
-    """Builds instances of ``cls`` from rows whose columns are its fields in ``keys`` order."""
+    """Builds instances of ``cls`` from rows, each value checked against its field's check
+    (``sqlfirst.trust``); ``keys`` are the fields in the model's order, ``columns`` where each
+    field's value sits in a row of ``ncolumns`` values."""
 
     def __init__(
         self,
         cls: type[Any],
         keys: tuple[str, ...],
-        maps: tuple[dict[Any, Any] | None, ...],
+        columns: tuple[int, ...],
+        kinds: tuple[int, ...],
+        args: tuple[Any, ...],
+        nullables: tuple[bool, ...],
+        ncolumns: int,
         fields_set: set[str],
         copy_fields_set: bool,
         setters: tuple[Any, Any, Any],

@@ -34,16 +34,9 @@ which rewrites ``:name`` to ``$n`` once at load. The generated functions then ca
 with positional arguments: no per-call ``dir(conn)`` probe, no pool acquire, no dict of parameters
 handed through three layers. Driver errors become :mod:`sqlfirst.errors` types.
 
-Rows become models through :func:`row_factory`. Pydantic validation of a row costs more than the
-driver spends decoding it (the benchmarks measured 2.8 µs per 11-column row against ~9 µs for the
-whole fetch of it), and it re-checks what is already proven: ``sqlfirst check`` verifies each
-column's type and nullability against the model's fields, and asyncpg's codecs produce exactly those
-Python types. So a model whose fields are plain types (no constraints, no validators, no nested
-models) is built straight from the row; enum fields are converted to their ``StrEnum``. Any other
-model, or a query whose columns are not exactly the model's fields, is validated as before. The
-building itself runs in C when the optional accelerator ``sqlfirst._speedups`` was compiled at
-install (about 0.2 µs per such row against 0.5 µs for the generated Python loop; see
-:data:`ACCELERATED`); both give the same models.
+Rows become models through :func:`sqlfirst.rows.row_factory`: always exactly what Pydantic's
+validation gives, built without running it where Pydantic's own schema proves it would keep every
+value as is (see :mod:`sqlfirst.trust`).
 """
 
 from __future__ import annotations
@@ -51,40 +44,27 @@ from __future__ import annotations
 import collections.abc
 import functools
 import inspect
-import os
 import re
-import sys
-import types
 import typing
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from enum import Enum
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
 from pathlib import Path
 from typing import Any, Literal, TypeVar
-from uuid import UUID
 
 import aiosql
 import asyncpg
 from aiosql.adapters.asyncpg import AsyncPGAdapter
 from aiosql.types import SQLOperationType
 from asyncpg.exceptions._base import DataError as ClientDataError
-from pydantic import BaseModel, JsonValue
+from pydantic import BaseModel
 
 from sqlfirst import paths
 from sqlfirst.errors import DatabaseError, InvalidInput, QueryDeclarationError, translate
-
-_RowBuilder: type[_speedups.RowBuilder] | None
-try:
-    from sqlfirst import _speedups
-
-    _RowBuilder = _speedups.RowBuilder
-except ImportError:  # installed without a C compiler: the generated Python loop builds the rows
-    _RowBuilder = None
+from sqlfirst.pgtypes import strip_optional
+from sqlfirst.rows import ACCELERATED, RowFactory, row_factory
 
 __all__ = [
+    "ACCELERATED",
     "DECLARATIONS",
     "Declaration",
     "LeanAdapter",
@@ -95,16 +75,9 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-ModelT = TypeVar("ModelT", bound=BaseModel)
 Kind = Literal["one", "many", "stream", "value", "execute", "returning"]
 
 STREAM_PREFETCH = 500
-
-ACCELERATED: bool = _RowBuilder is not None and os.environ.get(
-    "SQLFIRST_PURE_PYTHON", ""
-).strip().lower() not in {"1", "true", "yes", "on"}
-"""Whether trusted rows become models in C (``sqlfirst._speedups``, compiled at install when a C
-compiler is there) rather than in generated Python; ``SQLFIRST_PURE_PYTHON=1`` turns it off."""
 
 DECLARATIONS: dict[tuple[str, str, str], Declaration] = {}
 """Every declaration made so far, keyed by (domain, entity, query name); read by ``sqlfirst check``."""
@@ -267,16 +240,6 @@ def load_file(path: Path) -> dict[str, NamedQuery]:
     return result
 
 
-def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) < len(typing.get_args(tp)):
-            inner = args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
-            return inner, True
-    return tp, False
-
-
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
@@ -367,7 +330,7 @@ class SqlFile:
 
     def _result(self, query: NamedQuery, fn: Callable[..., Any], ret: Any) -> tuple[Kind, Any, bool]:
         op = query.operation
-        inner, optional = _unwrap_optional(ret)
+        inner, optional = strip_optional(ret)
         origin = typing.get_origin(inner)
         args = typing.get_args(inner)
         is_async = inspect.iscoroutinefunction(fn)
@@ -392,286 +355,15 @@ class SqlFile:
                 return "execute", int, False
             raise self._fail(query, fn, "a `!` query returns `int` (rows affected)")
         if op is SQLOperationType.INSERT_RETURNING:
+            if any(_is_model(arg) for arg in args):
+                raise self._fail(
+                    query,
+                    fn,
+                    "a `<!` query returns one row: `Model`, `Model | None` or a scalar "
+                    "(a plain select returns `list[Model]`)",
+                )
             return "returning", inner, optional
         raise self._fail(query, fn, f"operator {op.name} has no typed declaration in sqlfirst")
-
-
-# Field types asyncpg's codecs already deliver as the exact Python value the model holds.
-_PLAIN_TYPES: frozenset[Any] = frozenset(
-    {
-        str, int, float, bool, bytes, UUID, datetime, date, time, timedelta, Decimal,
-        IPv4Address, IPv6Address, IPv4Interface, IPv6Interface, IPv4Network, IPv6Network,
-    }
-)  # fmt: skip
-_JSON_TYPES: frozenset[Any] = frozenset({JsonValue, Any})
-
-
-class _Untrusted(Exception):
-    """A field whose value needs Pydantic's validation."""
-
-
-def _field_converter(annotation: Any) -> dict[Any, Any] | None:
-    """None when a decoded column value is already the field's value, else a value -> value mapping.
-
-    Enum fields map the label asyncpg returns to the member (a dict lookup, far cheaper than
-    calling the enum class).
-    """
-    inner, optional = _unwrap_optional(annotation)
-    if inner in _PLAIN_TYPES or inner in _JSON_TYPES:
-        return None
-    if isinstance(inner, type) and issubclass(inner, Enum):
-        mapping: dict[Any, Any] = {member.value: member for member in inner}
-        if optional:
-            mapping[None] = None
-        return mapping
-    origin = typing.get_origin(inner)
-    args = typing.get_args(inner)
-    # jsonb (orjson) and array columns decode to lists and dicts of plain values.
-    if origin is list and len(args) == 1 and (args[0] in _PLAIN_TYPES or args[0] in _JSON_TYPES):
-        return None
-    if origin is dict and args and args[0] is str and (args[1] in _PLAIN_TYPES or args[1] in _JSON_TYPES):
-        return None
-    raise _Untrusted(repr(annotation))
-
-
-def _trusted_plan(model: type[BaseModel]) -> dict[str, dict[Any, Any] | None] | None:
-    """Per-field conversions when ``model`` can be built from a row without validation, else None."""
-    decorators = model.__pydantic_decorators__
-    if (
-        model.__pydantic_root_model__
-        or model.__private_attributes__
-        or model.__pydantic_post_init__
-        or model.model_config.get("extra") == "allow"
-        or decorators.validators
-        or decorators.field_validators
-        or decorators.root_validators
-        or decorators.model_validators
-    ):
-        return None
-    plan: dict[str, dict[Any, Any] | None] = {}
-    for name, info in model.__pydantic_fields__.items():
-        if info.metadata or info.alias not in (None, name) or info.validation_alias not in (None, name):
-            return None
-        try:
-            plan[name] = _field_converter(info.annotation)
-        except _Untrusted:
-            return None
-    return plan
-
-
-class RowFactory(typing.Generic[ModelT]):
-    """Turns asyncpg ``Record``s (or any mappings) into ``model`` instances; see :func:`row_factory`.
-
-    For a trusted model the first result fixes the column order and, once per query, the builder:
-    the C ``RowBuilder`` when the accelerator is there (``accelerated``, default
-    :data:`ACCELERATED`), else a generated loop specialised to the columns, where each row is
-    unpacked into locals and the model's ``__dict__`` is a dict display of them. Either way enum
-    columns go through their label -> member map. Per-row cost is all the layer adds over the
-    driver, which matters on a page of rows.
-    """
-
-    __slots__ = (
-        "_accelerated",
-        "_build_many",
-        "_build_one",
-        "_model",
-        "_names",
-        "_plan",
-        "_positional",
-        "_validate",
-    )
-
-    def __init__(self, model: type[ModelT], *, accelerated: bool | None = None) -> None:
-        if accelerated and _RowBuilder is None:
-            raise RuntimeError("sqlfirst._speedups is not built (no C compiler at install)")
-        self._accelerated = ACCELERATED if accelerated is None else accelerated
-        self._model = model
-        self._validate = model.__pydantic_validator__.validate_python
-        self._plan = _trusted_plan(model)
-        self._names = frozenset(self._plan or ())
-        self._build_many: Callable[[Sequence[Any]], list[ModelT]] | None = None
-        self._build_one: Callable[[Any], ModelT] | None = None
-        self._positional = False
-
-    def _validated_many(self, rows: Sequence[Any]) -> list[ModelT]:
-        validate = self._validate
-        return [validate(dict(row)) for row in rows]
-
-    def _validated_one(self, row: Any) -> ModelT:
-        return typing.cast(ModelT, self._validate(dict(row)))
-
-    def _decide(self, row: Any) -> None:
-        # A query's columns never change, so the first row decides for every later one.
-        columns = tuple(row.keys())
-        plan = self._plan
-        if plan is None or len(columns) != len(self._names) or set(columns) != self._names:
-            self._build_many, self._build_one = self._validated_many, self._validated_one
-            return
-        self._positional = True
-        builders = None
-        if self._accelerated:
-            builders = _accelerated_builders(
-                self._model, columns, plan, self._validated_many, self._validated_one
-            )
-        if builders is None:
-            builders = _generate_builders(
-                self._model, columns, plan, self._validated_many, self._validated_one
-            )
-        self._build_many, self._build_one = builders
-
-    def __call__(self, row: Any) -> ModelT:
-        """One row as a model."""
-        build = self._build_one
-        if build is None:
-            self._decide(row)
-            build = typing.cast(Callable[[Any], ModelT], self._build_one)
-        if self._positional and not isinstance(row, asyncpg.Record):
-            row = tuple(row.values())  # a mapping (tests, callers): index it like a Record
-        return build(row)
-
-    def many(self, rows: Sequence[Any]) -> list[ModelT]:
-        """All rows as models."""
-        if not rows:
-            return []
-        build = self._build_many
-        if build is None:
-            self._decide(rows[0])
-            build = typing.cast(Callable[[Sequence[Any]], list[ModelT]], self._build_many)
-        if self._positional and not isinstance(rows[0], asyncpg.Record):
-            rows = [tuple(row.values()) for row in rows]  # mappings (tests, callers): index like a Record
-        return build(rows)
-
-
-# BaseModel's slot descriptors for what model_construct sets besides __dict__, in the C builder's order.
-_MODEL_SLOTS: tuple[Any, Any, Any] = (
-    BaseModel.__dict__["__pydantic_fields_set__"],
-    BaseModel.__dict__["__pydantic_extra__"],
-    BaseModel.__dict__["__pydantic_private__"],
-)
-
-
-def _generate_builders(
-    model: type[ModelT],
-    columns: tuple[str, ...],
-    plan: Mapping[str, dict[Any, Any] | None],
-    fallback: Callable[[Sequence[Any]], list[ModelT]],
-    fallback_one: Callable[[Any], ModelT],
-) -> tuple[Callable[[Sequence[Any]], list[ModelT]], Callable[[Any], ModelT]]:
-    """Compile the row loop and the single-row builder for ``columns`` (names come from the catalog;
-    emitted with ``repr``)."""
-    # BaseModel's own slot descriptors: setting through them skips object.__setattr__'s name lookup,
-    # measurably cheaper per row (0.71 vs 0.86 us for an 11-column row, instance included).
-    env: dict[str, Any] = {
-        "_new": object.__new__,
-        "_set_dict": BaseModel.__dict__["__dict__"].__set__,
-        "_set_fields_set": _MODEL_SLOTS[0].__set__,
-        "_set_extra": _MODEL_SLOTS[1].__set__,
-        "_set_private": _MODEL_SLOTS[2].__set__,
-        "_model": model,
-        "_fallback": fallback,
-        "_fallback_one": fallback_one,
-        "_fields_set": frozenset(columns),
-    }
-    items = []
-    for index, column in enumerate(columns):
-        mapping = plan[column]
-        if mapping is None:
-            items.append(f"{column!r}: v{index}")
-        else:
-            env[f"_map{index}"] = mapping
-            items.append(f"{column!r}: _map{index}[v{index}]")
-    # Unpacking a Record into locals is cheaper than indexing it once per column.
-    unpack = ", ".join(f"v{index}" for index in range(len(columns))) + ","
-    # Frozen models never change their fields-set, so all instances can share one; others get a copy.
-    fields_set = "_shared_set" if model.model_config.get("frozen") else "set(_fields_set)"
-    env["_shared_set"] = set(columns)
-    map_defaults = "".join(f"_map{i}=_map{i}, " for i in range(len(columns)) if plan[columns[i]] is not None)
-    source = f"""
-def build_many(
-    rows, _new=_new, _model=_model, _set_dict=_set_dict, _set_fields_set=_set_fields_set,
-    _set_extra=_set_extra, _set_private=_set_private, _shared_set=_shared_set, {map_defaults}
-):
-    # Everything the loop touches is a default argument: a local (LOAD_FAST), not a global lookup.
-    out = []
-    append = out.append
-    try:
-        for ({unpack}) in rows:
-            instance = _new(_model)
-            _set_dict(instance, {{{", ".join(items)}}})
-            _set_fields_set(instance, {fields_set})
-            _set_extra(instance, None)
-            _set_private(instance, None)
-            append(instance)
-    except (KeyError, TypeError):
-        # A value the enum map does not know: let Pydantic explain it.
-        return _fallback([dict(zip({columns!r}, row, strict=True)) for row in rows])
-    return out
-
-def build_one(row):
-    try:
-        ({unpack}) = row
-        instance = _new(_model)
-        _set_dict(instance, {{{", ".join(items)}}})
-    except (KeyError, TypeError):
-        return _fallback_one(dict(zip({columns!r}, row, strict=True)))
-    _set_fields_set(instance, {fields_set})
-    _set_extra(instance, None)
-    _set_private(instance, None)
-    return instance
-"""
-    exec(compile(source, f"<sqlfirst rows of {model.__qualname__}>", "exec"), env)  # noqa: S102
-    return env["build_many"], env["build_one"]
-
-
-def _accelerated_builders(
-    model: type[ModelT],
-    columns: tuple[str, ...],
-    plan: Mapping[str, dict[Any, Any] | None],
-    fallback: Callable[[Sequence[Any]], list[ModelT]],
-    fallback_one: Callable[[Any], ModelT],
-) -> tuple[Callable[[Sequence[Any]], list[ModelT]], Callable[[Any], ModelT]] | None:
-    """The C builder's ``many`` and ``one`` for ``columns``, or None when it cannot build ``model``
-    (a class with its own ``__new__``, say)."""
-    assert _RowBuilder is not None
-    try:
-        builder = _RowBuilder(
-            model,
-            tuple(sys.intern(column) for column in columns),
-            tuple(plan[column] for column in columns),
-            set(columns),
-            # Frozen models never change their fields-set, so all instances share one.
-            not model.model_config.get("frozen"),
-            _MODEL_SLOTS,
-        )
-    except (TypeError, ValueError):
-        return None
-    many, one = builder.many, builder.one
-
-    def build_many(rows: Sequence[Any]) -> list[ModelT]:
-        try:
-            return typing.cast(list[ModelT], many(rows))
-        except (KeyError, TypeError):
-            # A value the enum map does not know: let Pydantic explain it.
-            return fallback([dict(zip(columns, row, strict=True)) for row in rows])
-
-    def build_one(row: Any) -> ModelT:
-        try:
-            return typing.cast(ModelT, one(row))
-        except (KeyError, TypeError):
-            return fallback_one(dict(zip(columns, row, strict=True)))
-
-    return build_many, build_one
-
-
-def row_factory(model: type[ModelT], *, accelerated: bool | None = None) -> RowFactory[ModelT]:
-    """A callable turning an asyncpg ``Record`` (or any mapping) into ``model``; ``.many(rows)`` for lists.
-
-    Models of plain fields are built without validation once a row's columns turn out to be exactly
-    the model's fields (see the module docstring); anything else is validated by Pydantic.
-    ``accelerated`` picks the C builder (True) or the generated Python one (False); by default the C
-    one when it was compiled (:data:`ACCELERATED`).
-    """
-    return RowFactory(model, accelerated=accelerated)
 
 
 def _not_a_model(row: Any) -> Any:

@@ -21,14 +21,11 @@ import types
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import datetime
 from enum import Enum
-from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
-from uuid import UUID
 
 import asyncpg
 import psycopg
@@ -38,6 +35,7 @@ from sqlfirst import paths
 from sqlfirst.binding import DECLARATIONS, Declaration, NamedQuery, load_file
 from sqlfirst.db import connect_one
 from sqlfirst.migrate import Migrator
+from sqlfirst.pgtypes import DRIVER_TYPES, PARAM_WIDENING, strip_optional
 
 __all__ = ["CheckReport", "Problem", "check_database", "run_check", "scratch_database"]
 
@@ -78,57 +76,6 @@ class _PgType:
         return self.name if self.schema == "pg_catalog" else f"{self.schema}.{self.name}"
 
 
-_SCALARS: dict[str, tuple[type, ...]] = {
-    "bool": (bool,),
-    "int2": (int,),
-    "int4": (int,),
-    "int8": (int,),
-    "float4": (float,),
-    "float8": (float,),
-    "numeric": (Decimal,),
-    "text": (str,),
-    "varchar": (str,),
-    "bpchar": (str,),
-    "name": (str,),
-    "citext": (str,),
-    "uuid": (UUID,),
-    "timestamptz": (datetime,),
-    "timestamp": (datetime,),
-    "date": (date,),
-    "time": (time,),
-    "timetz": (time,),
-    "interval": (timedelta,),
-    "bytea": (bytes,),
-    "inet": (IPv4Address, IPv6Address, IPv4Interface, IPv6Interface),
-    "cidr": (IPv4Address, IPv6Address, IPv4Interface, IPv6Interface),
-}
-# Python values a parameter of this type also accepts (asyncpg converts them losslessly).
-_PARAM_WIDENING: dict[str, tuple[type, ...]] = {"float4": (int,), "float8": (int,), "numeric": (int,)}
-
-
-def _strip(tp: Any) -> tuple[Any, bool]:
-    """Remove ``Annotated`` and ``Optional`` layers; report whether None was allowed."""
-    optional = False
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-            continue
-        if origin in (typing.Union, types.UnionType):
-            args = typing.get_args(tp)
-            rest = [a for a in args if a is not type(None)]
-            if len(rest) < len(args):
-                optional = True
-            if len(rest) == 1:
-                tp = rest[0]
-                continue
-            return typing.Union[tuple(rest)], optional  # noqa: UP007
-        if type(tp).__name__ == "TypeAliasType":
-            tp = tp.__value__
-            continue
-        return tp, optional
-
-
 def _is_json_like(tp: Any) -> bool:
     origin = typing.get_origin(tp) or tp
     if origin in (dict, list):
@@ -142,7 +89,7 @@ def _type_problem(
     pg: _PgType, annotation: Any, types_by_oid: Mapping[int, _PgType], *, param: bool
 ) -> str | None:
     """Why ``annotation`` cannot carry values of ``pg``, or None when it can."""
-    tp, _ = _strip(annotation)
+    tp, _ = strip_optional(annotation)
     if pg.typtype == "e":
         if not (isinstance(tp, type) and issubclass(tp, Enum)):
             return f"is the enum {pg} but annotated {_name(annotation)}; use a StrEnum"
@@ -162,18 +109,28 @@ def _type_problem(
         return None
     if pg.name in ("json", "jsonb"):
         return None if _is_json_like(tp) else f"is {pg} but annotated {_name(annotation)}"
-    accepted = _SCALARS.get(pg.name)
+    accepted = DRIVER_TYPES.get(pg.name)
     if accepted is None:
         return None  # a type sqlfirst has no opinion about (ranges, composites, extensions)
-    if param:
-        accepted = accepted + _PARAM_WIDENING.get(pg.name, ())
     candidates = typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else (tp,)
     for candidate in candidates:
         if not isinstance(candidate, type):
             return f"is {pg} but annotated {_name(annotation)}"
-        if candidate is bool and bool not in accepted:
-            return f"is {pg} but annotated bool"
-        if not issubclass(candidate, accepted):
+        if param:
+            # asyncpg encodes subclasses too (a StrEnum for text), and ints for float/numeric; but
+            # never a bool for an integer, nor a datetime for a date (it would drop the time).
+            widened = accepted + PARAM_WIDENING.get(pg.name, ())
+            fits = issubclass(candidate, widened) and not (
+                (candidate is bool and bool not in accepted)
+                or (issubclass(candidate, datetime) and datetime not in accepted)
+            )
+        else:
+            # Results: the field must hold exactly what the driver delivers (a date column does not
+            # fill a datetime field, a cidr column is a network, not an address); text may fill an enum.
+            fits = candidate in accepted or (
+                str in accepted and issubclass(candidate, Enum) and issubclass(candidate, str)
+            )
+        if not fits:
             return f"is {pg} but annotated {_name(annotation)}"
     return None
 
@@ -218,6 +175,61 @@ def _column_sources(pg: psycopg.Connection[Any], sql: str) -> list[tuple[int, in
     sources = [(described.ftable(i), described.ftablecol(i)) for i in range(described.nfields)]
     pgconn.exec_(b"deallocate sqlfirst_check")
     return sources
+
+
+_NULLABLE_SIDES = {"Left": ("Inner",), "Right": ("Outer",), "Full": ("Outer", "Inner")}
+
+
+def _outer_join_nullable_tables(pg: psycopg.Connection[Any], sql: str, nparams: int) -> set[int] | None:
+    """Oids of the tables (and their partitioned ancestors) on the NULL-extended side of an outer
+    join in the query's generic plan, or None when that side reads through a CTE (not traced)."""
+    pgconn = pg.pgconn
+    name = b"sqlfirst_check_nulls"
+    result = pgconn.prepare(name, sql.encode())
+    if result.status != psycopg.pq.ExecStatus.COMMAND_OK:
+        raise psycopg.Error((result.error_message or b"").decode())
+    try:
+        args = ", ".join(["null"] * nparams)
+        with pg.transaction():
+            pg.execute("set local plan_cache_mode = force_generic_plan")
+            row = pg.execute(
+                f"explain (verbose, format json) execute sqlfirst_check_nulls{f'({args})' if nparams else ''}"
+            ).fetchone()
+    finally:
+        pgconn.exec_(b"deallocate sqlfirst_check_nulls")
+    assert row is not None
+    plan = row[0][0]["Plan"]
+    names: set[tuple[str, str]] = set()
+    opaque = False
+
+    def collect(node: dict[str, Any]) -> None:
+        nonlocal opaque
+        if "Relation Name" in node:
+            names.add((node.get("Schema", "public"), node["Relation Name"]))
+        if node.get("Node Type") in ("CTE Scan", "WorkTable Scan"):
+            opaque = True
+        for child in node.get("Plans", ()):
+            collect(child)
+
+    def walk(node: dict[str, Any]) -> None:
+        sides = _NULLABLE_SIDES.get(node.get("Join Type", ""), ())
+        for child in node.get("Plans", ()):
+            if child.get("Parent Relationship") in sides:
+                collect(child)
+            walk(child)
+
+    walk(plan)
+    if opaque:
+        return None
+    oids: set[int] = set()
+    for schema, relation in names:
+        # The relation itself (a plain table has no ancestors) and, for a partition, its parents.
+        found = pg.execute(
+            "select to_regclass(%s)::oid union select a.relid::oid from pg_partition_ancestors(to_regclass(%s)) a",
+            (f'"{schema}"."{relation}"',) * 2,
+        ).fetchall()
+        oids.update(int(r[0]) for r in found)
+    return oids
 
 
 def _not_null(pg: psycopg.Connection[Any], sources: list[tuple[int, int]]) -> list[bool | None]:
@@ -336,13 +348,21 @@ async def _check_one(
         problem("returns no columns but is declared to return rows")
         return problems
 
-    not_null = _not_null(pg, _column_sources(pg, query.sql))
-    outer_join = bool(_OUTER_JOIN.search(query.sql))
+    sources = _column_sources(pg, query.sql)
+    if _OUTER_JOIN.search(query.sql):
+        nullable_tables = _outer_join_nullable_tables(pg, query.sql, len(params))
+        if nullable_tables is None:  # cannot tell which side: prove nothing from the catalog
+            sources = [(0, 0)] * len(sources)
+        else:
+            sources = [(0, 0) if table in nullable_tables else (table, col) for table, col in sources]
+    not_null = _not_null(pg, sources)
     model = decl.result_type
+    columns = [a.name for a in attributes]
+    for vouched in sorted(set(decl.not_null) - set(columns)):
+        problem(f"not_null names {vouched!r}, which is not a result column")
     if isinstance(model, type) and issubclass(model, BaseModel):
         hints = typing.get_type_hints(model, include_extras=True)
         fields = model.model_fields
-        columns = [a.name for a in attributes]
         for absent in [f for f, info in fields.items() if info.is_required() and f not in columns]:
             problem(f"model {model.__name__} field {absent!r} has no column in the result")
         for index, attribute in enumerate(attributes):
@@ -353,14 +373,21 @@ async def _check_one(
             why = _type_problem(types_by_oid[attribute.type.oid], annotation, types_by_oid, param=False)
             if why:
                 problem(f"column {attribute.name!r} {why}")
-            _, optional = _strip(annotation)
+            _, optional = strip_optional(annotation)
             verdict = not_null[index] if index < len(not_null) else None
-            if verdict is False and not optional:
-                field = f"{model.__name__}.{attribute.name}"
+            field = f"{model.__name__}.{attribute.name}"
+            vouched = attribute.name in decl.not_null
+            if verdict is True and optional:
+                problem(f"column {attribute.name!r} is NOT NULL but {field} is Optional")
+            elif verdict is True and vouched:
+                problem(f"column {attribute.name!r} is proven NOT NULL by the catalog: drop it from not_null")
+            elif verdict is False and not optional and not vouched:
                 problem(f"column {attribute.name!r} is nullable but {field} is not Optional")
-            elif verdict is True and optional and not outer_join:
+            elif verdict is None and not optional and not vouched:
                 problem(
-                    f"column {attribute.name!r} is NOT NULL but {model.__name__}.{attribute.name} is Optional"
+                    f"column {attribute.name!r} cannot be proven NOT NULL (computed, or the outer side of a "
+                    f"join) but {field} is not Optional: make it Optional, or vouch for it with "
+                    f"not_null={{{attribute.name!r}: 'why it is never NULL'}}"
                 )
         return problems
 

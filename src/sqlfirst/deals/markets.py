@@ -12,9 +12,10 @@ from .models import JsonObject, Market, MarketCreate, MarketStatus, MarketType
 __all__ = ["consume_rate_limit", "create", "get", "list_by_type_status", "record_error", "set_status"]
 
 _sql = SqlFile("deals", "markets")
+_HAS_KEY = {"has_api_key": "`api_key is not null` is true or false, never NULL"}
 
 
-@_sql.query("insert_market")
+@_sql.query("insert_market", not_null=_HAS_KEY)
 async def _insert(
     conn: Executor,
     *,
@@ -62,17 +63,17 @@ async def create(
     return await _insert(conn, api_key=key, **fields)
 
 
-@_sql.query("get_market_by_id")
+@_sql.query("get_market_by_id", not_null=_HAS_KEY)
 async def get(conn: Executor, *, id: UUID) -> Market | None:
     """The market with this id, or None."""
 
 
-@_sql.query("list_markets_by_type_status")
+@_sql.query("list_markets_by_type_status", not_null=_HAS_KEY)
 async def list_by_type_status(conn: Executor, *, type: MarketType, status: MarketStatus) -> list[Market]:
     """The markets of one type in one status, by name."""
 
 
-@_sql.query("set_market_status")
+@_sql.query("set_market_status", not_null=_HAS_KEY)
 async def set_status(conn: Executor, *, id: UUID, status: MarketStatus) -> Market | None:
     """Change the market's status; None when there is no such market."""
 
@@ -87,6 +88,6 @@ async def consume_rate_limit(conn: Executor, *, id: UUID) -> int | None:
     """
 
 
-@_sql.query("record_market_error")
+@_sql.query("record_market_error", not_null=_HAS_KEY)
 async def record_error(conn: Executor, *, id: UUID, error: str) -> Market | None:
     """Count an error and keep its message and time; None when there is no such market."""

@@ -37,8 +37,19 @@ UNKNOWN_USER_SQLSTATE = "SF021"
 
 _Operation = Callable[..., Awaitable[BalanceChange]]
 
+# The token functions return the token_balance_history row they just inserted, whose columns are
+# all NOT NULL in the table; check cannot see through a function's result, so the declarations say so.
+_HISTORY_ROW = "the token_balance_history row the function inserted; NOT NULL in the table"
+_FUNCTION_ROW = {
+    column: _HISTORY_ROW
+    for column in (
+        "id", "user_id", "balance_before", "balance_after", "change_amount", "change_type", "created_at",
+        "meta_data",
+    )
+}  # fmt: skip
 
-@_sql.query("deduct_tokens")
+
+@_sql.query("deduct_tokens", not_null=_FUNCTION_ROW)
 async def _deduct(
     conn: Executor,
     *,
@@ -50,7 +61,7 @@ async def _deduct(
 ) -> BalanceChange: ...
 
 
-@_sql.query("reward_tokens")
+@_sql.query("reward_tokens", not_null=_FUNCTION_ROW)
 async def _reward(
     conn: Executor,
     *,
@@ -62,7 +73,7 @@ async def _reward(
 ) -> BalanceChange: ...
 
 
-@_sql.query("refund_tokens")
+@_sql.query("refund_tokens", not_null=_FUNCTION_ROW)
 async def _refund(
     conn: Executor,
     *,

@@ -132,7 +132,7 @@ async def verify(conn: Executor, *, email: str, password: str) -> User | None:
     return await get_by_id(conn, id=login.id)
 
 
-@_sql.query("get_referral_chain")
+@_sql.query("get_referral_chain", not_null={"depth": "the recursive CTE starts at 1 and adds 1: never NULL"})
 async def referral_chain(conn: Executor, *, id: UUID) -> list[ReferralLink]:
     """Who referred this user, who referred them, ... nearest first (depth 1); empty when nobody did.
 
@@ -140,7 +140,7 @@ async def referral_chain(conn: Executor, *, id: UUID) -> list[ReferralLink]:
     """
 
 
-@_sql.query("list_referred_users")
+@_sql.query("list_referred_users", not_null={"depth": "the literal 1"})
 async def _list_referred(conn: Executor, *, id: UUID, lim: int) -> list[ReferralLink]: ...
 
 
