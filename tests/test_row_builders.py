@@ -234,3 +234,21 @@ def test_the_c_builder_survives_rows_that_run_python_code() -> None:
     rows.extend(Meddling((i, "calm", None)) for i in range(5))
     built = builder.many(rows)
     assert [m.id for m in built] == [0, 1, 2, 3, 4] and rows == []
+
+
+def test_a_pydantic_without_the_expected_slots_is_detected() -> None:
+    class Elsewhere:
+        __pydantic_fields_set__ = property(lambda self: set())
+
+    assert rows_module._model_slots(Elsewhere) is None
+    assert rows_module._model_slots() is not None  # today's Pydantic has them
+
+
+def test_without_pydantics_slots_every_row_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rows_module, "_MODEL_SLOTS", None)
+    build = row_factory(Mutable, accelerated=False)
+    assert not build.trusted
+    row = {"id": 1, "mood": "calm", "note": None}
+    assert build(row) == Mutable.model_validate(row)
+    with pytest.raises(ValidationError):
+        build({"id": 1, "mood": "grumpy", "note": None})

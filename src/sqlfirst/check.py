@@ -225,7 +225,8 @@ def _outer_join_nullable_tables(pg: psycopg.Connection[Any], sql: str, nparams: 
     for schema, relation in names:
         # The relation itself (a plain table has no ancestors) and, for a partition, its parents.
         found = pg.execute(
-            "select to_regclass(%s)::oid union select a.relid::oid from pg_partition_ancestors(to_regclass(%s)) a",
+            "select to_regclass(%s)::oid"
+            " union select a.relid::oid from pg_partition_ancestors(to_regclass(%s)) a",
             (f'"{schema}"."{relation}"',) * 2,
         ).fetchall()
         oids.update(int(r[0]) for r in found)
@@ -376,14 +377,14 @@ async def _check_one(
             _, optional = strip_optional(annotation)
             verdict = not_null[index] if index < len(not_null) else None
             field = f"{model.__name__}.{attribute.name}"
-            vouched = attribute.name in decl.not_null
+            is_vouched = attribute.name in decl.not_null
             if verdict is True and optional:
                 problem(f"column {attribute.name!r} is NOT NULL but {field} is Optional")
-            elif verdict is True and vouched:
+            elif verdict is True and is_vouched:
                 problem(f"column {attribute.name!r} is proven NOT NULL by the catalog: drop it from not_null")
-            elif verdict is False and not optional and not vouched:
+            elif verdict is False and not optional and not is_vouched:
                 problem(f"column {attribute.name!r} is nullable but {field} is not Optional")
-            elif verdict is None and not optional and not vouched:
+            elif verdict is None and not optional and not is_vouched:
                 problem(
                     f"column {attribute.name!r} cannot be proven NOT NULL (computed, or the outer side of a "
                     f"join) but {field} is not Optional: make it Optional, or vouch for it with "

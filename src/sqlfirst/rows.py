@@ -49,11 +49,12 @@ except ImportError:  # installed without a C compiler: the generated Python loop
     _Fallback = _PyFallback
 
 
-def _model_slots() -> tuple[Any, Any, Any] | None:
-    """BaseModel's slot descriptors for what ``model_construct`` sets besides ``__dict__``."""
+def _model_slots(base: type = BaseModel) -> tuple[Any, Any, Any] | None:
+    """BaseModel's slot descriptors for what ``model_construct`` sets besides ``__dict__``, or None
+    when this Pydantic keeps them elsewhere (then every row is validated)."""
     try:
         slots = tuple(
-            BaseModel.__dict__[name]
+            base.__dict__[name]
             for name in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
         )
     except KeyError:
@@ -196,23 +197,32 @@ def _c_builders(
     return build_many, build_one
 
 
+_JSON_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _json_native(value: object, container: type | None = None, depth: int = 0) -> bool:
-    """The Python twin of the C builder's JSON check."""
+    """The Python twin of the C builder's JSON check: only exact JSON-native objects, str keys."""
     kind = type(value)
     if container is not None and kind is not container:
         return False
-    if value is None or kind in (str, int, float, bool):
-        return True
-    if depth >= 200:
-        return False
-    if kind is list:
-        return all(_json_native(item, None, depth + 1) for item in typing.cast(list[object], value))
+    leaves = _JSON_LEAVES
     if kind is dict:
-        return all(
-            type(k) is str and _json_native(v, None, depth + 1)
-            for k, v in typing.cast(dict[object, object], value).items()
-        )
-    return False
+        if depth >= 200:
+            return False
+        for k, v in typing.cast(dict[object, object], value).items():
+            if type(k) is not str:
+                return False
+            if type(v) not in leaves and not _json_native(v, None, depth + 1):
+                return False
+        return True
+    if kind is list:
+        if depth >= 200:
+            return False
+        for v in typing.cast(list[object], value):
+            if type(v) not in leaves and not _json_native(v, None, depth + 1):
+                return False
+        return True
+    return kind in leaves
 
 
 def _list_of(value: object, arg: tuple[tuple[type, ...], bool]) -> bool:

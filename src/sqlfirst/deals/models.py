@@ -806,6 +806,9 @@ class TokenPricingCreate(_Input):
 
 
 class ModelMetrics(_Row):
+    # The seed's columns are model_name/model_version; Pydantic before 2.10 reserves "model_".
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
     id: UUID
     model_name: str
     model_version: str
@@ -823,6 +826,8 @@ class ModelMetrics(_Row):
 
 
 class ModelMetricsCreate(_Input):
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
     model_name: Short
     model_version: Short
     accuracy: Ratio
