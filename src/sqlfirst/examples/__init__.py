@@ -1,0 +1,1 @@
+"""Small runnable services built on sqlfirst (see the README)."""
