@@ -424,6 +424,38 @@ def check(database_url: DatabaseUrl = None) -> None:
     out.print(f"{report.verified} queries verified")
 
 
+@app.command("docs")
+@_expected_errors
+def docs(
+    database_url: DatabaseUrl = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Where the pages go (default: docs/ of the current directory).")
+    ] = Path("docs"),
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 with a diff when the pages are stale.")
+    ] = False,
+) -> None:
+    """Write docs/<domain>.md for every domain: ER diagram, enums, functions with SQL and budgets."""
+    from sqlfirst.docs import generate, stale
+
+    pages = asyncio.run(generate(_url(database_url)))
+    if check_only:
+        problems = stale(pages, out_dir)
+        for problem in problems:
+            err.print(problem, markup=False, highlight=False)
+        if problems:
+            err.print(
+                f"[bold red]{len(problems)} stale page(s)[/]: run `sqlfirst docs` and commit the result"
+            )
+            raise typer.Exit(1)
+        out.print(f"{len(pages)} pages up to date in {out_dir}")
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (out_dir / name).write_text(text, encoding="utf-8")
+    out.print(f"wrote {len(pages)} pages to {out_dir}")
+
+
 # -- bench -----------------------------------------------------------------------------------------
 
 
