@@ -168,8 +168,6 @@ _BY_SQLSTATE: dict[str, type[DatabaseError]] = {
     "SF001": InsufficientBalance,
 }
 
-_KEY_COLUMNS = re.compile(r"^Key \((?P<cols>.+?)\)=")
-
 
 def register_sqlstate(sqlstate: str, error_type: type[DatabaseError]) -> None:
     """Map a SQLSTATE (typically a business error raised by a trigger) to an error type."""
@@ -178,13 +176,96 @@ def register_sqlstate(sqlstate: str, error_type: type[DatabaseError]) -> None:
     _BY_SQLSTATE[sqlstate.upper()] = error_type
 
 
+def _key_list(detail: str) -> str | None:
+    """The text inside ``Key (...)`` of a server DETAIL, matching parentheses and skipping quotes."""
+    if not detail.startswith("Key ("):
+        return None
+    depth, quote = 0, ""
+    for index in range(len("Key "), len(detail)):
+        char = detail[index]
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return detail[len("Key (") : index]
+    return None
+
+
+def _split_top_level(text: str) -> list[str]:
+    parts, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+_IDENTIFIER = re.compile(r'^(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")$')
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*|::|\S")
+_NOT_COLUMNS = frozenset(
+    {"and", "or", "not", "null", "true", "false", "collate", "as", "is", "in", "desc", "asc"}
+)
+
+
+def _unquote(identifier: str) -> str:
+    return identifier[1:-1].replace('""', '"') if identifier.startswith('"') else identifier
+
+
+def _columns_of(expression: str) -> list[str]:
+    """Column names an index expression reads: identifiers that are neither function names, schema
+    qualifiers, type names after ``::``, string literals nor keywords."""
+    tokens = _TOKEN.findall(expression)
+    found: list[str] = []
+    after_cast = False
+    for index, part in enumerate(tokens):
+        if part == "::":
+            after_cast = True
+            continue
+        if part in (",", "(", ")"):
+            after_cast = False
+            continue
+        if part.startswith("'") or not (part[0].isalpha() or part[0] in '_"'):
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if after_cast or following in ("(", ".") or part.lower() in _NOT_COLUMNS:
+            continue
+        if _unquote(part) not in found:
+            found.append(_unquote(part))
+    return found
+
+
 def _key_columns(detail: str | None) -> tuple[str, ...]:
+    """The columns of the key a unique, primary-key or exclusion violation reports in its DETAIL.
+
+    Plain keys list their columns; expression keys (``lower(email::text)``, an exclusion's
+    ``tstzrange(valid_from, valid_to, '[)'::text)``) give the columns their expressions read.
+    """
     if not detail:
         return ()
-    match = _KEY_COLUMNS.match(detail)
-    if match is None:
+    keys = _key_list(detail)
+    if keys is None:
         return ()
-    return tuple(c.strip().strip('"') for c in match.group("cols").split(","))
+    found: list[str] = []
+    for item in _split_top_level(keys):
+        names = [_unquote(item)] if _IDENTIFIER.match(item) else _columns_of(item)
+        found.extend(name for name in names if name not in found)
+    return tuple(found)
 
 
 def translate(exc: asyncpg.PostgresError) -> DatabaseError:
