@@ -11,7 +11,9 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue, SecretStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue, StringConstraints
+
+from sqlfirst.fields import Password
 
 __all__ = [
     "Agent",
@@ -29,7 +31,6 @@ __all__ = [
 ]
 
 JsonObject = dict[str, JsonValue]
-Password = Annotated[SecretStr, Field(min_length=8, max_length=1024)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -66,6 +67,8 @@ class UserLogin(User):
 
 
 class UserCreate(_Input):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # never echo a password
+
     username: Annotated[str, StringConstraints(min_length=3, max_length=50, pattern=r"^[A-Za-z0-9_.-]+$")]
     email: Annotated[EmailStr, Field(max_length=100)]
     password: Password

@@ -8,9 +8,10 @@ from pydantic import TypeAdapter
 
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
+from sqlfirst.fields import HIDE_INPUT, Password
 from sqlfirst.passwords import hash_password, needs_rehash, verify_password
 
-from .models import Password, User, UserCreate, UserLogin
+from .models import User, UserCreate, UserLogin
 
 __all__ = [
     "create",
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 _sql = SqlFile("agent_hub", "users")
-_password: TypeAdapter[Password] = TypeAdapter(Password)
+_password: TypeAdapter[Password] = TypeAdapter(Password, config=HIDE_INPUT)
 
 
 @_sql.query("insert_user")

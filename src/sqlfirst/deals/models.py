@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from sqlfirst.fields import Password
+
 __all__ = [
     "ENUM_TYPES",
     "Agent",
@@ -338,7 +340,6 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 SolAddress = Annotated[str, StringConstraints(pattern=r"^[1-9A-HJ-NP-Za-km-z]{32,44}$")]
 ReferralCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{6,10}$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2048)]
-Password = Annotated[SecretStr, Field(min_length=8, max_length=1024)]
 
 
 def _text(max_length: int) -> StringConstraints:
@@ -407,6 +408,8 @@ class UserLogin(_Row):
 
 
 class UserCreate(_Input):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # never echo a password
+
     email: Annotated[EmailStr, Field(max_length=255)]
     password: Password
     name: Name | None = None
