@@ -129,3 +129,11 @@ def test_migrate_new_creates_a_numbered_pair(tmp_path: Path) -> None:
     assert created.exists()
     assert (tmp_path / "0002_agent_hub_add_user_settings.rollback.sql").exists()
     assert created.read_text().startswith("-- depends: 0001_core_schema")
+
+
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    result = sqlfirst("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"sqlfirst {version('sqlfirst')}"

@@ -60,6 +60,24 @@ Domains = Annotated[
 ]
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"sqlfirst {version('sqlfirst')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """SQL-first PostgreSQL data layer: embedded database, migrations, query checks, benchmarks."""
+
+
 def _expected_errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Print expected failures as one human line on stderr and exit 1: no traceback."""
 
