@@ -176,6 +176,8 @@ def migrate_up(
     _say_recorded(result.recorded)
     for problem in result.ignored:
         err.print(f"[yellow]warning:[/] --allow-edited: running despite {problem}", soft_wrap=True)
+    for repair in result.repaired:
+        err.print(f"[yellow]repaired:[/] {repair}", soft_wrap=True)
     for migration_id in result.applied:
         out.print(f"applied  {migration_id}")
     out.print(
