@@ -157,7 +157,7 @@ async def test_non_transactional_migration_with_two_statements_is_refused(
         "drop index agent_hub.ix_users_full_name;\ndrop index agent_hub.ix_users_is_active;\n",
     )
     migrator = Migrator(empty_db_url, directory=migrations)
-    with pytest.raises(MigrationFileError, match="0011_agent_hub_indexes.sql: holds 2 statements"):
+    with pytest.raises(MigrationFileError, match=r"0011_agent_hub_indexes\.sql: holds 2 statements"):
         migrator.up()
     # The folder is checked before anything runs: not even core was applied.
     assert await applied_ids(empty_db_url) == []
