@@ -170,7 +170,8 @@ def migrate_up(
     lock_timeout_ms: LockTimeoutMs = None,
     allow_edited: AllowEdited = False,
 ) -> None:
-    """Apply every pending migration, printing each one applied. Refuses while `verify` fails."""
+    """Apply every pending migration, printing each one applied. Refuses while `verify` fails or a file
+    in the folder is not a valid migration; waits (up to 5 minutes) for a migrator already running."""
     migrator = _migrator(database_url, domain, lock_timeout_ms)
     result = migrator.up(allow_edited=allow_edited)
     _say_recorded(result.recorded)

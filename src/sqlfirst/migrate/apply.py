@@ -38,15 +38,16 @@ def run(backend: Any, migration: Any, direction: Direction, *, lock_timeout_ms: 
     Raises :class:`MigrationError` (or :class:`MigrationLockLost`) naming the migration.
     """
     verb = "apply" if direction == "apply" else "roll back"
+    doing = "applying" if direction == "apply" else "rolling back"
     try:
         migration.load()
         # yoyo prints the rows of any SELECT a migration runs (e.g. `select
         # core.register_partitioned_table(...)`) to stdout; a migration's output is not ours to print.
         with contextlib.redirect_stdout(io.StringIO()):
             if migration.use_transactions:
-                _run_in_transaction(backend, migration, direction, verb)
+                _run_in_transaction(backend, migration, direction, doing)
                 return []
-            return _run_outside_transaction(backend, migration, direction, verb)
+            return _run_outside_transaction(backend, migration, direction, doing)
     except psycopg.errors.LockNotAvailable as exc:
         raise MigrationError(
             f"could not {verb} {migration.id}: lock_timeout ({lock_timeout_ms} ms) expired "
@@ -69,16 +70,16 @@ def run(backend: Any, migration: Any, direction: Direction, *, lock_timeout_ms: 
         raise MigrationError(f"could not {verb} {migration.id}: {exc}") from exc
 
 
-def _run_in_transaction(backend: Any, migration: Any, direction: Direction, verb: str) -> None:
+def _run_in_transaction(backend: Any, migration: Any, direction: Direction, doing: str) -> None:
     # One transaction for the statements and the bookkeeping: all of it or none of it. yoyo's
     # process_steps opens a savepoint inside it (it sees a transaction in progress).
     with backend.transaction():
         migration.process_steps(backend, direction)
-        book(backend, migration, direction, f"{verb}ing {migration.id}")
+        book(backend, migration, direction, f"{doing} {migration.id}")
 
 
-def _run_outside_transaction(backend: Any, migration: Any, direction: Direction, verb: str) -> list[str]:
-    require_lock(backend, f"about to {verb} {migration.id}")
+def _run_outside_transaction(backend: Any, migration: Any, direction: Direction, doing: str) -> list[str]:
+    require_lock(backend, f"{doing} {migration.id}")
     path = Path(migration.path)
     text = path.read_text(encoding="utf-8") if direction == "apply" else ""
     index = concurrent_index(statements(text)[0]) if text else None

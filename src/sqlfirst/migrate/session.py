@@ -115,8 +115,12 @@ class Backend(PostgresqlPsycopgBackend):  # type: ignore[misc]
 
 
 def _configure(conn: psycopg.Connection[Any], lock_wait_s: float) -> None:
+    # lock_wait_s bounds the wait for the lock and lock_timeout each migration's wait for table
+    # locks; how long a migration then runs is its own business (a concurrent index on a big table
+    # takes what it takes), so a database-wide statement_timeout does not apply to this session.
     settings = {
         "application_name": APPLICATION_NAME,
+        "statement_timeout": "0",
         "idle_in_transaction_session_timeout": "0",
         "lock_timeout": f"{max(1, int(lock_wait_s * 1000))}ms",
     }
