@@ -207,7 +207,7 @@ async def test_idle_session_timeout_never_hands_the_lock_to_a_second_migrator(
     watcher = await asyncpg.connect(empty_db_url)
     await watcher.execute("set idle_session_timeout = 0")
     database = await watcher.fetchval("select current_database()")
-    await watcher.execute(f'alter database "{database}" set idle_session_timeout = \'1s\'')
+    await watcher.execute(f"alter database \"{database}\" set idle_session_timeout = '1s'")
     process = await start_cli("migrate", "up", "--database-url", empty_db_url, env=cli_env(migrations))
     try:
         for _ in range(600):
