@@ -251,3 +251,34 @@ async def test_idle_session_timeout_never_hands_the_lock_to_a_second_migrator(
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def test_a_database_wide_statement_timeout_does_not_cut_a_migration_or_the_wait_for_the_lock(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    write_migration(
+        migrations,
+        "0001_core_longer",
+        "create table public.longer (id int primary key);\nselect pg_sleep(1);\n",
+        "drop table public.longer;\n",
+    )
+    admin = await asyncpg.connect(empty_db_url)
+    database = await admin.fetchval("select current_database()")
+    await admin.execute(f"alter database \"{database}\" set statement_timeout = '300ms'")
+    try:
+        await admin.execute("select pg_advisory_lock($1, $2)", LOCK_NAMESPACE, MIGRATION_LOCK)
+        waiting = asyncio.create_task(asyncio.to_thread(Migrator(empty_db_url, directory=migrations).up))
+        for _ in range(600):
+            if waiting.done() or await waiting_for_migration_lock(admin):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.6)  # longer than the statement_timeout: the wait goes on
+        assert not waiting.done()
+        await admin.execute("select pg_advisory_unlock($1, $2)", LOCK_NAMESPACE, MIGRATION_LOCK)
+
+        assert (await waiting).applied == ["0001_core_longer"]
+    finally:
+        await admin.execute(f'alter database "{database}" reset statement_timeout')
+        await admin.close()
