@@ -8,6 +8,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -78,3 +79,23 @@ async def applied_ids(url: str) -> list[str]:
         return [r["migration_id"] for r in rows]
     finally:
         await conn.close()
+
+
+def with_user(url: str, user: str) -> str:
+    """``url`` logging in as ``user`` (trust auth on the test servers)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, f"{user}@{host}", parts.path, parts.query, parts.fragment))
+
+
+async def waiting_for_migration_lock(conn: asyncpg.Connection[asyncpg.Record]) -> int:
+    """How many sessions wait (not granted) for the migration advisory lock."""
+    from sqlfirst.migrate import LOCK_NAMESPACE, MIGRATION_LOCK
+
+    waiting: int = await conn.fetchval(
+        "select count(*) from pg_locks where locktype = 'advisory' and not granted"
+        " and classid = $1 and objid = $2",
+        LOCK_NAMESPACE,
+        MIGRATION_LOCK,
+    )
+    return waiting

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 import signal
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -18,6 +20,8 @@ from .migration_helpers import (
     finish,
     run_cli,
     start_cli,
+    waiting_for_migration_lock,
+    with_user,
     write_migration,
 )
 
@@ -158,3 +162,123 @@ async def test_migrator_gives_up_waiting_for_a_live_migrator(empty_db_url: str) 
     finally:
         await other.close()
     assert Migrator(empty_db_url, lock_wait_s=30).up().applied
+
+
+@pytest.fixture
+async def migrator_role(empty_db_url: str) -> AsyncIterator[str]:
+    """A non-superuser login role that may read every table and create tables in ``public``:
+    enough to run ``sqlfirst migrate up`` on an up-to-date database, not to signal another backend."""
+    name = f"sqlfirst_migrator_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(empty_db_url)
+    try:
+        await admin.execute(f"create role {name} login nosuperuser")
+        await admin.execute(f"grant pg_read_all_data to {name}")
+        await admin.execute(f"grant create on schema public to {name}")
+        yield name
+        await admin.execute(f"drop owned by {name}")
+        await admin.execute(f"drop role {name}")
+    finally:
+        await admin.close()
+
+
+@pytest.mark.parametrize("b_is_superuser", [True, False], ids=["superuser-B", "non-superuser-B"])
+async def test_idle_session_timeout_never_hands_the_lock_to_a_second_migrator(
+    empty_db_url: str, tmp_path: Path, migrator_role: str, b_is_superuser: bool
+) -> None:
+    """The issue's scenario: idle_session_timeout = 1s; A runs a 4 s migration; B starts 2 s later.
+
+    A must finish; B waits for the lock (it never takes it from A, never terminates A) and then
+    finds nothing left to apply.
+    """
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    write_migration(
+        migrations,
+        "0001_core_slow",
+        "create table public.slow_marker (id int primary key);\nselect pg_sleep(4);\n",
+        "drop table public.slow_marker;\n",
+    )
+    write_migration(
+        migrations,
+        "0002_core_after_slow",
+        "-- depends: 0001_core_slow\ncreate table public.after_slow (id int primary key);\n",
+        "drop table public.after_slow;\n",
+    )
+    watcher = await asyncpg.connect(empty_db_url)
+    await watcher.execute("set idle_session_timeout = 0")
+    database = await watcher.fetchval("select current_database()")
+    await watcher.execute(f"alter database \"{database}\" set idle_session_timeout = '1s'")
+    process = await start_cli("migrate", "up", "--database-url", empty_db_url, env=cli_env(migrations))
+    try:
+        for _ in range(600):
+            sleeping = await watcher.fetchval(
+                "select count(*) from pg_stat_activity"
+                " where datname = current_database() and query like '%pg_sleep(4)%'"
+                " and pid <> pg_backend_pid()"
+            )
+            if sleeping or process.returncode is not None:
+                break
+            await asyncio.sleep(0.1)
+        assert sleeping, "migrator A never reached the slow migration"
+        await asyncio.sleep(2)  # every idle session of A has been idle for more than 1 s by now
+
+        b_url = empty_db_url if b_is_superuser else with_user(empty_db_url, migrator_role)
+        b_migrator = Migrator(b_url, directory=migrations, lock_wait_s=60)
+        b = asyncio.create_task(asyncio.to_thread(b_migrator.up))
+        b_waited = False
+        while not b.done() and not b_waited:
+            b_waited = await waiting_for_migration_lock(watcher) > 0
+            await asyncio.sleep(0.05)
+        a = await finish(process)
+        b_result = await b
+
+        assert a.returncode == 0, a.stderr
+        assert "applied  0001_core_slow" in a.stdout
+        assert "applied  0002_core_after_slow" in a.stdout
+        assert b_waited, "B never waited for the migration lock while A ran"
+        assert b_result.applied == []
+        applies = await watcher.fetch(
+            "select migration_id, count(*) as n from _yoyo_log"
+            " where operation = 'apply' group by migration_id order by 1"
+        )
+        assert [(r["migration_id"], r["n"]) for r in applies] == [
+            ("0001_core_slow", 1),
+            ("0002_core_after_slow", 1),
+        ]
+    finally:
+        await watcher.execute(f'alter database "{database}" reset idle_session_timeout')
+        await watcher.close()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def test_a_database_wide_statement_timeout_does_not_cut_a_migration_or_the_wait_for_the_lock(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    write_migration(
+        migrations,
+        "0001_core_longer",
+        "create table public.longer (id int primary key);\nselect pg_sleep(1);\n",
+        "drop table public.longer;\n",
+    )
+    admin = await asyncpg.connect(empty_db_url)
+    database = await admin.fetchval("select current_database()")
+    await admin.execute(f"alter database \"{database}\" set statement_timeout = '300ms'")
+    try:
+        await admin.execute("select pg_advisory_lock($1, $2)", LOCK_NAMESPACE, MIGRATION_LOCK)
+        waiting = asyncio.create_task(asyncio.to_thread(Migrator(empty_db_url, directory=migrations).up))
+        for _ in range(600):
+            if waiting.done() or await waiting_for_migration_lock(admin):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.6)  # longer than the statement_timeout: the wait goes on
+        assert not waiting.done()
+        await admin.execute("select pg_advisory_unlock($1, $2)", LOCK_NAMESPACE, MIGRATION_LOCK)
+
+        assert (await waiting).applied == ["0001_core_longer"]
+    finally:
+        await admin.execute(f'alter database "{database}" reset statement_timeout')
+        await admin.close()

@@ -12,7 +12,8 @@ import pytest
 import sqlparse
 
 from sqlfirst import paths
-from sqlfirst.migrate import CORE, MIGRATION_NAME
+from sqlfirst.migrate import CORE, MIGRATION_NAME, non_transactional_problem
+from sqlfirst.migrate.files import concurrent_index, discover
 
 MIGRATIONS = paths.migrations_dir()
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,10 +21,6 @@ FORWARD = sorted(
     p for p in MIGRATIONS.glob("*.sql") if not p.name.endswith(".rollback.sql") and p.name != "schema.sql"
 )
 NAME = re.compile(rf"^\d{{4}}_(?:{'|'.join((CORE, *paths.DOMAINS))})_[a-z][a-z0-9_]*$")
-TRANSACTIONAL_FALSE = re.compile(r"^\s*--\s*transactional\s*:\s*false\s*$", re.IGNORECASE | re.MULTILINE)
-ALLOWED_OUTSIDE_TRANSACTION = re.compile(
-    r"^\s*(create\s+(unique\s+)?index\s+concurrently|alter\s+type\s+\S+\s+add\s+value)\b", re.IGNORECASE
-)
 
 
 def test_there_are_migrations() -> None:
@@ -59,43 +56,69 @@ def test_migration_numbers_are_unique() -> None:
     assert len(numbers) == len(set(numbers))
 
 
-def non_transactional_problem(text: str) -> str | None:
-    """Why a ``-- transactional: false`` migration breaks the rule, or None."""
-    if not TRANSACTIONAL_FALSE.search(text):
-        return None
-    statements = [s for s in sqlparse.split(text) if sqlparse.format(s, strip_comments=True).strip()]
-    if len(statements) != 1:
-        return f"holds {len(statements)} statements; a non-transactional migration holds exactly one"
-    body = sqlparse.format(statements[0], strip_comments=True).strip()
-    if not ALLOWED_OUTSIDE_TRANSACTION.match(body):
-        return "only CREATE INDEX CONCURRENTLY or ALTER TYPE ... ADD VALUE may run outside a transaction"
-    return None
-
-
-@pytest.mark.parametrize("path", FORWARD, ids=lambda p: p.name)
-def test_non_transactional_migration_holds_one_allowed_statement(path: Path) -> None:
-    problem = non_transactional_problem(path.read_text())
-    assert problem is None, f"{path.name}: {problem}"
+def test_the_folder_passes_the_migrators_own_file_rules() -> None:
+    # The rules `up`, `status` and `verify` enforce (names, rollbacks, depends, re-runnable
+    # non-transactional files); discover() raises MigrationFileError naming each file that breaks them.
+    assert [p.name for p in discover(MIGRATIONS)] == [p.name for p in FORWARD]
 
 
 @pytest.mark.parametrize(
-    ("text", "ok"),
+    ("forward", "rollback", "ok"),
     [
-        ("-- transactional: false\ncreate index concurrently ix_t_a on core.t (a);\n", True),
-        ("-- transactional: false\nalter type core.mood add value 'meh';\n", True),
-        ("create table core.t (a int);\ncreate index ix_t_a on core.t (a);\n", True),
         (
-            "-- transactional: false\n"
-            "create index concurrently ix_a on core.t (a);\n"
-            "create index concurrently ix_b on core.t (b);\n",
+            "create index concurrently if not exists ix_t_a on core.t (a);",
+            "drop index concurrently if exists core.ix_t_a;",
+            True,
+        ),
+        ("create unique index concurrently if not exists ix_t_a on core.t using btree (a);", "", True),
+        ("alter type core.mood add value if not exists 'meh';", "", True),
+        ("alter type core.mood add value if not exists 'meh' before 'ok';", "-- values stay\n", True),
+        (
+            "create index concurrently ix_t_a on core.t (a);",
+            "drop index concurrently if exists core.ix_t_a;",
             False,
         ),
-        ("-- transactional: false\ncreate table core.t (a int);\n", False),
+        ("alter type core.mood add value 'meh';", "", False),
+        (
+            "create index concurrently if not exists ix_a on core.t (a);\n"
+            "create index concurrently if not exists ix_b on core.t (b);",
+            "",
+            False,
+        ),
+        ("create table if not exists core.t (a int);", "", False),
+        ("create index concurrently if not exists ix_t_a on core.t (a);", "drop index core.ix_t_a;", False),
+        (
+            "create index concurrently if not exists ix_t_a on core.t (a);",
+            "drop index concurrently if exists core.ix_t_a;\ndrop table core.t;",
+            False,
+        ),
     ],
-    ids=["concurrent-index", "add-enum-value", "transactional", "two-statements", "not-allowed"],
+    ids=[
+        "concurrent-index",
+        "unique-concurrent-index",
+        "add-enum-value",
+        "add-enum-value-comment-rollback",
+        "index-without-if-not-exists",
+        "enum-value-without-if-not-exists",
+        "two-statements",
+        "not-allowed",
+        "rollback-not-idempotent",
+        "rollback-two-statements",
+    ],
 )
-def test_non_transactional_rule_tells_good_from_bad(text: str, ok: bool) -> None:
-    assert (non_transactional_problem(text) is None) is ok
+def test_non_transactional_rule_tells_rerunnable_from_unsafe(forward: str, rollback: str, ok: bool) -> None:
+    text = "-- transactional: false\n" + forward + "\n"
+    assert (non_transactional_problem(text, rollback) is None) is ok
+
+
+def test_concurrent_index_reads_quoted_and_folded_names() -> None:
+    index = concurrent_index('CREATE INDEX CONCURRENTLY IF NOT EXISTS "Ix ""T""" ON "Core".t (a)')
+    assert index is not None
+    assert (index.name, index.table) == ('Ix "T"', '"Core".t')
+    folded = concurrent_index("create index concurrently if not exists IX_T_A on core.T (a)")
+    assert folded is not None
+    assert folded.name == "ix_t_a"
+    assert concurrent_index("create index concurrently if not exists ix on only core.t (a)") is None
 
 
 def _squawk(*files: Path) -> subprocess.CompletedProcess[str]:

@@ -119,22 +119,26 @@ async def test_retention_drops_exactly_the_expired_partitions(db: Conn) -> None:
         "insert into public.readings (taken_at, value) values (now() - $1::text::interval, 1)",
         [("8 months",), ("2 months",)],
     )
+    # The month that holds the cutoff (now - 5 months) starts before it and ends after it: it is not
+    # wholly expired, so it stays (retention goes by a partition's upper bound, not its lower one).
+    await db.execute("insert into public.readings (taken_at, value) values ($1, 1)", month_start(-5))
     await partitions.maintain(db)
     before = await partition_names(db)
-    assert name(-8) in before
-    assert name(-2) in before
+    assert {name(-8), name(-5), name(-2)} <= set(before)
 
     await register(db, "3", "'5 months'", "'drop'")
 
     after = await partition_names(db)
     assert sorted(set(before) - set(after)) == [name(-8)]
     assert await db.fetchval("select to_regclass($1)", f"public.{name(-8)}") is None
-    assert await rows_in(db, "readings") == 1
+    assert await rows_in(db, name(-5)) == 1
+    assert await rows_in(db, "readings") == 2
 
 
 async def test_retention_in_detach_mode_keeps_the_table_outside_the_parent(db: Conn) -> None:
     await register(db)
     await db.execute("insert into public.readings (taken_at, value) values (now() - interval '8 months', 7)")
+    await db.execute("insert into public.readings (taken_at, value) values ($1, 5)", month_start(-5))
     await partitions.maintain(db)
     await db.execute("update core.partitioned_tables set retention = '5 months'")
 
@@ -142,8 +146,55 @@ async def test_retention_in_detach_mode_keeps_the_table_outside_the_parent(db: C
 
     assert [(a.action, a.partition_name) for a in actions] == [("detached", name(-8))]
     assert name(-8) not in await partition_names(db)
+    assert name(-5) in await partition_names(db)
     assert await db.fetchval(f"select value from public.{name(-8)}") == 7
-    assert await rows_in(db, "readings") == 0
+    assert await rows_in(db, "readings") == 1
+
+
+# Far from UTC on either side: a row near a month's edge in UTC is in the next (or previous) month there.
+FAR_ZONES = ["Pacific/Kiritimati", "Etc/GMT+12"]  # UTC+14 and UTC-12
+
+
+@pytest.mark.parametrize("zone", FAR_ZONES)
+async def test_maintenance_buckets_rows_by_utc_whatever_the_session_time_zone(db: Conn, zone: str) -> None:
+    await db.execute(f"set timezone = '{zone}'")
+    await register(db)
+    feb = datetime(2020, 2, 29, 23, 30, tzinfo=UTC)  # 1 March in Kiritimati
+    mar = datetime(2020, 3, 1, 0, 30, tzinfo=UTC)  # still 29 February at UTC-12
+    await db.executemany(
+        "insert into public.readings (taken_at, value) values ($1, $2)", [(feb, 1), (mar, 2)]
+    )
+
+    actions = await partitions.maintain(db)
+
+    moved = {a.partition_name: a.row_count for a in actions if a.action == "moved"}
+    assert moved == {"readings_p2020_02": 1, "readings_p2020_03": 1}
+    assert await db.fetchval("select value from public.readings_p2020_02") == 1
+    assert await db.fetchval("select value from public.readings_p2020_03") == 2
+    [table] = [t for t in await partitions.status(db) if t.parent_table == "public.readings"]
+    bounds = {p.name: (p.lower_bound, p.upper_bound) for p in table.partitions}
+    assert bounds["readings_p2020_02"] == (datetime(2020, 2, 1), datetime(2020, 3, 1))
+    assert bounds[name(0)] == (month_start(0).replace(tzinfo=None), month_start(1).replace(tzinfo=None))
+
+
+async def test_premade_daily_partitions_follow_the_utc_date_not_the_session_one(db: Conn) -> None:
+    now = datetime.now(UTC)
+    # Whichever far zone is on another calendar day than UTC right now.
+    zone = "Pacific/Kiritimati" if now.hour >= 10 else "Etc/GMT+12"
+    await db.execute(f"set timezone = '{zone}'")
+    await db.execute(
+        "insert into core.partitioned_tables (parent_table, control_column, partition_interval, premake)"
+        " values ('public.readings', 'taken_at', '1 day', 1)"
+    )
+    await partitions.maintain(db)
+
+    today = now.date()
+    days = [today.fromordinal(today.toordinal() + n) for n in range(2)]
+    assert await partition_names(db) == sorted(
+        ["readings_default", *(f"readings_p{d:%Y_%m_%d}" for d in days)]
+    )
+    await db.execute("insert into public.readings (taken_at, value) values (now(), 1)")
+    assert await rows_in(db, "readings_default") == 0
 
 
 async def test_time_range_query_prunes_to_the_partitions_that_can_match(db: Conn) -> None:

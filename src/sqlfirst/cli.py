@@ -188,12 +188,15 @@ def migrate_up(
     lock_timeout_ms: LockTimeoutMs = None,
     allow_edited: AllowEdited = False,
 ) -> None:
-    """Apply every pending migration, printing each one applied. Refuses while `verify` fails."""
+    """Apply every pending migration, printing each one applied. Refuses while `verify` fails or a file
+    in the folder is not a valid migration; waits (up to 5 minutes) for a migrator already running."""
     migrator = _migrator(database_url, domain, lock_timeout_ms)
     result = migrator.up(allow_edited=allow_edited)
     _say_recorded(result.recorded)
     for problem in result.ignored:
         err.print(f"[yellow]warning:[/] --allow-edited: running despite {problem}", soft_wrap=True)
+    for repair in result.repaired:
+        err.print(f"[yellow]repaired:[/] {repair}", soft_wrap=True)
     for migration_id in result.applied:
         out.print(f"applied  {migration_id}")
     out.print(
