@@ -137,3 +137,12 @@ def test_version_prints_the_installed_version() -> None:
     result = sqlfirst("--version")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"sqlfirst {version('sqlfirst')}"
+
+
+def test_migrate_new_refuses_to_write_into_the_installed_package() -> None:
+    inside = paths.packaged_data_dir() / "migrations"
+    result = sqlfirst("migrate", "new", "agent_hub", "add_thing", "--directory", str(inside))
+    assert result.returncode == 1
+    assert "inside the installed sqlfirst package" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3
+    assert not inside.exists() or not list(inside.glob("*_agent_hub_add_thing.sql"))

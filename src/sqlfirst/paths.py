@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["DOMAINS", "benchmarks_dir", "domains", "migrations_dir", "sql_dir"]
+__all__ = ["DOMAINS", "benchmarks_dir", "domains", "migrations_dir", "packaged_data_dir", "sql_dir"]
 
 DOMAINS = ("agent_hub", "ai_seo", "deals", "devskyy", "easyflow")
 """Every domain of the design, one Postgres schema (or two) and one Python package each."""
@@ -21,6 +21,11 @@ def _resource(name: str, env: str) -> Path:
     if packaged.is_dir():
         return packaged
     return _PACKAGE.parents[1] / name
+
+
+def packaged_data_dir() -> Path:
+    """Where a wheel install keeps the packaged ``sql/`` and ``migrations/`` (read-only by intent)."""
+    return _PACKAGE / "_data"
 
 
 def sql_dir() -> Path:

@@ -226,6 +226,12 @@ def new_migration(
 ) -> Path:
     """Create ``NNNN_<domain>_<what>.sql`` and its rollback in the migrations folder."""
     directory = directory or paths.migrations_dir()
+    if directory.resolve().is_relative_to(paths.packaged_data_dir()):
+        raise ConfigurationError(
+            f"{directory} is inside the installed sqlfirst package, where a new migration would be lost on "
+            "the next install; a project's migrations belong in its own folder: pass --directory migrations "
+            "(and set SQLFIRST_MIGRATIONS_DIR to that folder to apply them)"
+        )
     slug = re.sub(r"[^a-z0-9]+", "_", what.lower()).strip("_")
     if not re.fullmatch(r"[a-z][a-z0-9_]*", domain):
         raise ConfigurationError(f"domain must be snake_case, got {domain!r}")
