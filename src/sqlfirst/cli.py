@@ -146,6 +146,45 @@ def db_url() -> None:
     out.print(state.url)
 
 
+@db_app.command("health")
+@_expected_errors
+def db_health(
+    database_url: DatabaseUrl = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    transaction_threshold: Annotated[
+        float, typer.Option(help="Seconds a transaction may stay open (or idle in transaction).")
+    ] = 300.0,
+) -> None:
+    """Unused indexes, bloat and vacuum, DEFAULT-partition rows, long transactions, connections,
+    replica lag. Exits 1 when something needs action."""
+    import json
+
+    from sqlfirst.db import connect_one
+    from sqlfirst.health import Thresholds, check_health
+
+    async def run() -> Any:
+        conn = await connect_one(_url(database_url))
+        try:
+            return await check_health(
+                conn, thresholds=Thresholds(transaction_threshold_s=transaction_threshold)
+            )
+        finally:
+            await conn.close()
+
+    report = asyncio.run(run())
+    if as_json:
+        out.print(json.dumps(report.as_dict(), indent=2), markup=False, highlight=False)
+    else:
+        table = Table("check", "", "object", "detail", title="database health")
+        for finding in report.findings:
+            mark = "[red]action[/]" if finding.severity == "action" else "info"
+            table.add_row(finding.check, mark, finding.object, finding.detail)
+        out.print(table)
+        out.print("[green]healthy[/]" if report.ok else "[bold red]needs action[/]")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 # -- migrate ---------------------------------------------------------------------------------------
 
 
