@@ -321,8 +321,11 @@ def from_driver(exc: BaseException, executor: object = None) -> DatabaseError:
         return CommandTimeout("the statement outlasted command_timeout and was cancelled", sqlstate="57014")
     elif isinstance(exc, OSError):
         return DatabaseUnavailable(f"cannot connect: {exc}", sqlstate="08001")
-    elif isinstance(exc, asyncpg.InterfaceError) and _connection_gone(executor):
-        # The statement was never sent: the connection had already been lost.
+    elif type(exc) is asyncpg.InternalClientError or (
+        isinstance(exc, asyncpg.InterfaceError) and _connection_gone(executor)
+    ):
+        # The statement was never sent: the connection had already been lost, or the server's
+        # farewell (a FATAL error such as 57P01) arrived and the protocol refuses to send more.
         return ConnectionLost(
             f"the connection was lost before the statement was sent: {exc}", sqlstate="08003"
         )
