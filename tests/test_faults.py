@@ -392,3 +392,19 @@ async def test_nothing_raw_escapes_when_the_pool_is_closed(database: Database, q
     with pytest.raises(SqlfirstError):
         async with database.transaction():
             pass
+
+
+async def test_a_pool_whose_server_refuses_connections_raises_database_unavailable(q: Queries) -> None:
+    # min_size=0: the pool opens no connection up front, so the refusal comes at the first call.
+    db = await connect(Settings(database_url="postgresql://postgres@127.0.0.1:1/x", min_size=0, max_size=1))
+    try:
+        with pytest.raises(DatabaseUnavailable) as caught:
+            await q.count_entries(db.pool)
+        assert isinstance(caught.value.__cause__, ConnectionRefusedError)
+        with pytest.raises(DatabaseUnavailable):
+            async with db.transaction():
+                pass
+        with pytest.raises(DatabaseUnavailable):
+            await db.run_in_transaction(q.count_entries)
+    finally:
+        await db.close()

@@ -105,3 +105,10 @@ def test_falling_back_to_the_embedded_server_logs_one_line_naming_its_data_direc
     assert lines[0].levelno == logging.WARNING
     assert str(restartable_server.pgdata) in lines[0].getMessage()
     assert url.startswith("postgresql://")
+
+
+def test_unknown_or_mistyped_settings_are_configuration_errors() -> None:
+    with pytest.raises(ConfigurationError, match="max_sise"):
+        Settings().with_(max_sise=4)
+    with pytest.raises(ConfigurationError, match="min_size"):
+        Settings(min_size="5")  # type: ignore[arg-type]

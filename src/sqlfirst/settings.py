@@ -54,6 +54,13 @@ class Settings:
     embedded: EmbeddedPolicy = "auto"
 
     def __post_init__(self) -> None:
+        for name in ("min_size", "max_size", "statement_timeout_ms", "lock_timeout_ms"):
+            value = getattr(self, name)
+            if type(value) is not int:
+                raise ConfigurationError(f"{name} must be an integer, got {value!r}")
+        timeout = self.command_timeout_s
+        if timeout is not None and (type(timeout) not in (int, float) or timeout <= 0):
+            raise ConfigurationError(f"command_timeout_s must be a positive number, got {timeout!r}")
         if self.embedded not in get_args(EmbeddedPolicy):
             raise ConfigurationError(f"SQLFIRST_EMBEDDED must be 'auto' or 'never', got {self.embedded!r}")
         if self.min_size > self.max_size:
@@ -82,6 +89,9 @@ class Settings:
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed (validated again)."""
+        unknown = sorted(set(changes) - set(self.__dataclass_fields__))
+        if unknown:
+            raise ConfigurationError(f"unknown setting(s): {', '.join(unknown)}")
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def server_settings(self) -> dict[str, str]:
