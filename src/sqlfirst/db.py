@@ -251,7 +251,9 @@ async def _committing(
         if isinstance(err, ConnectionLost | TransactionOutcomeUnknown | CommandTimeout):
             if readonly or not top_level:
                 # Nothing a read-only transaction did can be lost; a savepoint's release commits nothing.
-                raise ConnectionLost(f"the connection was lost at the end of the transaction: {err}") from exc
+                raise ConnectionLost(
+                    f"the connection was lost at the end of the transaction: {err}", sqlstate=err.sqlstate
+                ) from exc
             raise TransactionOutcomeUnknown(
                 f"the connection was lost during COMMIT; it may or may not have committed: {err}",
                 sqlstate="08007",
