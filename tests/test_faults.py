@@ -257,6 +257,7 @@ async def test_idle_pooled_connections_closed_by_the_server_are_replaced_silentl
         assert len(backends) == 4
         for row in backends:
             await terminate(admin, row["pid"])
+        assert await q.count_entries(db.pool) == 0  # a one-off call on the pool
 
         async def one(n: int) -> int:
             async with db.transaction() as conn:
