@@ -324,11 +324,15 @@ def from_driver(exc: BaseException, executor: object = None) -> DatabaseError:
     elif type(exc) is asyncpg.InternalClientError or (
         isinstance(exc, asyncpg.InterfaceError) and _connection_gone(executor)
     ):
-        # The statement was never sent: the connection had already been lost, or the server's
-        # farewell (a FATAL error such as 57P01) arrived and the protocol refuses to send more.
-        return ConnectionLost(
-            f"the connection was lost before the statement was sent: {exc}", sqlstate="08003"
-        )
+        # On a connection, the statement was never sent: the connection had already been lost, or
+        # the server's farewell (a FATAL error such as 57P01) arrived and the protocol refuses to
+        # send more. Not so on the pool: it resets the connection after the statement and raises
+        # when that fails, even though the statement ran (and committed).
+        if executor is not None and not isinstance(executor, asyncpg.Pool):
+            return ConnectionLost(
+                f"the connection was lost before the statement was sent: {exc}", sqlstate="08003"
+            )
+        err = ConnectionLost(f"the connection was lost: {exc}", sqlstate="08003")
     else:
         return DatabaseError(str(exc))
     if isinstance(err, ConnectionLost) and not _known_in_transaction(executor):
