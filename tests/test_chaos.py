@@ -1,5 +1,9 @@
 """Chaos: 32 clients run a mixed workload for 20 s while the server is restarted twice.
 
+Between restarts, a few sessions are terminated every half second as well (``pg_terminate_backend``),
+so that transactions lose their connection while the server stays up and ``run_in_transaction``
+gets to re-run them.
+
 Afterwards every operation either committed exactly once or raised a sqlfirst error, balances and
 counters add up, and the pool serves again within 2 s of the server coming back. The server is a
 throwaway embedded one of the test's own. The numbers are printed (``pytest -s``).
@@ -113,6 +117,7 @@ class Outcome:
     kind: str  # retried_transfer | transfer | hit | read
     result: str  # "ok" or the error's class name
     detail: str = ""
+    attempts: int = 1
 
 
 @dataclass
@@ -120,6 +125,7 @@ class Log:
     outcomes: list[Outcome] = field(default_factory=list)
     raw: list[BaseException] = field(default_factory=list)
     recoveries: list[float] = field(default_factory=list)
+    terminated: int = 0
 
 
 # Errors after which the operation certainly did not commit.
@@ -148,12 +154,15 @@ async def client(db: Database, q: Queries, rng: random.Random, deadline: float, 
         )
         a, b = rng.sample(range(1, ACCOUNTS + 1), 2)
         amount = rng.randint(1, 20)
+        attempts = 0
         try:
             if kind == "retried_transfer":
 
                 async def work(
                     conn: Connection, op_id: uuid.UUID = op_id, a: int = a, b: int = b, amount: int = amount
                 ) -> None:
+                    nonlocal attempts
+                    attempts += 1
                     await transfer(q, conn, op_id, a, b, amount)
 
                 await db.run_in_transaction(work)
@@ -164,7 +173,7 @@ async def client(db: Database, q: Queries, rng: random.Random, deadline: float, 
                 await q.hit(db.pool, op_id=op_id)
             else:
                 await q.get_account(db.pool, id=a)
-            log.outcomes.append(Outcome(op_id, kind, "ok"))
+            log.outcomes.append(Outcome(op_id, kind, "ok", attempts=max(attempts, 1)))
         except SqlfirstError as exc:
             cause = exc.__cause__
             log.outcomes.append(
@@ -194,6 +203,25 @@ async def restart(
     log.recoveries.append(time.monotonic() - back)
 
 
+async def terminator(url: str, deadline: float, log: Log) -> None:
+    """Every 0.5 s, terminate two random sessions of the pool (test machinery: raw asyncpg is fine)."""
+    admin: asyncpg.Connection[asyncpg.Record] | None = None
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        try:
+            if admin is None or admin.is_closed():
+                admin = await asyncpg.connect(url)
+            log.terminated += await admin.fetchval(
+                "select count(pg_terminate_backend(pid)) from (select pid from pg_stat_activity"
+                " where datname = current_database() and application_name = 'sqlfirst'"
+                " order by random() limit 2) s"
+            )
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            admin = None  # the server is restarting
+    if admin is not None and not admin.is_closed():
+        await admin.close()
+
+
 async def test_chaos_every_operation_commits_once_or_raises_a_typed_error(
     restartable_server: RestartableServer, tmp_path: Path
 ) -> None:
@@ -216,6 +244,7 @@ async def test_chaos_every_operation_commits_once_or_raises_a_typed_error(
         await asyncio.gather(
             *(client(db, q, random.Random(rng.random()), deadline, log) for _ in range(CLIENTS)),
             *(restart(restartable_server, db, q, at, start, log) for at in RESTART_AT_S),
+            terminator(url, deadline, log),
         )
     finally:
         await db.close()
@@ -238,6 +267,9 @@ async def test_chaos_every_operation_commits_once_or_raises_a_typed_error(
     for (kind, result), n in sorted(results.items()):
         print(f"  {kind:17} {result:27} {n:7}")
     print(f"  pool serving again after restart: {', '.join(f'{r:.3f} s' for r in log.recoveries)}")
+    retried = [o for o in log.outcomes if o.attempts > 1]
+    print(f"  sessions terminated while the server was up: {log.terminated}")
+    print(f"  transfers committed after run_in_transaction re-ran them: {len(retried)}")
     print(f"  raw (untyped) errors: {len(log.raw)}")
     for detail in sorted({o.detail for o in log.outcomes if o.result == "DatabaseError"}):
         print(f"  bare DatabaseError: {detail}")

@@ -248,6 +248,9 @@ async def _committing(
         await tx.commit()
     except DRIVER_ERRORS as exc:
         err = from_driver(exc, conn)
+        if isinstance(err, ConnectionLost) and _refused_before_sending(exc):
+            # The driver refused to send COMMIT (the connection had just been lost): nothing committed.
+            raise err from exc
         if isinstance(err, ConnectionLost | TransactionOutcomeUnknown | CommandTimeout):
             if readonly or not top_level:
                 # Nothing a read-only transaction did can be lost; a savepoint's release commits nothing.
@@ -259,6 +262,13 @@ async def _committing(
                 sqlstate="08007",
             ) from exc
         raise err from exc
+
+
+def _refused_before_sending(exc: BaseException) -> bool:
+    """Whether asyncpg raised ``exc`` instead of sending the statement (not after sending it)."""
+    if isinstance(exc, asyncpg.PostgresError):
+        return False  # the server answered, or the connection broke while waiting for it
+    return type(exc) is asyncpg.InternalClientError or isinstance(exc, asyncpg.InterfaceError)
 
 
 def _gone(conn: Connection) -> bool:
