@@ -56,7 +56,7 @@ async def test_messages_that_are_not_a_list_are_a_validation_error(conn: Connect
         await sessions.append_messages(conn, id=session.id, messages="hello")
 
 
-async def test_retry_attempts_below_one_is_a_validation_error(db_url: str) -> None:
+async def test_retry_attempts_below_one_or_an_unknown_isolation_is_a_validation_error(db_url: str) -> None:
     db: Database = await connect(Settings(database_url=db_url, min_size=1, max_size=1))
     try:
 
@@ -65,6 +65,11 @@ async def test_retry_attempts_below_one_is_a_validation_error(db_url: str) -> No
 
         with pytest.raises(ValidationError, match="attempts"):
             await db.run_in_transaction(work, attempts=0)
+        with pytest.raises(ValidationError, match="isolation"):
+            await db.run_in_transaction(work, isolation="snapshot")  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="isolation"):
+            async with db.transaction(isolation="READ COMMITTED"):  # type: ignore[arg-type]
+                pass
     finally:
         await db.close()
 

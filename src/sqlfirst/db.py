@@ -17,7 +17,7 @@ import operator
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar, get_args
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -71,6 +71,13 @@ else:  # asyncpg's classes are generic only in its stubs
 # Executor: what a repository function accepts, a connection or the pool (one statement per acquire).
 
 IsolationLevel = Literal["read_committed", "repeatable_read", "serializable"]
+_ISOLATION_LEVELS = frozenset(get_args(IsolationLevel))
+
+
+def _check_isolation(function: str, isolation: object, *, optional: bool = False) -> None:
+    if isolation not in _ISOLATION_LEVELS and not (optional and isolation is None):
+        levels = ", ".join(sorted(_ISOLATION_LEVELS))
+        raise invalid_argument(function, "isolation", f"isolation must be one of {levels}", isolation)
 
 
 async def init_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
@@ -208,6 +215,7 @@ async def _begin(
 async def _transaction(
     pool: asyncpg.Pool[asyncpg.Record], *, isolation: IsolationLevel, readonly: bool
 ) -> AsyncIterator[Connection]:
+    _check_isolation("transaction", isolation)
     conn, tx = await _begin(pool, isolation=isolation, readonly=readonly)
     try:
         async with _committing(conn, tx, readonly=readonly, top_level=True):
@@ -287,6 +295,7 @@ async def transaction_on(
     The counterpart of :meth:`Database.transaction` for a connection from ``connect_one()`` or
     ``pool.acquire()``.
     """
+    _check_isolation("transaction_on", isolation, optional=True)
     top_level = not conn.is_in_transaction()
     tx = conn.transaction(isolation=isolation, readonly=readonly)
     try:
