@@ -1,8 +1,13 @@
 """The errors a sqlfirst call can raise.
 
-Repository functions never let a raw asyncpg exception escape: :func:`translate` turns every
-``asyncpg.PostgresError`` into one of the types below and the caller re-raises it ``from`` the
-driver error, so the original stays reachable as ``__cause__``.
+Repository functions never let a raw asyncpg exception escape: :func:`from_driver` turns anything
+the driver raises (:data:`DRIVER_ERRORS`: server errors via :func:`translate`, a lost connection, a
+refused connection, ``command_timeout``) into one of the types below and the caller re-raises it
+``from`` the driver error, so the original stays reachable as ``__cause__``.
+
+A lost connection is typed by what it means for the work: :class:`ConnectionLost` (retryable)
+when nothing can have committed, :class:`TransactionOutcomeUnknown` when a commit was in flight,
+:class:`DatabaseUnavailable` when no connection could be made at all.
 
 Business rules enforced inside the database (triggers, functions) raise with a SQLSTATE of the
 project's own ``SF`` class; :func:`register_sqlstate` maps such a code to its Python type.
