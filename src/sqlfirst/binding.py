@@ -55,11 +55,10 @@ import aiosql
 import asyncpg
 from aiosql.adapters.asyncpg import AsyncPGAdapter
 from aiosql.types import SQLOperationType
-from asyncpg.exceptions._base import DataError as ClientDataError
 from pydantic import BaseModel
 
 from sqlfirst import paths
-from sqlfirst.errors import DatabaseError, InvalidInput, QueryDeclarationError, translate
+from sqlfirst.errors import DRIVER_ERRORS, DatabaseError, QueryDeclarationError, from_driver
 from sqlfirst.pgtypes import strip_optional
 from sqlfirst.rows import ACCELERATED, RowFactory, row_factory
 
@@ -83,16 +82,11 @@ DECLARATIONS: dict[tuple[str, str, str], Declaration] = {}
 """Every declaration made so far, keyed by (domain, entity, query name); read by ``sqlfirst check``."""
 
 
-def _driver_error(exc: Exception) -> DatabaseError:
-    if isinstance(exc, asyncpg.PostgresError):
-        return translate(exc)
-    if isinstance(exc, ClientDataError):
-        # asyncpg could not encode an argument (wrong Python type for the column).
-        return InvalidInput(str(exc), sqlstate="22000")
-    return DatabaseError(str(exc))
+def _driver_error(exc: BaseException, conn: object = None) -> DatabaseError:
+    return from_driver(exc, conn)
 
 
-_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError)
+_DRIVER_ERRORS = DRIVER_ERRORS
 
 
 def rows_affected(status: str) -> int:
@@ -376,7 +370,7 @@ _BODIES: dict[str, str] = {
     try:
         row = await conn.fetchrow(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        raise _driver_error(exc) from exc
+        raise _driver_error(exc, conn) from exc
     if row is None:
         if _required:
             raise _DatabaseError(_no_row)
@@ -387,7 +381,7 @@ _BODIES: dict[str, str] = {
     try:
         rows = await conn.fetch(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        raise _driver_error(exc) from exc
+        raise _driver_error(exc, conn) from exc
     return _many(rows)
 """,
     "stream": """
@@ -404,13 +398,13 @@ _BODIES: dict[str, str] = {
                 async for row in conn.cursor(_sql, {args} prefetch=_prefetch):
                     yield _one(row)
     except _DRIVER_ERRORS as exc:
-        raise _driver_error(exc) from exc
+        raise _driver_error(exc, conn) from exc
 """,
     "value": """
     try:
         row = await conn.fetchrow(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        raise _driver_error(exc) from exc
+        raise _driver_error(exc, conn) from exc
     value = None if row is None else row[0]
     if value is None and _required:
         raise _DatabaseError(_no_value)
@@ -420,7 +414,7 @@ _BODIES: dict[str, str] = {
     try:
         status = await conn.execute(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        raise _driver_error(exc) from exc
+        raise _driver_error(exc, conn) from exc
     return _rows_affected(status)
 """,
 }

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from sqlfirst import embedded, paths
-from sqlfirst.db import Connection
+from sqlfirst.db import Connection, resolve_url
 from sqlfirst.errors import ConfigurationError, SqlfirstError
 from sqlfirst.migrate import Migrator, new_migration, snapshot_schema
 from sqlfirst.settings import Settings, normalize_url, redact
@@ -98,9 +98,7 @@ def _url(database_url: str | None) -> str:
     settings = Settings.from_env()
     if settings.database_url:
         return settings.database_url
-    url = embedded.start()
-    err.print(f"using the embedded PostgreSQL: {url}")
-    return url
+    return resolve_url(settings)  # logs the embedded server it falls back to; honours SQLFIRST_EMBEDDED
 
 
 # -- db --------------------------------------------------------------------------------------------
