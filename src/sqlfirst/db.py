@@ -24,7 +24,7 @@ from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 from pydantic import BaseModel
 
-from sqlfirst import embedded
+from sqlfirst import embedded, monitoring
 from sqlfirst.arguments import invalid_argument
 from sqlfirst.errors import (
     DRIVER_ERRORS,
@@ -351,8 +351,9 @@ class Database:
         during COMMIT is :class:`~sqlfirst.errors.TransactionOutcomeUnknown`. A pooled connection
         the server closed while idle is replaced before the block runs.
         """
-        async with _transaction(self.pool, isolation=isolation, readonly=readonly) as conn:
-            yield conn
+        with monitoring.transaction_span(isolation=isolation, readonly=readonly):
+            async with _transaction(self.pool, isolation=isolation, readonly=readonly) as conn:
+                yield conn
 
     async def run_in_transaction(
         self,

@@ -195,6 +195,27 @@ def _span(slot: _Recorder, started: int, elapsed: int, rows: int, error: BaseExc
     span.end(end_time=end_epoch)
 
 
+@contextmanager
+def transaction_span(*, isolation: str, readonly: bool) -> Iterator[None]:
+    """A ``transaction`` span around a caller's transaction (the parent of its queries' spans)
+    when tracing is on; nothing otherwise."""
+    if _tracer is None:
+        yield
+        return
+    from opentelemetry.trace import SpanKind
+
+    with _tracer.start_as_current_span(
+        "transaction",
+        kind=SpanKind.CLIENT,
+        attributes={
+            "db.system": "postgresql",
+            "db.transaction.isolation": isolation,
+            "db.readonly": readonly,
+        },
+    ):
+        yield
+
+
 def stats() -> dict[str, QueryStats]:
     """A copy of every query's statistics since the last :func:`reset`, keyed by query name."""
     with _lock:
