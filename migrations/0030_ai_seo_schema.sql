@@ -198,7 +198,7 @@ create table ai_seo.agent_tasks (
     constraint ck_agent_tasks_completed_at check ((completed_at is not null) = (status in ('completed', 'failed'))),
     constraint ck_agent_tasks_completed_after_started check (completed_at >= started_at),
     constraint ck_agent_tasks_processing_time_ms check (
-        processing_time_ms >= 0 and status in ('completed', 'failed')
+        processing_time_ms is null or processing_time_ms >= 0 and status in ('completed', 'failed')
     ),
     constraint ck_agent_tasks_failed_has_error check (status <> 'failed' or error_message is not null)
 );

@@ -4,8 +4,9 @@
 --
 -- * The task lifecycle (seed: pending -> in_progress -> completed / failed / cancelled).
 --   ai_seo.enforce_task_lifecycle() allows exactly pending -> in_progress | cancelled and
---   in_progress -> completed | failed | cancelled; anything else, and any change to a finished
---   (completed, failed, cancelled) task other than detaching its deleted requester, raises
+--   in_progress -> completed | failed | cancelled; anything else (also setting the status a task
+--   already has), and any change to a finished (completed, failed, cancelled) task other than
+--   detaching its deleted requester (ai_seo.protect_finished_task), raises
 --   SQLSTATE SF031 (sqlfirst.ai_seo.errors.IllegalTaskTransition) naming agent_tasks_lifecycle.
 --   So completing a pending task or restarting a completed one is refused by the database, however
 --   the update was written. The same trigger stamps the times with clock_timestamp(): started_at on
@@ -27,21 +28,8 @@ returns trigger
 language plpgsql
 as $$
 begin
-    if new.status = old.status then
-        if old.status in ('completed', 'failed', 'cancelled')
-           and (new.agent_id, new.campaign_id, new.task_type, new.priority, new.input_data, new.output_data,
-                new.error_message, new.started_at, new.completed_at, new.processing_time_ms, new.created_at)
-               is distinct from
-               (old.agent_id, old.campaign_id, old.task_type, old.priority, old.input_data, old.output_data,
-                old.error_message, old.started_at, old.completed_at, old.processing_time_ms, old.created_at)
-        then
-            raise exception using
-                errcode = 'SF031',
-                constraint = 'agent_tasks_lifecycle',
-                message = format('task %s is %s: a finished task cannot change', old.id, old.status);
-        end if;
-        return new;
-    end if;
+    -- Fires for every UPDATE that sets status, also to the value it already has: completing a
+    -- completed task or starting a running one is as illegal as skipping a step.
     if not (
         old.status = 'pending' and new.status in ('in_progress', 'cancelled')
         or old.status = 'in_progress' and new.status in ('completed', 'failed', 'cancelled')
@@ -62,10 +50,41 @@ end;
 $$;
 
 comment on function ai_seo.enforce_task_lifecycle() is
-    'BEFORE UPDATE on agent_tasks: legal transitions only (else SF031), stamps started_at/completed_at/processing_time_ms.';
+    'BEFORE UPDATE OF status on agent_tasks: legal transitions only (else SF031), stamps started_at/completed_at/processing_time_ms.';
 
-create trigger tg_agent_tasks_lifecycle before update on ai_seo.agent_tasks
+create trigger tg_agent_tasks_lifecycle before update of status on ai_seo.agent_tasks
     for each row execute function ai_seo.enforce_task_lifecycle();
+
+-- A finished task is history: nothing of it changes but the requester, which the users foreign key
+-- sets to NULL when that user is deleted.
+create function ai_seo.protect_finished_task()
+returns trigger
+language plpgsql
+as $$
+begin
+    if (new.id, new.agent_id, new.campaign_id, new.task_type, new.status, new.priority, new.input_data,
+        new.output_data, new.error_message, new.started_at, new.completed_at, new.processing_time_ms,
+        new.created_at)
+       is distinct from
+       (old.id, old.agent_id, old.campaign_id, old.task_type, old.status, old.priority, old.input_data,
+        old.output_data, old.error_message, old.started_at, old.completed_at, old.processing_time_ms,
+        old.created_at)
+    then
+        raise exception using
+            errcode = 'SF031',
+            constraint = 'agent_tasks_lifecycle',
+            message = format('task %s is %s: a finished task cannot change', old.id, old.status);
+    end if;
+    return new;
+end;
+$$;
+
+comment on function ai_seo.protect_finished_task() is
+    'BEFORE UPDATE on finished agent_tasks: only user_id may change (ON DELETE SET NULL), else SF031.';
+
+create trigger tg_agent_tasks_finished_immutable before update on ai_seo.agent_tasks
+    for each row when (old.status in ('completed', 'failed', 'cancelled'))
+    execute function ai_seo.protect_finished_task();
 
 create function ai_seo.enforce_campaign_lifecycle()
 returns trigger
