@@ -39,9 +39,9 @@ from (
 join ai_seo.agents as g on g.id = t.agent_id
 order by t.task_count desc, g.agent_id;
 
--- name: campaign_recent_metrics(campaign_id, since, lim)
--- Example 3: the metrics recorded since a time by the agents that worked on the campaign, newest
--- first. A semi-join: each metric row appears once, however many tasks its agent has.
+-- name: campaign_recent_metrics(campaign_id, since, until, lim)
+-- Example 3: the metrics recorded in [since, until) by the agents that worked on the campaign, newest
+-- first (the upper bound lets the planner skip the DEFAULT partition). A semi-join: each metric row appears once, however many tasks its agent has.
 select m.id, m.agent_id, m.metric_name, m.metric_value, m.metric_unit, m.recorded_at, m.metadata
 from ai_seo.agent_metrics as m
 where m.agent_id in (
@@ -50,6 +50,7 @@ where m.agent_id in (
     where a.campaign_id = :campaign_id
 )
   and m.recorded_at >= :since
+  and m.recorded_at < :until
 order by m.recorded_at desc, m.id
 limit :lim;
 

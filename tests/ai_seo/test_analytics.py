@@ -19,8 +19,14 @@ from .factories import make_agent, make_campaign, make_task, make_user
 async def test_record_and_query_metrics_by_agent_and_time_range(conn: Connection) -> None:
     agent = await make_agent(conn)
     now = datetime.now(UTC)
-    old = await metrics.record(conn, agent_id=agent.id, metric_name="latency", metric_value="12.5",
-                               metric_unit="ms", recorded_at=now - timedelta(days=40))  # fmt: skip
+    old = await metrics.record(
+        conn,
+        agent_id=agent.id,
+        metric_name="latency",
+        metric_value="12.5",
+        metric_unit="ms",
+        recorded_at=now - timedelta(days=40),
+    )
     new = await metrics.record(
         conn, agent_id=agent.id, metric_name="latency", metric_value=9, metadata={"p": 95}
     )
@@ -56,8 +62,13 @@ async def test_ingest_metrics_and_events_with_copy_all_or_nothing(conn: Connecti
 
     with pytest.raises(ReferenceViolation):
         async with conn.transaction():
-            await metrics.ingest(conn, [{"agent_id": agent.id, "metric_name": "a", "metric_value": 1},
-                                        {"agent_id": uuid.uuid4(), "metric_name": "b", "metric_value": 1}])  # fmt: skip
+            await metrics.ingest(
+                conn,
+                [
+                    {"agent_id": agent.id, "metric_name": "a", "metric_value": 1},
+                    {"agent_id": uuid.uuid4(), "metric_name": "b", "metric_value": 1},
+                ],
+            )
     assert (
         await conn.fetchval("select count(*) from ai_seo.agent_metrics where agent_id = $1", agent.id) == 500
     )
@@ -90,8 +101,13 @@ async def test_events_by_type_and_by_data_containment(conn: Connection) -> None:
     await events.record(
         conn, event_type="task_done", source="worker", event_data={"campaign": "c1", "ok": True}
     )
-    old = await events.record(conn, event_type="task_done", source="worker", event_data={"campaign": "c1"},
-                              occurred_at=now - timedelta(days=100))  # fmt: skip
+    old = await events.record(
+        conn,
+        event_type="task_done",
+        source="worker",
+        event_data={"campaign": "c1"},
+        occurred_at=now - timedelta(days=100),
+    )
     assert [
         e.id
         for e in await events.list_by_type(conn, event_type="user_login", since=now - timedelta(minutes=5))

@@ -22,9 +22,13 @@ from .factories import make_agent, make_campaign, make_client
 
 async def test_register_agents_by_business_key_and_list_by_level(conn: Connection) -> None:
     chief = await agents.register(
-        conn, name="Chief SEO Strategist", agent_id="chief_seo_strategist_t", agent_level="executive",
-        knowledge_base_path="knowledge/executive/chief_seo_strategist.md", config={"model": "gpt-4o"},
-    )  # fmt: skip
+        conn,
+        name="Chief SEO Strategist",
+        agent_id="chief_seo_strategist_t",
+        agent_level="executive",
+        knowledge_base_path="knowledge/executive/chief_seo_strategist.md",
+        config={"model": "gpt-4o"},
+    )
     assert (
         chief.agent_level is AgentLevel.EXECUTIVE and chief.is_active and chief.config == {"model": "gpt-4o"}
     )
@@ -70,11 +74,18 @@ async def test_concurrent_config_merges_all_land(pool: asyncpg.Pool[asyncpg.Reco
 
 
 async def test_clients_defaults_update_pages_and_checks(conn: Connection) -> None:
-    client = await clients.create(conn, company_name="Yandex Partner", industry="ecommerce",
-                                  contact_email="Boss@Shop.RU", annual_revenue=10**12, employee_count=250)  # fmt: skip
+    client = await clients.create(
+        conn,
+        company_name="Yandex Partner",
+        industry="ecommerce",
+        contact_email="Boss@Shop.RU",
+        annual_revenue=10**12,
+        employee_count=250,
+    )
     assert client.country == "RU" and client.contact_email == "boss@shop.ru" and client.metadata == {}
-    updated = await clients.update(conn, id=client.id, company_name="Yandex Partner LLC", country="DE",
-                                   metadata={"tier": "gold"})  # fmt: skip
+    updated = await clients.update(
+        conn, id=client.id, company_name="Yandex Partner LLC", country="DE", metadata={"tier": "gold"}
+    )
     assert updated is not None and (updated.country, updated.industry, updated.metadata) == (
         "DE",
         None,
@@ -107,8 +118,19 @@ async def test_database_checks_name_their_constraint(conn: Connection) -> None:
 
     with pytest.raises(CheckViolation) as caught:
         async with conn.transaction():
-            await _insert(conn, company_name="X", industry=None, website=None, annual_revenue=-1, employee_count=None,
-                          country="RU", contact_person=None, contact_email=None, contact_phone=None, metadata={})  # fmt: skip
+            await _insert(
+                conn,
+                company_name="X",
+                industry=None,
+                website=None,
+                annual_revenue=-1,
+                employee_count=None,
+                country="RU",
+                contact_person=None,
+                contact_email=None,
+                contact_phone=None,
+                metadata={},
+            )
     assert caught.value.constraint == "ck_clients_annual_revenue"
 
 
@@ -118,8 +140,14 @@ async def test_campaign_create_update_and_date_rules(conn: Connection) -> None:
     )
     assert campaign.status is CampaignStatus.ACTIVE and campaign.budget == Decimal("1500.50")
     assert campaign.objectives == ["traffic", "rankings"]
-    updated = await campaigns.update(conn, id=campaign.id, name="Renamed", campaign_type="link_building",
-                                     objectives=["backlinks"], budget=0)  # fmt: skip
+    updated = await campaigns.update(
+        conn,
+        id=campaign.id,
+        name="Renamed",
+        campaign_type="link_building",
+        objectives=["backlinks"],
+        budget=0,
+    )
     assert updated is not None and (updated.name, updated.objectives, updated.budget) == (
         "Renamed",
         ["backlinks"],

@@ -21,8 +21,9 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE)
 async def test_hostile_strings_are_stored_verbatim(conn: Connection, text: str) -> None:
-    user = await users.create(conn, username="hostile_user", email="h@example.com", password="a long password",
-                              full_name=text[:100])  # fmt: skip
+    user = await users.create(
+        conn, username="hostile_user", email="h@example.com", password="a long password", full_name=text[:100]
+    )
     assert (await users.get_by_id(conn, id=user.id)).full_name == text[:100]  # type: ignore[union-attr]
     client = await make_client(conn, company_name=text, contact_person=text[:100], metadata={text: text})
     assert await clients.get_by_id(conn, id=client.id) == client

@@ -14,7 +14,7 @@ from sqlfirst.ai_seo import agents, campaigns, tasks
 from sqlfirst.ai_seo.errors import IllegalTaskTransition
 from sqlfirst.ai_seo.models import TaskPriority, TaskStatus
 from sqlfirst.db import Connection
-from sqlfirst.errors import CheckViolation, NotFound, ReferenceViolation
+from sqlfirst.errors import NotFound, ReferenceViolation
 
 from .factories import make_agent, make_campaign, make_task, make_user
 
@@ -24,9 +24,14 @@ async def test_example_2_create_claim_complete_with_times_measured_by_the_databa
     campaign = await make_campaign(conn)
     user = await make_user(conn)
     task = await tasks.create(
-        conn, agent_id=agent.id, campaign_id=campaign.id, user_id=user.id, task_type="keyword_research",
-        input_data={"keywords": ["seo", "audit"]}, priority="high",
-    )  # fmt: skip
+        conn,
+        agent_id=agent.id,
+        campaign_id=campaign.id,
+        user_id=user.id,
+        task_type="keyword_research",
+        input_data={"keywords": ["seo", "audit"]},
+        priority="high",
+    )
     assert (task.status, task.priority) == (TaskStatus.PENDING, TaskPriority.HIGH)
     assert task.started_at is None and task.completed_at is None and task.processing_time_ms is None
 
@@ -122,7 +127,8 @@ async def test_a_finished_task_cannot_be_rewritten_by_hand(conn: Connection) -> 
     with pytest.raises(asyncpg.CheckViolationError):
         async with conn.transaction():
             await conn.execute(
-                "insert into ai_seo.agent_tasks (agent_id, task_type, input_data, status) values ($1, 'x', '{}', 'completed')",
+                "insert into ai_seo.agent_tasks (agent_id, task_type, input_data, status)"
+                " values ($1, 'x', '{}', 'completed')",
                 task.agent_id,
             )
 

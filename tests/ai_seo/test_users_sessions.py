@@ -99,9 +99,13 @@ async def test_keyset_pages_by_username_and_by_role(conn: Connection) -> None:
 
 async def test_example_1_user_and_first_session_in_one_transaction(conn: Connection) -> None:
     user, issued = await users.create_with_session(
-        conn, username="example_one", email="one@example.com", password=PASSWORD,
-        user_agent="Mozilla/5.0", ip_address="203.0.113.9",
-    )  # fmt: skip
+        conn,
+        username="example_one",
+        email="one@example.com",
+        password=PASSWORD,
+        user_agent="Mozilla/5.0",
+        ip_address="203.0.113.9",
+    )
     assert issued.session.user_id == user.id
     assert issued.session.ip_address == IPv4Address("203.0.113.9")
     raw = issued.refresh_token.get_secret_value()
@@ -132,8 +136,9 @@ async def test_example_1_through_the_pool_commits_both_or_neither(pool: asyncpg.
     assert await users.get_by_id(pool, id=user.id) == user
     assert [s.id for s in await sessions.list_active(pool, user_id=user.id)] == [issued.session.id]
     with pytest.raises(ValidationError):
-        await users.create_with_session(pool, username="pooled2", email="q@example.com", password=PASSWORD,
-                                        ip_address="not an ip")  # fmt: skip
+        await users.create_with_session(
+            pool, username="pooled2", email="q@example.com", password=PASSWORD, ip_address="not an ip"
+        )
     assert await users.get_by_username(pool, username="pooled2") is None
 
 
@@ -148,8 +153,10 @@ async def test_validate_records_last_used_at_and_leaves_created_at(conn: Connect
     other = await make_user(conn)
     assert await sessions.validate(conn, refresh_token=raw, user_id=other.id) is None
     assert await sessions.validate(conn, refresh_token="forged", user_id=user.id) is None
-    await conn.execute("update ai_seo.user_sessions set expires_at = created_at + interval '1 microsecond'"
-                       " where id = $1", issued.session.id)  # fmt: skip
+    await conn.execute(
+        "update ai_seo.user_sessions set expires_at = created_at + interval '1 microsecond' where id = $1",
+        issued.session.id,
+    )
     assert await sessions.validate(conn, refresh_token=raw, user_id=user.id) is None
 
 
@@ -203,8 +210,10 @@ async def test_rotating_an_unknown_foreign_or_expired_token_changes_nothing(conn
     assert (await sessions.rotate(conn, refresh_token="unknown", user_id=user.id)).outcome == "invalid"
     stranger = await make_user(conn)
     assert (await sessions.rotate(conn, refresh_token=raw, user_id=stranger.id)).outcome == "invalid"
-    await conn.execute("update ai_seo.user_sessions set expires_at = created_at + interval '1 microsecond'"
-                       " where id = $1", issued.session.id)  # fmt: skip
+    await conn.execute(
+        "update ai_seo.user_sessions set expires_at = created_at + interval '1 microsecond' where id = $1",
+        issued.session.id,
+    )
     assert (await sessions.rotate(conn, refresh_token=raw, user_id=user.id)).outcome == "invalid"
     assert await conn.fetchval("select is_active from ai_seo.user_sessions where id = $1", issued.session.id)
 
@@ -233,7 +242,8 @@ async def test_revoke_list_and_cleanup_in_batches(conn: Connection) -> None:
     assert await sessions.revoke(conn, id=kept[0].session.id, user_id=user.id) is None
     stale = [await sessions.issue(conn, user_id=user.id) for _ in range(5)]
     await conn.execute(
-        "update ai_seo.user_sessions set created_at = now() - interval '2 days', expires_at = now() - interval '1 day'"
+        "update ai_seo.user_sessions"
+        " set created_at = now() - interval '2 days', expires_at = now() - interval '1 day'"
         " where id = any($1::uuid[])",
         [s.session.id for s in stale],
     )
