@@ -55,8 +55,9 @@ order by m.recorded_at desc, m.id
 limit :lim;
 
 -- name: user_overview(user_id)^
--- Example 5: the user, active sessions, task totals, the 10 latest tasks with agent and campaign,
--- and task counts per agent (business key), in one round trip.
+-- Example 5: the user, active sessions, task totals, the 10 latest tasks with agent and campaign
+-- (a scalar subquery: a task may have no campaign), and task counts per agent (business key), in
+-- one round trip.
 select u.id, u.username, u.email, u.full_name, u.role, u.is_active, u.created_at, u.updated_at,
        u.last_login,
        (
@@ -76,7 +77,8 @@ select u.id, u.username, u.email, u.full_name, u.role, u.is_active, u.created_at
                        'id', r.id, 'task_type', r.task_type, 'status', r.status, 'priority', r.priority,
                        'created_at', r.created_at, 'completed_at', r.completed_at,
                        'processing_time_ms', r.processing_time_ms, 'agent_id', g.agent_id,
-                       'agent_name', g.name, 'campaign_id', r.campaign_id, 'campaign_name', c.name
+                       'agent_name', g.name, 'campaign_id', r.campaign_id,
+                       'campaign_name', (select c.name from ai_seo.campaigns as c where c.id = r.campaign_id)
                    )
                    order by r.created_at desc, r.id desc
                ),
@@ -91,7 +93,6 @@ select u.id, u.username, u.email, u.full_name, u.role, u.is_active, u.created_at
                limit 10
            ) as r
            join ai_seo.agents as g on g.id = r.agent_id
-           left join ai_seo.campaigns as c on c.id = r.campaign_id
        ) as recent_tasks,
        (
            select coalesce(

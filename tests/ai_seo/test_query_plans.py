@@ -263,3 +263,16 @@ async def test_user_overview_and_sessions_use_their_indexes(seeded: str) -> None
         else await explain(seeded, users._list_by_role, role="admin", after_username="", lim=50)
     )
     assert "ix_users_role_username" in indexes_used(by_role)
+
+
+async def test_session_lookup_and_cleanup_use_indexes(seeded: str) -> None:
+    row = await value(seeded, "select refresh_token_hash || ' ' || user_id from ai_seo.user_sessions limit 1")
+    token_hash, user_id = row.split(" ")
+    plan = await explain(seeded, sessions._use, refresh_token_hash=token_hash, user_id=UUID(user_id))
+    assert "uq_user_sessions_refresh_token_hash" in indexes_used(plan)
+    now = datetime.now(UTC)
+    cleanup = await explain(
+        seeded, sessions._delete_stale, as_of=now, revoked_before=now - timedelta(days=1), lim=1000
+    )
+    assert {"ix_user_sessions_expires_at", "ix_user_sessions_revoked_at"} & indexes_used(cleanup)
+    assert "user_sessions" not in seq_scans(cleanup)
