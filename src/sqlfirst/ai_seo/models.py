@@ -187,7 +187,8 @@ class Session(_Row):
 
 
 class SessionCreate(_Input):
-    user_id: UUID
+    """The checked fields of a new refresh session (its user and token come separately)."""
+
     expires_at: AwareDatetime
     user_agent: Annotated[str, StringConstraints(max_length=1000)] | None = None
     ip_address: IpAddress | None = None

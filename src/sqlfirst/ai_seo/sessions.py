@@ -53,7 +53,6 @@ def validate_session_input(
     """Check a new session's fields (``pydantic.ValidationError`` when bad)."""
     return SessionCreate.model_validate(
         {
-            "user_id": UUID(int=0),
             "expires_at": datetime.now(UTC) + _ttl.validate_python(ttl),
             "user_agent": user_agent,
             "ip_address": ip_address,
