@@ -7,7 +7,8 @@ system events spread over the six months before ``ANCHOR`` (seven monthly partit
 few staff users request most tasks, the operational agents do most of the work.
 
 ``ANCHOR`` is the start of the current UTC day, so "the last 7 days" always has data and the
-retention of the time series (24 and 13 months) never detaches a generated month. Loading:
+retention of the time series (24 and 13 months) never detaches a generated month. Metrics and events
+are generated in time order, as they are appended in production. Loading:
 ``before_load`` creates the monthly partitions the time series fall in with core's own maintenance
 (one marker row per month lands in DEFAULT, maintenance gives it its partition, the markers are
 deleted), so the rows are COPied straight into their partitions; the COPY runs with
@@ -79,6 +80,16 @@ def _n(name: str, factor: float, minimum: int) -> int:
 
 def _ago(rng: random.Random, horizon_s: int = HISTORY_S) -> datetime:
     return ANCHOR - timedelta(seconds=rng.randrange(1, horizon_s))
+
+
+def _appended(rng: random.Random, n: int) -> Iterator[datetime]:
+    """``n`` instants over the history in increasing order: time series are appended as they happen,
+    so a time range sits in neighbouring heap pages (random gaps, no sort, constant memory)."""
+    at = ANCHOR - timedelta(seconds=HISTORY_S)
+    mean_gap = HISTORY_S / max(1, n)
+    while True:
+        at += timedelta(seconds=rng.expovariate(1 / mean_gap))
+        yield min(at, ANCHOR - timedelta(seconds=1))
 
 
 def _token_hash(seed: int, i: int) -> str:
@@ -229,6 +240,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
 
     def metric_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 6)
+        clock = _appended(rng, n_metrics)
         for _ in range(n_metrics):
             name, unit = rng.choice(METRICS)
             yield (
@@ -237,12 +249,13 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 name,
                 Decimal(rng.randrange(0, 10**7)) / 10**4,
                 unit,
-                _ago(rng),
+                next(clock),
                 "{}",
             )
 
     def event_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 7)
+        clock = _appended(rng, n_events)
         for _ in range(n_events):
             campaign = rng.choice(campaign_ids)
             yield (
@@ -252,7 +265,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 rng.choice(user_ids) if rng.random() < 0.5 else None,
                 rng.choice(agent_ids) if rng.random() < 0.5 else None,
                 jsonb({"campaign_id": str(campaign), "ok": rng.random() < 0.9}),
-                _ago(rng),
+                next(clock),
             )
 
     def session_rows() -> Iterator[tuple[Any, ...]]:
@@ -880,6 +893,7 @@ BENCH = DomainBench(
         "insert_task": 5,
     },
     cleanup=cleanup,
+    version=2,
     before_load=before_load,
     after_load=after_load,
 )

@@ -57,7 +57,14 @@ limit :lim;
 -- name: user_overview(user_id)^
 -- Example 5: the user, active sessions, task totals, the 10 latest tasks with agent and campaign
 -- (a scalar subquery: a task may have no campaign), and task counts per agent (business key), in
--- one round trip.
+-- one round trip. The user's tasks are counted once, per (agent, status), and both the totals and
+-- the per-agent counts are read from those few rows.
+with counts as (
+    select a.agent_id, a.status, count(*) as n
+    from ai_seo.agent_tasks as a
+    where a.user_id = :user_id
+    group by a.agent_id, a.status
+)
 select u.id, u.username, u.email, u.full_name, u.role, u.is_active, u.created_at, u.updated_at,
        u.last_login,
        (
@@ -67,9 +74,11 @@ select u.id, u.username, u.email, u.full_name, u.role, u.is_active, u.created_at
              and s.is_active
              and s.expires_at > statement_timestamp()
        ) as active_sessions,
-       t.total_tasks,
-       t.completed_tasks,
-       t.failed_tasks,
+       (select coalesce(sum(k.n), 0)::bigint from counts as k) as total_tasks,
+       (select coalesce(sum(k.n) filter (where k.status = 'completed'), 0)::bigint from counts as k)
+           as completed_tasks,
+       (select coalesce(sum(k.n) filter (where k.status = 'failed'), 0)::bigint from counts as k)
+           as failed_tasks,
        (
            select coalesce(
                jsonb_agg(
@@ -99,26 +108,18 @@ select u.id, u.username, u.email, u.full_name, u.role, u.is_active, u.created_at
                jsonb_agg(
                    jsonb_build_object(
                        'agent_id', g.agent_id, 'name', g.name, 'agent_level', g.agent_level,
-                       'task_count', n.task_count
+                       'task_count', per_agent.task_count
                    )
-                   order by n.task_count desc, g.agent_id
+                   order by per_agent.task_count desc, g.agent_id
                ),
                '[]'
            )
            from (
-               select a.agent_id, count(*) as task_count
-               from ai_seo.agent_tasks as a
-               where a.user_id = u.id
-               group by a.agent_id
-           ) as n
-           join ai_seo.agents as g on g.id = n.agent_id
+               select k.agent_id, sum(k.n)::bigint as task_count
+               from counts as k
+               group by k.agent_id
+           ) as per_agent
+           join ai_seo.agents as g on g.id = per_agent.agent_id
        ) as agent_usage
 from ai_seo.users as u
-cross join lateral (
-    select count(*) as total_tasks,
-           count(*) filter (where a.status = 'completed') as completed_tasks,
-           count(*) filter (where a.status = 'failed') as failed_tasks
-    from ai_seo.agent_tasks as a
-    where a.user_id = u.id
-) as t
 where u.id = :user_id;

@@ -47,13 +47,28 @@ where user_id = :user_id
 order by created_at desc, id desc;
 
 -- name: delete_stale_sessions(as_of, revoked_before, lim)!
--- Delete one batch of expired sessions and of sessions revoked before the grace cut-off.
-delete from ai_seo.user_sessions
-where id in (
+-- Delete one batch of expired sessions and of sessions revoked before the grace cut-off (up to lim
+-- of each), oldest first, each walked by its own index; rows other cleaners hold are skipped.
+with expired as (
     select id
     from ai_seo.user_sessions
     where expires_at <= :as_of
-       or (not is_active and revoked_at <= :revoked_before)
+    order by expires_at
     limit :lim
     for update skip locked
+),
+revoked as (
+    select id
+    from ai_seo.user_sessions
+    where not is_active
+      and revoked_at <= :revoked_before
+    order by revoked_at
+    limit :lim
+    for update skip locked
+)
+delete from ai_seo.user_sessions
+where id in (
+    select id from expired
+    union
+    select id from revoked
 );

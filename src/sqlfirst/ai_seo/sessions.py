@@ -174,11 +174,12 @@ async def cleanup(
     conn: Executor,
     *,
     keep_revoked_for: timedelta = timedelta(0),
-    batch_size: int = 1000,
+    batch_size: int = 500,
     max_batches: int | None = None,
 ) -> int:
     """Delete expired sessions and revoked ones older than ``keep_revoked_for``, in batches of
-    ``batch_size`` (each one short statement); returns how many were deleted.
+    ``batch_size`` of each kind (each batch one short statement walking the expiry and revocation
+    indexes, oldest first); returns how many were deleted.
 
     Keeping revoked sessions a while keeps reuse detection working for them. Batches skip rows that
     other transactions hold, so concurrent cleaners share the work.
@@ -192,6 +193,6 @@ async def cleanup(
         deleted = await _delete_stale(conn, as_of=now, revoked_before=now - grace, lim=size)
         total += deleted
         batches += 1
-        if deleted < size:
+        if deleted < size:  # both kinds ran out (each batch takes up to `size` of each)
             break
     return total
