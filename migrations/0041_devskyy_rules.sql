@@ -250,7 +250,7 @@ begin
             detail = format('execution_id=%s from=%s to=%s', old.execution_id, old.status, new.status);
     end if;
     if new.status <> 'running' then
-        new.completed_at := coalesce(new.completed_at, now());
+        new.completed_at := coalesce(new.completed_at, clock_timestamp());
     end if;
     return new;
 end;

@@ -1,8 +1,9 @@
 -- name: log_agent_execution(execution_id, agent_name, prompt, metadata)<!
--- Start an execution (running): its unique key row and its log row, in one statement.
+-- Start an execution (running) now (clock time, so runs logged in one transaction keep their order):
+-- its unique key row and its log row, in one statement.
 with key as (
     insert into devskyy.agent_execution_ids (execution_id, created_at)
-    values (:execution_id, now())
+    values (:execution_id, clock_timestamp())
     returning execution_id, created_at
 )
 insert into devskyy.agent_executions (execution_id, agent_name, prompt, metadata, created_at, updated_at)

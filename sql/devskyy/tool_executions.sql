@@ -1,11 +1,12 @@
 -- name: log_tool_execution(correlation_id, tool_name, agent_id, user_id, inputs, output, status, duration_ms, error_message, metadata)<!
--- Append a tool execution to the audit trail.
+-- Append a tool execution to the audit trail, stamped with the clock (a trace keeps the order of the calls).
 insert into devskyy.tool_executions (
-    correlation_id, tool_name, agent_id, user_id, inputs, output, status, duration_ms, error_message, metadata
+    correlation_id, tool_name, agent_id, user_id, inputs, output, status, duration_ms, error_message, metadata,
+    created_at
 )
 values (
     :correlation_id, :tool_name, :agent_id, :user_id, :inputs, :output, :status, :duration_ms, :error_message,
-    :metadata
+    :metadata, clock_timestamp()
 )
 returning id, correlation_id, tool_name, agent_id, user_id, inputs, output, status, duration_ms, error_message,
           created_at, metadata;

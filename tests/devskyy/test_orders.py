@@ -76,7 +76,9 @@ async def test_guest_orders_have_no_user(conn: Connection) -> None:
 
 async def test_order_numbers_are_distinct_without_retries(conn: Connection) -> None:
     product = await make_product(conn, inventory_quantity=300)
-    numbers = {(await orders.place(conn, user_id=None, items=[(product.id, 1)])).order_number for _ in range(300)}
+    numbers = {
+        (await orders.place(conn, user_id=None, items=[(product.id, 1)])).order_number for _ in range(300)
+    }
     assert len(numbers) == 300
     # The mix is a bijection of 32-bit values: a sample of distinct inputs gives distinct numbers.
     sample = await conn.fetchval(
@@ -97,7 +99,9 @@ async def test_ordering_more_than_the_stock_raises_out_of_stock_and_leaves_nothi
     assert f"product_id={scarce.id} available=2 wanted=3" == out.value.detail
     assert (await stock(conn, plenty.id), await stock(conn, scarce.id)) == (10, 2)
     assert await orders.list_for_user(conn, user_id=user.id) == []
-    assert await conn.fetchval("select count(*) from devskyy.order_items where product_id = $1", plenty.id) == 0
+    assert (
+        await conn.fetchval("select count(*) from devskyy.order_items where product_id = $1", plenty.id) == 0
+    )
 
 
 async def test_unpublished_or_unknown_products_are_not_for_sale(conn: Connection) -> None:
@@ -132,7 +136,9 @@ async def test_a_users_orders_come_with_their_items_newest_first(conn: Connectio
     second = await orders.place(conn, user_id=user.id, items=[(a.id, 2), (b.id, 4)])
     await orders.place(conn, user_id=None, items=[(b.id, 1)])
     listed = await orders.list_for_user(conn, user_id=user.id)
-    assert [o.id for o in listed] == [o.id for o in sorted([first, second], key=lambda o: (o.created_at, o.id))][::-1]
+    assert [o.id for o in listed] == [
+        o.id for o in sorted([first, second], key=lambda o: (o.created_at, o.id))
+    ][::-1]
     by_id = {o.id: o for o in listed}
     assert by_id[second.id].items == second.items
     assert by_id[second.id].subtotal == Decimal("12.00")
@@ -181,7 +187,9 @@ async def test_database_refuses_a_subtotal_that_is_not_the_sum_of_the_items(db_u
             order = await orders.place(conn, user_id=None, items=[(product.id, 2)])
         with pytest.raises(CheckViolation) as wrong:
             async with db.transaction() as conn:
-                await conn.execute("update devskyy.order_items set quantity = 1 where order_id = $1", order.id)
+                await conn.execute(
+                    "update devskyy.order_items set quantity = 1 where order_id = $1", order.id
+                )
         assert wrong.value.constraint == "ck_orders_subtotal_matches_items"
         with pytest.raises(CheckViolation) as empty:
             async with db.transaction() as conn:
@@ -221,10 +229,13 @@ async def test_a_hundred_concurrent_orders_for_thirty_in_stock_sell_exactly_thir
         assert await stock(pool, product.id) == 0
         assert await pool.fetchval("select count(*) from devskyy.orders") == 30
         assert await pool.fetchval("select count(*), sum(quantity) from devskyy.order_items") == 30
-        assert await pool.fetchval(
-            "select count(*) from devskyy.orders o where not exists "
-            "(select 1 from devskyy.order_items i where i.order_id = o.id)"
-        ) == 0
+        assert (
+            await pool.fetchval(
+                "select count(*) from devskyy.orders o where not exists "
+                "(select 1 from devskyy.order_items i where i.order_id = o.id)"
+            )
+            == 0
+        )
         assert await pool.fetchval("select sum(subtotal) from devskyy.orders") == Decimal("299.70")
     finally:
         await pool.close()

@@ -57,7 +57,12 @@ async def test_taken_sku_is_a_conflict_and_bad_values_never_reach_the_database(c
         async with conn.transaction():
             await make_product(conn, sku="DUP-1")
     assert taken.value.constraint == "uq_products_sku"
-    for bad in ({"price": Decimal("-1")}, {"price": Decimal("1.999")}, {"inventory_quantity": -1}, {"sku": ""}):
+    for bad in (
+        {"price": Decimal("-1")},
+        {"price": Decimal("1.999")},
+        {"inventory_quantity": -1},
+        {"sku": ""},
+    ):
         with pytest.raises(ValidationError):
             await make_product(conn, **bad)
     with pytest.raises(ValidationError):
@@ -71,7 +76,9 @@ async def test_category_search_filters_status_and_price_and_pages_by_keyset(conn
     await make_product(conn, category="Necklaces", price=Decimal("15.00"))
 
     found = await products.search_by_category(conn, category="Rings", min_price=10, max_price="50.00")
-    expected = sorted((p for p in made if Decimal(10) <= p.price <= Decimal(50)), key=lambda p: (p.price, p.id))
+    expected = sorted(
+        (p for p in made if Decimal(10) <= p.price <= Decimal(50)), key=lambda p: (p.price, p.id)
+    )
     assert [p.id for p in found] == [p.id for p in expected]
 
     paged = []

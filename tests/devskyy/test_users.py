@@ -14,7 +14,9 @@ from sqlfirst.errors import Conflict
 from .factories import HOSTILE, make_product, make_user
 
 
-async def test_create_user_as_the_seed_does_defaults_to_an_active_unverified_customer(conn: Connection) -> None:
+async def test_create_user_as_the_seed_does_defaults_to_an_active_unverified_customer(
+    conn: Connection,
+) -> None:
     user = await users.create(
         conn,
         email="Test@Example.com",
@@ -48,7 +50,11 @@ async def test_password_is_stored_as_argon2_hash_and_no_output_model_has_it(conn
     assert models.User in outputs
     for model in outputs:
         if model is not models.UserLogin:  # internal to users.verify, never returned
-            assert not [f for f in model.model_fields if "password" in f or f.endswith("_hash") and f != "content_hash"]
+            assert not [
+                f
+                for f in model.model_fields
+                if "password" in f or f.endswith("_hash") and f != "content_hash"
+            ]
     assert await users.verify(conn, email=user.email, password="s3cret-passw0rd") == user
     assert await users.verify(conn, email=user.email, password="wrong password") is None
     await users.set_active(conn, id=user.id, is_active=False)
@@ -87,7 +93,9 @@ async def test_active_users_come_in_keyset_pages_without_gaps_or_repeats(conn: C
     while page:
         seen.extend(page)
         page = await users.list_active(conn, after=page[-1], limit=3)
-    assert [u.id for u in seen] == [u.id for u in sorted(made, key=lambda u: (u.created_at, u.id)) if u != made[3]]
+    assert [u.id for u in seen] == [
+        u.id for u in sorted(made, key=lambda u: (u.created_at, u.id)) if u != made[3]
+    ]
     assert all(u.is_active for u in seen)
 
 
@@ -103,11 +111,15 @@ async def test_login_verification_and_activation_flags(conn: Connection) -> None
     assert await users.set_active(conn, id=user.id, is_active=False) is False
 
 
-async def test_deleting_a_user_keeps_their_orders_as_guest_orders_and_their_tool_runs(conn: Connection) -> None:
+async def test_deleting_a_user_keeps_their_orders_as_guest_orders_and_their_tool_runs(
+    conn: Connection,
+) -> None:
     user = await make_user(conn)
     product = await make_product(conn)
     order = await orders.place(conn, user_id=user.id, items=[(product.id, 1)])
-    run = await tool_executions.log(conn, correlation_id="c-1", tool_name="search", inputs={}, user_id=user.id)
+    run = await tool_executions.log(
+        conn, correlation_id="c-1", tool_name="search", inputs={}, user_id=user.id
+    )
     assert await users.delete(conn, id=user.id) is True
     kept = await orders.get_by_id(conn, id=order.id)
     assert kept is not None and kept.user_id is None and kept.total_price == order.total_price
