@@ -726,7 +726,7 @@ begin
             detail = format('execution_id=%s from=%s to=%s', old.execution_id, old.status, new.status);
     end if;
     if new.status <> 'running' then
-        new.completed_at := coalesce(new.completed_at, now());
+        new.completed_at := coalesce(new.completed_at, clock_timestamp());
     end if;
     return new;
 end;
@@ -858,7 +858,7 @@ begin
         order by c.n
     ) into v_hashes;
 
-    select array_agg(d.content_hash order by d.chunk_index) as hashes,
+    select array_agg(d.content_hash::text order by d.chunk_index) as hashes,
            bool_and(d.source_path is not distinct from p_source_path
                     and d.embedding_model is not distinct from p_embedding_model) as same_source,
            count(*) as n

@@ -69,8 +69,10 @@ async def register_vector_codec(conn: Connection | asyncpg.Connection[asyncpg.Re
 
 
 def _unavailable(exc: DatabaseError) -> DatabaseError:
-    # On a server without pgvector the search functions' bodies name a type that does not exist.
-    if exc.sqlstate in {"42704", "42883"} and "vector" in str(exc):
+    # On a server without pgvector the search functions' bodies name a column, a type and an operator
+    # that do not exist there (undefined column / object / function); `sqlfirst check` proves the
+    # queries on a server that has it, so these errors mean exactly that.
+    if exc.sqlstate in {"42703", "42704", "42883"} and ("vector" in str(exc) or "embedding" in str(exc)):
         unavailable = VectorSearchUnavailable(
             f'this server has no pgvector (extension "vector" in schema core): {exc}',
             sqlstate=exc.sqlstate,
