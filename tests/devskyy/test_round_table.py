@@ -68,7 +68,8 @@ async def test_stats_count_wins_per_category_and_provider_in_the_range(conn: Con
             winner_provider=winner,
         )
     await conn.execute(
-        "update devskyy.llm_round_table_results set created_at = now() - interval '10 days' where result_id = 'rt-3'"
+        "update devskyy.llm_round_table_results set created_at = now() - interval '10 days'"
+        " where result_id = 'rt-3'"
     )
     now = datetime.now(UTC)
     stats = await round_table.stats(conn, since=now - timedelta(days=1), until=now + timedelta(days=1))
@@ -78,8 +79,10 @@ async def test_stats_count_wins_per_category_and_provider_in_the_range(conn: Con
         (None, None, 1),
     ]
     assert [round(s.share, 4) for s in stats] == [0.6667, 0.3333, 1.0]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         await round_table.stats(conn, since=now, until=now)
+    with pytest.raises(ValidationError):
+        await round_table.stats(conn, since=datetime(2026, 1, 1), until=datetime(2026, 2, 1))
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -53,7 +53,7 @@ async def test_password_is_stored_as_argon2_hash_and_no_output_model_has_it(conn
             assert not [
                 f
                 for f in model.model_fields
-                if "password" in f or f.endswith("_hash") and f != "content_hash"
+                if "password" in f or (f.endswith("_hash") and f != "content_hash")
             ]
     assert await users.verify(conn, email=user.email, password="s3cret-passw0rd") == user
     assert await users.verify(conn, email=user.email, password="wrong password") is None

@@ -8,6 +8,7 @@ password hash.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -16,6 +17,7 @@ from uuid import UUID
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -23,6 +25,7 @@ from pydantic import (
     JsonValue,
     SecretStr,
     StringConstraints,
+    TypeAdapter,
     model_validator,
 )
 
@@ -54,6 +57,7 @@ __all__ = [
     "RoundTableResultCreate",
     "RoundTableStats",
     "TaskCategory",
+    "TimeRange",
     "ToolExecution",
     "ToolExecutionCreate",
     "ToolExecutionStatus",
@@ -148,20 +152,35 @@ Embedding = Annotated[list[float], Field(min_length=EMBEDDING_DIMENSIONS, max_le
 NonNegativeInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
+@functools.cache
+def _page_adapter(most: int) -> TypeAdapter[int]:
+    return TypeAdapter(Annotated[int, Field(strict=True, ge=1, le=most)])
+
+
 def page_size(limit: int, *, most: int = 1000) -> int:
-    """Check a page size (1..most) given to a listing query."""
-    if not 1 <= limit <= most:
-        raise ValueError(f"limit must be between 1 and {most}, got {limit}")
-    return limit
+    """Check a page size (1..most) given to a listing query; ``ValidationError`` otherwise."""
+    return _page_adapter(most).validate_python(limit)
+
+
+class TimeRange(BaseModel):
+    """A half-open time range [since, until) of timezone-aware datetimes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    since: AwareDatetime
+    until: AwareDatetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.until <= self.since:
+            raise ValueError("until must be after since")
+        return self
 
 
 def time_range(since: datetime, until: datetime) -> tuple[datetime, datetime]:
-    """Check a half-open time range [since, until) of aware datetimes."""
-    if since.tzinfo is None or until.tzinfo is None:
-        raise ValueError("since and until must be timezone-aware")
-    if until <= since:
-        raise ValueError("until must be after since")
-    return since, until
+    """Check a time range [since, until); ``ValidationError`` when naive or empty."""
+    checked = TimeRange(since=since, until=until)
+    return checked.since, checked.until
 
 
 FIRST_PAGE = datetime(1, 1, 2, tzinfo=UTC)
