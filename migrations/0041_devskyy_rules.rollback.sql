@@ -1,6 +1,7 @@
 drop function devskyy.hybrid_chunks(text, real[], integer);
 drop function devskyy.nearest_chunks(real[], integer);
 drop function devskyy.ingest_document(text, text, text[], text, jsonb, jsonb);
+drop type devskyy.ingest_outcome;
 
 drop trigger tg_agent_executions_status_transition on devskyy.agent_executions;
 drop function devskyy.check_agent_execution_status();

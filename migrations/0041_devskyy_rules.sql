@@ -32,6 +32,9 @@
 
 set local check_function_bodies = off;
 
+-- What devskyy.ingest_document did with a document.
+create type devskyy.ingest_outcome as enum ('created', 'replaced', 'unchanged');
+
 create function devskyy.place_order(
     p_user_id uuid,
     p_product_ids uuid[],
@@ -268,7 +271,7 @@ create function devskyy.ingest_document(
     p_metadata jsonb,
     p_embeddings jsonb
 )
-returns table (outcome text, chunks integer)
+returns table (outcome devskyy.ingest_outcome, chunks integer)
 language plpgsql
 as $$
 declare
@@ -311,7 +314,7 @@ begin
     where d.parent_doc_id = p_parent_doc_id;
 
     if v_old.n > 0 and v_old.same_source and v_old.hashes = v_hashes then
-        outcome := 'unchanged';
+        outcome := 'unchanged'::devskyy.ingest_outcome;
         chunks := v_total;
         return next;
         return;
@@ -338,7 +341,7 @@ begin
         from unnest(p_contents) with ordinality as c (content, n);
     end if;
 
-    outcome := case when v_old.n > 0 then 'replaced' else 'created' end;
+    outcome := (case when v_old.n > 0 then 'replaced' else 'created' end)::devskyy.ingest_outcome;
     chunks := v_total;
     return next;
 end;

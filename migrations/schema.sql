@@ -222,6 +222,12 @@ CREATE TYPE devskyy.agent_execution_status AS ENUM (
     'failed'
 );
 
+CREATE TYPE devskyy.ingest_outcome AS ENUM (
+    'created',
+    'replaced',
+    'unchanged'
+);
+
 CREATE TYPE devskyy.order_status AS ENUM (
     'pending',
     'processing',
@@ -824,7 +830,7 @@ $$;
 
 COMMENT ON FUNCTION devskyy.hybrid_chunks(p_query text, p_embedding real[], p_limit integer) IS 'Full-text and vector hits fused by reciprocal rank (k = 60); needs pgvector.';
 
-CREATE FUNCTION devskyy.ingest_document(p_parent_doc_id text, p_source_path text, p_contents text[], p_embedding_model text, p_metadata jsonb, p_embeddings jsonb) RETURNS TABLE(outcome text, chunks integer)
+CREATE FUNCTION devskyy.ingest_document(p_parent_doc_id text, p_source_path text, p_contents text[], p_embedding_model text, p_metadata jsonb, p_embeddings jsonb) RETURNS TABLE(outcome devskyy.ingest_outcome, chunks integer)
     LANGUAGE plpgsql
     AS $$
 declare
@@ -867,7 +873,7 @@ begin
     where d.parent_doc_id = p_parent_doc_id;
 
     if v_old.n > 0 and v_old.same_source and v_old.hashes = v_hashes then
-        outcome := 'unchanged';
+        outcome := 'unchanged'::devskyy.ingest_outcome;
         chunks := v_total;
         return next;
         return;
@@ -894,7 +900,7 @@ begin
         from unnest(p_contents) with ordinality as c (content, n);
     end if;
 
-    outcome := case when v_old.n > 0 then 'replaced' else 'created' end;
+    outcome := (case when v_old.n > 0 then 'replaced' else 'created' end)::devskyy.ingest_outcome;
     chunks := v_total;
     return next;
 end;

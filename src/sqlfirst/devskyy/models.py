@@ -118,7 +118,7 @@ class ToolExecutionStatus(StrEnum):
 
 
 class IngestOutcome(StrEnum):
-    """What ``rag.ingest`` did (not a database enum)."""
+    """What ``rag.ingest`` did with a document."""
 
     CREATED = "created"
     REPLACED = "replaced"
