@@ -52,8 +52,11 @@ from generate_series(1, 30000) as e;
 
 insert into devskyy.agent_executions (execution_id, agent_name, prompt, status, tokens_used, duration_ms,
                                       created_at, updated_at, completed_at)
-select k.execution_id, 'agent-' || (substr(k.execution_id, 6)::int % 25), 'p', 'completed',
-       100, 10 + substr(k.execution_id, 6)::int % 900, k.created_at, k.created_at, k.created_at
+select k.execution_id, 'agent-' || (substr(k.execution_id, 6)::int % 25), 'p',
+       (case when substr(k.execution_id, 6)::int % 50 = 0 then 'running' else 'completed' end)
+           ::devskyy.agent_execution_status,
+       100, 10 + substr(k.execution_id, 6)::int % 900, k.created_at, k.created_at,
+       case when substr(k.execution_id, 6)::int % 50 <> 0 then k.created_at end
 from devskyy.agent_execution_ids as k;
 
 insert into devskyy.tool_executions (correlation_id, tool_name, inputs, status, duration_ms, created_at)
@@ -323,3 +326,39 @@ async def test_vector_search_walks_the_hnsw_index(seeded: str) -> None:
         seeded, rag._search_hybrid, query="word13", embedding=embedding_of("postgres"), lim=10
     )
     assert {"ix_rag_documents_embedding", "ix_rag_documents_search_vector"} <= indexes_used(hybrid)
+
+
+async def test_an_execution_lookup_reads_one_partition_at_run_time(seeded: str) -> None:
+    """The key row's created_at is known only when the query runs: EXPLAIN ANALYZE shows every other
+    partition pruned (removed or never executed)."""
+    completion = {"status": "completed", "result": None, "tokens_used": 1, "duration_ms": 1}
+    for fn, arguments in (
+        (agent_executions.get, {"execution_id": "exec-12345"}),
+        (
+            agent_executions._complete,
+            {"execution_id": "exec-12300", **completion},
+        ),  # running, started 40 days ago
+    ):
+        decl = fn.__sqlfirst__
+        args = [arguments[name] for name in decl.query.parameters]
+        conn = await connect_one(seeded)
+        try:
+            async with conn.transaction():
+                raw = await conn.fetchval(f"explain (analyze, format json) {decl.query.sql}", *args)
+                raise _Rollback
+        except _Rollback:
+            pass
+        finally:
+            await conn.close()
+        plan = raw[0]["Plan"]
+        executed = {
+            n["Relation Name"]
+            for n in nodes(plan)
+            if n.get("Relation Name", "").startswith("agent_executions_")  # a partition, not the parent
+            and n.get("Actual Loops", 0) > 0
+        }
+        assert len(executed) == 1, executed
+
+
+class _Rollback(Exception):
+    """Leaves an EXPLAIN ANALYZE of a write without effect."""
