@@ -106,6 +106,9 @@ create table devskyy.products (
 
 -- The seed's status index, widened to the catalogue search: status, category, price range, keyset.
 create index ix_products_status_category_price on devskyy.products (status, category, price, id);
+-- The cheapest products of a status: tag and metadata searches walk it and filter, when the tag or
+-- spec is common enough that reading its GIN posting list and sorting would cost more.
+create index ix_products_status_price on devskyy.products (status, price, id);
 create index ix_products_tags on devskyy.products using gin (tags);
 create index ix_products_metadata on devskyy.products using gin (metadata jsonb_path_ops);
 
@@ -241,6 +244,8 @@ create table devskyy.agent_executions (
 -- The seed's agent_name index: statistics per agent over a time range.
 create index ix_agent_executions_agent_name_created_at on devskyy.agent_executions (agent_name, created_at);
 create index ix_agent_executions_status_created_at on devskyy.agent_executions (status, created_at);
+-- Statistics over a time range read only that range of each pruned partition.
+create index ix_agent_executions_created_at on devskyy.agent_executions (created_at);
 
 create table devskyy.tool_executions (
     id uuid not null default gen_random_uuid(),

@@ -2068,6 +2068,10 @@ CREATE INDEX ix_agent_executions_agent_name_created_at ON ONLY devskyy.agent_exe
 
 CREATE INDEX agent_executions_default_agent_name_created_at_idx ON devskyy.agent_executions_default USING btree (agent_name, created_at);
 
+CREATE INDEX ix_agent_executions_created_at ON ONLY devskyy.agent_executions USING btree (created_at);
+
+CREATE INDEX agent_executions_default_created_at_idx ON devskyy.agent_executions_default USING btree (created_at);
+
 CREATE INDEX ix_agent_executions_status_created_at ON ONLY devskyy.agent_executions USING btree (status, created_at);
 
 CREATE INDEX agent_executions_default_status_created_at_idx ON devskyy.agent_executions_default USING btree (status, created_at);
@@ -2085,6 +2089,8 @@ CREATE INDEX ix_orders_user_id_created_at ON devskyy.orders USING btree (user_id
 CREATE INDEX ix_products_metadata ON devskyy.products USING gin (metadata jsonb_path_ops);
 
 CREATE INDEX ix_products_status_category_price ON devskyy.products USING btree (status, category, price, id);
+
+CREATE INDEX ix_products_status_price ON devskyy.products USING btree (status, price, id);
 
 CREATE INDEX ix_products_tags ON devskyy.products USING gin (tags);
 
@@ -2129,6 +2135,8 @@ ALTER INDEX deals.pk_price_tracking ATTACH PARTITION deals.price_tracking_defaul
 ALTER INDEX deals.ix_price_tracking_source ATTACH PARTITION deals.price_tracking_default_source_idx;
 
 ALTER INDEX devskyy.ix_agent_executions_agent_name_created_at ATTACH PARTITION devskyy.agent_executions_default_agent_name_created_at_idx;
+
+ALTER INDEX devskyy.ix_agent_executions_created_at ATTACH PARTITION devskyy.agent_executions_default_created_at_idx;
 
 ALTER INDEX devskyy.uq_agent_executions_execution_id_created_at ATTACH PARTITION devskyy.agent_executions_default_execution_id_created_at_key;
 

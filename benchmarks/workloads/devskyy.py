@@ -196,9 +196,9 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 yield (rand_uuid(rng), oid, product_ids[index], quantity, prices[index], created)
 
     def execution_plan() -> Iterator[tuple[int, datetime]]:
+        # An audit log is appended in time order: rows of one day sit on neighbouring pages.
         rng = random.Random(seed + 6)
-        for n in range(size["agent_executions"]):
-            yield n, _when(rng)
+        yield from enumerate(sorted(_when(rng) for _ in range(size["agent_executions"])))
 
     def execution_id_rows() -> Iterator[tuple[Any, ...]]:
         for n, created in execution_plan():
@@ -227,7 +227,9 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             )
 
     def tool_rows() -> Iterator[tuple[Any, ...]]:
+        # Appended in time order, one correlation's calls together (traces rarely overlap much).
         rng = random.Random(seed + 8)
+        starts = iter(sorted(_when(rng) for _ in range(size["tool_executions"] // 5 + 1)))
         correlation = 0
         left = 0
         start = HISTORY_START
@@ -235,7 +237,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             if left == 0:
                 correlation += 1
                 left = rng.randint(1, 9)
-                start = _when(rng)
+                start = max(start, next(starts, start))
             left -= 1
             start += timedelta(milliseconds=rng.randrange(10, 3000))
             roll = rng.random()
@@ -810,7 +812,7 @@ BENCH = DomainBench(
         "search_chunks_text": 10,
     },
     cleanup=cleanup,
-    version=2,
+    version=3,
     before_load=before_load,
     after_load=after_load,
 )
