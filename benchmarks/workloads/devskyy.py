@@ -83,7 +83,7 @@ async def sample(conn: Any, rng: random.Random) -> Samples:
             ["id", "sku", "category", "tags", "price", "metadata"],
             n,
             seed=seed,
-            where="status = 'published'",
+            where="status = 'published' and metadata ? 'dimensions'",  # generated, not made by a workload
         ),
         orders=orders,
         buyers=[r["user_id"] for r in orders if r["user_id"] is not None],
@@ -99,7 +99,12 @@ async def sample(conn: Any, rng: random.Random) -> Samples:
             for r in await sample_rows(conn, "devskyy.llm_round_table_results", ["result_id"], n, seed=seed)
         ],
         chunks=await sample_rows(
-            conn, "devskyy.rag_documents", ["document_id", "parent_doc_id", "content"], n, seed=seed
+            conn,
+            "devskyy.rag_documents",
+            ["document_id", "parent_doc_id", "content"],
+            n,
+            seed=seed,
+            where="parent_doc_id like 'doc-%'",  # generated chunks, not a workload's
         ),
         vectors=vectors,
         embeddings=[
@@ -397,7 +402,10 @@ QUERIES: list[QueryWorkload] = [
 
 async def cleanup(conn: Any) -> None:
     """Remove what the workloads wrote that would grow the dataset run after run."""
-    await conn.execute("delete from devskyy.rag_documents where parent_doc_id like 'bench-doc-%'")
+    await conn.execute(
+        "delete from devskyy.rag_documents"
+        " where parent_doc_id like 'bench-doc-%' or parent_doc_id like 'prep-doc-%'"
+    )
 
 
 BENCH = DomainBench(
