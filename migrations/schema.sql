@@ -8,6 +8,12 @@ CREATE SCHEMA core;
 
 CREATE SCHEMA deals;
 
+CREATE SCHEMA devskyy;
+
+CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA core;
+
+COMMENT ON EXTENSION vector IS 'vector data type and ivfflat and hnsw access methods';
+
 CREATE TYPE agent_hub.event_author AS ENUM (
     'user',
     'agent',
@@ -247,6 +253,51 @@ CREATE TYPE deals.userstatus AS ENUM (
     'inactive',
     'suspended',
     'deleted'
+);
+
+CREATE TYPE devskyy.agent_execution_status AS ENUM (
+    'running',
+    'completed',
+    'failed'
+);
+
+CREATE TYPE devskyy.ingest_outcome AS ENUM (
+    'created',
+    'replaced',
+    'unchanged'
+);
+
+CREATE TYPE devskyy.order_status AS ENUM (
+    'pending',
+    'processing',
+    'completed',
+    'cancelled'
+);
+
+CREATE TYPE devskyy.product_status AS ENUM (
+    'draft',
+    'published',
+    'archived'
+);
+
+CREATE TYPE devskyy.task_category AS ENUM (
+    'reasoning',
+    'creative',
+    'classification',
+    'qa',
+    'code'
+);
+
+CREATE TYPE devskyy.tool_execution_status AS ENUM (
+    'success',
+    'failed',
+    'timeout'
+);
+
+CREATE TYPE devskyy.user_role AS ENUM (
+    'customer',
+    'staff',
+    'admin'
 );
 
 CREATE FUNCTION ai_seo.enforce_campaign_lifecycle() RETURNS trigger
@@ -820,6 +871,334 @@ begin
         insert into deals.price_tracking (deal_id, price, currency, source, tracked_at)
         values (new.id, new.current_price, new.currency, new.source, clock_timestamp());
     end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION devskyy.check_agent_execution_status() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if old.status <> 'running' then
+        raise exception using
+            errcode = 'SF042',
+            message = format('agent execution %s is already %s', old.execution_id, old.status),
+            detail = format('execution_id=%s from=%s to=%s', old.execution_id, old.status, new.status);
+    end if;
+    if new.status <> 'running' then
+        new.completed_at := coalesce(new.completed_at, clock_timestamp());
+    end if;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION devskyy.check_order_status() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if not (
+        old.status = 'pending' and new.status in ('processing', 'cancelled')
+        or old.status = 'processing' and new.status in ('completed', 'cancelled')
+    ) then
+        raise exception using
+            errcode = 'SF042',
+            message = format('order %s cannot go from %s to %s', old.order_number, old.status, new.status),
+            detail = format('order_id=%s from=%s to=%s', old.id, old.status, new.status);
+    end if;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION devskyy.check_order_subtotal() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_order_id uuid;
+    v_subtotal numeric;
+    v_sum numeric;
+    v_count bigint;
+begin
+    if tg_table_name = 'orders' then
+        v_order_id := new.id;
+    elsif tg_op = 'DELETE' then
+        v_order_id := old.order_id;
+    else
+        v_order_id := new.order_id;
+    end if;
+    select o.subtotal into v_subtotal from devskyy.orders as o where o.id = v_order_id;
+    if not found then
+        return null;  -- the order itself is gone
+    end if;
+    select coalesce(sum(i.quantity * i.unit_price), 0), count(*) into v_sum, v_count
+    from devskyy.order_items as i
+    where i.order_id = v_order_id;
+    if v_count = 0 or v_sum <> v_subtotal then
+        raise exception using
+            errcode = 'check_violation',
+            constraint = 'ck_orders_subtotal_matches_items',
+            schema = 'devskyy',
+            table = 'orders',
+            message = format(
+                'order %s: subtotal %s is not the sum of its %s items (%s)', v_order_id, v_subtotal, v_count, v_sum
+            );
+    end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION devskyy.hybrid_chunks(p_query text, p_embedding real[], p_limit integer) RETURNS TABLE(id uuid, document_id character varying, parent_doc_id character varying, source_path character varying, chunk_index integer, content text, metadata jsonb, score double precision)
+    LANGUAGE sql STABLE
+    AS $$
+    with text_hits as (
+        select t.id, row_number() over (order by t.rank desc, t.id) as position
+        from (
+            select d.id, ts_rank_cd(d.search_vector, q.query) as rank
+            from devskyy.rag_documents as d,
+                 websearch_to_tsquery('english'::regconfig, p_query) as q (query)
+            where d.search_vector @@ q.query
+            order by rank desc, d.id
+            limit 50
+        ) as t
+    ),
+    vector_hits as (
+        select v.id, row_number() over (order by v.distance, v.id) as position
+        from (
+            select d.id, d.embedding operator(core.<=>) p_embedding::core.vector(384) as distance
+            from devskyy.rag_documents as d
+            where d.embedding is not null
+            order by d.embedding operator(core.<=>) p_embedding::core.vector(384)
+            limit 50
+        ) as v
+    ),
+    fused as (
+        select h.id, sum(1.0 / (60 + h.position))::double precision as score
+        from (select * from text_hits union all select * from vector_hits) as h
+        group by h.id
+    )
+    select d.id, d.document_id, d.parent_doc_id, d.source_path, d.chunk_index, d.content, d.metadata, f.score
+    from fused as f
+    join devskyy.rag_documents as d on d.id = f.id
+    order by f.score desc, d.id
+    limit p_limit
+$$;
+
+COMMENT ON FUNCTION devskyy.hybrid_chunks(p_query text, p_embedding real[], p_limit integer) IS 'Full-text and vector hits fused by reciprocal rank (k = 60); needs pgvector.';
+
+CREATE FUNCTION devskyy.ingest_document(p_parent_doc_id text, p_source_path text, p_contents text[], p_embedding_model text, p_metadata jsonb, p_embeddings jsonb) RETURNS TABLE(outcome devskyy.ingest_outcome, chunks integer)
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_total integer := coalesce(cardinality(p_contents), 0);
+    v_hashes text[];
+    v_old record;
+begin
+    if v_total = 0 then
+        raise exception using
+            errcode = 'invalid_parameter_value',
+            message = format('document %s has no chunks', p_parent_doc_id);
+    end if;
+    if p_embeddings is not null then
+        if to_regtype('core.vector') is null then
+            raise exception using
+                errcode = 'SF043',
+                message = 'this server has no pgvector (extension "vector" in schema core): embeddings cannot be stored';
+        end if;
+        if jsonb_typeof(p_embeddings) <> 'array' or jsonb_array_length(p_embeddings) <> v_total then
+            raise exception using
+                errcode = 'invalid_parameter_value',
+                message = format('document %s: %s chunks need %s embeddings', p_parent_doc_id, v_total, v_total);
+        end if;
+    end if;
+    -- One writer per document at a time: the second waits, then sees the first one's chunks.
+    perform pg_advisory_xact_lock(hashtext('devskyy.rag_documents'), hashtext(p_parent_doc_id));
+
+    select array(
+        select encode(sha256(convert_to(c.content, 'UTF8')), 'hex')
+        from unnest(p_contents) with ordinality as c (content, n)
+        order by c.n
+    ) into v_hashes;
+
+    select array_agg(d.content_hash::text order by d.chunk_index) as hashes,
+           bool_and(d.source_path is not distinct from p_source_path
+                    and d.embedding_model is not distinct from p_embedding_model) as same_source,
+           count(*) as n
+    into v_old
+    from devskyy.rag_documents as d
+    where d.parent_doc_id = p_parent_doc_id;
+
+    if v_old.n > 0 and v_old.same_source and v_old.hashes = v_hashes then
+        outcome := 'unchanged'::devskyy.ingest_outcome;
+        chunks := v_total;
+        return next;
+        return;
+    end if;
+
+    delete from devskyy.rag_documents as d where d.parent_doc_id = p_parent_doc_id;
+
+    if p_embeddings is null then
+        insert into devskyy.rag_documents (
+            document_id, parent_doc_id, source_path, content, content_hash, chunk_index, total_chunks,
+            embedding_model, metadata
+        )
+        select p_parent_doc_id || '-chunk-' || (c.n - 1), p_parent_doc_id, p_source_path, c.content,
+               v_hashes[c.n], c.n - 1, v_total, p_embedding_model, coalesce(p_metadata, '{}')
+        from unnest(p_contents) with ordinality as c (content, n);
+    else
+        insert into devskyy.rag_documents (
+            document_id, parent_doc_id, source_path, content, content_hash, chunk_index, total_chunks,
+            embedding_model, metadata, embedding
+        )
+        select p_parent_doc_id || '-chunk-' || (c.n - 1), p_parent_doc_id, p_source_path, c.content,
+               v_hashes[c.n], c.n - 1, v_total, p_embedding_model, coalesce(p_metadata, '{}'),
+               (p_embeddings -> (c.n::integer - 1))::text::core.vector(384)
+        from unnest(p_contents) with ordinality as c (content, n);
+    end if;
+
+    outcome := (case when v_old.n > 0 then 'replaced' else 'created' end)::devskyy.ingest_outcome;
+    chunks := v_total;
+    return next;
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.ingest_document(p_parent_doc_id text, p_source_path text, p_contents text[], p_embedding_model text, p_metadata jsonb, p_embeddings jsonb) IS 'Writes a document''s chunks: unchanged (same hashes) is a no-op, anything else replaces them atomically.';
+
+CREATE FUNCTION devskyy.nearest_chunks(p_embedding real[], p_limit integer) RETURNS TABLE(id uuid, document_id character varying, parent_doc_id character varying, source_path character varying, chunk_index integer, content text, metadata jsonb, distance double precision)
+    LANGUAGE sql STABLE
+    AS $$
+    select d.id, d.document_id, d.parent_doc_id, d.source_path, d.chunk_index, d.content, d.metadata,
+           d.embedding operator(core.<=>) p_embedding::core.vector(384) as distance
+    from devskyy.rag_documents as d
+    where d.embedding is not null
+    order by d.embedding operator(core.<=>) p_embedding::core.vector(384)
+    limit p_limit
+$$;
+
+COMMENT ON FUNCTION devskyy.nearest_chunks(p_embedding real[], p_limit integer) IS 'The chunks nearest to an embedding by cosine distance (HNSW); needs pgvector.';
+
+CREATE FUNCTION devskyy.next_order_number() RETURNS text
+    LANGUAGE sql
+    AS $$
+    select devskyy.order_number(nextval('devskyy.order_number_seq'))
+$$;
+
+CREATE FUNCTION devskyy.order_number(p_n bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    select 'ORD-' || upper(lpad(to_hex(x3 # (x3 >> 16)), 8, '0'))
+    from (select ((x2 # (x2 >> 16)) * 73244475) % 4294967296 as x3
+          from (select ((x1 # (x1 >> 16)) * 73244475) % 4294967296 as x2
+                from (select p_n % 4294967296 as x1) as a) as b) as c
+$$;
+
+CREATE FUNCTION devskyy.place_order(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) RETURNS TABLE(id uuid, order_number character varying, user_id uuid, status devskyy.order_status, total_price numeric, subtotal numeric, created_at timestamp with time zone, updated_at timestamp with time zone, metadata jsonb, items jsonb)
+    LANGUAGE plpgsql
+    AS $$
+#variable_conflict use_column
+declare
+    v_order devskyy.orders;
+    v_wanted record;
+    v_price numeric(10, 2);
+    v_status devskyy.product_status;
+    v_available integer;
+    v_subtotal numeric := 0;
+    v_ids uuid[] := '{}';
+    v_quantities integer[] := '{}';
+    v_prices numeric[] := '{}';
+begin
+    if coalesce(cardinality(p_product_ids), 0) = 0
+        or cardinality(p_product_ids) <> coalesce(cardinality(p_quantities), 0) then
+        raise exception using
+            errcode = 'invalid_parameter_value',
+            message = 'an order needs at least one item and one quantity per product';
+    end if;
+    if coalesce(p_extra_charges, 0) < 0 then
+        raise exception using
+            errcode = 'check_violation',
+            constraint = 'ck_orders_total_price_covers_subtotal',
+            message = format('extra charges cannot be negative, got %s', p_extra_charges);
+    end if;
+
+    for v_wanted in
+        select w.product_id, sum(w.quantity)::integer as quantity, bool_or(w.quantity is null or w.quantity <= 0) as bad
+        from unnest(p_product_ids, p_quantities) as w (product_id, quantity)
+        group by w.product_id
+        order by w.product_id
+    loop
+        if v_wanted.bad or v_wanted.product_id is null then
+            raise exception using
+                errcode = 'check_violation',
+                constraint = 'ck_order_items_quantity_positive',
+                message = format('quantity of product %s must be positive', v_wanted.product_id);
+        end if;
+        update devskyy.products as p
+        set inventory_quantity = p.inventory_quantity - v_wanted.quantity
+        where p.id = v_wanted.product_id
+          and p.status = 'published'
+          and p.inventory_quantity >= v_wanted.quantity
+        returning p.price into v_price;
+        if not found then
+            select p.status, p.inventory_quantity into v_status, v_available
+            from devskyy.products as p
+            where p.id = v_wanted.product_id;
+            if not found or v_status <> 'published' then
+                raise exception using
+                    errcode = 'SF041',
+                    message = format('product %s is not for sale (%s)', v_wanted.product_id, coalesce(v_status::text, 'unknown')),
+                    detail = format('product_id=%s', v_wanted.product_id);
+            end if;
+            raise exception using
+                errcode = 'SF040',
+                message = format(
+                    'out of stock: product %s has %s, the order wants %s',
+                    v_wanted.product_id, v_available, v_wanted.quantity
+                ),
+                detail = format('product_id=%s available=%s wanted=%s', v_wanted.product_id, v_available, v_wanted.quantity);
+        end if;
+        v_ids := v_ids || v_wanted.product_id;
+        v_quantities := v_quantities || v_wanted.quantity;
+        v_prices := v_prices || v_price;
+        v_subtotal := v_subtotal + v_price * v_wanted.quantity;
+    end loop;
+
+    insert into devskyy.orders (user_id, total_price, subtotal, metadata)
+    values (p_user_id, v_subtotal + coalesce(p_extra_charges, 0), v_subtotal, coalesce(p_metadata, '{}'))
+    returning * into v_order;
+
+    insert into devskyy.order_items (order_id, product_id, quantity, unit_price, created_at)
+    select v_order.id, w.product_id, w.quantity, w.unit_price, v_order.created_at
+    from unnest(v_ids, v_quantities, v_prices) as w (product_id, quantity, unit_price);
+
+    return query
+    select v_order.id, v_order.order_number, v_order.user_id, v_order.status, v_order.total_price,
+           v_order.subtotal, v_order.created_at, v_order.updated_at, v_order.metadata,
+           (select jsonb_agg(
+                       jsonb_build_object(
+                           'product_id', w.product_id, 'quantity', w.quantity, 'unit_price', w.unit_price::text
+                       )
+                       order by w.product_id
+                   )
+            from unnest(v_ids, v_quantities, v_prices) as w (product_id, quantity, unit_price));
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.place_order(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) IS 'Takes the stock and writes an order with its items, atomically. SF040 out of stock, SF041 not for sale.';
+
+CREATE FUNCTION devskyy.restock_cancelled_order() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_item record;
+begin
+    for v_item in
+        select i.product_id, i.quantity
+        from devskyy.order_items as i
+        where i.order_id = new.id
+        order by i.product_id
+    loop
+        update devskyy.products
+        set inventory_quantity = inventory_quantity + v_item.quantity
+        where id = v_item.product_id;
+    end loop;
     return null;
 end;
 $$;
@@ -1478,11 +1857,216 @@ CREATE TABLE deals.users (
     CONSTRAINT ck_users_total_tokens_spent CHECK ((total_tokens_spent >= (0)::numeric))
 );
 
+CREATE TABLE devskyy.agent_execution_ids (
+    execution_id character varying(100) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT ck_agent_execution_ids_execution_id_not_blank CHECK ((btrim((execution_id)::text) <> ''::text))
+);
+
+COMMENT ON TABLE devskyy.agent_execution_ids IS 'The unique execution_id of devskyy.agent_executions (a partitioned table cannot enforce it) and its partition key.';
+
+CREATE TABLE devskyy.agent_executions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    execution_id character varying(100) NOT NULL,
+    agent_name character varying(100) NOT NULL,
+    prompt text NOT NULL,
+    status devskyy.agent_execution_status DEFAULT 'running'::devskyy.agent_execution_status NOT NULL,
+    result jsonb,
+    tokens_used integer,
+    duration_ms integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_agent_executions_agent_name_not_blank CHECK ((btrim((agent_name)::text) <> ''::text)),
+    CONSTRAINT ck_agent_executions_completed_after_created CHECK ((completed_at >= created_at)),
+    CONSTRAINT ck_agent_executions_completed_at CHECK (((status = 'running'::devskyy.agent_execution_status) = (completed_at IS NULL))),
+    CONSTRAINT ck_agent_executions_duration_ms CHECK ((duration_ms >= 0)),
+    CONSTRAINT ck_agent_executions_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_agent_executions_tokens_used CHECK ((tokens_used >= 0))
+)
+PARTITION BY RANGE (created_at);
+
+CREATE TABLE devskyy.agent_executions_default (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    execution_id character varying(100) NOT NULL,
+    agent_name character varying(100) NOT NULL,
+    prompt text NOT NULL,
+    status devskyy.agent_execution_status DEFAULT 'running'::devskyy.agent_execution_status NOT NULL,
+    result jsonb,
+    tokens_used integer,
+    duration_ms integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_agent_executions_agent_name_not_blank CHECK ((btrim((agent_name)::text) <> ''::text)),
+    CONSTRAINT ck_agent_executions_completed_after_created CHECK ((completed_at >= created_at)),
+    CONSTRAINT ck_agent_executions_completed_at CHECK (((status = 'running'::devskyy.agent_execution_status) = (completed_at IS NULL))),
+    CONSTRAINT ck_agent_executions_duration_ms CHECK ((duration_ms >= 0)),
+    CONSTRAINT ck_agent_executions_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_agent_executions_tokens_used CHECK ((tokens_used >= 0))
+);
+
+CREATE TABLE devskyy.llm_round_table_results (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    result_id character varying(100) NOT NULL,
+    prompt text NOT NULL,
+    task_category devskyy.task_category,
+    winner_provider character varying(50),
+    winner_response text,
+    participants jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_llm_round_table_results_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_llm_round_table_results_participants_array CHECK ((jsonb_typeof(participants) = 'array'::text)),
+    CONSTRAINT ck_llm_round_table_results_winner CHECK (((winner_response IS NULL) OR (winner_provider IS NOT NULL)))
+);
+
+CREATE TABLE devskyy.order_items (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    order_id uuid NOT NULL,
+    product_id uuid NOT NULL,
+    quantity integer NOT NULL,
+    unit_price numeric(10,2) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_order_items_quantity_positive CHECK ((quantity > 0)),
+    CONSTRAINT ck_order_items_unit_price CHECK ((unit_price >= (0)::numeric))
+);
+
+CREATE SEQUENCE devskyy.order_number_seq
+    START WITH 0
+    INCREMENT BY 1
+    MINVALUE 0
+    MAXVALUE 4294967295
+    CACHE 1;
+
+CREATE TABLE devskyy.orders (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    order_number character varying(50) DEFAULT devskyy.next_order_number() NOT NULL,
+    user_id uuid,
+    status devskyy.order_status DEFAULT 'pending'::devskyy.order_status NOT NULL,
+    total_price numeric(10,2) NOT NULL,
+    subtotal numeric(10,2) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_orders_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_orders_order_number_format CHECK (((order_number)::text ~ '^ORD-[0-9A-F]{8}$'::text)),
+    CONSTRAINT ck_orders_subtotal CHECK ((subtotal >= (0)::numeric)),
+    CONSTRAINT ck_orders_total_price_covers_subtotal CHECK ((total_price >= subtotal))
+);
+
+CREATE TABLE devskyy.products (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    sku character varying(100) NOT NULL,
+    name character varying(500) NOT NULL,
+    description text,
+    category character varying(100),
+    price numeric(10,2) NOT NULL,
+    inventory_quantity integer DEFAULT 0 NOT NULL,
+    status devskyy.product_status DEFAULT 'draft'::devskyy.product_status NOT NULL,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_products_inventory_quantity CHECK ((inventory_quantity >= 0)),
+    CONSTRAINT ck_products_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_products_name_not_blank CHECK ((btrim((name)::text) <> ''::text)),
+    CONSTRAINT ck_products_price CHECK ((price >= (0)::numeric)),
+    CONSTRAINT ck_products_sku_not_blank CHECK ((btrim((sku)::text) <> ''::text))
+);
+
+CREATE TABLE devskyy.rag_documents (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    document_id character varying(100) NOT NULL,
+    parent_doc_id character varying(100) NOT NULL,
+    source_path character varying(500),
+    content text NOT NULL,
+    content_hash character varying(64) NOT NULL,
+    chunk_index integer NOT NULL,
+    total_chunks integer NOT NULL,
+    embedding_model character varying(100),
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    search_vector tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, content)) STORED NOT NULL,
+    embedding core.vector(384),
+    CONSTRAINT ck_rag_documents_chunk_index CHECK (((chunk_index >= 0) AND (chunk_index < total_chunks))),
+    CONSTRAINT ck_rag_documents_content_hash_sha256 CHECK (((content_hash)::text ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT ck_rag_documents_document_id CHECK (((document_id)::text = (((parent_doc_id)::text || '-chunk-'::text) || chunk_index))),
+    CONSTRAINT ck_rag_documents_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_rag_documents_parent_doc_id_not_blank CHECK ((btrim((parent_doc_id)::text) <> ''::text))
+);
+
+CREATE TABLE devskyy.tool_executions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    correlation_id character varying(64) NOT NULL,
+    tool_name character varying(128) NOT NULL,
+    agent_id character varying(100),
+    user_id uuid,
+    inputs jsonb NOT NULL,
+    output jsonb,
+    status devskyy.tool_execution_status NOT NULL,
+    duration_ms integer,
+    error_message text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_tool_executions_correlation_id_not_blank CHECK ((btrim((correlation_id)::text) <> ''::text)),
+    CONSTRAINT ck_tool_executions_duration_ms CHECK ((duration_ms >= 0)),
+    CONSTRAINT ck_tool_executions_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_tool_executions_tool_name_not_blank CHECK ((btrim((tool_name)::text) <> ''::text))
+)
+PARTITION BY RANGE (created_at);
+
+CREATE TABLE devskyy.tool_executions_default (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    correlation_id character varying(64) NOT NULL,
+    tool_name character varying(128) NOT NULL,
+    agent_id character varying(100),
+    user_id uuid,
+    inputs jsonb NOT NULL,
+    output jsonb,
+    status devskyy.tool_execution_status NOT NULL,
+    duration_ms integer,
+    error_message text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_tool_executions_correlation_id_not_blank CHECK ((btrim((correlation_id)::text) <> ''::text)),
+    CONSTRAINT ck_tool_executions_duration_ms CHECK ((duration_ms >= 0)),
+    CONSTRAINT ck_tool_executions_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_tool_executions_tool_name_not_blank CHECK ((btrim((tool_name)::text) <> ''::text))
+);
+
+CREATE TABLE devskyy.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email character varying(255) NOT NULL,
+    username character varying(100) NOT NULL,
+    password_hash character varying(255) NOT NULL,
+    full_name character varying(255),
+    role devskyy.user_role DEFAULT 'customer'::devskyy.user_role NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    is_verified boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_login timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_users_email_format CHECK (((email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
+    CONSTRAINT ck_users_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT ck_users_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_users_password_hash_not_blank CHECK (((password_hash)::text <> ''::text)),
+    CONSTRAINT ck_users_username_not_blank CHECK ((btrim((username)::text) <> ''::text))
+);
+
 ALTER TABLE ONLY ai_seo.agent_metrics ATTACH PARTITION ai_seo.agent_metrics_default DEFAULT;
 
 ALTER TABLE ONLY analytics.system_events ATTACH PARTITION analytics.system_events_default DEFAULT;
 
 ALTER TABLE ONLY deals.price_tracking ATTACH PARTITION deals.price_tracking_default DEFAULT;
+
+ALTER TABLE ONLY devskyy.agent_executions ATTACH PARTITION devskyy.agent_executions_default DEFAULT;
+
+ALTER TABLE ONLY devskyy.tool_executions ATTACH PARTITION devskyy.tool_executions_default DEFAULT;
 
 ALTER TABLE ONLY agent_hub.agents
     ADD CONSTRAINT pk_agents PRIMARY KEY (id);
@@ -1636,6 +2220,69 @@ ALTER TABLE ONLY deals.users
 
 ALTER TABLE ONLY deals.users
     ADD CONSTRAINT uq_users_sol_address UNIQUE (sol_address);
+
+ALTER TABLE ONLY devskyy.agent_executions
+    ADD CONSTRAINT uq_agent_executions_execution_id_created_at UNIQUE (execution_id, created_at);
+
+ALTER TABLE ONLY devskyy.agent_executions_default
+    ADD CONSTRAINT agent_executions_default_execution_id_created_at_key UNIQUE (execution_id, created_at);
+
+ALTER TABLE ONLY devskyy.agent_executions
+    ADD CONSTRAINT pk_agent_executions PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY devskyy.agent_executions_default
+    ADD CONSTRAINT agent_executions_default_pkey PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY devskyy.agent_execution_ids
+    ADD CONSTRAINT pk_agent_execution_ids PRIMARY KEY (execution_id);
+
+ALTER TABLE ONLY devskyy.llm_round_table_results
+    ADD CONSTRAINT pk_llm_round_table_results PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.order_items
+    ADD CONSTRAINT pk_order_items PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.orders
+    ADD CONSTRAINT pk_orders PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.products
+    ADD CONSTRAINT pk_products PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.rag_documents
+    ADD CONSTRAINT pk_rag_documents PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.tool_executions
+    ADD CONSTRAINT pk_tool_executions PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY devskyy.users
+    ADD CONSTRAINT pk_users PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.tool_executions_default
+    ADD CONSTRAINT tool_executions_default_pkey PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY devskyy.agent_execution_ids
+    ADD CONSTRAINT uq_agent_execution_ids_execution_id_created_at UNIQUE (execution_id, created_at);
+
+ALTER TABLE ONLY devskyy.llm_round_table_results
+    ADD CONSTRAINT uq_llm_round_table_results_result_id UNIQUE (result_id);
+
+ALTER TABLE ONLY devskyy.order_items
+    ADD CONSTRAINT uq_order_items_order_id_product_id UNIQUE (order_id, product_id);
+
+ALTER TABLE ONLY devskyy.orders
+    ADD CONSTRAINT uq_orders_order_number UNIQUE (order_number);
+
+ALTER TABLE ONLY devskyy.products
+    ADD CONSTRAINT uq_products_sku UNIQUE (sku);
+
+ALTER TABLE ONLY devskyy.rag_documents
+    ADD CONSTRAINT uq_rag_documents_document_id UNIQUE (document_id);
+
+ALTER TABLE ONLY devskyy.users
+    ADD CONSTRAINT uq_users_email UNIQUE (email);
+
+ALTER TABLE ONLY devskyy.users
+    ADD CONSTRAINT uq_users_username UNIQUE (username);
 
 CREATE INDEX ix_agents_created_at_id_public ON agent_hub.agents USING btree (created_at DESC, id DESC) WHERE is_public;
 
@@ -1845,6 +2492,70 @@ CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracki
 
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
 
+CREATE INDEX ix_agent_executions_agent_name_created_at ON ONLY devskyy.agent_executions USING btree (agent_name, created_at);
+
+CREATE INDEX agent_executions_default_agent_name_created_at_idx ON devskyy.agent_executions_default USING btree (agent_name, created_at);
+
+CREATE INDEX ix_agent_executions_created_at ON ONLY devskyy.agent_executions USING btree (created_at);
+
+CREATE INDEX agent_executions_default_created_at_idx ON devskyy.agent_executions_default USING btree (created_at);
+
+CREATE INDEX ix_agent_executions_status_created_at ON ONLY devskyy.agent_executions USING btree (status, created_at);
+
+CREATE INDEX agent_executions_default_status_created_at_idx ON devskyy.agent_executions_default USING btree (status, created_at);
+
+CREATE INDEX ix_llm_round_table_results_created_at ON devskyy.llm_round_table_results USING btree (created_at);
+
+CREATE INDEX ix_llm_round_table_results_task_category_created_at ON devskyy.llm_round_table_results USING btree (task_category, created_at);
+
+CREATE INDEX ix_order_items_product_id ON devskyy.order_items USING btree (product_id);
+
+CREATE INDEX ix_orders_status_created_at ON devskyy.orders USING btree (status, created_at);
+
+CREATE INDEX ix_orders_user_id_created_at ON devskyy.orders USING btree (user_id, created_at DESC, id DESC);
+
+CREATE INDEX ix_products_metadata ON devskyy.products USING gin (metadata jsonb_path_ops);
+
+CREATE INDEX ix_products_status_category_price ON devskyy.products USING btree (status, category, price, id);
+
+CREATE INDEX ix_products_status_price ON devskyy.products USING btree (status, price, id);
+
+CREATE INDEX ix_products_tags ON devskyy.products USING gin (tags);
+
+CREATE INDEX ix_rag_documents_content_hash ON devskyy.rag_documents USING btree (content_hash);
+
+CREATE INDEX ix_rag_documents_embedding ON devskyy.rag_documents USING hnsw (embedding core.vector_cosine_ops);
+
+CREATE INDEX ix_rag_documents_parent_doc_id_chunk_index ON devskyy.rag_documents USING btree (parent_doc_id, chunk_index);
+
+CREATE INDEX ix_rag_documents_search_vector ON devskyy.rag_documents USING gin (search_vector);
+
+CREATE INDEX ix_rag_documents_source_path_content_hash ON devskyy.rag_documents USING btree (source_path, content_hash);
+
+CREATE INDEX ix_tool_executions_correlation_id_created_at ON ONLY devskyy.tool_executions USING btree (correlation_id, created_at);
+
+CREATE INDEX ix_tool_executions_status_created_at ON ONLY devskyy.tool_executions USING btree (status, created_at);
+
+CREATE INDEX ix_tool_executions_tool_name_created_at ON ONLY devskyy.tool_executions USING btree (tool_name, created_at);
+
+CREATE INDEX ix_tool_executions_tool_name_created_at_failed ON ONLY devskyy.tool_executions USING btree (tool_name, created_at) WHERE (status <> 'success'::devskyy.tool_execution_status);
+
+CREATE INDEX ix_tool_executions_user_id ON ONLY devskyy.tool_executions USING btree (user_id) WHERE (user_id IS NOT NULL);
+
+CREATE INDEX ix_users_created_at_id_active ON devskyy.users USING btree (created_at, id) WHERE is_active;
+
+CREATE INDEX ix_users_role ON devskyy.users USING btree (role);
+
+CREATE INDEX tool_executions_default_correlation_id_created_at_idx ON devskyy.tool_executions_default USING btree (correlation_id, created_at);
+
+CREATE INDEX tool_executions_default_status_created_at_idx ON devskyy.tool_executions_default USING btree (status, created_at);
+
+CREATE INDEX tool_executions_default_tool_name_created_at_idx ON devskyy.tool_executions_default USING btree (tool_name, created_at);
+
+CREATE INDEX tool_executions_default_tool_name_created_at_idx1 ON devskyy.tool_executions_default USING btree (tool_name, created_at) WHERE (status <> 'success'::devskyy.tool_execution_status);
+
+CREATE INDEX tool_executions_default_user_id_idx ON devskyy.tool_executions_default USING btree (user_id) WHERE (user_id IS NOT NULL);
+
 ALTER INDEX ai_seo.ix_agent_metrics_agent_id_recorded_at ATTACH PARTITION ai_seo.agent_metrics_default_agent_id_recorded_at_idx;
 
 ALTER INDEX ai_seo.pk_agent_metrics ATTACH PARTITION ai_seo.agent_metrics_default_pkey;
@@ -1864,6 +2575,28 @@ ALTER INDEX deals.ix_price_tracking_deal ATTACH PARTITION deals.price_tracking_d
 ALTER INDEX deals.pk_price_tracking ATTACH PARTITION deals.price_tracking_default_pkey;
 
 ALTER INDEX deals.ix_price_tracking_source ATTACH PARTITION deals.price_tracking_default_source_idx;
+
+ALTER INDEX devskyy.ix_agent_executions_agent_name_created_at ATTACH PARTITION devskyy.agent_executions_default_agent_name_created_at_idx;
+
+ALTER INDEX devskyy.ix_agent_executions_created_at ATTACH PARTITION devskyy.agent_executions_default_created_at_idx;
+
+ALTER INDEX devskyy.uq_agent_executions_execution_id_created_at ATTACH PARTITION devskyy.agent_executions_default_execution_id_created_at_key;
+
+ALTER INDEX devskyy.pk_agent_executions ATTACH PARTITION devskyy.agent_executions_default_pkey;
+
+ALTER INDEX devskyy.ix_agent_executions_status_created_at ATTACH PARTITION devskyy.agent_executions_default_status_created_at_idx;
+
+ALTER INDEX devskyy.ix_tool_executions_correlation_id_created_at ATTACH PARTITION devskyy.tool_executions_default_correlation_id_created_at_idx;
+
+ALTER INDEX devskyy.pk_tool_executions ATTACH PARTITION devskyy.tool_executions_default_pkey;
+
+ALTER INDEX devskyy.ix_tool_executions_status_created_at ATTACH PARTITION devskyy.tool_executions_default_status_created_at_idx;
+
+ALTER INDEX devskyy.ix_tool_executions_tool_name_created_at ATTACH PARTITION devskyy.tool_executions_default_tool_name_created_at_idx;
+
+ALTER INDEX devskyy.ix_tool_executions_tool_name_created_at_failed ATTACH PARTITION devskyy.tool_executions_default_tool_name_created_at_idx1;
+
+ALTER INDEX devskyy.ix_tool_executions_user_id ATTACH PARTITION devskyy.tool_executions_default_user_id_idx;
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -1930,6 +2663,26 @@ CREATE TRIGGER tg_token_transactions_updated_at BEFORE UPDATE ON deals.token_tra
 CREATE TRIGGER tg_user_settings_updated_at BEFORE UPDATE ON deals.user_settings FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON deals.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_agent_executions_status_transition BEFORE UPDATE ON devskyy.agent_executions FOR EACH ROW WHEN (((old.status <> 'running'::devskyy.agent_execution_status) OR (new.status IS DISTINCT FROM old.status))) EXECUTE FUNCTION devskyy.check_agent_execution_status();
+
+CREATE TRIGGER tg_agent_executions_updated_at BEFORE UPDATE ON devskyy.agent_executions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE CONSTRAINT TRIGGER tg_order_items_subtotal_matches_items AFTER INSERT OR DELETE OR UPDATE ON devskyy.order_items DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION devskyy.check_order_subtotal();
+
+CREATE TRIGGER tg_orders_cancel_restock AFTER UPDATE OF status ON devskyy.orders FOR EACH ROW WHEN (((new.status = 'cancelled'::devskyy.order_status) AND (old.status <> 'cancelled'::devskyy.order_status))) EXECUTE FUNCTION devskyy.restock_cancelled_order();
+
+CREATE TRIGGER tg_orders_status_transition BEFORE UPDATE OF status ON devskyy.orders FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION devskyy.check_order_status();
+
+CREATE CONSTRAINT TRIGGER tg_orders_subtotal_matches_items AFTER INSERT OR UPDATE OF subtotal ON devskyy.orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION devskyy.check_order_subtotal();
+
+CREATE TRIGGER tg_orders_updated_at BEFORE UPDATE ON devskyy.orders FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_products_updated_at BEFORE UPDATE ON devskyy.products FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_rag_documents_updated_at BEFORE UPDATE ON devskyy.rag_documents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON devskyy.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 ALTER TABLE ONLY agent_hub.agents
     ADD CONSTRAINT fk_agents_owner_id FOREIGN KEY (owner_id) REFERENCES agent_hub.users(id) ON DELETE CASCADE;
@@ -2035,3 +2788,18 @@ ALTER TABLE ONLY deals.user_settings
 
 ALTER TABLE ONLY deals.users
     ADD CONSTRAINT fk_users_referred_by FOREIGN KEY (referred_by) REFERENCES deals.users(id) ON DELETE SET NULL;
+
+ALTER TABLE devskyy.agent_executions
+    ADD CONSTRAINT fk_agent_executions_execution_id FOREIGN KEY (execution_id, created_at) REFERENCES devskyy.agent_execution_ids(execution_id, created_at) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY devskyy.order_items
+    ADD CONSTRAINT fk_order_items_order_id FOREIGN KEY (order_id) REFERENCES devskyy.orders(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY devskyy.order_items
+    ADD CONSTRAINT fk_order_items_product_id FOREIGN KEY (product_id) REFERENCES devskyy.products(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY devskyy.orders
+    ADD CONSTRAINT fk_orders_user_id FOREIGN KEY (user_id) REFERENCES devskyy.users(id) ON DELETE SET NULL;
+
+ALTER TABLE devskyy.tool_executions
+    ADD CONSTRAINT fk_tool_executions_user_id FOREIGN KEY (user_id) REFERENCES devskyy.users(id) ON DELETE SET NULL;
