@@ -45,9 +45,13 @@ async def test_connecting_again_replaces_the_credentials_of_the_same_integration
     first = await make_integration(conn, keys)
     await conn.execute("update easyflow.integrations set status = 'error' where id = $1", first.id)
     again = await integrations.connect(
-        conn, keys, user_id=first.user_id, platform_id="telegram", credentials={"bot_token": "new"},
+        conn,
+        keys,
+        user_id=first.user_id,
+        platform_id="telegram",
+        credentials={"bot_token": "new"},
         settings={"lang": "ru"},
-    )  # fmt: skip
+    )
     assert again.id == first.id
     assert again.status is IntegrationStatus.CONNECTED
     assert again.settings == {"lang": "ru"}
@@ -58,9 +62,12 @@ async def test_missing_required_credentials_are_named_without_any_value(conn: Co
     user = await make_user(conn)
     with pytest.raises(ValidationError) as caught:
         await integrations.connect(
-            conn, key_ring(), user_id=user.id, platform_id="wildberries",
+            conn,
+            key_ring(),
+            user_id=user.id,
+            platform_id="wildberries",
             credentials={"api_key": f"wb-{SECRET_MARKER}", "supplier_id": ""},
-        )  # fmt: skip
+        )
     text = str(caught.value) + repr(caught.value) + caught.value.json()
     assert "supplier_id" in text
     assert SECRET_MARKER not in text
@@ -89,10 +96,16 @@ async def test_one_integration_per_user_and_platform(conn: Connection) -> None:
     integration = await make_integration(conn, keys)
     with pytest.raises(Conflict) as caught:
         await integrations._insert(
-            conn, id=secrets_uuid(), user_id=integration.user_id, platform_id="telegram",
-            credentials_encrypted=None, encryption_key_id=None, settings={}, status=IntegrationStatus.PENDING,
+            conn,
+            id=secrets_uuid(),
+            user_id=integration.user_id,
+            platform_id="telegram",
+            credentials_encrypted=None,
+            encryption_key_id=None,
+            settings={},
+            status=IntegrationStatus.PENDING,
             sync_interval_minutes=60,
-        )  # fmt: skip
+        )
     assert caught.value.constraint == "uq_integrations_user_id_platform_id"
 
 
@@ -235,9 +248,12 @@ async def test_rotate_keys_command(db_url: str) -> None:
     assert "under key 'k2'; 0 still under another key" in done.stdout
     assert raw["k1"].hex() not in done.stdout + done.stderr
     missing = await run_cli(
-        "easyflow", "rotate-keys", "--database-url", db_url,
+        "easyflow",
+        "rotate-keys",
+        "--database-url",
+        db_url,
         env=cli_env(SQLFIRST_EASYFLOW_KEYS=key_config({"k3": raw["k1"]})),
-    )  # fmt: skip
+    )
     assert missing.returncode == 1
     assert "no encryption key 'k2'" in missing.stderr
 
