@@ -20,6 +20,7 @@ drop trigger tg_messages_10_count_delete on easyflow.messages;
 drop trigger tg_messages_10_count_update on easyflow.messages;
 drop trigger tg_messages_10_count_insert on easyflow.messages;
 drop function easyflow.count_conversation_messages();
+drop function easyflow.messages_default_detached();
 
 drop trigger tg_conversations_closed_at on easyflow.conversations;
 drop function easyflow.set_closed_at();

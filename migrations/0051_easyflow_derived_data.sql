@@ -19,6 +19,8 @@
 --   delivery waits on the first's uncommitted key and then fails on pk_message_platform_ids;
 --   easyflow.append_inbound_message catches exactly that and returns the stored message instead, so
 --   any number of racing deliveries store one row.
+-- * Partition maintenance moving rows out of the DEFAULT partition re-inserts them: not new messages,
+--   so neither trigger counts or keys them (easyflow.messages_default_detached()).
 -- * sync_logs.duration_seconds is a generated column (0050).
 -- * A delivery queued in outbound_messages wakes idle send workers: NOTIFY easyflow_send_messages with
 --   the platform as payload (delivered at commit, once per platform and transaction).
@@ -81,6 +83,25 @@ $$;
 create trigger tg_conversations_closed_at before insert or update of status, closed_at on easyflow.conversations
     for each row execute function easyflow.set_closed_at();
 
+-- True while core.run_partition_maintenance moves rows out of the DEFAULT partition of messages: it
+-- detaches the default (which drops the default's cloned row triggers, so the delete fires nothing),
+-- creates the month's partition and re-inserts the rows there, all under an ACCESS EXCLUSIVE lock on
+-- messages. Those inserts are not new messages: the triggers below ignore them, so messages_count and
+-- the dedupe keys stay as they were. No other writer can insert while the default is detached (the
+-- lock), and the default is attached again before that transaction ends.
+create function easyflow.messages_default_detached()
+returns boolean
+language sql
+stable
+as $$
+    select exists (
+        select 1
+        from pg_class c
+        where c.oid = to_regclass('easyflow.messages_default')
+          and not c.relispartition
+    )
+$$;
+
 create function easyflow.count_conversation_messages()
 returns trigger
 language plpgsql
@@ -88,6 +109,9 @@ as $$
 declare
     v_status easyflow.conversation_status;
 begin
+    if tg_op = 'INSERT' and easyflow.messages_default_detached() then
+        return null;
+    end if;
     if tg_op in ('UPDATE', 'DELETE') and old.conversation_id is not null then
         update easyflow.conversations
         set messages_count = messages_count - 1
@@ -123,6 +147,9 @@ returns trigger
 language plpgsql
 as $$
 begin
+    if tg_op = 'INSERT' and easyflow.messages_default_detached() then
+        return null;
+    end if;
     if tg_op in ('UPDATE', 'DELETE') and old.direction = 'inbound' and old.platform_message_id is not null then
         delete from easyflow.message_platform_ids k
         where k.user_id = old.user_id

@@ -830,6 +830,9 @@ CREATE FUNCTION easyflow.count_conversation_messages() RETURNS trigger
 declare
     v_status easyflow.conversation_status;
 begin
+    if tg_op = 'INSERT' and easyflow.messages_default_detached() then
+        return null;
+    end if;
     if tg_op in ('UPDATE', 'DELETE') and old.conversation_id is not null then
         update easyflow.conversations
         set messages_count = messages_count - 1
@@ -854,6 +857,9 @@ CREATE FUNCTION easyflow.key_inbound_message() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
+    if tg_op = 'INSERT' and easyflow.messages_default_detached() then
+        return null;
+    end if;
     if tg_op in ('UPDATE', 'DELETE') and old.direction = 'inbound' and old.platform_message_id is not null then
         delete from easyflow.message_platform_ids k
         where k.user_id = old.user_id
@@ -867,6 +873,17 @@ begin
     end if;
     return null;
 end;
+$$;
+
+CREATE FUNCTION easyflow.messages_default_detached() RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    select exists (
+        select 1
+        from pg_class c
+        where c.oid = to_regclass('easyflow.messages_default')
+          and not c.relispartition
+    )
 $$;
 
 CREATE FUNCTION easyflow.notify_outbound_queued() RETURNS trigger
