@@ -243,8 +243,8 @@ create index ix_messages_conversation_id_created_at_id on easyflow.messages (con
 create index ix_messages_session_id on easyflow.messages (session_id);
 -- Serves the user foreign key and a user's messages by time (tenant-wide search).
 create index ix_messages_user_id_created_at on easyflow.messages (user_id, created_at);
-create index ix_messages_platform_platform_message_id on easyflow.messages (platform, platform_message_id)
-    where platform_message_id is not null;
+-- The seed's platform message index; also serves the platform foreign key (leading column).
+create index ix_messages_platform_platform_message_id on easyflow.messages (platform, platform_message_id);
 create index ix_messages_intent on easyflow.messages (intent);
 create index ix_messages_created_at on easyflow.messages (created_at);
 -- Entity containment search (entities @> '{"product": "..."}').
@@ -261,8 +261,7 @@ create table easyflow.message_platform_ids (
     message_id uuid not null,
     message_created_at timestamptz not null,
     constraint pk_message_platform_ids primary key (user_id, platform, platform_message_id),
-    constraint fk_message_platform_ids_platform foreign key (platform)
-        references easyflow.platforms (id) on delete restrict,
+    -- No foreign key on platform: every key is copied from a message, whose fk_messages_platform holds.
     constraint fk_message_platform_ids_user_id foreign key (user_id)
         references easyflow.users (id) on delete cascade
 );
@@ -379,6 +378,7 @@ create table easyflow.outbound_messages (
 );
 
 create index ix_outbound_messages_user_id on easyflow.outbound_messages (user_id);
+create index ix_outbound_messages_platform on easyflow.outbound_messages (platform);
 create index ix_outbound_messages_conversation_id on easyflow.outbound_messages (conversation_id)
     where conversation_id is not null;
 -- The claim: deliveries waiting for their turn, by run_after.

@@ -1957,7 +1957,7 @@ CREATE INDEX ix_messages_entities ON ONLY easyflow.messages USING gin (entities 
 
 CREATE INDEX ix_messages_intent ON ONLY easyflow.messages USING btree (intent);
 
-CREATE INDEX ix_messages_platform_platform_message_id ON ONLY easyflow.messages USING btree (platform, platform_message_id) WHERE (platform_message_id IS NOT NULL);
+CREATE INDEX ix_messages_platform_platform_message_id ON ONLY easyflow.messages USING btree (platform, platform_message_id);
 
 CREATE INDEX ix_messages_session_id ON ONLY easyflow.messages USING btree (session_id);
 
@@ -1966,6 +1966,8 @@ CREATE INDEX ix_messages_user_id_created_at ON ONLY easyflow.messages USING btre
 CREATE INDEX ix_outbound_messages_claimed_at_sending ON easyflow.outbound_messages USING btree (claimed_at) WHERE (status = 'sending'::easyflow.delivery_status);
 
 CREATE INDEX ix_outbound_messages_conversation_id ON easyflow.outbound_messages USING btree (conversation_id) WHERE (conversation_id IS NOT NULL);
+
+CREATE INDEX ix_outbound_messages_platform ON easyflow.outbound_messages USING btree (platform);
 
 CREATE INDEX ix_outbound_messages_run_after_waiting ON easyflow.outbound_messages USING btree (run_after) WHERE (status = ANY (ARRAY['queued'::easyflow.delivery_status, 'failed'::easyflow.delivery_status]));
 
@@ -2003,7 +2005,7 @@ CREATE INDEX messages_default_entities_idx ON easyflow.messages_default USING gi
 
 CREATE INDEX messages_default_intent_idx ON easyflow.messages_default USING btree (intent);
 
-CREATE INDEX messages_default_platform_platform_message_id_idx ON easyflow.messages_default USING btree (platform, platform_message_id) WHERE (platform_message_id IS NOT NULL);
+CREATE INDEX messages_default_platform_platform_message_id_idx ON easyflow.messages_default USING btree (platform, platform_message_id);
 
 CREATE INDEX messages_default_session_id_idx ON easyflow.messages_default USING btree (session_id);
 
@@ -2209,9 +2211,6 @@ ALTER TABLE ONLY easyflow.integrations
 
 ALTER TABLE ONLY easyflow.integrations
     ADD CONSTRAINT fk_integrations_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
-
-ALTER TABLE ONLY easyflow.message_platform_ids
-    ADD CONSTRAINT fk_message_platform_ids_platform FOREIGN KEY (platform) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
 
 ALTER TABLE ONLY easyflow.message_platform_ids
     ADD CONSTRAINT fk_message_platform_ids_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
