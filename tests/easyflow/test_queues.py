@@ -203,6 +203,8 @@ async def test_outbound_queue_claim_send_fail_backoff_dead_letter(conn: Connecti
 async def test_outbound_queue_errors(conn: Connection) -> None:
     with pytest.raises(NotFound):
         await outbound.queue(conn, conversation_id=UUID(int=1), content="x")
+    with pytest.raises(ValidationError):
+        await outbound.queue(conn, conversation_id=UUID(int=1), content="x", max_attempts=0)
     no_chat = await make_conversation(conn, chat_id=None)
     with pytest.raises(NotNullViolation):
         async with conn.transaction():

@@ -45,6 +45,7 @@ __all__ = [
     "MetricIncrement",
     "MetricType",
     "OutboundClaim",
+    "OutboundCreate",
     "OutboundMessage",
     "Platform",
     "PlatformRegion",
@@ -364,6 +365,21 @@ class InboundResult(Message):
     """The stored inbound message; ``duplicate`` when an earlier delivery had already stored it."""
 
     duplicate: bool
+
+
+class OutboundCreate(BaseModel):
+    """An outbound message to append and deliver (validated before the database)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    conversation_id: UUID
+    content: str
+    role: MessageRole = MessageRole.ASSISTANT
+    intent: Annotated[str, StringConstraints(max_length=100)] | None = None
+    entities: JsonObject = Field(default_factory=dict)
+    confidence: Confidence | None = None
+    metadata: JsonObject = Field(default_factory=dict)
+    max_attempts: Annotated[int, Field(ge=1)] = 5
 
 
 class OutboundMessage(BaseModel):

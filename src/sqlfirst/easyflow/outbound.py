@@ -24,7 +24,7 @@ from sqlfirst.binding import SqlFile
 from sqlfirst.db import Connection, Executor
 from sqlfirst.errors import NotFound, translate
 
-from .models import JsonObject, MessageCreate, MessageRole, OutboundClaim, OutboundMessage, page_size
+from .models import JsonObject, MessageRole, OutboundClaim, OutboundCreate, OutboundMessage, page_size
 
 __all__ = [
     "CHANNEL",
@@ -74,37 +74,24 @@ async def queue(
 ) -> OutboundMessage:
     """Append an outbound message to the conversation and queue its delivery to the conversation's chat.
 
+    ``ValidationError`` for bad input (``max_attempts`` below 1, confidence outside 0-1);
     :class:`~sqlfirst.errors.NotFound` for an unknown conversation;
     :class:`~sqlfirst.easyflow.errors.ConversationClosed` when it is closed; ``NotNullViolation``
     (``chat_id``) when the conversation has no chat to deliver to.
     """
-    if max_attempts < 1:
-        raise ValueError("max_attempts must be at least 1")
-    checked = MessageCreate.model_validate(
+    checked = OutboundCreate.model_validate(
         {
             "conversation_id": conversation_id,
-            "session_id": "-",
-            "user_id": UUID(int=0),
             "content": content,
             "role": role,
-            "platform": "x",
             "intent": intent,
             "entities": entities if entities is not None else {},
             "confidence": confidence,
             "metadata": metadata if metadata is not None else {},
+            "max_attempts": max_attempts,
         }
     )
-    queued = await _queue(
-        conn,
-        conversation_id=conversation_id,
-        content=checked.content,
-        role=checked.role,
-        intent=checked.intent,
-        entities=checked.entities,
-        confidence=checked.confidence,
-        metadata=checked.metadata,
-        max_attempts=max_attempts,
-    )
+    queued = await _queue(conn, **checked.model_dump())
     if queued is None:
         raise NotFound("conversation", id=conversation_id)
     return queued
