@@ -89,7 +89,7 @@ async def test_a_failed_sync_puts_the_integration_in_error(conn: Connection) -> 
     assert (after.status, after.status_message) == (IntegrationStatus.ERROR, "401 Unauthorized")
     with pytest.raises(ValidationError):
         await sync_logs.finish(conn, sync_log_id=claims[0].sync_log_id, status="success", records_synced=-1)
-    with pytest.raises(ValueError, match="running"):
+    with pytest.raises(ValidationError, match="not running"):
         await sync_logs.finish(conn, sync_log_id=claims[0].sync_log_id, status="running")
 
 

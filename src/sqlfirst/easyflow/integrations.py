@@ -20,7 +20,15 @@ from sqlfirst.errors import NotFound
 
 from . import platforms
 from .credentials import KeyRing
-from .models import Integration, IntegrationStatus, IntegrationWithPlatform, JsonObject, PlatformId, page_size
+from .models import (
+    Integration,
+    IntegrationStatus,
+    IntegrationWithPlatform,
+    JsonObject,
+    PlatformId,
+    SyncInterval,
+    page_size,
+)
 
 __all__ = [
     "connect",
@@ -36,6 +44,7 @@ __all__ = [
 
 _sql = SqlFile("easyflow", "integrations")
 _platform_id: TypeAdapter[str] = TypeAdapter(PlatformId)
+_interval: TypeAdapter[int] = TypeAdapter(SyncInterval)
 _settings: TypeAdapter[JsonObject] = TypeAdapter(JsonObject)
 _HAS_CREDENTIALS = {"has_credentials": "`credentials_encrypted is not null` is true or false, never NULL"}
 
@@ -192,10 +201,9 @@ async def _set_interval(conn: Executor, *, id: UUID, sync_interval_minutes: int)
 
 
 async def set_sync_interval(conn: Executor, *, id: UUID, minutes: int) -> Integration | None:
-    """Sync every ``minutes`` (``next_sync_at`` follows); None when there is no such integration."""
-    if minutes < 1:
-        raise ValueError("minutes must be at least 1")
-    return await _set_interval(conn, id=id, sync_interval_minutes=minutes)
+    """Sync every ``minutes`` (``next_sync_at`` follows; ``ValidationError`` below 1); None when there is
+    no such integration."""
+    return await _set_interval(conn, id=id, sync_interval_minutes=_interval.validate_python(minutes))
 
 
 @_sql.query("disconnect_integration", not_null=_HAS_CREDENTIALS)

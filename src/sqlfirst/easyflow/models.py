@@ -172,6 +172,7 @@ TimeZone = Annotated[str, StringConstraints(max_length=50), AfterValidator(_know
 PlatformId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=50)]
 SessionId = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"\S")]
 Confidence = Annotated[Decimal, Field(ge=0, le=1, max_digits=3, decimal_places=2)]
+SyncInterval = Annotated[int, Field(ge=1)]
 
 
 # -- users ------------------------------------------------------------------------------------------
@@ -259,12 +260,18 @@ class SyncClaim(BaseModel):
     started_at: datetime
 
 
+def _finished(status: SyncStatus) -> SyncStatus:
+    if status is SyncStatus.RUNNING:
+        raise ValueError("a finished sync is success, partial or failed, not running")
+    return status
+
+
 class SyncResult(BaseModel):
     """What a sync worker reports when it is done (validated before the database)."""
 
     model_config = ConfigDict(frozen=True)
 
-    status: SyncStatus
+    status: Annotated[SyncStatus, AfterValidator(_finished)]
     records_requested: Annotated[int, Field(ge=0)] | None = None
     records_synced: Annotated[int, Field(ge=0)] = 0
     records_failed: Annotated[int, Field(ge=0)] = 0

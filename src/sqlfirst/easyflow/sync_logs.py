@@ -75,7 +75,8 @@ async def finish(
 ) -> SyncLog | None:
     """Record a claimed sync's results; None when the log is unknown or no longer running.
 
-    ``status`` is success, partial or failed (``ValidationError`` for running or a negative count).
+    ``status`` is success, partial or failed (``ValidationError`` for running or a negative count,
+    before the database).
     """
     result = SyncResult.model_validate(
         {
@@ -87,8 +88,6 @@ async def finish(
             "error_message": error_message,
         }
     )
-    if result.status is SyncStatus.RUNNING:
-        raise ValueError("a finished sync cannot be running")
     return await _finish(conn, id=sync_log_id, **result.model_dump())
 
 
