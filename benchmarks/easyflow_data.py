@@ -1,10 +1,11 @@
 """easyflow's data at scale (the generator of ``benchmarks/workloads/easyflow.py``).
 
-Medium sizes (the issue's: Easy Flow after half a year): 50k users, 100k integrations (one to four
-platforms per user), 500k conversations and ~5M messages over the six monthly partitions before
-``ANCHOR`` (2026-06 .. 2026-11), ~2.5M inbound dedupe keys, ~150k sync logs (marketplace integrations),
-500k hourly metric buckets and ~100k outbound deliveries. Conversations are skewed like chat traffic: one
-in ten runs 40-60 messages, the rest 0-12; a few users own many conversations.
+Medium sizes (the issue's: Easy Flow after half a year): 50k users, 100k integrations (one to three
+platforms per user), 500k conversations and ~5.2M messages over the six monthly partitions before
+``ANCHOR`` (2026-06 .. 2026-11), ~2.7M inbound dedupe keys, ~150k sync logs (marketplace
+integrations), 500k hourly metric buckets and ~450k outbound deliveries (the first assistant reply of
+each conversation and every 25th after it). Conversations are skewed like chat traffic: one in ten
+runs 40-60 messages, the rest 0-12; a few users own many conversations.
 
 Loading: ``before_load`` gives each month of the history its partition with core's maintenance (a
 marker row per month lands in DEFAULT, maintenance creates the month's partition, the markers go), so
