@@ -45,7 +45,9 @@
 -- * outbound_messages is the queue:send_messages of the seed: one row per outbound message to
 --   deliver, with a delivery status, attempts, run_after (backoff) and a dead-letter status.
 -- * integrations.sync_claimed_at is new: the due-sync claim stamps it, so an integration whose sync
---   runs is not claimed again until the sync finishes (or the claim goes stale).
+--   runs is not claimed again until the sync finishes (or is failed as abandoned). The seed's due-sync
+--   index gains that condition (where status = 'connected' and sync_claimed_at is null): a claimed
+--   row leaves the index, so a claim never wades through the syncs in flight.
 -- * integrations.next_sync_at is NOT NULL: the database always derives it (0051). platform_metrics
 --   .period_start/period_end are NOT NULL: every row is a bucket of its aggregation_period, and the
 --   bucket's start is part of its unique key (a NULL there would make every row its own bucket).
@@ -168,9 +170,9 @@ create table easyflow.integrations (
 
 create index ix_integrations_platform_id on easyflow.integrations (platform_id);
 create index ix_integrations_status on easyflow.integrations (status);
--- The seed's due-sync index: the claim walks connected integrations by next_sync_at.
+-- The seed's due-sync index: the claim walks connected, unclaimed integrations by next_sync_at.
 create index ix_integrations_next_sync_at_connected on easyflow.integrations (next_sync_at)
-    where status = 'connected';
+    where status = 'connected' and sync_claimed_at is null;
 -- Settings containment search (settings @> '{"auto_reply": true}').
 create index ix_integrations_settings on easyflow.integrations using gin (settings jsonb_path_ops);
 

@@ -1939,7 +1939,7 @@ CREATE INDEX ix_conversations_updated_at_escalated ON easyflow.conversations USI
 
 CREATE INDEX ix_conversations_user_id_updated_at ON easyflow.conversations USING btree (user_id, updated_at DESC, id DESC);
 
-CREATE INDEX ix_integrations_next_sync_at_connected ON easyflow.integrations USING btree (next_sync_at) WHERE (status = 'connected'::easyflow.integration_status);
+CREATE INDEX ix_integrations_next_sync_at_connected ON easyflow.integrations USING btree (next_sync_at) WHERE ((status = 'connected'::easyflow.integration_status) AND (sync_claimed_at IS NULL));
 
 CREATE INDEX ix_integrations_platform_id ON easyflow.integrations USING btree (platform_id);
 

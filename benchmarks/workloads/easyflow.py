@@ -369,7 +369,7 @@ QUERIES = [
     # sync
     QueryWorkload(
         "claim_due_integrations",
-        lambda s, r: {"sync_type": SyncType.ORDERS, "lim": 10, "stale_after": timedelta(minutes=30)},
+        lambda s, r: {"sync_type": SyncType.ORDERS, "lim": 10},
     ),
     QueryWorkload("finish_sync", lambda s, r: {}, prepare=_prep_finish_sync),
     QueryWorkload("get_sync_log", lambda s, r: {"id": r.choice(s.sync_logs)["id"]}),

@@ -1,11 +1,11 @@
--- name: claim_due_integrations(sync_type, lim, stale_after)
+-- name: claim_due_integrations(sync_type, lim)
 -- queue:sync_orders: claim up to lim due connected integrations (SKIP LOCKED) and open a running sync log each.
 with due as (
     select id
     from easyflow.integrations
     where status = 'connected'
       and next_sync_at <= now()
-      and (sync_claimed_at is null or sync_claimed_at < now() - :stale_after::interval)
+      and sync_claimed_at is null
     order by next_sync_at
     limit :lim
     for update skip locked

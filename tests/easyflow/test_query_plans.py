@@ -144,9 +144,7 @@ async def test_user_integrations_is_one_indexed_lookup(seeded: str) -> None:
 
 
 async def test_due_sync_claim_uses_the_partial_connected_index(seeded: str) -> None:
-    plan = await explain(
-        seeded, sync_logs._claim, sync_type=SyncType.ORDERS, lim=10, stale_after=timedelta(hours=1)
-    )
+    plan = await explain(seeded, sync_logs._claim, sync_type=SyncType.ORDERS, lim=10)
     assert "ix_integrations_next_sync_at_connected" in indexes_used(plan)
     assert no_seq_scan(plan)
 

@@ -93,15 +93,10 @@ async def test_a_failed_sync_puts_the_integration_in_error(conn: Connection) -> 
         await sync_logs.finish(conn, sync_log_id=claims[0].sync_log_id, status="running")
 
 
-async def test_abandoned_syncs_fail_and_stale_claims_are_taken_over(conn: Connection) -> None:
+async def test_abandoned_syncs_fail_and_free_their_integrations_for_the_next_claim(conn: Connection) -> None:
     integration = await make_integration(conn, key_ring())
     first = [c for c in await sync_logs.claim_due(conn, limit=50) if c.integration_id == integration.id]
-    await conn.execute(
-        "update easyflow.integrations set sync_claimed_at = now() - interval '2 hours' where id = $1",
-        integration.id,
-    )
-    taken_over = await sync_logs.claim_due(conn, limit=50, stale_after=timedelta(hours=1))
-    assert integration.id in [c.integration_id for c in taken_over]
+    assert integration.id not in [c.integration_id for c in await sync_logs.claim_due(conn, limit=50)]
     await conn.execute(
         "update easyflow.sync_logs set started_at = now() - interval '3 hours' where id = $1",
         first[0].sync_log_id,
@@ -110,6 +105,8 @@ async def test_abandoned_syncs_fail_and_stale_claims_are_taken_over(conn: Connec
     log = await sync_logs.get(conn, id=first[0].sync_log_id)
     assert log is not None
     assert log.status is SyncStatus.FAILED
+    taken_over = await sync_logs.claim_due(conn, limit=50)
+    assert integration.id in [c.integration_id for c in taken_over]
 
 
 async def test_sixteen_sync_workers_claim_each_due_integration_once_per_due_time(

@@ -5,8 +5,8 @@ whose ``next_sync_at`` has come are locked with ``FOR UPDATE SKIP LOCKED`` (so N
 the same one), stamped ``sync_claimed_at`` and given a running ``sync_logs`` row each. When the sync is
 done, :func:`finish` records counts, errors and status; the database stamps ``last_sync_at`` (so
 ``next_sync_at`` moves on), frees the claim and sets the integration's status (``error`` after a
-failed sync). A claim older than ``stale_after`` is taken over; :func:`fail_abandoned` closes the
-logs of workers that vanished.
+failed sync). A claimed integration is not claimed again until its sync finishes; :func:`fail_abandoned`
+closes the logs of workers that vanished and frees their integrations for the next claim.
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ _instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
 
 
 @_sql.query("claim_due_integrations")
-async def _claim(
-    conn: Executor, *, sync_type: SyncType, lim: int, stale_after: timedelta
-) -> list[SyncClaim]: ...
+async def _claim(conn: Executor, *, sync_type: SyncType, lim: int) -> list[SyncClaim]: ...
 
 
 async def claim_due(
@@ -38,14 +36,13 @@ async def claim_due(
     *,
     sync_type: SyncType | str = SyncType.ORDERS,
     limit: int = 10,
-    stale_after: timedelta = timedelta(minutes=30),
 ) -> list[SyncClaim]:
     """Claim up to ``limit`` due integrations (oldest due first) and open a running sync log for each.
 
     Run it in its own short transaction: the claim is durable once committed, and the row locks
     (which make concurrent workers skip each other's picks) last only that long.
     """
-    return await _claim(conn, sync_type=SyncType(sync_type), lim=page_size(limit), stale_after=stale_after)
+    return await _claim(conn, sync_type=SyncType(sync_type), lim=page_size(limit))
 
 
 @_sql.query("finish_sync")
