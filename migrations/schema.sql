@@ -10,6 +10,8 @@ CREATE SCHEMA deals;
 
 CREATE SCHEMA devskyy;
 
+CREATE SCHEMA easyflow;
+
 CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA core;
 
 COMMENT ON EXTENSION vector IS 'vector data type and ivfflat and hnsw access methods';
@@ -298,6 +300,75 @@ CREATE TYPE devskyy.user_role AS ENUM (
     'customer',
     'staff',
     'admin'
+);
+
+CREATE TYPE easyflow.conversation_status AS ENUM (
+    'active',
+    'paused',
+    'closed',
+    'escalated'
+);
+
+CREATE TYPE easyflow.delivery_status AS ENUM (
+    'queued',
+    'sending',
+    'sent',
+    'failed',
+    'dead'
+);
+
+CREATE TYPE easyflow.integration_status AS ENUM (
+    'pending',
+    'connected',
+    'error',
+    'disconnected'
+);
+
+CREATE TYPE easyflow.message_direction AS ENUM (
+    'inbound',
+    'outbound'
+);
+
+CREATE TYPE easyflow.message_role AS ENUM (
+    'user',
+    'assistant',
+    'system'
+);
+
+CREATE TYPE easyflow.metric_type AS ENUM (
+    'messages_sent',
+    'messages_received',
+    'api_calls',
+    'errors',
+    'response_time',
+    'sync_duration'
+);
+
+CREATE TYPE easyflow.platform_region AS ENUM (
+    'russia',
+    'international',
+    'global'
+);
+
+CREATE TYPE easyflow.platform_type AS ENUM (
+    'ecommerce',
+    'messaging',
+    'voice',
+    'analytics'
+);
+
+CREATE TYPE easyflow.sync_status AS ENUM (
+    'running',
+    'success',
+    'partial',
+    'failed'
+);
+
+CREATE TYPE easyflow.sync_type AS ENUM (
+    'full',
+    'incremental',
+    'orders',
+    'products'
 );
 
 CREATE FUNCTION ai_seo.enforce_campaign_lifecycle() RETURNS trigger
@@ -1203,6 +1274,220 @@ begin
 end;
 $$;
 
+CREATE TABLE easyflow.messages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    conversation_id uuid,
+    session_id character varying(255) NOT NULL,
+    user_id uuid NOT NULL,
+    content text NOT NULL,
+    role easyflow.message_role NOT NULL,
+    direction easyflow.message_direction,
+    platform character varying(50) NOT NULL,
+    platform_message_id character varying(255),
+    intent character varying(100),
+    entities jsonb DEFAULT '{}'::jsonb NOT NULL,
+    confidence numeric(3,2),
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_messages_confidence CHECK (((confidence >= (0)::numeric) AND (confidence <= (1)::numeric))),
+    CONSTRAINT ck_messages_entities_object CHECK ((jsonb_typeof(entities) = 'object'::text)),
+    CONSTRAINT ck_messages_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_messages_session_id_not_blank CHECK ((btrim((session_id)::text) <> ''::text))
+)
+PARTITION BY RANGE (created_at);
+
+CREATE FUNCTION easyflow.append_inbound_message(p_id uuid, p_conversation_id uuid, p_session_id text, p_user_id uuid, p_content text, p_role easyflow.message_role, p_platform text, p_platform_message_id text, p_intent text, p_entities jsonb, p_confidence numeric, p_metadata jsonb, p_created_at timestamp with time zone) RETURNS easyflow.messages
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_message easyflow.messages;
+    v_constraint text;
+begin
+    if p_platform_message_id is not null then
+        v_message := easyflow.stored_inbound_message(p_user_id, p_platform, p_platform_message_id);
+        if v_message.id is not null then
+            return v_message;
+        end if;
+    end if;
+    begin
+        -- clock_timestamp(): messages of one conversation appended in one transaction keep their order.
+        insert into easyflow.messages (
+            id, conversation_id, session_id, user_id, content, role, direction, platform, platform_message_id,
+            intent, entities, confidence, metadata, created_at
+        )
+        values (
+            p_id, p_conversation_id, p_session_id, p_user_id, p_content, p_role, 'inbound', p_platform,
+            p_platform_message_id, p_intent, coalesce(p_entities, '{}'), p_confidence, coalesce(p_metadata, '{}'),
+            coalesce(p_created_at, clock_timestamp())
+        )
+        returning * into v_message;
+    exception when unique_violation then
+        get stacked diagnostics v_constraint = constraint_name;
+        if v_constraint is distinct from 'pk_message_platform_ids' then
+            raise;
+        end if;
+        -- A concurrent delivery committed first; this statement's fresh snapshot sees its row.
+        v_message := easyflow.stored_inbound_message(p_user_id, p_platform, p_platform_message_id);
+        if v_message.id is null then
+            -- Only a snapshot older than the winner's commit (REPEATABLE READ, SERIALIZABLE) gets here.
+            raise exception using
+                errcode = 'serialization_failure',
+                message = format('inbound message %s of %s was stored concurrently; retry', p_platform_message_id, p_platform);
+        end if;
+    end;
+    return v_message;
+end;
+$$;
+
+COMMENT ON FUNCTION easyflow.append_inbound_message(p_id uuid, p_conversation_id uuid, p_session_id text, p_user_id uuid, p_content text, p_role easyflow.message_role, p_platform text, p_platform_message_id text, p_intent text, p_entities jsonb, p_confidence numeric, p_metadata jsonb, p_created_at timestamp with time zone) IS 'Stores an inbound message once per (user, platform, platform_message_id); returns the stored row (p_id when new).';
+
+CREATE FUNCTION easyflow.check_platform_active() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if not exists (select 1 from easyflow.platforms p where p.id = new.platform_id and p.is_active) then
+        if exists (select 1 from easyflow.platforms p where p.id = new.platform_id) then
+            raise exception using
+                errcode = 'SF142',
+                message = format('platform %s is not active', new.platform_id);
+        end if;
+        -- An unknown platform is fk_integrations_platform_id's to report.
+    end if;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION easyflow.count_conversation_messages() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_status easyflow.conversation_status;
+begin
+    if tg_op = 'INSERT' and easyflow.messages_default_detached() then
+        return null;
+    end if;
+    if tg_op in ('UPDATE', 'DELETE') and old.conversation_id is not null then
+        update easyflow.conversations
+        set messages_count = messages_count - 1
+        where id = old.conversation_id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') and new.conversation_id is not null then
+        update easyflow.conversations
+        set messages_count = messages_count + 1
+        where id = new.conversation_id
+        returning status into v_status;
+        if v_status = 'closed' then
+            raise exception using
+                errcode = 'SF141',
+                message = format('conversation %s is closed', new.conversation_id);
+        end if;
+    end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION easyflow.key_inbound_message() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op = 'INSERT' and easyflow.messages_default_detached() then
+        return null;
+    end if;
+    if tg_op in ('UPDATE', 'DELETE') and old.direction = 'inbound' and old.platform_message_id is not null then
+        delete from easyflow.message_platform_ids k
+        where k.user_id = old.user_id
+          and k.platform = old.platform
+          and k.platform_message_id = old.platform_message_id
+          and k.message_id = old.id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') and new.direction = 'inbound' and new.platform_message_id is not null then
+        insert into easyflow.message_platform_ids (user_id, platform, platform_message_id, message_id, message_created_at)
+        values (new.user_id, new.platform, new.platform_message_id, new.id, new.created_at);
+    end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION easyflow.messages_default_detached() RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    select exists (
+        select 1
+        from pg_class c
+        where c.oid = to_regclass('easyflow.messages_default')
+          and not c.relispartition
+    )
+$$;
+
+CREATE FUNCTION easyflow.notify_outbound_queued() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform pg_notify('easyflow_send_messages', new.platform);
+    return null;
+end;
+$$;
+
+CREATE FUNCTION easyflow.set_closed_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op = 'UPDATE' and old.status = 'closed' then
+        if new.status <> 'closed' then
+            raise exception using
+                errcode = 'SF141',
+                message = format('conversation %s is closed', old.id);
+        end if;
+        new.closed_at := old.closed_at;
+        return new;
+    end if;
+    new.closed_at := case when new.status = 'closed' then now() end;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION easyflow.set_next_sync_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    new.next_sync_at := case
+        when new.last_sync_at is null then new.created_at
+        else new.last_sync_at + make_interval(mins => new.sync_interval_minutes)
+    end;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION easyflow.stored_inbound_message(p_user_id uuid, p_platform text, p_platform_message_id text) RETURNS easyflow.messages
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_key easyflow.message_platform_ids;
+    v_message easyflow.messages;
+begin
+    select k.* into v_key
+    from easyflow.message_platform_ids k
+    where k.user_id = p_user_id
+      and k.platform = p_platform
+      and k.platform_message_id = p_platform_message_id;
+    if not found then
+        return v_message;
+    end if;
+    select m.* into v_message
+    from easyflow.messages m
+    where m.id = v_key.message_id
+      and m.created_at = v_key.message_created_at;
+    if not found then
+        delete from easyflow.message_platform_ids k
+        where k.user_id = p_user_id
+          and k.platform = p_platform
+          and k.platform_message_id = p_platform_message_id
+          and k.message_id = v_key.message_id;
+    end if;
+    return v_message;
+end;
+$$;
+
 CREATE TABLE agent_hub.agents (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     name character varying(100) NOT NULL,
@@ -2058,6 +2343,178 @@ CREATE TABLE devskyy.users (
     CONSTRAINT ck_users_username_not_blank CHECK ((btrim((username)::text) <> ''::text))
 );
 
+CREATE TABLE easyflow.conversations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    session_id character varying(255) NOT NULL,
+    user_id uuid NOT NULL,
+    platform character varying(50) NOT NULL,
+    chat_id character varying(255),
+    status easyflow.conversation_status DEFAULT 'active'::easyflow.conversation_status NOT NULL,
+    current_state character varying(100) DEFAULT 'initial'::character varying NOT NULL,
+    context_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    messages_count integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_at timestamp with time zone,
+    CONSTRAINT ck_conversations_closed_at CHECK (((status = 'closed'::easyflow.conversation_status) = (closed_at IS NOT NULL))),
+    CONSTRAINT ck_conversations_context_data_object CHECK ((jsonb_typeof(context_data) = 'object'::text)),
+    CONSTRAINT ck_conversations_current_state_not_blank CHECK ((btrim((current_state)::text) <> ''::text)),
+    CONSTRAINT ck_conversations_messages_count CHECK ((messages_count >= 0)),
+    CONSTRAINT ck_conversations_session_id_not_blank CHECK ((btrim((session_id)::text) <> ''::text))
+);
+
+CREATE TABLE easyflow.integrations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    platform_id character varying(50) NOT NULL,
+    credentials_encrypted bytea,
+    encryption_key_id character varying(255),
+    settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status easyflow.integration_status DEFAULT 'pending'::easyflow.integration_status NOT NULL,
+    status_message text,
+    last_sync_at timestamp with time zone,
+    next_sync_at timestamp with time zone NOT NULL,
+    sync_interval_minutes integer DEFAULT 60 NOT NULL,
+    sync_claimed_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_integrations_connected_has_credentials CHECK (((status <> 'connected'::easyflow.integration_status) OR (credentials_encrypted IS NOT NULL))),
+    CONSTRAINT ck_integrations_credentials_key CHECK (((credentials_encrypted IS NULL) = (encryption_key_id IS NULL))),
+    CONSTRAINT ck_integrations_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_integrations_settings_object CHECK ((jsonb_typeof(settings) = 'object'::text)),
+    CONSTRAINT ck_integrations_sync_interval_minutes CHECK ((sync_interval_minutes > 0))
+);
+
+CREATE TABLE easyflow.message_platform_ids (
+    user_id uuid NOT NULL,
+    platform character varying(50) NOT NULL,
+    platform_message_id character varying(255) NOT NULL,
+    message_id uuid NOT NULL,
+    message_created_at timestamp with time zone NOT NULL
+);
+
+CREATE TABLE easyflow.messages_default (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    conversation_id uuid,
+    session_id character varying(255) NOT NULL,
+    user_id uuid NOT NULL,
+    content text NOT NULL,
+    role easyflow.message_role NOT NULL,
+    direction easyflow.message_direction,
+    platform character varying(50) NOT NULL,
+    platform_message_id character varying(255),
+    intent character varying(100),
+    entities jsonb DEFAULT '{}'::jsonb NOT NULL,
+    confidence numeric(3,2),
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_messages_confidence CHECK (((confidence >= (0)::numeric) AND (confidence <= (1)::numeric))),
+    CONSTRAINT ck_messages_entities_object CHECK ((jsonb_typeof(entities) = 'object'::text)),
+    CONSTRAINT ck_messages_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_messages_session_id_not_blank CHECK ((btrim((session_id)::text) <> ''::text))
+);
+
+CREATE TABLE easyflow.outbound_messages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    conversation_id uuid,
+    message_id uuid NOT NULL,
+    message_created_at timestamp with time zone NOT NULL,
+    platform character varying(50) NOT NULL,
+    chat_id character varying(255) NOT NULL,
+    status easyflow.delivery_status DEFAULT 'queued'::easyflow.delivery_status NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    max_attempts integer DEFAULT 5 NOT NULL,
+    run_after timestamp with time zone DEFAULT now() NOT NULL,
+    claimed_at timestamp with time zone,
+    sent_at timestamp with time zone,
+    last_error text,
+    platform_message_id character varying(255),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_outbound_messages_attempts CHECK (((attempts >= 0) AND (attempts <= max_attempts))),
+    CONSTRAINT ck_outbound_messages_chat_id_not_blank CHECK ((btrim((chat_id)::text) <> ''::text)),
+    CONSTRAINT ck_outbound_messages_claimed_at CHECK (((status <> 'sending'::easyflow.delivery_status) OR (claimed_at IS NOT NULL))),
+    CONSTRAINT ck_outbound_messages_max_attempts CHECK ((max_attempts > 0)),
+    CONSTRAINT ck_outbound_messages_sent_at CHECK (((status = 'sent'::easyflow.delivery_status) = (sent_at IS NOT NULL)))
+);
+
+CREATE TABLE easyflow.platform_metrics (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    integration_id uuid,
+    platform_id character varying(50) NOT NULL,
+    user_id uuid,
+    metric_type easyflow.metric_type NOT NULL,
+    metric_value numeric(15,4) NOT NULL,
+    metric_unit character varying(50),
+    aggregation_period character varying(20) DEFAULT 'hour'::character varying NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    period_start timestamp with time zone NOT NULL,
+    period_end timestamp with time zone NOT NULL,
+    attributes jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_platform_metrics_aggregation_period CHECK (((aggregation_period)::text = ANY ((ARRAY['minute'::character varying, 'hour'::character varying, 'day'::character varying])::text[]))),
+    CONSTRAINT ck_platform_metrics_attributes_object CHECK ((jsonb_typeof(attributes) = 'object'::text)),
+    CONSTRAINT ck_platform_metrics_integration_has_user CHECK (((integration_id IS NULL) OR (user_id IS NOT NULL))),
+    CONSTRAINT ck_platform_metrics_period CHECK ((period_end > period_start))
+);
+
+CREATE TABLE easyflow.platforms (
+    id character varying(50) NOT NULL,
+    name character varying(255) NOT NULL,
+    display_name character varying(255) NOT NULL,
+    type easyflow.platform_type NOT NULL,
+    region easyflow.platform_region NOT NULL,
+    capabilities text[] DEFAULT '{}'::text[] NOT NULL,
+    required_credentials text[] DEFAULT '{}'::text[] NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    configuration jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_platforms_configuration_object CHECK ((jsonb_typeof(configuration) = 'object'::text)),
+    CONSTRAINT ck_platforms_id_format CHECK (((id)::text ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT ck_platforms_name_not_blank CHECK (((btrim((name)::text) <> ''::text) AND (btrim((display_name)::text) <> ''::text)))
+);
+
+CREATE TABLE easyflow.sync_logs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    integration_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    sync_type easyflow.sync_type NOT NULL,
+    status easyflow.sync_status NOT NULL,
+    records_requested integer,
+    records_synced integer DEFAULT 0 NOT NULL,
+    records_failed integer DEFAULT 0 NOT NULL,
+    errors jsonb DEFAULT '[]'::jsonb NOT NULL,
+    error_message text,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    duration_seconds integer GENERATED ALWAYS AS ((floor(EXTRACT(epoch FROM (completed_at - started_at))))::integer) STORED,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_sync_logs_completed_after_started CHECK ((completed_at >= started_at)),
+    CONSTRAINT ck_sync_logs_completed_at CHECK (((status = 'running'::easyflow.sync_status) = (completed_at IS NULL))),
+    CONSTRAINT ck_sync_logs_errors_array CHECK ((jsonb_typeof(errors) = 'array'::text)),
+    CONSTRAINT ck_sync_logs_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_sync_logs_records CHECK (((records_requested >= 0) AND (records_synced >= 0) AND (records_failed >= 0)))
+);
+
+CREATE TABLE easyflow.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email character varying(255) NOT NULL,
+    name character varying(255) NOT NULL,
+    phone character varying(50),
+    language_code character varying(10) DEFAULT 'ru'::character varying NOT NULL,
+    timezone character varying(50) DEFAULT 'Europe/Moscow'::character varying NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_users_email_format CHECK (((email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
+    CONSTRAINT ck_users_language_code_format CHECK (((language_code)::text ~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'::text)),
+    CONSTRAINT ck_users_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_users_name_not_blank CHECK ((btrim((name)::text) <> ''::text)),
+    CONSTRAINT ck_users_timezone_not_blank CHECK ((btrim((timezone)::text) <> ''::text))
+);
+
 ALTER TABLE ONLY ai_seo.agent_metrics ATTACH PARTITION ai_seo.agent_metrics_default DEFAULT;
 
 ALTER TABLE ONLY analytics.system_events ATTACH PARTITION analytics.system_events_default DEFAULT;
@@ -2067,6 +2524,8 @@ ALTER TABLE ONLY deals.price_tracking ATTACH PARTITION deals.price_tracking_defa
 ALTER TABLE ONLY devskyy.agent_executions ATTACH PARTITION devskyy.agent_executions_default DEFAULT;
 
 ALTER TABLE ONLY devskyy.tool_executions ATTACH PARTITION devskyy.tool_executions_default DEFAULT;
+
+ALTER TABLE ONLY easyflow.messages ATTACH PARTITION easyflow.messages_default DEFAULT;
 
 ALTER TABLE ONLY agent_hub.agents
     ADD CONSTRAINT pk_agents PRIMARY KEY (id);
@@ -2283,6 +2742,57 @@ ALTER TABLE ONLY devskyy.users
 
 ALTER TABLE ONLY devskyy.users
     ADD CONSTRAINT uq_users_username UNIQUE (username);
+
+ALTER TABLE ONLY easyflow.messages
+    ADD CONSTRAINT pk_messages PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY easyflow.messages_default
+    ADD CONSTRAINT messages_default_pkey PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY easyflow.conversations
+    ADD CONSTRAINT pk_conversations PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.integrations
+    ADD CONSTRAINT pk_integrations PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.message_platform_ids
+    ADD CONSTRAINT pk_message_platform_ids PRIMARY KEY (user_id, platform, platform_message_id);
+
+ALTER TABLE ONLY easyflow.outbound_messages
+    ADD CONSTRAINT pk_outbound_messages PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.platform_metrics
+    ADD CONSTRAINT pk_platform_metrics PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.platforms
+    ADD CONSTRAINT pk_platforms PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.sync_logs
+    ADD CONSTRAINT pk_sync_logs PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.users
+    ADD CONSTRAINT pk_users PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.conversations
+    ADD CONSTRAINT uq_conversations_id_user_id UNIQUE (id, user_id);
+
+ALTER TABLE ONLY easyflow.conversations
+    ADD CONSTRAINT uq_conversations_session_id UNIQUE (session_id);
+
+ALTER TABLE ONLY easyflow.integrations
+    ADD CONSTRAINT uq_integrations_id_user_id UNIQUE (id, user_id);
+
+ALTER TABLE ONLY easyflow.integrations
+    ADD CONSTRAINT uq_integrations_user_id_platform_id UNIQUE (user_id, platform_id);
+
+ALTER TABLE ONLY easyflow.outbound_messages
+    ADD CONSTRAINT uq_outbound_messages_message_id UNIQUE (message_id);
+
+ALTER TABLE ONLY easyflow.platform_metrics
+    ADD CONSTRAINT uq_platform_metrics_bucket UNIQUE NULLS NOT DISTINCT (platform_id, user_id, integration_id, metric_type, aggregation_period, period_start);
+
+ALTER TABLE ONLY easyflow.users
+    ADD CONSTRAINT uq_users_email UNIQUE (email);
 
 CREATE INDEX ix_agents_created_at_id_public ON agent_hub.agents USING btree (created_at DESC, id DESC) WHERE is_public;
 
@@ -2556,6 +3066,90 @@ CREATE INDEX tool_executions_default_tool_name_created_at_idx1 ON devskyy.tool_e
 
 CREATE INDEX tool_executions_default_user_id_idx ON devskyy.tool_executions_default USING btree (user_id) WHERE (user_id IS NOT NULL);
 
+CREATE INDEX ix_conversations_context_data ON easyflow.conversations USING gin (context_data jsonb_path_ops);
+
+CREATE INDEX ix_conversations_platform_chat_id ON easyflow.conversations USING btree (platform, chat_id);
+
+CREATE INDEX ix_conversations_status ON easyflow.conversations USING btree (status);
+
+CREATE INDEX ix_conversations_updated_at ON easyflow.conversations USING btree (updated_at);
+
+CREATE INDEX ix_conversations_updated_at_escalated ON easyflow.conversations USING btree (updated_at, id) WHERE (status = 'escalated'::easyflow.conversation_status);
+
+CREATE INDEX ix_conversations_user_id_updated_at ON easyflow.conversations USING btree (user_id, updated_at DESC, id DESC);
+
+CREATE INDEX ix_integrations_next_sync_at_connected ON easyflow.integrations USING btree (next_sync_at) WHERE ((status = 'connected'::easyflow.integration_status) AND (sync_claimed_at IS NULL));
+
+CREATE INDEX ix_integrations_platform_id ON easyflow.integrations USING btree (platform_id);
+
+CREATE INDEX ix_integrations_settings ON easyflow.integrations USING gin (settings jsonb_path_ops);
+
+CREATE INDEX ix_integrations_status ON easyflow.integrations USING btree (status);
+
+CREATE INDEX ix_message_platform_ids_message_created_at ON easyflow.message_platform_ids USING btree (message_created_at);
+
+CREATE INDEX ix_messages_conversation_id_created_at_id ON ONLY easyflow.messages USING btree (conversation_id, created_at DESC, id DESC);
+
+CREATE INDEX ix_messages_created_at ON ONLY easyflow.messages USING btree (created_at);
+
+CREATE INDEX ix_messages_entities ON ONLY easyflow.messages USING gin (entities jsonb_path_ops);
+
+CREATE INDEX ix_messages_intent ON ONLY easyflow.messages USING btree (intent);
+
+CREATE INDEX ix_messages_platform_platform_message_id ON ONLY easyflow.messages USING btree (platform, platform_message_id);
+
+CREATE INDEX ix_messages_session_id ON ONLY easyflow.messages USING btree (session_id);
+
+CREATE INDEX ix_messages_user_id_created_at ON ONLY easyflow.messages USING btree (user_id, created_at);
+
+CREATE INDEX ix_outbound_messages_claimed_at_sending ON easyflow.outbound_messages USING btree (claimed_at) WHERE (status = 'sending'::easyflow.delivery_status);
+
+CREATE INDEX ix_outbound_messages_conversation_id ON easyflow.outbound_messages USING btree (conversation_id) WHERE (conversation_id IS NOT NULL);
+
+CREATE INDEX ix_outbound_messages_platform ON easyflow.outbound_messages USING btree (platform);
+
+CREATE INDEX ix_outbound_messages_run_after_waiting ON easyflow.outbound_messages USING btree (run_after) WHERE (status = ANY (ARRAY['queued'::easyflow.delivery_status, 'failed'::easyflow.delivery_status]));
+
+CREATE INDEX ix_outbound_messages_updated_at_dead ON easyflow.outbound_messages USING btree (updated_at) WHERE (status = 'dead'::easyflow.delivery_status);
+
+CREATE INDEX ix_outbound_messages_user_id ON easyflow.outbound_messages USING btree (user_id);
+
+CREATE INDEX ix_platform_metrics_integration_id_period_start ON easyflow.platform_metrics USING btree (integration_id, period_start);
+
+CREATE INDEX ix_platform_metrics_metric_type_recorded_at ON easyflow.platform_metrics USING btree (metric_type, recorded_at);
+
+CREATE INDEX ix_platform_metrics_platform_id ON easyflow.platform_metrics USING btree (platform_id);
+
+CREATE INDEX ix_platform_metrics_user_id_metric_type_period_start ON easyflow.platform_metrics USING btree (user_id, metric_type, period_start);
+
+CREATE INDEX ix_platform_metrics_user_id_recorded_at ON easyflow.platform_metrics USING btree (user_id, recorded_at);
+
+CREATE INDEX ix_sync_logs_integration_id_started_at ON easyflow.sync_logs USING btree (integration_id, started_at);
+
+CREATE INDEX ix_sync_logs_started_at ON easyflow.sync_logs USING btree (started_at);
+
+CREATE INDEX ix_sync_logs_started_at_running ON easyflow.sync_logs USING btree (started_at) WHERE (status = 'running'::easyflow.sync_status);
+
+CREATE INDEX ix_sync_logs_status ON easyflow.sync_logs USING btree (status);
+
+CREATE INDEX ix_users_created_at ON easyflow.users USING btree (created_at);
+
+CREATE INDEX ix_users_is_active ON easyflow.users USING btree (is_active);
+
+CREATE INDEX messages_default_conversation_id_created_at_id_idx ON easyflow.messages_default USING btree (conversation_id, created_at DESC, id DESC);
+
+CREATE INDEX messages_default_created_at_idx ON easyflow.messages_default USING btree (created_at);
+
+CREATE INDEX messages_default_entities_idx ON easyflow.messages_default USING gin (entities jsonb_path_ops);
+
+CREATE INDEX messages_default_intent_idx ON easyflow.messages_default USING btree (intent);
+
+CREATE INDEX messages_default_platform_platform_message_id_idx ON easyflow.messages_default USING btree (platform, platform_message_id);
+
+CREATE INDEX messages_default_session_id_idx ON easyflow.messages_default USING btree (session_id);
+
+CREATE INDEX messages_default_user_id_created_at_idx ON easyflow.messages_default USING btree (user_id, created_at);
+
 ALTER INDEX ai_seo.ix_agent_metrics_agent_id_recorded_at ATTACH PARTITION ai_seo.agent_metrics_default_agent_id_recorded_at_idx;
 
 ALTER INDEX ai_seo.pk_agent_metrics ATTACH PARTITION ai_seo.agent_metrics_default_pkey;
@@ -2597,6 +3191,22 @@ ALTER INDEX devskyy.ix_tool_executions_tool_name_created_at ATTACH PARTITION dev
 ALTER INDEX devskyy.ix_tool_executions_tool_name_created_at_failed ATTACH PARTITION devskyy.tool_executions_default_tool_name_created_at_idx1;
 
 ALTER INDEX devskyy.ix_tool_executions_user_id ATTACH PARTITION devskyy.tool_executions_default_user_id_idx;
+
+ALTER INDEX easyflow.ix_messages_conversation_id_created_at_id ATTACH PARTITION easyflow.messages_default_conversation_id_created_at_id_idx;
+
+ALTER INDEX easyflow.ix_messages_created_at ATTACH PARTITION easyflow.messages_default_created_at_idx;
+
+ALTER INDEX easyflow.ix_messages_entities ATTACH PARTITION easyflow.messages_default_entities_idx;
+
+ALTER INDEX easyflow.ix_messages_intent ATTACH PARTITION easyflow.messages_default_intent_idx;
+
+ALTER INDEX easyflow.pk_messages ATTACH PARTITION easyflow.messages_default_pkey;
+
+ALTER INDEX easyflow.ix_messages_platform_platform_message_id ATTACH PARTITION easyflow.messages_default_platform_platform_message_id_idx;
+
+ALTER INDEX easyflow.ix_messages_session_id ATTACH PARTITION easyflow.messages_default_session_id_idx;
+
+ALTER INDEX easyflow.ix_messages_user_id_created_at ATTACH PARTITION easyflow.messages_default_user_id_created_at_idx;
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -2683,6 +3293,34 @@ CREATE TRIGGER tg_products_updated_at BEFORE UPDATE ON devskyy.products FOR EACH
 CREATE TRIGGER tg_rag_documents_updated_at BEFORE UPDATE ON devskyy.rag_documents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON devskyy.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_conversations_closed_at BEFORE INSERT OR UPDATE OF status, closed_at ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION easyflow.set_closed_at();
+
+CREATE TRIGGER tg_conversations_updated_at BEFORE UPDATE ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_integrations_next_sync_at BEFORE INSERT OR UPDATE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION easyflow.set_next_sync_at();
+
+CREATE TRIGGER tg_integrations_platform_active BEFORE INSERT OR UPDATE OF platform_id ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION easyflow.check_platform_active();
+
+CREATE TRIGGER tg_integrations_updated_at BEFORE UPDATE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_messages_10_count_delete AFTER DELETE ON easyflow.messages FOR EACH ROW WHEN ((old.conversation_id IS NOT NULL)) EXECUTE FUNCTION easyflow.count_conversation_messages();
+
+CREATE TRIGGER tg_messages_10_count_insert AFTER INSERT ON easyflow.messages FOR EACH ROW WHEN ((new.conversation_id IS NOT NULL)) EXECUTE FUNCTION easyflow.count_conversation_messages();
+
+CREATE TRIGGER tg_messages_10_count_update AFTER UPDATE OF conversation_id ON easyflow.messages FOR EACH ROW WHEN ((old.conversation_id IS DISTINCT FROM new.conversation_id)) EXECUTE FUNCTION easyflow.count_conversation_messages();
+
+CREATE TRIGGER tg_messages_20_key_delete AFTER DELETE ON easyflow.messages FOR EACH ROW WHEN (((old.direction = 'inbound'::easyflow.message_direction) AND (old.platform_message_id IS NOT NULL))) EXECUTE FUNCTION easyflow.key_inbound_message();
+
+CREATE TRIGGER tg_messages_20_key_insert AFTER INSERT ON easyflow.messages FOR EACH ROW WHEN (((new.direction = 'inbound'::easyflow.message_direction) AND (new.platform_message_id IS NOT NULL))) EXECUTE FUNCTION easyflow.key_inbound_message();
+
+CREATE TRIGGER tg_messages_20_key_update AFTER UPDATE OF user_id, platform, platform_message_id, direction, created_at ON easyflow.messages FOR EACH ROW EXECUTE FUNCTION easyflow.key_inbound_message();
+
+CREATE TRIGGER tg_outbound_messages_notify AFTER INSERT ON easyflow.outbound_messages FOR EACH ROW EXECUTE FUNCTION easyflow.notify_outbound_queued();
+
+CREATE TRIGGER tg_outbound_messages_updated_at BEFORE UPDATE ON easyflow.outbound_messages FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON easyflow.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 ALTER TABLE ONLY agent_hub.agents
     ADD CONSTRAINT fk_agents_owner_id FOREIGN KEY (owner_id) REFERENCES agent_hub.users(id) ON DELETE CASCADE;
@@ -2803,3 +3441,48 @@ ALTER TABLE ONLY devskyy.orders
 
 ALTER TABLE devskyy.tool_executions
     ADD CONSTRAINT fk_tool_executions_user_id FOREIGN KEY (user_id) REFERENCES devskyy.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY easyflow.conversations
+    ADD CONSTRAINT fk_conversations_platform FOREIGN KEY (platform) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY easyflow.conversations
+    ADD CONSTRAINT fk_conversations_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.integrations
+    ADD CONSTRAINT fk_integrations_platform_id FOREIGN KEY (platform_id) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY easyflow.integrations
+    ADD CONSTRAINT fk_integrations_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.message_platform_ids
+    ADD CONSTRAINT fk_message_platform_ids_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE easyflow.messages
+    ADD CONSTRAINT fk_messages_conversation_id FOREIGN KEY (conversation_id, user_id) REFERENCES easyflow.conversations(id, user_id) ON DELETE CASCADE;
+
+ALTER TABLE easyflow.messages
+    ADD CONSTRAINT fk_messages_platform FOREIGN KEY (platform) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
+
+ALTER TABLE easyflow.messages
+    ADD CONSTRAINT fk_messages_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.outbound_messages
+    ADD CONSTRAINT fk_outbound_messages_conversation_id FOREIGN KEY (conversation_id, user_id) REFERENCES easyflow.conversations(id, user_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.outbound_messages
+    ADD CONSTRAINT fk_outbound_messages_platform FOREIGN KEY (platform) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY easyflow.outbound_messages
+    ADD CONSTRAINT fk_outbound_messages_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.platform_metrics
+    ADD CONSTRAINT fk_platform_metrics_integration_id FOREIGN KEY (integration_id, user_id) REFERENCES easyflow.integrations(id, user_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.platform_metrics
+    ADD CONSTRAINT fk_platform_metrics_platform_id FOREIGN KEY (platform_id) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY easyflow.platform_metrics
+    ADD CONSTRAINT fk_platform_metrics_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.sync_logs
+    ADD CONSTRAINT fk_sync_logs_integration_id FOREIGN KEY (integration_id, user_id) REFERENCES easyflow.integrations(id, user_id) ON DELETE CASCADE;
