@@ -185,6 +185,45 @@ def db_health(
         raise typer.Exit(1)
 
 
+@db_app.command("stats")
+@_expected_errors
+def db_stats(
+    database_url: DatabaseUrl = None,
+    order: Annotated[str, typer.Option(help="Order by `total` or `mean` execution time.")] = "total",
+    limit: Annotated[int, typer.Option(help="How many statements.")] = 20,
+) -> None:
+    """Top statements from pg_stat_statements, each mapped to its named query's .sql file and line."""
+    from sqlfirst.binding import DECLARATIONS
+    from sqlfirst.check import _import_declarations
+    from sqlfirst.db import connect_one
+    from sqlfirst.statements import top_statements
+
+    if order not in ("total", "mean"):
+        raise ConfigurationError(f"--order is total or mean, got {order!r}")
+    _import_declarations(paths.sql_dir())
+
+    async def run() -> Any:
+        conn = await connect_one(_url(database_url))
+        try:
+            return await top_statements(
+                conn, DECLARATIONS, order="total" if order == "total" else "mean", limit=limit
+            )
+        finally:
+            await conn.close()
+
+    table = Table("query", "where", "calls", "total ms", "mean ms", "rows", title="top statements")
+    for stat in asyncio.run(run()):
+        table.add_row(
+            stat.query,
+            stat.location or "-",
+            str(stat.calls),
+            f"{stat.total_ms:.1f}",
+            f"{stat.mean_ms:.3f}",
+            str(stat.rows),
+        )
+    out.print(table)
+
+
 # -- migrate ---------------------------------------------------------------------------------------
 
 
