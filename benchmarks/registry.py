@@ -97,6 +97,12 @@ class Contest:
     """Read-only workloads: each round draws its inputs once (with the first contender's ``prepare``,
     which every contender must share) and hands the same ones to all contenders, so they read the same
     rows and the cold-cache luck of a draw never favours one of them."""
+    comparison: Literal["layer", "design"] = "layer"
+    """``layer``: the contenders send the same statements, so the ratios measure what each layer costs.
+    ``design``: they do the job differently (e.g. one SQL-function round trip against an ORM's
+    multi-statement transaction); the report labels the ratio a design comparison."""
+    note: str = ""
+    """One line the report prints under a ``design`` comparison: what differs."""
 
 
 @dataclass(frozen=True, slots=True)

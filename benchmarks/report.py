@@ -14,6 +14,11 @@ def _ms(value: float) -> str:
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
+def _ci(interval: list[float], digits: int = 2) -> str:
+    value, low, high = interval
+    return f"{value:.{digits}f}x ({low:.{digits}f}-{high:.{digits}f})"
+
+
 def print_report(console: Console, doc: dict[str, Any]) -> None:
     if doc["dataset"]["tables"]:
         table = Table(
@@ -62,23 +67,28 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
     machine = doc["machine"]
     versions = ", ".join(f"{name} {v}" for name, v in machine["packages"].items() if v)
     table = Table(
-        title="side by side (p50 ms per call; ratios of medians)",
-        caption=f"row builder: {machine['row_builder']}; {versions}",
+        title="side by side (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
+        caption=f"row builder: {machine['row_builder']}; {versions}. held: every contender on one held "
+        "connection; pool: every call through its pool. A/A: raw asyncpg against itself (must contain "
+        "1.00). Orders: all 24 orders of the 4 slots equally often (bulk: random per round).",
     )
     for col in (
         "workload",
+        "footing",
         "asyncpg",
         "sqlfirst",
         "sqlalchemy",
+        "A/A",
         "sqlfirst/asyncpg",
         "orm/sqlfirst",
         "target",
         "",
     ):
-        table.add_column(col, justify="left" if col in ("workload", "target", "") else "right")
+        table.add_column(col, justify="left" if col in ("workload", "footing", "target", "") else "right")
     for c in doc["side_by_side"]:
+        footing = c.get("footing", "held")
         if c["error"]:
-            table.add_row(c["workload"], "-", "-", "-", "-", "-", "", f"[red]{c['error'][:60]}")
+            table.add_row(c["workload"], footing, "-", "-", "-", "-", "-", "-", "", f"[red]{c['error'][:60]}")
             continue
         p = {k: v["p50_ms"] for k, v in c["contenders"].items()}
         t = c["targets"]
@@ -87,21 +97,30 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
             targets.append(f"<={t['max_ratio_vs_asyncpg']}x raw")
         if t["min_throughput_vs_asyncpg"] is not None:
             targets.append(f">={t['min_throughput_vs_asyncpg']}x COPY rows/s")
-        if t["min_speedup_vs_sqlalchemy"] is not None:
+        if t["min_speedup_vs_sqlalchemy"] is not None and footing == "held":
             targets.append(f">={t['min_speedup_vs_sqlalchemy']}x orm")
+        verdict = "[green]met" if c["met"] else "[red]MISSED"
+        if not c["reliable"]:
+            verdict = "[yellow]UNRELIABLE"
+        name = c["workload"] + (" (design)" if c.get("comparison") == "design" else "")
         table.add_row(
-            c["workload"],
+            name,
+            footing,
             _ms(p["asyncpg"]),
             _ms(p["sqlfirst"]),
             _ms(p["sqlalchemy"]),
-            f"{c['ratio_vs_asyncpg']:.2f}x",
-            f"{c['speedup_vs_sqlalchemy']:.1f}x",
+            _ci(c["aa_ci"]),
+            _ci(c["ratio_ci"]),
+            _ci(c["speedup_ci"], digits=1),
             ", ".join(targets),
-            "[green]met" if c["met"] else "[red]MISSED",
+            verdict,
         )
+    notes = {c["workload"]: c["note"] for c in doc["side_by_side"] if c.get("comparison") == "design"}
     for name, domain in doc["pending_side_by_side"].items():
         table.add_row(name, "-", "-", "-", "-", "-", "", f"[yellow]pending: arrives with the {domain} domain")
     console.print(table)
+    for workload, note in notes.items():
+        console.print(f"[dim]{workload} is a design comparison, not layer overhead: {note}[/]")
 
     conc = doc["concurrency"]
     if conc:
@@ -136,7 +155,7 @@ def write_plot(path: Path, doc: dict[str, Any]) -> None:
     import matplotlib.pyplot as plt
 
     queries = [q for q in doc["queries"] if not q["error"]]
-    contests = [c for c in doc["side_by_side"] if not c["error"]]
+    contests = [c for c in doc["side_by_side"] if not c["error"] and c.get("footing", "held") == "held"]
     height = max(6.0, 0.22 * len(queries) + 2)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(16, height), gridspec_kw={"width_ratios": [3, 2]})
     names = [f"{q['domain']}.{q['query']}" for q in queries]

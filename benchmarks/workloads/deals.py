@@ -2008,6 +2008,9 @@ CONTESTS = [
             "sqlalchemy": Contender(_orm_deduct, _draw_rich),
         },
         iterations=400,
+        comparison="design",
+        note="raw and sqlfirst: one round trip to deals.deduct_tokens(); ORM: select for update, "
+        "update, two inserts and commit in five statements",
     ),
 ]
 
