@@ -23,7 +23,7 @@ from sqlfirst.agent_hub.models import Event, EventAuthor
 from sqlfirst.db import copy_models
 
 from .. import floor
-from ..dataset import PASSWORD_HASH, jsonb, rand_uuid, sample_rows
+from ..dataset import PASSWORD_HASH, SAMPLE_KEYS, jsonb, rand_uuid, sample_rows
 from ..orm import OrmState
 from ..orm_agent_hub import EventRow, UserRow
 from ..orm_agent_hub import setup as orm_setup
@@ -311,7 +311,7 @@ class Samples:
 
 async def sample(conn: Any, rng: random.Random) -> Samples:
     seed = rng.randrange(1 << 30)
-    n = 2000
+    n = SAMPLE_KEYS
     session_rows = await sample_rows(
         conn,
         "agent_hub.sessions",

@@ -62,7 +62,7 @@ from sqlfirst.deals.models import (
     UserStatus,
 )
 
-from ..dataset import PASSWORD_HASH, jsonb, rand_uuid, sample_rows
+from ..dataset import PASSWORD_HASH, SAMPLE_KEYS, jsonb, rand_uuid, sample_rows
 from ..orm import OrmState
 from ..orm_deals import DealsUserRow, TokenBalanceHistoryRow, TokenTransactionRow
 from ..orm_deals import setup as orm_setup
@@ -1199,7 +1199,7 @@ def _col(rows: list[Any], name: str) -> list[Any]:
 
 async def sample(conn: Any, rng: random.Random) -> Samples:
     seed = rng.randrange(1 << 30)
-    n = 2000
+    n = SAMPLE_KEYS
     users = await sample_rows(
         conn,
         "deals.users",
