@@ -106,6 +106,24 @@ class Contest:
 
 
 @dataclass(frozen=True, slots=True)
+class BatchContest:
+    """``keys`` lookups three ways on one held connection: one ``single`` call per key, one
+    ``batch`` call for all keys (one round trip), and ``keys`` concurrent loads coalesced by
+    :class:`sqlfirst.loader.Loader` over ``batch``. Reported as speedups over the single calls."""
+
+    name: str
+    description: str
+    draw: Callable[[Any, random.Random], Any]
+    """``draw(samples, rng)``: one key."""
+    single: Callable[[Any, Any], Awaitable[object]]
+    """``await single(conn, key)``."""
+    batch: Callable[[Any, list[Any]], Awaitable[Sequence[object]]]
+    """``await batch(conn, keys)``: one result per key, in order."""
+    keys: int = 50
+    iterations: int = 300
+
+
+@dataclass(frozen=True, slots=True)
 class DomainBench:
     """Everything one domain contributes to the benchmark run."""
 
@@ -130,6 +148,8 @@ class DomainBench:
     turn off triggers whose derived data the generator writes itself."""
     after_load: Callable[[Any], Awaitable[None]] | None = None
     """``await after_load(conn)`` once the COPY is over (also when it failed): undo ``before_load``."""
+    batches: Sequence[BatchContest] = ()
+    """Batched forms of hot keyed lookups, measured against one call per key (see BatchContest)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +175,8 @@ class Budgets:
     queries: dict[tuple[str, str], Budget]
     contests: dict[str, ContestTarget]
     plan_seq_scan_rows: int
+    batching: dict[str, float] = field(default_factory=dict)
+    """``[batching.<name>] min_speedup = N``: batched lookups at least N× faster than single calls."""
 
 
 def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
@@ -162,6 +184,7 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     settings = data.pop("settings", {})
     contests_raw = data.pop("side_by_side", {})
+    batching = {name: float(entry["min_speedup"]) for name, entry in data.pop("batching", {}).items()}
     queries: dict[tuple[str, str], Budget] = {}
     for domain, entries in data.items():
         for query, entry in entries.items():
@@ -183,7 +206,10 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
         for name, entry in contests_raw.items()
     }
     return Budgets(
-        queries=queries, contests=contests, plan_seq_scan_rows=int(settings.get("seq_scan_rows", 10_000))
+        queries=queries,
+        contests=contests,
+        plan_seq_scan_rows=int(settings.get("seq_scan_rows", 10_000)),
+        batching=batching,
     )
 
 

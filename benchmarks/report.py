@@ -127,6 +127,39 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
     for workload, note in notes.items():
         console.print(f"[dim]{workload} is a design comparison, not layer overhead: {note}[/]")
 
+    if doc.get("batching"):
+        table = Table(title="batched keyed lookups (p50 ms per job; speedups over one call per key)")
+        for col in (
+            "lookup",
+            "keys",
+            "single calls",
+            "one batch",
+            "loader",
+            "batch speedup",
+            "loader",
+            "target",
+            "",
+        ):
+            table.add_column(col, justify="left" if col in ("lookup", "target", "") else "right")
+        for b in doc["batching"]:
+            if b["error"]:
+                table.add_row(
+                    b["name"], str(b["keys"]), "-", "-", "-", "-", "-", "", f"[red]{b['error'][:60]}"
+                )
+                continue
+            table.add_row(
+                b["name"],
+                str(b["keys"]),
+                _ms(b["slots"]["single"]["p50_ms"]),
+                _ms(b["slots"]["batch"]["p50_ms"]),
+                _ms(b["slots"]["loader"]["p50_ms"]),
+                _ci(b["speedup_ci"], digits=1),
+                _ci(b["loader_speedup_ci"], digits=1),
+                f">={b['min_speedup']:g}x" if b["min_speedup"] else "",
+                "[green]met" if b["met"] else "[red]MISSED",
+            )
+        console.print(table)
+
     conc = doc["concurrency"]
     if conc:
         console.print(

@@ -30,6 +30,8 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
                      targets: {max_ratio_vs_asyncpg, min_speedup_vs_sqlalchemy,
                                min_throughput_vs_asyncpg},
                      met, misses}],
+     batching: [{domain, name, description, keys, error, slots: {single|batch|loader: {calls,
+                 p50_ms, ...}}, speedup_ci: [value, low, high], loader_speedup_ci, min_speedup, met}],
      pending_side_by_side: {workload: domain},
      concurrency: {clients, pool_max_size, seconds, operations, throughput_ops_s,
                    p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors: {type: count}, pool_timeouts},
@@ -59,6 +61,7 @@ from sqlfirst.migrate import Migrator
 from sqlfirst.settings import Settings, normalize_url, redact
 
 from . import registry
+from .batching import run_batch_contest
 from .concurrency import run_concurrency
 from .dataset import TableResult, load_domain, stored_dataset, vacuum_analyze
 from .measure import measure_queries
@@ -229,6 +232,26 @@ async def run_async(options: Options, console: Console) -> int:
                     target = ContestTarget()
                 entries.append((domain, contest, target, samples[domain], orm_states.get(domain)))
         contests = await run_contests(pool, entries, factor=factor, seed=options.seed, console=console)
+        batches = []
+        async with pool.acquire() as conn:
+            for domain, bench in benches.items():
+                for batch_contest in bench.batches:
+                    batches.append(
+                        await run_batch_contest(
+                            conn,
+                            domain,
+                            batch_contest,
+                            samples[domain],
+                            min_speedup=budgets.batching.get(batch_contest.name),
+                            factor=factor,
+                            seed=options.seed,
+                        )
+                    )
+        for b in batches:
+            if b.error:
+                failures.append(f"batching {b.name}: {b.error}")
+            else:
+                timing_misses += b.misses
         for bench in benches.values():
             if bench.cleanup is not None:
                 async with pool.acquire() as conn:
@@ -284,6 +307,7 @@ async def run_async(options: Options, console: Console) -> int:
         "dataset": {"reused": reused, "tables": [t.as_json() for t in loaded]},
         "queries": [q.as_json() for q in queries],
         "side_by_side": [c.as_json() for c in contests],
+        "batching": [b.as_json() for b in batches],
         "pending_side_by_side": pending,
         "concurrency": concurrency.as_json() if concurrency else None,
         "failures": failures,

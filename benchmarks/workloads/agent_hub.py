@@ -27,7 +27,7 @@ from ..dataset import PASSWORD_HASH, SAMPLE_KEYS, jsonb, rand_uuid, sample_rows
 from ..orm import OrmState
 from ..orm_agent_hub import EventRow, UserRow
 from ..orm_agent_hub import setup as orm_setup
-from ..registry import Contender, Contest, DomainBench, Params, QueryWorkload, TableLoad
+from ..registry import BatchContest, Contender, Contest, DomainBench, Params, QueryWorkload, TableLoad
 
 ANCHOR = datetime(2025, 6, 1, tzinfo=UTC)
 YEAR_S = 365 * 24 * 3600
@@ -426,6 +426,7 @@ QUERIES = [
         },
     ),
     QueryWorkload("get_user_by_id", lambda s, r: {"id": _user(s, r)["id"]}),
+    QueryWorkload("get_users_by_ids", lambda s, r: {"ids": [_user(s, r)["id"] for _ in range(50)]}),
     QueryWorkload("get_user_by_username", lambda s, r: {"username": _user(s, r)["username"]}),
     QueryWorkload("get_user_by_email", lambda s, r: {"email": _user(s, r)["email"]}),
     QueryWorkload("get_login_by_username", lambda s, r: {"username": _user(s, r)["username"]}),
@@ -732,6 +733,16 @@ CONTESTS = [
     ),
 ]
 
+BATCHES = [
+    BatchContest(
+        "users_by_id_50",
+        "50 users by id: 50 get_by_id calls vs one get_by_ids (= any($1)) vs 50 Loader loads",
+        draw=lambda s, r: r.choice(s.users)["id"],
+        single=lambda conn, uid: users.get_by_id(conn, id=uid),
+        batch=lambda conn, ids: users.get_by_ids(conn, ids=ids),
+    )
+]
+
 BENCH = DomainBench(
     domain="agent_hub",
     tables=tables,
@@ -750,4 +761,5 @@ BENCH = DomainBench(
     },
     orm_setup=orm_setup,
     cleanup=cleanup,
+    batches=BATCHES,
 )
