@@ -63,6 +63,8 @@ class QueryResult:
     plan: PlanReport
     error: str | None = None
     hot: Stats | None = None
+    timings_ms: tuple[float, ...] = ()
+    """Every timed call (uniform draw), for confidence intervals against a baseline."""
     """The same workload with a hot/cold key mix (:class:`benchmarks.dataset.HotColdRandom`), reported
     beside the uniform draw; budgets gate the uniform one."""
 
@@ -160,10 +162,19 @@ async def measure_query(
     except Exception as exc:  # a broken workload is reported, and fails the run
         stats = Stats.of([])
         hot = None
+        timings = []
         plan = PlanReport(problems=[])
         error = f"{type(exc).__name__}: {exc}"
     return QueryResult(
-        decl.domain, decl.query.name, decl.function, stats, budget.p95_ms, plan, error, hot=hot
+        decl.domain,
+        decl.query.name,
+        decl.function,
+        stats,
+        budget.p95_ms,
+        plan,
+        error,
+        hot=hot,
+        timings_ms=tuple(t * 1000 for t in timings),
     )
 
 

@@ -174,6 +174,16 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
     for miss in doc["timing_misses"]:
         prefix = "[bold red]MISS[/]" if doc["timing_gates"] else "[yellow]miss (not gated at this scale)[/]"
         console.print(f"{prefix} {miss}", soft_wrap=True)
+    base = doc.get("baseline") or {}
+    if base.get("path"):
+        console.print(
+            f"baseline {base['path']}: {len(base['regressions'])} regressions beyond {base['factor']}x"
+        )
+        prefix = "[bold red]REGRESSION[/]" if base["gated"] else "[yellow]regression (not gated)[/]"
+        for regression in base["regressions"]:
+            console.print(f"{prefix} {regression}", soft_wrap=True)
+        for note in base["notes"]:
+            console.print(f"[dim]baseline: {note}[/]", soft_wrap=True)
     verdict = "[bold green]PASS" if doc["ok"] else "[bold red]FAIL"
     console.print(
         f"{verdict}[/]: {len(doc['queries'])} queries, {len(doc['side_by_side'])} side-by-side workloads"

@@ -35,7 +35,11 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
      pending_side_by_side: {workload: domain},
      concurrency: {clients, pool_max_size, seconds, operations, throughput_ops_s,
                    p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors: {type: count}, pool_timeouts},
-     failures: [str], timing_misses: [str]}
+     failures: [str], timing_misses: [str],
+     baseline: {path, factor, gated, regressions: [str], notes: [str]}}
+
+``--save-baseline PATH`` writes this machine's p50/p95 (with intervals) and concurrency figures;
+``--baseline PATH`` compares with them (see :mod:`benchmarks.baseline`).
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ from sqlfirst.db import create_pool
 from sqlfirst.migrate import Migrator
 from sqlfirst.settings import Settings, normalize_url, redact
 
-from . import registry
+from . import baseline, registry
 from .batching import run_batch_contest
 from .concurrency import run_concurrency
 from .dataset import TableResult, load_domain, stored_dataset, vacuum_analyze
@@ -87,6 +91,8 @@ class Options:
     iterations: int | None = None
     fail_on_timing: bool | None = None
     domains: tuple[str, ...] = ()
+    save_baseline: Path | None = None
+    baseline: Path | None = None
 
 
 def _version(package: str) -> str | None:
@@ -130,6 +136,7 @@ async def run_async(options: Options, console: Console) -> int:
     duration = options.duration_s if options.duration_s is not None else (3.0 if small else 30.0)
     failures: list[str] = []
     timing_misses: list[str] = []
+    stored_baseline = baseline.load(options.baseline) if options.baseline is not None else None
 
     # 1. Coverage: every hot query of every domain has a budget and a workload.
     domains = registry.declared_domains()
@@ -287,7 +294,25 @@ async def run_async(options: Options, console: Console) -> int:
             await state.close()
         await pool.close()
 
-    ok = not failures and (not gates or not timing_misses)
+    base_doc = baseline.document(
+        scale=options.scale,
+        seed=options.seed,
+        server={"url": redact(url), "version": server_version},
+        machine={"cpus": os.cpu_count(), "platform": platform.platform()},
+        queries=queries,
+        concurrency=concurrency,
+    )
+    regressions: list[str] = []
+    baseline_notes: list[str] = []
+    if stored_baseline is not None:
+        found, baseline_notes = baseline.compare(stored_baseline, base_doc)
+        regressions = [str(r) for r in found]
+    if options.save_baseline is not None:
+        baseline.save(options.save_baseline, base_doc)
+        console.print(f"baseline saved: {options.save_baseline}")
+    # A baseline is this machine's own: its regressions gate at any scale unless told not to.
+    regression_gates = options.fail_on_timing if options.fail_on_timing is not None else True
+    ok = not failures and (not gates or not timing_misses) and (not regression_gates or not regressions)
     doc: dict[str, Any] = {
         "schema": SCHEMA,
         "finished_at": datetime.now(UTC).isoformat(),
@@ -312,6 +337,13 @@ async def run_async(options: Options, console: Console) -> int:
         "concurrency": concurrency.as_json() if concurrency else None,
         "failures": failures,
         "timing_misses": timing_misses,
+        "baseline": {
+            "path": str(options.baseline) if options.baseline else None,
+            "factor": baseline.FACTOR,
+            "gated": regression_gates,
+            "regressions": regressions,
+            "notes": baseline_notes,
+        },
     }
     print_report(console, doc)
     stamp = time.strftime("%Y%m%d-%H%M%S")

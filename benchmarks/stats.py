@@ -74,3 +74,17 @@ def ratio_interval(
         )
     alpha = (1 - LEVEL) / 2
     return Interval(point, float(np.quantile(ratios, alpha)), float(np.quantile(ratios, 1 - alpha)))
+
+
+def quantile_interval(
+    samples: Sequence[float], q: float, *, seed: int = 0, resamples: int = RESAMPLES
+) -> Interval:
+    """The ``q`` quantile of ``samples`` (e.g. 0.95) and its bootstrap interval."""
+    data = np.asarray(samples, dtype=np.float64)
+    if data.size == 0:
+        return Interval(float("nan"), float("nan"), float("nan"))
+    values = np.quantile(data[_indices(data.size, seed, resamples)], q, axis=1)
+    alpha = (1 - LEVEL) / 2
+    return Interval(
+        float(np.quantile(data, q)), float(np.quantile(values, alpha)), float(np.quantile(values, 1 - alpha))
+    )

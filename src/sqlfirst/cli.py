@@ -463,6 +463,17 @@ def bench(
         ),
     ] = None,
     domain: Domains = None,
+    save_baseline: Annotated[
+        Path | None,
+        typer.Option("--save-baseline", help="Save this machine's p50/p95 and concurrency figures here."),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Compare with a saved baseline: fail when a p50/p95 is beyond 1.5x it (95% interval).",
+        ),
+    ] = None,
 ) -> None:
     """Latency budgets for every hot query, plans, side by side with asyncpg and SQLAlchemy, concurrency.
 
@@ -483,6 +494,8 @@ def bench(
         iterations=iterations,
         fail_on_timing=fail_on_timing,
         domains=tuple(domain or ()),
+        save_baseline=save_baseline,
+        baseline=baseline,
     )
     code = runner.run(options, out)
     if code:
