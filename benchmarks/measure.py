@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlfirst.binding import Declaration
 
 from .dataset import HotColdRandom
-from .plans import PlanReport, check_plan
+from .plans import PLAN_MODES, PlanReport, check_plan, cost_problems, explain_analyze, plan_cost
 from .registry import Budget, QueryWorkload
 
 
@@ -51,6 +51,17 @@ class Stats:
             "mean_ms": round(self.mean_ms, 4),
             "max_ms": round(self.max_ms, 4),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PlanGates:
+    """budgets.toml ``[settings]``: draws per plan check and the per-row ceilings."""
+
+    draws: int = 6
+    max_removed_per_row: float = 10.0
+    max_blocks_per_row: float = 10.0
+    slack_rows: int = 1000
+    slack_blocks: int = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +124,10 @@ async def measure_query(
     warmup: int,
     time_cap_s: float,
     seq_scan_rows: int,
+    gates: PlanGates | None = None,
 ) -> QueryResult:
     fn = resolve(decl)
+    gates = gates or PlanGates()
 
     async def draw(r: random.Random = rng) -> dict[str, Any]:
         if workload.prepare is not None:
@@ -133,6 +146,31 @@ async def measure_query(
             prunes=budget.prunes,
             max_partitions=budget.max_partitions,
         )
+        # Several draws (and the workload's heaviest keys), custom and generic plan, executed.
+        draws = [explain_params] + [await draw() for _ in range(gates.draws - 1)]
+        # One execution first, not counted: a session's first run of a statement reads catalog and
+        # free-space pages that no later call does.
+        await explain_analyze(
+            conn, decl.query.sql, [draws[0][p] for p in decl.query.parameters], mode="custom"
+        )
+        if workload.heavy is not None:
+            draws.append(workload.heavy(samples, rng))
+        for params in draws:
+            args = [params[p] for p in decl.query.parameters]
+            for mode in PLAN_MODES:
+                plan.costs.append(
+                    plan_cost(mode, await explain_analyze(conn, decl.query.sql, args, mode=mode))
+                )
+        if not budget.plan_exception:
+            plan.problems.extend(
+                cost_problems(
+                    plan.costs,
+                    max_removed_per_row=budget.max_removed_per_row or gates.max_removed_per_row,
+                    max_blocks_per_row=budget.max_blocks_per_row or gates.max_blocks_per_row,
+                    slack_rows=gates.slack_rows,
+                    slack_blocks=gates.slack_blocks,
+                )
+            )
         for _ in range(warmup):
             await call_once(fn, decl.kind, conn, await draw())
         timings: list[float] = []
@@ -188,6 +226,7 @@ async def measure_queries(
     time_cap_s: float,
     seq_scan_rows: int,
     console: Console,
+    gates: PlanGates | None = None,
 ) -> list[QueryResult]:
     results: list[QueryResult] = []
     with Progress(
@@ -215,6 +254,7 @@ async def measure_queries(
                         warmup=warmup,
                         time_cap_s=time_cap_s,
                         seq_scan_rows=seq_scan_rows,
+                        gates=gates,
                     )
                 )
                 progress.advance(task)

@@ -73,6 +73,9 @@ class QueryWorkload:
     query: str
     params: Callable[[Any, random.Random], Params]
     prepare: Callable[[Any, Any, random.Random], Awaitable[Params]] | None = None
+    heavy: Callable[[Any, random.Random], Params] | None = None
+    """Optional: parameters for the heaviest keys of the data (the user with the most sessions, the
+    most common category), added to the plan check's draws so the worst case is checked too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +164,11 @@ class Budget:
     allow_seq_scan: str | None
     prunes: bool | None
     max_partitions: int | None
+    plan_exception: str | None = None
+    max_removed_per_row: float | None = None
+    max_blocks_per_row: float | None = None
+    plan_reason: str | None = None
+    """Why this query's per-row ceilings differ from [settings] (required with either override)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +183,11 @@ class Budgets:
     queries: dict[tuple[str, str], Budget]
     contests: dict[str, ContestTarget]
     plan_seq_scan_rows: int
+    max_removed_per_row: float = 10.0
+    max_blocks_per_row: float = 10.0
+    plan_slack_rows: int = 1000
+    plan_slack_blocks: int = 64
+    plan_draws: int = 6
     batching: dict[str, float] = field(default_factory=dict)
     """``[batching.<name>] min_speedup = N``: batched lookups at least N× faster than single calls."""
 
@@ -196,6 +209,10 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
                 allow_seq_scan=entry.get("allow_seq_scan"),
                 prunes=entry.get("prunes"),
                 max_partitions=entry.get("max_partitions"),
+                plan_exception=entry.get("plan_exception"),
+                max_removed_per_row=entry.get("max_removed_per_row"),
+                max_blocks_per_row=entry.get("max_blocks_per_row"),
+                plan_reason=entry.get("plan_reason"),
             )
     contests = {
         name: ContestTarget(
@@ -209,6 +226,11 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
         queries=queries,
         contests=contests,
         plan_seq_scan_rows=int(settings.get("seq_scan_rows", 10_000)),
+        max_removed_per_row=float(settings.get("max_removed_per_row", 10.0)),
+        max_blocks_per_row=float(settings.get("max_blocks_per_row", 10.0)),
+        plan_slack_rows=int(settings.get("plan_slack_rows", 1000)),
+        plan_slack_blocks=int(settings.get("plan_slack_blocks", 64)),
+        plan_draws=int(settings.get("plan_draws", 6)),
         batching=batching,
     )
 
@@ -263,6 +285,10 @@ def coverage_problems(
                 problems.append(f"{domain}.{name}: hot query without a budget in budgets.toml")
             elif budget.p95_ms is None and not budget.cold:
                 problems.append(f"{domain}.{name}: budget entry needs p95_ms (or cold = 'reason')")
+            elif (
+                budget.max_removed_per_row is not None or budget.max_blocks_per_row is not None
+            ) and not budget.plan_reason:
+                problems.append(f"{domain}.{name}: a per-row plan ceiling override needs plan_reason")
             elif budget.p95_ms is not None and name not in measured:
                 problems.append(f"{domain}.{name}: budgeted but no workload measures it")
         for name in sorted(measured - set(decls)):

@@ -19,7 +19,10 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
      dataset: {reused, tables: [{table, rows, seconds, rows_per_s}]},
      queries: [{domain, query, function, calls, p50_ms, p95_ms, p99_ms, mean_ms, max_ms,
                 budget_p95_ms, within_budget, error,
-                plan: {ok, problems, seq_scans, indexes, partitions: {root: {scanned, total}}}}],
+                plan: {ok, problems, seq_scans, indexes, partitions: {root: {scanned, total}},
+                       costs: {custom|generic: {rows, removed, blocks, removed_per_row,
+                                                blocks_per_row, nodes}}},
+                hot: {calls, p50_ms, p95_ms, p99_ms, mean_ms, max_ms}}],
      side_by_side: [{domain, workload, footing: held|pool, comparison: layer|design, note,
                      description, rows_per_call, error,
                      contenders: {asyncpg|asyncpg_aa|sqlfirst|sqlalchemy: {calls, p50_ms, p95_ms,
@@ -68,7 +71,7 @@ from . import baseline, registry
 from .batching import run_batch_contest
 from .concurrency import run_concurrency
 from .dataset import TableResult, load_domain, stored_dataset, vacuum_analyze
-from .measure import measure_queries
+from .measure import PlanGates, measure_queries
 from .registry import PENDING_CONTESTS, SCALES, ContestTarget
 from .report import print_report, write_json, write_plot
 from .sidebyside import run_contests
@@ -214,6 +217,13 @@ async def run_async(options: Options, console: Console) -> int:
             time_cap_s=1.0 if small else 4.0,
             seq_scan_rows=budgets.plan_seq_scan_rows,
             console=console,
+            gates=PlanGates(
+                draws=budgets.plan_draws,
+                max_removed_per_row=budgets.max_removed_per_row,
+                max_blocks_per_row=budgets.max_blocks_per_row,
+                slack_rows=budgets.plan_slack_rows,
+                slack_blocks=budgets.plan_slack_blocks,
+            ),
         )
         for q in queries:
             if q.error:

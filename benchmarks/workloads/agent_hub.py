@@ -543,7 +543,12 @@ QUERIES = [
         "get_marketplace_entry_by_agent", lambda s, r: {"agent_id": r.choice(s.entries)["agent_id"]}
     ),
     QueryWorkload("search_marketplace_by_category", _entry_search),
-    QueryWorkload("search_marketplace_by_tags", lambda s, r: {"tags": [r.choice(TAGS)], "lim": 50}),
+    QueryWorkload(
+        "search_marketplace_by_tags",
+        lambda s, r: {"tags": [r.choice(TAGS)], "lim": 50},
+        # two tags rarely carried together: the ordered scan must read far to find 50
+        heavy=lambda s, r: {"tags": [TAGS[0], TAGS[1]], "lim": 50},
+    ),
     QueryWorkload("increment_download_count", lambda s, r: {"agent_id": r.choice(s.entries)["agent_id"]}),
     QueryWorkload(
         "rate_marketplace_entry", lambda s, r: {"agent_id": r.choice(s.entries)["agent_id"], "score": 4.0}

@@ -26,6 +26,7 @@ import os
 import random
 import uuid
 from array import array
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -1529,6 +1530,11 @@ def _new_deal_params(s: Samples, r: random.Random) -> Params:
     }
 
 
+def _most_common(values: Iterator[Any]) -> Any:
+    """The most frequent value: the heaviest key of a uniform sample (for the plan checks)."""
+    return Counter(values).most_common(1)[0][0]
+
+
 def _search(s: Samples, r: random.Random, *, specs: bool) -> Params:
     deal = _deal(s, r)
     price = float(deal["current_price"])
@@ -1543,8 +1549,8 @@ def _search(s: Samples, r: random.Random, *, specs: bool) -> Params:
         "after_id": uuid.UUID(int=0) if first_page else deal["id"],
         "lim": 50,
     }
-    if specs:
-        out["specs"] = {"brand": deal["brand"]}
+    if specs:  # a brand the catalogue has (a deal without one would search for {"brand": null})
+        out["specs"] = {"brand": deal["brand"] or r.choice(BRANDS)}
     return out
 
 
@@ -1715,7 +1721,19 @@ QUERIES = [
         "set_deal_status", lambda s, r: (lambda d: {"id": d["id"], "status": d["status"]})(_deal(s, r))
     ),
     QueryWorkload("search_deals", lambda s, r: _search(s, r, specs=False)),
-    QueryWorkload("search_deals_by_specs", lambda s, r: _search(s, r, specs=True)),
+    QueryWorkload(
+        "search_deals_by_specs",
+        lambda s, r: _search(s, r, specs=True),
+        heavy=lambda s, r: {
+            **_search(s, r, specs=True),
+            "category": _most_common(d["category"] for d in s.deals),
+            "status": _most_common(d["status"] for d in s.deals),
+            "min_price": _money(0),
+            "max_price": _money(1_000_000),
+            "after_price": _money(0),
+            "after_id": uuid.UUID(int=0),
+        },
+    ),
     QueryWorkload("expire_stale_deals", lambda s, r: {}, prepare=_prep_expire_deals),
     QueryWorkload("delete_deal", lambda s, r: {}, prepare=_prep_delete_deal),
     # goals
@@ -1737,6 +1755,12 @@ QUERIES = [
                 "lim": 50,
             }
         )(_deal(s, r)),
+        heavy=lambda s, r: {
+            "category": _most_common(d["category"] for d in s.deals),
+            "price": _money(float(max(d["current_price"] for d in s.deals))),
+            "discount_percent": _money(0),
+            "lim": 50,
+        },
     ),
     QueryWorkload("touch_goal_checked", lambda s, r: {"id": _goal(s, r)["id"]}),
     QueryWorkload("delete_goal", lambda s, r: {}, prepare=_prep_delete_goal),
@@ -1868,6 +1892,13 @@ QUERIES = [
         "list_tasks_for_agent",
         lambda s, r: (lambda t: {"agent_id": t["agent_id"], "status": t["status"]})(
             r.choice(s.assigned_tasks)
+        ),
+        heavy=lambda s, r: dict(
+            zip(
+                ("agent_id", "status"),
+                _most_common((t["agent_id"], t["status"]) for t in s.assigned_tasks),
+                strict=True,
+            )
         ),
     ),
     QueryWorkload(
