@@ -12,6 +12,7 @@ concurrency run regresses when its p99 rises, or its throughput falls, beyond th
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from sqlfirst.errors import ConfigurationError
 
-from .concurrency import ConcurrencyResult
+from .concurrency import ConcurrencyResult, HotRowResult, OpenLoopResult
 from .measure import QueryResult
 from .stats import median_interval, quantile_interval
 
@@ -58,6 +59,8 @@ def document(
     machine: dict[str, Any],
     queries: list[QueryResult],
     concurrency: ConcurrencyResult | None,
+    open_loop: OpenLoopResult | None = None,
+    hot_rows: Sequence[HotRowResult] = (),
 ) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
@@ -74,6 +77,10 @@ def document(
             "throughput_ops_s": concurrency.throughput,
             "p99_ms": concurrency.stats.p99_ms,
         },
+        "open_loop": None
+        if open_loop is None
+        else {"rate_ops_s": open_loop.rate, "p99_ms": open_loop.stats.p99_ms},
+        "hot_rows": {h.name: {"throughput_ops_s": h.throughput, "p99_ms": h.stats.p99_ms} for h in hot_rows},
     }
 
 
@@ -128,6 +135,35 @@ def compare(
                     base_conc["throughput_ops_s"],
                     conc["throughput_ops_s"],
                     conc["throughput_ops_s"],
+                )
+            )
+    base_open, open_now = baseline.get("open_loop"), current.get("open_loop")
+    if base_open and open_now:
+        if abs(open_now["rate_ops_s"] - base_open["rate_ops_s"]) > 0.1 * base_open["rate_ops_s"]:
+            notes.append(
+                f"open loop ran at {open_now['rate_ops_s']:.0f}/s, the baseline at "
+                f"{base_open['rate_ops_s']:.0f}/s: pass --rate {base_open['rate_ops_s']:.0f} to compare"
+            )
+        elif open_now["p99_ms"] > factor * base_open["p99_ms"]:
+            regressions.append(
+                Regression("open loop", "p99_ms", base_open["p99_ms"], open_now["p99_ms"], open_now["p99_ms"])
+            )
+    for name, hot in (current.get("hot_rows") or {}).items():
+        base_hot = (baseline.get("hot_rows") or {}).get(name)
+        if base_hot is None:
+            continue
+        if hot["p99_ms"] > factor * base_hot["p99_ms"]:
+            regressions.append(
+                Regression(f"hot row {name}", "p99_ms", base_hot["p99_ms"], hot["p99_ms"], hot["p99_ms"])
+            )
+        if hot["throughput_ops_s"] * factor < base_hot["throughput_ops_s"]:
+            regressions.append(
+                Regression(
+                    f"hot row {name}",
+                    "throughput_ops_s (lower)",
+                    base_hot["throughput_ops_s"],
+                    hot["throughput_ops_s"],
+                    hot["throughput_ops_s"],
                 )
             )
     return regressions, notes

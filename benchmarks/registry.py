@@ -127,6 +127,18 @@ class BatchContest:
 
 
 @dataclass(frozen=True, slots=True)
+class HotRow:
+    """Every concurrent client on the *same* row: ``key(samples)`` picks it; clients take the
+    ``calls`` (query name, ``params(key, rng)``) in turn, so a pair like deduct/reward leaves the row
+    as it found it. Measures what the row lock costs under contention."""
+
+    name: str
+    description: str
+    key: Callable[[Any], Any]
+    calls: Sequence[tuple[str, Callable[[Any, random.Random], Params]]]
+
+
+@dataclass(frozen=True, slots=True)
 class DomainBench:
     """Everything one domain contributes to the benchmark run."""
 
@@ -152,6 +164,8 @@ class DomainBench:
     after_load: Callable[[Any], Awaitable[None]] | None = None
     """``await after_load(conn)`` once the COPY is over (also when it failed): undo ``before_load``."""
     batches: Sequence[BatchContest] = ()
+    hot_rows: Sequence[HotRow] = ()
+    """Hot-row contention cases (one user's tokens, one market's rate limit)."""
     """Batched forms of hot keyed lookups, measured against one call per key (see BatchContest)."""
 
 

@@ -169,6 +169,21 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
             f"p50 {_ms(conc['p50_ms'])} ms, p99 {_ms(conc['p99_ms'])} ms, "
             f"errors {sum(conc['errors'].values())}, pool timeouts {conc['pool_timeouts']}"
         )
+    open_loop = doc.get("open_loop")
+    if open_loop:
+        console.print(
+            f"open loop: {open_loop['rate_ops_s']:,.0f} arrivals/s for {open_loop['seconds']:.0f} s: "
+            f"{open_loop['completed']:,} done, {open_loop['throughput_ops_s']:,.0f} ops/s, "
+            f"p50 {_ms(open_loop['p50_ms'])} ms, p99 {_ms(open_loop['p99_ms'])} ms (from arrival), "
+            f"max in flight {open_loop['max_in_flight']}, errors {sum(open_loop['errors'].values())}, "
+            f"pool timeouts {open_loop['pool_timeouts']}"
+        )
+    for hot in doc.get("hot_rows") or []:
+        console.print(
+            f"hot row {hot['name']}: {hot['clients']} clients on one row for {hot['seconds']:.0f} s: "
+            f"{hot['operations']:,} ops, {hot['throughput_ops_s']:,.0f} ops/s, p50 {_ms(hot['p50_ms'])} ms, "
+            f"p99 {_ms(hot['p99_ms'])} ms, errors {sum(hot['errors'].values())}"
+        )
     for failure in doc["failures"]:
         console.print(f"[bold red]FAIL[/] {failure}", soft_wrap=True)
     for miss in doc["timing_misses"]:

@@ -38,6 +38,10 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
      pending_side_by_side: {workload: domain},
      concurrency: {clients, pool_max_size, seconds, operations, throughput_ops_s,
                    p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors: {type: count}, pool_timeouts},
+     open_loop: {rate_ops_s, seconds, arrivals, completed, throughput_ops_s, p50_ms, p95_ms,
+                 p99_ms, mean_ms, max_ms, max_in_flight, errors, pool_timeouts},
+     hot_rows: [{domain, name, description, clients, seconds, operations, throughput_ops_s,
+                 p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors}],
      failures: [str], timing_misses: [str],
      baseline: {path, factor, gated, regressions: [str], notes: [str]}}
 
@@ -69,7 +73,7 @@ from sqlfirst.settings import Settings, normalize_url, redact
 
 from . import baseline, registry
 from .batching import run_batch_contest
-from .concurrency import run_concurrency
+from .concurrency import run_concurrency, run_hot_row, run_open_loop
 from .dataset import TableResult, load_domain, stored_dataset, vacuum_analyze
 from .measure import PlanGates, measure_queries
 from .registry import PENDING_CONTESTS, SCALES, ContestTarget
@@ -95,6 +99,8 @@ class Options:
     fail_on_timing: bool | None = None
     domains: tuple[str, ...] = ()
     save_baseline: Path | None = None
+    rate: float | None = None
+    """Open-loop arrivals per second (default: 60% of the closed loop's throughput)."""
     baseline: Path | None = None
 
 
@@ -299,6 +305,35 @@ async def run_async(options: Options, console: Console) -> int:
                 failures.append(f"concurrency: {concurrency.pool_timeouts} pool acquire timeouts")
             if concurrency.operations == 0:
                 failures.append("concurrency: no operation completed")
+        open_loop = None
+        rate = options.rate or (0.6 * concurrency.throughput if concurrency else 0.0)
+        if mix and rate > 0 and duration > 0:
+            console.print(f"open loop: {rate:,.0f} arrivals/s for {duration:g} s ...")
+            open_loop = await run_open_loop(pool, mix, rate=rate, duration_s=duration, seed=options.seed)
+            if open_loop.errors:
+                failures.append(f"open loop: errors {open_loop.errors}")
+            if open_loop.pool_timeouts:
+                failures.append(f"open loop: {open_loop.pool_timeouts} pool acquire timeouts")
+        hot_rows = []
+        if options.clients > 0 and duration > 0:
+            for domain, bench in benches.items():
+                for hot in bench.hot_rows:
+                    console.print(f"hot row {hot.name}: {options.clients} clients for {duration / 2:g} s ...")
+                    result = await run_hot_row(
+                        pool,
+                        domain,
+                        hot,
+                        registry.declarations(domain),
+                        samples[domain],
+                        clients=options.clients,
+                        duration_s=duration / 2,
+                        seed=options.seed,
+                    )
+                    hot_rows.append(result)
+                    if result.errors:
+                        failures.append(f"hot row {hot.name}: errors {result.errors}")
+                    if result.stats.calls == 0:
+                        failures.append(f"hot row {hot.name}: no operation completed")
     finally:
         for state in orm_states.values():
             await state.close()
@@ -311,6 +346,8 @@ async def run_async(options: Options, console: Console) -> int:
         machine={"cpus": os.cpu_count(), "platform": platform.platform()},
         queries=queries,
         concurrency=concurrency,
+        open_loop=open_loop,
+        hot_rows=hot_rows,
     )
     regressions: list[str] = []
     baseline_notes: list[str] = []
@@ -345,6 +382,8 @@ async def run_async(options: Options, console: Console) -> int:
         "batching": [b.as_json() for b in batches],
         "pending_side_by_side": pending,
         "concurrency": concurrency.as_json() if concurrency else None,
+        "open_loop": open_loop.as_json() if open_loop else None,
+        "hot_rows": [h.as_json() for h in hot_rows],
         "failures": failures,
         "timing_misses": timing_misses,
         "baseline": {

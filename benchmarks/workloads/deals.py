@@ -67,7 +67,7 @@ from ..dataset import PASSWORD_HASH, SAMPLE_KEYS, jsonb, rand_uuid, sample_rows
 from ..orm import OrmState
 from ..orm_deals import DealsUserRow, TokenBalanceHistoryRow, TokenTransactionRow
 from ..orm_deals import setup as orm_setup
-from ..registry import Contender, Contest, DomainBench, Params, QueryWorkload, TableLoad
+from ..registry import Contender, Contest, DomainBench, HotRow, Params, QueryWorkload, TableLoad
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 """The generated service's "now": history lies in the months before it."""
@@ -2046,6 +2046,32 @@ CONTESTS = [
 ]
 
 
+def _hot_token_op(user_id: uuid.UUID, r: random.Random) -> Params:
+    return {
+        "user_id": user_id,
+        "amount": DEDUCTION,
+        "description": "hot row",
+        "goal_id": None,
+        "meta_data": {},
+    }
+
+
+HOT_ROWS = [
+    HotRow(
+        "one_user_tokens",
+        "every client deducts from and rewards one user's balance in turn (net zero): the user's row lock",
+        key=lambda s: s.rich_users[0],
+        calls=[("deduct_tokens", _hot_token_op), ("reward_tokens", _hot_token_op)],
+    ),
+    HotRow(
+        "one_market_rate_limit",
+        "every client takes calls from one market's rate limit: its row lock and window check",
+        key=lambda s: next(m["id"] for m in s.markets if m["status"] == MarketStatus.ACTIVE.value),
+        calls=[("consume_market_rate_limit", lambda key, r: {"id": key})],
+    ),
+]
+
+
 async def cleanup(conn: Any) -> None:
     """Remove the catalogue rows the insert workloads add, so repeated runs keep the dataset's shape."""
     await conn.execute("delete from deals.markets where name like 'bench-%'")
@@ -2079,4 +2105,5 @@ BENCH = DomainBench(
     cleanup=cleanup,
     before_load=before_load,
     after_load=after_load,
+    hot_rows=HOT_ROWS,
 )

@@ -467,6 +467,10 @@ def bench(
         Path | None,
         typer.Option("--save-baseline", help="Save this machine's p50/p95 and concurrency figures here."),
     ] = None,
+    rate: Annotated[
+        float | None,
+        typer.Option(help="Open-loop arrivals per second (default: 60% of the closed loop's throughput)."),
+    ] = None,
     baseline: Annotated[
         Path | None,
         typer.Option(
@@ -496,6 +500,7 @@ def bench(
         domains=tuple(domain or ()),
         save_baseline=save_baseline,
         baseline=baseline,
+        rate=rate,
     )
     code = runner.run(options, out)
     if code:
