@@ -16,7 +16,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlfirst.binding import Declaration
 
 from .dataset import HotColdRandom
-from .plans import PLAN_MODES, PlanReport, check_plan, cost_problems, explain_analyze, plan_cost
+from .plans import (
+    PLAN_MODES,
+    PlanReport,
+    check_plan,
+    cost_problems,
+    explain_analyze,
+    plan_cost,
+    small_tables,
+)
 from .registry import Budget, QueryWorkload
 
 
@@ -159,7 +167,11 @@ async def measure_query(
             args = [params[p] for p in decl.query.parameters]
             for mode in PLAN_MODES:
                 plan.costs.append(
-                    plan_cost(mode, await explain_analyze(conn, decl.query.sql, args, mode=mode))
+                    plan_cost(
+                        mode,
+                        executed := await explain_analyze(conn, decl.query.sql, args, mode=mode),
+                        small=await small_tables(conn, executed, seq_scan_rows),
+                    )
                 )
         if not budget.plan_exception:
             plan.problems.extend(

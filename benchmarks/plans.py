@@ -176,10 +176,10 @@ class PlanCost:
 
     ``rows``: rows the statement returns (for a write without RETURNING, the rows it writes);
     ``removed``: rows every node read and discarded (filter, index recheck, join filter), loops
-    included; ``blocks``: shared buffers hit or read by the whole plan (for a write, by the scans
-    that find its rows: the pages it writes are the price of every row written, whatever the
-    plan). The ratios per row returned do not depend on the machine or the cache, only on the plan
-    and the data.
+    included, except sequential scans of tables small enough for the seq-scan rule to allow;
+    ``blocks``: shared buffers hit or read by the whole plan (for a write, by the scans that find
+    its rows: the pages it writes are the price of every row written, whatever the plan). The
+    ratios per row returned do not depend on the machine or the cache, only on the plan and the data.
     """
 
     mode: str
@@ -208,7 +208,20 @@ class PlanCost:
         }
 
 
-def plan_cost(mode: str, plan: dict[str, Any]) -> PlanCost:
+async def small_tables(conn: Any, plan: dict[str, Any], seq_scan_rows: int) -> set[str]:
+    """Relations the plan scans sequentially that hold at most ``seq_scan_rows`` rows (a tiny table
+    scanned whole is the right plan, and the seq-scan rule already allows it)."""
+    small = set()
+    for node in _nodes(plan):
+        relation = node.get("Relation Name")
+        if node.get("Node Type") == "Seq Scan" and relation:
+            schema = node.get("Schema", "public")
+            if await _reltuples(conn, schema, relation) <= seq_scan_rows:
+                small.add(str(relation))
+    return small
+
+
+def plan_cost(mode: str, plan: dict[str, Any], *, small: set[str] | frozenset[str] = frozenset()) -> PlanCost:
     rows = int(plan.get("Actual Rows", 0) * plan.get("Actual Loops", 1))
     if plan.get("Node Type") == "ModifyTable" and rows == 0 and plan.get("Plans"):
         child = plan["Plans"][0]
@@ -217,7 +230,8 @@ def plan_cost(mode: str, plan: dict[str, Any]) -> PlanCost:
     nodes = []
     for node in _nodes(plan):
         loops = node.get("Actual Loops", 1) or 0
-        removed += int(sum(node.get(key, 0) for key in _REMOVED_KEYS) * loops)
+        if not (node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in small):
+            removed += int(sum(node.get(key, 0) for key in _REMOVED_KEYS) * loops)
         label = str(node.get("Node Type"))
         if node.get("Index Name"):
             label += f" {node['Index Name']}"

@@ -69,6 +69,22 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
         )
     console.print(table)
 
+    mixed = doc.get("mixed")
+    if mixed:
+        isolated = {f"{q['domain']}.{q['query']}": q["p50_ms"] for q in doc["queries"] if not q["error"]}
+        ratios = sorted(
+            (s["p50_ms"] / isolated[name], name)
+            for name, s in mixed["queries"].items()
+            if isolated.get(name) and s["calls"]
+        )
+        if ratios:
+            median = ratios[len(ratios) // 2][0]
+            worst = ", ".join(f"{name} {r:.1f}x" for r, name in ratios[-3:][::-1])
+            console.print(
+                f"mixed pass (statement_cache_size={mixed['statement_cache_size']}, {mixed['calls']:,} calls "
+                f"interleaved): p50 against the isolated p50: median {median:.2f}x; most affected: {worst}"
+            )
+
     machine = doc["machine"]
     versions = ", ".join(f"{name} {v}" for name, v in machine["packages"].items() if v)
     table = Table(

@@ -35,6 +35,7 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
                      met, misses}],
      batching: [{domain, name, description, keys, error, slots: {single|batch|loader: {calls,
                  p50_ms, ...}}, speedup_ci: [value, low, high], loader_speedup_ci, min_speedup, met}],
+     mixed: {statement_cache_size, calls, seconds, queries: {domain.query: {calls, p50_ms, ...}}},
      pending_side_by_side: {workload: domain},
      concurrency: {clients, pool_max_size, seconds, operations, throughput_ops_s,
                    p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors: {type: count}, pool_timeouts},
@@ -76,6 +77,7 @@ from .batching import run_batch_contest
 from .concurrency import run_concurrency, run_hot_row, run_open_loop
 from .dataset import TableResult, load_domain, stored_dataset, vacuum_analyze
 from .measure import PlanGates, measure_queries
+from .mixed import run_mixed
 from .registry import PENDING_CONTESTS, SCALES, ContestTarget
 from .report import print_report, write_json, write_plot
 from .sidebyside import run_contests
@@ -100,6 +102,10 @@ class Options:
     domains: tuple[str, ...] = ()
     save_baseline: Path | None = None
     rate: float | None = None
+    statement_cache_size: int = 100
+    """asyncpg's statement cache size on the mixed pass's connection (asyncpg's default: 100)."""
+    mixed_calls: int = 20
+    """Calls per query in the mixed pass (0 skips it)."""
     """Open-loop arrivals per second (default: 60% of the closed loop's throughput)."""
     baseline: Path | None = None
 
@@ -239,6 +245,21 @@ async def run_async(options: Options, console: Console) -> int:
                 timing_misses.append(
                     f"{q.domain}.{q.query}: p95 {q.stats.p95_ms:.2f} ms > budget {q.budget_ms:g} ms"
                 )
+
+        # 4b. The mixed pass: all queries interleaved, the statement cache under pressure.
+        mixed = None
+        if options.mixed_calls > 0:
+            console.print(
+                f"mixed pass: {len(items)} queries x {options.mixed_calls} calls interleaved, "
+                f"statement_cache_size={options.statement_cache_size} ..."
+            )
+            mixed = await run_mixed(
+                url,
+                [(decl, workload, smp) for decl, workload, _, smp in items],
+                statement_cache_size=options.statement_cache_size,
+                calls_per_query=options.mixed_calls,
+                seed=options.seed,
+            )
 
         # 5. Side by side.
         entries = []
@@ -380,6 +401,7 @@ async def run_async(options: Options, console: Console) -> int:
         "queries": [q.as_json() for q in queries],
         "side_by_side": [c.as_json() for c in contests],
         "batching": [b.as_json() for b in batches],
+        "mixed": mixed.as_json() if mixed else None,
         "pending_side_by_side": pending,
         "concurrency": concurrency.as_json() if concurrency else None,
         "open_loop": open_loop.as_json() if open_loop else None,

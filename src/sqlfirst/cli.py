@@ -471,6 +471,15 @@ def bench(
         float | None,
         typer.Option(help="Open-loop arrivals per second (default: 60% of the closed loop's throughput)."),
     ] = None,
+    statement_cache_size: Annotated[
+        int,
+        typer.Option(
+            help="asyncpg statement cache size of the mixed pass's connection (asyncpg's default: 100)."
+        ),
+    ] = 100,
+    mixed_calls: Annotated[
+        int, typer.Option(help="Calls per query in the mixed pass, all queries interleaved (0 skips it).")
+    ] = 20,
     baseline: Annotated[
         Path | None,
         typer.Option(
@@ -501,6 +510,8 @@ def bench(
         save_baseline=save_baseline,
         baseline=baseline,
         rate=rate,
+        statement_cache_size=statement_cache_size,
+        mixed_calls=mixed_calls,
     )
     code = runner.run(options, out)
     if code:

@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime
 import asyncpg
 import pytest
 
-from benchmarks.plans import PLAN_MODES, PlanCost, check_plan, cost_problems, explain_analyze, plan_cost
+from benchmarks.plans import (
+    PLAN_MODES,
+    PlanCost,
+    check_plan,
+    cost_problems,
+    explain_analyze,
+    plan_cost,
+    small_tables,
+)
 
 
 def _t(day: str) -> datetime:
@@ -140,3 +148,19 @@ async def test_a_write_is_explained_and_undone(plain: asyncpg.Connection[asyncpg
     ]
     assert cost.rows == 1 and cost.nodes[0] == "ModifyTable big"
     assert await plain.fetchval("select count(*) from big where id = 5") == 1
+
+
+async def test_a_tiny_table_scanned_whole_is_not_counted_as_discarded(
+    plain: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    await plain.execute(
+        "create table tiny (id int, kind int);"
+        " insert into tiny select n, n % 3 from generate_series(1, 300) n; analyze tiny"
+    )
+    sql = "select id from tiny where kind = $1"
+    executed = await explain_analyze(plain, sql, [1], mode="custom")
+    assert executed["Node Type"] == "Seq Scan"
+    assert plan_cost("custom", executed).removed == 200
+    small = await small_tables(plain, executed, 10_000)
+    assert small == {"tiny"} and plan_cost("custom", executed, small=small).removed == 0
+    assert await small_tables(plain, executed, 100) == set()
