@@ -80,7 +80,13 @@ class QueryWorkload:
 
 @dataclass(frozen=True, slots=True)
 class Contender:
-    """One way to run a contest: ``prepare`` builds the input (untimed), ``call`` is what is timed."""
+    """One way to run a contest: ``prepare`` builds the input (untimed), ``call`` is what is timed.
+
+    Each contest runs on two footings (benchmarks.sidebyside): ``held``, where ``ctx.conn`` is one
+    connection, and ``pool``, where ``ctx.conn`` is sqlfirst's asyncpg pool. A contender should use
+    only what both offer (``fetch``, ``fetchrow``, ``fetchval``, ``execute``,
+    ``copy_records_to_table``, repository functions) and ``ctx.orm.sessions()`` for the ORM.
+    """
 
     call: Callable[[Any, Any], Awaitable[object]]
     prepare: Callable[[Any, random.Random], Awaitable[Any]] | None = None

@@ -265,7 +265,12 @@ async def run_contest(
                     await contender.call(ctx, arg)
                     timings[slot].append(clock() - t0)
     except Exception as exc:
-        return failed(f"{type(exc).__name__}: {exc}")
+        hint = (
+            " (pool footing: ctx.conn is sqlfirst's pool here, not a connection)"
+            if ctx.footing == "pool"
+            else ""
+        )
+        return failed(f"{type(exc).__name__}: {exc}{hint}")
     stats = {name: Stats.of(values) for name, values in timings.items()}
     result = ContestResult(
         domain,
