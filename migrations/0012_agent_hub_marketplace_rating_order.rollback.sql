@@ -1,2 +1,1 @@
--- transactional: false
-drop index concurrently agent_hub.ix_marketplace_entries_rating_download_count_id;
+drop index agent_hub.ix_marketplace_entries_rating_download_count_id;
