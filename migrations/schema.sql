@@ -1273,8 +1273,6 @@ CREATE INDEX ix_agents_owner_id_is_public ON agent_hub.agents USING btree (owner
 
 CREATE INDEX ix_marketplace_entries_category_rating ON agent_hub.marketplace_entries USING btree (category, rating DESC NULLS LAST);
 
-CREATE INDEX ix_marketplace_entries_rating_download_count_id ON agent_hub.marketplace_entries USING btree (rating DESC NULLS LAST, download_count DESC, id);
-
 CREATE INDEX ix_marketplace_entries_tags ON agent_hub.marketplace_entries USING gin (tags jsonb_path_ops);
 
 CREATE INDEX ix_sessions_agent_id ON agent_hub.sessions USING btree (agent_id);

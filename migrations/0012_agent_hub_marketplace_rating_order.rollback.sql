@@ -1,1 +1,0 @@
-drop index agent_hub.ix_marketplace_entries_rating_download_count_id;
