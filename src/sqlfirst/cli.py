@@ -594,6 +594,30 @@ def bench(
         ),
     ] = None,
     domain: Domains = None,
+    save_baseline: Annotated[
+        Path | None,
+        typer.Option("--save-baseline", help="Save this machine's p50/p95 and concurrency figures here."),
+    ] = None,
+    rate: Annotated[
+        float | None,
+        typer.Option(help="Open-loop arrivals per second (default: 60% of the closed loop's throughput)."),
+    ] = None,
+    statement_cache_size: Annotated[
+        int,
+        typer.Option(
+            help="asyncpg statement cache size of the mixed pass's connection (asyncpg's default: 100)."
+        ),
+    ] = 100,
+    mixed_calls: Annotated[
+        int, typer.Option(help="Calls per query in the mixed pass, all queries interleaved (0 skips it).")
+    ] = 20,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Compare with a saved baseline: fail when a p50/p95 is beyond 1.5x it (95% interval).",
+        ),
+    ] = None,
 ) -> None:
     """Latency budgets for every hot query, plans, side by side with asyncpg and SQLAlchemy, concurrency.
 
@@ -614,6 +638,11 @@ def bench(
         iterations=iterations,
         fail_on_timing=fail_on_timing,
         domains=tuple(domain or ()),
+        save_baseline=save_baseline,
+        baseline=baseline,
+        rate=rate,
+        statement_cache_size=statement_cache_size,
+        mixed_calls=mixed_calls,
     )
     code = runner.run(options, out)
     if code:
