@@ -459,7 +459,11 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 _money(budget * 0.8) if has_budget and rng.random() < 0.4 else None,
                 _money(10) if rng.random() < 0.5 else None,
                 None,
-                rng.choice([None, 10, 50, 100]),
+                # max_matches: the database refuses deals past it, so a limited goal keeps room for
+                # the deals the workloads add (200 to 2000 more than it has).
+                (lambda room: None if room is None else w.goal_matches[g] + 20 * room)(
+                    rng.choice([None, 10, 50, 100])
+                ),
                 None,
                 w.goal_matches[g],
                 _at(anchor_s - rng.randrange(7 * DAY_S)) if w.goal_status[g] is GoalStatus.ACTIVE else None,
@@ -1386,6 +1390,70 @@ async def _prep_delete_expired_tokens(conn: Any, s: Samples, rng: random.Random)
     return {"as_of": FAR_PAST + timedelta(days=1)}
 
 
+async def _prep_expire_goals(conn: Any, s: Samples, rng: random.Random) -> Params:
+    goal = rng.choice(s.goals)
+    await conn.execute(
+        "insert into deals.goals (user_id, title, category, start_date, end_date)"
+        " select $1, 'Stale goal', $2, $3::timestamptz - interval '30 days',"
+        " $3::timestamptz + k * interval '1 minute'"
+        " from generate_series(0, 2) as k",
+        goal["user_id"],
+        goal["category"],
+        FAR_PAST,
+    )
+    return {"as_of": FAR_PAST + timedelta(days=1)}
+
+
+async def _new_pending_transaction(conn: Any, s: Samples, rng: random.Random) -> uuid.UUID:
+    tid: uuid.UUID = await conn.fetchval(
+        "insert into deals.token_transactions (user_id, type, amount, status)"
+        " values ($1, 'reward', $2, 'pending') returning id",
+        rng.choice(s.rich_users),
+        _money(rng.uniform(1, 50)),
+    )
+    return tid
+
+
+async def _prep_complete_transaction(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {"id": await _new_pending_transaction(conn, s, rng), "tx_hash": "0x" + os.urandom(32).hex()}
+
+
+async def _prep_settle_transaction(conn: Any, s: Samples, rng: random.Random) -> Params:
+    status = rng.choice([TransactionStatus.FAILED, TransactionStatus.CANCELLED])
+    return {"id": await _new_pending_transaction(conn, s, rng), "to_status": status}
+
+
+async def _prep_transaction_hash(conn: Any, s: Samples, rng: random.Random) -> Params:
+    tx_hash = "0x" + os.urandom(32).hex()
+    if rng.random() < 0.8:  # a hit; the rest are unknown hashes
+        await conn.execute(
+            "update deals.token_transactions set tx_hash = $2 where id = $1",
+            rng.choice(s.transactions),
+            tx_hash,
+        )
+    return {"tx_hash": tx_hash}
+
+
+async def _prep_failed_notification(conn: Any, s: Samples, rng: random.Random) -> Params:
+    (nid,) = await _new_notifications(conn, rng.choice(s.unread_users), 1)
+    return {"id": nid, "error": "smtp 550: mailbox unavailable"}
+
+
+async def _prep_link_social(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {"id": await _new_user(conn, s), "social_provider": "google", "social_id": s.unique("g")}
+
+
+async def _prep_social_login(conn: Any, s: Samples, rng: random.Random) -> Params:
+    social_id = s.unique("g")
+    if rng.random() < 0.8:  # a known login; the rest are first-time social logins (a miss)
+        await conn.execute(
+            "update deals.users set social_provider = 'google', social_id = $2 where id = $1",
+            await _new_user(conn, s),
+            social_id,
+        )
+    return {"social_provider": "google", "social_id": social_id}
+
+
 async def _prep_revoke_token(conn: Any, s: Samples, rng: random.Random) -> Params:
     (tid,) = await _new_tokens(conn, rng.choice(s.token_users), 1, _now() + timedelta(hours=1))
     return {"id": tid}
@@ -1740,6 +1808,8 @@ QUERIES = [
     ),
     QueryWorkload("touch_goal_checked", lambda s, r: {"id": _goal(s, r)["id"]}),
     QueryWorkload("delete_goal", lambda s, r: {}, prepare=_prep_delete_goal),
+    QueryWorkload("expire_stale_goals", lambda s, r: {}, prepare=_prep_expire_goals),
+    QueryWorkload("claim_due_goals", lambda s, r: {"checked_before": _now() - timedelta(hours=1), "lim": 10}),
     # market data
     QueryWorkload("upsert_market_data", _quote),
     QueryWorkload("get_latest_market_data", lambda s, r: {"symbol": r.choice(s.quotes)["symbol"]}),
@@ -1820,6 +1890,7 @@ QUERIES = [
     QueryWorkload("mark_all_notifications_read", lambda s, r: {}, prepare=_prep_mark_all_read),
     QueryWorkload("mark_notifications_sent", lambda s, r: {}, prepare=_prep_pending_notifications),
     QueryWorkload("mark_notifications_delivered", lambda s, r: {}, prepare=_prep_pending_notifications),
+    QueryWorkload("mark_notification_failed", lambda s, r: {}, prepare=_prep_failed_notification),
     # price tracking
     QueryWorkload(
         "record_price_point",
@@ -1907,6 +1978,21 @@ QUERIES = [
         "set_transaction_hash",
         lambda s, r: {"id": r.choice(s.transactions), "tx_hash": "0x" + os.urandom(32).hex()},
     ),
+    QueryWorkload(
+        "begin_token_transaction",
+        lambda s, r: {
+            "user_id": r.choice(s.rich_users),
+            "type": TransactionType.REWARD,
+            "amount": _money(r.uniform(1, 50)),
+            "description": "token purchase",
+            "goal_id": None,
+            "tx_hash": None,
+            "meta_data": {},
+        },
+    ),
+    QueryWorkload("complete_token_transaction", lambda s, r: {}, prepare=_prep_complete_transaction),
+    QueryWorkload("settle_token_transaction", lambda s, r: {}, prepare=_prep_settle_transaction),
+    QueryWorkload("get_token_transaction_by_hash", lambda s, r: {}, prepare=_prep_transaction_hash),
     # user settings
     QueryWorkload(
         "upsert_user_settings",
@@ -1932,6 +2018,8 @@ QUERIES = [
     ),
     QueryWorkload("record_user_login", lambda s, r: {"id": _user(s, r)["id"]}),
     QueryWorkload("delete_user", lambda s, r: {}, prepare=_prep_delete_user),
+    QueryWorkload("get_user_by_social", lambda s, r: {}, prepare=_prep_social_login),
+    QueryWorkload("link_user_social", lambda s, r: {}, prepare=_prep_link_social),
 ]
 
 

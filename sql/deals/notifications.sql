@@ -60,3 +60,13 @@ set status = 'delivered',
     sent_at = coalesce(sent_at, statement_timestamp())
 where id = any(:ids)
   and status in ('pending', 'sent');
+
+-- name: mark_notification_failed(id, error)<!
+-- Mark a pending or sent notification failed, keeping the error in meta_data; delivered or read ones stay.
+update deals.notifications
+set status = 'failed',
+    meta_data = meta_data || jsonb_build_object('error', :error::text)
+where id = :id
+  and status in ('pending', 'sent')
+returning id, user_id, type, priority, status, title, message, goal_id, deal_id, action_url, channels,
+          sent_at, delivered_at, read_at, created_at, updated_at, meta_data;

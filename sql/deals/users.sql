@@ -101,3 +101,24 @@ where id = :id;
 -- Delete a user with their goals, deals, tokens, messages and notifications.
 delete from deals.users
 where id = :id;
+
+-- name: get_user_by_social(social_provider, social_id)^
+-- The user linked to this social login.
+select id, email, name, sol_address, referral_code, referred_by, token_balance, preferences, status,
+       notification_channels, email_verified, social_provider, social_id, last_payment_at, last_login_at,
+       active_goals_count, total_deals_found, success_rate, total_tokens_spent, total_rewards_earned,
+       created_at, updated_at
+from deals.users
+where social_provider = :social_provider
+  and social_id = :social_id;
+
+-- name: link_user_social(id, social_provider, social_id)<!
+-- Link a social login (provider and id) to a user; uq_users_social_provider_social_id keeps it one account.
+update deals.users
+set social_provider = :social_provider,
+    social_id = :social_id
+where id = :id
+returning id, email, name, sol_address, referral_code, referred_by, token_balance, preferences, status,
+          notification_channels, email_verified, social_provider, social_id, last_payment_at, last_login_at,
+          active_goals_count, total_deals_found, success_rate, total_tokens_spent, total_rewards_earned,
+          created_at, updated_at;

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncpg
 import pytest
 from pydantic import ValidationError
 
@@ -94,3 +95,11 @@ async def test_bad_input_is_rejected_before_the_database(conn: Connection, field
     with pytest.raises(ValidationError):
         await make_user(conn, **field)
     assert await count_users(conn) == before
+
+
+async def test_the_database_refuses_a_mixed_case_email(conn: Connection) -> None:
+    user = await make_user(conn)
+    with pytest.raises(asyncpg.CheckViolationError) as caught:
+        async with conn.transaction():
+            await conn.execute("update agent_hub.users set email = 'Ada@Example.com' where id = $1", user.id)
+    assert caught.value.constraint_name == "ck_users_email_lowercase"

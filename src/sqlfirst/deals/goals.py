@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -26,9 +26,11 @@ from .models import (
 
 __all__ = [
     "cancel",
+    "claim_due",
     "complete",
     "create",
     "delete",
+    "expire_stale",
     "find_matching",
     "get",
     "list_by_user",
@@ -191,6 +193,9 @@ async def find_matching(
 ) -> list[Goal]:
     """The active, unexpired goals a deal satisfies, highest priority first.
 
+    Goals that already have ``max_matches`` deals are left out (the database also refuses a deal
+    past the limit: :class:`~sqlfirst.deals.errors.GoalMatchLimitReached`).
+
     A goal matches when its category is the deal's, its ``max_budget`` (if any) is at least the price,
     its ``min_discount_percent`` (if any) is at most the deal's discount (a deal of unknown discount
     fails it), and its ``target_price`` (if any) is at least the price.
@@ -213,3 +218,29 @@ async def touch_checked(conn: Executor, *, id: UUID) -> int:
 @_sql.query("delete_goal")
 async def delete(conn: Executor, *, id: UUID) -> int:
     """Delete the goal with its deals and tasks; 1, or 0 when absent."""
+
+
+@_sql.query("expire_stale_goals")
+async def _expire_stale(conn: Executor, *, as_of: datetime) -> int: ...
+
+
+async def expire_stale(conn: Executor, *, as_of: datetime | None = None) -> int:
+    """Mark open (active or paused) goals whose ``end_date`` has passed (at ``as_of``, default now)
+    ``expired``; how many. Expired goals count as not succeeded in the owner's ``success_rate``."""
+    return await _expire_stale(conn, as_of=as_of or datetime.now(UTC))
+
+
+@_sql.query("claim_due_goals")
+async def _claim_due(conn: Executor, *, checked_before: datetime, lim: int) -> list[Goal]: ...
+
+
+async def claim_due(
+    conn: Executor, *, interval: timedelta = timedelta(hours=1), limit: int = 10
+) -> list[Goal]:
+    """Claim up to ``limit`` active goals due for a check: never checked, or last checked more than
+    ``interval`` ago; never-checked first, then the oldest. Their ``last_checked_at`` becomes now.
+
+    Rows are taken ``FOR UPDATE SKIP LOCKED``: two agents claiming at once never get the same goal,
+    and a goal stays claimed (locked) until the claimer's transaction ends.
+    """
+    return await _claim_due(conn, checked_before=datetime.now(UTC) - interval, lim=page_size(limit))

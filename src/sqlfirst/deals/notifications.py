@@ -23,6 +23,7 @@ __all__ = [
     "list_unread",
     "mark_all_read",
     "mark_delivered",
+    "mark_failed",
     "mark_read",
     "mark_sent",
 ]
@@ -123,3 +124,9 @@ async def _mark_delivered(conn: Executor, *, ids: list[UUID]) -> int: ...
 async def mark_delivered(conn: Executor, *, ids: Collection[UUID]) -> int:
     """Mark pending or sent notifications delivered, in bulk; read or failed ones stay as they are."""
     return await _mark_delivered(conn, ids=list(ids))
+
+
+@_sql.query("mark_notification_failed")
+async def mark_failed(conn: Executor, *, id: UUID, error: str) -> Notification | None:
+    """Mark a pending or sent notification ``failed``, keeping ``error`` in ``meta_data["error"]``;
+    None when it is absent or already delivered, read or failed (those never become failed)."""

@@ -17,7 +17,9 @@ __all__ = [
     "get_by_email",
     "get_by_id",
     "get_by_referral_code",
+    "get_by_social",
     "get_by_wallet",
+    "link_social",
     "list_referred",
     "new_referral_code",
     "record_login",
@@ -116,6 +118,20 @@ async def get_by_referral_code(conn: Executor, *, referral_code: str) -> User | 
 @_sql.query("get_user_by_wallet")
 async def get_by_wallet(conn: Executor, *, sol_address: str) -> User | None:
     """The user with this Solana wallet address, or None."""
+
+
+@_sql.query("get_user_by_social")
+async def get_by_social(conn: Executor, *, social_provider: str, social_id: str) -> User | None:
+    """The user linked to this social login (provider and the provider's user id), or None."""
+
+
+@_sql.query("link_user_social")
+async def link_social(conn: Executor, *, id: UUID, social_provider: str, social_id: str) -> User | None:
+    """Link a social login to the user; None when there is no such user.
+
+    :class:`~sqlfirst.errors.Conflict` naming ``uq_users_social_provider_social_id`` when the login
+    already belongs to another user.
+    """
 
 
 @_sql.query("get_login_by_email")
