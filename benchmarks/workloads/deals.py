@@ -1454,6 +1454,47 @@ async def _prep_social_login(conn: Any, s: Samples, rng: random.Random) -> Param
     return {"social_provider": "google", "social_id": social_id}
 
 
+async def _prep_deal_url(conn: Any, s: Samples, rng: random.Random) -> Params:
+    url: str = await conn.fetchval("select url from deals.deals where id = $1", _deal(s, rng)["id"])
+    return {"url": url, "lim": 20}
+
+
+async def _prep_password_hash(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {"id": await _new_user(conn, s), "password_hash": PASSWORD_HASH}
+
+
+async def _prep_model_version(conn: Any, s: Samples, rng: random.Random) -> Params:
+    row = await conn.fetchrow(
+        "select model_name, model_version from deals.model_metrics where model_name = $1"
+        " order by created_at desc limit 1 offset $2",
+        rng.choice(MODEL_NAMES),
+        rng.randrange(3),
+    )
+    if row is None:
+        return {"model_name": rng.choice(MODEL_NAMES), "model_version": "1.0"}
+    return {"model_name": row["model_name"], "model_version": row["model_version"]}
+
+
+def _goal_terms(s: Samples, r: random.Random) -> Params:
+    budget = _money(r.uniform(50, 2000))
+    return {
+        "id": _goal(s, r)["id"],
+        "title": f"{r.choice(BRANDS).title()} {r.choice(PRODUCTS)}",
+        "description": None,
+        "constraints": {"brands": r.sample(BRANDS, 2)},
+        "priority": r.choice(list(GoalPriority)),
+        "end_date": None,
+        "max_budget": budget,
+        "min_discount_percent": None,
+        "target_price": _money(float(budget) * 0.8),
+        "notification_threshold": _money(10),
+        "auto_buy_threshold": None,
+        "max_matches": None,
+        "max_tokens": None,
+        "meta_data": {},
+    }
+
+
 async def _prep_revoke_token(conn: Any, s: Samples, rng: random.Random) -> Params:
     (tid,) = await _new_tokens(conn, rng.choice(s.token_users), 1, _now() + timedelta(hours=1))
     return {"id": tid}
@@ -1694,6 +1735,14 @@ QUERIES = [
         lambda s, r: (lambda a: {"id": a["id"], "status": a["status"]})(r.choice(s.agents)),
     ),
     QueryWorkload("delete_agent", lambda s, r: {}, prepare=_prep_delete_agent),
+    QueryWorkload(
+        "update_agent_config",
+        lambda s, r: {
+            "id": r.choice(s.agents)["id"],
+            "config": {"depth": r.randrange(1, 5)},
+            "capabilities": r.sample(["search", "compare", "negotiate", "buy"], 2),
+        },
+    ),
     # auth tokens
     QueryWorkload(
         "insert_auth_token",
@@ -1786,6 +1835,19 @@ QUERIES = [
     QueryWorkload("search_deals_by_specs", lambda s, r: _search(s, r, specs=True)),
     QueryWorkload("expire_stale_deals", lambda s, r: {}, prepare=_prep_expire_deals),
     QueryWorkload("delete_deal", lambda s, r: {}, prepare=_prep_delete_deal),
+    QueryWorkload("list_deals_by_url", lambda s, r: {}, prepare=_prep_deal_url),
+    QueryWorkload("list_deals_for_user", lambda s, r: {"user_id": r.choice(s.goal_users), "lim": 50}),
+    QueryWorkload(
+        "update_deal_details",
+        lambda s, r: {
+            "id": _deal(s, r)["id"],
+            "availability_status": r.choice(["in_stock", "low_stock", "out_of_stock"]),
+            "seller_name": f"{r.choice(BRANDS).title()} Store",
+            "seller_rating": _money(r.uniform(3, 5)),
+            "expires_at": _now() + timedelta(days=30),
+            "shipping_info": {"free": r.random() < 0.5},
+        },
+    ),
     # goals
     QueryWorkload("insert_goal", _new_goal_params),
     QueryWorkload("get_goal_by_id", lambda s, r: {"id": _goal(s, r)["id"]}),
@@ -1807,6 +1869,8 @@ QUERIES = [
         )(_deal(s, r)),
     ),
     QueryWorkload("touch_goal_checked", lambda s, r: {"id": _goal(s, r)["id"]}),
+    QueryWorkload("lock_goal", lambda s, r: {"id": _goal(s, r)["id"]}),
+    QueryWorkload("update_goal", _goal_terms),
     QueryWorkload("delete_goal", lambda s, r: {}, prepare=_prep_delete_goal),
     QueryWorkload("expire_stale_goals", lambda s, r: {}, prepare=_prep_expire_goals),
     QueryWorkload("claim_due_goals", lambda s, r: {"checked_before": _now() - timedelta(hours=1), "lim": 10}),
@@ -1846,6 +1910,22 @@ QUERIES = [
         "record_market_error",
         lambda s, r: {"id": r.choice(s.markets)["id"], "error": "HTTP 503 from upstream"},
     ),
+    QueryWorkload("list_active_markets", lambda s, r: {}),
+    QueryWorkload(
+        "update_market_config",
+        lambda s, r: (
+            lambda m: {
+                "id": m["id"],
+                "base_url": "https://www.example.com",
+                "api_endpoint": "https://api.example.com/v1",
+                "rate_limit": 1_000_000,
+                "rate_limit_window": 60,
+                "meta_data": {"region": r.choice(["us", "eu"])},
+            }
+        )(r.choice(s.markets)),
+    ),
+    QueryWorkload("set_market_api_key", lambda s, r: {"id": r.choice(s.markets)["id"], "api_key": "k" * 32}),
+    QueryWorkload("reset_market_errors", lambda s, r: {"id": r.choice(s.markets)["id"]}),
     # model metrics
     QueryWorkload(
         "insert_model_metrics",
@@ -1866,6 +1946,7 @@ QUERIES = [
     ),
     QueryWorkload("list_latest_model_metrics", lambda s, r: {}),
     QueryWorkload("get_latest_model_metrics", lambda s, r: {"model_name": r.choice(MODEL_NAMES)}),
+    QueryWorkload("get_model_metrics_version", lambda s, r: {}, prepare=_prep_model_version),
     # notifications
     QueryWorkload(
         "insert_notification",
@@ -1886,6 +1967,15 @@ QUERIES = [
     ),
     QueryWorkload("list_unread_notifications", lambda s, r: {"user_id": r.choice(s.unread_users), "lim": 50}),
     QueryWorkload("count_unread_notifications", lambda s, r: {"user_id": r.choice(s.unread_users)}),
+    QueryWorkload(
+        "list_notifications",
+        lambda s, r: {
+            "user_id": r.choice(s.unread_users),
+            "type": r.choice([None, None, *NotificationType]),
+            "priority": r.choice([None, None, *NotificationPriority]),
+            "lim": 50,
+        },
+    ),
     QueryWorkload("mark_notifications_read", lambda s, r: {}, prepare=_prep_mark_read),
     QueryWorkload("mark_all_notifications_read", lambda s, r: {}, prepare=_prep_mark_all_read),
     QueryWorkload("mark_notifications_sent", lambda s, r: {}, prepare=_prep_pending_notifications),
@@ -2018,6 +2108,18 @@ QUERIES = [
     ),
     QueryWorkload("record_user_login", lambda s, r: {"id": _user(s, r)["id"]}),
     QueryWorkload("delete_user", lambda s, r: {}, prepare=_prep_delete_user),
+    QueryWorkload(
+        "update_user_profile",
+        lambda s, r: {
+            "id": _user(s, r)["id"],
+            "name": f"Deals User {r.randrange(10**6)}",
+            "preferences": {"currency": r.choice(["USD", "EUR"])},
+            "notification_channels": r.choice([["in_app"], ["in_app", "email"]]),
+        },
+    ),
+    QueryWorkload("mark_user_email_verified", lambda s, r: {"id": _user(s, r)["id"]}),
+    QueryWorkload("get_login_by_id", lambda s, r: {"id": _user(s, r)["id"]}),
+    QueryWorkload("set_user_password_hash", lambda s, r: {}, prepare=_prep_password_hash),
     QueryWorkload("get_user_by_social", lambda s, r: {}, prepare=_prep_social_login),
     QueryWorkload("link_user_social", lambda s, r: {}, prepare=_prep_link_social),
 ]

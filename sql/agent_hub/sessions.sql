@@ -48,3 +48,20 @@ limit :lim;
 -- Delete a session and its events.
 delete from agent_hub.sessions
 where id = :id;
+
+-- name: list_sessions_for_user_agent(user_id, agent_id, lim)
+-- A user's sessions with one agent, most recently active first, without their message history.
+select id, agent_id, user_id, external_session_id, last_event_sequence, created_at, updated_at
+from agent_hub.sessions
+where user_id = :user_id
+  and agent_id = :agent_id
+order by updated_at desc, id desc
+limit :lim;
+
+-- name: list_sessions_for_agent(agent_id, lim)
+-- An agent's sessions, most recently active first, without their message history.
+select id, agent_id, user_id, external_session_id, last_event_sequence, created_at, updated_at
+from agent_hub.sessions
+where agent_id = :agent_id
+order by updated_at desc, id desc
+limit :lim;

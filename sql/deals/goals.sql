@@ -113,3 +113,35 @@ returning g.id, g.user_id, g.title, g.description, g.category, g.constraints, g.
           g.start_date, g.end_date, g.max_budget, g.min_discount_percent, g.target_price,
           g.notification_threshold, g.auto_buy_threshold, g.max_matches, g.max_tokens, g.total_tokens_spent,
           g.total_matches_found, g.last_checked_at, g.created_at, g.updated_at, g.meta_data;
+
+-- name: lock_goal(id)^
+-- The goal with this id, locked for an edit (read, change, write back without losing a concurrent edit).
+select id, user_id, title, description, category, constraints, status, priority, start_date, end_date,
+       max_budget, min_discount_percent, target_price, notification_threshold, auto_buy_threshold,
+       max_matches, max_tokens, total_tokens_spent, total_matches_found, last_checked_at, created_at,
+       updated_at, meta_data
+from deals.goals
+where id = :id
+for update;
+
+-- name: update_goal(id, title, description, constraints, priority, end_date, max_budget, min_discount_percent, target_price, notification_threshold, auto_buy_threshold, max_matches, max_tokens, meta_data)<!
+-- Replace a goal's editable terms (not its owner, category, status or counters).
+update deals.goals
+set title = :title,
+    description = :description,
+    constraints = :constraints,
+    priority = :priority,
+    end_date = :end_date,
+    max_budget = :max_budget,
+    min_discount_percent = :min_discount_percent,
+    target_price = :target_price,
+    notification_threshold = :notification_threshold,
+    auto_buy_threshold = :auto_buy_threshold,
+    max_matches = :max_matches,
+    max_tokens = :max_tokens,
+    meta_data = :meta_data
+where id = :id
+returning id, user_id, title, description, category, constraints, status, priority, start_date, end_date,
+          max_budget, min_discount_percent, target_price, notification_threshold, auto_buy_threshold,
+          max_matches, max_tokens, total_tokens_spent, total_matches_found, last_checked_at, created_at,
+          updated_at, meta_data;

@@ -20,7 +20,9 @@ __all__ = [
     "delete",
     "find_by_external_id",
     "get",
+    "list_for_agent",
     "list_for_user",
+    "list_for_user_agent",
     "update_state",
 ]
 
@@ -98,3 +100,25 @@ async def list_for_user(conn: Executor, *, user_id: UUID, limit: int = 50) -> li
 @_sql.query("delete_session")
 async def delete(conn: Executor, *, id: UUID) -> int:
     """Delete the session and its events; 1, or 0 when absent."""
+
+
+@_sql.query("list_sessions_for_user_agent")
+async def _list_for_user_agent(
+    conn: Executor, *, user_id: UUID, agent_id: UUID, lim: int
+) -> list[SessionSummary]: ...
+
+
+async def list_for_user_agent(
+    conn: Executor, *, user_id: UUID, agent_id: UUID, limit: int = 50
+) -> list[SessionSummary]:
+    """A user's sessions with one agent, most recently active first, without message histories."""
+    return await _list_for_user_agent(conn, user_id=user_id, agent_id=agent_id, lim=_page(limit))
+
+
+@_sql.query("list_sessions_for_agent")
+async def _list_for_agent(conn: Executor, *, agent_id: UUID, lim: int) -> list[SessionSummary]: ...
+
+
+async def list_for_agent(conn: Executor, *, agent_id: UUID, limit: int = 50) -> list[SessionSummary]:
+    """An agent's sessions (all users), most recently active first, without message histories."""
+    return await _list_for_agent(conn, agent_id=agent_id, lim=_page(limit))

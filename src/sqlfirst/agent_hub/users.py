@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, TypeAdapter
 
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -22,6 +23,7 @@ __all__ = [
     "get_by_username",
     "set_active",
     "set_password",
+    "update_profile",
     "verify",
 ]
 
@@ -116,3 +118,24 @@ async def set_password(conn: Executor, *, id: UUID, password: str) -> bool:
 async def deactivate(conn: Executor, *, id: UUID) -> User | None:
     """Deactivate a user (they can no longer log in); None when there is no such user."""
     return await set_active(conn, id=id, is_active=False)
+
+
+class _Profile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[EmailStr, Field(max_length=100)]
+    full_name: Annotated[str, StringConstraints(max_length=100)] | None
+
+
+@_sql.query("update_user_profile")
+async def _update_profile(conn: Executor, *, id: UUID, email: str, full_name: str | None) -> User | None: ...
+
+
+async def update_profile(conn: Executor, *, id: UUID, email: str, full_name: str | None) -> User | None:
+    """Replace the user's email (stored lowercased) and full name; None when there is no such user.
+
+    ``ValidationError`` before the database for a malformed email; ``Conflict`` naming
+    ``uq_users_email`` when another user has it.
+    """
+    profile = _Profile.model_validate({"email": email, "full_name": full_name})
+    return await _update_profile(conn, id=id, email=profile.email.lower(), full_name=profile.full_name)

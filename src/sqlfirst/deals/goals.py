@@ -30,6 +30,7 @@ __all__ = [
     "complete",
     "create",
     "delete",
+    "edit",
     "expire_stale",
     "find_matching",
     "get",
@@ -244,3 +245,57 @@ async def claim_due(
     and a goal stays claimed (locked) until the claimer's transaction ends.
     """
     return await _claim_due(conn, checked_before=datetime.now(UTC) - interval, lim=page_size(limit))
+
+
+@_sql.query("lock_goal")
+async def _lock(conn: Executor, *, id: UUID) -> Goal | None: ...
+
+
+@_sql.query("update_goal")
+async def _update(
+    conn: Executor,
+    *,
+    id: UUID,
+    title: str,
+    description: str | None,
+    constraints: JsonObject,
+    priority: GoalPriority,
+    end_date: datetime | None,
+    max_budget: Decimal | None,
+    min_discount_percent: Decimal | None,
+    target_price: Decimal | None,
+    notification_threshold: Decimal | None,
+    auto_buy_threshold: Decimal | None,
+    max_matches: int | None,
+    max_tokens: Decimal | None,
+    meta_data: JsonObject,
+) -> Goal | None: ...
+
+
+_EDITABLE = (
+    "title", "description", "constraints", "priority", "end_date", "max_budget", "min_discount_percent",
+    "target_price", "notification_threshold", "auto_buy_threshold", "max_matches", "max_tokens", "meta_data",
+)  # fmt: skip
+
+
+async def edit(conn: Executor, *, id: UUID, **changes: object) -> Goal | None:
+    """Change some of a goal's terms (``title``, ``description``, ``constraints``, ``priority``,
+    ``end_date``, ``max_budget``, ``min_discount_percent``, ``target_price``, ``notification_threshold``,
+    ``auto_buy_threshold``, ``max_matches``, ``max_tokens``, ``meta_data``); the others stay. None when
+    there is no such goal.
+
+    The goal row is locked while it is read and written back, so two concurrent edits of different
+    terms both land. The merged goal is validated as :func:`create` validates (``ValidationError``);
+    an unknown term is a ``TypeError``. Lowering ``max_matches`` or ``max_tokens`` below what the goal
+    already has is allowed: it stops further matches or spending.
+    """
+    unknown = set(changes) - set(_EDITABLE)
+    if unknown:
+        raise TypeError(f"goals.edit() got terms it cannot change: {', '.join(sorted(unknown))}")
+    current = await _lock(conn, id=id)
+    if current is None:
+        return None
+    merged = GoalCreate.model_validate(
+        {**current.model_dump(include={"user_id", "category", "start_date", *_EDITABLE}), **changes}
+    )
+    return await _update(conn, id=id, **merged.model_dump(include=set(_EDITABLE)))
