@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 from uuid import UUID
 
+import bcrypt
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, TypeAdapter
 
 from sqlfirst.binding import SqlFile
@@ -91,17 +93,43 @@ async def get_by_email(conn: Executor, *, email: str) -> User | None:
     return await _get_by_email(conn, email=email.strip().lower())
 
 
+_BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+
+
+async def _verify_bcrypt(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches a bcrypt hash; False for a malformed one.
+
+    bcrypt reads at most 72 bytes of a password and passlib passed longer ones truncated, so the
+    same 72 bytes are checked here (bcrypt 5 refuses longer input instead of truncating).
+    """
+
+    def check() -> bool:
+        try:
+            return bcrypt.checkpw(password.encode()[:72], password_hash.encode())
+        except ValueError:
+            return False
+
+    return await asyncio.to_thread(check)
+
+
 async def verify(conn: Executor, *, username: str, password: str) -> User | None:
     """The active user when ``password`` is theirs, else None.
 
-    A hash made with weaker parameters than today's is replaced on success.
+    A hash made with weaker parameters than today's is replaced on success, and so is a bcrypt hash
+    (``$2a$``/``$2b$``/``$2y$``, what the seed's passlib wrote): such users still log in, and leave
+    with an Argon2id hash.
     """
     login = await _get_login(conn, username=username)
     if login is None or not login.is_active:
         return None
-    if not await verify_password(login.password_hash, password):
+    if login.password_hash.startswith(_BCRYPT_PREFIXES):
+        # The seed's passlib default: still accepted, and replaced by Argon2id on the first success.
+        if not await _verify_bcrypt(login.password_hash, password):
+            return None
+        await _set_password_hash(conn, id=login.id, password_hash=await hash_password(password))
+    elif not await verify_password(login.password_hash, password):
         return None
-    if needs_rehash(login.password_hash):
+    elif needs_rehash(login.password_hash):
         await _set_password_hash(conn, id=login.id, password_hash=await hash_password(password))
     return User.model_validate(login.model_dump(exclude={"password_hash"}))
 
