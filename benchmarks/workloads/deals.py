@@ -1791,6 +1791,22 @@ QUERIES = [
     QueryWorkload(
         "list_deal_activities", lambda s, r: {"deal_id": r.choice(s.deals_with_activities), "lim": 50}
     ),
+    QueryWorkload(
+        "list_deal_activities_by_user",
+        lambda s, r: {
+            "user_id": _user(s, r)["id"],
+            "activity_type": r.choice([None, *DealActivityType]),
+            "lim": 50,
+        },
+    ),
+    QueryWorkload(
+        "list_deal_activities_by_agent",
+        lambda s, r: {
+            "agent_id": r.choice(s.agents)["id"],
+            "activity_type": r.choice([None, *DealActivityType]),
+            "lim": 50,
+        },
+    ),
     # deal scores
     QueryWorkload(
         "insert_deal_score",
@@ -1803,6 +1819,10 @@ QUERIES = [
         },
     ),
     QueryWorkload("list_deal_scores", lambda s, r: {"deal_id": r.choice(s.scored_deals)}),
+    QueryWorkload(
+        "list_deal_scores_by_type",
+        lambda s, r: {"deal_id": r.choice(s.scored_deals), "score_type": r.choice(list(ScoreType))},
+    ),
     QueryWorkload(
         "update_deal_score",
         lambda s, r: {
@@ -1836,6 +1856,10 @@ QUERIES = [
     QueryWorkload("expire_stale_deals", lambda s, r: {}, prepare=_prep_expire_deals),
     QueryWorkload("delete_deal", lambda s, r: {}, prepare=_prep_delete_deal),
     QueryWorkload("list_deals_by_url", lambda s, r: {}, prepare=_prep_deal_url),
+    QueryWorkload(
+        "list_deals_by_market",
+        lambda s, r: {"market_id": r.choice(s.markets)["id"], "status": DealStatus.ACTIVE, "lim": 50},
+    ),
     QueryWorkload("list_deals_for_user", lambda s, r: {"user_id": r.choice(s.goal_users), "lim": 50}),
     QueryWorkload(
         "update_deal_details",

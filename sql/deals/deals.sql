@@ -126,3 +126,14 @@ where id = :id
 returning id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
           discount_percent, category, source, status, seller_name, seller_rating, availability_status,
           shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data;
+
+-- name: list_deals_by_market(market_id, status, lim)
+-- A market's deals in one status, newest first.
+select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+       discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+       shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
+from deals.deals
+where market_id = :market_id
+  and status = :status
+order by found_at desc, id desc
+limit :lim;

@@ -10,7 +10,17 @@ import pytest
 from pydantic import ValidationError
 
 from sqlfirst.db import Connection, create_pool
-from sqlfirst.deals import agents, deals, goals, markets, model_metrics, notifications, users
+from sqlfirst.deals import (
+    agents,
+    deal_activities,
+    deal_scores,
+    deals,
+    goals,
+    markets,
+    model_metrics,
+    notifications,
+    users,
+)
 from sqlfirst.errors import CheckViolation, NotFound
 from sqlfirst.settings import Settings
 
@@ -224,3 +234,36 @@ async def test_update_agent_config_and_capabilities(conn: Connection) -> None:
         ["search", "compare"],
     )
     assert await agents.update_config(conn, id=goals_id(), config={}, capabilities=[]) is None  # type: ignore[arg-type]
+
+
+async def test_scores_by_type_activities_by_user_and_agent_and_deals_by_market(conn: Connection) -> None:
+    user = await make_user(conn)
+    goal = await make_goal(conn, user)
+    market, other_market = await make_market(conn), await make_market(conn, name="eBay", type="ebay")
+    deal = await make_deal(conn, goal, market)
+    elsewhere = await make_deal(conn, goal, other_market)
+    risk = await deal_scores.create(conn, deal_id=deal.id, score_type="risk", value=20, confidence=90)
+    await deal_scores.create(conn, deal_id=deal.id, score_type="profit_potential", value=70, confidence=60)
+    assert [s.id for s in await deal_scores.list_by_type(conn, deal_id=deal.id, score_type="risk")] == [
+        risk.id
+    ]
+
+    agent = await agents.create(conn, name="scout", type="research")
+    analyzed = await deal_activities.record(
+        conn, deal_id=deal.id, activity_type="analyzed", agent_id=agent.id
+    )
+    updated = await deal_activities.record(conn, deal_id=deal.id, activity_type="updated", user_id=user.id)
+    mine = await deal_activities.record(
+        conn, deal_id=elsewhere.id, activity_type="goal_added", user_id=user.id
+    )
+    assert [a.id for a in await deal_activities.list_by_user(conn, user_id=user.id)] == [mine.id, updated.id]
+    by_type = await deal_activities.list_by_user(conn, user_id=user.id, activity_type="updated")
+    assert [a.id for a in by_type] == [updated.id]
+    assert [a.id for a in await deal_activities.list_by_agent(conn, agent_id=agent.id)] == [analyzed.id]
+    assert await deal_activities.list_by_agent(conn, agent_id=agent.id, activity_type="created") == []
+
+    assert [d.id for d in await deals.list_by_market(conn, market_id=market.id)] == [deal.id]
+    await deals.set_status(conn, id=elsewhere.id, status="sold_out")
+    assert await deals.list_by_market(conn, market_id=other_market.id) == []
+    sold = await deals.list_by_market(conn, market_id=other_market.id, status="sold_out")
+    assert [d.id for d in sold] == [elsewhere.id]

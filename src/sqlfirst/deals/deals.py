@@ -30,6 +30,7 @@ __all__ = [
     "delete",
     "expire_stale",
     "get",
+    "list_by_market",
     "list_by_url",
     "list_for_goal",
     "list_for_user",
@@ -322,3 +323,14 @@ async def update_details(
         }
     )
     return await _update_details(conn, id=id, **details.model_dump())
+
+
+@_sql.query("list_deals_by_market")
+async def _list_by_market(conn: Executor, *, market_id: UUID, status: DealStatus, lim: int) -> list[Deal]: ...
+
+
+async def list_by_market(
+    conn: Executor, *, market_id: UUID, status: DealStatus | str = DealStatus.ACTIVE, limit: int = 100
+) -> list[Deal]:
+    """A market's deals in one status (active by default), newest first."""
+    return await _list_by_market(conn, market_id=market_id, status=DealStatus(status), lim=page_size(limit))
