@@ -210,6 +210,18 @@ CREATE TYPE deals.userstatus AS ENUM (
     'deleted'
 );
 
+CREATE FUNCTION agent_hub.record_marketplace_version() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    insert into agent_hub.marketplace_versions (entry_id, version, category, tags, changelog, published_at)
+    select new.id, coalesce(max(v.version), 0) + 1, new.category, new.tags, new.changelog, new.published_at
+    from agent_hub.marketplace_versions as v
+    where v.entry_id = new.id;
+    return null;
+end;
+$$;
+
 CREATE FUNCTION core.partition_bound_literal(boundary timestamp without time zone, control_type regtype) RETURNS text
     LANGUAGE sql IMMUTABLE
     AS $$
@@ -906,6 +918,17 @@ CREATE TABLE agent_hub.marketplace_entries (
     CONSTRAINT ck_marketplace_entries_tags_array CHECK ((jsonb_typeof(tags) = 'array'::text))
 );
 
+CREATE TABLE agent_hub.marketplace_versions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    entry_id uuid NOT NULL,
+    version integer NOT NULL,
+    category character varying(100) NOT NULL,
+    tags jsonb NOT NULL,
+    changelog text,
+    published_at timestamp with time zone NOT NULL,
+    CONSTRAINT ck_marketplace_versions_version_positive CHECK ((version > 0))
+);
+
 CREATE TABLE agent_hub.sessions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     agent_id uuid NOT NULL,
@@ -1352,6 +1375,9 @@ ALTER TABLE ONLY agent_hub.events
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT pk_marketplace_entries PRIMARY KEY (id);
 
+ALTER TABLE ONLY agent_hub.marketplace_versions
+    ADD CONSTRAINT pk_marketplace_versions PRIMARY KEY (id);
+
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT pk_sessions PRIMARY KEY (id);
 
@@ -1363,6 +1389,9 @@ ALTER TABLE ONLY agent_hub.events
 
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT uq_marketplace_entries_agent_id UNIQUE (agent_id);
+
+ALTER TABLE ONLY agent_hub.marketplace_versions
+    ADD CONSTRAINT uq_marketplace_versions_entry_id_version UNIQUE (entry_id, version);
 
 ALTER TABLE ONLY agent_hub.users
     ADD CONSTRAINT uq_users_email UNIQUE (email);
@@ -1622,6 +1651,10 @@ ALTER INDEX deals.ix_price_tracking_source ATTACH PARTITION deals.price_tracking
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_marketplace_entries_version_insert AFTER INSERT ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.record_marketplace_version();
+
+CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, tags, changelog, published_at ON agent_hub.marketplace_entries FOR EACH ROW WHEN (((old.published_at IS DISTINCT FROM new.published_at) OR (old.changelog IS DISTINCT FROM new.changelog) OR ((old.category)::text IS DISTINCT FROM (new.category)::text) OR (old.tags IS DISTINCT FROM new.tags))) EXECUTE FUNCTION agent_hub.record_marketplace_version();
+
 CREATE TRIGGER tg_sessions_updated_at BEFORE UPDATE ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
@@ -1690,6 +1723,9 @@ ALTER TABLE ONLY agent_hub.events
 
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT fk_marketplace_entries_agent_id FOREIGN KEY (agent_id) REFERENCES agent_hub.agents(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY agent_hub.marketplace_versions
+    ADD CONSTRAINT fk_marketplace_versions_entry_id FOREIGN KEY (entry_id) REFERENCES agent_hub.marketplace_entries(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT fk_sessions_agent_id FOREIGN KEY (agent_id) REFERENCES agent_hub.agents(id) ON DELETE CASCADE;

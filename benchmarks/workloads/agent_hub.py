@@ -399,6 +399,18 @@ async def _prep_agent_profile(conn: Any, s: Samples, rng: random.Random) -> Para
     }
 
 
+async def _prep_versions(conn: Any, s: Samples, rng: random.Random) -> Params:
+    agent_id = rng.choice(s.entries)["agent_id"]
+    if rng.random() < 0.5:  # a republication now and then, so histories grow as they do in use
+        await conn.execute(
+            "update agent_hub.marketplace_entries set changelog = $2, published_at = now()"
+            " where agent_id = $1",
+            agent_id,
+            f"release {s.unique('r')}",
+        )
+    return {"agent_id": agent_id, "lim": 20}
+
+
 async def _prep_delete_agent(conn: Any, s: Samples, rng: random.Random) -> Params:
     return {"id": await _new_agent(conn, s, rng)}
 
@@ -526,6 +538,7 @@ QUERIES = [
     ),
     QueryWorkload("update_agent_profile", lambda s, r: {}, prepare=_prep_agent_profile),
     QueryWorkload("update_user_profile", lambda s, r: {}, prepare=_prep_user_profile),
+    QueryWorkload("list_marketplace_versions", lambda s, r: {}, prepare=_prep_versions),
     QueryWorkload("delete_session", lambda s, r: {}, prepare=_prep_delete_session),
     # events
     QueryWorkload(

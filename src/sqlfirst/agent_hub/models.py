@@ -23,6 +23,7 @@ __all__ = [
     "EventCreate",
     "MarketplaceEntry",
     "MarketplacePublish",
+    "MarketplaceVersion",
     "Session",
     "SessionCreate",
     "SessionSummary",
@@ -161,6 +162,16 @@ class MarketplaceEntry(_Row):
     rating: float | None
     rating_count: int
     download_count: int
+    changelog: str | None
+    published_at: datetime
+
+
+class MarketplaceVersion(_Row):
+    """One publication of an agent's marketplace entry (``version`` counts from 1 per entry)."""
+
+    version: int
+    category: str
+    tags: list[str]
     changelog: str | None
     published_at: datetime
 
