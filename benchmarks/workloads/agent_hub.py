@@ -538,6 +538,10 @@ QUERIES = [
     ),
     QueryWorkload("update_agent_profile", lambda s, r: {}, prepare=_prep_agent_profile),
     QueryWorkload("update_user_profile", lambda s, r: {}, prepare=_prep_user_profile),
+    QueryWorkload(
+        "get_session_history_page",
+        lambda s, r: {"id": r.choice(s.long_sessions), "before": None if r.random() < 0.7 else 10, "lim": 20},
+    ),
     QueryWorkload("list_marketplace_versions", lambda s, r: {}, prepare=_prep_versions),
     QueryWorkload("delete_session", lambda s, r: {}, prepare=_prep_delete_session),
     # events

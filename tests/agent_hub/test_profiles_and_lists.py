@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from sqlfirst.agent_hub import agents, sessions, users
 from sqlfirst.db import Connection
-from sqlfirst.errors import Conflict
+from sqlfirst.errors import Conflict, NotFound
 
 from .factories import make_agent, make_user
 
@@ -60,3 +60,27 @@ async def test_sessions_of_a_user_with_one_agent_and_of_an_agent(conn: Connectio
     assert {s.id for s in of_helper} == {*(s.id for s in ada_helper), bob_helper.id}
     assert len(await sessions.list_for_agent(conn, agent_id=helper.id, limit=1)) == 1
     assert await sessions.list_for_user_agent(conn, user_id=bob.id, agent_id=coder.id) == []
+
+
+async def test_history_pages_give_the_last_messages_then_older_ones(conn: Connection) -> None:
+    owner = await make_user(conn)
+    agent = await make_agent(conn, owner)
+    session = await sessions.create(conn, agent_id=agent.id, user_id=owner.id)
+    empty = await sessions.history_page(conn, id=session.id)
+    assert (empty.total, empty.first_position, empty.messages) == (0, 0, [])
+    await sessions.append_messages(conn, id=session.id, messages=[{"n": i} for i in range(7)])
+
+    last = await sessions.history_page(conn, id=session.id, limit=3)
+    assert (last.total, last.first_position, last.messages) == (7, 4, [{"n": 4}, {"n": 5}, {"n": 6}])
+    older = await sessions.history_page(conn, id=session.id, limit=3, before=last.first_position)
+    assert (older.first_position, older.messages) == (1, [{"n": 1}, {"n": 2}, {"n": 3}])
+    oldest = await sessions.history_page(conn, id=session.id, limit=3, before=older.first_position)
+    assert (oldest.first_position, oldest.messages) == (0, [{"n": 0}])
+    assert (await sessions.history_page(conn, id=session.id, limit=3, before=0)).messages == []
+    assert (await sessions.history_page(conn, id=session.id, limit=50, before=99)).messages == [
+        {"n": i} for i in range(7)
+    ]
+    with pytest.raises(ValueError, match="before must be a position"):
+        await sessions.history_page(conn, id=session.id, before=-1)
+    with pytest.raises(NotFound):
+        await sessions.history_page(conn, id=uuid.uuid4())

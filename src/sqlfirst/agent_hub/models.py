@@ -26,6 +26,7 @@ __all__ = [
     "MarketplaceVersion",
     "Session",
     "SessionCreate",
+    "SessionHistoryPage",
     "SessionSummary",
     "User",
     "UserCreate",
@@ -121,6 +122,14 @@ class SessionSummary(_Row):
     last_event_sequence: int
     created_at: datetime
     updated_at: datetime
+
+
+class SessionHistoryPage(_Row):
+    """Messages ``first_position`` .. ``first_position + len(messages) - 1`` of a history of ``total``."""
+
+    total: int
+    first_position: int
+    messages: list[JsonValue]
 
 
 class SessionCreate(_Input):
