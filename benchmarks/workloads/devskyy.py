@@ -196,7 +196,8 @@ async def _prep_complete(conn: Any, s: Samples, rng: random.Random) -> Params:
 async def _prep_delete_document(conn: Any, s: Samples, rng: random.Random) -> Params:
     doc = s.unique("prep-doc-")
     await conn.execute(
-        "select devskyy.ingest_document($1, 'docs/prep.md', $2::text[], null, '{}', null)",
+        # count(*) from: the function's composite result needs no client-side decoding
+        "select count(*) from devskyy.ingest_document($1, 'docs/prep.md', $2::text[], null, '{}', null)",
         doc,
         [f"{doc} chunk {n}" for n in range(CHUNKS_PER_DOC)],
     )
