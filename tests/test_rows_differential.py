@@ -324,7 +324,7 @@ def test_built_rows_equal_validated_rows(model: type[BaseModel], accelerated: bo
             assert built[0] == expected[0], (row, built, expected)
             if expected[0] == "ok":
                 assert _same(built[1], expected[1]), (row, built[1], expected[1])
-                assert built[1].model_dump_json() == expected[1].model_dump_json()
+                assert _outcome(built[1].model_dump_json) == _outcome(expected[1].model_dump_json)
             else:
                 assert _same(built[1], expected[1])
         # The batch path over rows of one shape (tuples in the first row's column order).
@@ -337,8 +337,8 @@ def test_built_rows_equal_validated_rows(model: type[BaseModel], accelerated: bo
         assert built_many[0] == expected_many[0]
         if expected_many[0] == "ok":
             assert _same(built_many[1], expected_many[1])
-            dumps = [m.model_dump_json() for m in built_many[1]]
-            assert dumps == [m.model_dump_json() for m in expected_many[1]]
+            dumps = [_outcome(m.model_dump_json) for m in built_many[1]]
+            assert dumps == [_outcome(m.model_dump_json) for m in expected_many[1]]
 
     check()
 

@@ -215,22 +215,34 @@ def _diagram(tables: list[_Table], keys: list[_Key], qualify: bool) -> list[str]
 def _functions(
     domain: str, declarations: Mapping[tuple[str, str, str], Declaration]
 ) -> dict[str, list[types.FunctionType]]:
-    """Public functions of each entity module, in source order."""
+    """Public functions of the modules that declare each entity's queries, in source order, keyed by
+    module name (a module is usually ``sqlfirst.<domain>.<entity>``, but need not be)."""
     root = paths.sql_dir() / domain
     found: dict[str, list[types.FunctionType]] = {}
     for path in sorted(root.glob("*.sql")):
-        try:
-            module = importlib.import_module(f"sqlfirst.{domain}.{path.stem}")
-        except ModuleNotFoundError:
-            continue
-        names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
-        functions: list[types.FunctionType] = []
-        for n in names:
-            candidate = getattr(module, n, None)
-            if isinstance(candidate, types.FunctionType) and candidate.__module__ == module.__name__:
-                functions.append(candidate)
-        functions.sort(key=lambda f: inspect.unwrap(f).__code__.co_firstlineno)
-        found[path.stem] = functions
+        modules = sorted(
+            {
+                d.function.rpartition(".")[0].rsplit(".<locals>", 1)[0]
+                for (dom, entity, _), d in declarations.items()
+                if dom == domain and entity == path.stem
+            }
+            or {f"sqlfirst.{domain}.{path.stem}"}
+        )
+        for name in modules:
+            if name in found:
+                continue
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError:
+                continue
+            public = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
+            functions: list[types.FunctionType] = []
+            for n in public:
+                candidate = getattr(module, n, None)
+                if isinstance(candidate, types.FunctionType) and candidate.__module__ == module.__name__:
+                    functions.append(candidate)
+            functions.sort(key=lambda f: inspect.unwrap(f).__code__.co_firstlineno)
+            found[name] = functions
     return found
 
 
@@ -302,11 +314,11 @@ async def render_domain(
         lines += ["", "## Enums", "", "| enum | values |", "|---|---|"]
         lines += [f"| `{name}` | {', '.join(f'`{v}`' for v in values)} |" for name, values in enums]
     lines += ["", "## Functions", ""]
-    for entity, functions in _functions(domain, declarations).items():
+    for module, functions in _functions(domain, declarations).items():
         if not functions:
             continue
         lines += [
-            f"### `sqlfirst.{domain}.{entity}`",
+            f"### `{module}`",
             "",
             "| function | does | SQL | budget |",
             "|---|---|---|---|",
