@@ -60,3 +60,18 @@ def test_bad_urls_are_configuration_errors() -> None:
 def test_redact_hides_the_password() -> None:
     assert redact("postgresql://u:secret@h/d") == "postgresql://u:***@h/d"
     assert redact("postgresql://u@h/d") == "postgresql://u@h/d"
+
+
+def test_replica_urls_come_from_the_environment_normalized() -> None:
+    settings = Settings.from_env(
+        {
+            "SQLFIRST_REPLICA_URLS": "postgres://u@r1/d, postgresql+asyncpg://u@r2:5433/d,",
+            "DATABASE_URL": "postgresql://u@p/d",
+        }
+    )
+    assert settings.replica_urls == ("postgresql://u@r1/d", "postgresql://u@r2:5433/d")
+    assert Settings.from_env({}).replica_urls == ()
+    with pytest.raises(ConfigurationError, match="scheme"):
+        Settings.from_env({"SQLFIRST_REPLICA_URLS": "http://r1/d"})
+    with pytest.raises(ConfigurationError, match="not one string"):
+        Settings(replica_urls="postgresql://u@r1/d")  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from sqlfirst import embedded, paths
+from sqlfirst import embedded, paths, replication
 from sqlfirst.db import Connection
 from sqlfirst.errors import ConfigurationError, SqlfirstError
 from sqlfirst.migrate import Migrator, new_migration, snapshot_schema
@@ -108,15 +108,22 @@ def _url(database_url: str | None) -> str:
 
 @db_app.command("start")
 @_expected_errors
-def db_start() -> None:
-    """Start the embedded server (or find it running) and print its URL."""
+def db_start(
+    replicas: Annotated[
+        int, typer.Option("--replicas", min=0, help="Also run N streaming read replicas on local ports.")
+    ] = 0,
+) -> None:
+    """Start the embedded server (or find it running) and print its URL (and its replicas')."""
     out.print(embedded.start())
+    for replica in replication.start_replicas(replicas):
+        out.print(f"replica {replica.index}: {replica.url}")
 
 
 @db_app.command("stop")
 @_expected_errors
 def db_stop() -> None:
-    """Stop the embedded server."""
+    """Stop the embedded server and its replicas."""
+    replication.stop_replicas()
     stopped = embedded.stop()
     out.print("stopped" if stopped else "not running")
 
@@ -131,6 +138,14 @@ def db_status() -> None:
     out.print(f"running:        {'yes (pid ' + str(state.pid) + ')' if state.running else 'no'}")
     if state.url:
         out.print(f"url:            {state.url}")
+        for lag in asyncio.run(
+            replication.lag_report(state.url.replace(f"/{embedded.DATABASE_NAME}?", "/postgres?"))
+        ):
+            behind = "?" if lag.lag_bytes is None else f"{lag.lag_bytes} bytes"
+            out.print(
+                f"replica {lag.replica.index}:      {lag.replica.url} {lag.state}, replay lag {behind}"
+                f" ({lag.replay_lag or 'idle'})"
+            )
     if not state.running:
         raise typer.Exit(3)
 
