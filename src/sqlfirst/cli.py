@@ -582,3 +582,6 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+from sqlfirst import cli_backup  # noqa: E402,F401  (registers db archive/backup/restore)

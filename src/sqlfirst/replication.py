@@ -28,8 +28,12 @@ from sqlfirst.errors import ConfigurationError, DatabaseUnavailable
 __all__ = [
     "ReplicaInfo",
     "ReplicaLag",
+    "free_port",
     "kill_replica",
     "lag_report",
+    "own_directory",
+    "pg_ctl_start",
+    "port_of",
     "replica_dir",
     "replicas",
     "run_as_server_user",
@@ -89,14 +93,14 @@ def replica_dir(primary: Path, index: int) -> Path:
     return primary.parent / f"{primary.name}-replica{index}"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
 
 
-def _port_of(path: Path) -> int | None:
+def port_of(path: Path) -> int | None:
     try:
         lines = (path / "postgresql.auto.conf").read_text().splitlines()
     except OSError:
@@ -123,14 +127,14 @@ def replicas(primary: Path | None = None) -> list[ReplicaInfo]:
     found: list[ReplicaInfo] = []
     index = 1
     while (path := replica_dir(primary, index)).exists():
-        port = _port_of(path)
+        port = port_of(path)
         if port is not None:
             found.append(ReplicaInfo(index, path, port, _running(path)))
         index += 1
     return found
 
 
-def _pg_ctl_start(path: Path) -> None:
+def pg_ctl_start(path: Path) -> None:
     run_as_server_user(
         [str(embedded.pg_bin("pg_ctl")), "-D", str(path), "-l", str(path / "log"), "-w", "-t", "60", "start"]
     )
@@ -147,12 +151,33 @@ def start_replica(primary: Path, index: int) -> ReplicaInfo:
             shutil.rmtree(path)
         own_directory(path)
         socket_dir = _socket_dir(primary)
+        slot = f"sqlfirst_replica{index}"
+        # A physical slot keeps the WAL a replica still needs (restarts, pg_switch_wal, checkpoints
+        # would otherwise recycle it); max_slot_wal_keep_size bounds what a dead replica can pin.
+        psql = [str(embedded.pg_bin("psql")), "-X", "-q", "-At", "-h", socket_dir, "-U", "postgres"]
+        run_as_server_user(
+            [
+                *psql,
+                "-d",
+                "postgres",
+                "-c",
+                "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+                f" where slot_name = '{slot}'",
+                "-c",
+                "alter system set max_slot_wal_keep_size = '1GB'",
+                "-c",
+                "select pg_reload_conf()",
+            ]
+        )
         run_as_server_user(
             [
                 str(embedded.pg_bin("pg_basebackup")),
                 "-D",
                 str(path),
-                "-R",  # standby.signal + primary_conninfo
+                "-C",
+                "-S",
+                slot,
+                "-R",  # standby.signal + primary_conninfo + primary_slot_name
                 "-X",
                 "stream",
                 "-c",
@@ -161,7 +186,7 @@ def start_replica(primary: Path, index: int) -> ReplicaInfo:
                 f"host={socket_dir} user=postgres application_name=sqlfirst_replica{index}",
             ]
         )
-        port = _free_port()
+        port = free_port()
         with (path / "postgresql.auto.conf").open("a") as conf:
             conf.write(
                 f"{_CONF_MARK} {index}\nport = {port}\nlisten_addresses = '127.0.0.1'\n"
@@ -170,8 +195,8 @@ def start_replica(primary: Path, index: int) -> ReplicaInfo:
                 "archive_mode = off\n"
             )
     if not _running(path):
-        _pg_ctl_start(path)
-    configured = _port_of(path)
+        pg_ctl_start(path)
+    configured = port_of(path)
     assert configured is not None
     return ReplicaInfo(index, path, configured, True)
 
