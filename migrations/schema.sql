@@ -1,5 +1,9 @@
 CREATE SCHEMA agent_hub;
 
+CREATE SCHEMA ai_seo;
+
+CREATE SCHEMA analytics;
+
 CREATE SCHEMA core;
 
 CREATE SCHEMA deals;
@@ -8,6 +12,41 @@ CREATE TYPE agent_hub.event_author AS ENUM (
     'user',
     'agent',
     'system'
+);
+
+CREATE TYPE ai_seo.agent_level AS ENUM (
+    'executive',
+    'management',
+    'operational'
+);
+
+CREATE TYPE ai_seo.campaign_status AS ENUM (
+    'draft',
+    'active',
+    'paused',
+    'completed',
+    'cancelled'
+);
+
+CREATE TYPE ai_seo.task_priority AS ENUM (
+    'low',
+    'normal',
+    'high',
+    'urgent'
+);
+
+CREATE TYPE ai_seo.task_status AS ENUM (
+    'pending',
+    'in_progress',
+    'completed',
+    'failed',
+    'cancelled'
+);
+
+CREATE TYPE ai_seo.user_role AS ENUM (
+    'admin',
+    'manager',
+    'operator'
 );
 
 CREATE TYPE deals.agentstatus AS ENUM (
@@ -209,6 +248,121 @@ CREATE TYPE deals.userstatus AS ENUM (
     'suspended',
     'deleted'
 );
+
+CREATE FUNCTION ai_seo.enforce_campaign_lifecycle() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if not (
+        old.status = 'draft' and new.status in ('active', 'cancelled')
+        or old.status = 'active' and new.status in ('paused', 'completed', 'cancelled')
+        or old.status = 'paused' and new.status in ('active', 'completed', 'cancelled')
+    ) then
+        raise exception using
+            errcode = 'SF032',
+            constraint = 'campaigns_lifecycle',
+            message = format('illegal campaign transition %s -> %s (campaign %s)', old.status, new.status, old.id);
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION ai_seo.enforce_campaign_lifecycle() IS 'BEFORE UPDATE OF status on campaigns: the seed''s workflow only, else SF032.';
+
+CREATE FUNCTION ai_seo.enforce_task_lifecycle() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    -- Fires for every UPDATE that sets status, also to the value it already has: completing a
+    -- completed task or starting a running one is as illegal as skipping a step.
+    if not (
+        old.status = 'pending' and new.status in ('in_progress', 'cancelled')
+        or old.status = 'in_progress' and new.status in ('completed', 'failed', 'cancelled')
+    ) then
+        raise exception using
+            errcode = 'SF031',
+            constraint = 'agent_tasks_lifecycle',
+            message = format('illegal task transition %s -> %s (task %s)', old.status, new.status, old.id);
+    end if;
+    if new.status = 'in_progress' then
+        new.started_at := clock_timestamp();
+    elsif new.status in ('completed', 'failed') then
+        new.completed_at := clock_timestamp();
+        new.processing_time_ms := round(extract(epoch from new.completed_at - new.started_at) * 1000)::integer;
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION ai_seo.enforce_task_lifecycle() IS 'BEFORE UPDATE OF status on agent_tasks: legal transitions only (else SF031), stamps started_at/completed_at/processing_time_ms.';
+
+CREATE FUNCTION ai_seo.protect_finished_task() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if (new.id, new.agent_id, new.campaign_id, new.task_type, new.status, new.priority, new.input_data,
+        new.output_data, new.error_message, new.started_at, new.completed_at, new.processing_time_ms,
+        new.created_at)
+       is distinct from
+       (old.id, old.agent_id, old.campaign_id, old.task_type, old.status, old.priority, old.input_data,
+        old.output_data, old.error_message, old.started_at, old.completed_at, old.processing_time_ms,
+        old.created_at)
+    then
+        raise exception using
+            errcode = 'SF031',
+            constraint = 'agent_tasks_lifecycle',
+            message = format('task %s is %s: a finished task cannot change', old.id, old.status);
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION ai_seo.protect_finished_task() IS 'BEFORE UPDATE on finished agent_tasks: only user_id may change (ON DELETE SET NULL), else SF031.';
+
+CREATE FUNCTION ai_seo.rotate_refresh_token(p_user_id uuid, p_presented_hash text, p_new_hash text, p_expires_at timestamp with time zone, p_user_agent text, p_ip_address inet) RETURNS TABLE(outcome text, id uuid, user_id uuid, expires_at timestamp with time zone, user_agent text, ip_address inet, created_at timestamp with time zone, last_used_at timestamp with time zone, is_active boolean)
+    LANGUAGE plpgsql
+    AS $$
+#variable_conflict use_column
+declare
+    v_old ai_seo.user_sessions;
+begin
+    select s.* into v_old
+    from ai_seo.user_sessions s
+    where s.refresh_token_hash = p_presented_hash
+      and s.user_id = p_user_id
+    for update;
+    if not found or (v_old.is_active and v_old.expires_at <= statement_timestamp()) then
+        return query select 'invalid'::text, null::uuid, null::uuid, null::timestamptz, null::text, null::inet,
+                            null::timestamptz, null::timestamptz, null::boolean;
+        return;
+    end if;
+    if not v_old.is_active then
+        update ai_seo.user_sessions s
+        set is_active = false,
+            revoked_at = statement_timestamp()
+        where s.user_id = p_user_id
+          and s.is_active;
+        return query select 'reused'::text, null::uuid, null::uuid, null::timestamptz, null::text, null::inet,
+                            null::timestamptz, null::timestamptz, null::boolean;
+        return;
+    end if;
+    update ai_seo.user_sessions s
+    set is_active = false,
+        revoked_at = statement_timestamp(),
+        last_used_at = statement_timestamp()
+    where s.id = v_old.id;
+    return query
+    insert into ai_seo.user_sessions as s (user_id, refresh_token_hash, expires_at, user_agent, ip_address)
+    values (
+        p_user_id, p_new_hash, p_expires_at,
+        coalesce(p_user_agent, v_old.user_agent), coalesce(p_ip_address, v_old.ip_address)
+    )
+    returning 'rotated'::text, s.id, s.user_id, s.expires_at, s.user_agent, s.ip_address, s.created_at,
+              s.last_used_at, s.is_active;
+end;
+$$;
+
+COMMENT ON FUNCTION ai_seo.rotate_refresh_token(p_user_id uuid, p_presented_hash text, p_new_hash text, p_expires_at timestamp with time zone, p_user_agent text, p_ip_address inet) IS 'Refresh-token rotation: rotated (old revoked, new issued) | reused (every session revoked) | invalid.';
 
 CREATE FUNCTION core.partition_bound_literal(boundary timestamp without time zone, control_type regtype) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -749,6 +903,178 @@ CREATE TABLE agent_hub.users (
     CONSTRAINT ck_users_username_not_blank CHECK ((btrim((username)::text) <> ''::text))
 );
 
+CREATE TABLE ai_seo.agent_metrics (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    agent_id uuid NOT NULL,
+    metric_name character varying(50) NOT NULL,
+    metric_value numeric(10,4) NOT NULL,
+    metric_unit character varying(20),
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_agent_metrics_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_agent_metrics_metric_name_not_blank CHECK ((btrim((metric_name)::text) <> ''::text))
+)
+PARTITION BY RANGE (recorded_at);
+
+CREATE TABLE ai_seo.agent_metrics_default (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    agent_id uuid NOT NULL,
+    metric_name character varying(50) NOT NULL,
+    metric_value numeric(10,4) NOT NULL,
+    metric_unit character varying(20),
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_agent_metrics_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_agent_metrics_metric_name_not_blank CHECK ((btrim((metric_name)::text) <> ''::text))
+);
+
+CREATE TABLE ai_seo.agent_tasks (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    agent_id uuid NOT NULL,
+    campaign_id uuid,
+    user_id uuid,
+    task_type character varying(50) NOT NULL,
+    status ai_seo.task_status DEFAULT 'pending'::ai_seo.task_status NOT NULL,
+    priority ai_seo.task_priority DEFAULT 'normal'::ai_seo.task_priority NOT NULL,
+    input_data jsonb NOT NULL,
+    output_data jsonb,
+    error_message text,
+    started_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    processing_time_ms integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_agent_tasks_completed_after_started CHECK ((completed_at >= started_at)),
+    CONSTRAINT ck_agent_tasks_completed_at CHECK (((completed_at IS NOT NULL) = (status = ANY (ARRAY['completed'::ai_seo.task_status, 'failed'::ai_seo.task_status])))),
+    CONSTRAINT ck_agent_tasks_failed_has_error CHECK (((status <> 'failed'::ai_seo.task_status) OR (error_message IS NOT NULL))),
+    CONSTRAINT ck_agent_tasks_input_data_object CHECK ((jsonb_typeof(input_data) = 'object'::text)),
+    CONSTRAINT ck_agent_tasks_output_data_object CHECK ((jsonb_typeof(output_data) = 'object'::text)),
+    CONSTRAINT ck_agent_tasks_processing_time_ms CHECK (((processing_time_ms IS NULL) OR ((processing_time_ms >= 0) AND (status = ANY (ARRAY['completed'::ai_seo.task_status, 'failed'::ai_seo.task_status]))))),
+    CONSTRAINT ck_agent_tasks_started_at CHECK (
+CASE status
+    WHEN 'pending'::ai_seo.task_status THEN (started_at IS NULL)
+    WHEN 'cancelled'::ai_seo.task_status THEN true
+    ELSE (started_at IS NOT NULL)
+END),
+    CONSTRAINT ck_agent_tasks_task_type_not_blank CHECK ((btrim((task_type)::text) <> ''::text))
+);
+
+CREATE TABLE ai_seo.agents (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name character varying(100) NOT NULL,
+    agent_id character varying(50) NOT NULL,
+    agent_level ai_seo.agent_level NOT NULL,
+    description text,
+    knowledge_base_path character varying(255),
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    config jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_agents_agent_id_format CHECK (((agent_id)::text ~ '^[a-z0-9][a-z0-9_.-]*$'::text)),
+    CONSTRAINT ck_agents_config_object CHECK ((jsonb_typeof(config) = 'object'::text)),
+    CONSTRAINT ck_agents_name_not_blank CHECK ((btrim((name)::text) <> ''::text))
+);
+
+CREATE TABLE ai_seo.campaigns (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    client_id uuid NOT NULL,
+    name character varying(200) NOT NULL,
+    campaign_type character varying(50) NOT NULL,
+    status ai_seo.campaign_status DEFAULT 'active'::ai_seo.campaign_status NOT NULL,
+    start_date date,
+    end_date date,
+    budget numeric(10,2),
+    objectives text[] DEFAULT '{}'::text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    config jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_campaigns_budget CHECK ((budget >= (0)::numeric)),
+    CONSTRAINT ck_campaigns_campaign_type_not_blank CHECK ((btrim((campaign_type)::text) <> ''::text)),
+    CONSTRAINT ck_campaigns_config_object CHECK ((jsonb_typeof(config) = 'object'::text)),
+    CONSTRAINT ck_campaigns_end_after_start CHECK ((end_date > start_date)),
+    CONSTRAINT ck_campaigns_name_not_blank CHECK ((btrim((name)::text) <> ''::text))
+);
+
+CREATE TABLE ai_seo.clients (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    company_name character varying(200) NOT NULL,
+    industry character varying(100),
+    website character varying(255),
+    annual_revenue bigint,
+    employee_count integer,
+    country character varying(2) DEFAULT 'RU'::character varying NOT NULL,
+    contact_person character varying(100),
+    contact_email character varying(100),
+    contact_phone character varying(20),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_clients_annual_revenue CHECK ((annual_revenue >= 0)),
+    CONSTRAINT ck_clients_company_name_not_blank CHECK ((btrim((company_name)::text) <> ''::text)),
+    CONSTRAINT ck_clients_contact_email_format CHECK (((contact_email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
+    CONSTRAINT ck_clients_country_format CHECK (((country)::text ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT ck_clients_employee_count CHECK ((employee_count >= 0)),
+    CONSTRAINT ck_clients_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text))
+);
+
+CREATE TABLE ai_seo.user_sessions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    refresh_token_hash character varying(255) NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    user_agent text,
+    ip_address inet,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_used_at timestamp with time zone,
+    revoked_at timestamp with time zone,
+    CONSTRAINT ck_user_sessions_expires_after_created CHECK ((expires_at > created_at)),
+    CONSTRAINT ck_user_sessions_refresh_token_hash_sha256 CHECK (((refresh_token_hash)::text ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT ck_user_sessions_revoked_at CHECK ((is_active = (revoked_at IS NULL)))
+);
+
+CREATE TABLE ai_seo.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    username character varying(50) NOT NULL,
+    email character varying(100) NOT NULL,
+    password_hash character varying(255) NOT NULL,
+    full_name character varying(100),
+    role ai_seo.user_role DEFAULT 'operator'::ai_seo.user_role NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_login timestamp with time zone,
+    CONSTRAINT ck_users_email_format CHECK (((email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
+    CONSTRAINT ck_users_password_hash_not_blank CHECK (((password_hash)::text <> ''::text)),
+    CONSTRAINT ck_users_username_not_blank CHECK ((btrim((username)::text) <> ''::text))
+);
+
+CREATE TABLE analytics.system_events (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    event_type character varying(50) NOT NULL,
+    source character varying(50) NOT NULL,
+    user_id uuid,
+    agent_id uuid,
+    event_data jsonb NOT NULL,
+    occurred_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_system_events_event_data_object CHECK ((jsonb_typeof(event_data) = 'object'::text)),
+    CONSTRAINT ck_system_events_event_type_not_blank CHECK ((btrim((event_type)::text) <> ''::text)),
+    CONSTRAINT ck_system_events_source_not_blank CHECK ((btrim((source)::text) <> ''::text))
+)
+PARTITION BY RANGE (occurred_at);
+
+CREATE TABLE analytics.system_events_default (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    event_type character varying(50) NOT NULL,
+    source character varying(50) NOT NULL,
+    user_id uuid,
+    agent_id uuid,
+    event_data jsonb NOT NULL,
+    occurred_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_system_events_event_data_object CHECK ((jsonb_typeof(event_data) = 'object'::text)),
+    CONSTRAINT ck_system_events_event_type_not_blank CHECK ((btrim((event_type)::text) <> ''::text)),
+    CONSTRAINT ck_system_events_source_not_blank CHECK ((btrim((source)::text) <> ''::text))
+);
+
 CREATE TABLE core.partitioned_tables (
     parent_table text NOT NULL,
     control_column text NOT NULL,
@@ -1152,6 +1478,10 @@ CREATE TABLE deals.users (
     CONSTRAINT ck_users_total_tokens_spent CHECK ((total_tokens_spent >= (0)::numeric))
 );
 
+ALTER TABLE ONLY ai_seo.agent_metrics ATTACH PARTITION ai_seo.agent_metrics_default DEFAULT;
+
+ALTER TABLE ONLY analytics.system_events ATTACH PARTITION analytics.system_events_default DEFAULT;
+
 ALTER TABLE ONLY deals.price_tracking ATTACH PARTITION deals.price_tracking_default DEFAULT;
 
 ALTER TABLE ONLY agent_hub.agents
@@ -1180,6 +1510,48 @@ ALTER TABLE ONLY agent_hub.users
 
 ALTER TABLE ONLY agent_hub.users
     ADD CONSTRAINT uq_users_username UNIQUE (username);
+
+ALTER TABLE ONLY ai_seo.agent_metrics
+    ADD CONSTRAINT pk_agent_metrics PRIMARY KEY (id, recorded_at);
+
+ALTER TABLE ONLY ai_seo.agent_metrics_default
+    ADD CONSTRAINT agent_metrics_default_pkey PRIMARY KEY (id, recorded_at);
+
+ALTER TABLE ONLY ai_seo.agent_tasks
+    ADD CONSTRAINT pk_agent_tasks PRIMARY KEY (id);
+
+ALTER TABLE ONLY ai_seo.agents
+    ADD CONSTRAINT pk_agents PRIMARY KEY (id);
+
+ALTER TABLE ONLY ai_seo.campaigns
+    ADD CONSTRAINT pk_campaigns PRIMARY KEY (id);
+
+ALTER TABLE ONLY ai_seo.clients
+    ADD CONSTRAINT pk_clients PRIMARY KEY (id);
+
+ALTER TABLE ONLY ai_seo.user_sessions
+    ADD CONSTRAINT pk_user_sessions PRIMARY KEY (id);
+
+ALTER TABLE ONLY ai_seo.users
+    ADD CONSTRAINT pk_users PRIMARY KEY (id);
+
+ALTER TABLE ONLY ai_seo.agents
+    ADD CONSTRAINT uq_agents_agent_id UNIQUE (agent_id);
+
+ALTER TABLE ONLY ai_seo.user_sessions
+    ADD CONSTRAINT uq_user_sessions_refresh_token_hash UNIQUE (refresh_token_hash);
+
+ALTER TABLE ONLY ai_seo.users
+    ADD CONSTRAINT uq_users_email UNIQUE (email);
+
+ALTER TABLE ONLY ai_seo.users
+    ADD CONSTRAINT uq_users_username UNIQUE (username);
+
+ALTER TABLE ONLY analytics.system_events
+    ADD CONSTRAINT pk_system_events PRIMARY KEY (id, occurred_at);
+
+ALTER TABLE ONLY analytics.system_events_default
+    ADD CONSTRAINT system_events_default_pkey PRIMARY KEY (id, occurred_at);
 
 ALTER TABLE ONLY core.partitioned_tables
     ADD CONSTRAINT pk_partitioned_tables PRIMARY KEY (parent_table);
@@ -1280,6 +1652,62 @@ CREATE INDEX ix_sessions_agent_id ON agent_hub.sessions USING btree (agent_id);
 CREATE INDEX ix_sessions_external_session_id ON agent_hub.sessions USING btree (external_session_id) WHERE (external_session_id IS NOT NULL);
 
 CREATE INDEX ix_sessions_user_id_agent_id ON agent_hub.sessions USING btree (user_id, agent_id);
+
+CREATE INDEX ix_agent_metrics_agent_id_recorded_at ON ONLY ai_seo.agent_metrics USING btree (agent_id, recorded_at DESC);
+
+CREATE INDEX agent_metrics_default_agent_id_recorded_at_idx ON ai_seo.agent_metrics_default USING btree (agent_id, recorded_at DESC);
+
+CREATE INDEX ix_agent_metrics_recorded_at ON ONLY ai_seo.agent_metrics USING btree (recorded_at);
+
+CREATE INDEX agent_metrics_default_recorded_at_idx ON ai_seo.agent_metrics_default USING btree (recorded_at);
+
+CREATE INDEX ix_agent_tasks_agent_id_created_at ON ai_seo.agent_tasks USING btree (agent_id, created_at DESC);
+
+CREATE INDEX ix_agent_tasks_agent_id_pending ON ai_seo.agent_tasks USING btree (agent_id, priority DESC, created_at, id) WHERE (status = 'pending'::ai_seo.task_status);
+
+CREATE INDEX ix_agent_tasks_campaign_id ON ai_seo.agent_tasks USING btree (campaign_id) INCLUDE (agent_id, status, processing_time_ms, created_at, completed_at) WHERE (campaign_id IS NOT NULL);
+
+CREATE INDEX ix_agent_tasks_created_at ON ai_seo.agent_tasks USING btree (created_at);
+
+CREATE INDEX ix_agent_tasks_task_type ON ai_seo.agent_tasks USING btree (task_type);
+
+CREATE INDEX ix_agent_tasks_user_id_created_at ON ai_seo.agent_tasks USING btree (user_id, created_at DESC, id DESC) INCLUDE (agent_id, status) WHERE (user_id IS NOT NULL);
+
+CREATE INDEX ix_agents_agent_level_name ON ai_seo.agents USING btree (agent_level, name);
+
+CREATE INDEX ix_agents_is_active ON ai_seo.agents USING btree (is_active);
+
+CREATE INDEX ix_campaigns_client_id_created_at ON ai_seo.campaigns USING btree (client_id, created_at DESC, id DESC);
+
+CREATE INDEX ix_campaigns_objectives ON ai_seo.campaigns USING gin (objectives);
+
+CREATE INDEX ix_campaigns_status_created_at ON ai_seo.campaigns USING btree (status, created_at DESC, id DESC);
+
+CREATE INDEX ix_clients_company_name ON ai_seo.clients USING btree (company_name, id);
+
+CREATE INDEX ix_clients_industry ON ai_seo.clients USING btree (industry);
+
+CREATE INDEX ix_user_sessions_expires_at ON ai_seo.user_sessions USING btree (expires_at);
+
+CREATE INDEX ix_user_sessions_revoked_at ON ai_seo.user_sessions USING btree (revoked_at) WHERE (NOT is_active);
+
+CREATE INDEX ix_user_sessions_user_id ON ai_seo.user_sessions USING btree (user_id);
+
+CREATE INDEX ix_user_sessions_user_id_created_at_active ON ai_seo.user_sessions USING btree (user_id, created_at DESC, id DESC) WHERE is_active;
+
+CREATE INDEX ix_users_role_username ON ai_seo.users USING btree (role, username);
+
+CREATE INDEX ix_system_events_event_data ON ONLY analytics.system_events USING gin (event_data jsonb_path_ops);
+
+CREATE INDEX ix_system_events_event_type_occurred_at ON ONLY analytics.system_events USING btree (event_type, occurred_at DESC);
+
+CREATE INDEX ix_system_events_occurred_at ON ONLY analytics.system_events USING btree (occurred_at);
+
+CREATE INDEX system_events_default_event_data_idx ON analytics.system_events_default USING gin (event_data jsonb_path_ops);
+
+CREATE INDEX system_events_default_event_type_occurred_at_idx ON analytics.system_events_default USING btree (event_type, occurred_at DESC);
+
+CREATE INDEX system_events_default_occurred_at_idx ON analytics.system_events_default USING btree (occurred_at);
 
 CREATE INDEX ix_agents_status ON deals.agents USING btree (status);
 
@@ -1417,6 +1845,20 @@ CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracki
 
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
 
+ALTER INDEX ai_seo.ix_agent_metrics_agent_id_recorded_at ATTACH PARTITION ai_seo.agent_metrics_default_agent_id_recorded_at_idx;
+
+ALTER INDEX ai_seo.pk_agent_metrics ATTACH PARTITION ai_seo.agent_metrics_default_pkey;
+
+ALTER INDEX ai_seo.ix_agent_metrics_recorded_at ATTACH PARTITION ai_seo.agent_metrics_default_recorded_at_idx;
+
+ALTER INDEX analytics.ix_system_events_event_data ATTACH PARTITION analytics.system_events_default_event_data_idx;
+
+ALTER INDEX analytics.ix_system_events_event_type_occurred_at ATTACH PARTITION analytics.system_events_default_event_type_occurred_at_idx;
+
+ALTER INDEX analytics.ix_system_events_occurred_at ATTACH PARTITION analytics.system_events_default_occurred_at_idx;
+
+ALTER INDEX analytics.pk_system_events ATTACH PARTITION analytics.system_events_default_pkey;
+
 ALTER INDEX deals.ix_price_tracking_deal ATTACH PARTITION deals.price_tracking_default_deal_id_tracked_at_idx;
 
 ALTER INDEX deals.pk_price_tracking ATTACH PARTITION deals.price_tracking_default_pkey;
@@ -1428,6 +1870,20 @@ CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH R
 CREATE TRIGGER tg_sessions_updated_at BEFORE UPDATE ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_agent_tasks_finished_immutable BEFORE UPDATE ON ai_seo.agent_tasks FOR EACH ROW WHEN ((old.status = ANY (ARRAY['completed'::ai_seo.task_status, 'failed'::ai_seo.task_status, 'cancelled'::ai_seo.task_status]))) EXECUTE FUNCTION ai_seo.protect_finished_task();
+
+CREATE TRIGGER tg_agent_tasks_lifecycle BEFORE UPDATE OF status ON ai_seo.agent_tasks FOR EACH ROW EXECUTE FUNCTION ai_seo.enforce_task_lifecycle();
+
+CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON ai_seo.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_campaigns_lifecycle BEFORE UPDATE OF status ON ai_seo.campaigns FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION ai_seo.enforce_campaign_lifecycle();
+
+CREATE TRIGGER tg_campaigns_updated_at BEFORE UPDATE ON ai_seo.campaigns FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_clients_updated_at BEFORE UPDATE ON ai_seo.clients FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON ai_seo.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_partitioned_tables_updated_at BEFORE UPDATE ON core.partitioned_tables FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -1489,6 +1945,24 @@ ALTER TABLE ONLY agent_hub.sessions
 
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT fk_sessions_user_id FOREIGN KEY (user_id) REFERENCES agent_hub.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ai_seo.agent_metrics
+    ADD CONSTRAINT fk_agent_metrics_agent_id FOREIGN KEY (agent_id) REFERENCES ai_seo.agents(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY ai_seo.agent_tasks
+    ADD CONSTRAINT fk_agent_tasks_agent_id FOREIGN KEY (agent_id) REFERENCES ai_seo.agents(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY ai_seo.agent_tasks
+    ADD CONSTRAINT fk_agent_tasks_campaign_id FOREIGN KEY (campaign_id) REFERENCES ai_seo.campaigns(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY ai_seo.agent_tasks
+    ADD CONSTRAINT fk_agent_tasks_user_id FOREIGN KEY (user_id) REFERENCES ai_seo.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY ai_seo.campaigns
+    ADD CONSTRAINT fk_campaigns_client_id FOREIGN KEY (client_id) REFERENCES ai_seo.clients(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY ai_seo.user_sessions
+    ADD CONSTRAINT fk_user_sessions_user_id FOREIGN KEY (user_id) REFERENCES ai_seo.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.auth_tokens
     ADD CONSTRAINT fk_auth_tokens_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;

@@ -26,6 +26,7 @@ from sqlfirst import embedded
 from sqlfirst.db import Connection, connect_one, create_pool
 from sqlfirst.migrate import Migrator
 from sqlfirst.settings import Settings
+from tests.fault_server import RestartableServer
 
 
 def with_database(url: str, name: str) -> str:
@@ -129,3 +130,13 @@ async def pool(db_url: str) -> AsyncIterator[asyncpg.Pool[asyncpg.Record]]:
         yield p
     finally:
         await p.close()
+
+
+@pytest.fixture(scope="session")
+def restartable_server() -> Iterator[RestartableServer]:
+    """A throwaway embedded server of the fault tests' own, which they may stop and restart."""
+    server = RestartableServer()
+    try:
+        yield server
+    finally:
+        server.close()

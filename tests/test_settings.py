@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import pytest
 
+from sqlfirst.db import create_pool, resolve_url
 from sqlfirst.errors import ConfigurationError
 from sqlfirst.settings import Settings, normalize_url, redact, yoyo_url
+from tests.fault_server import RestartableServer
 
 
 def test_defaults_follow_the_design() -> None:
@@ -75,3 +80,50 @@ def test_replica_urls_come_from_the_environment_normalized() -> None:
         Settings.from_env({"SQLFIRST_REPLICA_URLS": "http://r1/d"})
     with pytest.raises(ConfigurationError, match="not one string"):
         Settings(replica_urls="postgresql://u@r1/d")  # type: ignore[arg-type]
+
+
+def test_redact_hides_a_password_given_in_the_query_string() -> None:
+    assert redact("postgresql://u@h/d?sslmode=require&password=secret") == (
+        "postgresql://u@h/d?sslmode=require&password=***"
+    )
+    assert redact("postgresql://h/d?PASSWORD=secret&application_name=x") == (
+        "postgresql://h/d?PASSWORD=***&application_name=x"
+    )
+    assert "secret" not in redact("postgresql://u:secret@h/d?password=secret")
+
+
+def test_embedded_policy_comes_from_the_environment_and_is_checked() -> None:
+    assert Settings.from_env({}).embedded == "auto"
+    assert Settings.from_env({"SQLFIRST_EMBEDDED": "never"}).embedded == "never"
+    with pytest.raises(ConfigurationError, match="SQLFIRST_EMBEDDED"):
+        Settings.from_env({"SQLFIRST_EMBEDDED": "sometimes"})
+
+
+def test_a_missing_url_is_a_configuration_error_when_the_embedded_server_is_forbidden() -> None:
+    settings = Settings.from_env({"SQLFIRST_EMBEDDED": "never"})
+    with pytest.raises(ConfigurationError, match="DATABASE_URL"):
+        resolve_url(settings)
+    with pytest.raises(ConfigurationError, match="DATABASE_URL"):
+        asyncio.run(create_pool(settings))
+    assert resolve_url(settings.with_(database_url="postgresql://u@h/d")) == "postgresql://u@h/d"
+
+
+def test_falling_back_to_the_embedded_server_logs_one_line_naming_its_data_directory(
+    restartable_server: RestartableServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The fault tests' throwaway server stands in for the user's data directory: already running.
+    monkeypatch.setenv("SQLFIRST_DATA_DIR", str(restartable_server.pgdata))
+    with caplog.at_level(logging.INFO, logger="sqlfirst"):
+        url = resolve_url(Settings.from_env({}))
+    lines = [r for r in caplog.records if r.name == "sqlfirst"]
+    assert len(lines) == 1
+    assert lines[0].levelno == logging.WARNING
+    assert str(restartable_server.pgdata) in lines[0].getMessage()
+    assert url.startswith("postgresql://")
+
+
+def test_unknown_or_mistyped_settings_are_configuration_errors() -> None:
+    with pytest.raises(ConfigurationError, match="max_sise"):
+        Settings().with_(max_sise=4)
+    with pytest.raises(ConfigurationError, match="min_size"):
+        Settings(min_size="5")  # type: ignore[arg-type]

@@ -55,11 +55,10 @@ import aiosql
 import asyncpg
 from aiosql.adapters.asyncpg import AsyncPGAdapter
 from aiosql.types import SQLOperationType
-from asyncpg.exceptions._base import DataError as ClientDataError
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from sqlfirst import paths
-from sqlfirst.errors import DatabaseError, InvalidInput, QueryDeclarationError, translate
+from sqlfirst import monitoring, paths
+from sqlfirst.errors import DRIVER_ERRORS, DatabaseError, QueryDeclarationError, from_driver
 from sqlfirst.pgtypes import strip_optional
 from sqlfirst.rows import ACCELERATED, RowFactory, row_factory
 
@@ -83,16 +82,11 @@ DECLARATIONS: dict[tuple[str, str, str], Declaration] = {}
 """Every declaration made so far, keyed by (domain, entity, query name); read by ``sqlfirst check``."""
 
 
-def _driver_error(exc: Exception) -> DatabaseError:
-    if isinstance(exc, asyncpg.PostgresError):
-        return translate(exc)
-    if isinstance(exc, ClientDataError):
-        # asyncpg could not encode an argument (wrong Python type for the column).
-        return InvalidInput(str(exc), sqlstate="22000")
-    return DatabaseError(str(exc))
+def _driver_error(exc: BaseException, conn: object = None) -> DatabaseError:
+    return from_driver(exc, conn)
 
 
-_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError)
+_DRIVER_ERRORS = DRIVER_ERRORS
 
 
 def rows_affected(status: str) -> int:
@@ -371,57 +365,104 @@ def _not_a_model(row: Any) -> Any:
 
 
 _BODIES: dict[str, str] = {
-    # Each body runs inside ``try`` with ``_args`` standing for the positional arguments in $n order.
+    # Each body reads the clock first and records the call (sqlfirst.monitoring) on every way out:
+    # rows on success, the sqlfirst error (or ValidationError) it raises on failure.
     "one": """
+    _t0 = _now()
     try:
         row = await conn.fetchrow(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        raise _driver_error(exc) from exc
+        error = _driver_error(exc, conn)
+        _failed(_slot, _t0, error)
+        raise error from exc
     if row is None:
         if _required:
-            raise _DatabaseError(_no_row)
+            error = _DatabaseError(_no_row)
+            _failed(_slot, _t0, error)
+            raise error
+        _done(_slot, _t0, 0)
         return None
-    return _one(row)
+    try:
+        model = _one(row)
+    except _ValidationError as exc:
+        _failed(_slot, _t0, exc)
+        raise
+    _done(_slot, _t0, 1)
+    return model
 """,
     "many": """
+    _t0 = _now()
     try:
         rows = await conn.fetch(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        raise _driver_error(exc) from exc
-    return _many(rows)
+        error = _driver_error(exc, conn)
+        _failed(_slot, _t0, error)
+        raise error from exc
+    try:
+        models = _many(rows)
+    except _ValidationError as exc:
+        _failed(_slot, _t0, exc)
+        raise
+    _done(_slot, _t0, len(models))
+    return models
 """,
     "stream": """
+    _t0 = _now()
+    _count = 0
     try:
         if isinstance(conn, _Pool):
             async with conn.acquire() as own, own.transaction(readonly=True):
                 async for row in own.cursor(_sql, {args} prefetch=_prefetch):
+                    _count += 1
                     yield _one(row)
         elif conn.is_in_transaction():
             async for row in conn.cursor(_sql, {args} prefetch=_prefetch):
+                _count += 1
                 yield _one(row)
         else:
             async with conn.transaction(readonly=True):
                 async for row in conn.cursor(_sql, {args} prefetch=_prefetch):
+                    _count += 1
                     yield _one(row)
     except _DRIVER_ERRORS as exc:
-        raise _driver_error(exc) from exc
+        error = _driver_error(exc, conn)
+        _failed(_slot, _t0, error)
+        raise error from exc
+    except _ValidationError as exc:
+        _failed(_slot, _t0, exc)
+        raise
+    except GeneratorExit:
+        _done(_slot, _t0, _count)  # the caller stopped reading: what it read is what the call did
+        raise
+    _done(_slot, _t0, _count)
 """,
     "value": """
+    _t0 = _now()
     try:
         row = await conn.fetchrow(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        raise _driver_error(exc) from exc
+        error = _driver_error(exc, conn)
+        _failed(_slot, _t0, error)
+        raise error from exc
     value = None if row is None else row[0]
     if value is None and _required:
-        raise _DatabaseError(_no_value)
+        error = _DatabaseError(_no_value)
+        _failed(_slot, _t0, error)
+        raise error
+    _done(_slot, _t0, 0 if row is None else 1)
     return value
 """,
     "execute": """
+    _t0 = _now()
     try:
         status = await conn.execute(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        raise _driver_error(exc) from exc
-    return _rows_affected(status)
+        error = _driver_error(exc, conn)
+        _failed(_slot, _t0, error)
+        raise error from exc
+    affected = _rows_affected(status)
+    _done(_slot, _t0, affected)
+    return affected
 """,
 }
 
@@ -453,6 +494,16 @@ def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any
         "_required": kind in ("returning", "value") and not decl.result_optional,
         "_no_row": f"{fname}(): the query returned no row",
         "_no_value": f"{fname}(): the query returned no value",
+        "_ValidationError": ValidationError,
+        "_now": monitoring.now,
+        "_done": monitoring.done,
+        "_failed": monitoring.failed,
+        "_slot": monitoring.recorder(
+            f"{decl.domain}.{decl.query.name}",
+            namespace=decl.domain,
+            operation=(decl.query.sql.split(None, 1) or ["?"])[0].upper(),
+            sql=decl.query.sql,
+        ),
     }
     # Names are aiosql parameter names (``\w+``) and were matched against the declaration.
     params = []

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from sqlfirst import embedded, paths, replication
-from sqlfirst.db import Connection
+from sqlfirst.db import Connection, resolve_url
 from sqlfirst.errors import ConfigurationError, SqlfirstError
 from sqlfirst.migrate import Migrator, new_migration, snapshot_schema
 from sqlfirst.settings import Settings, normalize_url, redact
@@ -98,9 +98,7 @@ def _url(database_url: str | None) -> str:
     settings = Settings.from_env()
     if settings.database_url:
         return settings.database_url
-    url = embedded.start()
-    err.print(f"using the embedded PostgreSQL: {url}")
-    return url
+    return resolve_url(settings)  # logs the embedded server it falls back to; honours SQLFIRST_EMBEDDED
 
 
 # -- db --------------------------------------------------------------------------------------------
@@ -159,6 +157,45 @@ def db_url() -> None:
         err.print("the embedded server is not running; start it with `sqlfirst db start`")
         raise typer.Exit(3)
     out.print(state.url)
+
+
+@db_app.command("health")
+@_expected_errors
+def db_health(
+    database_url: DatabaseUrl = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    transaction_threshold: Annotated[
+        float, typer.Option(help="Seconds a transaction may stay open (or idle in transaction).")
+    ] = 300.0,
+) -> None:
+    """Unused indexes, bloat and vacuum, DEFAULT-partition rows, long transactions, connections,
+    replica lag. Exits 1 when something needs action."""
+    import json
+
+    from sqlfirst.db import connect_one
+    from sqlfirst.health import Thresholds, check_health
+
+    async def run() -> Any:
+        conn = await connect_one(_url(database_url))
+        try:
+            return await check_health(
+                conn, thresholds=Thresholds(transaction_threshold_s=transaction_threshold)
+            )
+        finally:
+            await conn.close()
+
+    report = asyncio.run(run())
+    if as_json:
+        out.print(json.dumps(report.as_dict(), indent=2), markup=False, highlight=False)
+    else:
+        table = Table("check", "", "object", "detail", title="database health")
+        for finding in report.findings:
+            mark = "[red]action[/]" if finding.severity == "action" else "info"
+            table.add_row(finding.check, mark, finding.object, finding.detail)
+        out.print(table)
+        out.print("[green]healthy[/]" if report.ok else "[bold red]needs action[/]")
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 # -- migrate ---------------------------------------------------------------------------------------

@@ -11,19 +11,35 @@ where a transaction starts and ends.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import operator
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar, get_args
 
 import asyncpg
-import orjson
 from asyncpg.pool import PoolConnectionProxy
+from asyncpg.transaction import Transaction
 from pydantic import BaseModel
 
-from sqlfirst import embedded, replicas
-from sqlfirst.errors import DatabaseError, DatabaseUnavailable, InvalidInput, RetryableError, translate
+from sqlfirst import embedded, monitoring, replicas
+from sqlfirst.arguments import invalid_argument
+from sqlfirst.errors import (
+    DRIVER_ERRORS,
+    CommandTimeout,
+    ConfigurationError,
+    ConnectionLost,
+    DatabaseError,
+    DatabaseUnavailable,
+    InvalidInput,
+    RetryableError,
+    TransactionOutcomeUnknown,
+    from_driver,
+    translate,
+)
+from sqlfirst.jsoncodec import decode_json, decode_jsonb, encode_json, encode_jsonb
 from sqlfirst.settings import Settings, redact
 
 __all__ = [
@@ -38,7 +54,10 @@ __all__ = [
     "init_connection",
     "resolve_url",
     "retry_transaction",
+    "transaction_on",
 ]
+
+logger = logging.getLogger("sqlfirst")
 
 T = TypeVar("T")
 
@@ -52,42 +71,54 @@ else:  # asyncpg's classes are generic only in its stubs
 # Executor: what a repository function accepts, a connection or the pool (one statement per acquire).
 
 IsolationLevel = Literal["read_committed", "repeatable_read", "serializable"]
+_ISOLATION_LEVELS = frozenset(get_args(IsolationLevel))
 
 
-_JSONB_VERSION = b"\x01"
-
-
-def _encode_jsonb(value: object) -> bytes:
-    return _JSONB_VERSION + orjson.dumps(value)
-
-
-def _decode_jsonb(data: bytes, _loads: Callable[[bytes], object] = orjson.loads) -> object:
-    # jsonb's binary form is a version byte (1) and the JSON text. Slicing the bytes (one copy) is
-    # cheaper than a memoryview for the small documents rows carry (~170 vs ~320 ns for 20 bytes)
-    # and no slower for large ones, where parsing dominates.
-    return _loads(data[1:])
+def _check_isolation(function: str, isolation: object, *, optional: bool = False) -> None:
+    if isolation not in _ISOLATION_LEVELS and not (optional and isolation is None):
+        levels = ", ".join(sorted(_ISOLATION_LEVELS))
+        raise invalid_argument(function, "isolation", f"isolation must be one of {levels}", isolation)
 
 
 async def init_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
     """Register the codecs every sqlfirst connection uses (the pool's ``init`` hook).
 
-    json/jsonb ⇄ ``dict``/``list`` (orjson); numeric ⇄ ``Decimal``, uuid ⇄ ``UUID``,
+    json/jsonb ⇄ ``dict``/``list`` (orjson, exact for numbers of any size: see
+    :mod:`sqlfirst.jsoncodec`); numeric ⇄ ``Decimal``, uuid ⇄ ``UUID``,
     inet ⇄ ``ipaddress`` and arrays ⇄ ``list`` are asyncpg's own codecs; enums travel as text and
     become ``StrEnum`` members in the Pydantic models. The JSON codecs use the binary wire format
     because COPY (``copy_records_to_table``, :func:`copy_models`) only speaks binary.
     """
     await conn.set_type_codec(
-        "jsonb", schema="pg_catalog", encoder=_encode_jsonb, decoder=_decode_jsonb, format="binary"
+        "jsonb", schema="pg_catalog", encoder=encode_jsonb, decoder=decode_jsonb, format="binary"
     )
     await conn.set_type_codec(
-        "json", schema="pg_catalog", encoder=orjson.dumps, decoder=orjson.loads, format="binary"
+        "json", schema="pg_catalog", encoder=encode_json, decoder=decode_json, format="binary"
     )
 
 
 def resolve_url(settings: Settings | None = None) -> str:
-    """The database URL to use: the configured one, else the embedded server (started if needed)."""
+    """The database URL to use: the configured one, else the embedded server (started if needed).
+
+    Falling back to the embedded server is logged (logger ``sqlfirst``, one line naming its data
+    directory); with ``SQLFIRST_EMBEDDED=never`` (``Settings(embedded="never")``) a missing URL is
+    a :class:`~sqlfirst.errors.ConfigurationError` instead.
+    """
     settings = settings or Settings.from_env()
-    return settings.database_url or embedded.start()
+    if settings.database_url:
+        return settings.database_url
+    if settings.embedded == "never":
+        raise ConfigurationError(
+            "no database configured: set DATABASE_URL (or the PG* variables); "
+            "SQLFIRST_EMBEDDED=never forbids falling back to the embedded server"
+        )
+    url = embedded.start()
+    logger.warning(
+        "no DATABASE_URL: using the embedded PostgreSQL in %s at %s (SQLFIRST_EMBEDDED=never forbids this)",
+        embedded.data_dir(),
+        url,
+    )
+    return url
 
 
 async def create_pool(settings: Settings | None = None) -> asyncpg.Pool[asyncpg.Record]:
@@ -103,10 +134,19 @@ async def create_pool(settings: Settings | None = None) -> asyncpg.Pool[asyncpg.
             server_settings=settings.server_settings(),
             command_timeout=settings.command_timeout_s,
         )
-    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        raise DatabaseUnavailable(f"cannot connect to {redact(url)}: {exc}") from exc
+    except DRIVER_ERRORS as exc:
+        raise _unavailable(url, exc) from exc
     assert pool is not None
     return pool
+
+
+def _unavailable(url: str, exc: BaseException) -> DatabaseError:
+    """The error for a failed attempt to connect: nothing ran, so every failure is unavailability."""
+    err = from_driver(exc)
+    if isinstance(err, DatabaseUnavailable):
+        err.args = (f"cannot connect to {redact(url)}: {err}",)
+        return err
+    return DatabaseUnavailable(f"cannot connect to {redact(url)}: {err}", sqlstate=err.sqlstate)
 
 
 async def connect_one(
@@ -116,11 +156,157 @@ async def connect_one(
     settings = settings or Settings.from_env()
     target = url or resolve_url(settings)
     try:
-        conn = await asyncpg.connect(target, server_settings=settings.server_settings())
-    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        raise DatabaseUnavailable(f"cannot connect to {redact(target)}: {exc}") from exc
-    await init_connection(conn)
+        conn = await asyncpg.connect(
+            target, server_settings=settings.server_settings(), command_timeout=settings.command_timeout_s
+        )
+    except DRIVER_ERRORS as exc:
+        raise _unavailable(target, exc) from exc
+    try:
+        await init_connection(conn)
+    except DRIVER_ERRORS as exc:
+        conn.terminate()
+        raise _unavailable(target, exc) from exc
     return conn
+
+
+async def _acquire(pool: asyncpg.Pool[asyncpg.Record]) -> PoolConnectionProxy[asyncpg.Record]:
+    try:
+        return await pool.acquire()
+    except DRIVER_ERRORS as exc:
+        err = from_driver(exc)
+        if isinstance(err, DatabaseUnavailable):
+            raise err from exc
+        raise DatabaseUnavailable(f"cannot get a connection: {err}", sqlstate=err.sqlstate) from exc
+
+
+async def _release(pool: asyncpg.Pool[asyncpg.Record], conn: PoolConnectionProxy[asyncpg.Record]) -> None:
+    # asyncpg resets the connection on release and closes it when that fails; the caller's work
+    # is done by then (committed or rolled back), so a failure here must not replace its outcome.
+    with contextlib.suppress(*DRIVER_ERRORS):
+        await pool.release(conn)
+
+
+async def _begin(
+    pool: asyncpg.Pool[asyncpg.Record], *, isolation: IsolationLevel, readonly: bool
+) -> tuple[PoolConnectionProxy[asyncpg.Record], Transaction]:
+    """A pooled connection with a transaction started on it.
+
+    A pooled connection the server closed while it sat idle fails at ``BEGIN``, before anything
+    ran: it is dropped and another one taken, so the caller never sees it.
+    """
+    for attempt in range(pool.get_max_size() + 1):
+        conn = await _acquire(pool)
+        tx = conn.transaction(isolation=isolation, readonly=readonly)
+        try:
+            await tx.start()
+        except DRIVER_ERRORS as exc:
+            await _release(pool, conn)
+            err = from_driver(exc, conn)
+            if isinstance(err, ConnectionLost | TransactionOutcomeUnknown):
+                if attempt < pool.get_max_size():
+                    continue
+                raise ConnectionLost(f"could not begin a transaction: {err}", sqlstate=err.sqlstate) from exc
+            raise err from exc
+        return conn, tx
+    raise AssertionError("unreachable")
+
+
+@asynccontextmanager
+async def _transaction(
+    pool: asyncpg.Pool[asyncpg.Record], *, isolation: IsolationLevel, readonly: bool
+) -> AsyncIterator[Connection]:
+    _check_isolation("transaction", isolation)
+    conn, tx = await _begin(pool, isolation=isolation, readonly=readonly)
+    try:
+        async with _committing(conn, tx, readonly=readonly, top_level=True):
+            yield conn
+    finally:
+        await _release(pool, conn)
+
+
+@asynccontextmanager
+async def _committing(
+    conn: Connection, tx: Transaction, *, readonly: bool, top_level: bool
+) -> AsyncIterator[None]:
+    """Commit ``tx`` when the block succeeds, roll it back when it fails; every error typed.
+
+    Until COMMIT is sent nothing can have committed, so a lost connection is
+    :class:`~sqlfirst.errors.ConnectionLost` (retryable); a connection lost during COMMIT is
+    :class:`~sqlfirst.errors.TransactionOutcomeUnknown`, unless the transaction only read.
+    """
+    try:
+        yield
+    except BaseException as exc:
+        with contextlib.suppress(*DRIVER_ERRORS):
+            # A lost connection cannot roll back, and needs not: the server ends the transaction.
+            await tx.rollback()
+        if isinstance(exc, TransactionOutcomeUnknown) and exc.executor is conn:
+            # A statement of this transaction lost the connection: COMMIT was never sent.
+            raise ConnectionLost(str(exc), sqlstate=exc.sqlstate) from exc
+        if isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError):
+            err = from_driver(exc, conn)
+            if isinstance(err, TransactionOutcomeUnknown):
+                err = ConnectionLost(str(err), sqlstate=err.sqlstate)
+            raise err from exc
+        raise
+    if _gone(conn):
+        # Lost while the block ran something else: COMMIT was never sent.
+        raise ConnectionLost("the connection was lost before COMMIT", sqlstate="08003")
+    try:
+        await tx.commit()
+    except DRIVER_ERRORS as exc:
+        err = from_driver(exc, conn)
+        if isinstance(err, ConnectionLost) and _refused_before_sending(exc):
+            # The driver refused to send COMMIT (the connection had just been lost): nothing committed.
+            raise err from exc
+        if isinstance(err, ConnectionLost | TransactionOutcomeUnknown | CommandTimeout):
+            if readonly or not top_level:
+                # Nothing a read-only transaction did can be lost; a savepoint's release commits nothing.
+                raise ConnectionLost(
+                    f"the connection was lost at the end of the transaction: {err}", sqlstate=err.sqlstate
+                ) from exc
+            raise TransactionOutcomeUnknown(
+                f"the connection was lost during COMMIT; it may or may not have committed: {err}",
+                sqlstate="08007",
+            ) from exc
+        raise err from exc
+
+
+def _refused_before_sending(exc: BaseException) -> bool:
+    """Whether asyncpg raised ``exc`` instead of sending the statement (not after sending it)."""
+    if isinstance(exc, asyncpg.PostgresError):
+        return False  # the server answered, or the connection broke while waiting for it
+    return type(exc) is asyncpg.InternalClientError or isinstance(exc, asyncpg.InterfaceError)
+
+
+def _gone(conn: Connection) -> bool:
+    try:
+        return conn.is_closed()
+    except asyncpg.InterfaceError:
+        return True  # a pool connection asyncpg already took back because its connection closed
+
+
+@asynccontextmanager
+async def transaction_on(
+    conn: Connection, *, isolation: IsolationLevel | None = None, readonly: bool = False
+) -> AsyncIterator[Connection]:
+    """A transaction (or, inside one, a savepoint) on a connection you hold, with typed errors.
+
+    The counterpart of :meth:`Database.transaction` for a connection from ``connect_one()`` or
+    ``pool.acquire()``.
+    """
+    _check_isolation("transaction_on", isolation, optional=True)
+    top_level = not conn.is_in_transaction()
+    tx = conn.transaction(isolation=isolation, readonly=readonly)
+    try:
+        await tx.start()
+    except DRIVER_ERRORS as exc:
+        err = from_driver(exc, conn)
+        if isinstance(err, TransactionOutcomeUnknown):
+            err = ConnectionLost(str(err), sqlstate=err.sqlstate)
+        raise err from exc
+    async with _committing(conn, tx, readonly=readonly, top_level=top_level):
+        yield conn
 
 
 class Database:
@@ -135,7 +321,8 @@ class Database:
     async def close(self) -> None:
         if self.replicas is not None:
             await self.replicas.close()
-        await self.pool.close()
+        with contextlib.suppress(*DRIVER_ERRORS):
+            await self.pool.close()
 
     # -- reads on replicas (see sqlfirst.replicas) --
 
@@ -146,11 +333,8 @@ class Database:
             async with self.transaction(readonly=True) as conn:
                 yield conn
             return
-        try:
-            async with self.replicas.reader(min_lsn=min_lsn) as conn:
-                yield conn
-        except asyncpg.PostgresError as exc:
-            raise translate(exc) from exc
+        async with self.replicas.reader(min_lsn=min_lsn) as conn:
+            yield conn
 
     def session(self) -> replicas.Session:
         """A read-your-writes session: its reads see its own writes (one caller, not shared)."""
@@ -170,9 +354,17 @@ class Database:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        """A connection from the pool, without a transaction (autocommit per statement)."""
-        async with self.pool.acquire() as conn:
+        """A connection from the pool, without a transaction (autocommit per statement).
+
+        Driver errors raised in the block come out as :mod:`sqlfirst.errors` types.
+        """
+        conn = await _acquire(self.pool)
+        try:
             yield conn
+        except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise from_driver(exc, conn) from exc
+        finally:
+            await _release(self.pool, conn)
 
     @asynccontextmanager
     async def transaction(
@@ -180,15 +372,15 @@ class Database:
     ) -> AsyncIterator[Connection]:
         """Acquire a connection and run a transaction on it; commit on success, roll back on error.
 
-        Driver errors raised at commit (serialization failures, deferred constraints) come out as
-        :mod:`sqlfirst.errors` types like every other error.
+        Every error comes out as a :mod:`sqlfirst.errors` type, including those raised at commit
+        (serialization failures, deferred constraints). A connection lost before COMMIT is
+        :class:`~sqlfirst.errors.ConnectionLost`: nothing was committed, run it again. One lost
+        during COMMIT is :class:`~sqlfirst.errors.TransactionOutcomeUnknown`. A pooled connection
+        the server closed while idle is replaced before the block runs.
         """
-        async with self.pool.acquire() as conn:
-            try:
-                async with conn.transaction(isolation=isolation, readonly=readonly):
-                    yield conn
-            except asyncpg.PostgresError as exc:
-                raise translate(exc) from exc
+        with monitoring.transaction_span(isolation=isolation, readonly=readonly):
+            async with _transaction(self.pool, isolation=isolation, readonly=readonly) as conn:
+                yield conn
 
     async def run_in_transaction(
         self,
@@ -198,11 +390,14 @@ class Database:
         attempts: int = 3,
         base_delay: float = 0.01,
     ) -> T:
-        """Run ``work(conn)`` in a transaction, re-running it whole on serialization failure or deadlock.
+        """Run ``work(conn)`` in a transaction, re-running it whole when it may succeed next time.
 
-        At most ``attempts`` runs (default 3) with jittered exponential backoff between them; the last
-        :class:`~sqlfirst.errors.RetryableError` is raised when every attempt lost.
-        ``work`` must be safe to run again: it sees a fresh transaction each time.
+        Re-runs on :class:`~sqlfirst.errors.RetryableError`: serialization failure, deadlock, and a
+        connection lost before COMMIT (:class:`~sqlfirst.errors.ConnectionLost`, on a fresh
+        connection). Never on :class:`~sqlfirst.errors.TransactionOutcomeUnknown`. At most
+        ``attempts`` runs (default 3) with jittered exponential backoff between them; the last
+        error is raised when every attempt lost. ``work`` must be safe to run again: it sees a fresh
+        transaction each time.
         """
         return await retry_transaction(
             self.pool, work, isolation=isolation, attempts=attempts, base_delay=base_delay
@@ -219,17 +414,13 @@ async def retry_transaction(
 ) -> T:
     """See :meth:`Database.run_in_transaction`."""
     if attempts < 1:
-        raise ValueError("attempts must be at least 1")
+        raise invalid_argument("retry_transaction", "attempts", "attempts must be at least 1", attempts)
     attempt = 0
     while True:
         attempt += 1
         try:
-            async with pool.acquire() as conn:
-                try:
-                    async with conn.transaction(isolation=isolation):
-                        return await work(conn)
-                except asyncpg.PostgresError as exc:
-                    raise translate(exc) from exc
+            async with _transaction(pool, isolation=isolation, readonly=False) as conn:
+                return await work(conn)
         except RetryableError:
             if attempt >= attempts:
                 raise

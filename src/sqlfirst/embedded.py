@@ -76,9 +76,14 @@ def _get_server(path: Path, *, cleanup_mode: str | None) -> _Server:
 
 
 def _ensure_database(server: _Server, name: str) -> str:
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
-    if "(1 row)" not in exists:
-        server.psql(f'CREATE DATABASE "{name}";')
+    try:
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
+        if "(1 row)" not in exists:
+            server.psql(f'CREATE DATABASE "{name}";')
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        raise DatabaseUnavailable(
+            f"the embedded PostgreSQL in {server.pgdata} did not answer: {exc}"
+        ) from exc
     return server.get_uri(name)
 
 
@@ -95,7 +100,7 @@ def _postmaster(path: Path) -> tuple[int, str] | None:
         lines = pidfile.read_text().splitlines()
     except OSError:
         return None
-    if len(lines) < 5:
+    if len(lines) < 5 or not lines[0].strip().isdigit():
         return None
     pid = int(lines[0])
     try:
@@ -139,6 +144,8 @@ def stop(path: Path | None = None) -> bool:
         raise ConfigurationError(
             f"pg_ctl stop failed: {exc.stderr.decode(errors='replace').strip()}"
         ) from exc
+    except (subprocess.TimeoutExpired, OSError) as exc:
+        raise DatabaseUnavailable(f"pg_ctl stop failed: {exc}") from exc
     return True
 
 

@@ -1,8 +1,13 @@
 """The errors a sqlfirst call can raise.
 
-Repository functions never let a raw asyncpg exception escape: :func:`translate` turns every
-``asyncpg.PostgresError`` into one of the types below and the caller re-raises it ``from`` the
-driver error, so the original stays reachable as ``__cause__``.
+Repository functions never let a raw asyncpg exception escape: :func:`from_driver` turns anything
+the driver raises (:data:`DRIVER_ERRORS`: server errors via :func:`translate`, a lost connection, a
+refused connection, ``command_timeout``) into one of the types below and the caller re-raises it
+``from`` the driver error, so the original stays reachable as ``__cause__``.
+
+A lost connection is typed by what it means for the work: :class:`ConnectionLost` (retryable)
+when nothing can have committed, :class:`TransactionOutcomeUnknown` when a commit was in flight,
+:class:`DatabaseUnavailable` when no connection could be made at all.
 
 Business rules enforced inside the database (triggers, functions) raise with a SQLSTATE of the
 project's own ``SF`` class; :func:`register_sqlstate` maps such a code to its Python type.
@@ -15,9 +20,12 @@ import re
 import asyncpg
 
 __all__ = [
+    "DRIVER_ERRORS",
     "CheckViolation",
+    "CommandTimeout",
     "ConfigurationError",
     "Conflict",
+    "ConnectionLost",
     "DatabaseError",
     "DatabaseUnavailable",
     "Deadlock",
@@ -32,6 +40,9 @@ __all__ = [
     "RetryableError",
     "SerializationFailure",
     "SqlfirstError",
+    "TooManyConnections",
+    "TransactionOutcomeUnknown",
+    "from_driver",
     "register_sqlstate",
     "translate",
 ]
@@ -47,10 +58,6 @@ class ConfigurationError(SqlfirstError):
 
 class QueryDeclarationError(SqlfirstError):
     """A typed declaration does not match its named query (raised at import time)."""
-
-
-class DatabaseUnavailable(SqlfirstError):
-    """The server cannot be reached or refused the connection."""
 
 
 class NotFound(SqlfirstError):
@@ -124,7 +131,10 @@ class NotNullViolation(DatabaseError):
 
 
 class RetryableError(DatabaseError):
-    """The transaction lost a race and may succeed when run again from the start."""
+    """Nothing was committed, and running the whole transaction again may succeed.
+
+    :meth:`Database.run_in_transaction <sqlfirst.db.Database.run_in_transaction>` does that.
+    """
 
 
 class SerializationFailure(RetryableError):
@@ -135,12 +145,52 @@ class Deadlock(RetryableError):
     """SQLSTATE 40P01: the transaction was chosen as a deadlock victim."""
 
 
+class ConnectionLost(RetryableError):
+    """The connection broke before the transaction's COMMIT was sent: nothing was committed.
+
+    SQLSTATE class 08, ``57P01``/``57P02`` (the server terminated the session or shut down), or the
+    driver found the connection closed. Run the whole transaction again on a fresh connection.
+    """
+
+
+class TransactionOutcomeUnknown(DatabaseError):
+    """The connection broke while a commit was in flight: it may or may not have taken effect.
+
+    Raised when the connection is lost during ``COMMIT``, or during a statement run outside a
+    transaction (such a statement commits by itself). Never retried automatically: find out
+    whether the work happened (e.g. by an idempotency key) before doing it again.
+    """
+
+    executor: object = None
+    """The connection or pool the statement ran on, when known."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """No connection could be made; nothing ran.
+
+    The server is down or unreachable, refused the login, or is starting up or shutting down
+    (SQLSTATE ``57P03``). Not retried by ``run_in_transaction``: an outage outlasts its backoff.
+    """
+
+
+class TooManyConnections(DatabaseUnavailable):
+    """SQLSTATE 53300: the server has no connection slot left."""
+
+
 class LockTimeout(DatabaseError):
     """SQLSTATE 55P03: a lock could not be taken within ``lock_timeout``."""
 
 
 class QueryCanceled(DatabaseError):
     """SQLSTATE 57014: ``statement_timeout`` or a cancel request stopped the statement."""
+
+
+class CommandTimeout(QueryCanceled):
+    """The client stopped waiting after ``command_timeout`` and asked the server to cancel.
+
+    Inside a transaction the transaction is lost; outside one the statement may still have taken
+    effect if it finished before the cancel arrived.
+    """
 
 
 class InsufficientBalance(DatabaseError):
@@ -165,14 +215,31 @@ _BY_SQLSTATE: dict[str, type[DatabaseError]] = {
     "40P01": Deadlock,
     "55P03": LockTimeout,
     "57014": QueryCanceled,
+    "08001": DatabaseUnavailable,  # sqlclient_unable_to_establish_sqlconnection
+    "08004": DatabaseUnavailable,  # sqlserver_rejected_establishment_of_sqlconnection
+    "08007": TransactionOutcomeUnknown,  # transaction_resolution_unknown
+    "57P01": ConnectionLost,  # admin_shutdown: pg_terminate_backend, fast or smart shutdown
+    "57P02": ConnectionLost,  # crash_shutdown
+    "57P03": DatabaseUnavailable,  # cannot_connect_now: starting up or shutting down
+    "57P04": ConnectionLost,  # database_dropped
+    "57P05": ConnectionLost,  # idle_session_timeout
+    "53300": TooManyConnections,
     "SF001": InsufficientBalance,
+}
+
+# Whole SQLSTATE classes, consulted when the exact code has no entry.
+_BY_CLASS: dict[str, type[DatabaseError]] = {
+    "08": ConnectionLost,  # connection_exception
+    "28": DatabaseUnavailable,  # invalid_authorization_specification: the login was refused
 }
 
 
 def register_sqlstate(sqlstate: str, error_type: type[DatabaseError]) -> None:
     """Map a SQLSTATE (typically a business error raised by a trigger) to an error type."""
-    if len(sqlstate) != 5:
-        raise ValueError(f"a SQLSTATE has 5 characters, got {sqlstate!r}")
+    if len(sqlstate) != 5 or not sqlstate.isalnum() or not sqlstate.isascii():
+        raise ConfigurationError(f"a SQLSTATE has 5 letters or digits, got {sqlstate!r}")
+    if not (isinstance(error_type, type) and issubclass(error_type, DatabaseError)):
+        raise ConfigurationError(f"{error_type!r} is not a subclass of sqlfirst.errors.DatabaseError")
     _BY_SQLSTATE[sqlstate.upper()] = error_type
 
 
@@ -271,7 +338,7 @@ def _key_columns(detail: str | None) -> tuple[str, ...]:
 def translate(exc: asyncpg.PostgresError) -> DatabaseError:
     """Return the sqlfirst error for a driver error (the caller raises it ``from exc``)."""
     sqlstate: str = getattr(exc, "sqlstate", "") or ""
-    kind = _BY_SQLSTATE.get(sqlstate, DatabaseError)
+    kind = _BY_SQLSTATE.get(sqlstate) or _BY_CLASS.get(sqlstate[:2], DatabaseError)
     constraint: str | None = getattr(exc, "constraint_name", None)
     table: str | None = getattr(exc, "table_name", None)
     schema: str | None = getattr(exc, "schema_name", None)
@@ -289,4 +356,77 @@ def translate(exc: asyncpg.PostgresError) -> DatabaseError:
     err = kind(message, sqlstate=sqlstate, constraint=constraint, table=table, schema=schema, detail=detail)
     if isinstance(err, NotNullViolation):
         err.column = column
+    return err
+
+
+DRIVER_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,  # a pool could not connect
+    TimeoutError,  # command_timeout
+)
+"""What asyncpg raises from a call: catch these around a driver call and raise :func:`from_driver`."""
+
+
+def _connection_gone(executor: object) -> bool:
+    """Whether ``executor`` is a connection that can no longer be used (closed, or given back)."""
+    if executor is None or isinstance(executor, asyncpg.Pool):
+        return False
+    try:
+        return bool(executor.is_closed())  # type: ignore[attr-defined]
+    except asyncpg.InterfaceError:
+        # A pool connection whose connection was lost: asyncpg has already given it back.
+        return True
+
+
+def _known_in_transaction(executor: object) -> bool:
+    """True when ``executor`` was certainly inside a transaction block (so nothing committed)."""
+    if executor is None or isinstance(executor, asyncpg.Pool):
+        return False  # the pool runs each statement on its own, and it commits by itself
+    try:
+        return bool(executor.is_in_transaction())  # type: ignore[attr-defined]
+    except asyncpg.InterfaceError:
+        return False  # a pool connection already given back: its state is gone, assume the worst
+
+
+def from_driver(exc: BaseException, executor: object = None) -> DatabaseError:
+    """The sqlfirst error for anything the driver raised while ``executor`` ran a statement.
+
+    ``executor`` (a connection or the pool, when known) decides what a lost connection means:
+    inside a transaction block nothing was committed (:class:`ConnectionLost`); a statement run
+    on its own commits by itself, so its outcome is unknown (:class:`TransactionOutcomeUnknown`).
+    """
+    err: DatabaseError
+    if isinstance(exc, asyncpg.PostgresError):
+        err = translate(exc)
+    elif isinstance(exc, asyncpg.exceptions.DataError):
+        # asyncpg could not encode an argument (wrong Python type for the column).
+        return InvalidInput(str(exc), sqlstate="22000")
+    elif isinstance(exc, TimeoutError):
+        return CommandTimeout("the statement outlasted command_timeout and was cancelled", sqlstate="57014")
+    elif isinstance(exc, OSError):
+        return DatabaseUnavailable(f"cannot connect: {exc}", sqlstate="08001")
+    elif type(exc) is asyncpg.InternalClientError or (
+        isinstance(exc, asyncpg.InterfaceError) and _connection_gone(executor)
+    ):
+        # On a connection, the statement was never sent: the connection had already been lost, or
+        # the server's farewell (a FATAL error such as 57P01) arrived and the protocol refuses to
+        # send more. Not so on the pool: it resets the connection after the statement and raises
+        # when that fails, even though the statement ran (and committed).
+        if executor is not None and not isinstance(executor, asyncpg.Pool):
+            return ConnectionLost(
+                f"the connection was lost before the statement was sent: {exc}", sqlstate="08003"
+            )
+        err = ConnectionLost(f"the connection was lost: {exc}", sqlstate="08003")
+    else:
+        return DatabaseError(str(exc))
+    if isinstance(err, ConnectionLost) and not _known_in_transaction(executor):
+        unknown = TransactionOutcomeUnknown(
+            f"the connection was lost while a statement ran outside a transaction; "
+            f"whether it took effect is unknown ({err})",
+            sqlstate=err.sqlstate,
+        )
+        unknown.executor = executor
+        return unknown
     return err

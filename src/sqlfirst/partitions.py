@@ -17,11 +17,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-import asyncpg
 from pydantic import BaseModel
 
-from sqlfirst.db import Connection
-from sqlfirst.errors import translate
+from sqlfirst.db import Connection, transaction_on
+from sqlfirst.errors import DRIVER_ERRORS, from_driver
 
 __all__ = ["MaintenanceAction", "Partition", "PartitionedTable", "maintain", "status"]
 
@@ -66,29 +65,32 @@ async def maintain(conn: Connection, *, parent: str | None = None) -> list[Maint
     Creates missing default and premade partitions, moves rows out of the default partition into
     partitions created for them, and applies retention. Running it again right away does nothing.
     """
-    try:
-        async with conn.transaction():
+    async with transaction_on(conn):
+        try:
             rows = await conn.fetch(
                 "select parent_table, action, partition_name, row_count"
                 " from core.run_partition_maintenance($1::text::regclass)",
                 parent,
             )
-    except asyncpg.PostgresError as exc:
-        raise translate(exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise from_driver(exc, conn) from exc
     return [MaintenanceAction.model_validate(dict(r)) for r in rows]
 
 
 async def status(conn: Connection) -> list[PartitionedTable]:
     """Every registered table with its partitions, their UTC bounds and exact row counts."""
-    tables = await conn.fetch(
-        "select parent_table, control_column, partition_interval::text as partition_interval, premake,"
-        " retention::text as retention, retention_mode"
-        " from core.partitioned_tables order by parent_table"
-    )
-    partitions = await conn.fetch(
-        "select parent_table, partition_name, is_default, lower_bound, upper_bound, row_count"
-        " from core.partition_status()"
-    )
+    try:
+        tables = await conn.fetch(
+            "select parent_table, control_column, partition_interval::text as partition_interval,"
+            " premake, retention::text as retention, retention_mode"
+            " from core.partitioned_tables order by parent_table"
+        )
+        partitions = await conn.fetch(
+            "select parent_table, partition_name, is_default, lower_bound, upper_bound, row_count"
+            " from core.partition_status()"
+        )
+    except DRIVER_ERRORS as exc:
+        raise from_driver(exc, conn) from exc
     result = []
     for table in tables:
         mine = [

@@ -21,6 +21,7 @@ check sees it caught up.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import asyncpg
 
-from sqlfirst.errors import DatabaseUnavailable, SqlfirstError
+from sqlfirst.errors import DRIVER_ERRORS, ConnectionLost, DatabaseUnavailable, SqlfirstError
 from sqlfirst.settings import Settings, redact
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def is_connection_failure(exc: BaseException) -> bool:
     """True when ``exc`` (or its cause) says the server or the connection is gone."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, (*_CONNECTION_FAILURES, DatabaseUnavailable)):
+        if isinstance(seen, (*_CONNECTION_FAILURES, DatabaseUnavailable, ConnectionLost)):
             return True
         if isinstance(seen, SqlfirstError) and seen.__cause__ is not None:
             seen = seen.__cause__
@@ -154,19 +155,17 @@ class Replicas:
                     raise
 
     @asynccontextmanager
-    async def reader(
-        self, *, min_lsn: int | None = None, transaction: bool = True
-    ) -> AsyncIterator[Connection]:
-        """A connection for reads: a healthy replica that has replayed ``min_lsn``, else the primary.
+    async def reader(self, *, min_lsn: int | None = None) -> AsyncIterator[Connection]:
+        """A read-only transaction on a healthy replica that has replayed ``min_lsn``, else the primary.
 
-        The connection runs a read-only transaction (``transaction=False``: autocommit).
+        Errors come out as :mod:`sqlfirst.errors` types; a replica that fails under the block is
+        skipped from then on (for ``replica_retry_s``).
         """
+        from sqlfirst.db import transaction_on
+
         conn, state = await self._pick(min_lsn)
         try:
-            if transaction:
-                async with conn.transaction(readonly=True):
-                    yield conn
-            else:
+            async with transaction_on(conn, readonly=True):
                 yield conn
         except Exception as exc:
             if state is not None and is_connection_failure(exc):
@@ -178,11 +177,8 @@ class Replicas:
     async def _release(self, conn: Connection, state: ReplicaState | None) -> None:
         pool = self.primary if state is None else state.pool
         assert pool is not None
-        try:
+        with contextlib.suppress(*DRIVER_ERRORS):
             await pool.release(conn)  # type: ignore[arg-type]
-        except Exception as exc:
-            if not is_connection_failure(exc):
-                raise
 
     async def _pick(self, min_lsn: int | None) -> tuple[Connection, ReplicaState | None]:
         await self._maybe_check()

@@ -2,14 +2,17 @@
 
 ``DATABASE_URL`` wins; without it the libpq ``PG*`` variables (``PGHOST``, ``PGPORT``, ``PGUSER``,
 ``PGPASSWORD``, ``PGDATABASE``) describe the server; with neither, sqlfirst uses its embedded
-PostgreSQL (see :mod:`sqlfirst.embedded`).
+PostgreSQL (see :mod:`sqlfirst.embedded`) and logs so, unless ``SQLFIRST_EMBEDDED=never`` makes a
+missing URL a :class:`~sqlfirst.errors.ConfigurationError` (what a deployment wants).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Literal, get_args
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from sqlfirst.errors import ConfigurationError
@@ -18,6 +21,9 @@ __all__ = ["Settings", "normalize_url", "psycopg_url", "redact", "yoyo_url"]
 
 _SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg", "postgresql+psycopg", "postgresql+psycopg2"}
 _PG_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD")
+
+EmbeddedPolicy = Literal["auto", "never"]
+"""``auto``: without a URL, use the embedded server (logged); ``never``: a missing URL is an error."""
 
 
 def _int_env(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -52,8 +58,18 @@ class Settings:
     replica_retry_s: float = 2.0
     replica_check_interval_s: float = 1.0
     replica_connect_timeout_s: float = 2.0
+    embedded: EmbeddedPolicy = "auto"
 
     def __post_init__(self) -> None:
+        for name in ("min_size", "max_size", "statement_timeout_ms", "lock_timeout_ms"):
+            value = getattr(self, name)
+            if type(value) is not int:
+                raise ConfigurationError(f"{name} must be an integer, got {value!r}")
+        timeout = self.command_timeout_s
+        if timeout is not None and (type(timeout) not in (int, float) or timeout <= 0):
+            raise ConfigurationError(f"command_timeout_s must be a positive number, got {timeout!r}")
+        if self.embedded not in get_args(EmbeddedPolicy):
+            raise ConfigurationError(f"SQLFIRST_EMBEDDED must be 'auto' or 'never', got {self.embedded!r}")
         if self.min_size > self.max_size:
             raise ConfigurationError(f"pool min_size {self.min_size} exceeds max_size {self.max_size}")
         if self.max_size < 1:
@@ -81,14 +97,16 @@ class Settings:
             statement_timeout_ms=_int_env(env, "SQLFIRST_STATEMENT_TIMEOUT_MS", 30_000),
             lock_timeout_ms=_int_env(env, "SQLFIRST_LOCK_TIMEOUT_MS", 5_000),
             application_name=env.get("SQLFIRST_APPLICATION_NAME", "sqlfirst"),
-            replica_urls=tuple(
-                u.strip() for u in env.get("SQLFIRST_REPLICA_URLS", "").split(",") if u.strip()
-            ),
+            replica_urls=_url_list(env.get("SQLFIRST_REPLICA_URLS", "")),
             replica_max_lag_bytes=_int_env(env, "SQLFIRST_REPLICA_MAX_LAG_BYTES", 16 * 1024 * 1024),
+            embedded=env.get("SQLFIRST_EMBEDDED", "").strip().lower() or "auto",  # type: ignore[arg-type]  # checked in __post_init__
         )
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed (validated again)."""
+        unknown = sorted(set(changes) - set(self.__dataclass_fields__))
+        if unknown:
+            raise ConfigurationError(f"unknown setting(s): {', '.join(unknown)}")
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def server_settings(self) -> dict[str, str]:
@@ -148,13 +166,20 @@ def psycopg_url(url: str) -> str:
     return normalize_url(url)
 
 
+_QUERY_PASSWORD = re.compile(r"(?i)(^|&)(password=)[^&]*")
+
+
 def redact(url: str) -> str:
-    """``url`` with its password replaced, safe to print."""
+    """``url`` with its password (``user:password@`` or ``?password=``) replaced, safe to print."""
     try:
         parts = urlsplit(url)
+        password = parts.password
     except ValueError:
         return "<unparseable URL>"
-    if not parts.password:
+    netloc = parts.netloc
+    if password:
+        netloc = netloc.replace(f":{password}@", ":***@", 1)
+    query = _QUERY_PASSWORD.sub(r"\1\2***", parts.query)
+    if netloc == parts.netloc and query == parts.query:
         return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))

@@ -98,5 +98,5 @@ async def test_missing_or_blank_fields_are_rejected_before_the_database(conn: Co
         await agents.create(conn, name="   ", display_name="X", owner_id=owner.id, definition={})
     with pytest.raises(ValidationError):
         await agents.create(conn, name="x", display_name="X", owner_id=owner.id, definition=[1, 2])  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="limit"):
+    with pytest.raises(ValidationError, match="limit"):
         await agents.list_by_owner(conn, owner_id=owner.id, limit=0)

@@ -42,7 +42,7 @@ async def test_price_history_is_limited_to_the_time_range(conn: Connection) -> N
         conn, deal_id=deal.id, since=old + timedelta(days=1), until=old + timedelta(days=3)
     )
     assert [p.price for p in window] == [11, 12]
-    with pytest.raises(ValueError, match="after"):
+    with pytest.raises(ValidationError, match="after"):
         await price_tracking.history(conn, deal_id=deal.id, since=old, until=old)
 
 

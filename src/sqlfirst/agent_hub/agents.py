@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from sqlfirst.arguments import page_size
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -124,6 +125,4 @@ async def delete(conn: Executor, *, id: UUID) -> int:
 
 
 def _page(limit: int) -> int:
-    if not 1 <= limit <= 1000:
-        raise ValueError(f"limit must be between 1 and 1000, got {limit}")
-    return limit
+    return page_size(limit)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import JsonValue
 
+from sqlfirst.arguments import invalid_argument
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.errors import NotFound
@@ -74,7 +75,9 @@ async def append_messages(conn: Executor, *, id: UUID, messages: Sequence[JsonVa
     :class:`~sqlfirst.errors.NotFound` when there is no such session.
     """
     if isinstance(messages, str | bytes) or not isinstance(messages, Sequence):
-        raise TypeError("messages must be a list of JSON messages")
+        raise invalid_argument(
+            "append_messages", "messages", "messages must be a list of JSON messages", messages
+        )
     length = await _append_messages(conn, id=id, messages=list(messages))
     if length is None:
         raise NotFound("session", id=id)

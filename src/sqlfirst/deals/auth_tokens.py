@@ -12,6 +12,7 @@ from uuid import UUID
 
 from pydantic import SecretStr
 
+from sqlfirst.arguments import invalid_argument
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -63,7 +64,9 @@ async def issue(
     Returns the stored record and the raw token: keep the raw token, it cannot be recovered.
     """
     if (expires_in is None) == (expires_at is None):
-        raise ValueError("give exactly one of expires_in and expires_at")
+        raise invalid_argument(
+            "issue", "expires_in", "give exactly one of expires_in and expires_at", (expires_in, expires_at)
+        )
     if expires_in is not None:
         expires_at = datetime.now(UTC) + expires_in
     new = AuthTokenCreate.model_validate(

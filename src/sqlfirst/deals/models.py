@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from sqlfirst import arguments
 from sqlfirst.fields import Password
 
 __all__ = [
@@ -347,10 +348,8 @@ def _text(max_length: int) -> StringConstraints:
 
 
 def page_size(limit: int) -> int:
-    """Check a page size (1-1000) given to a listing query."""
-    if not 1 <= limit <= 1000:
-        raise ValueError(f"limit must be between 1 and 1000, got {limit}")
-    return limit
+    """Check a page size (1-1000) given to a listing query (``ValidationError`` otherwise)."""
+    return arguments.page_size(limit)
 
 
 Title = Annotated[str, _text(255)]

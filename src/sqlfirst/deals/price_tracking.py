@@ -12,6 +12,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, TypeAdapter
 
+from sqlfirst.arguments import invalid_argument
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -71,5 +72,5 @@ async def history(conn: Executor, *, deal_id: UUID, since: datetime, until: date
     start = _instant.validate_python(since)
     end = _instant.validate_python(until)
     if end <= start:
-        raise ValueError("until must be after since")
+        raise invalid_argument("history", "until", "until must be after since", until)
     return await _history(conn, deal_id=deal_id, since=start, until=end)

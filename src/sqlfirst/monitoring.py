@@ -1,0 +1,266 @@
+"""Per named query: statistics, a slow-query log, and OpenTelemetry spans.
+
+Every typed function records its call here under its query's name (``deals.get_user_by_email``):
+
+* **statistics**, always on and dependency-free: calls, rows, errors by type, and a latency
+  histogram in power-of-two buckets (so p50/p95/p99 are exact to within a factor of √2). Read them
+  with :func:`stats` (one :class:`QueryStats` per query), clear them with :func:`reset`. Recording
+  costs two clock reads and a few additions per call;
+* a **slow-query log**: one structured ``WARNING`` on the ``sqlfirst.slow`` logger for every call
+  slower than :func:`set_slow_threshold` (default 1 s, seed 002's ceiling), with the query name, the
+  duration, the rows and the acting user when one is set, never a parameter value;
+* **spans**, only after :func:`enable_tracing` (needs ``opentelemetry-api``; a span per call, named
+  after the query, with OpenTelemetry's database attributes, the rows, and the error type on failure;
+  the SQL text only when asked for). Spans are created after the call from its measured start and end,
+  so the call path itself carries no context manager.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "QueryStats",
+    "acting_user",
+    "disable_tracing",
+    "enable_tracing",
+    "reset",
+    "set_slow_threshold",
+    "stats",
+]
+
+_BUCKETS = 40  # 2**0 .. 2**39 ns: up to ~9 minutes
+_slow_log = logging.getLogger("sqlfirst.slow")
+_lock = threading.Lock()
+
+ACTING_USER: ContextVar[object | None] = ContextVar("sqlfirst_acting_user", default=None)
+"""The user the current task acts for (set by :func:`acting_user`; shown in the slow-query log)."""
+
+
+@contextmanager
+def acting_user(user: object) -> Iterator[None]:
+    """Name the user the calls inside the block act for (the slow-query log shows it)."""
+    token = ACTING_USER.set(user)
+    try:
+        yield
+    finally:
+        ACTING_USER.reset(token)
+
+
+@dataclass
+class QueryStats:
+    """What one named query did since the last :func:`reset`."""
+
+    name: str
+    calls: int = 0
+    rows: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    total_ns: int = 0
+    buckets: list[int] = field(default_factory=lambda: [0] * _BUCKETS)
+
+    @property
+    def mean_ms(self) -> float:
+        return self.total_ns / self.calls / 1e6 if self.calls else 0.0
+
+    def percentile_ms(self, q: float) -> float:
+        """The ``q`` quantile (0..1) of the latency, in ms, to within a factor of √2."""
+        if not self.calls:
+            return 0.0
+        wanted = q * self.calls
+        seen = 0
+        for index, count in enumerate(self.buckets):
+            seen += count
+            if seen >= wanted and count:
+                return float(1 << index) * 1.4142135623730951 / 1e6  # the bucket's geometric middle
+        return float(1 << _BUCKETS) / 1e6
+
+    @property
+    def p50_ms(self) -> float:
+        return self.percentile_ms(0.50)
+
+    @property
+    def p95_ms(self) -> float:
+        return self.percentile_ms(0.95)
+
+    @property
+    def p99_ms(self) -> float:
+        return self.percentile_ms(0.99)
+
+
+class _Recorder:
+    """The per-query slot the generated functions hold (no lookups by name per call)."""
+
+    __slots__ = ("attributes", "name", "stats")
+
+    def __init__(self, name: str, attributes: Mapping[str, Any]) -> None:
+        self.name = name
+        self.stats = QueryStats(name)
+        self.attributes = dict(attributes)
+
+
+_RECORDERS: dict[str, _Recorder] = {}
+_slow_ns = 1_000_000_000
+_tracer: Any = None
+_with_sql = False
+now = time.perf_counter_ns
+"""The clock the generated functions read (``time.perf_counter_ns``)."""
+
+
+def recorder(name: str, *, namespace: str, operation: str, sql: str) -> _Recorder:
+    """The recorder of the query ``name`` (made once, when its function is bound)."""
+    found = _RECORDERS.get(name)
+    if found is None:
+        found = _RECORDERS[name] = _Recorder(
+            name,
+            {
+                "db.system": "postgresql",
+                "db.namespace": namespace,
+                "db.operation.name": operation,
+                "db.query.summary": name,
+                "_sql": sql,
+            },
+        )
+    return found
+
+
+def done(slot: _Recorder, started: int, rows: int) -> None:
+    """Record a successful call that began at ``started`` (``now()``) and touched ``rows`` rows."""
+    elapsed = now() - started
+    s = slot.stats
+    s.calls += 1
+    s.rows += rows
+    s.total_ns += elapsed
+    s.buckets[min(elapsed.bit_length(), _BUCKETS - 1)] += 1
+    if elapsed > _slow_ns:
+        _slow(slot, elapsed, rows, None)
+    if _tracer is not None:
+        _span(slot, started, elapsed, rows, None)
+
+
+def failed(slot: _Recorder, started: int, error: BaseException) -> None:
+    """Record a call that raised ``error`` (the sqlfirst error it raises)."""
+    elapsed = now() - started
+    s = slot.stats
+    s.calls += 1
+    s.total_ns += elapsed
+    s.buckets[min(elapsed.bit_length(), _BUCKETS - 1)] += 1
+    kind = type(error).__name__
+    s.errors[kind] = s.errors.get(kind, 0) + 1
+    if elapsed > _slow_ns:
+        _slow(slot, elapsed, 0, kind)
+    if _tracer is not None:
+        _span(slot, started, elapsed, 0, error)
+
+
+def _slow(slot: _Recorder, elapsed: int, rows: int, error: str | None) -> None:
+    user = ACTING_USER.get()
+    _slow_log.warning(
+        "slow query %s: %.1f ms, %d rows%s%s",
+        slot.name,
+        elapsed / 1e6,
+        rows,
+        f", user {user}" if user is not None else "",
+        f", {error}" if error else "",
+        extra={
+            "query": slot.name,
+            "duration_ms": round(elapsed / 1e6, 3),
+            "rows": rows,
+            "user": None if user is None else str(user),
+            "error": error,
+        },
+    )
+
+
+def _span(slot: _Recorder, started: int, elapsed: int, rows: int, error: BaseException | None) -> None:
+    from opentelemetry.trace import SpanKind, Status, StatusCode
+
+    end_epoch = time.time_ns() - (now() - started - elapsed)
+    attributes = {k: v for k, v in slot.attributes.items() if not k.startswith("_")}
+    if _with_sql:
+        attributes["db.query.text"] = slot.attributes["_sql"]
+    attributes["db.response.returned_rows"] = rows
+    span = _tracer.start_span(
+        slot.name, kind=SpanKind.CLIENT, start_time=end_epoch - elapsed, attributes=attributes
+    )
+    if error is not None:
+        span.set_attribute("error.type", type(error).__name__)
+        span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+    span.end(end_time=end_epoch)
+
+
+@contextmanager
+def transaction_span(*, isolation: str, readonly: bool) -> Iterator[None]:
+    """A ``transaction`` span around a caller's transaction (the parent of its queries' spans)
+    when tracing is on; nothing otherwise."""
+    if _tracer is None:
+        yield
+        return
+    from opentelemetry.trace import SpanKind
+
+    with _tracer.start_as_current_span(
+        "transaction",
+        kind=SpanKind.CLIENT,
+        attributes={
+            "db.system": "postgresql",
+            "db.transaction.isolation": isolation,
+            "db.readonly": readonly,
+        },
+    ):
+        yield
+
+
+def stats() -> dict[str, QueryStats]:
+    """A copy of every query's statistics since the last :func:`reset`, keyed by query name."""
+    with _lock:
+        return {
+            name: QueryStats(
+                name,
+                slot.stats.calls,
+                slot.stats.rows,
+                dict(slot.stats.errors),
+                slot.stats.total_ns,
+                list(slot.stats.buckets),
+            )
+            for name, slot in sorted(_RECORDERS.items())
+            if slot.stats.calls
+        }
+
+
+def reset() -> None:
+    """Clear every query's statistics."""
+    with _lock:
+        for slot in _RECORDERS.values():
+            slot.stats = QueryStats(slot.name)
+
+
+def set_slow_threshold(seconds: float) -> None:
+    """Log calls slower than ``seconds`` on the ``sqlfirst.slow`` logger (default 1 s)."""
+    global _slow_ns
+    _slow_ns = int(seconds * 1e9)
+
+
+def enable_tracing(*, tracer_provider: Any = None, include_sql: bool = False) -> None:
+    """Emit an OpenTelemetry span per call (through ``tracer_provider``, else the global one).
+
+    Needs ``opentelemetry-api`` (``pip install 'sqlfirst[otel]'``). ``include_sql`` adds the query's
+    text (with ``$n`` placeholders; parameter values are never recorded).
+    """
+    global _tracer, _with_sql
+    from opentelemetry import trace
+
+    provider = tracer_provider or trace.get_tracer_provider()
+    _tracer = provider.get_tracer("sqlfirst")
+    _with_sql = include_sql
+
+
+def disable_tracing() -> None:
+    """Stop emitting spans."""
+    global _tracer
+    _tracer = None
