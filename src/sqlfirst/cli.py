@@ -31,7 +31,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Run the embedded PostgreSQL (from the pgserver wheel).", no_args_is_help=True)
+db_app: typer.Typer = typer.Typer(
+    help="Run the embedded PostgreSQL (from the pgserver wheel).", no_args_is_help=True
+)
 migrate_app = typer.Typer(help="Apply, roll back and inspect migrations (yoyo).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 partitions_app = typer.Typer(
@@ -113,8 +115,7 @@ def db_start(
 ) -> None:
     """Start the embedded server (or find it running) and print its URL (and its replicas')."""
     out.print(embedded.start())
-    for replica in replication.start_replicas(replicas):
-        out.print(f"replica {replica.index}: {replica.url}")
+    start_replicas(replicas)
 
 
 @db_app.command("stop")
@@ -136,14 +137,7 @@ def db_status() -> None:
     out.print(f"running:        {'yes (pid ' + str(state.pid) + ')' if state.running else 'no'}")
     if state.url:
         out.print(f"url:            {state.url}")
-        for lag in asyncio.run(
-            replication.lag_report(state.url.replace(f"/{embedded.DATABASE_NAME}?", "/postgres?"))
-        ):
-            behind = "?" if lag.lag_bytes is None else f"{lag.lag_bytes} bytes"
-            out.print(
-                f"replica {lag.replica.index}:      {lag.replica.url} {lag.state}, replay lag {behind}"
-                f" ({lag.replay_lag or 'idle'})"
-            )
+        print_replicas(state.url)
     if not state.running:
         raise typer.Exit(3)
 
@@ -621,4 +615,4 @@ def main() -> None:
         sys.exit(130)
 
 
-from sqlfirst import cli_backup  # noqa: E402,F401  (registers db archive/backup/restore)
+from sqlfirst.cli_scaleout import print_replicas, start_replicas  # noqa: E402  (and db archive/backup/restore)

@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 import asyncpg
 
-from sqlfirst.errors import DRIVER_ERRORS, ConnectionLost, DatabaseUnavailable, SqlfirstError
+from sqlfirst.errors import (
+    DRIVER_ERRORS,
+    ConnectionLost,
+    DatabaseUnavailable,
+    SqlfirstError,
+    TransactionOutcomeUnknown,
+)
 from sqlfirst.settings import Settings, redact
 
 if TYPE_CHECKING:
@@ -231,7 +237,7 @@ class Replicas:
 
 async def primary_lsn(db: Database) -> int:
     """The primary's WAL insert position now: a read that reaches it sees every commit made before."""
-    async with db.pool.acquire() as conn:
+    async with db.connection() as conn:  # errors typed like every other statement's
         lsn: int = await conn.fetchval("select pg_current_wal_insert_lsn()")
     return lsn
 
@@ -255,8 +261,14 @@ class Session:
     @asynccontextmanager
     async def transaction(self, *, isolation: IsolationLevel = "read_committed") -> AsyncIterator[Connection]:
         """:meth:`Database.transaction` on the primary; its commit is then visible to :meth:`reader`."""
-        async with self.db.transaction(isolation=isolation) as conn:
-            yield conn
+        try:
+            async with self.db.transaction(isolation=isolation) as conn:
+                yield conn
+        except TransactionOutcomeUnknown:
+            # It may have committed: later reads must not miss it if it did.
+            with contextlib.suppress(SqlfirstError, *DRIVER_ERRORS):
+                await self.note_write()
+            raise
         await self.note_write()
 
     @asynccontextmanager

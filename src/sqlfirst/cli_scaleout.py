@@ -1,16 +1,34 @@
-"""``sqlfirst db archive|backup|restore``: WAL archiving, base/logical backups, point-in-time restore."""
+"""``sqlfirst db`` scale-out commands: replicas, WAL archiving, base and logical backups, PITR."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from sqlfirst import backup, embedded
+from sqlfirst import backup, embedded, replication
 from sqlfirst.cli import _expected_errors, _url, db_app, out
 from sqlfirst.errors import ConfigurationError
+
+
+def start_replicas(count: int) -> None:
+    """``db start --replicas N``: replicas 1..N beside the running embedded server."""
+    for replica in replication.start_replicas(count):
+        out.print(f"replica {replica.index}: {replica.url}")
+
+
+def print_replicas(primary_url: str) -> None:
+    """``db status``: each replica's state and replay lag, as the primary sees them."""
+    maintenance = primary_url.replace(f"/{embedded.DATABASE_NAME}?", "/postgres?")
+    for lag in asyncio.run(replication.lag_report(maintenance)):
+        behind = "?" if lag.lag_bytes is None else f"{lag.lag_bytes} bytes"
+        out.print(
+            f"replica {lag.replica.index}:      {lag.replica.url} {lag.state}, replay lag {behind}"
+            f" ({lag.replay_lag or 'idle'})"
+        )
 
 
 @db_app.command("archive")
