@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from sqlfirst import citus, paths
@@ -64,3 +66,24 @@ async def test_the_check_finds_what_citus_refuses(conn: Connection) -> None:
         "select create_distributed_table('cp.no_col', 'tenant_id', colocate_with => 'cp.tenant_rows');"
         in commands
     )
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_hot_query_pins_the_distribution_column_or_is_marked_cross_shard(domain: str) -> None:
+    plan = citus.load_plan(citus.plan_path(domain))
+    budgets = tomllib.loads((paths.benchmarks_dir() / "budgets.toml").read_text())
+    hot = {
+        name for name, spec in budgets.get(domain, {}).items() if isinstance(spec, dict) and "p95_ms" in spec
+    }
+    assert set(plan.cross_shard) <= set(citus.named_queries(domain)), "a cross-shard mark names no query"
+    assert citus.unrouted_queries(plan, hot) == set(plan.cross_shard)
+    assert all(reason.strip() for reason in plan.cross_shard.values())
+
+
+def test_a_query_pins_the_column_by_equality_in_or_its_insert_list() -> None:
+    plan = citus.Plan("d", "s", {"t": "tenant_id"}, {"t": "a"}, (), {}, {})
+    assert citus.pins_column("select * from s.t where tenant_id = :u and id = :id", "tenant_id")
+    assert citus.pins_column("update s.t x set a = 1 where x.tenant_id = any(:ids)", "tenant_id")
+    assert citus.pins_column("insert into s.t (id, tenant_id) values (:id, :u)", "tenant_id")
+    assert not citus.pins_column("select tenant_id from s.t where id = :id", "tenant_id")
+    assert plan.distributed["t"] == "tenant_id"

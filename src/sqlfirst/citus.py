@@ -12,14 +12,26 @@ be struck from the plan.
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlfirst import paths
 from sqlfirst.db import Executor
 
-__all__ = ["Plan", "Violation", "load_plan", "plan_path", "sql_commands", "unclassified_tables", "violations"]
+__all__ = [
+    "Plan",
+    "Violation",
+    "load_plan",
+    "named_queries",
+    "pins_column",
+    "plan_path",
+    "sql_commands",
+    "unclassified_tables",
+    "unrouted_queries",
+    "violations",
+]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -40,6 +52,7 @@ class Plan:
     reference: tuple[str, ...]
     local: dict[str, str]  # table -> why it stays on the coordinator
     deviations: dict[Violation, str]  # what today's schema breaks -> why / what fixes it
+    cross_shard: dict[str, str] = field(default_factory=dict)  # hot query -> why it is not routed
 
 
 def plan_path(domain: str) -> Path:
@@ -65,6 +78,7 @@ def load_plan(path: Path) -> Plan:
         reference=tuple(data.get("reference", {}).get("tables", [])),
         local={table: spec["reason"] for table, spec in data.get("local", {}).items()},
         deviations=deviations,
+        cross_shard=dict(data.get("cross_shard", {})),
     )
 
 
@@ -150,3 +164,40 @@ def sql_commands(plan: Plan) -> list[str]:
         colocate = "" if anchor == table else f", colocate_with => '{plan.schema}.{anchor}'"
         commands.append(f"select create_distributed_table('{plan.schema}.{table}', '{column}'{colocate});")
     return commands
+
+
+_NAME = re.compile(r"^--\s*name:\s*(\w+)", re.M)
+
+
+def named_queries(domain: str) -> dict[str, str]:
+    """Every named query of ``domain`` (``-- name:`` blocks in ``sql/<domain>/*.sql``) -> its SQL."""
+    found: dict[str, str] = {}
+    for path in sorted((paths.sql_dir() / domain).glob("*.sql")):
+        text = path.read_text()
+        marks = list(_NAME.finditer(text))
+        for mark, following in zip(marks, [*marks[1:], None], strict=True):
+            end = following.start() if following is not None else len(text)
+            found[mark.group(1)] = text[mark.end() : end]
+    return found
+
+
+def pins_column(sql: str, column: str) -> bool:
+    """Whether a statement can be sent to one shard: it pins ``column`` (an equality or IN filter,
+    or the inserted column list)."""
+    body = re.sub(r"--[^\n]*", "", sql).lower()
+    if re.search(rf"(?<![\w.])(?:\w+\.)?{column}\s*(?:=|in\s*\(|=\s*any)", body):
+        return True
+    insert = re.search(r"insert\s+into\s+[\w.]+\s*\(([^)]*)\)", body)
+    return insert is not None and column in {c.strip() for c in insert.group(1).split(",")}
+
+
+def unrouted_queries(plan: Plan, hot: set[str]) -> set[str]:
+    """Hot queries of the domain that touch a distributed table without pinning its column."""
+    unrouted: set[str] = set()
+    for name, sql in named_queries(plan.domain).items():
+        if name not in hot:
+            continue
+        touched = [t for t in plan.distributed if re.search(rf"\b{plan.schema}\.{t}\b", sql)]
+        if touched and not any(pins_column(sql, plan.distributed[t]) for t in touched):
+            unrouted.add(name)
+    return unrouted
