@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -83,8 +85,11 @@ def test_password_in_a_url_is_never_printed() -> None:
     assert "***" in result.stderr
 
 
-def test_embedded_server_start_status_url_stop(tmp_path: Path) -> None:
-    env = {"SQLFIRST_DATA_DIR": str(tmp_path / "pgdata")}
+def test_embedded_server_start_status_url_stop() -> None:
+    # Not pytest's tmp_path: its root is re-locked to 0700 by every pytest session that starts, and the
+    # server runs as the OS user `pgserver` when the tests run as root.
+    root = Path(tempfile.mkdtemp(prefix="sqlfirst-cli-"))
+    env = {"SQLFIRST_DATA_DIR": str(root / "pgdata")}
     env_without_url = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("PG")}
     run = lambda *a: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "sqlfirst", *a],
@@ -112,6 +117,7 @@ def test_embedded_server_start_status_url_stop(tmp_path: Path) -> None:
     assert stopped.returncode == 0
     assert stopped.stdout.strip() == "stopped"
     assert run("db", "url").returncode == 3
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def test_check_command_verifies_every_query(server_url: str) -> None:
