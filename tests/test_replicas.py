@@ -224,3 +224,23 @@ async def test_lag_report_shows_each_replica_streaming(cluster: Cluster) -> None
     report = await replication.lag_report(cluster.primary_url, cluster.root / "pgdata")
     assert [lag.replica.index for lag in report] == [1, 2]
     assert all(lag.state == "streaming" and lag.lag_bytes is not None for lag in report)
+
+
+async def test_a_replica_down_at_connect_is_skipped_and_reads_still_succeed(cluster: Cluster) -> None:
+    db = await connect(
+        database_url=cluster.primary_url,
+        replica_urls=("postgresql://postgres@127.0.0.1:1/postgres", cluster.replica_url(cluster.replicas[0])),
+        min_size=1,
+        max_size=4,
+    )
+    try:
+        await _wait_caught_up(cluster)
+        ports: set[int] = set()
+        for _ in range(10):
+            async with db.reader() as conn:
+                ports.add(await conn.fetchval("select inet_server_port()"))
+        assert ports == {cluster.replicas[0].port}
+        assert db.replicas is not None
+        assert db.replicas.states[0].failures > 0
+    finally:
+        await db.close()
