@@ -8,6 +8,14 @@ CREATE SCHEMA core;
 
 CREATE SCHEMA deals;
 
+CREATE SCHEMA devskyy;
+
+CREATE SCHEMA easyflow;
+
+CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA core;
+
+COMMENT ON EXTENSION vector IS 'vector data type and ivfflat and hnsw access methods';
+
 CREATE TYPE agent_hub.event_author AS ENUM (
     'user',
     'agent',
@@ -247,6 +255,120 @@ CREATE TYPE deals.userstatus AS ENUM (
     'inactive',
     'suspended',
     'deleted'
+);
+
+CREATE TYPE devskyy.agent_execution_status AS ENUM (
+    'running',
+    'completed',
+    'failed'
+);
+
+CREATE TYPE devskyy.ingest_outcome AS ENUM (
+    'created',
+    'replaced',
+    'unchanged'
+);
+
+CREATE TYPE devskyy.order_status AS ENUM (
+    'pending',
+    'processing',
+    'completed',
+    'cancelled'
+);
+
+CREATE TYPE devskyy.product_status AS ENUM (
+    'draft',
+    'published',
+    'archived'
+);
+
+CREATE TYPE devskyy.task_category AS ENUM (
+    'reasoning',
+    'creative',
+    'classification',
+    'qa',
+    'code'
+);
+
+CREATE TYPE devskyy.tool_execution_status AS ENUM (
+    'success',
+    'failed',
+    'timeout'
+);
+
+CREATE TYPE devskyy.user_role AS ENUM (
+    'customer',
+    'staff',
+    'admin'
+);
+
+CREATE TYPE easyflow.conversation_status AS ENUM (
+    'active',
+    'paused',
+    'closed',
+    'escalated'
+);
+
+CREATE TYPE easyflow.delivery_status AS ENUM (
+    'queued',
+    'sending',
+    'sent',
+    'failed',
+    'dead'
+);
+
+CREATE TYPE easyflow.integration_status AS ENUM (
+    'pending',
+    'connected',
+    'error',
+    'disconnected'
+);
+
+CREATE TYPE easyflow.message_direction AS ENUM (
+    'inbound',
+    'outbound'
+);
+
+CREATE TYPE easyflow.message_role AS ENUM (
+    'user',
+    'assistant',
+    'system'
+);
+
+CREATE TYPE easyflow.metric_type AS ENUM (
+    'messages_sent',
+    'messages_received',
+    'api_calls',
+    'errors',
+    'response_time',
+    'sync_duration'
+);
+
+CREATE TYPE easyflow.platform_region AS ENUM (
+    'russia',
+    'international',
+    'global'
+);
+
+CREATE TYPE easyflow.platform_type AS ENUM (
+    'ecommerce',
+    'messaging',
+    'voice',
+    'analytics'
+);
+
+CREATE TYPE easyflow.sync_status AS ENUM (
+    'running',
+    'success',
+    'partial',
+    'failed'
+);
+
+CREATE TYPE easyflow.sync_type AS ENUM (
+    'full',
+    'incremental',
+    'orders',
+    'products'
 );
 
 CREATE FUNCTION ai_seo.enforce_campaign_lifecycle() RETURNS trigger
@@ -821,6 +943,548 @@ begin
         values (new.id, new.current_price, new.currency, new.source, clock_timestamp());
     end if;
     return null;
+end;
+$$;
+
+CREATE FUNCTION devskyy.check_agent_execution_status() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if old.status <> 'running' then
+        raise exception using
+            errcode = 'SF042',
+            message = format('agent execution %s is already %s', old.execution_id, old.status),
+            detail = format('execution_id=%s from=%s to=%s', old.execution_id, old.status, new.status);
+    end if;
+    if new.status <> 'running' then
+        new.completed_at := coalesce(new.completed_at, clock_timestamp());
+    end if;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION devskyy.check_order_status() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if not (
+        old.status = 'pending' and new.status in ('processing', 'cancelled')
+        or old.status = 'processing' and new.status in ('completed', 'cancelled')
+    ) then
+        raise exception using
+            errcode = 'SF042',
+            message = format('order %s cannot go from %s to %s', old.order_number, old.status, new.status),
+            detail = format('order_id=%s from=%s to=%s', old.id, old.status, new.status);
+    end if;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION devskyy.check_order_subtotal() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_order_id uuid;
+    v_subtotal numeric;
+    v_sum numeric;
+    v_count bigint;
+begin
+    if tg_table_name = 'orders' then
+        v_order_id := new.id;
+    elsif tg_op = 'DELETE' then
+        v_order_id := old.order_id;
+    else
+        v_order_id := new.order_id;
+    end if;
+    select o.subtotal into v_subtotal from devskyy.orders as o where o.id = v_order_id;
+    if not found then
+        return null;  -- the order itself is gone
+    end if;
+    select coalesce(sum(i.quantity * i.unit_price), 0), count(*) into v_sum, v_count
+    from devskyy.order_items as i
+    where i.order_id = v_order_id;
+    if v_count = 0 or v_sum <> v_subtotal then
+        raise exception using
+            errcode = 'check_violation',
+            constraint = 'ck_orders_subtotal_matches_items',
+            schema = 'devskyy',
+            table = 'orders',
+            message = format(
+                'order %s: subtotal %s is not the sum of its %s items (%s)', v_order_id, v_subtotal, v_count, v_sum
+            );
+    end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION devskyy.hybrid_chunks(p_query text, p_embedding real[], p_limit integer) RETURNS TABLE(id uuid, document_id character varying, parent_doc_id character varying, source_path character varying, chunk_index integer, content text, metadata jsonb, score double precision)
+    LANGUAGE sql STABLE
+    AS $$
+    with text_hits as (
+        select t.id, row_number() over (order by t.rank desc, t.id) as position
+        from (
+            select d.id, ts_rank_cd(d.search_vector, q.query) as rank
+            from devskyy.rag_documents as d,
+                 websearch_to_tsquery('english'::regconfig, p_query) as q (query)
+            where d.search_vector @@ q.query
+            order by rank desc, d.id
+            limit 50
+        ) as t
+    ),
+    vector_hits as (
+        select v.id, row_number() over (order by v.distance, v.id) as position
+        from (
+            select d.id, d.embedding operator(core.<=>) p_embedding::core.vector(384) as distance
+            from devskyy.rag_documents as d
+            where d.embedding is not null
+            order by d.embedding operator(core.<=>) p_embedding::core.vector(384)
+            limit 50
+        ) as v
+    ),
+    fused as (
+        select h.id, sum(1.0 / (60 + h.position))::double precision as score
+        from (select * from text_hits union all select * from vector_hits) as h
+        group by h.id
+    )
+    select d.id, d.document_id, d.parent_doc_id, d.source_path, d.chunk_index, d.content, d.metadata, f.score
+    from fused as f
+    join devskyy.rag_documents as d on d.id = f.id
+    order by f.score desc, d.id
+    limit p_limit
+$$;
+
+COMMENT ON FUNCTION devskyy.hybrid_chunks(p_query text, p_embedding real[], p_limit integer) IS 'Full-text and vector hits fused by reciprocal rank (k = 60); needs pgvector.';
+
+CREATE FUNCTION devskyy.ingest_document(p_parent_doc_id text, p_source_path text, p_contents text[], p_embedding_model text, p_metadata jsonb, p_embeddings jsonb) RETURNS TABLE(outcome devskyy.ingest_outcome, chunks integer)
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_total integer := coalesce(cardinality(p_contents), 0);
+    v_hashes text[];
+    v_old record;
+begin
+    if v_total = 0 then
+        raise exception using
+            errcode = 'invalid_parameter_value',
+            message = format('document %s has no chunks', p_parent_doc_id);
+    end if;
+    if p_embeddings is not null then
+        if to_regtype('core.vector') is null then
+            raise exception using
+                errcode = 'SF043',
+                message = 'this server has no pgvector (extension "vector" in schema core): embeddings cannot be stored';
+        end if;
+        if jsonb_typeof(p_embeddings) <> 'array' or jsonb_array_length(p_embeddings) <> v_total then
+            raise exception using
+                errcode = 'invalid_parameter_value',
+                message = format('document %s: %s chunks need %s embeddings', p_parent_doc_id, v_total, v_total);
+        end if;
+    end if;
+    -- One writer per document at a time: the second waits, then sees the first one's chunks.
+    perform pg_advisory_xact_lock(hashtext('devskyy.rag_documents'), hashtext(p_parent_doc_id));
+
+    select array(
+        select encode(sha256(convert_to(c.content, 'UTF8')), 'hex')
+        from unnest(p_contents) with ordinality as c (content, n)
+        order by c.n
+    ) into v_hashes;
+
+    select array_agg(d.content_hash::text order by d.chunk_index) as hashes,
+           bool_and(d.source_path is not distinct from p_source_path
+                    and d.embedding_model is not distinct from p_embedding_model) as same_source,
+           count(*) as n
+    into v_old
+    from devskyy.rag_documents as d
+    where d.parent_doc_id = p_parent_doc_id;
+
+    if v_old.n > 0 and v_old.same_source and v_old.hashes = v_hashes then
+        outcome := 'unchanged'::devskyy.ingest_outcome;
+        chunks := v_total;
+        return next;
+        return;
+    end if;
+
+    delete from devskyy.rag_documents as d where d.parent_doc_id = p_parent_doc_id;
+
+    if p_embeddings is null then
+        insert into devskyy.rag_documents (
+            document_id, parent_doc_id, source_path, content, content_hash, chunk_index, total_chunks,
+            embedding_model, metadata
+        )
+        select p_parent_doc_id || '-chunk-' || (c.n - 1), p_parent_doc_id, p_source_path, c.content,
+               v_hashes[c.n], c.n - 1, v_total, p_embedding_model, coalesce(p_metadata, '{}')
+        from unnest(p_contents) with ordinality as c (content, n);
+    else
+        insert into devskyy.rag_documents (
+            document_id, parent_doc_id, source_path, content, content_hash, chunk_index, total_chunks,
+            embedding_model, metadata, embedding
+        )
+        select p_parent_doc_id || '-chunk-' || (c.n - 1), p_parent_doc_id, p_source_path, c.content,
+               v_hashes[c.n], c.n - 1, v_total, p_embedding_model, coalesce(p_metadata, '{}'),
+               (p_embeddings -> (c.n::integer - 1))::text::core.vector(384)
+        from unnest(p_contents) with ordinality as c (content, n);
+    end if;
+
+    outcome := (case when v_old.n > 0 then 'replaced' else 'created' end)::devskyy.ingest_outcome;
+    chunks := v_total;
+    return next;
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.ingest_document(p_parent_doc_id text, p_source_path text, p_contents text[], p_embedding_model text, p_metadata jsonb, p_embeddings jsonb) IS 'Writes a document''s chunks: unchanged (same hashes) is a no-op, anything else replaces them atomically.';
+
+CREATE FUNCTION devskyy.nearest_chunks(p_embedding real[], p_limit integer) RETURNS TABLE(id uuid, document_id character varying, parent_doc_id character varying, source_path character varying, chunk_index integer, content text, metadata jsonb, distance double precision)
+    LANGUAGE sql STABLE
+    AS $$
+    select d.id, d.document_id, d.parent_doc_id, d.source_path, d.chunk_index, d.content, d.metadata,
+           d.embedding operator(core.<=>) p_embedding::core.vector(384) as distance
+    from devskyy.rag_documents as d
+    where d.embedding is not null
+    order by d.embedding operator(core.<=>) p_embedding::core.vector(384)
+    limit p_limit
+$$;
+
+COMMENT ON FUNCTION devskyy.nearest_chunks(p_embedding real[], p_limit integer) IS 'The chunks nearest to an embedding by cosine distance (HNSW); needs pgvector.';
+
+CREATE FUNCTION devskyy.next_order_number() RETURNS text
+    LANGUAGE sql
+    AS $$
+    select devskyy.order_number(nextval('devskyy.order_number_seq'))
+$$;
+
+CREATE FUNCTION devskyy.order_number(p_n bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    select 'ORD-' || upper(lpad(to_hex(x3 # (x3 >> 16)), 8, '0'))
+    from (select ((x2 # (x2 >> 16)) * 73244475) % 4294967296 as x3
+          from (select ((x1 # (x1 >> 16)) * 73244475) % 4294967296 as x2
+                from (select p_n % 4294967296 as x1) as a) as b) as c
+$$;
+
+CREATE FUNCTION devskyy.place_order(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) RETURNS TABLE(id uuid, order_number character varying, user_id uuid, status devskyy.order_status, total_price numeric, subtotal numeric, created_at timestamp with time zone, updated_at timestamp with time zone, metadata jsonb, items jsonb)
+    LANGUAGE plpgsql
+    AS $$
+#variable_conflict use_column
+declare
+    v_order devskyy.orders;
+    v_wanted record;
+    v_price numeric(10, 2);
+    v_status devskyy.product_status;
+    v_available integer;
+    v_subtotal numeric := 0;
+    v_ids uuid[] := '{}';
+    v_quantities integer[] := '{}';
+    v_prices numeric[] := '{}';
+begin
+    if coalesce(cardinality(p_product_ids), 0) = 0
+        or cardinality(p_product_ids) <> coalesce(cardinality(p_quantities), 0) then
+        raise exception using
+            errcode = 'invalid_parameter_value',
+            message = 'an order needs at least one item and one quantity per product';
+    end if;
+    if coalesce(p_extra_charges, 0) < 0 then
+        raise exception using
+            errcode = 'check_violation',
+            constraint = 'ck_orders_total_price_covers_subtotal',
+            message = format('extra charges cannot be negative, got %s', p_extra_charges);
+    end if;
+
+    for v_wanted in
+        select w.product_id, sum(w.quantity)::integer as quantity, bool_or(w.quantity is null or w.quantity <= 0) as bad
+        from unnest(p_product_ids, p_quantities) as w (product_id, quantity)
+        group by w.product_id
+        order by w.product_id
+    loop
+        if v_wanted.bad or v_wanted.product_id is null then
+            raise exception using
+                errcode = 'check_violation',
+                constraint = 'ck_order_items_quantity_positive',
+                message = format('quantity of product %s must be positive', v_wanted.product_id);
+        end if;
+        update devskyy.products as p
+        set inventory_quantity = p.inventory_quantity - v_wanted.quantity
+        where p.id = v_wanted.product_id
+          and p.status = 'published'
+          and p.inventory_quantity >= v_wanted.quantity
+        returning p.price into v_price;
+        if not found then
+            select p.status, p.inventory_quantity into v_status, v_available
+            from devskyy.products as p
+            where p.id = v_wanted.product_id;
+            if not found or v_status <> 'published' then
+                raise exception using
+                    errcode = 'SF041',
+                    message = format('product %s is not for sale (%s)', v_wanted.product_id, coalesce(v_status::text, 'unknown')),
+                    detail = format('product_id=%s', v_wanted.product_id);
+            end if;
+            raise exception using
+                errcode = 'SF040',
+                message = format(
+                    'out of stock: product %s has %s, the order wants %s',
+                    v_wanted.product_id, v_available, v_wanted.quantity
+                ),
+                detail = format('product_id=%s available=%s wanted=%s', v_wanted.product_id, v_available, v_wanted.quantity);
+        end if;
+        v_ids := v_ids || v_wanted.product_id;
+        v_quantities := v_quantities || v_wanted.quantity;
+        v_prices := v_prices || v_price;
+        v_subtotal := v_subtotal + v_price * v_wanted.quantity;
+    end loop;
+
+    insert into devskyy.orders (user_id, total_price, subtotal, metadata)
+    values (p_user_id, v_subtotal + coalesce(p_extra_charges, 0), v_subtotal, coalesce(p_metadata, '{}'))
+    returning * into v_order;
+
+    insert into devskyy.order_items (order_id, product_id, quantity, unit_price, created_at)
+    select v_order.id, w.product_id, w.quantity, w.unit_price, v_order.created_at
+    from unnest(v_ids, v_quantities, v_prices) as w (product_id, quantity, unit_price);
+
+    return query
+    select v_order.id, v_order.order_number, v_order.user_id, v_order.status, v_order.total_price,
+           v_order.subtotal, v_order.created_at, v_order.updated_at, v_order.metadata,
+           (select jsonb_agg(
+                       jsonb_build_object(
+                           'product_id', w.product_id, 'quantity', w.quantity, 'unit_price', w.unit_price::text
+                       )
+                       order by w.product_id
+                   )
+            from unnest(v_ids, v_quantities, v_prices) as w (product_id, quantity, unit_price));
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.place_order(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) IS 'Takes the stock and writes an order with its items, atomically. SF040 out of stock, SF041 not for sale.';
+
+CREATE FUNCTION devskyy.restock_cancelled_order() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_item record;
+begin
+    for v_item in
+        select i.product_id, i.quantity
+        from devskyy.order_items as i
+        where i.order_id = new.id
+        order by i.product_id
+    loop
+        update devskyy.products
+        set inventory_quantity = inventory_quantity + v_item.quantity
+        where id = v_item.product_id;
+    end loop;
+    return null;
+end;
+$$;
+
+CREATE TABLE easyflow.messages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    conversation_id uuid,
+    session_id character varying(255) NOT NULL,
+    user_id uuid NOT NULL,
+    content text NOT NULL,
+    role easyflow.message_role NOT NULL,
+    direction easyflow.message_direction,
+    platform character varying(50) NOT NULL,
+    platform_message_id character varying(255),
+    intent character varying(100),
+    entities jsonb DEFAULT '{}'::jsonb NOT NULL,
+    confidence numeric(3,2),
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_messages_confidence CHECK (((confidence >= (0)::numeric) AND (confidence <= (1)::numeric))),
+    CONSTRAINT ck_messages_entities_object CHECK ((jsonb_typeof(entities) = 'object'::text)),
+    CONSTRAINT ck_messages_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_messages_session_id_not_blank CHECK ((btrim((session_id)::text) <> ''::text))
+)
+PARTITION BY RANGE (created_at);
+
+CREATE FUNCTION easyflow.append_inbound_message(p_id uuid, p_conversation_id uuid, p_session_id text, p_user_id uuid, p_content text, p_role easyflow.message_role, p_platform text, p_platform_message_id text, p_intent text, p_entities jsonb, p_confidence numeric, p_metadata jsonb, p_created_at timestamp with time zone) RETURNS easyflow.messages
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_message easyflow.messages;
+    v_constraint text;
+begin
+    if p_platform_message_id is not null then
+        v_message := easyflow.stored_inbound_message(p_user_id, p_platform, p_platform_message_id);
+        if v_message.id is not null then
+            return v_message;
+        end if;
+    end if;
+    begin
+        -- clock_timestamp(): messages of one conversation appended in one transaction keep their order.
+        insert into easyflow.messages (
+            id, conversation_id, session_id, user_id, content, role, direction, platform, platform_message_id,
+            intent, entities, confidence, metadata, created_at
+        )
+        values (
+            p_id, p_conversation_id, p_session_id, p_user_id, p_content, p_role, 'inbound', p_platform,
+            p_platform_message_id, p_intent, coalesce(p_entities, '{}'), p_confidence, coalesce(p_metadata, '{}'),
+            coalesce(p_created_at, clock_timestamp())
+        )
+        returning * into v_message;
+    exception when unique_violation then
+        get stacked diagnostics v_constraint = constraint_name;
+        if v_constraint is distinct from 'pk_message_platform_ids' then
+            raise;
+        end if;
+        -- A concurrent delivery committed first; this statement's fresh snapshot sees its row.
+        v_message := easyflow.stored_inbound_message(p_user_id, p_platform, p_platform_message_id);
+        if v_message.id is null then
+            -- Only a snapshot older than the winner's commit (REPEATABLE READ, SERIALIZABLE) gets here.
+            raise exception using
+                errcode = 'serialization_failure',
+                message = format('inbound message %s of %s was stored concurrently; retry', p_platform_message_id, p_platform);
+        end if;
+    end;
+    return v_message;
+end;
+$$;
+
+COMMENT ON FUNCTION easyflow.append_inbound_message(p_id uuid, p_conversation_id uuid, p_session_id text, p_user_id uuid, p_content text, p_role easyflow.message_role, p_platform text, p_platform_message_id text, p_intent text, p_entities jsonb, p_confidence numeric, p_metadata jsonb, p_created_at timestamp with time zone) IS 'Stores an inbound message once per (user, platform, platform_message_id); returns the stored row (p_id when new).';
+
+CREATE FUNCTION easyflow.check_platform_active() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if not exists (select 1 from easyflow.platforms p where p.id = new.platform_id and p.is_active) then
+        if exists (select 1 from easyflow.platforms p where p.id = new.platform_id) then
+            raise exception using
+                errcode = 'SF142',
+                message = format('platform %s is not active', new.platform_id);
+        end if;
+        -- An unknown platform is fk_integrations_platform_id's to report.
+    end if;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION easyflow.count_conversation_messages() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_status easyflow.conversation_status;
+begin
+    if tg_op = 'INSERT' and easyflow.messages_default_detached() then
+        return null;
+    end if;
+    if tg_op in ('UPDATE', 'DELETE') and old.conversation_id is not null then
+        update easyflow.conversations
+        set messages_count = messages_count - 1
+        where id = old.conversation_id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') and new.conversation_id is not null then
+        update easyflow.conversations
+        set messages_count = messages_count + 1
+        where id = new.conversation_id
+        returning status into v_status;
+        if v_status = 'closed' then
+            raise exception using
+                errcode = 'SF141',
+                message = format('conversation %s is closed', new.conversation_id);
+        end if;
+    end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION easyflow.key_inbound_message() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op = 'INSERT' and easyflow.messages_default_detached() then
+        return null;
+    end if;
+    if tg_op in ('UPDATE', 'DELETE') and old.direction = 'inbound' and old.platform_message_id is not null then
+        delete from easyflow.message_platform_ids k
+        where k.user_id = old.user_id
+          and k.platform = old.platform
+          and k.platform_message_id = old.platform_message_id
+          and k.message_id = old.id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') and new.direction = 'inbound' and new.platform_message_id is not null then
+        insert into easyflow.message_platform_ids (user_id, platform, platform_message_id, message_id, message_created_at)
+        values (new.user_id, new.platform, new.platform_message_id, new.id, new.created_at);
+    end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION easyflow.messages_default_detached() RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    select exists (
+        select 1
+        from pg_class c
+        where c.oid = to_regclass('easyflow.messages_default')
+          and not c.relispartition
+    )
+$$;
+
+CREATE FUNCTION easyflow.notify_outbound_queued() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform pg_notify('easyflow_send_messages', new.platform);
+    return null;
+end;
+$$;
+
+CREATE FUNCTION easyflow.set_closed_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op = 'UPDATE' and old.status = 'closed' then
+        if new.status <> 'closed' then
+            raise exception using
+                errcode = 'SF141',
+                message = format('conversation %s is closed', old.id);
+        end if;
+        new.closed_at := old.closed_at;
+        return new;
+    end if;
+    new.closed_at := case when new.status = 'closed' then now() end;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION easyflow.set_next_sync_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    new.next_sync_at := case
+        when new.last_sync_at is null then new.created_at
+        else new.last_sync_at + make_interval(mins => new.sync_interval_minutes)
+    end;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION easyflow.stored_inbound_message(p_user_id uuid, p_platform text, p_platform_message_id text) RETURNS easyflow.messages
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_key easyflow.message_platform_ids;
+    v_message easyflow.messages;
+begin
+    select k.* into v_key
+    from easyflow.message_platform_ids k
+    where k.user_id = p_user_id
+      and k.platform = p_platform
+      and k.platform_message_id = p_platform_message_id;
+    if not found then
+        return v_message;
+    end if;
+    select m.* into v_message
+    from easyflow.messages m
+    where m.id = v_key.message_id
+      and m.created_at = v_key.message_created_at;
+    if not found then
+        delete from easyflow.message_platform_ids k
+        where k.user_id = p_user_id
+          and k.platform = p_platform
+          and k.platform_message_id = p_platform_message_id
+          and k.message_id = v_key.message_id;
+    end if;
+    return v_message;
 end;
 $$;
 
@@ -1478,11 +2142,390 @@ CREATE TABLE deals.users (
     CONSTRAINT ck_users_total_tokens_spent CHECK ((total_tokens_spent >= (0)::numeric))
 );
 
+CREATE TABLE devskyy.agent_execution_ids (
+    execution_id character varying(100) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT ck_agent_execution_ids_execution_id_not_blank CHECK ((btrim((execution_id)::text) <> ''::text))
+);
+
+COMMENT ON TABLE devskyy.agent_execution_ids IS 'The unique execution_id of devskyy.agent_executions (a partitioned table cannot enforce it) and its partition key.';
+
+CREATE TABLE devskyy.agent_executions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    execution_id character varying(100) NOT NULL,
+    agent_name character varying(100) NOT NULL,
+    prompt text NOT NULL,
+    status devskyy.agent_execution_status DEFAULT 'running'::devskyy.agent_execution_status NOT NULL,
+    result jsonb,
+    tokens_used integer,
+    duration_ms integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_agent_executions_agent_name_not_blank CHECK ((btrim((agent_name)::text) <> ''::text)),
+    CONSTRAINT ck_agent_executions_completed_after_created CHECK ((completed_at >= created_at)),
+    CONSTRAINT ck_agent_executions_completed_at CHECK (((status = 'running'::devskyy.agent_execution_status) = (completed_at IS NULL))),
+    CONSTRAINT ck_agent_executions_duration_ms CHECK ((duration_ms >= 0)),
+    CONSTRAINT ck_agent_executions_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_agent_executions_tokens_used CHECK ((tokens_used >= 0))
+)
+PARTITION BY RANGE (created_at);
+
+CREATE TABLE devskyy.agent_executions_default (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    execution_id character varying(100) NOT NULL,
+    agent_name character varying(100) NOT NULL,
+    prompt text NOT NULL,
+    status devskyy.agent_execution_status DEFAULT 'running'::devskyy.agent_execution_status NOT NULL,
+    result jsonb,
+    tokens_used integer,
+    duration_ms integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_agent_executions_agent_name_not_blank CHECK ((btrim((agent_name)::text) <> ''::text)),
+    CONSTRAINT ck_agent_executions_completed_after_created CHECK ((completed_at >= created_at)),
+    CONSTRAINT ck_agent_executions_completed_at CHECK (((status = 'running'::devskyy.agent_execution_status) = (completed_at IS NULL))),
+    CONSTRAINT ck_agent_executions_duration_ms CHECK ((duration_ms >= 0)),
+    CONSTRAINT ck_agent_executions_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_agent_executions_tokens_used CHECK ((tokens_used >= 0))
+);
+
+CREATE TABLE devskyy.llm_round_table_results (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    result_id character varying(100) NOT NULL,
+    prompt text NOT NULL,
+    task_category devskyy.task_category,
+    winner_provider character varying(50),
+    winner_response text,
+    participants jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_llm_round_table_results_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_llm_round_table_results_participants_array CHECK ((jsonb_typeof(participants) = 'array'::text)),
+    CONSTRAINT ck_llm_round_table_results_winner CHECK (((winner_response IS NULL) OR (winner_provider IS NOT NULL)))
+);
+
+CREATE TABLE devskyy.order_items (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    order_id uuid NOT NULL,
+    product_id uuid NOT NULL,
+    quantity integer NOT NULL,
+    unit_price numeric(10,2) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_order_items_quantity_positive CHECK ((quantity > 0)),
+    CONSTRAINT ck_order_items_unit_price CHECK ((unit_price >= (0)::numeric))
+);
+
+CREATE SEQUENCE devskyy.order_number_seq
+    START WITH 0
+    INCREMENT BY 1
+    MINVALUE 0
+    MAXVALUE 4294967295
+    CACHE 1;
+
+CREATE TABLE devskyy.orders (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    order_number character varying(50) DEFAULT devskyy.next_order_number() NOT NULL,
+    user_id uuid,
+    status devskyy.order_status DEFAULT 'pending'::devskyy.order_status NOT NULL,
+    total_price numeric(10,2) NOT NULL,
+    subtotal numeric(10,2) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_orders_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_orders_order_number_format CHECK (((order_number)::text ~ '^ORD-[0-9A-F]{8}$'::text)),
+    CONSTRAINT ck_orders_subtotal CHECK ((subtotal >= (0)::numeric)),
+    CONSTRAINT ck_orders_total_price_covers_subtotal CHECK ((total_price >= subtotal))
+);
+
+CREATE TABLE devskyy.products (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    sku character varying(100) NOT NULL,
+    name character varying(500) NOT NULL,
+    description text,
+    category character varying(100),
+    price numeric(10,2) NOT NULL,
+    inventory_quantity integer DEFAULT 0 NOT NULL,
+    status devskyy.product_status DEFAULT 'draft'::devskyy.product_status NOT NULL,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_products_inventory_quantity CHECK ((inventory_quantity >= 0)),
+    CONSTRAINT ck_products_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_products_name_not_blank CHECK ((btrim((name)::text) <> ''::text)),
+    CONSTRAINT ck_products_price CHECK ((price >= (0)::numeric)),
+    CONSTRAINT ck_products_sku_not_blank CHECK ((btrim((sku)::text) <> ''::text))
+);
+
+CREATE TABLE devskyy.rag_documents (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    document_id character varying(100) NOT NULL,
+    parent_doc_id character varying(100) NOT NULL,
+    source_path character varying(500),
+    content text NOT NULL,
+    content_hash character varying(64) NOT NULL,
+    chunk_index integer NOT NULL,
+    total_chunks integer NOT NULL,
+    embedding_model character varying(100),
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    search_vector tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, content)) STORED NOT NULL,
+    embedding core.vector(384),
+    CONSTRAINT ck_rag_documents_chunk_index CHECK (((chunk_index >= 0) AND (chunk_index < total_chunks))),
+    CONSTRAINT ck_rag_documents_content_hash_sha256 CHECK (((content_hash)::text ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT ck_rag_documents_document_id CHECK (((document_id)::text = (((parent_doc_id)::text || '-chunk-'::text) || chunk_index))),
+    CONSTRAINT ck_rag_documents_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_rag_documents_parent_doc_id_not_blank CHECK ((btrim((parent_doc_id)::text) <> ''::text))
+);
+
+CREATE TABLE devskyy.tool_executions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    correlation_id character varying(64) NOT NULL,
+    tool_name character varying(128) NOT NULL,
+    agent_id character varying(100),
+    user_id uuid,
+    inputs jsonb NOT NULL,
+    output jsonb,
+    status devskyy.tool_execution_status NOT NULL,
+    duration_ms integer,
+    error_message text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_tool_executions_correlation_id_not_blank CHECK ((btrim((correlation_id)::text) <> ''::text)),
+    CONSTRAINT ck_tool_executions_duration_ms CHECK ((duration_ms >= 0)),
+    CONSTRAINT ck_tool_executions_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_tool_executions_tool_name_not_blank CHECK ((btrim((tool_name)::text) <> ''::text))
+)
+PARTITION BY RANGE (created_at);
+
+CREATE TABLE devskyy.tool_executions_default (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    correlation_id character varying(64) NOT NULL,
+    tool_name character varying(128) NOT NULL,
+    agent_id character varying(100),
+    user_id uuid,
+    inputs jsonb NOT NULL,
+    output jsonb,
+    status devskyy.tool_execution_status NOT NULL,
+    duration_ms integer,
+    error_message text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_tool_executions_correlation_id_not_blank CHECK ((btrim((correlation_id)::text) <> ''::text)),
+    CONSTRAINT ck_tool_executions_duration_ms CHECK ((duration_ms >= 0)),
+    CONSTRAINT ck_tool_executions_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_tool_executions_tool_name_not_blank CHECK ((btrim((tool_name)::text) <> ''::text))
+);
+
+CREATE TABLE devskyy.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email character varying(255) NOT NULL,
+    username character varying(100) NOT NULL,
+    password_hash character varying(255) NOT NULL,
+    full_name character varying(255),
+    role devskyy.user_role DEFAULT 'customer'::devskyy.user_role NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    is_verified boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_login timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_users_email_format CHECK (((email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
+    CONSTRAINT ck_users_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT ck_users_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_users_password_hash_not_blank CHECK (((password_hash)::text <> ''::text)),
+    CONSTRAINT ck_users_username_not_blank CHECK ((btrim((username)::text) <> ''::text))
+);
+
+CREATE TABLE easyflow.conversations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    session_id character varying(255) NOT NULL,
+    user_id uuid NOT NULL,
+    platform character varying(50) NOT NULL,
+    chat_id character varying(255),
+    status easyflow.conversation_status DEFAULT 'active'::easyflow.conversation_status NOT NULL,
+    current_state character varying(100) DEFAULT 'initial'::character varying NOT NULL,
+    context_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    messages_count integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_at timestamp with time zone,
+    CONSTRAINT ck_conversations_closed_at CHECK (((status = 'closed'::easyflow.conversation_status) = (closed_at IS NOT NULL))),
+    CONSTRAINT ck_conversations_context_data_object CHECK ((jsonb_typeof(context_data) = 'object'::text)),
+    CONSTRAINT ck_conversations_current_state_not_blank CHECK ((btrim((current_state)::text) <> ''::text)),
+    CONSTRAINT ck_conversations_messages_count CHECK ((messages_count >= 0)),
+    CONSTRAINT ck_conversations_session_id_not_blank CHECK ((btrim((session_id)::text) <> ''::text))
+);
+
+CREATE TABLE easyflow.integrations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    platform_id character varying(50) NOT NULL,
+    credentials_encrypted bytea,
+    encryption_key_id character varying(255),
+    settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status easyflow.integration_status DEFAULT 'pending'::easyflow.integration_status NOT NULL,
+    status_message text,
+    last_sync_at timestamp with time zone,
+    next_sync_at timestamp with time zone NOT NULL,
+    sync_interval_minutes integer DEFAULT 60 NOT NULL,
+    sync_claimed_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_integrations_connected_has_credentials CHECK (((status <> 'connected'::easyflow.integration_status) OR (credentials_encrypted IS NOT NULL))),
+    CONSTRAINT ck_integrations_credentials_key CHECK (((credentials_encrypted IS NULL) = (encryption_key_id IS NULL))),
+    CONSTRAINT ck_integrations_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_integrations_settings_object CHECK ((jsonb_typeof(settings) = 'object'::text)),
+    CONSTRAINT ck_integrations_sync_interval_minutes CHECK ((sync_interval_minutes > 0))
+);
+
+CREATE TABLE easyflow.message_platform_ids (
+    user_id uuid NOT NULL,
+    platform character varying(50) NOT NULL,
+    platform_message_id character varying(255) NOT NULL,
+    message_id uuid NOT NULL,
+    message_created_at timestamp with time zone NOT NULL
+);
+
+CREATE TABLE easyflow.messages_default (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    conversation_id uuid,
+    session_id character varying(255) NOT NULL,
+    user_id uuid NOT NULL,
+    content text NOT NULL,
+    role easyflow.message_role NOT NULL,
+    direction easyflow.message_direction,
+    platform character varying(50) NOT NULL,
+    platform_message_id character varying(255),
+    intent character varying(100),
+    entities jsonb DEFAULT '{}'::jsonb NOT NULL,
+    confidence numeric(3,2),
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_messages_confidence CHECK (((confidence >= (0)::numeric) AND (confidence <= (1)::numeric))),
+    CONSTRAINT ck_messages_entities_object CHECK ((jsonb_typeof(entities) = 'object'::text)),
+    CONSTRAINT ck_messages_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_messages_session_id_not_blank CHECK ((btrim((session_id)::text) <> ''::text))
+);
+
+CREATE TABLE easyflow.outbound_messages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    conversation_id uuid,
+    message_id uuid NOT NULL,
+    message_created_at timestamp with time zone NOT NULL,
+    platform character varying(50) NOT NULL,
+    chat_id character varying(255) NOT NULL,
+    status easyflow.delivery_status DEFAULT 'queued'::easyflow.delivery_status NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    max_attempts integer DEFAULT 5 NOT NULL,
+    run_after timestamp with time zone DEFAULT now() NOT NULL,
+    claimed_at timestamp with time zone,
+    sent_at timestamp with time zone,
+    last_error text,
+    platform_message_id character varying(255),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_outbound_messages_attempts CHECK (((attempts >= 0) AND (attempts <= max_attempts))),
+    CONSTRAINT ck_outbound_messages_chat_id_not_blank CHECK ((btrim((chat_id)::text) <> ''::text)),
+    CONSTRAINT ck_outbound_messages_claimed_at CHECK (((status <> 'sending'::easyflow.delivery_status) OR (claimed_at IS NOT NULL))),
+    CONSTRAINT ck_outbound_messages_max_attempts CHECK ((max_attempts > 0)),
+    CONSTRAINT ck_outbound_messages_sent_at CHECK (((status = 'sent'::easyflow.delivery_status) = (sent_at IS NOT NULL)))
+);
+
+CREATE TABLE easyflow.platform_metrics (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    integration_id uuid,
+    platform_id character varying(50) NOT NULL,
+    user_id uuid,
+    metric_type easyflow.metric_type NOT NULL,
+    metric_value numeric(15,4) NOT NULL,
+    metric_unit character varying(50),
+    aggregation_period character varying(20) DEFAULT 'hour'::character varying NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    period_start timestamp with time zone NOT NULL,
+    period_end timestamp with time zone NOT NULL,
+    attributes jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_platform_metrics_aggregation_period CHECK (((aggregation_period)::text = ANY ((ARRAY['minute'::character varying, 'hour'::character varying, 'day'::character varying])::text[]))),
+    CONSTRAINT ck_platform_metrics_attributes_object CHECK ((jsonb_typeof(attributes) = 'object'::text)),
+    CONSTRAINT ck_platform_metrics_integration_has_user CHECK (((integration_id IS NULL) OR (user_id IS NOT NULL))),
+    CONSTRAINT ck_platform_metrics_period CHECK ((period_end > period_start))
+);
+
+CREATE TABLE easyflow.platforms (
+    id character varying(50) NOT NULL,
+    name character varying(255) NOT NULL,
+    display_name character varying(255) NOT NULL,
+    type easyflow.platform_type NOT NULL,
+    region easyflow.platform_region NOT NULL,
+    capabilities text[] DEFAULT '{}'::text[] NOT NULL,
+    required_credentials text[] DEFAULT '{}'::text[] NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    configuration jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_platforms_configuration_object CHECK ((jsonb_typeof(configuration) = 'object'::text)),
+    CONSTRAINT ck_platforms_id_format CHECK (((id)::text ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT ck_platforms_name_not_blank CHECK (((btrim((name)::text) <> ''::text) AND (btrim((display_name)::text) <> ''::text)))
+);
+
+CREATE TABLE easyflow.sync_logs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    integration_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    sync_type easyflow.sync_type NOT NULL,
+    status easyflow.sync_status NOT NULL,
+    records_requested integer,
+    records_synced integer DEFAULT 0 NOT NULL,
+    records_failed integer DEFAULT 0 NOT NULL,
+    errors jsonb DEFAULT '[]'::jsonb NOT NULL,
+    error_message text,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    duration_seconds integer GENERATED ALWAYS AS ((floor(EXTRACT(epoch FROM (completed_at - started_at))))::integer) STORED,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_sync_logs_completed_after_started CHECK ((completed_at >= started_at)),
+    CONSTRAINT ck_sync_logs_completed_at CHECK (((status = 'running'::easyflow.sync_status) = (completed_at IS NULL))),
+    CONSTRAINT ck_sync_logs_errors_array CHECK ((jsonb_typeof(errors) = 'array'::text)),
+    CONSTRAINT ck_sync_logs_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_sync_logs_records CHECK (((records_requested >= 0) AND (records_synced >= 0) AND (records_failed >= 0)))
+);
+
+CREATE TABLE easyflow.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email character varying(255) NOT NULL,
+    name character varying(255) NOT NULL,
+    phone character varying(50),
+    language_code character varying(10) DEFAULT 'ru'::character varying NOT NULL,
+    timezone character varying(50) DEFAULT 'Europe/Moscow'::character varying NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_users_email_format CHECK (((email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
+    CONSTRAINT ck_users_language_code_format CHECK (((language_code)::text ~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'::text)),
+    CONSTRAINT ck_users_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ck_users_name_not_blank CHECK ((btrim((name)::text) <> ''::text)),
+    CONSTRAINT ck_users_timezone_not_blank CHECK ((btrim((timezone)::text) <> ''::text))
+);
+
 ALTER TABLE ONLY ai_seo.agent_metrics ATTACH PARTITION ai_seo.agent_metrics_default DEFAULT;
 
 ALTER TABLE ONLY analytics.system_events ATTACH PARTITION analytics.system_events_default DEFAULT;
 
 ALTER TABLE ONLY deals.price_tracking ATTACH PARTITION deals.price_tracking_default DEFAULT;
+
+ALTER TABLE ONLY devskyy.agent_executions ATTACH PARTITION devskyy.agent_executions_default DEFAULT;
+
+ALTER TABLE ONLY devskyy.tool_executions ATTACH PARTITION devskyy.tool_executions_default DEFAULT;
+
+ALTER TABLE ONLY easyflow.messages ATTACH PARTITION easyflow.messages_default DEFAULT;
 
 ALTER TABLE ONLY agent_hub.agents
     ADD CONSTRAINT pk_agents PRIMARY KEY (id);
@@ -1636,6 +2679,120 @@ ALTER TABLE ONLY deals.users
 
 ALTER TABLE ONLY deals.users
     ADD CONSTRAINT uq_users_sol_address UNIQUE (sol_address);
+
+ALTER TABLE ONLY devskyy.agent_executions
+    ADD CONSTRAINT uq_agent_executions_execution_id_created_at UNIQUE (execution_id, created_at);
+
+ALTER TABLE ONLY devskyy.agent_executions_default
+    ADD CONSTRAINT agent_executions_default_execution_id_created_at_key UNIQUE (execution_id, created_at);
+
+ALTER TABLE ONLY devskyy.agent_executions
+    ADD CONSTRAINT pk_agent_executions PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY devskyy.agent_executions_default
+    ADD CONSTRAINT agent_executions_default_pkey PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY devskyy.agent_execution_ids
+    ADD CONSTRAINT pk_agent_execution_ids PRIMARY KEY (execution_id);
+
+ALTER TABLE ONLY devskyy.llm_round_table_results
+    ADD CONSTRAINT pk_llm_round_table_results PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.order_items
+    ADD CONSTRAINT pk_order_items PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.orders
+    ADD CONSTRAINT pk_orders PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.products
+    ADD CONSTRAINT pk_products PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.rag_documents
+    ADD CONSTRAINT pk_rag_documents PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.tool_executions
+    ADD CONSTRAINT pk_tool_executions PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY devskyy.users
+    ADD CONSTRAINT pk_users PRIMARY KEY (id);
+
+ALTER TABLE ONLY devskyy.tool_executions_default
+    ADD CONSTRAINT tool_executions_default_pkey PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY devskyy.agent_execution_ids
+    ADD CONSTRAINT uq_agent_execution_ids_execution_id_created_at UNIQUE (execution_id, created_at);
+
+ALTER TABLE ONLY devskyy.llm_round_table_results
+    ADD CONSTRAINT uq_llm_round_table_results_result_id UNIQUE (result_id);
+
+ALTER TABLE ONLY devskyy.order_items
+    ADD CONSTRAINT uq_order_items_order_id_product_id UNIQUE (order_id, product_id);
+
+ALTER TABLE ONLY devskyy.orders
+    ADD CONSTRAINT uq_orders_order_number UNIQUE (order_number);
+
+ALTER TABLE ONLY devskyy.products
+    ADD CONSTRAINT uq_products_sku UNIQUE (sku);
+
+ALTER TABLE ONLY devskyy.rag_documents
+    ADD CONSTRAINT uq_rag_documents_document_id UNIQUE (document_id);
+
+ALTER TABLE ONLY devskyy.users
+    ADD CONSTRAINT uq_users_email UNIQUE (email);
+
+ALTER TABLE ONLY devskyy.users
+    ADD CONSTRAINT uq_users_username UNIQUE (username);
+
+ALTER TABLE ONLY easyflow.messages
+    ADD CONSTRAINT pk_messages PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY easyflow.messages_default
+    ADD CONSTRAINT messages_default_pkey PRIMARY KEY (id, created_at);
+
+ALTER TABLE ONLY easyflow.conversations
+    ADD CONSTRAINT pk_conversations PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.integrations
+    ADD CONSTRAINT pk_integrations PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.message_platform_ids
+    ADD CONSTRAINT pk_message_platform_ids PRIMARY KEY (user_id, platform, platform_message_id);
+
+ALTER TABLE ONLY easyflow.outbound_messages
+    ADD CONSTRAINT pk_outbound_messages PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.platform_metrics
+    ADD CONSTRAINT pk_platform_metrics PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.platforms
+    ADD CONSTRAINT pk_platforms PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.sync_logs
+    ADD CONSTRAINT pk_sync_logs PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.users
+    ADD CONSTRAINT pk_users PRIMARY KEY (id);
+
+ALTER TABLE ONLY easyflow.conversations
+    ADD CONSTRAINT uq_conversations_id_user_id UNIQUE (id, user_id);
+
+ALTER TABLE ONLY easyflow.conversations
+    ADD CONSTRAINT uq_conversations_session_id UNIQUE (session_id);
+
+ALTER TABLE ONLY easyflow.integrations
+    ADD CONSTRAINT uq_integrations_id_user_id UNIQUE (id, user_id);
+
+ALTER TABLE ONLY easyflow.integrations
+    ADD CONSTRAINT uq_integrations_user_id_platform_id UNIQUE (user_id, platform_id);
+
+ALTER TABLE ONLY easyflow.outbound_messages
+    ADD CONSTRAINT uq_outbound_messages_message_id UNIQUE (message_id);
+
+ALTER TABLE ONLY easyflow.platform_metrics
+    ADD CONSTRAINT uq_platform_metrics_bucket UNIQUE NULLS NOT DISTINCT (platform_id, user_id, integration_id, metric_type, aggregation_period, period_start);
+
+ALTER TABLE ONLY easyflow.users
+    ADD CONSTRAINT uq_users_email UNIQUE (email);
 
 CREATE INDEX ix_agents_created_at_id_public ON agent_hub.agents USING btree (created_at DESC, id DESC) WHERE is_public;
 
@@ -1845,6 +3002,154 @@ CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracki
 
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
 
+CREATE INDEX ix_agent_executions_agent_name_created_at ON ONLY devskyy.agent_executions USING btree (agent_name, created_at);
+
+CREATE INDEX agent_executions_default_agent_name_created_at_idx ON devskyy.agent_executions_default USING btree (agent_name, created_at);
+
+CREATE INDEX ix_agent_executions_created_at ON ONLY devskyy.agent_executions USING btree (created_at);
+
+CREATE INDEX agent_executions_default_created_at_idx ON devskyy.agent_executions_default USING btree (created_at);
+
+CREATE INDEX ix_agent_executions_status_created_at ON ONLY devskyy.agent_executions USING btree (status, created_at);
+
+CREATE INDEX agent_executions_default_status_created_at_idx ON devskyy.agent_executions_default USING btree (status, created_at);
+
+CREATE INDEX ix_llm_round_table_results_created_at ON devskyy.llm_round_table_results USING btree (created_at);
+
+CREATE INDEX ix_llm_round_table_results_task_category_created_at ON devskyy.llm_round_table_results USING btree (task_category, created_at);
+
+CREATE INDEX ix_order_items_product_id ON devskyy.order_items USING btree (product_id);
+
+CREATE INDEX ix_orders_status_created_at ON devskyy.orders USING btree (status, created_at);
+
+CREATE INDEX ix_orders_user_id_created_at ON devskyy.orders USING btree (user_id, created_at DESC, id DESC);
+
+CREATE INDEX ix_products_metadata ON devskyy.products USING gin (metadata jsonb_path_ops);
+
+CREATE INDEX ix_products_status_category_price ON devskyy.products USING btree (status, category, price, id);
+
+CREATE INDEX ix_products_status_price ON devskyy.products USING btree (status, price, id);
+
+CREATE INDEX ix_products_tags ON devskyy.products USING gin (tags);
+
+CREATE INDEX ix_rag_documents_content_hash ON devskyy.rag_documents USING btree (content_hash);
+
+CREATE INDEX ix_rag_documents_embedding ON devskyy.rag_documents USING hnsw (embedding core.vector_cosine_ops);
+
+CREATE INDEX ix_rag_documents_parent_doc_id_chunk_index ON devskyy.rag_documents USING btree (parent_doc_id, chunk_index);
+
+CREATE INDEX ix_rag_documents_search_vector ON devskyy.rag_documents USING gin (search_vector);
+
+CREATE INDEX ix_rag_documents_source_path_content_hash ON devskyy.rag_documents USING btree (source_path, content_hash);
+
+CREATE INDEX ix_tool_executions_correlation_id_created_at ON ONLY devskyy.tool_executions USING btree (correlation_id, created_at);
+
+CREATE INDEX ix_tool_executions_status_created_at ON ONLY devskyy.tool_executions USING btree (status, created_at);
+
+CREATE INDEX ix_tool_executions_tool_name_created_at ON ONLY devskyy.tool_executions USING btree (tool_name, created_at);
+
+CREATE INDEX ix_tool_executions_tool_name_created_at_failed ON ONLY devskyy.tool_executions USING btree (tool_name, created_at) WHERE (status <> 'success'::devskyy.tool_execution_status);
+
+CREATE INDEX ix_tool_executions_user_id ON ONLY devskyy.tool_executions USING btree (user_id) WHERE (user_id IS NOT NULL);
+
+CREATE INDEX ix_users_created_at_id_active ON devskyy.users USING btree (created_at, id) WHERE is_active;
+
+CREATE INDEX ix_users_role ON devskyy.users USING btree (role);
+
+CREATE INDEX tool_executions_default_correlation_id_created_at_idx ON devskyy.tool_executions_default USING btree (correlation_id, created_at);
+
+CREATE INDEX tool_executions_default_status_created_at_idx ON devskyy.tool_executions_default USING btree (status, created_at);
+
+CREATE INDEX tool_executions_default_tool_name_created_at_idx ON devskyy.tool_executions_default USING btree (tool_name, created_at);
+
+CREATE INDEX tool_executions_default_tool_name_created_at_idx1 ON devskyy.tool_executions_default USING btree (tool_name, created_at) WHERE (status <> 'success'::devskyy.tool_execution_status);
+
+CREATE INDEX tool_executions_default_user_id_idx ON devskyy.tool_executions_default USING btree (user_id) WHERE (user_id IS NOT NULL);
+
+CREATE INDEX ix_conversations_context_data ON easyflow.conversations USING gin (context_data jsonb_path_ops);
+
+CREATE INDEX ix_conversations_platform_chat_id ON easyflow.conversations USING btree (platform, chat_id);
+
+CREATE INDEX ix_conversations_status ON easyflow.conversations USING btree (status);
+
+CREATE INDEX ix_conversations_updated_at ON easyflow.conversations USING btree (updated_at);
+
+CREATE INDEX ix_conversations_updated_at_escalated ON easyflow.conversations USING btree (updated_at, id) WHERE (status = 'escalated'::easyflow.conversation_status);
+
+CREATE INDEX ix_conversations_user_id_updated_at ON easyflow.conversations USING btree (user_id, updated_at DESC, id DESC);
+
+CREATE INDEX ix_integrations_next_sync_at_connected ON easyflow.integrations USING btree (next_sync_at) WHERE ((status = 'connected'::easyflow.integration_status) AND (sync_claimed_at IS NULL));
+
+CREATE INDEX ix_integrations_platform_id ON easyflow.integrations USING btree (platform_id);
+
+CREATE INDEX ix_integrations_settings ON easyflow.integrations USING gin (settings jsonb_path_ops);
+
+CREATE INDEX ix_integrations_status ON easyflow.integrations USING btree (status);
+
+CREATE INDEX ix_message_platform_ids_message_created_at ON easyflow.message_platform_ids USING btree (message_created_at);
+
+CREATE INDEX ix_messages_conversation_id_created_at_id ON ONLY easyflow.messages USING btree (conversation_id, created_at DESC, id DESC);
+
+CREATE INDEX ix_messages_created_at ON ONLY easyflow.messages USING btree (created_at);
+
+CREATE INDEX ix_messages_entities ON ONLY easyflow.messages USING gin (entities jsonb_path_ops);
+
+CREATE INDEX ix_messages_intent ON ONLY easyflow.messages USING btree (intent);
+
+CREATE INDEX ix_messages_platform_platform_message_id ON ONLY easyflow.messages USING btree (platform, platform_message_id);
+
+CREATE INDEX ix_messages_session_id ON ONLY easyflow.messages USING btree (session_id);
+
+CREATE INDEX ix_messages_user_id_created_at ON ONLY easyflow.messages USING btree (user_id, created_at);
+
+CREATE INDEX ix_outbound_messages_claimed_at_sending ON easyflow.outbound_messages USING btree (claimed_at) WHERE (status = 'sending'::easyflow.delivery_status);
+
+CREATE INDEX ix_outbound_messages_conversation_id ON easyflow.outbound_messages USING btree (conversation_id) WHERE (conversation_id IS NOT NULL);
+
+CREATE INDEX ix_outbound_messages_platform ON easyflow.outbound_messages USING btree (platform);
+
+CREATE INDEX ix_outbound_messages_run_after_waiting ON easyflow.outbound_messages USING btree (run_after) WHERE (status = ANY (ARRAY['queued'::easyflow.delivery_status, 'failed'::easyflow.delivery_status]));
+
+CREATE INDEX ix_outbound_messages_updated_at_dead ON easyflow.outbound_messages USING btree (updated_at) WHERE (status = 'dead'::easyflow.delivery_status);
+
+CREATE INDEX ix_outbound_messages_user_id ON easyflow.outbound_messages USING btree (user_id);
+
+CREATE INDEX ix_platform_metrics_integration_id_period_start ON easyflow.platform_metrics USING btree (integration_id, period_start);
+
+CREATE INDEX ix_platform_metrics_metric_type_recorded_at ON easyflow.platform_metrics USING btree (metric_type, recorded_at);
+
+CREATE INDEX ix_platform_metrics_platform_id ON easyflow.platform_metrics USING btree (platform_id);
+
+CREATE INDEX ix_platform_metrics_user_id_metric_type_period_start ON easyflow.platform_metrics USING btree (user_id, metric_type, period_start);
+
+CREATE INDEX ix_platform_metrics_user_id_recorded_at ON easyflow.platform_metrics USING btree (user_id, recorded_at);
+
+CREATE INDEX ix_sync_logs_integration_id_started_at ON easyflow.sync_logs USING btree (integration_id, started_at);
+
+CREATE INDEX ix_sync_logs_started_at ON easyflow.sync_logs USING btree (started_at);
+
+CREATE INDEX ix_sync_logs_started_at_running ON easyflow.sync_logs USING btree (started_at) WHERE (status = 'running'::easyflow.sync_status);
+
+CREATE INDEX ix_sync_logs_status ON easyflow.sync_logs USING btree (status);
+
+CREATE INDEX ix_users_created_at ON easyflow.users USING btree (created_at);
+
+CREATE INDEX ix_users_is_active ON easyflow.users USING btree (is_active);
+
+CREATE INDEX messages_default_conversation_id_created_at_id_idx ON easyflow.messages_default USING btree (conversation_id, created_at DESC, id DESC);
+
+CREATE INDEX messages_default_created_at_idx ON easyflow.messages_default USING btree (created_at);
+
+CREATE INDEX messages_default_entities_idx ON easyflow.messages_default USING gin (entities jsonb_path_ops);
+
+CREATE INDEX messages_default_intent_idx ON easyflow.messages_default USING btree (intent);
+
+CREATE INDEX messages_default_platform_platform_message_id_idx ON easyflow.messages_default USING btree (platform, platform_message_id);
+
+CREATE INDEX messages_default_session_id_idx ON easyflow.messages_default USING btree (session_id);
+
+CREATE INDEX messages_default_user_id_created_at_idx ON easyflow.messages_default USING btree (user_id, created_at);
+
 ALTER INDEX ai_seo.ix_agent_metrics_agent_id_recorded_at ATTACH PARTITION ai_seo.agent_metrics_default_agent_id_recorded_at_idx;
 
 ALTER INDEX ai_seo.pk_agent_metrics ATTACH PARTITION ai_seo.agent_metrics_default_pkey;
@@ -1864,6 +3169,44 @@ ALTER INDEX deals.ix_price_tracking_deal ATTACH PARTITION deals.price_tracking_d
 ALTER INDEX deals.pk_price_tracking ATTACH PARTITION deals.price_tracking_default_pkey;
 
 ALTER INDEX deals.ix_price_tracking_source ATTACH PARTITION deals.price_tracking_default_source_idx;
+
+ALTER INDEX devskyy.ix_agent_executions_agent_name_created_at ATTACH PARTITION devskyy.agent_executions_default_agent_name_created_at_idx;
+
+ALTER INDEX devskyy.ix_agent_executions_created_at ATTACH PARTITION devskyy.agent_executions_default_created_at_idx;
+
+ALTER INDEX devskyy.uq_agent_executions_execution_id_created_at ATTACH PARTITION devskyy.agent_executions_default_execution_id_created_at_key;
+
+ALTER INDEX devskyy.pk_agent_executions ATTACH PARTITION devskyy.agent_executions_default_pkey;
+
+ALTER INDEX devskyy.ix_agent_executions_status_created_at ATTACH PARTITION devskyy.agent_executions_default_status_created_at_idx;
+
+ALTER INDEX devskyy.ix_tool_executions_correlation_id_created_at ATTACH PARTITION devskyy.tool_executions_default_correlation_id_created_at_idx;
+
+ALTER INDEX devskyy.pk_tool_executions ATTACH PARTITION devskyy.tool_executions_default_pkey;
+
+ALTER INDEX devskyy.ix_tool_executions_status_created_at ATTACH PARTITION devskyy.tool_executions_default_status_created_at_idx;
+
+ALTER INDEX devskyy.ix_tool_executions_tool_name_created_at ATTACH PARTITION devskyy.tool_executions_default_tool_name_created_at_idx;
+
+ALTER INDEX devskyy.ix_tool_executions_tool_name_created_at_failed ATTACH PARTITION devskyy.tool_executions_default_tool_name_created_at_idx1;
+
+ALTER INDEX devskyy.ix_tool_executions_user_id ATTACH PARTITION devskyy.tool_executions_default_user_id_idx;
+
+ALTER INDEX easyflow.ix_messages_conversation_id_created_at_id ATTACH PARTITION easyflow.messages_default_conversation_id_created_at_id_idx;
+
+ALTER INDEX easyflow.ix_messages_created_at ATTACH PARTITION easyflow.messages_default_created_at_idx;
+
+ALTER INDEX easyflow.ix_messages_entities ATTACH PARTITION easyflow.messages_default_entities_idx;
+
+ALTER INDEX easyflow.ix_messages_intent ATTACH PARTITION easyflow.messages_default_intent_idx;
+
+ALTER INDEX easyflow.pk_messages ATTACH PARTITION easyflow.messages_default_pkey;
+
+ALTER INDEX easyflow.ix_messages_platform_platform_message_id ATTACH PARTITION easyflow.messages_default_platform_platform_message_id_idx;
+
+ALTER INDEX easyflow.ix_messages_session_id ATTACH PARTITION easyflow.messages_default_session_id_idx;
+
+ALTER INDEX easyflow.ix_messages_user_id_created_at ATTACH PARTITION easyflow.messages_default_user_id_created_at_idx;
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -1930,6 +3273,54 @@ CREATE TRIGGER tg_token_transactions_updated_at BEFORE UPDATE ON deals.token_tra
 CREATE TRIGGER tg_user_settings_updated_at BEFORE UPDATE ON deals.user_settings FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON deals.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_agent_executions_status_transition BEFORE UPDATE ON devskyy.agent_executions FOR EACH ROW WHEN (((old.status <> 'running'::devskyy.agent_execution_status) OR (new.status IS DISTINCT FROM old.status))) EXECUTE FUNCTION devskyy.check_agent_execution_status();
+
+CREATE TRIGGER tg_agent_executions_updated_at BEFORE UPDATE ON devskyy.agent_executions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE CONSTRAINT TRIGGER tg_order_items_subtotal_matches_items AFTER INSERT OR DELETE OR UPDATE ON devskyy.order_items DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION devskyy.check_order_subtotal();
+
+CREATE TRIGGER tg_orders_cancel_restock AFTER UPDATE OF status ON devskyy.orders FOR EACH ROW WHEN (((new.status = 'cancelled'::devskyy.order_status) AND (old.status <> 'cancelled'::devskyy.order_status))) EXECUTE FUNCTION devskyy.restock_cancelled_order();
+
+CREATE TRIGGER tg_orders_status_transition BEFORE UPDATE OF status ON devskyy.orders FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION devskyy.check_order_status();
+
+CREATE CONSTRAINT TRIGGER tg_orders_subtotal_matches_items AFTER INSERT OR UPDATE OF subtotal ON devskyy.orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION devskyy.check_order_subtotal();
+
+CREATE TRIGGER tg_orders_updated_at BEFORE UPDATE ON devskyy.orders FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_products_updated_at BEFORE UPDATE ON devskyy.products FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_rag_documents_updated_at BEFORE UPDATE ON devskyy.rag_documents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON devskyy.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_conversations_closed_at BEFORE INSERT OR UPDATE OF status, closed_at ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION easyflow.set_closed_at();
+
+CREATE TRIGGER tg_conversations_updated_at BEFORE UPDATE ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_integrations_next_sync_at BEFORE INSERT OR UPDATE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION easyflow.set_next_sync_at();
+
+CREATE TRIGGER tg_integrations_platform_active BEFORE INSERT OR UPDATE OF platform_id ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION easyflow.check_platform_active();
+
+CREATE TRIGGER tg_integrations_updated_at BEFORE UPDATE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_messages_10_count_delete AFTER DELETE ON easyflow.messages FOR EACH ROW WHEN ((old.conversation_id IS NOT NULL)) EXECUTE FUNCTION easyflow.count_conversation_messages();
+
+CREATE TRIGGER tg_messages_10_count_insert AFTER INSERT ON easyflow.messages FOR EACH ROW WHEN ((new.conversation_id IS NOT NULL)) EXECUTE FUNCTION easyflow.count_conversation_messages();
+
+CREATE TRIGGER tg_messages_10_count_update AFTER UPDATE OF conversation_id ON easyflow.messages FOR EACH ROW WHEN ((old.conversation_id IS DISTINCT FROM new.conversation_id)) EXECUTE FUNCTION easyflow.count_conversation_messages();
+
+CREATE TRIGGER tg_messages_20_key_delete AFTER DELETE ON easyflow.messages FOR EACH ROW WHEN (((old.direction = 'inbound'::easyflow.message_direction) AND (old.platform_message_id IS NOT NULL))) EXECUTE FUNCTION easyflow.key_inbound_message();
+
+CREATE TRIGGER tg_messages_20_key_insert AFTER INSERT ON easyflow.messages FOR EACH ROW WHEN (((new.direction = 'inbound'::easyflow.message_direction) AND (new.platform_message_id IS NOT NULL))) EXECUTE FUNCTION easyflow.key_inbound_message();
+
+CREATE TRIGGER tg_messages_20_key_update AFTER UPDATE OF user_id, platform, platform_message_id, direction, created_at ON easyflow.messages FOR EACH ROW EXECUTE FUNCTION easyflow.key_inbound_message();
+
+CREATE TRIGGER tg_outbound_messages_notify AFTER INSERT ON easyflow.outbound_messages FOR EACH ROW EXECUTE FUNCTION easyflow.notify_outbound_queued();
+
+CREATE TRIGGER tg_outbound_messages_updated_at BEFORE UPDATE ON easyflow.outbound_messages FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON easyflow.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 ALTER TABLE ONLY agent_hub.agents
     ADD CONSTRAINT fk_agents_owner_id FOREIGN KEY (owner_id) REFERENCES agent_hub.users(id) ON DELETE CASCADE;
@@ -2035,3 +3426,63 @@ ALTER TABLE ONLY deals.user_settings
 
 ALTER TABLE ONLY deals.users
     ADD CONSTRAINT fk_users_referred_by FOREIGN KEY (referred_by) REFERENCES deals.users(id) ON DELETE SET NULL;
+
+ALTER TABLE devskyy.agent_executions
+    ADD CONSTRAINT fk_agent_executions_execution_id FOREIGN KEY (execution_id, created_at) REFERENCES devskyy.agent_execution_ids(execution_id, created_at) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY devskyy.order_items
+    ADD CONSTRAINT fk_order_items_order_id FOREIGN KEY (order_id) REFERENCES devskyy.orders(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY devskyy.order_items
+    ADD CONSTRAINT fk_order_items_product_id FOREIGN KEY (product_id) REFERENCES devskyy.products(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY devskyy.orders
+    ADD CONSTRAINT fk_orders_user_id FOREIGN KEY (user_id) REFERENCES devskyy.users(id) ON DELETE SET NULL;
+
+ALTER TABLE devskyy.tool_executions
+    ADD CONSTRAINT fk_tool_executions_user_id FOREIGN KEY (user_id) REFERENCES devskyy.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY easyflow.conversations
+    ADD CONSTRAINT fk_conversations_platform FOREIGN KEY (platform) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY easyflow.conversations
+    ADD CONSTRAINT fk_conversations_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.integrations
+    ADD CONSTRAINT fk_integrations_platform_id FOREIGN KEY (platform_id) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY easyflow.integrations
+    ADD CONSTRAINT fk_integrations_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.message_platform_ids
+    ADD CONSTRAINT fk_message_platform_ids_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE easyflow.messages
+    ADD CONSTRAINT fk_messages_conversation_id FOREIGN KEY (conversation_id, user_id) REFERENCES easyflow.conversations(id, user_id) ON DELETE CASCADE;
+
+ALTER TABLE easyflow.messages
+    ADD CONSTRAINT fk_messages_platform FOREIGN KEY (platform) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
+
+ALTER TABLE easyflow.messages
+    ADD CONSTRAINT fk_messages_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.outbound_messages
+    ADD CONSTRAINT fk_outbound_messages_conversation_id FOREIGN KEY (conversation_id, user_id) REFERENCES easyflow.conversations(id, user_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.outbound_messages
+    ADD CONSTRAINT fk_outbound_messages_platform FOREIGN KEY (platform) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY easyflow.outbound_messages
+    ADD CONSTRAINT fk_outbound_messages_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.platform_metrics
+    ADD CONSTRAINT fk_platform_metrics_integration_id FOREIGN KEY (integration_id, user_id) REFERENCES easyflow.integrations(id, user_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.platform_metrics
+    ADD CONSTRAINT fk_platform_metrics_platform_id FOREIGN KEY (platform_id) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY easyflow.platform_metrics
+    ADD CONSTRAINT fk_platform_metrics_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.sync_logs
+    ADD CONSTRAINT fk_sync_logs_integration_id FOREIGN KEY (integration_id, user_id) REFERENCES easyflow.integrations(id, user_id) ON DELETE CASCADE;

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Connection, Database, Executor, connect
 from sqlfirst.errors import (
+    DRIVER_ERRORS,
     CheckViolation,
     ConnectionLost,
     DatabaseUnavailable,
@@ -216,7 +217,7 @@ async def terminator(url: str, deadline: float, log: Log) -> None:
                 " where datname = current_database() and application_name = 'sqlfirst'"
                 " order by random() limit 2) s"
             )
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        except DRIVER_ERRORS:
             admin = None  # the server is restarting
     if admin is not None and not admin.is_closed():
         await admin.close()

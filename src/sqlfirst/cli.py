@@ -17,6 +17,7 @@ from rich.table import Column, Table
 
 from sqlfirst import embedded, paths, replication
 from sqlfirst.db import Connection, resolve_url
+from sqlfirst.easyflow import cli as easyflow_cli
 from sqlfirst.errors import ConfigurationError, SqlfirstError
 from sqlfirst.migrate import Migrator, new_migration, snapshot_schema
 from sqlfirst.settings import Settings, normalize_url, redact
@@ -42,6 +43,7 @@ partitions_app = typer.Typer(
 )
 app.add_typer(migrate_app, name="migrate")
 app.add_typer(partitions_app, name="partitions")
+app.add_typer(easyflow_cli.app, name="easyflow")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -282,13 +282,14 @@ async def render_domain(
         "",
     ]
     lines += _diagram(tables, keys, qualify=len(schemas) > 1)
-    lines += ["", "| table | columns | notes |", "|---|---|---|"]
+    # No column counts: an optional extension (pgvector) adds columns on some servers only.
+    lines += ["", "| table | notes |", "|---|---|"]
     for table in tables:
         notes = "partitioned" if table.partitioned else ""
         if table.comment:
             notes = f"{notes}; {table.comment}" if notes else table.comment
         notes = " ".join(notes.split()).replace("|", "\\|")
-        lines.append(f"| `{table.schema}.{table.name}` | {len(table.columns)} | {notes} |")
+        lines.append(f"| `{table.schema}.{table.name}` | {notes} |")
     fks = [k for k in keys if k.kind == "f"]
     by_oid = {t.oid: t for t in tables}
     if fks:

@@ -1,0 +1,533 @@
+"""easyflow in the bench: one workload per named query, samples drawn from the loaded data, a mix.
+
+The data comes from :mod:`benchmarks.easyflow_data` (medium: 50k users, 100k integrations, 500k
+conversations, ~5M messages over six monthly partitions). Writes that remove or consume their target
+prepare it untimed; :func:`cleanup` removes what the writes added and frees the claims they made.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from itertools import count
+from typing import Any
+
+from sqlfirst.easyflow.models import (
+    ConversationStatus,
+    IntegrationStatus,
+    MessageRole,
+    MetricType,
+    SyncStatus,
+    SyncType,
+)
+
+from ..dataset import sample_rows
+from ..easyflow_data import (
+    ANCHOR,
+    CHAT_PLATFORMS,
+    INTENTS,
+    KEY_ID,
+    PLATFORMS,
+    SEALED,
+    SENTENCES,
+    SKUS,
+    after_load,
+    before_load,
+    tables,
+)
+from ..registry import DomainBench, Params, QueryWorkload
+
+BENCH_PREFIX = "bench-"
+
+
+# -- samples ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Samples:
+    """Parameters drawn from the loaded data."""
+
+    users: list[Any]
+    integrations: list[Any]
+    conversations: list[Any]
+    open_conversations: list[Any]
+    messages: list[Any]
+    keys: list[Any]
+    outbound: list[uuid.UUID]
+    sync_logs: list[Any]
+    token: str = field(default_factory=lambda: os.urandom(4).hex())
+    serial: Iterator[int] = field(default_factory=count)
+
+    def unique(self, prefix: str) -> str:
+        return f"{prefix}{self.token}{next(self.serial)}"
+
+
+async def sample(conn: Any, rng: random.Random) -> Samples:
+    seed = rng.randrange(1 << 30)
+    n = 2000
+    conversations = await sample_rows(
+        conn,
+        "easyflow.conversations",
+        [
+            "id",
+            "session_id",
+            "user_id",
+            "platform",
+            "chat_id",
+            "status::text as status",
+            "context_data->>'order_id' as order_id",
+        ],
+        n,
+        seed=seed,
+    )
+    return Samples(
+        users=await sample_rows(conn, "easyflow.users", ["id", "email"], n, seed=seed),
+        integrations=await sample_rows(
+            conn,
+            "easyflow.integrations",
+            ["id", "user_id", "platform_id", "settings->>'shop' as shop"],
+            n,
+            seed=seed,
+        ),
+        conversations=conversations,
+        open_conversations=[c for c in conversations if c["status"] != "closed"]
+        or list(
+            await conn.fetch(
+                "select id, session_id, user_id, platform, chat_id from easyflow.conversations"
+                " where status <> 'closed' limit 100"
+            )
+        ),
+        messages=await sample_rows(
+            conn,
+            "easyflow.messages",
+            ["id", "conversation_id", "user_id", "created_at", "intent", "entities->>'product' as product"],
+            n,
+            seed=seed,
+            where="direction = 'inbound'",
+        ),
+        keys=await sample_rows(
+            conn,
+            "easyflow.message_platform_ids",
+            ["user_id", "platform", "platform_message_id"],
+            n,
+            seed=seed,
+        ),
+        outbound=[
+            r["id"] for r in await sample_rows(conn, "easyflow.outbound_messages", ["id"], n, seed=seed)
+        ],
+        sync_logs=await sample_rows(conn, "easyflow.sync_logs", ["id", "integration_id"], n, seed=seed),
+    )
+
+
+# -- untimed preparation for writes that remove or consume their target ---------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _new_user(conn: Any, s: Samples) -> uuid.UUID:
+    uid: uuid.UUID = await conn.fetchval(
+        "insert into easyflow.users (email, name) values ($1, 'bench') returning id",
+        f"{s.unique('prep')}@bench.example.com",
+    )
+    return uid
+
+
+async def _new_integration(conn: Any, s: Samples) -> uuid.UUID:
+    iid: uuid.UUID = await conn.fetchval(
+        "insert into easyflow.integrations"
+        " (user_id, platform_id, credentials_encrypted, encryption_key_id, status)"
+        " values ($1, 'ozon', $2, $3, 'connected') returning id",
+        await _new_user(conn, s),
+        SEALED,
+        KEY_ID,
+    )
+    return iid
+
+
+async def _prep_delete_user(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {"id": await _new_user(conn, s)}
+
+
+async def _prep_insert_integration(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {
+        "id": uuid.uuid4(),
+        "user_id": await _new_user(conn, s),
+        "platform_id": rng.choice(PLATFORMS),
+        "credentials_encrypted": SEALED,
+        "encryption_key_id": KEY_ID,
+        "settings": {"auto_reply": True},
+        "status": IntegrationStatus.CONNECTED,
+        "sync_interval_minutes": 60,
+    }
+
+
+async def _prep_disconnect(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {"id": await _new_integration(conn, s)}
+
+
+async def _prep_delete_conversation(conn: Any, s: Samples, rng: random.Random) -> Params:
+    cid: uuid.UUID = await conn.fetchval(
+        "insert into easyflow.conversations (session_id, user_id, platform, chat_id)"
+        " values ($1, $2, 'telegram', '1') returning id",
+        s.unique(BENCH_PREFIX),
+        rng.choice(s.users)["id"],
+    )
+    return {"id": cid}
+
+
+async def _prep_sending(conn: Any, s: Samples, rng: random.Random, status: str = "sending") -> uuid.UUID:
+    c = rng.choice(s.open_conversations)
+    oid: uuid.UUID = await conn.fetchval(
+        "insert into easyflow.outbound_messages (user_id, conversation_id, message_id, message_created_at,"
+        " platform, chat_id, status, attempts, claimed_at)"
+        " values ($1, $2, gen_random_uuid(), now(), $3, $4, $5, 1, now())"
+        " returning id",
+        c["user_id"],
+        c["id"],
+        c["platform"],
+        c["chat_id"],
+        status,
+    )
+    return oid
+
+
+async def _prep_mark_sent(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {"id": await _prep_sending(conn, s, rng), "platform_message_id": s.unique("pm")}
+
+
+async def _prep_mark_failed(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {"id": await _prep_sending(conn, s, rng), "error": "503", "backoff": timedelta(seconds=30)}
+
+
+async def _prep_requeue_dead(conn: Any, s: Samples, rng: random.Random) -> Params:
+    oid = await _prep_sending(conn, s, rng)
+    await conn.execute(
+        "update easyflow.outbound_messages set status = 'dead', claimed_at = null where id = $1", oid
+    )
+    return {"id": oid}
+
+
+async def _prep_finish_sync(conn: Any, s: Samples, rng: random.Random) -> Params:
+    i = rng.choice(s.integrations)
+    log_id: uuid.UUID = await conn.fetchval(
+        "insert into easyflow.sync_logs (integration_id, user_id, sync_type, status)"
+        " values ($1, $2, 'orders', 'running') returning id",
+        i["id"],
+        i["user_id"],
+    )
+    return {
+        "id": log_id,
+        "status": SyncStatus.SUCCESS,
+        "records_requested": 20,
+        "records_synced": 20,
+        "records_failed": 0,
+        "errors": [],
+        "error_message": None,
+    }
+
+
+def _message_window(m: Any, days: int = 7) -> tuple[datetime, datetime]:
+    at: datetime = m["created_at"]
+    return at - timedelta(days=days // 2), at + timedelta(days=days - days // 2)
+
+
+def _search(s: Samples, r: random.Random) -> Params:
+    m = r.choice([m for m in s.messages if m["intent"]] or s.messages)
+    since, until = _message_window(m)
+    return {
+        "user_id": m["user_id"],
+        "intent": m["intent"] or "other",
+        "entities": {"product": m["product"]} if m["product"] and r.random() < 0.5 else {},
+        "since": since,
+        "until": until,
+        "lim": 50,
+    }
+
+
+def _by_entities(s: Samples, r: random.Random) -> Params:
+    m = r.choice([m for m in s.messages if m["product"]] or s.messages)
+    since, until = _message_window(m, 2)
+    return {"entities": {"product": m["product"] or "sku-1"}, "since": since, "until": until, "lim": 50}
+
+
+def _history(s: Samples, r: random.Random) -> Params:
+    m = r.choice(s.messages)
+    return {
+        "conversation_id": m["conversation_id"],
+        "before_created_at": m["created_at"] + timedelta(seconds=1),
+        "before_id": m["id"],
+        "lim": 50,
+    }
+
+
+def _inbound(s: Samples, r: random.Random) -> Params:
+    c = r.choice(s.open_conversations)
+    return {
+        "id": uuid.uuid4(),
+        "conversation_id": c["id"],
+        "session_id": c["session_id"],
+        "user_id": c["user_id"],
+        "content": r.choice(SENTENCES),
+        "role": MessageRole.USER,
+        "platform": c["platform"],
+        "platform_message_id": s.unique(f"{c['chat_id']}:"),
+        "intent": r.choice(INTENTS),
+        "entities": {"product": f"sku-{r.randrange(SKUS)}"},
+        "confidence": Decimal("0.91"),
+        "metadata": {},
+        "created_at": None,
+    }
+
+
+def _window_now() -> tuple[datetime, datetime]:
+    return ANCHOR - timedelta(days=1), ANCHOR + timedelta(days=1)
+
+
+QUERIES = [
+    # users
+    QueryWorkload(
+        "insert_user",
+        lambda s, r: {
+            "email": f"{s.unique('new')}@bench.example.com",
+            "name": "Новый пользователь",
+            "phone": None,
+            "language_code": "ru",
+            "timezone": "Europe/Moscow",
+            "metadata": {},
+        },
+    ),
+    QueryWorkload("get_user_by_id", lambda s, r: {"id": r.choice(s.users)["id"]}),
+    QueryWorkload("get_user_by_email", lambda s, r: {"email": r.choice(s.users)["email"]}),
+    QueryWorkload(
+        "update_user_locale",
+        lambda s, r: {
+            "id": r.choice(s.users)["id"],
+            "language_code": r.choice(["ru", "en"]),
+            "timezone": None,
+        },
+    ),
+    QueryWorkload("set_user_active", lambda s, r: {"id": r.choice(s.users)["id"], "is_active": True}),
+    QueryWorkload("delete_user", lambda s, r: {}, prepare=_prep_delete_user),
+    # platforms
+    QueryWorkload("list_platforms", lambda s, r: {"active_only": True}),
+    QueryWorkload("get_platform", lambda s, r: {"id": r.choice(PLATFORMS)}),
+    # integrations
+    QueryWorkload("insert_integration", lambda s, r: {}, prepare=_prep_insert_integration),
+    QueryWorkload(
+        "reconnect_integration",
+        lambda s, r: {
+            "id": r.choice(s.integrations)["id"],
+            "credentials_encrypted": SEALED,
+            "encryption_key_id": KEY_ID,
+        },
+    ),
+    QueryWorkload("get_integration", lambda s, r: {"id": r.choice(s.integrations)["id"]}),
+    QueryWorkload(
+        "get_user_platform_integration",
+        lambda s, r: (lambda i: {"user_id": i["user_id"], "platform_id": i["platform_id"]})(
+            r.choice(s.integrations)
+        ),
+    ),
+    QueryWorkload("list_user_integrations", lambda s, r: {"user_id": r.choice(s.integrations)["user_id"]}),
+    QueryWorkload(
+        "list_integrations_by_settings",
+        lambda s, r: (
+            lambda i: {"platform_id": i["platform_id"], "settings": {"shop": i["shop"]}, "lim": 50}
+        )(r.choice(s.integrations)),
+    ),
+    QueryWorkload(
+        "merge_integration_settings",
+        lambda s, r: {"id": r.choice(s.integrations)["id"], "patch": {"greeting": "Здравствуйте!"}},
+    ),
+    QueryWorkload(
+        "set_integration_sync_interval",
+        lambda s, r: {"id": r.choice(s.integrations)["id"], "sync_interval_minutes": r.choice([30, 60])},
+    ),
+    QueryWorkload("disconnect_integration", lambda s, r: {}, prepare=_prep_disconnect),
+    QueryWorkload("delete_integration", lambda s, r: {}, prepare=_prep_disconnect),
+    QueryWorkload("get_sealed_credentials", lambda s, r: {"id": r.choice(s.integrations)["id"]}),
+    QueryWorkload(
+        "lock_credentials_to_rekey",
+        lambda s, r: {"current_key_id": "bench-k2", "after_id": r.choice(s.integrations)["id"], "lim": 100},
+    ),
+    QueryWorkload(
+        "rekey_credentials",
+        lambda s, r: {
+            "id": r.choice(s.integrations)["id"],
+            "old_key_id": KEY_ID,
+            "credentials_encrypted": SEALED,
+            "encryption_key_id": KEY_ID,
+        },
+    ),
+    # sync
+    QueryWorkload(
+        "claim_due_integrations",
+        lambda s, r: {"sync_type": SyncType.ORDERS, "lim": 10},
+    ),
+    QueryWorkload("finish_sync", lambda s, r: {}, prepare=_prep_finish_sync),
+    QueryWorkload("get_sync_log", lambda s, r: {"id": r.choice(s.sync_logs)["id"]}),
+    QueryWorkload(
+        "list_sync_logs",
+        lambda s, r: {
+            "integration_id": r.choice(s.sync_logs)["integration_id"],
+            "since": _window_now()[0],
+            "until": _window_now()[1],
+            "lim": 50,
+        },
+    ),
+    QueryWorkload("fail_abandoned_syncs", lambda s, r: {"older_than": timedelta(hours=6)}),
+    # conversations
+    QueryWorkload(
+        "start_conversation",
+        lambda s, r: {
+            "session_id": s.unique(BENCH_PREFIX),
+            "user_id": r.choice(s.users)["id"],
+            "platform": r.choice(CHAT_PLATFORMS),
+            "chat_id": str(r.randrange(10**9)),
+            "current_state": "initial",
+            "context_data": {},
+        },
+    ),
+    QueryWorkload("get_conversation", lambda s, r: {"id": r.choice(s.conversations)["id"]}),
+    QueryWorkload(
+        "get_conversation_by_session", lambda s, r: {"session_id": r.choice(s.conversations)["session_id"]}
+    ),
+    QueryWorkload(
+        "find_conversation_by_chat",
+        lambda s, r: (lambda c: {"platform": c["platform"], "chat_id": c["chat_id"]})(
+            r.choice(s.conversations)
+        ),
+    ),
+    QueryWorkload(
+        "update_session_state",
+        lambda s, r: {
+            "session_id": r.choice(s.open_conversations)["session_id"],
+            "current_state": r.choice(["awaiting_reply", "checkout", "delivery"]),
+            "context_patch": {"last_intent": r.choice(INTENTS)},
+        },
+    ),
+    QueryWorkload(
+        "set_conversation_status",
+        lambda s, r: {
+            "id": r.choice(s.open_conversations)["id"],
+            "status": r.choice([ConversationStatus.ACTIVE, ConversationStatus.PAUSED]),
+            "context_patch": {},
+        },
+    ),
+    QueryWorkload(
+        "list_user_conversations", lambda s, r: {"user_id": r.choice(s.conversations)["user_id"], "lim": 50}
+    ),
+    QueryWorkload("list_escalated_conversations", lambda s, r: {"lim": 50}),
+    QueryWorkload(
+        "find_conversations_by_context",
+        lambda s, r: {"context": {"order_id": r.choice(s.conversations)["order_id"]}, "lim": 50},
+    ),
+    QueryWorkload("delete_conversation", lambda s, r: {}, prepare=_prep_delete_conversation),
+    # messages
+    QueryWorkload("append_inbound_message", _inbound),
+    QueryWorkload(
+        "append_message",
+        lambda s, r: (
+            {k: v for k, v in _inbound(s, r).items() if k not in ("id", "created_at")}
+            | {"role": MessageRole.SYSTEM, "direction": None, "platform_message_id": None}
+        ),
+    ),
+    QueryWorkload("get_inbound_message", lambda s, r: dict(r.choice(s.keys))),
+    QueryWorkload("list_conversation_messages", _history),
+    QueryWorkload("search_messages", _search),
+    QueryWorkload("find_messages_by_entities", _by_entities),
+    # metrics
+    QueryWorkload(
+        "increment_metric",
+        lambda s, r: (
+            lambda i: {
+                "platform_id": i["platform_id"],
+                "user_id": i["user_id"],
+                "integration_id": i["id"],
+                "metric_type": r.choice(list(MetricType)),
+                "amount": Decimal(1),
+                "metric_unit": "count",
+                "at": None,
+            }
+        )(r.choice(s.integrations)),
+    ),
+    QueryWorkload(
+        "list_integration_metrics",
+        lambda s, r: {
+            "integration_id": r.choice(s.integrations)["id"],
+            "since": _window_now()[0],
+            "until": _window_now()[1],
+        },
+    ),
+    QueryWorkload(
+        "hourly_metric_series",
+        lambda s, r: {
+            "user_id": r.choice(s.integrations)["user_id"],
+            "metric_type": MetricType.MESSAGES_SENT,
+            "since": _window_now()[0],
+            "until": _window_now()[1],
+        },
+    ),
+    # outbound
+    QueryWorkload(
+        "queue_outbound_message",
+        lambda s, r: {
+            "conversation_id": r.choice(s.open_conversations)["id"],
+            "content": r.choice(SENTENCES),
+            "role": MessageRole.ASSISTANT,
+            "intent": None,
+            "entities": {},
+            "confidence": None,
+            "metadata": {},
+            "max_attempts": 5,
+        },
+    ),
+    QueryWorkload("get_outbound_message", lambda s, r: {"id": r.choice(s.outbound)}),
+    QueryWorkload("claim_outbound_messages", lambda s, r: {"lim": 10}),
+    QueryWorkload("mark_outbound_sent", lambda s, r: {}, prepare=_prep_mark_sent),
+    QueryWorkload("mark_outbound_failed", lambda s, r: {}, prepare=_prep_mark_failed),
+    QueryWorkload("release_stale_outbound", lambda s, r: {"older_than": timedelta(minutes=5)}),
+    QueryWorkload("list_dead_letters", lambda s, r: {"lim": 50}),
+    QueryWorkload("requeue_dead_letter", lambda s, r: {}, prepare=_prep_requeue_dead),
+]
+
+
+async def cleanup(conn: Any) -> None:
+    """Remove what the write workloads add and free the claims they made: reruns keep the dataset's shape."""
+    await conn.execute("delete from easyflow.users where email like '%@bench.example.com'")
+    await conn.execute("delete from easyflow.conversations where session_id like 'bench-%'")
+    await conn.execute(
+        "update easyflow.integrations set sync_claimed_at = null where sync_claimed_at is not null"
+    )
+
+
+BENCH = DomainBench(
+    domain="easyflow",
+    tables=tables,
+    sample=sample,
+    queries=QUERIES,
+    mix={
+        "get_conversation_by_session": 15,
+        "update_session_state": 10,
+        "append_inbound_message": 15,
+        "list_conversation_messages": 10,
+        "list_user_integrations": 10,
+        "get_user_by_id": 5,
+        "claim_due_integrations": 5,
+        "queue_outbound_message": 5,
+        "claim_outbound_messages": 5,
+        "increment_metric": 10,
+        "search_messages": 5,
+        "hourly_metric_series": 5,
+    },
+    cleanup=cleanup,
+    before_load=before_load,
+    after_load=after_load,
+)

@@ -1,0 +1,3 @@
+select core.unregister_partitioned_table('easyflow.messages'::regclass);
+
+drop schema easyflow cascade;

@@ -1,0 +1,66 @@
+-- name: append_inbound_message(id, conversation_id, session_id, user_id, content, role, platform, platform_message_id, intent, entities, confidence, metadata, created_at)<!
+-- Store an inbound message once per (user, platform, platform_message_id), also when deliveries race.
+select id, conversation_id, session_id, user_id, content, role, direction, platform, platform_message_id, intent, entities, confidence, metadata, created_at, id <> :id as duplicate
+from easyflow.append_inbound_message(
+    :id, :conversation_id, :session_id, :user_id, :content, :role, :platform, :platform_message_id, :intent,
+    :entities, :confidence, :metadata, :created_at
+);
+
+-- name: append_message(conversation_id, session_id, user_id, content, role, direction, platform, platform_message_id, intent, entities, confidence, metadata)<!
+-- Append a message without dedupe or delivery (system notes, assistant replies delivered elsewhere).
+insert into easyflow.messages (
+    conversation_id, session_id, user_id, content, role, direction, platform, platform_message_id, intent,
+    entities, confidence, metadata, created_at
+)
+values (
+    :conversation_id, :session_id, :user_id, :content, :role, :direction, :platform, :platform_message_id, :intent,
+    :entities, :confidence, :metadata, clock_timestamp()
+)
+returning id, conversation_id, session_id, user_id, content, role, direction, platform, platform_message_id, intent, entities, confidence, metadata, created_at;
+
+-- name: get_inbound_message(user_id, platform, platform_message_id)^
+-- The inbound message a platform delivered with this id.
+select m.id, m.conversation_id, m.session_id, m.user_id, m.content, m.role, m.direction, m.platform,
+       m.platform_message_id, m.intent, m.entities, m.confidence, m.metadata, m.created_at
+from easyflow.message_platform_ids as k
+join easyflow.messages as m on m.id = k.message_id and m.created_at = k.message_created_at
+where k.user_id = :user_id
+  and k.platform = :platform
+  and k.platform_message_id = :platform_message_id;
+
+-- name: list_conversation_messages(conversation_id, before_created_at, before_id, lim)
+-- A page of a conversation's history, newest first, after the keyset (before_created_at, before_id).
+select id, conversation_id, session_id, user_id, content, role, direction, platform, platform_message_id, intent, entities, confidence, metadata, created_at
+from easyflow.messages
+where conversation_id = :conversation_id
+  and (created_at, id) < (:before_created_at, :before_id)
+  and created_at <= :before_created_at
+order by created_at desc, id desc
+limit :lim;
+
+-- name: search_messages(user_id, intent, entities, since, until, lim)
+-- A user's messages of one intent whose entities contain the given object, in [since, until), newest first.
+select id, conversation_id, session_id, user_id, content, role, direction, platform, platform_message_id, intent, entities, confidence, metadata, created_at
+from easyflow.messages
+where user_id = :user_id
+  and intent = :intent
+  and entities @> :entities
+  and created_at >= :since
+  and created_at < :until
+order by created_at desc, id desc
+limit :lim;
+
+-- name: find_messages_by_entities(entities, since, until, lim)
+-- Messages whose entities contain the given object in [since, until), newest first (GIN).
+select id, conversation_id, session_id, user_id, content, role, direction, platform, platform_message_id, intent, entities, confidence, metadata, created_at
+from easyflow.messages
+where entities @> :entities
+  and created_at >= :since
+  and created_at < :until
+order by created_at desc, id desc
+limit :lim;
+
+-- name: purge_message_platform_ids(before)!
+-- Forget dedupe keys of inbound messages older than before (past retention).
+delete from easyflow.message_platform_ids
+where message_created_at < :before;
