@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 import orjson
@@ -15,6 +16,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .registry import DomainBench, TableLoad
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+
+T = TypeVar("T")
 
 CHUNK = 20_000
 
@@ -156,10 +162,20 @@ async def _copy(conn: asyncpg.Connection[Any], load: TableLoad, progress: Progre
     return TableResult(load.table, written, time.perf_counter() - start)
 
 
+SAMPLE_KEYS = 50_000
+"""Distinct keys a workload draws from (where the table has that many): uniform over the whole table,
+so a run reads what production reads, not a cached corner of it."""
+
+
 async def sample_rows(
     conn: Any, table: str, columns: Sequence[str], n: int, *, seed: int, where: str = ""
 ) -> list[asyncpg.Record]:
-    """About ``n`` rows of ``table`` drawn with a repeatable TABLESAMPLE (cheap on millions of rows)."""
+    """``n`` rows of ``table`` drawn uniformly over the whole table (repeatable for a seed).
+
+    A ``TABLESAMPLE BERNOULLI`` pass keeps every row with the same probability, wherever it lies on
+    disk (about twice ``n`` rows); the rows kept are then drawn down to ``n`` uniformly at random in
+    Python. (A ``LIMIT`` straight on the sample would keep the rows of the table's first pages.)
+    """
     schema, _, name = table.partition(".")
     estimate = await conn.fetchval(
         "select greatest(c.reltuples, 1)::float8 from pg_class c"
@@ -168,15 +184,37 @@ async def sample_rows(
         schema,
         name,
     )
-    percent = min(100.0, 100.0 * n * 3 / float(estimate or 1) + 0.01)
+    percent = min(100.0, 100.0 * n * 2 / float(estimate or 1) + 0.01)
     cond = f"where {where}" if where else ""
     rows: list[asyncpg.Record] = await conn.fetch(
         f"select {', '.join(columns)} from {table} tablesample bernoulli ({percent}) repeatable ({seed})"
-        f" {cond} limit {n}"
+        f" {cond}"
     )
-    if not rows:  # a tiny table or a rare condition: fall back to a plain scan
-        rows = await conn.fetch(f"select {', '.join(columns)} from {table} {cond} limit {n}")
+    if len(rows) < n and percent < 100.0:  # a rare condition: every matching row (bounded)
+        rows = await conn.fetch(f"select {', '.join(columns)} from {table} {cond} limit {n * 5}")
+    if len(rows) > n:
+        rows = random.Random(seed).sample(rows, n)
     return rows
+
+
+class HotColdRandom(random.Random):
+    """A ``random.Random`` whose ``choice`` is skewed: ``hot`` of the draws (80%) go to the first
+    ``hot_share`` (1%) of the sequence, the rest uniformly over all of it.
+
+    Workloads pick their keys with ``rng.choice(samples.<list>)`` from uniform samples, so handing
+    them this generator turns the same workload into a hot/cold mix (a few popular users, sessions
+    and deals take most of the traffic, as in production) without any change to the workload.
+    """
+
+    def __init__(self, seed: object, *, hot: float = 0.8, hot_share: float = 0.01) -> None:
+        super().__init__(seed)  # type: ignore[arg-type]
+        self.hot = hot
+        self.hot_share = hot_share
+
+    def choice(self, seq: SupportsLenAndGetItem[T]) -> T:
+        if len(seq) > 1 and self.random() < self.hot:
+            return seq[self.randrange(max(1, int(len(seq) * self.hot_share)))]
+        return super().choice(seq)
 
 
 def batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:

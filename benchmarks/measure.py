@@ -15,7 +15,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from sqlfirst.binding import Declaration
 
-from .plans import PlanReport, check_plan
+from .dataset import HotColdRandom
+from .plans import (
+    PLAN_MODES,
+    PlanReport,
+    check_plan,
+    cost_problems,
+    explain_analyze,
+    plan_cost,
+    small_tables,
+)
 from .registry import Budget, QueryWorkload
 
 
@@ -53,6 +62,17 @@ class Stats:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanGates:
+    """budgets.toml ``[settings]``: draws per plan check and the per-row ceilings."""
+
+    draws: int = 6
+    max_removed_per_row: float = 10.0
+    max_blocks_per_row: float = 10.0
+    slack_rows: int = 1000
+    slack_blocks: int = 64
+
+
+@dataclass(frozen=True, slots=True)
 class QueryResult:
     domain: str
     query: str
@@ -61,6 +81,11 @@ class QueryResult:
     budget_ms: float
     plan: PlanReport
     error: str | None = None
+    hot: Stats | None = None
+    timings_ms: tuple[float, ...] = ()
+    """Every timed call (uniform draw), for confidence intervals against a baseline."""
+    """The same workload with a hot/cold key mix (:class:`benchmarks.dataset.HotColdRandom`), reported
+    beside the uniform draw; budgets gate the uniform one."""
 
     @property
     def within_budget(self) -> bool:
@@ -76,6 +101,7 @@ class QueryResult:
             "within_budget": self.within_budget,
             "plan": self.plan.as_json(),
             "error": self.error,
+            "hot": None if self.hot is None else {k: v for k, v in self.hot.as_json().items()},
         }
 
 
@@ -106,13 +132,15 @@ async def measure_query(
     warmup: int,
     time_cap_s: float,
     seq_scan_rows: int,
+    gates: PlanGates | None = None,
 ) -> QueryResult:
     fn = resolve(decl)
+    gates = gates or PlanGates()
 
-    async def draw() -> dict[str, Any]:
+    async def draw(r: random.Random = rng) -> dict[str, Any]:
         if workload.prepare is not None:
-            return await workload.prepare(conn, samples, rng)
-        return workload.params(samples, rng)
+            return await workload.prepare(conn, samples, r)
+        return workload.params(samples, r)
 
     assert budget.p95_ms is not None
     try:
@@ -126,6 +154,35 @@ async def measure_query(
             prunes=budget.prunes,
             max_partitions=budget.max_partitions,
         )
+        # Several draws (and the workload's heaviest keys), custom and generic plan, executed.
+        draws = [explain_params] + [await draw() for _ in range(gates.draws - 1)]
+        # One execution first, not counted: a session's first run of a statement reads catalog and
+        # free-space pages that no later call does.
+        await explain_analyze(
+            conn, decl.query.sql, [draws[0][p] for p in decl.query.parameters], mode="custom"
+        )
+        if workload.heavy is not None:
+            draws.append(workload.heavy(samples, rng))
+        for params in draws:
+            args = [params[p] for p in decl.query.parameters]
+            for mode in PLAN_MODES:
+                plan.costs.append(
+                    plan_cost(
+                        mode,
+                        executed := await explain_analyze(conn, decl.query.sql, args, mode=mode),
+                        small=await small_tables(conn, executed, seq_scan_rows),
+                    )
+                )
+        if not budget.plan_exception:
+            plan.problems.extend(
+                cost_problems(
+                    plan.costs,
+                    max_removed_per_row=budget.max_removed_per_row or gates.max_removed_per_row,
+                    max_blocks_per_row=budget.max_blocks_per_row or gates.max_blocks_per_row,
+                    slack_rows=gates.slack_rows,
+                    slack_blocks=gates.slack_blocks,
+                )
+            )
         for _ in range(warmup):
             await call_once(fn, decl.kind, conn, await draw())
         timings: list[float] = []
@@ -139,12 +196,36 @@ async def measure_query(
             if i >= 50 and clock() - started > time_cap_s:
                 break
         stats = Stats.of(timings)
+        # The hot/cold mix: same workload, 80% of the draws on 1% of the keys; half the calls.
+        skewed = HotColdRandom(f"{rng.random()}:hot")
+        hot_timings: list[float] = []
+        started = clock()
+        for i in range(max(1, len(timings) // 2)):
+            params = await draw(skewed)
+            t0 = clock()
+            await call_once(fn, decl.kind, conn, params)
+            hot_timings.append(clock() - t0)
+            if i >= 25 and clock() - started > time_cap_s / 2:
+                break
+        hot = Stats.of(hot_timings)
         error = None
     except Exception as exc:  # a broken workload is reported, and fails the run
         stats = Stats.of([])
+        hot = None
+        timings = []
         plan = PlanReport(problems=[])
         error = f"{type(exc).__name__}: {exc}"
-    return QueryResult(decl.domain, decl.query.name, decl.function, stats, budget.p95_ms, plan, error)
+    return QueryResult(
+        decl.domain,
+        decl.query.name,
+        decl.function,
+        stats,
+        budget.p95_ms,
+        plan,
+        error,
+        hot=hot,
+        timings_ms=tuple(t * 1000 for t in timings),
+    )
 
 
 async def measure_queries(
@@ -157,6 +238,7 @@ async def measure_queries(
     time_cap_s: float,
     seq_scan_rows: int,
     console: Console,
+    gates: PlanGates | None = None,
 ) -> list[QueryResult]:
     results: list[QueryResult] = []
     with Progress(
@@ -184,6 +266,7 @@ async def measure_queries(
                         warmup=warmup,
                         time_cap_s=time_cap_s,
                         seq_scan_rows=seq_scan_rows,
+                        gates=gates,
                     )
                 )
                 progress.advance(task)

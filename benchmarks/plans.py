@@ -1,6 +1,7 @@
-"""Plan checks with EXPLAIN: no sequential scan on a big table, and partition pruning.
+"""Plan checks with EXPLAIN: no sequential scan on a big table, partition pruning, and what the
+plan reads per row it returns.
 
-Both rules are generic (they read the plan and the catalog, nothing domain-specific):
+The rules are generic (they read the plan and the catalog, nothing domain-specific):
 
 * a ``Seq Scan`` on a relation the planner believes holds more than ``seq_scan_rows`` rows
   (``pg_class.reltuples``; 10k by default) is a problem unless the query's budget entry says
@@ -25,6 +26,8 @@ class PlanReport:
     seq_scans: list[str] = field(default_factory=list)
     indexes: list[str] = field(default_factory=list)
     partitions: dict[str, dict[str, int]] = field(default_factory=dict)
+    costs: list[PlanCost] = field(default_factory=list)
+    """EXPLAIN (ANALYZE, BUFFERS) of several draws, custom and generic plans."""
 
     @property
     def ok(self) -> bool:
@@ -37,6 +40,11 @@ class PlanReport:
             "seq_scans": self.seq_scans,
             "indexes": self.indexes,
             "partitions": self.partitions,
+            "costs": {
+                mode: max((c for c in self.costs if c.mode == mode), key=lambda c: c.blocks_per_row).as_json()
+                for mode in PLAN_MODES
+                if any(c.mode == mode for c in self.costs)
+            },
         }
 
 
@@ -153,3 +161,163 @@ async def _partition_use(conn: Any, touched: list[tuple[str, str]]) -> dict[str,
             result[root] = _PartitionUse(total=int(total), key=key)
         result[root].scanned += 1
     return result
+
+
+# -- what a plan costs when it runs: EXPLAIN (ANALYZE, BUFFERS), custom and generic -----------------
+
+PLAN_MODES = ("custom", "generic")
+_REMOVED_KEYS = ("Rows Removed by Filter", "Rows Removed by Index Recheck", "Rows Removed by Join Filter")
+_statement_serial = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCost:
+    """One executed plan: rows returned, rows read and thrown away, buffers touched.
+
+    ``rows``: rows the statement returns (for a write without RETURNING, the rows it writes);
+    ``removed``: rows every node read and discarded (filter, index recheck, join filter), loops
+    included, except sequential scans of tables small enough for the seq-scan rule to allow;
+    ``blocks``: shared buffers hit or read by the whole plan (for a write, by the scans that find
+    its rows: the pages it writes are the price of every row written, whatever the plan). The
+    ratios per row returned do not depend on the machine or the cache, only on the plan and the data.
+    """
+
+    mode: str
+    rows: int
+    removed: int
+    blocks: int
+    nodes: tuple[str, ...] = ()
+
+    @property
+    def removed_per_row(self) -> float:
+        return self.removed / max(1, self.rows)
+
+    @property
+    def blocks_per_row(self) -> float:
+        return self.blocks / max(1, self.rows)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "rows": self.rows,
+            "removed": self.removed,
+            "blocks": self.blocks,
+            "removed_per_row": round(self.removed_per_row, 2),
+            "blocks_per_row": round(self.blocks_per_row, 2),
+            "nodes": list(self.nodes),
+        }
+
+
+async def small_tables(conn: Any, plan: dict[str, Any], seq_scan_rows: int) -> set[str]:
+    """Relations the plan scans sequentially that hold at most ``seq_scan_rows`` rows (a tiny table
+    scanned whole is the right plan, and the seq-scan rule already allows it)."""
+    small = set()
+    for node in _nodes(plan):
+        relation = node.get("Relation Name")
+        if node.get("Node Type") == "Seq Scan" and relation:
+            schema = node.get("Schema", "public")
+            if await _reltuples(conn, schema, relation) <= seq_scan_rows:
+                small.add(str(relation))
+    return small
+
+
+def plan_cost(mode: str, plan: dict[str, Any], *, small: set[str] | frozenset[str] = frozenset()) -> PlanCost:
+    rows = int(plan.get("Actual Rows", 0) * plan.get("Actual Loops", 1))
+    if plan.get("Node Type") == "ModifyTable" and rows == 0 and plan.get("Plans"):
+        child = plan["Plans"][0]
+        rows = int(child.get("Actual Rows", 0) * child.get("Actual Loops", 1))
+    removed = 0
+    nodes = []
+    for node in _nodes(plan):
+        loops = node.get("Actual Loops", 1) or 0
+        if not (node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in small):
+            removed += int(sum(node.get(key, 0) for key in _REMOVED_KEYS) * loops)
+        label = str(node.get("Node Type"))
+        if node.get("Index Name"):
+            label += f" {node['Index Name']}"
+        elif node.get("Relation Name"):
+            label += f" {node['Relation Name']}"
+        nodes.append(label)
+    blocks = _blocks(plan)
+    if plan.get("Node Type") == "ModifyTable":
+        # A write: gate what it reads to find its rows (the scans under ModifyTable), not the heap
+        # and index pages it writes, which every row written costs whatever the plan.
+        blocks = sum(_blocks(child) for child in plan.get("Plans", ()))
+    return PlanCost(mode, rows, removed, blocks, tuple(nodes))
+
+
+def _blocks(node: dict[str, Any]) -> int:
+    return int(node.get("Shared Hit Blocks", 0) + node.get("Shared Read Blocks", 0))
+
+
+async def explain_analyze(conn: Any, sql: str, args: Sequence[Any], *, mode: str) -> dict[str, Any]:
+    """Run ``sql`` once under ``EXPLAIN (ANALYZE, BUFFERS)`` with ``plan_cache_mode`` forcing the
+    ``custom`` plan (planned for these values) or the ``generic`` one (what a prepared statement
+    switches to after five calls, planned without the values), inside a transaction rolled back
+    afterwards: writes leave nothing behind."""
+    global _statement_serial
+    _statement_serial += 1
+    name = f"sqlfirst_bench_plan_{_statement_serial}"
+    setting = "force_generic_plan" if mode == "generic" else "force_custom_plan"
+    params = f"({', '.join(await _literals(conn, sql, args))})" if args else ""
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        await conn.execute(f"set local plan_cache_mode = {setting}")
+        await conn.execute(f"prepare {name} as {sql}")
+        raw = await conn.fetchval(f"explain (analyze, buffers, format json) execute {name}{params}")
+    finally:
+        await transaction.rollback()
+        await conn.execute(f"deallocate {name}")
+    doc = raw if isinstance(raw, list) else json.loads(raw)
+    plan: dict[str, Any] = doc[0]["Plan"]
+    return plan
+
+
+async def _literals(conn: Any, sql: str, args: Sequence[Any]) -> list[str]:
+    """``args`` as typed SQL literals (``'…'::uuid``): ``EXECUTE`` inside ``EXPLAIN`` takes no bind
+    parameters. The server renders each value, through the same codecs a query call uses."""
+    statement = await conn.prepare(sql)
+    literals = []
+    for parameter, value in zip(statement.get_parameters(), args, strict=True):
+        typ = await conn.fetchval("select format_type($1::oid, null)", parameter.oid)
+        literal = await conn.fetchval(f"select quote_nullable(($1::{typ})::text)", value)
+        literals.append(f"{literal}::{typ}")
+    return literals
+
+
+def cost_problems(
+    costs: Sequence[PlanCost],
+    *,
+    max_removed_per_row: float,
+    max_blocks_per_row: float,
+    slack_rows: int = 1000,
+    slack_blocks: int = 64,
+) -> list[str]:
+    """The worst draw of each plan mode against the per-row gates.
+
+    A draw fails when it discards more than ``slack_rows + max_removed_per_row × rows`` rows or
+    touches more than ``slack_blocks + max_blocks_per_row × rows`` blocks. The slack is a constant
+    that does not grow with the data: an index descent, the index entries a single-row write
+    maintains, a tiny lookup table scanned whole. Whatever grows with the table fails.
+    """
+    problems = []
+    for mode in PLAN_MODES:
+        of_mode = [c for c in costs if c.mode == mode]
+        if not of_mode:
+            continue
+        worst_removed = max(of_mode, key=lambda c: c.removed - max_removed_per_row * c.rows)
+        if worst_removed.removed > slack_rows + max_removed_per_row * worst_removed.rows:
+            problems.append(
+                f"{mode} plan discards {worst_removed.removed:,} rows for {worst_removed.rows:,} returned "
+                f"({worst_removed.removed_per_row:.0f} per row > {max_removed_per_row:g} + {slack_rows:,}); "
+                "read in index order, or plan_exception = '<reason>'"
+            )
+        worst_blocks = max(of_mode, key=lambda c: c.blocks - max_blocks_per_row * c.rows)
+        if worst_blocks.blocks > slack_blocks + max_blocks_per_row * worst_blocks.rows:
+            problems.append(
+                f"{mode} plan touches {worst_blocks.blocks:,} blocks for {worst_blocks.rows:,} rows "
+                f"({worst_blocks.blocks_per_row:.0f} per row > {max_blocks_per_row:g} + {slack_blocks}); "
+                "read in index order and stop at the limit, or plan_exception = '<reason>'"
+            )
+    return problems

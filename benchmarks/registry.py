@@ -73,11 +73,20 @@ class QueryWorkload:
     query: str
     params: Callable[[Any, random.Random], Params]
     prepare: Callable[[Any, Any, random.Random], Awaitable[Params]] | None = None
+    heavy: Callable[[Any, random.Random], Params] | None = None
+    """Optional: parameters for the heaviest keys of the data (the user with the most sessions, the
+    most common category), added to the plan check's draws so the worst case is checked too."""
 
 
 @dataclass(frozen=True, slots=True)
 class Contender:
-    """One way to run a contest: ``prepare`` builds the input (untimed), ``call`` is what is timed."""
+    """One way to run a contest: ``prepare`` builds the input (untimed), ``call`` is what is timed.
+
+    Each contest runs on two footings (benchmarks.sidebyside): ``held``, where ``ctx.conn`` is one
+    connection, and ``pool``, where ``ctx.conn`` is sqlfirst's asyncpg pool. A contender should use
+    only what both offer (``fetch``, ``fetchrow``, ``fetchval``, ``execute``,
+    ``copy_records_to_table``, repository functions) and ``ctx.orm.sessions()`` for the ORM.
+    """
 
     call: Callable[[Any, Any], Awaitable[object]]
     prepare: Callable[[Any, random.Random], Awaitable[Any]] | None = None
@@ -97,6 +106,42 @@ class Contest:
     """Read-only workloads: each round draws its inputs once (with the first contender's ``prepare``,
     which every contender must share) and hands the same ones to all contenders, so they read the same
     rows and the cold-cache luck of a draw never favours one of them."""
+    comparison: Literal["layer", "design"] = "layer"
+    """``layer``: the contenders send the same statements, so the ratios measure what each layer costs.
+    ``design``: they do the job differently (e.g. one SQL-function round trip against an ORM's
+    multi-statement transaction); the report labels the ratio a design comparison."""
+    note: str = ""
+    """One line the report prints under a ``design`` comparison: what differs."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchContest:
+    """``keys`` lookups three ways on one held connection: one ``single`` call per key, one
+    ``batch`` call for all keys (one round trip), and ``keys`` concurrent loads coalesced by
+    :class:`sqlfirst.loader.Loader` over ``batch``. Reported as speedups over the single calls."""
+
+    name: str
+    description: str
+    draw: Callable[[Any, random.Random], Any]
+    """``draw(samples, rng)``: one key."""
+    single: Callable[[Any, Any], Awaitable[object]]
+    """``await single(conn, key)``."""
+    batch: Callable[[Any, list[Any]], Awaitable[Sequence[object]]]
+    """``await batch(conn, keys)``: one result per key, in order."""
+    keys: int = 50
+    iterations: int = 300
+
+
+@dataclass(frozen=True, slots=True)
+class HotRow:
+    """Every concurrent client on the *same* row: ``key(samples)`` picks it; clients take the
+    ``calls`` (query name, ``params(key, rng)``) in turn, so a pair like deduct/reward leaves the row
+    as it found it. Measures what the row lock costs under contention."""
+
+    name: str
+    description: str
+    key: Callable[[Any], Any]
+    calls: Sequence[tuple[str, Callable[[Any, random.Random], Params]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +169,10 @@ class DomainBench:
     turn off triggers whose derived data the generator writes itself."""
     after_load: Callable[[Any], Awaitable[None]] | None = None
     """``await after_load(conn)`` once the COPY is over (also when it failed): undo ``before_load``."""
+    batches: Sequence[BatchContest] = ()
+    hot_rows: Sequence[HotRow] = ()
+    """Hot-row contention cases (one user's tokens, one market's rate limit)."""
+    """Batched forms of hot keyed lookups, measured against one call per key (see BatchContest)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +184,11 @@ class Budget:
     allow_seq_scan: str | None
     prunes: bool | None
     max_partitions: int | None
+    plan_exception: str | None = None
+    max_removed_per_row: float | None = None
+    max_blocks_per_row: float | None = None
+    plan_reason: str | None = None
+    """Why this query's per-row ceilings differ from [settings] (required with either override)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +203,13 @@ class Budgets:
     queries: dict[tuple[str, str], Budget]
     contests: dict[str, ContestTarget]
     plan_seq_scan_rows: int
+    max_removed_per_row: float = 10.0
+    max_blocks_per_row: float = 10.0
+    plan_slack_rows: int = 1000
+    plan_slack_blocks: int = 64
+    plan_draws: int = 6
+    batching: dict[str, float] = field(default_factory=dict)
+    """``[batching.<name>] min_speedup = N``: batched lookups at least N× faster than single calls."""
 
 
 def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
@@ -156,6 +217,7 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     settings = data.pop("settings", {})
     contests_raw = data.pop("side_by_side", {})
+    batching = {name: float(entry["min_speedup"]) for name, entry in data.pop("batching", {}).items()}
     queries: dict[tuple[str, str], Budget] = {}
     for domain, entries in data.items():
         for query, entry in entries.items():
@@ -167,6 +229,10 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
                 allow_seq_scan=entry.get("allow_seq_scan"),
                 prunes=entry.get("prunes"),
                 max_partitions=entry.get("max_partitions"),
+                plan_exception=entry.get("plan_exception"),
+                max_removed_per_row=entry.get("max_removed_per_row"),
+                max_blocks_per_row=entry.get("max_blocks_per_row"),
+                plan_reason=entry.get("plan_reason"),
             )
     contests = {
         name: ContestTarget(
@@ -177,7 +243,15 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
         for name, entry in contests_raw.items()
     }
     return Budgets(
-        queries=queries, contests=contests, plan_seq_scan_rows=int(settings.get("seq_scan_rows", 10_000))
+        queries=queries,
+        contests=contests,
+        plan_seq_scan_rows=int(settings.get("seq_scan_rows", 10_000)),
+        max_removed_per_row=float(settings.get("max_removed_per_row", 10.0)),
+        max_blocks_per_row=float(settings.get("max_blocks_per_row", 10.0)),
+        plan_slack_rows=int(settings.get("plan_slack_rows", 1000)),
+        plan_slack_blocks=int(settings.get("plan_slack_blocks", 64)),
+        plan_draws=int(settings.get("plan_draws", 6)),
+        batching=batching,
     )
 
 
@@ -231,6 +305,10 @@ def coverage_problems(
                 problems.append(f"{domain}.{name}: hot query without a budget in budgets.toml")
             elif budget.p95_ms is None and not budget.cold:
                 problems.append(f"{domain}.{name}: budget entry needs p95_ms (or cold = 'reason')")
+            elif (
+                budget.max_removed_per_row is not None or budget.max_blocks_per_row is not None
+            ) and not budget.plan_reason:
+                problems.append(f"{domain}.{name}: a per-row plan ceiling override needs plan_reason")
             elif budget.p95_ms is not None and name not in measured:
                 problems.append(f"{domain}.{name}: budgeted but no workload measures it")
         for name in sorted(measured - set(decls)):

@@ -14,6 +14,11 @@ def _ms(value: float) -> str:
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
+def _ci(interval: list[float], digits: int = 2) -> str:
+    value, low, high = interval
+    return f"{value:.{digits}f}x ({low:.{digits}f}-{high:.{digits}f})"
+
+
 def print_report(console: Console, doc: dict[str, Any]) -> None:
     if doc["dataset"]["tables"]:
         table = Table(
@@ -26,8 +31,11 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
             table.add_row(t["table"], f"{t['rows']:,}", f"{t['seconds']:.1f}", f"{t['rows_per_s']:,}")
         console.print(table)
 
-    table = Table(title="query latency (ms) against p95 budgets")
-    for col in ("query", "calls", "p50", "p95", "p99", "budget", "", "plan"):
+    table = Table(
+        title="query latency (ms) against p95 budgets: keys uniform over the table; "
+        "hot: 80% of draws on 1% of the keys (reported, not gated)"
+    )
+    for col in ("query", "calls", "p50", "p95", "p99", "budget", "", "hot p50/p95", "plan"):
         table.add_column(col, justify="left" if col in ("query", "plan", "") else "right")
     for q in doc["queries"]:
         if q["error"]:
@@ -39,6 +47,7 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
                 "-",
                 _ms(q["budget_p95_ms"]),
                 "[red]ERROR",
+                "-",
                 q["error"][:60],
             )
             continue
@@ -55,30 +64,52 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
             _ms(q["p99_ms"]),
             _ms(q["budget_p95_ms"]),
             status,
+            f"{_ms(q['hot']['p50_ms'])}/{_ms(q['hot']['p95_ms'])}" if q.get("hot") else "-",
             plan_text,
         )
     console.print(table)
 
+    mixed = doc.get("mixed")
+    if mixed:
+        isolated = {f"{q['domain']}.{q['query']}": q["p50_ms"] for q in doc["queries"] if not q["error"]}
+        ratios = sorted(
+            (s["p50_ms"] / isolated[name], name)
+            for name, s in mixed["queries"].items()
+            if isolated.get(name) and s["calls"]
+        )
+        if ratios:
+            median = ratios[len(ratios) // 2][0]
+            worst = ", ".join(f"{name} {r:.1f}x" for r, name in ratios[-3:][::-1])
+            console.print(
+                f"mixed pass (statement_cache_size={mixed['statement_cache_size']}, {mixed['calls']:,} calls "
+                f"interleaved): p50 against the isolated p50: median {median:.2f}x; most affected: {worst}"
+            )
+
     machine = doc["machine"]
     versions = ", ".join(f"{name} {v}" for name, v in machine["packages"].items() if v)
     table = Table(
-        title="side by side (p50 ms per call; ratios of medians)",
-        caption=f"row builder: {machine['row_builder']}; {versions}",
+        title="side by side (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
+        caption=f"row builder: {machine['row_builder']}; {versions}. held: every contender on one held "
+        "connection; pool: every call through its pool. A/A: raw asyncpg against itself (must contain "
+        "1.00). Orders: all 24 orders of the 4 slots equally often (bulk: random per round).",
     )
     for col in (
         "workload",
+        "footing",
         "asyncpg",
         "sqlfirst",
         "sqlalchemy",
+        "A/A",
         "sqlfirst/asyncpg",
         "orm/sqlfirst",
         "target",
         "",
     ):
-        table.add_column(col, justify="left" if col in ("workload", "target", "") else "right")
+        table.add_column(col, justify="left" if col in ("workload", "footing", "target", "") else "right")
     for c in doc["side_by_side"]:
+        footing = c.get("footing", "held")
         if c["error"]:
-            table.add_row(c["workload"], "-", "-", "-", "-", "-", "", f"[red]{c['error'][:60]}")
+            table.add_row(c["workload"], footing, "-", "-", "-", "-", "-", "-", "", f"[red]{c['error'][:60]}")
             continue
         p = {k: v["p50_ms"] for k, v in c["contenders"].items()}
         t = c["targets"]
@@ -87,21 +118,63 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
             targets.append(f"<={t['max_ratio_vs_asyncpg']}x raw")
         if t["min_throughput_vs_asyncpg"] is not None:
             targets.append(f">={t['min_throughput_vs_asyncpg']}x COPY rows/s")
-        if t["min_speedup_vs_sqlalchemy"] is not None:
+        if t["min_speedup_vs_sqlalchemy"] is not None and footing == "held":
             targets.append(f">={t['min_speedup_vs_sqlalchemy']}x orm")
+        verdict = "[green]met" if c["met"] else "[red]MISSED"
+        if not c["reliable"]:
+            verdict = "[yellow]UNRELIABLE"
+        name = c["workload"] + (" (design)" if c.get("comparison") == "design" else "")
         table.add_row(
-            c["workload"],
+            name,
+            footing,
             _ms(p["asyncpg"]),
             _ms(p["sqlfirst"]),
             _ms(p["sqlalchemy"]),
-            f"{c['ratio_vs_asyncpg']:.2f}x",
-            f"{c['speedup_vs_sqlalchemy']:.1f}x",
+            _ci(c["aa_ci"]),
+            _ci(c["ratio_ci"]),
+            _ci(c["speedup_ci"], digits=1),
             ", ".join(targets),
-            "[green]met" if c["met"] else "[red]MISSED",
+            verdict,
         )
+    notes = {c["workload"]: c["note"] for c in doc["side_by_side"] if c.get("comparison") == "design"}
     for name, domain in doc["pending_side_by_side"].items():
         table.add_row(name, "-", "-", "-", "-", "-", "", f"[yellow]pending: arrives with the {domain} domain")
     console.print(table)
+    for workload, note in notes.items():
+        console.print(f"[dim]{workload} is a design comparison, not layer overhead: {note}[/]")
+
+    if doc.get("batching"):
+        table = Table(title="batched keyed lookups (p50 ms per job; speedups over one call per key)")
+        for col in (
+            "lookup",
+            "keys",
+            "single calls",
+            "one batch",
+            "loader",
+            "batch speedup",
+            "loader",
+            "target",
+            "",
+        ):
+            table.add_column(col, justify="left" if col in ("lookup", "target", "") else "right")
+        for b in doc["batching"]:
+            if b["error"]:
+                table.add_row(
+                    b["name"], str(b["keys"]), "-", "-", "-", "-", "-", "", f"[red]{b['error'][:60]}"
+                )
+                continue
+            table.add_row(
+                b["name"],
+                str(b["keys"]),
+                _ms(b["slots"]["single"]["p50_ms"]),
+                _ms(b["slots"]["batch"]["p50_ms"]),
+                _ms(b["slots"]["loader"]["p50_ms"]),
+                _ci(b["speedup_ci"], digits=1),
+                _ci(b["loader_speedup_ci"], digits=1),
+                f">={b['min_speedup']:g}x" if b["min_speedup"] else "",
+                "[green]met" if b["met"] else "[red]MISSED",
+            )
+        console.print(table)
 
     conc = doc["concurrency"]
     if conc:
@@ -112,11 +185,36 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
             f"p50 {_ms(conc['p50_ms'])} ms, p99 {_ms(conc['p99_ms'])} ms, "
             f"errors {sum(conc['errors'].values())}, pool timeouts {conc['pool_timeouts']}"
         )
+    open_loop = doc.get("open_loop")
+    if open_loop:
+        console.print(
+            f"open loop: {open_loop['rate_ops_s']:,.0f} arrivals/s for {open_loop['seconds']:.0f} s: "
+            f"{open_loop['completed']:,} done, {open_loop['throughput_ops_s']:,.0f} ops/s, "
+            f"p50 {_ms(open_loop['p50_ms'])} ms, p99 {_ms(open_loop['p99_ms'])} ms (from arrival), "
+            f"max in flight {open_loop['max_in_flight']}, errors {sum(open_loop['errors'].values())}, "
+            f"pool timeouts {open_loop['pool_timeouts']}"
+        )
+    for hot in doc.get("hot_rows") or []:
+        console.print(
+            f"hot row {hot['name']}: {hot['clients']} clients on one row for {hot['seconds']:.0f} s: "
+            f"{hot['operations']:,} ops, {hot['throughput_ops_s']:,.0f} ops/s, p50 {_ms(hot['p50_ms'])} ms, "
+            f"p99 {_ms(hot['p99_ms'])} ms, errors {sum(hot['errors'].values())}"
+        )
     for failure in doc["failures"]:
         console.print(f"[bold red]FAIL[/] {failure}", soft_wrap=True)
     for miss in doc["timing_misses"]:
         prefix = "[bold red]MISS[/]" if doc["timing_gates"] else "[yellow]miss (not gated at this scale)[/]"
         console.print(f"{prefix} {miss}", soft_wrap=True)
+    base = doc.get("baseline") or {}
+    if base.get("path"):
+        console.print(
+            f"baseline {base['path']}: {len(base['regressions'])} regressions beyond {base['factor']}x"
+        )
+        prefix = "[bold red]REGRESSION[/]" if base["gated"] else "[yellow]regression (not gated)[/]"
+        for regression in base["regressions"]:
+            console.print(f"{prefix} {regression}", soft_wrap=True)
+        for note in base["notes"]:
+            console.print(f"[dim]baseline: {note}[/]", soft_wrap=True)
     verdict = "[bold green]PASS" if doc["ok"] else "[bold red]FAIL"
     console.print(
         f"{verdict}[/]: {len(doc['queries'])} queries, {len(doc['side_by_side'])} side-by-side workloads"
@@ -136,7 +234,7 @@ def write_plot(path: Path, doc: dict[str, Any]) -> None:
     import matplotlib.pyplot as plt
 
     queries = [q for q in doc["queries"] if not q["error"]]
-    contests = [c for c in doc["side_by_side"] if not c["error"]]
+    contests = [c for c in doc["side_by_side"] if not c["error"] and c.get("footing", "held") == "held"]
     height = max(6.0, 0.22 * len(queries) + 2)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(16, height), gridspec_kw={"width_ratios": [3, 2]})
     names = [f"{q['domain']}.{q['query']}" for q in queries]

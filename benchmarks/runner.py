@@ -19,18 +19,35 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
      dataset: {reused, tables: [{table, rows, seconds, rows_per_s}]},
      queries: [{domain, query, function, calls, p50_ms, p95_ms, p99_ms, mean_ms, max_ms,
                 budget_p95_ms, within_budget, error,
-                plan: {ok, problems, seq_scans, indexes, partitions: {root: {scanned, total}}}}],
-     side_by_side: [{domain, workload, description, rows_per_call, error,
-                     contenders: {asyncpg|sqlfirst|sqlalchemy: {calls, p50_ms, p95_ms, p99_ms,
-                                                                mean_ms, max_ms, rows_per_s}},
-                     ratio_vs_asyncpg, speedup_vs_sqlalchemy, throughput_vs_asyncpg,
+                plan: {ok, problems, seq_scans, indexes, partitions: {root: {scanned, total}},
+                       costs: {custom|generic: {rows, removed, blocks, removed_per_row,
+                                                blocks_per_row, nodes}}},
+                hot: {calls, p50_ms, p95_ms, p99_ms, mean_ms, max_ms}}],
+     side_by_side: [{domain, workload, footing: held|pool, comparison: layer|design, note,
+                     description, rows_per_call, error,
+                     contenders: {asyncpg|asyncpg_aa|sqlfirst|sqlalchemy: {calls, p50_ms, p95_ms,
+                                                          p99_ms, mean_ms, max_ms, rows_per_s}},
+                     ratio_vs_asyncpg, ratio_ci: [value, low, high], aa_ratio, aa_ci, reliable,
+                     speedup_vs_sqlalchemy, speedup_ci, throughput_vs_asyncpg,
+                     orders: {rounds, of, balanced},
                      targets: {max_ratio_vs_asyncpg, min_speedup_vs_sqlalchemy,
                                min_throughput_vs_asyncpg},
                      met, misses}],
+     batching: [{domain, name, description, keys, error, slots: {single|batch|loader: {calls,
+                 p50_ms, ...}}, speedup_ci: [value, low, high], loader_speedup_ci, min_speedup, met}],
+     mixed: {statement_cache_size, calls, seconds, queries: {domain.query: {calls, p50_ms, ...}}},
      pending_side_by_side: {workload: domain},
      concurrency: {clients, pool_max_size, seconds, operations, throughput_ops_s,
                    p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors: {type: count}, pool_timeouts},
-     failures: [str], timing_misses: [str]}
+     open_loop: {rate_ops_s, seconds, arrivals, completed, throughput_ops_s, p50_ms, p95_ms,
+                 p99_ms, mean_ms, max_ms, max_in_flight, errors, pool_timeouts},
+     hot_rows: [{domain, name, description, clients, seconds, operations, throughput_ops_s,
+                 p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors}],
+     failures: [str], timing_misses: [str],
+     baseline: {path, factor, gated, regressions: [str], notes: [str]}}
+
+``--save-baseline PATH`` writes this machine's p50/p95 (with intervals) and concurrency figures;
+``--baseline PATH`` compares with them (see :mod:`benchmarks.baseline`).
 """
 
 from __future__ import annotations
@@ -55,10 +72,12 @@ from sqlfirst.db import create_pool
 from sqlfirst.migrate import Migrator
 from sqlfirst.settings import Settings, normalize_url, redact
 
-from . import registry
-from .concurrency import run_concurrency
+from . import baseline, registry
+from .batching import run_batch_contest
+from .concurrency import run_concurrency, run_hot_row, run_open_loop
 from .dataset import TableResult, load_domain, stored_dataset, vacuum_analyze
-from .measure import measure_queries
+from .measure import PlanGates, measure_queries
+from .mixed import run_mixed
 from .registry import PENDING_CONTESTS, SCALES, ContestTarget
 from .report import print_report, write_json, write_plot
 from .sidebyside import run_contests
@@ -81,6 +100,14 @@ class Options:
     iterations: int | None = None
     fail_on_timing: bool | None = None
     domains: tuple[str, ...] = ()
+    save_baseline: Path | None = None
+    rate: float | None = None
+    statement_cache_size: int = 100
+    """asyncpg's statement cache size on the mixed pass's connection (asyncpg's default: 100)."""
+    mixed_calls: int = 20
+    """Calls per query in the mixed pass (0 skips it)."""
+    """Open-loop arrivals per second (default: 60% of the closed loop's throughput)."""
+    baseline: Path | None = None
 
 
 def _version(package: str) -> str | None:
@@ -124,6 +151,7 @@ async def run_async(options: Options, console: Console) -> int:
     duration = options.duration_s if options.duration_s is not None else (3.0 if small else 30.0)
     failures: list[str] = []
     timing_misses: list[str] = []
+    stored_baseline = baseline.load(options.baseline) if options.baseline is not None else None
 
     # 1. Coverage: every hot query of every domain has a budget and a workload.
     domains = registry.declared_domains()
@@ -201,6 +229,13 @@ async def run_async(options: Options, console: Console) -> int:
             time_cap_s=1.0 if small else 4.0,
             seq_scan_rows=budgets.plan_seq_scan_rows,
             console=console,
+            gates=PlanGates(
+                draws=budgets.plan_draws,
+                max_removed_per_row=budgets.max_removed_per_row,
+                max_blocks_per_row=budgets.max_blocks_per_row,
+                slack_rows=budgets.plan_slack_rows,
+                slack_blocks=budgets.plan_slack_blocks,
+            ),
         )
         for q in queries:
             if q.error:
@@ -210,6 +245,21 @@ async def run_async(options: Options, console: Console) -> int:
                 timing_misses.append(
                     f"{q.domain}.{q.query}: p95 {q.stats.p95_ms:.2f} ms > budget {q.budget_ms:g} ms"
                 )
+
+        # 4b. The mixed pass: all queries interleaved, the statement cache under pressure.
+        mixed = None
+        if options.mixed_calls > 0:
+            console.print(
+                f"mixed pass: {len(items)} queries x {options.mixed_calls} calls interleaved, "
+                f"statement_cache_size={options.statement_cache_size} ..."
+            )
+            mixed = await run_mixed(
+                url,
+                [(decl, workload, smp) for decl, workload, _, smp in items],
+                statement_cache_size=options.statement_cache_size,
+                calls_per_query=options.mixed_calls,
+                seed=options.seed,
+            )
 
         # 5. Side by side.
         entries = []
@@ -226,6 +276,26 @@ async def run_async(options: Options, console: Console) -> int:
                     target = ContestTarget()
                 entries.append((domain, contest, target, samples[domain], orm_states.get(domain)))
         contests = await run_contests(pool, entries, factor=factor, seed=options.seed, console=console)
+        batches = []
+        async with pool.acquire() as conn:
+            for domain, bench in benches.items():
+                for batch_contest in bench.batches:
+                    batches.append(
+                        await run_batch_contest(
+                            conn,
+                            domain,
+                            batch_contest,
+                            samples[domain],
+                            min_speedup=budgets.batching.get(batch_contest.name),
+                            factor=factor,
+                            seed=options.seed,
+                        )
+                    )
+        for b in batches:
+            if b.error:
+                failures.append(f"batching {b.name}: {b.error}")
+            else:
+                timing_misses += b.misses
         for bench in benches.values():
             if bench.cleanup is not None:
                 async with pool.acquire() as conn:
@@ -256,12 +326,61 @@ async def run_async(options: Options, console: Console) -> int:
                 failures.append(f"concurrency: {concurrency.pool_timeouts} pool acquire timeouts")
             if concurrency.operations == 0:
                 failures.append("concurrency: no operation completed")
+        open_loop = None
+        rate = options.rate or (0.6 * concurrency.throughput if concurrency else 0.0)
+        if mix and rate > 0 and duration > 0:
+            console.print(f"open loop: {rate:,.0f} arrivals/s for {duration:g} s ...")
+            open_loop = await run_open_loop(pool, mix, rate=rate, duration_s=duration, seed=options.seed)
+            if open_loop.errors:
+                failures.append(f"open loop: errors {open_loop.errors}")
+            if open_loop.pool_timeouts:
+                failures.append(f"open loop: {open_loop.pool_timeouts} pool acquire timeouts")
+        hot_rows = []
+        if options.clients > 0 and duration > 0:
+            for domain, bench in benches.items():
+                for hot in bench.hot_rows:
+                    console.print(f"hot row {hot.name}: {options.clients} clients for {duration / 2:g} s ...")
+                    result = await run_hot_row(
+                        pool,
+                        domain,
+                        hot,
+                        registry.declarations(domain),
+                        samples[domain],
+                        clients=options.clients,
+                        duration_s=duration / 2,
+                        seed=options.seed,
+                    )
+                    hot_rows.append(result)
+                    if result.errors:
+                        failures.append(f"hot row {hot.name}: errors {result.errors}")
+                    if result.stats.calls == 0:
+                        failures.append(f"hot row {hot.name}: no operation completed")
     finally:
         for state in orm_states.values():
             await state.close()
         await pool.close()
 
-    ok = not failures and (not gates or not timing_misses)
+    base_doc = baseline.document(
+        scale=options.scale,
+        seed=options.seed,
+        server={"url": redact(url), "version": server_version},
+        machine={"cpus": os.cpu_count(), "platform": platform.platform()},
+        queries=queries,
+        concurrency=concurrency,
+        open_loop=open_loop,
+        hot_rows=hot_rows,
+    )
+    regressions: list[str] = []
+    baseline_notes: list[str] = []
+    if stored_baseline is not None:
+        found, baseline_notes = baseline.compare(stored_baseline, base_doc)
+        regressions = [str(r) for r in found]
+    if options.save_baseline is not None:
+        baseline.save(options.save_baseline, base_doc)
+        console.print(f"baseline saved: {options.save_baseline}")
+    # A baseline is this machine's own: its regressions gate at any scale unless told not to.
+    regression_gates = options.fail_on_timing if options.fail_on_timing is not None else True
+    ok = not failures and (not gates or not timing_misses) and (not regression_gates or not regressions)
     doc: dict[str, Any] = {
         "schema": SCHEMA,
         "finished_at": datetime.now(UTC).isoformat(),
@@ -281,10 +400,21 @@ async def run_async(options: Options, console: Console) -> int:
         "dataset": {"reused": reused, "tables": [t.as_json() for t in loaded]},
         "queries": [q.as_json() for q in queries],
         "side_by_side": [c.as_json() for c in contests],
+        "batching": [b.as_json() for b in batches],
+        "mixed": mixed.as_json() if mixed else None,
         "pending_side_by_side": pending,
         "concurrency": concurrency.as_json() if concurrency else None,
+        "open_loop": open_loop.as_json() if open_loop else None,
+        "hot_rows": [h.as_json() for h in hot_rows],
         "failures": failures,
         "timing_misses": timing_misses,
+        "baseline": {
+            "path": str(options.baseline) if options.baseline else None,
+            "factor": baseline.FACTOR,
+            "gated": regression_gates,
+            "regressions": regressions,
+            "notes": baseline_notes,
+        },
     }
     print_report(console, doc)
     stamp = time.strftime("%Y%m%d-%H%M%S")

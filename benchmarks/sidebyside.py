@@ -1,20 +1,41 @@
 """The same workloads through raw asyncpg, sqlfirst and the SQLAlchemy 2 async ORM, in one process.
 
-Contenders are interleaved in small batches, rotating which goes first each round, so machine noise
-(other processes, CPU frequency, autovacuum) hits all of them alike; read-only contests hand every
-contender the same drawn inputs each round, so all read the same rows. Raw asyncpg and sqlfirst share
-one pooled connection with sqlfirst's codecs (the same statement cache, the same jsonb decoding), so
-the difference is exactly what the binding layer and the models cost; the ORM runs on its own
-engine in autocommit (its cheapest configuration: no BEGIN/ROLLBACK round trips) with a session per
-call, as applications use it.
+What makes a ratio printed here one a sceptic can sign:
 
-Ratios compare medians: ``ratio_vs_asyncpg = sqlfirst p50 / asyncpg p50`` and
-``speedup_vs_sqlalchemy = sqlalchemy p50 / sqlfirst p50``; for bulk ingest the throughput ratio is
-``asyncpg p50 / sqlfirst p50`` (time per 10k rows).
+* **Balanced orders.** Four slots run each round: raw asyncpg, raw asyncpg *again* (the A/A
+  control), sqlfirst and the ORM. Rounds walk through all 24 orders of the four slots, each
+  equally often (the round count is rounded up to a multiple of 24); contests too costly for that
+  (bulk ingest) take a random order per round and say so. No slot systematically runs after another.
+* **A/A control.** The second raw-asyncpg slot runs the very same calls as the first. Its ratio
+  must read 1.00 within its confidence interval, and that interval must lie within ±5% (else it
+  cannot resolve a 1.10x target); when it does not, the procedure itself is biased or the machine
+  too noisy, and the contest is marked *unreliable* (a timing miss) instead of reporting a ratio
+  nobody should believe.
+* **Confidence intervals.** Every ratio of medians comes with a 95% bootstrap interval over the
+  paired calls (:mod:`benchmarks.stats`).
+* **Same footing.** Each contest runs twice. ``held``: raw asyncpg and sqlfirst share one held
+  pooled connection (same codecs, same statement cache) and the ORM's sessions all run on one held
+  connection of its engine, so no contender pays a pool checkout in the timed region. ``pool``:
+  every call goes through its own pool (raw asyncpg and sqlfirst through sqlfirst's asyncpg pool,
+  ``pool.fetchrow`` / a repository call with the pool; the ORM through a session per call that checks
+  a connection out of its engine's pool), as a request handler runs. Bulk contests (rows per call
+  >= 1000) run held only: one checkout is noise against a 10k-row COPY.
+* **Same inputs.** Read-only contests hand every slot the same drawn keys each round.
+
+Ratios compare medians: ``ratio_vs_asyncpg = sqlfirst / asyncpg``, ``aa_ratio = asyncpg(A/A slot) /
+asyncpg``, ``speedup_vs_sqlalchemy = sqlalchemy / sqlfirst``, and for bulk ingest
+``throughput_vs_asyncpg = asyncpg / sqlfirst`` (time per 10k rows). Targets (budgets.toml) apply to
+the held footing; the pool footing is held to ``max_ratio_vs_asyncpg`` and
+``min_throughput_vs_asyncpg`` only (an ORM's pool and session are part of what it costs, and the
+figure is reported). A contest whose ``comparison`` is ``design`` (deals' token_deduction: one
+SQL-function round trip against a five-statement ORM transaction) compares two designs, not the
+layer's overhead, and is labelled so.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -25,15 +46,26 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from .measure import Stats
 from .registry import CONTENDERS, Contest, ContestTarget
+from .stats import Interval, ratio_interval
 
 BATCH = 5
+AA_SLOT = "asyncpg_aa"
+SLOTS = ("asyncpg", AA_SLOT, "sqlfirst", "sqlalchemy")
+"""The timed slots; ``asyncpg_aa`` runs the ``asyncpg`` contender a second time (A/A control)."""
+ORDERS = tuple(itertools.permutations(SLOTS))
+AA_MAX_SPREAD = 0.05
+FOOTINGS = ("held", "pool")
+BULK_ROWS = 1000
 
 
 @dataclass
 class ContestContext:
     conn: Any
+    """``held``: one connection with sqlfirst's codecs; ``pool``: sqlfirst's asyncpg pool itself."""
     orm: Any
+    """``held``: :class:`benchmarks.orm.HeldOrm`; ``pool``: the domain's :class:`benchmarks.orm.OrmState`."""
     samples: Any
+    footing: str = "held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +76,38 @@ class ContestResult:
     rows_per_call: int
     stats: dict[str, Stats]
     target: ContestTarget
+    footing: str = "held"
+    comparison: str = "layer"
+    note: str = ""
+    timings: dict[str, list[float]] = field(default_factory=dict)
+    rounds: int = 0
+    balanced: bool = False
     error: str | None = None
     misses: list[str] = field(default_factory=list)
+
+    def _interval(self, num: str, den: str) -> Interval:
+        return ratio_interval(self.timings[num], self.timings[den], seed=len(self.name))
+
+    def ratio(self) -> Interval:
+        return self._interval("sqlfirst", "asyncpg")
+
+    def aa(self) -> Interval:
+        return self._interval(AA_SLOT, "asyncpg")
+
+    def speedup(self) -> Interval:
+        return self._interval("sqlalchemy", "sqlfirst")
+
+    def throughput(self) -> Interval:
+        return self._interval("asyncpg", "sqlfirst")
+
+    @property
+    def reliable(self) -> bool:
+        """The A/A control reads 1.00 within its interval, and that interval is narrow enough
+        (within ±``AA_MAX_SPREAD``) to resolve the targets (a 1.10x ceiling needs better than ±10%)."""
+        if self.error is not None:
+            return False
+        aa = self.aa()
+        return aa.contains(1.0) and aa.low >= 1 - AA_MAX_SPREAD and aa.high <= 1 + AA_MAX_SPREAD
 
     def ratio_vs_asyncpg(self) -> float:
         return self.stats["sqlfirst"].p50_ms / self.stats["asyncpg"].p50_ms
@@ -63,6 +125,9 @@ class ContestResult:
         out: dict[str, Any] = {
             "domain": self.domain,
             "workload": self.name,
+            "footing": self.footing,
+            "comparison": self.comparison,
+            "note": self.note,
             "description": self.description,
             "rows_per_call": self.rows_per_call,
             "error": self.error,
@@ -74,8 +139,15 @@ class ContestResult:
                 for name, s in self.stats.items()
             }
             out["ratio_vs_asyncpg"] = round(self.ratio_vs_asyncpg(), 4)
+            out["ratio_ci"] = self.ratio().as_json()
+            aa = self.aa()
+            out["aa_ratio"] = round(aa.value, 4)
+            out["aa_ci"] = aa.as_json()
+            out["reliable"] = self.reliable
             out["speedup_vs_sqlalchemy"] = round(self.speedup_vs_sqlalchemy(), 4)
+            out["speedup_ci"] = self.speedup().as_json()
             out["throughput_vs_asyncpg"] = round(self.throughput_vs_asyncpg(), 4)
+            out["orders"] = {"rounds": self.rounds, "of": len(ORDERS), "balanced": self.balanced}
         out["targets"] = {
             "max_ratio_vs_asyncpg": self.target.max_ratio_vs_asyncpg,
             "min_speedup_vs_sqlalchemy": self.target.min_speedup_vs_sqlalchemy,
@@ -87,44 +159,76 @@ class ContestResult:
 
 
 def evaluate(result: ContestResult) -> list[str]:
-    """The targets this result misses, as sentences."""
+    """The targets this result misses, as sentences (an unreliable contest is a miss of its own)."""
+    label = f"{result.name} ({result.footing})"
     if result.error is not None:
-        return [f"{result.name}: {result.error}"]
+        return [f"{label}: {result.error}"]
+    if not result.reliable:
+        return [
+            f"{label}: unreliable: the A/A control (raw asyncpg against itself) reads {result.aa()}, "
+            f"not 1.00 within ±{AA_MAX_SPREAD:.0%}; rerun on a quieter machine"
+        ]
     t = result.target
     misses = []
-    if t.max_ratio_vs_asyncpg is not None and result.ratio_vs_asyncpg() > t.max_ratio_vs_asyncpg:
-        misses.append(
-            f"{result.name}: sqlfirst is {result.ratio_vs_asyncpg():.2f}x raw asyncpg "
-            f"(target <= {t.max_ratio_vs_asyncpg:.2f}x)"
-        )
+    ratio = result.ratio()
+    if t.max_ratio_vs_asyncpg is not None and ratio.value > t.max_ratio_vs_asyncpg:
+        misses.append(f"{label}: sqlfirst is {ratio}x raw asyncpg (target <= {t.max_ratio_vs_asyncpg:.2f}x)")
+    speedup = result.speedup()
     if (
-        t.min_speedup_vs_sqlalchemy is not None
-        and result.speedup_vs_sqlalchemy() < t.min_speedup_vs_sqlalchemy
+        result.footing == "held"
+        and t.min_speedup_vs_sqlalchemy is not None
+        and speedup.value < t.min_speedup_vs_sqlalchemy
     ):
         misses.append(
-            f"{result.name}: sqlfirst is {result.speedup_vs_sqlalchemy():.2f}x faster than SQLAlchemy "
+            f"{label}: sqlfirst is {speedup}x faster than SQLAlchemy "
             f"(target >= {t.min_speedup_vs_sqlalchemy:.1f}x)"
         )
-    if (
-        t.min_throughput_vs_asyncpg is not None
-        and result.throughput_vs_asyncpg() < t.min_throughput_vs_asyncpg
-    ):
+    throughput = result.throughput()
+    if t.min_throughput_vs_asyncpg is not None and throughput.value < t.min_throughput_vs_asyncpg:
         misses.append(
-            f"{result.name}: sqlfirst ingests {result.throughput_vs_asyncpg():.2f}x raw COPY throughput "
+            f"{label}: sqlfirst ingests {throughput}x raw COPY throughput "
             f"(target >= {t.min_throughput_vs_asyncpg:.2f}x)"
         )
     return misses
 
 
+def round_orders(rounds: int, rng: random.Random, *, balanced: bool) -> list[tuple[str, ...]]:
+    """The slot order of every round: whole shuffled passes over all 24 orders when ``balanced``
+    (``rounds`` is then a multiple of 24), else one random order per round."""
+    if not balanced:
+        return [tuple(rng.sample(SLOTS, len(SLOTS))) for _ in range(rounds)]
+    orders: list[tuple[str, ...]] = []
+    while len(orders) < rounds:
+        cycle = list(ORDERS)
+        rng.shuffle(cycle)
+        orders += cycle
+    return orders[:rounds]
+
+
 async def run_contest(
-    ctx: ContestContext, domain: str, contest: Contest, target: ContestTarget, *, iterations: int, seed: int
+    ctx: ContestContext,
+    domain: str,
+    contest: Contest,
+    target: ContestTarget,
+    *,
+    iterations: int,
+    seed: int,
 ) -> ContestResult:
-    rng = random.Random(f"{seed}:{contest.name}")
-    timings: dict[str, list[float]] = {name: [] for name in CONTENDERS}
+    rng = random.Random(f"{seed}:{contest.name}:{ctx.footing}")
+    timings: dict[str, list[float]] = {name: [] for name in SLOTS}
 
     def failed(error: str) -> ContestResult:
         return ContestResult(
-            domain, contest.name, contest.description, contest.rows_per_call, {}, target, error=error
+            domain,
+            contest.name,
+            contest.description,
+            contest.rows_per_call,
+            {},
+            target,
+            footing=ctx.footing,
+            comparison=contest.comparison,
+            note=contest.note,
+            error=error,
         )
 
     missing = [c for c in CONTENDERS if c not in contest.contenders]
@@ -132,22 +236,26 @@ async def run_contest(
         return failed(f"no contender {missing}")
     if contest.shared_input and len({c.prepare for c in contest.contenders.values()}) != 1:
         return failed("shared_input needs one prepare shared by every contender")
+    slots = {slot: contest.contenders["asyncpg" if slot == AA_SLOT else slot] for slot in SLOTS}
     batch = BATCH if contest.rows_per_call == 1 else 1
-    warm = max(1, min(20, iterations // 10)) if contest.rows_per_call < 1000 else 1
+    bulk = contest.rows_per_call >= BULK_ROWS
+    warm = 1 if bulk else max(1, min(20, iterations // 10))
+    rounds = max(1, iterations // batch)
+    if not bulk:
+        rounds = math.ceil(rounds / len(ORDERS)) * len(ORDERS)
+    orders = round_orders(rounds, rng, balanced=not bulk)
     clock = time.perf_counter
     try:
-        for name in CONTENDERS:  # warm statement caches and the ORM's compiled-SQL cache
-            contender = contest.contenders[name]
+        for slot in SLOTS:  # warm statement caches and the ORM's compiled-SQL cache
+            contender = slots[slot]
             for _ in range(warm):
                 arg = await contender.prepare(ctx, rng) if contender.prepare else None
                 await contender.call(ctx, arg)
-        rounds = max(1, iterations // batch)
         shared = contest.contenders[CONTENDERS[0]].prepare if contest.shared_input else None
-        for round_no in range(rounds):
-            order = CONTENDERS[round_no % 3 :] + CONTENDERS[: round_no % 3]
+        for order in orders:
             inputs = [await shared(ctx, rng) for _ in range(batch)] if shared is not None else None
-            for name in order:
-                contender = contest.contenders[name]
+            for slot in order:
+                contender = slots[slot]
                 for i in range(batch):
                     if inputs is not None:
                         arg = inputs[i]
@@ -155,11 +263,29 @@ async def run_contest(
                         arg = await contender.prepare(ctx, rng) if contender.prepare else None
                     t0 = clock()
                     await contender.call(ctx, arg)
-                    timings[name].append(clock() - t0)
+                    timings[slot].append(clock() - t0)
     except Exception as exc:
-        return failed(f"{type(exc).__name__}: {exc}")
+        hint = (
+            " (pool footing: ctx.conn is sqlfirst's pool here, not a connection)"
+            if ctx.footing == "pool"
+            else ""
+        )
+        return failed(f"{type(exc).__name__}: {exc}{hint}")
     stats = {name: Stats.of(values) for name, values in timings.items()}
-    result = ContestResult(domain, contest.name, contest.description, contest.rows_per_call, stats, target)
+    result = ContestResult(
+        domain,
+        contest.name,
+        contest.description,
+        contest.rows_per_call,
+        stats,
+        target,
+        footing=ctx.footing,
+        comparison=contest.comparison,
+        note=contest.note,
+        timings=timings,
+        rounds=rounds,
+        balanced=not bulk,
+    )
     result.misses.extend(evaluate(result))
     return result
 
@@ -172,8 +298,10 @@ async def run_contests(
     seed: int,
     console: Console,
 ) -> list[ContestResult]:
-    """``entries``: (domain, contest, target, samples, orm state)."""
+    """``entries``: (domain, contest, target, samples, orm state). Every contest runs held, then
+    through the pools (bulk contests held only)."""
     results = []
+    runs = [(e, f) for e in entries for f in FOOTINGS if f == "held" or e[1].rows_per_call < BULK_ROWS]
     with Progress(
         TextColumn("[bold]side by side"),
         BarColumn(),
@@ -182,14 +310,24 @@ async def run_contests(
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("", total=len(entries))
+        task = progress.add_task("", total=len(runs))
         async with pool.acquire() as conn:
-            for domain, contest, target, samples, orm in entries:
-                progress.update(task, description=contest.name)
+            for (domain, contest, target, samples, orm), footing in runs:
+                progress.update(task, description=f"{contest.name} [{footing}]")
                 iterations = max(6, int(contest.iterations * min(1.0, max(factor, 0.1))))
-                ctx = ContestContext(conn=conn, orm=orm, samples=samples)
-                results.append(
-                    await run_contest(ctx, domain, contest, target, iterations=iterations, seed=seed)
-                )
+                held_orm = await orm.held() if footing == "held" and orm is not None else None
+                try:
+                    ctx = ContestContext(
+                        conn=conn if footing == "held" else pool,
+                        orm=held_orm if footing == "held" else orm,
+                        samples=samples,
+                        footing=footing,
+                    )
+                    results.append(
+                        await run_contest(ctx, domain, contest, target, iterations=iterations, seed=seed)
+                    )
+                finally:
+                    if held_orm is not None:
+                        await held_orm.close()
                 progress.advance(task)
     return results

@@ -2920,6 +2920,8 @@ CREATE INDEX ix_goals_category ON deals.goals USING btree (category);
 
 CREATE INDEX ix_goals_category_max_budget_active ON deals.goals USING btree (category, max_budget) WHERE (status = 'active'::deals.goalstatus);
 
+CREATE INDEX ix_goals_category_priority_created_at_id_active ON deals.goals USING btree (category, priority, created_at, id) WHERE (status = 'active'::deals.goalstatus);
+
 CREATE INDEX ix_goals_priority ON deals.goals USING btree (priority);
 
 CREATE INDEX ix_goals_user_status ON deals.goals USING btree (user_id, status);
@@ -2963,6 +2965,8 @@ CREATE INDEX ix_task_activities_created_at ON deals.task_activities USING btree 
 CREATE INDEX ix_task_activities_task_id ON deals.task_activities USING btree (task_id, created_at);
 
 CREATE INDEX ix_tasks_agent_id ON deals.tasks USING btree (agent_id);
+
+CREATE INDEX ix_tasks_agent_id_status_priority_due_date_created_at_id ON deals.tasks USING btree (agent_id, status, priority, due_date, created_at, id);
 
 CREATE INDEX ix_tasks_due_date ON deals.tasks USING btree (due_date);
 

@@ -23,11 +23,11 @@ from sqlfirst.agent_hub.models import Event, EventAuthor
 from sqlfirst.db import copy_models
 
 from .. import floor
-from ..dataset import PASSWORD_HASH, jsonb, rand_uuid, sample_rows
+from ..dataset import PASSWORD_HASH, SAMPLE_KEYS, jsonb, rand_uuid, sample_rows
 from ..orm import OrmState
 from ..orm_agent_hub import EventRow, UserRow
 from ..orm_agent_hub import setup as orm_setup
-from ..registry import Contender, Contest, DomainBench, Params, QueryWorkload, TableLoad
+from ..registry import BatchContest, Contender, Contest, DomainBench, Params, QueryWorkload, TableLoad
 
 ANCHOR = datetime(2025, 6, 1, tzinfo=UTC)
 YEAR_S = 365 * 24 * 3600
@@ -311,7 +311,7 @@ class Samples:
 
 async def sample(conn: Any, rng: random.Random) -> Samples:
     seed = rng.randrange(1 << 30)
-    n = 2000
+    n = SAMPLE_KEYS
     session_rows = await sample_rows(
         conn,
         "agent_hub.sessions",
@@ -426,6 +426,7 @@ QUERIES = [
         },
     ),
     QueryWorkload("get_user_by_id", lambda s, r: {"id": _user(s, r)["id"]}),
+    QueryWorkload("get_users_by_ids", lambda s, r: {"ids": [_user(s, r)["id"] for _ in range(50)]}),
     QueryWorkload("get_user_by_username", lambda s, r: {"username": _user(s, r)["username"]}),
     QueryWorkload("get_user_by_email", lambda s, r: {"email": _user(s, r)["email"]}),
     QueryWorkload("get_login_by_username", lambda s, r: {"username": _user(s, r)["username"]}),
@@ -542,7 +543,12 @@ QUERIES = [
         "get_marketplace_entry_by_agent", lambda s, r: {"agent_id": r.choice(s.entries)["agent_id"]}
     ),
     QueryWorkload("search_marketplace_by_category", _entry_search),
-    QueryWorkload("search_marketplace_by_tags", lambda s, r: {"tags": [r.choice(TAGS)], "lim": 50}),
+    QueryWorkload(
+        "search_marketplace_by_tags",
+        lambda s, r: {"tags": [r.choice(TAGS)], "lim": 50},
+        # two tags rarely carried together: the ordered scan must read far to find 50
+        heavy=lambda s, r: {"tags": [TAGS[0], TAGS[1]], "lim": 50},
+    ),
     QueryWorkload("increment_download_count", lambda s, r: {"agent_id": r.choice(s.entries)["agent_id"]}),
     QueryWorkload(
         "rate_marketplace_entry", lambda s, r: {"agent_id": r.choice(s.entries)["agent_id"], "score": 4.0}
@@ -732,6 +738,16 @@ CONTESTS = [
     ),
 ]
 
+BATCHES = [
+    BatchContest(
+        "users_by_id_50",
+        "50 users by id: 50 get_by_id calls vs one get_by_ids (= any($1)) vs 50 Loader loads",
+        draw=lambda s, r: r.choice(s.users)["id"],
+        single=lambda conn, uid: users.get_by_id(conn, id=uid),
+        batch=lambda conn, ids: users.get_by_ids(conn, ids=ids),
+    )
+]
+
 BENCH = DomainBench(
     domain="agent_hub",
     tables=tables,
@@ -750,4 +766,5 @@ BENCH = DomainBench(
     },
     orm_setup=orm_setup,
     cleanup=cleanup,
+    batches=BATCHES,
 )

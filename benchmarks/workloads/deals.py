@@ -26,6 +26,7 @@ import os
 import random
 import uuid
 from array import array
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -62,11 +63,11 @@ from sqlfirst.deals.models import (
     UserStatus,
 )
 
-from ..dataset import PASSWORD_HASH, jsonb, rand_uuid, sample_rows
+from ..dataset import PASSWORD_HASH, SAMPLE_KEYS, jsonb, rand_uuid, sample_rows
 from ..orm import OrmState
 from ..orm_deals import DealsUserRow, TokenBalanceHistoryRow, TokenTransactionRow
 from ..orm_deals import setup as orm_setup
-from ..registry import Contender, Contest, DomainBench, Params, QueryWorkload, TableLoad
+from ..registry import Contender, Contest, DomainBench, HotRow, Params, QueryWorkload, TableLoad
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 """The generated service's "now": history lies in the months before it."""
@@ -1199,7 +1200,7 @@ def _col(rows: list[Any], name: str) -> list[Any]:
 
 async def sample(conn: Any, rng: random.Random) -> Samples:
     seed = rng.randrange(1 << 30)
-    n = 2000
+    n = SAMPLE_KEYS
     users = await sample_rows(
         conn,
         "deals.users",
@@ -1529,6 +1530,11 @@ def _new_deal_params(s: Samples, r: random.Random) -> Params:
     }
 
 
+def _most_common(values: Iterator[Any]) -> Any:
+    """The most frequent value: the heaviest key of a uniform sample (for the plan checks)."""
+    return Counter(values).most_common(1)[0][0]
+
+
 def _search(s: Samples, r: random.Random, *, specs: bool) -> Params:
     deal = _deal(s, r)
     price = float(deal["current_price"])
@@ -1543,8 +1549,8 @@ def _search(s: Samples, r: random.Random, *, specs: bool) -> Params:
         "after_id": uuid.UUID(int=0) if first_page else deal["id"],
         "lim": 50,
     }
-    if specs:
-        out["specs"] = {"brand": deal["brand"]}
+    if specs:  # a brand the catalogue has (a deal without one would search for {"brand": null})
+        out["specs"] = {"brand": deal["brand"] or r.choice(BRANDS)}
     return out
 
 
@@ -1715,7 +1721,19 @@ QUERIES = [
         "set_deal_status", lambda s, r: (lambda d: {"id": d["id"], "status": d["status"]})(_deal(s, r))
     ),
     QueryWorkload("search_deals", lambda s, r: _search(s, r, specs=False)),
-    QueryWorkload("search_deals_by_specs", lambda s, r: _search(s, r, specs=True)),
+    QueryWorkload(
+        "search_deals_by_specs",
+        lambda s, r: _search(s, r, specs=True),
+        heavy=lambda s, r: {
+            **_search(s, r, specs=True),
+            "category": _most_common(d["category"] for d in s.deals),
+            "status": _most_common(d["status"] for d in s.deals),
+            "min_price": _money(0),
+            "max_price": _money(1_000_000),
+            "after_price": _money(0),
+            "after_id": uuid.UUID(int=0),
+        },
+    ),
     QueryWorkload("expire_stale_deals", lambda s, r: {}, prepare=_prep_expire_deals),
     QueryWorkload("delete_deal", lambda s, r: {}, prepare=_prep_delete_deal),
     # goals
@@ -1737,6 +1755,12 @@ QUERIES = [
                 "lim": 50,
             }
         )(_deal(s, r)),
+        heavy=lambda s, r: {
+            "category": _most_common(d["category"] for d in s.deals),
+            "price": _money(float(max(d["current_price"] for d in s.deals))),
+            "discount_percent": _money(0),
+            "lim": 50,
+        },
     ),
     QueryWorkload("touch_goal_checked", lambda s, r: {"id": _goal(s, r)["id"]}),
     QueryWorkload("delete_goal", lambda s, r: {}, prepare=_prep_delete_goal),
@@ -1868,6 +1892,13 @@ QUERIES = [
         "list_tasks_for_agent",
         lambda s, r: (lambda t: {"agent_id": t["agent_id"], "status": t["status"]})(
             r.choice(s.assigned_tasks)
+        ),
+        heavy=lambda s, r: dict(
+            zip(
+                ("agent_id", "status"),
+                _most_common((t["agent_id"], t["status"]) for t in s.assigned_tasks),
+                strict=True,
+            )
         ),
     ),
     QueryWorkload(
@@ -2008,6 +2039,35 @@ CONTESTS = [
             "sqlalchemy": Contender(_orm_deduct, _draw_rich),
         },
         iterations=400,
+        comparison="design",
+        note="raw and sqlfirst: one round trip to deals.deduct_tokens(); ORM: select for update, "
+        "update, two inserts and commit in five statements",
+    ),
+]
+
+
+def _hot_token_op(user_id: uuid.UUID, r: random.Random) -> Params:
+    return {
+        "user_id": user_id,
+        "amount": DEDUCTION,
+        "description": "hot row",
+        "goal_id": None,
+        "meta_data": {},
+    }
+
+
+HOT_ROWS = [
+    HotRow(
+        "one_user_tokens",
+        "every client deducts from and rewards one user's balance in turn (net zero): the user's row lock",
+        key=lambda s: s.rich_users[0],
+        calls=[("deduct_tokens", _hot_token_op), ("reward_tokens", _hot_token_op)],
+    ),
+    HotRow(
+        "one_market_rate_limit",
+        "every client takes calls from one market's rate limit: its row lock and window check",
+        key=lambda s: next(m["id"] for m in s.markets if m["status"] == MarketStatus.ACTIVE.value),
+        calls=[("consume_market_rate_limit", lambda key, r: {"id": key})],
     ),
 ]
 
@@ -2045,4 +2105,5 @@ BENCH = DomainBench(
     cleanup=cleanup,
     before_load=before_load,
     after_load=after_load,
+    hot_rows=HOT_ROWS,
 )

@@ -10,6 +10,12 @@ select id, username, email, full_name, is_active, created_at, updated_at
 from agent_hub.users
 where id = :id;
 
+-- name: get_users_by_ids(ids)
+-- The users with any of these ids, in one round trip (unknown ids have no row; any order).
+select id, username, email, full_name, is_active, created_at, updated_at
+from agent_hub.users
+where id = any(:ids);
+
 -- name: get_user_by_username(username)^
 -- The user with this username (case-sensitive, as stored).
 select id, username, email, full_name, is_active, created_at, updated_at

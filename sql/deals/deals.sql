@@ -67,11 +67,15 @@ limit :lim;
 
 -- name: search_deals_by_specs(category, status, specs, min_price, max_price, after_price, after_id, lim)
 -- Like search_deals, restricted to deals whose product_specs contain the given JSON object.
+-- jsonb_contains() is `@>` in function form, on purpose: the planner estimates `@>` as very
+-- selective and answered with a BitmapAnd of the GIN index over every deal with those specs, then
+-- sorted them; as a function it reads (category, status, current_price, id) in order, checks the
+-- specs on each deal and stops at the limit (generic and custom plans alike).
 select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
        discount_percent, category, source, status, seller_name, seller_rating, availability_status,
        shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
 from deals.deals
-where product_specs @> :specs
+where jsonb_contains(product_specs, :specs)
   and category = :category
   and status = :status
   and current_price between :min_price and :max_price

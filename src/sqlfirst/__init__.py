@@ -6,6 +6,7 @@ async with db.transaction() as conn:
 """
 
 from sqlfirst import errors
+from sqlfirst.bulk import copy_models
 from sqlfirst.db import Connection, Database, Executor, connect, connect_one, create_pool, retry_transaction
 from sqlfirst.settings import Settings
 
@@ -16,6 +17,7 @@ __all__ = [
     "Settings",
     "connect",
     "connect_one",
+    "copy_models",
     "create_pool",
     "errors",
     "retry_transaction",

@@ -194,6 +194,45 @@ def db_health(
         raise typer.Exit(1)
 
 
+@db_app.command("stats")
+@_expected_errors
+def db_stats(
+    database_url: DatabaseUrl = None,
+    order: Annotated[str, typer.Option(help="Order by `total` or `mean` execution time.")] = "total",
+    limit: Annotated[int, typer.Option(help="How many statements.")] = 20,
+) -> None:
+    """Top statements from pg_stat_statements, each mapped to its named query's .sql file and line."""
+    from sqlfirst.binding import DECLARATIONS
+    from sqlfirst.check import _import_declarations
+    from sqlfirst.db import connect_one
+    from sqlfirst.statements import top_statements
+
+    if order not in ("total", "mean"):
+        raise ConfigurationError(f"--order is total or mean, got {order!r}")
+    _import_declarations(paths.sql_dir())
+
+    async def run() -> Any:
+        conn = await connect_one(_url(database_url))
+        try:
+            return await top_statements(
+                conn, DECLARATIONS, order="total" if order == "total" else "mean", limit=limit
+            )
+        finally:
+            await conn.close()
+
+    table = Table("query", "where", "calls", "total ms", "mean ms", "rows", title="top statements")
+    for stat in asyncio.run(run()):
+        table.add_row(
+            stat.query,
+            stat.location or "-",
+            str(stat.calls),
+            f"{stat.total_ms:.1f}",
+            f"{stat.mean_ms:.3f}",
+            str(stat.rows),
+        )
+    out.print(table)
+
+
 # -- migrate ---------------------------------------------------------------------------------------
 
 
@@ -564,6 +603,30 @@ def bench(
         ),
     ] = None,
     domain: Domains = None,
+    save_baseline: Annotated[
+        Path | None,
+        typer.Option("--save-baseline", help="Save this machine's p50/p95 and concurrency figures here."),
+    ] = None,
+    rate: Annotated[
+        float | None,
+        typer.Option(help="Open-loop arrivals per second (default: 60% of the closed loop's throughput)."),
+    ] = None,
+    statement_cache_size: Annotated[
+        int,
+        typer.Option(
+            help="asyncpg statement cache size of the mixed pass's connection (asyncpg's default: 100)."
+        ),
+    ] = 100,
+    mixed_calls: Annotated[
+        int, typer.Option(help="Calls per query in the mixed pass, all queries interleaved (0 skips it).")
+    ] = 20,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Compare with a saved baseline: fail when a p50/p95 is beyond 1.5x it (95% interval).",
+        ),
+    ] = None,
 ) -> None:
     """Latency budgets for every hot query, plans, side by side with asyncpg and SQLAlchemy, concurrency.
 
@@ -584,6 +647,11 @@ def bench(
         iterations=iterations,
         fail_on_timing=fail_on_timing,
         domains=tuple(domain or ()),
+        save_baseline=save_baseline,
+        baseline=baseline,
+        rate=rate,
+        statement_cache_size=statement_cache_size,
+        mixed_calls=mixed_calls,
     )
     code = runner.run(options, out)
     if code:

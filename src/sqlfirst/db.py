@@ -13,19 +13,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import operator
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar, get_args
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
-from pydantic import BaseModel
 
 from sqlfirst import embedded, monitoring, replicas
 from sqlfirst.arguments import invalid_argument
+from sqlfirst.bulk import copy_models  # re-exported: it lived here first
 from sqlfirst.errors import (
     DRIVER_ERRORS,
     CommandTimeout,
@@ -33,11 +32,9 @@ from sqlfirst.errors import (
     ConnectionLost,
     DatabaseError,
     DatabaseUnavailable,
-    InvalidInput,
     RetryableError,
     TransactionOutcomeUnknown,
     from_driver,
-    translate,
 )
 from sqlfirst.jsoncodec import decode_json, decode_jsonb, encode_json, encode_jsonb
 from sqlfirst.settings import Settings, redact
@@ -444,52 +441,3 @@ async def connect(settings: Settings | None = None, **overrides: object) -> Data
     replica_set = replicas.Replicas(pool, settings)
     await replica_set.open()
     return Database(pool, replica_set)
-
-
-def _row_getter(names: tuple[str, ...]) -> Callable[[dict[str, object]], tuple[object, ...]]:
-    """A C-speed ``__dict__`` -> column tuple (itemgetter of one name returns a bare value)."""
-    getter = operator.itemgetter(*names)
-    if len(names) == 1:
-        return lambda values: (getter(values),)
-    return getter
-
-
-async def copy_models(
-    conn: Executor,
-    table: str,
-    models: Iterable[BaseModel],
-    *,
-    columns: Sequence[str] | None = None,
-) -> int:
-    """Bulk-insert models into ``table`` (``schema.table``) with COPY; returns the rows written.
-
-    Each model's fields are the columns (or only ``columns``, in that order); values go through
-    the same codecs as every query (jsonb ⇄ dict, enums as text). COPY is all or nothing and fires
-    no per-row RETURNING, so it is the way to ingest thousands of rows: on a connection in a
-    transaction the rows commit with it. Passing the pool copies on one pooled connection.
-    Driver errors come out as :mod:`sqlfirst.errors` types (a duplicate key is a ``Conflict``).
-    """
-    schema, _, name = table.rpartition(".")
-    records: list[tuple[object, ...]] = []
-    names: tuple[str, ...] | None = tuple(columns) if columns is not None else None
-    row_of: Callable[[dict[str, object]], tuple[object, ...]] | None = None
-    for model in models:
-        if row_of is None:
-            names = names or tuple(type(model).model_fields)
-            row_of = _row_getter(names)
-        try:
-            records.append(row_of(model.__dict__))
-        except KeyError as exc:
-            raise InvalidInput(f"{type(model).__name__} has no field {exc.args[0]!r} to copy") from None
-    if not records or names is None:
-        return 0
-    try:
-        status = await conn.copy_records_to_table(
-            name, schema_name=schema or None, columns=list(names), records=records
-        )
-    except asyncpg.PostgresError as exc:
-        raise translate(exc) from exc
-    except (asyncpg.InterfaceError, asyncpg.DataError) as exc:
-        raise DatabaseError(f"COPY into {table} failed: {exc}") from exc
-    tail = status.rpartition(" ")[2]
-    return int(tail) if tail.isdigit() else len(records)

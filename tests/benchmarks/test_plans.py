@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime
 import asyncpg
 import pytest
 
-from benchmarks.plans import check_plan
+from benchmarks.plans import (
+    PLAN_MODES,
+    PlanCost,
+    check_plan,
+    cost_problems,
+    explain_analyze,
+    plan_cost,
+    small_tables,
+)
 
 
 def _t(day: str) -> datetime:
@@ -96,3 +104,63 @@ async def test_max_partitions_is_enforced(plain: asyncpg.Connection[asyncpg.Reco
         max_partitions=1,
     )
     assert report.problems == ["readings: scans 2 partitions, budget allows 1"]
+
+
+# -- EXPLAIN (ANALYZE, BUFFERS): rows discarded and blocks touched per row returned ------------------
+
+
+async def _costs(conn: asyncpg.Connection[asyncpg.Record], sql: str, args: list[object]) -> list[PlanCost]:
+    return [plan_cost(mode, await explain_analyze(conn, sql, args, mode=mode)) for mode in PLAN_MODES]
+
+
+async def test_a_filter_that_reads_the_table_to_return_a_page_fails_both_plans(
+    plain: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    # id % 1000 = $1: no index; 20k rows read for 20 returned
+    costs = await _costs(plain, "select id from big where id % 1000 = $1 order by id limit 50", [7])
+    assert {c.mode for c in costs} == {"custom", "generic"}
+    assert all(c.rows == 20 and c.removed > 19_000 for c in costs)
+    problems = cost_problems(costs, max_removed_per_row=10, max_blocks_per_row=10)
+    assert any(p.startswith("custom plan discards") for p in problems)
+    assert any(p.startswith("generic plan discards") for p in problems)
+
+
+async def test_an_index_range_in_order_passes(plain: asyncpg.Connection[asyncpg.Record]) -> None:
+    costs = await _costs(plain, "select id, kind from big where id > $1 order by id limit 50", [100])
+    assert all(c.rows == 50 and c.removed == 0 for c in costs)
+    assert cost_problems(costs, max_removed_per_row=10, max_blocks_per_row=10) == []
+
+
+async def test_the_generic_plan_is_the_one_without_the_values(
+    plain: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    # kind = 3 holds 10% of the rows; the custom plan knows it, the generic one must guess
+    await plain.execute("create index on big (kind)")
+    await plain.execute("analyze big")
+    custom, generic = await _costs(plain, "select count(*) from big where kind = $1", [3])
+    assert custom.mode == "custom" and generic.mode == "generic"
+    assert custom.rows == generic.rows == 1
+
+
+async def test_a_write_is_explained_and_undone(plain: asyncpg.Connection[asyncpg.Record]) -> None:
+    (cost,) = [
+        plan_cost("custom", await explain_analyze(plain, "delete from big where id = $1", [5], mode="custom"))
+    ]
+    assert cost.rows == 1 and cost.nodes[0] == "ModifyTable big"
+    assert await plain.fetchval("select count(*) from big where id = 5") == 1
+
+
+async def test_a_tiny_table_scanned_whole_is_not_counted_as_discarded(
+    plain: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    await plain.execute(
+        "create table tiny (id int, kind int);"
+        " insert into tiny select n, n % 3 from generate_series(1, 300) n; analyze tiny"
+    )
+    sql = "select id from tiny where kind = $1"
+    executed = await explain_analyze(plain, sql, [1], mode="custom")
+    assert executed["Node Type"] == "Seq Scan"
+    assert plan_cost("custom", executed).removed == 200
+    small = await small_tables(plain, executed, 10_000)
+    assert small == {"tiny"} and plan_cost("custom", executed, small=small).removed == 0
+    assert await small_tables(plain, executed, 100) == set()

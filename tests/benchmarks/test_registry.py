@@ -96,3 +96,17 @@ def test_get_price_history_must_prune_partitions() -> None:
     entry = load_budgets().queries[("deals", "get_price_history")]
     assert entry.prunes is True
     assert entry.max_partitions is not None
+
+
+def test_every_batched_lookup_has_a_speedup_target_of_at_least_five() -> None:
+    budgets = load_budgets()
+    batches = [b for bench in registry.discover().values() for b in bench.batches]
+    assert any(b.name == "users_by_id_50" and b.keys == 50 for b in batches)
+    for b in batches:
+        assert budgets.batching.get(b.name, 0) >= 5.0, b.name
+
+
+def test_token_deduction_is_labelled_a_design_comparison() -> None:
+    contests = {c.name: c for bench in registry.discover().values() for c in bench.contests}
+    assert contests["token_deduction"].comparison == "design" and contests["token_deduction"].note
+    assert all(c.comparison == "layer" for name, c in contests.items() if name != "token_deduction")

@@ -167,17 +167,17 @@ async def test_deal_spec_search_uses_the_gin_index(seeded: str) -> None:
     assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
 
 
-async def test_goal_matching_uses_the_partial_active_goals_index(seeded: str) -> None:
+async def test_goal_matching_reads_active_goals_in_order_and_stops_at_the_limit(seeded: str) -> None:
     plan = await explain(
         seeded,
         goals._find_matching,
         category="home",
         price=Decimal(300),
         discount_percent=Decimal(15),
-        lim=1000,
+        lim=50,
     )
-    assert "ix_goals_category_max_budget_active" in indexes_used(plan)
-    assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
+    assert "ix_goals_category_priority_created_at_id_active" in indexes_used(plan)
+    assert not any(n["Node Type"] in ("Seq Scan", "Sort") for n in nodes(plan))
 
 
 async def test_unread_notifications_use_the_partial_unread_index(seeded: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from pydantic import TypeAdapter
@@ -19,6 +20,7 @@ __all__ = [
     "delete",
     "get_by_email",
     "get_by_id",
+    "get_by_ids",
     "get_by_username",
     "set_active",
     "set_password",
@@ -38,6 +40,17 @@ async def _insert(
 @_sql.query("get_user_by_id")
 async def get_by_id(conn: Executor, *, id: UUID) -> User | None:
     """The user with this id, or None."""
+
+
+@_sql.query("get_users_by_ids")
+async def _get_by_ids(conn: Executor, *, ids: list[UUID]) -> list[User]: ...
+
+
+async def get_by_ids(conn: Executor, *, ids: Sequence[UUID]) -> list[User | None]:
+    """The users with these ids in one round trip, in the order asked: ``result[i]`` is the user
+    with ``ids[i]``, or None when there is none (a repeated id gets the same user twice)."""
+    found = {user.id: user for user in await _get_by_ids(conn, ids=list(ids))}
+    return [found.get(key) for key in ids]
 
 
 @_sql.query("get_user_by_username")

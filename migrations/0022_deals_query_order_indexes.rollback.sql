@@ -1,0 +1,2 @@
+drop index deals.ix_tasks_agent_id_status_priority_due_date_created_at_id;
+drop index deals.ix_goals_category_priority_created_at_id_active;

@@ -1,0 +1,106 @@
+"""Bulk ingest with COPY that streams: memory stays flat however many models come in.
+
+``copy_models`` reads its models lazily from a list, a generator or an async iterator and hands
+asyncpg one row tuple at a time; asyncpg encodes them into its COPY buffer and sends a CopyData
+message whenever the buffer fills (about 512 KiB), waiting for the socket to drain. So a generator
+of ten million models never has more than one buffer of rows in memory, and a single COPY keeps the
+all-or-nothing guarantee (a failure part way writes nothing).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import asyncpg
+from pydantic import BaseModel
+
+from sqlfirst.errors import DatabaseError, InvalidInput, translate
+
+if TYPE_CHECKING:
+    from sqlfirst.db import Executor
+
+__all__ = ["copy_models"]
+
+RowOf = Callable[[dict[str, object]], tuple[object, ...]]
+
+
+def _row_getter(names: tuple[str, ...]) -> RowOf:
+    """A C-speed ``__dict__`` -> column tuple (itemgetter of one name returns a bare value)."""
+    getter = operator.itemgetter(*names)
+    if len(names) == 1:
+        return lambda values: (getter(values),)
+    return getter
+
+
+def _missing(model: BaseModel, exc: KeyError) -> InvalidInput:
+    return InvalidInput(f"{type(model).__name__} has no field {exc.args[0]!r} to copy")
+
+
+def _rows(first: BaseModel, rest: Iterator[BaseModel], row_of: RowOf) -> Iterator[tuple[object, ...]]:
+    model = first
+    try:
+        yield row_of(model.__dict__)
+        for model in rest:
+            yield row_of(model.__dict__)
+    except KeyError as exc:
+        raise _missing(model, exc) from None
+
+
+async def _arows(
+    first: BaseModel, rest: AsyncIterator[BaseModel], row_of: RowOf
+) -> AsyncIterator[tuple[object, ...]]:
+    model = first
+    try:
+        yield row_of(model.__dict__)
+        async for model in rest:
+            yield row_of(model.__dict__)
+    except KeyError as exc:
+        raise _missing(model, exc) from None
+
+
+async def copy_models(
+    conn: Executor,
+    table: str,
+    models: Iterable[BaseModel] | AsyncIterable[BaseModel],
+    *,
+    columns: Sequence[str] | None = None,
+) -> int:
+    """Bulk-insert models into ``table`` (``schema.table``) with COPY; returns the rows written.
+
+    ``models`` may be any iterable or async iterable; it is consumed lazily, so memory does not grow
+    with the number of rows. Each model's fields are the columns (or only ``columns``, in that
+    order), taken from the first model; values go through the same codecs as every query (jsonb ⇄
+    dict, enums as text). COPY is all or nothing and fires no per-row RETURNING, so it is the way to
+    ingest thousands of rows: on a connection in a transaction the rows commit with it. Passing the
+    pool copies on one pooled connection. A model lacking a column raises
+    :class:`~sqlfirst.errors.InvalidInput` and nothing is written; driver errors come out as
+    :mod:`sqlfirst.errors` types (a duplicate key is a ``Conflict``).
+    """
+    schema, _, name = table.rpartition(".")
+    records: Iterable[tuple[object, ...]] | AsyncIterable[tuple[object, ...]]
+    if isinstance(models, AsyncIterable):
+        stream = aiter(models)
+        first = await anext(stream, None)
+        if first is None:
+            return 0
+        names = tuple(columns) if columns is not None else tuple(type(first).model_fields)
+        records = _arows(first, stream, _row_getter(names))
+    else:
+        rest = iter(models)
+        first = next(rest, None)
+        if first is None:
+            return 0
+        names = tuple(columns) if columns is not None else tuple(type(first).model_fields)
+        records = _rows(first, rest, _row_getter(names))
+    try:
+        status = await conn.copy_records_to_table(
+            name, schema_name=schema or None, columns=list(names), records=records
+        )
+    except asyncpg.PostgresError as exc:
+        raise translate(exc) from exc
+    except (asyncpg.InterfaceError, asyncpg.DataError) as exc:
+        raise DatabaseError(f"COPY into {table} failed: {exc}") from exc
+    tail = status.rpartition(" ")[2]
+    return int(tail) if tail.isdigit() else 0
