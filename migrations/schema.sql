@@ -371,6 +371,18 @@ CREATE TYPE easyflow.sync_type AS ENUM (
     'products'
 );
 
+CREATE FUNCTION agent_hub.record_marketplace_version() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    insert into agent_hub.marketplace_versions (entry_id, version, category, tags, changelog, published_at)
+    select new.id, coalesce(max(v.version), 0) + 1, new.category, new.tags, new.changelog, new.published_at
+    from agent_hub.marketplace_versions as v
+    where v.entry_id = new.id;
+    return null;
+end;
+$$;
+
 CREATE FUNCTION ai_seo.enforce_campaign_lifecycle() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -798,53 +810,13 @@ CREATE FUNCTION deals.apply_token_change(p_user_id uuid, p_type deals.transactio
     LANGUAGE plpgsql
     AS $$
 declare
-    v_change numeric(18, 8);
-    v_spent numeric(18, 8);
     v_after numeric(18, 8);
+    v_change numeric(18, 8);
     v_transaction_id uuid;
     v_history deals.token_balance_history;
 begin
-    if p_amount is null or p_amount <= 0 then
-        raise exception using
-            errcode = 'invalid_parameter_value',
-            message = format('a token amount must be positive, got %s', p_amount);
-    end if;
+    v_after := deals.move_token_balance(p_user_id, p_type, p_amount, p_goal_id);
     v_change := case p_type when 'deduction' then -p_amount else p_amount end;
-    v_spent := case p_type when 'deduction' then p_amount when 'refund' then -p_amount else 0 end;
-
-    -- Goal before user: the lock order of every path that touches both.
-    if p_goal_id is not null then
-        update deals.goals
-        set total_tokens_spent = total_tokens_spent + v_spent
-        where id = p_goal_id
-          and user_id = p_user_id;
-        if not found then
-            raise exception using
-                errcode = 'foreign_key_violation',
-                constraint = 'fk_token_transactions_goal_id',
-                message = format('goal %s does not exist or is not a goal of user %s', p_goal_id, p_user_id);
-        end if;
-    end if;
-
-    update deals.users
-    set token_balance = token_balance + v_change,
-        total_tokens_spent = total_tokens_spent + v_spent,
-        total_rewards_earned = total_rewards_earned + case p_type when 'reward' then p_amount else 0 end
-    where id = p_user_id
-      and token_balance + v_change >= 0
-    returning token_balance into v_after;
-
-    if not found then
-        perform 1 from deals.users where id = p_user_id;
-        if not found then
-            raise exception using
-                errcode = 'SF021',
-                message = format('user %s does not exist', p_user_id);
-        end if;
-        raise exception using
-            errcode = 'SF001',
-            message = format('insufficient balance: user %s cannot pay %s tokens', p_user_id, p_amount);
-    end if;
 
     -- clock_timestamp(): rows of one user are written in lock order, so created_at orders them, also
     -- within one transaction (where now() would not move).
@@ -871,6 +843,49 @@ $$;
 
 COMMENT ON FUNCTION deals.apply_token_change(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) IS 'One token operation, atomically: transaction row, balance, history, totals. Raises SF001 on overdraft.';
 
+CREATE FUNCTION deals.complete_token_transaction(p_id uuid, p_tx_hash text) RETURNS deals.token_balance_history
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_tx deals.token_transactions;
+    v_after numeric(18, 8);
+    v_change numeric(18, 8);
+    v_history deals.token_balance_history;
+begin
+    -- The transaction row first: a second completer waits here and then sees it completed.
+    select * into v_tx from deals.token_transactions where id = p_id for update;
+    if not found then
+        raise exception using errcode = 'SF204', message = format('token transaction %s does not exist', p_id);
+    end if;
+    if v_tx.status <> 'pending' then
+        raise exception using
+            errcode = 'SF203',
+            message = format('token transaction %s is %s; only a pending one completes', p_id, v_tx.status);
+    end if;
+    v_after := deals.move_token_balance(v_tx.user_id, v_tx.type, v_tx.amount, v_tx.goal_id);
+    v_change := case v_tx.type when 'deduction' then -v_tx.amount else v_tx.amount end;
+
+    perform set_config('deals.completing_transaction', p_id::text, true);
+    update deals.token_transactions
+    set status = 'completed',
+        tx_hash = coalesce(p_tx_hash, tx_hash)
+    where id = p_id;
+    perform set_config('deals.completing_transaction', '', true);
+
+    insert into deals.token_balance_history (
+        user_id, balance_before, balance_after, change_amount, change_type, transaction_id, created_at, meta_data
+    )
+    values (
+        v_tx.user_id, v_after - v_change, v_after, v_change, v_tx.type::text::deals.balancechangetype,
+        p_id, clock_timestamp(), v_tx.meta_data
+    )
+    returning * into v_history;
+    return v_history;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.complete_token_transaction(p_id uuid, p_tx_hash text) IS 'Complete a pending token transaction: move the balance, record tx_hash, append history. SF203 unless pending.';
+
 CREATE FUNCTION deals.count_active_goals() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -892,17 +907,60 @@ $$;
 CREATE FUNCTION deals.count_goal_matches() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+declare
+    v_found integer;
+    v_max integer;
+    v_new_owner uuid;
+    v_old_owner uuid;
 begin
     if tg_op in ('UPDATE', 'DELETE') then
         update deals.goals
         set total_matches_found = total_matches_found - 1
-        where id = old.goal_id;
+        where id = old.goal_id
+        returning user_id into v_old_owner;
     end if;
     if tg_op in ('INSERT', 'UPDATE') then
         update deals.goals
         set total_matches_found = total_matches_found + 1
-        where id = new.goal_id;
+        where id = new.goal_id
+        returning total_matches_found, max_matches, user_id into v_found, v_max, v_new_owner;
+        if v_max is not null and v_found > v_max then
+            raise exception using
+                errcode = 'SF201',
+                message = format('goal %s already has its %s matches (max_matches)', new.goal_id, v_max);
+        end if;
+        -- A move to another user's goal moves the deal in the owners' totals (inserts are counted
+        -- per statement by count_user_deals_found).
+        if tg_op = 'UPDATE' and v_new_owner is distinct from v_old_owner then
+            update deals.users
+            set total_deals_found = total_deals_found - 1
+            where id = v_old_owner;
+            update deals.users
+            set total_deals_found = total_deals_found + 1
+            where id = v_new_owner;
+        end if;
     end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION deals.count_user_deals_found() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_owner record;
+begin
+    for v_owner in
+        select g.user_id, count(*) as found
+        from inserted_deals as d
+        join deals.goals as g on g.id = d.goal_id
+        group by g.user_id
+        order by g.user_id
+    loop
+        update deals.users
+        set total_deals_found = total_deals_found + v_owner.found
+        where id = v_owner.user_id;
+    end loop;
     return null;
 end;
 $$;
@@ -913,12 +971,152 @@ CREATE FUNCTION deals.deduct_tokens(p_user_id uuid, p_amount numeric, p_descript
     select * from deals.apply_token_change(p_user_id, 'deduction', p_amount, p_description, p_goal_id, p_meta_data);
 $$;
 
+CREATE FUNCTION deals.guard_token_transaction_status() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if old.status <> 'pending'
+       or new.status = 'pending'
+       or (new.status = 'completed'
+           and coalesce(current_setting('deals.completing_transaction', true), '') <> new.id::text) then
+        raise exception using
+            errcode = 'SF203',
+            message = format(
+                'token transaction %s cannot go from %s to %s%s', old.id, old.status, new.status,
+                case when new.status = 'completed' and old.status = 'pending'
+                     then ' except through deals.complete_token_transaction' else '' end
+            );
+    end if;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION deals.keep_success_rate() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform deals.refresh_success_rate(old.user_id);
+    if new.user_id is distinct from old.user_id then
+        perform deals.refresh_success_rate(new.user_id);
+    end if;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION deals.keep_success_rate_bulk() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_user uuid;
+begin
+    if tg_op = 'INSERT' then
+        for v_user in
+            select distinct user_id from inserted_goals where status in ('completed', 'failed', 'expired') order by 1
+        loop
+            perform deals.refresh_success_rate(v_user);
+        end loop;
+    else
+        for v_user in
+            select distinct user_id from deleted_goals where status in ('completed', 'failed', 'expired') order by 1
+        loop
+            perform deals.refresh_success_rate(v_user);
+        end loop;
+    end if;
+    return null;
+end;
+$$;
+
 CREATE FUNCTION deals.lock_token_pricing_service() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
     perform pg_advisory_xact_lock(hashtext('deals.token_pricing'), hashtext(new.service_type));
     return new;
+end;
+$$;
+
+CREATE FUNCTION deals.move_token_balance(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_goal_id uuid) RETURNS numeric
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_change numeric(18, 8);
+    v_spent numeric(18, 8);
+    v_after numeric(18, 8);
+    v_goal_spent numeric(18, 8);
+    v_goal_max numeric(18, 8);
+begin
+    if p_amount is null or p_amount <= 0 then
+        raise exception using
+            errcode = 'invalid_parameter_value',
+            message = format('a token amount must be positive, got %s', p_amount);
+    end if;
+    v_change := case p_type when 'deduction' then -p_amount else p_amount end;
+    v_spent := case p_type when 'deduction' then p_amount when 'refund' then -p_amount else 0 end;
+
+    -- Goal before user: the lock order of every path that touches both.
+    if p_goal_id is not null then
+        update deals.goals
+        set total_tokens_spent = total_tokens_spent + v_spent
+        where id = p_goal_id
+          and user_id = p_user_id
+        returning total_tokens_spent, max_tokens into v_goal_spent, v_goal_max;
+        if not found then
+            raise exception using
+                errcode = 'foreign_key_violation',
+                constraint = 'fk_token_transactions_goal_id',
+                message = format('goal %s does not exist or is not a goal of user %s', p_goal_id, p_user_id);
+        end if;
+        if p_type = 'deduction' and v_goal_max is not null and v_goal_spent > v_goal_max then
+            raise exception using
+                errcode = 'SF202',
+                message = format(
+                    'goal %s may spend at most %s tokens: %s more would make %s',
+                    p_goal_id, v_goal_max, p_amount, v_goal_spent
+                );
+        end if;
+    end if;
+
+    update deals.users
+    set token_balance = token_balance + v_change,
+        total_tokens_spent = total_tokens_spent + v_spent,
+        total_rewards_earned = total_rewards_earned + case p_type when 'reward' then p_amount else 0 end
+    where id = p_user_id
+      and token_balance + v_change >= 0
+    returning token_balance into v_after;
+
+    if not found then
+        perform 1 from deals.users where id = p_user_id;
+        if not found then
+            raise exception using
+                errcode = 'SF021',
+                message = format('user %s does not exist', p_user_id);
+        end if;
+        raise exception using
+            errcode = 'SF001',
+            message = format('insufficient balance: user %s cannot pay %s tokens', p_user_id, p_amount);
+    end if;
+    return v_after;
+end;
+$$;
+
+CREATE FUNCTION deals.refresh_success_rate(p_user_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    -- Lock first, count after: the count then runs with a snapshot taken after any concurrent
+    -- writer of this user's goals committed.
+    perform 1 from deals.users where id = p_user_id for no key update;
+    update deals.users
+    set success_rate = coalesce(
+        (
+            select round(count(*) filter (where status = 'completed')::numeric / nullif(count(*), 0), 4)
+            from deals.goals
+            where user_id = p_user_id
+              and status in ('completed', 'failed', 'expired')
+        ),
+        0
+    )
+    where id = p_user_id;
 end;
 $$;
 
@@ -1538,6 +1736,17 @@ CREATE TABLE agent_hub.marketplace_entries (
     CONSTRAINT ck_marketplace_entries_tags_array CHECK ((jsonb_typeof(tags) = 'array'::text))
 );
 
+CREATE TABLE agent_hub.marketplace_versions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    entry_id uuid NOT NULL,
+    version integer NOT NULL,
+    category character varying(100) NOT NULL,
+    tags jsonb NOT NULL,
+    changelog text,
+    published_at timestamp with time zone NOT NULL,
+    CONSTRAINT ck_marketplace_versions_version_positive CHECK ((version > 0))
+);
+
 CREATE TABLE agent_hub.sessions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     agent_id uuid NOT NULL,
@@ -1563,6 +1772,7 @@ CREATE TABLE agent_hub.users (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT ck_users_email_format CHECK (((email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
+    CONSTRAINT ck_users_email_lowercase CHECK (((email)::text = lower((email)::text))),
     CONSTRAINT ck_users_password_hash_not_blank CHECK (((password_hash)::text <> ''::text)),
     CONSTRAINT ck_users_username_not_blank CHECK ((btrim((username)::text) <> ''::text))
 );
@@ -2130,11 +2340,13 @@ CREATE TABLE deals.users (
     CONSTRAINT ch_positive_balance CHECK ((token_balance >= (0)::numeric)),
     CONSTRAINT ck_users_active_goals_count CHECK ((active_goals_count >= 0)),
     CONSTRAINT ck_users_email_format CHECK (((email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
+    CONSTRAINT ck_users_email_lowercase CHECK (((email)::text = lower((email)::text))),
     CONSTRAINT ck_users_notification_channels_array CHECK ((jsonb_typeof(notification_channels) = 'array'::text)),
     CONSTRAINT ck_users_password_not_blank CHECK ((password <> ''::text)),
     CONSTRAINT ck_users_preferences_object CHECK ((jsonb_typeof(preferences) = 'object'::text)),
     CONSTRAINT ck_users_referral_code_format CHECK (((referral_code)::text ~ '^[A-Z0-9]{6,10}$'::text)),
     CONSTRAINT ck_users_referred_by_not_self CHECK ((referred_by <> id)),
+    CONSTRAINT ck_users_social_pair CHECK (((social_provider IS NULL) = (social_id IS NULL))),
     CONSTRAINT ck_users_sol_address_format CHECK (((sol_address)::text ~ '^[1-9A-HJ-NP-Za-km-z]{32,44}$'::text)),
     CONSTRAINT ck_users_success_rate CHECK (((success_rate >= (0)::numeric) AND (success_rate <= (1)::numeric))),
     CONSTRAINT ck_users_total_deals_found CHECK ((total_deals_found >= 0)),
@@ -2536,6 +2748,9 @@ ALTER TABLE ONLY agent_hub.events
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT pk_marketplace_entries PRIMARY KEY (id);
 
+ALTER TABLE ONLY agent_hub.marketplace_versions
+    ADD CONSTRAINT pk_marketplace_versions PRIMARY KEY (id);
+
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT pk_sessions PRIMARY KEY (id);
 
@@ -2547,6 +2762,9 @@ ALTER TABLE ONLY agent_hub.events
 
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT uq_marketplace_entries_agent_id UNIQUE (agent_id);
+
+ALTER TABLE ONLY agent_hub.marketplace_versions
+    ADD CONSTRAINT uq_marketplace_versions_entry_id_version UNIQUE (entry_id, version);
 
 ALTER TABLE ONLY agent_hub.users
     ADD CONSTRAINT uq_users_email UNIQUE (email);
@@ -2922,6 +3140,10 @@ CREATE INDEX ix_goals_category_max_budget_active ON deals.goals USING btree (cat
 
 CREATE INDEX ix_goals_category_priority_created_at_id_active ON deals.goals USING btree (category, priority, created_at, id) WHERE (status = 'active'::deals.goalstatus);
 
+CREATE INDEX ix_goals_end_date_open ON deals.goals USING btree (end_date) WHERE ((status = ANY (ARRAY['active'::deals.goalstatus, 'paused'::deals.goalstatus])) AND (end_date IS NOT NULL));
+
+CREATE INDEX ix_goals_last_checked_at_active ON deals.goals USING btree (last_checked_at NULLS FIRST, id) WHERE (status = 'active'::deals.goalstatus);
+
 CREATE INDEX ix_goals_priority ON deals.goals USING btree (priority);
 
 CREATE INDEX ix_goals_user_status ON deals.goals USING btree (user_id, status);
@@ -3005,6 +3227,10 @@ CREATE INDEX ix_users_referred_by ON deals.users USING btree (referred_by) WHERE
 CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracking_default USING btree (deal_id, tracked_at);
 
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
+
+CREATE UNIQUE INDEX uq_token_transactions_tx_hash ON deals.token_transactions USING btree (tx_hash);
+
+CREATE UNIQUE INDEX uq_users_social_provider_social_id ON deals.users USING btree (social_provider, social_id);
 
 CREATE INDEX ix_agent_executions_agent_name_created_at ON ONLY devskyy.agent_executions USING btree (agent_name, created_at);
 
@@ -3214,6 +3440,10 @@ ALTER INDEX easyflow.ix_messages_user_id_created_at ATTACH PARTITION easyflow.me
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_marketplace_entries_version_insert AFTER INSERT ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.record_marketplace_version();
+
+CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, tags, changelog, published_at ON agent_hub.marketplace_entries FOR EACH ROW WHEN (((old.published_at IS DISTINCT FROM new.published_at) OR (old.changelog IS DISTINCT FROM new.changelog) OR ((old.category)::text IS DISTINCT FROM (new.category)::text) OR (old.tags IS DISTINCT FROM new.tags))) EXECUTE FUNCTION agent_hub.record_marketplace_version();
+
 CREATE TRIGGER tg_sessions_updated_at BEFORE UPDATE ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
@@ -3252,11 +3482,19 @@ CREATE TRIGGER tg_deals_track_price_update AFTER UPDATE OF current_price ON deal
 
 CREATE TRIGGER tg_deals_updated_at BEFORE UPDATE ON deals.deals FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_deals_user_deals_found_insert AFTER INSERT ON deals.deals REFERENCING NEW TABLE AS inserted_deals FOR EACH STATEMENT EXECUTE FUNCTION deals.count_user_deals_found();
+
 CREATE TRIGGER tg_goals_active_count_delete AFTER DELETE ON deals.goals FOR EACH ROW WHEN ((old.status = 'active'::deals.goalstatus)) EXECUTE FUNCTION deals.count_active_goals();
 
 CREATE TRIGGER tg_goals_active_count_insert AFTER INSERT ON deals.goals FOR EACH ROW WHEN ((new.status = 'active'::deals.goalstatus)) EXECUTE FUNCTION deals.count_active_goals();
 
 CREATE TRIGGER tg_goals_active_count_update AFTER UPDATE OF status, user_id ON deals.goals FOR EACH ROW WHEN (((old.status IS DISTINCT FROM new.status) OR (old.user_id IS DISTINCT FROM new.user_id))) EXECUTE FUNCTION deals.count_active_goals();
+
+CREATE TRIGGER tg_goals_success_rate_delete AFTER DELETE ON deals.goals REFERENCING OLD TABLE AS deleted_goals FOR EACH STATEMENT EXECUTE FUNCTION deals.keep_success_rate_bulk();
+
+CREATE TRIGGER tg_goals_success_rate_insert AFTER INSERT ON deals.goals REFERENCING NEW TABLE AS inserted_goals FOR EACH STATEMENT EXECUTE FUNCTION deals.keep_success_rate_bulk();
+
+CREATE TRIGGER tg_goals_success_rate_update AFTER UPDATE OF status, user_id ON deals.goals FOR EACH ROW WHEN ((((old.status IS DISTINCT FROM new.status) OR (old.user_id IS DISTINCT FROM new.user_id)) AND ((old.status = ANY (ARRAY['completed'::deals.goalstatus, 'failed'::deals.goalstatus, 'expired'::deals.goalstatus])) OR (new.status = ANY (ARRAY['completed'::deals.goalstatus, 'failed'::deals.goalstatus, 'expired'::deals.goalstatus]))))) EXECUTE FUNCTION deals.keep_success_rate();
 
 CREATE TRIGGER tg_goals_updated_at BEFORE UPDATE ON deals.goals FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -3271,6 +3509,8 @@ CREATE TRIGGER tg_tasks_updated_at BEFORE UPDATE ON deals.tasks FOR EACH ROW EXE
 CREATE TRIGGER tg_token_pricing_lock_service BEFORE INSERT OR UPDATE ON deals.token_pricing FOR EACH ROW EXECUTE FUNCTION deals.lock_token_pricing_service();
 
 CREATE TRIGGER tg_token_pricing_updated_at BEFORE UPDATE ON deals.token_pricing FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_token_transactions_guard_status BEFORE UPDATE OF status ON deals.token_transactions FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION deals.guard_token_transaction_status();
 
 CREATE TRIGGER tg_token_transactions_updated_at BEFORE UPDATE ON deals.token_transactions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -3334,6 +3574,9 @@ ALTER TABLE ONLY agent_hub.events
 
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT fk_marketplace_entries_agent_id FOREIGN KEY (agent_id) REFERENCES agent_hub.agents(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY agent_hub.marketplace_versions
+    ADD CONSTRAINT fk_marketplace_versions_entry_id FOREIGN KEY (entry_id) REFERENCES agent_hub.marketplace_entries(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT fk_sessions_agent_id FOREIGN KEY (agent_id) REFERENCES agent_hub.agents(id) ON DELETE CASCADE;

@@ -89,12 +89,19 @@ def with_user(url: str, user: str) -> str:
 
 
 async def waiting_for_migration_lock(conn: asyncpg.Connection[asyncpg.Record]) -> int:
-    """How many sessions wait (not granted) for the migration advisory lock."""
+    """How many sessions wait for the migration advisory lock: blocked in pg_advisory_lock (not
+    granted), or polling it with pg_try_advisory_lock (the migrator's way) without holding it."""
     from sqlfirst.migrate import LOCK_NAMESPACE, MIGRATION_LOCK
 
     waiting: int = await conn.fetchval(
-        "select count(*) from pg_locks where locktype = 'advisory' and not granted"
-        " and classid = $1 and objid = $2",
+        "select count(*) from pg_stat_activity as a"
+        " where a.datname = current_database() and a.pid <> pg_backend_pid()"
+        " and (exists (select 1 from pg_locks as l where l.pid = a.pid and l.locktype = 'advisory'"
+        "              and not l.granted and l.classid = $1 and l.objid = $2)"
+        "      or (a.query like '%pg_try_advisory_lock%'"
+        "          and not exists (select 1 from pg_locks as l where l.pid = a.pid"
+        "                          and l.locktype = 'advisory' and l.granted"
+        "                          and l.classid = $1 and l.objid = $2)))",
         LOCK_NAMESPACE,
         MIGRATION_LOCK,
     )

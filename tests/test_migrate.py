@@ -27,7 +27,9 @@ async def test_up_reset_up_leaves_the_same_schema(empty_db_url: str) -> None:
 async def test_a_single_domain_installs_without_the_others(empty_db_url: str) -> None:
     applied = Migrator(empty_db_url, domains=["agent_hub"]).up().applied
     agent_hub = sorted(
-        p.stem for p in paths.migrations_dir().glob("*_agent_hub_*.sql") if ".rollback" not in p.name
+        p.stem
+        for p in paths.migrations_dir().glob("*_agent_hub_*.sql")
+        if not p.name.endswith(".rollback.sql")
     )
     assert applied == ["0001_core_schema", "0002_core_partitions", *agent_hub]
     assert agent_hub[0] == "0010_agent_hub_schema"

@@ -7,11 +7,16 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from sqlfirst import paths
 from sqlfirst.migrate import CHECKSUM_TABLE, IntegrityError, MigrationError, MigrationFileError, Migrator
 
 from .migration_helpers import applied_ids, cli_env, copy_migrations, run_cli, write_migration
 
 AGENT_HUB = "0010_agent_hub_schema"
+# The newest agent_hub migration: nothing depends on it, so it can be removed or renamed alone.
+AGENT_HUB_LEAF = max(
+    p.stem for p in paths.migrations_dir().glob("*_agent_hub_*.sql") if not p.name.endswith(".rollback.sql")
+)
 
 
 @pytest.fixture
@@ -81,22 +86,23 @@ async def test_edited_rollback_is_detected(empty_db_url: str, migrations: Path) 
 async def test_removed_migration_is_reported_missing(empty_db_url: str, migrations: Path) -> None:
     migrator = Migrator(empty_db_url, directory=migrations)
     migrator.up()
-    (migrations / f"{AGENT_HUB}.sql").unlink()
-    (migrations / f"{AGENT_HUB}.rollback.sql").unlink()
+    (migrations / f"{AGENT_HUB_LEAF}.sql").unlink()
+    (migrations / f"{AGENT_HUB_LEAF}.rollback.sql").unlink()
     [problem] = migrator.verify().problems
-    assert (problem.id, problem.kind) == (AGENT_HUB, "missing")
-    assert [s.state for s in migrator.status() if s.id == AGENT_HUB] == ["missing"]
+    assert (problem.id, problem.kind) == (AGENT_HUB_LEAF, "missing")
+    assert [s.state for s in migrator.status() if s.id == AGENT_HUB_LEAF] == ["missing"]
 
 
 async def test_renamed_migration_is_reported_with_its_new_name(empty_db_url: str, migrations: Path) -> None:
     migrator = Migrator(empty_db_url, directory=migrations)
     migrator.up()
+    renamed = f"{AGENT_HUB_LEAF[:4]}_agent_hub_renamed"
     for suffix in (".sql", ".rollback.sql"):
-        (migrations / f"{AGENT_HUB}{suffix}").rename(migrations / f"0011_agent_hub_schema{suffix}")
+        (migrations / f"{AGENT_HUB_LEAF}{suffix}").rename(migrations / f"{renamed}{suffix}")
     [problem] = migrator.verify().problems
-    assert (problem.id, problem.kind) == (AGENT_HUB, "renamed")
-    assert "0011_agent_hub_schema" in problem.detail
-    # Applying the renamed file would create agent_hub twice: up refuses.
+    assert (problem.id, problem.kind) == (AGENT_HUB_LEAF, "renamed")
+    assert renamed in problem.detail
+    # Applying the renamed file would apply its change twice: up refuses.
     with pytest.raises(IntegrityError):
         migrator.up()
 
@@ -168,18 +174,17 @@ async def test_non_transactional_migration_applies_and_rolls_back(
 ) -> None:
     write_migration(
         migrations,
-        "0019_agent_hub_full_name_index",
+        "0099_agent_hub_full_name_index",
         "-- depends: 0010_agent_hub_schema\n-- transactional: false\n"
         "create index concurrently if not exists ix_users_full_name on agent_hub.users (full_name);\n",
         "drop index concurrently if exists agent_hub.ix_users_full_name;\n",
     )
-    # Only core and agent_hub, and numbered after every agent_hub migration, so the new file is the
-    # one migration to roll back first.
+    # Only core and agent_hub, so the new file is the one migration to roll back first.
     migrator = Migrator(empty_db_url, directory=migrations, domains=["agent_hub"])
-    assert "0019_agent_hub_full_name_index" in migrator.up().applied
+    assert "0099_agent_hub_full_name_index" in migrator.up().applied
     assert migrator.verify().ok
-    assert migrator.down() == ["0019_agent_hub_full_name_index"]
-    assert "0019_agent_hub_full_name_index" not in await applied_ids(empty_db_url)
+    assert migrator.down() == ["0099_agent_hub_full_name_index"]
+    assert "0099_agent_hub_full_name_index" not in await applied_ids(empty_db_url)
 
 
 async def test_cli_verify_exits_nonzero_naming_the_edited_migration(

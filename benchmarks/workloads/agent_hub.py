@@ -385,6 +385,32 @@ async def _prep_delete_user(conn: Any, s: Samples, rng: random.Random) -> Params
     return {"id": await _new_user(conn, s)}
 
 
+async def _prep_user_profile(conn: Any, s: Samples, rng: random.Random) -> Params:
+    name = s.unique("moved")
+    return {"id": await _new_user(conn, s), "email": f"{name}@example.com", "full_name": f"User {name}"}
+
+
+async def _prep_agent_profile(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {
+        "id": await _new_agent(conn, s, rng),
+        "name": s.unique("agent"),
+        "display_name": "Renamed agent",
+        "description": "What this agent does, in a sentence.",
+    }
+
+
+async def _prep_versions(conn: Any, s: Samples, rng: random.Random) -> Params:
+    agent_id = rng.choice(s.entries)["agent_id"]
+    if rng.random() < 0.5:  # a republication now and then, so histories grow as they do in use
+        await conn.execute(
+            "update agent_hub.marketplace_entries set changelog = $2, published_at = now()"
+            " where agent_id = $1",
+            agent_id,
+            f"release {s.unique('r')}",
+        )
+    return {"agent_id": agent_id, "lim": 20}
+
+
 async def _prep_delete_agent(conn: Any, s: Samples, rng: random.Random) -> Params:
     return {"id": await _new_agent(conn, s, rng)}
 
@@ -502,6 +528,22 @@ QUERIES = [
         lambda s, r: {"id": r.choice(s.sessions)["id"], "state": {"step": r.randint(1, 9)}},
     ),
     QueryWorkload("list_sessions_for_user", lambda s, r: {"user_id": r.choice(s.session_users), "lim": 50}),
+    QueryWorkload(
+        "list_sessions_for_user_agent",
+        lambda s, r: (lambda x: {"user_id": x["user_id"], "agent_id": x["agent_id"], "lim": 50})(
+            r.choice(s.sessions)
+        ),
+    ),
+    QueryWorkload(
+        "list_sessions_for_agent", lambda s, r: {"agent_id": r.choice(s.sessions)["agent_id"], "lim": 50}
+    ),
+    QueryWorkload("update_agent_profile", lambda s, r: {}, prepare=_prep_agent_profile),
+    QueryWorkload("update_user_profile", lambda s, r: {}, prepare=_prep_user_profile),
+    QueryWorkload(
+        "get_session_history_page",
+        lambda s, r: {"id": r.choice(s.long_sessions), "before": None if r.random() < 0.7 else 10, "lim": 20},
+    ),
+    QueryWorkload("list_marketplace_versions", lambda s, r: {}, prepare=_prep_versions),
     QueryWorkload("delete_session", lambda s, r: {}, prepare=_prep_delete_session),
     # events
     QueryWorkload(

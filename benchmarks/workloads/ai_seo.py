@@ -292,7 +292,8 @@ def _search(s: Samples, r: random.Random) -> Params:
     c = _campaign(s, r)
     return {
         "status": c["status"],
-        "objectives": [r.choice(c["objectives"])],
+        # A campaign another workload updated may have no objectives left: search a common one then.
+        "objectives": [r.choice(c["objectives"] or OBJECTIVES)],
         "before_created_at": datetime(9999, 1, 1, tzinfo=UTC),
         "before_id": uuid.UUID(int=(1 << 128) - 1),
         "lim": 50,

@@ -460,7 +460,11 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 _money(budget * 0.8) if has_budget and rng.random() < 0.4 else None,
                 _money(10) if rng.random() < 0.5 else None,
                 None,
-                rng.choice([None, 10, 50, 100]),
+                # max_matches: the database refuses deals past it, so a limited goal keeps room for
+                # the deals the workloads add (200 to 2000 more than it has).
+                (lambda room: None if room is None else w.goal_matches[g] + 20 * room)(
+                    rng.choice([None, 10, 50, 100])
+                ),
                 None,
                 w.goal_matches[g],
                 _at(anchor_s - rng.randrange(7 * DAY_S)) if w.goal_status[g] is GoalStatus.ACTIVE else None,
@@ -1387,6 +1391,111 @@ async def _prep_delete_expired_tokens(conn: Any, s: Samples, rng: random.Random)
     return {"as_of": FAR_PAST + timedelta(days=1)}
 
 
+async def _prep_expire_goals(conn: Any, s: Samples, rng: random.Random) -> Params:
+    goal = rng.choice(s.goals)
+    await conn.execute(
+        "insert into deals.goals (user_id, title, category, start_date, end_date)"
+        " select $1, 'Stale goal', $2, $3::timestamptz - interval '30 days',"
+        " $3::timestamptz + k * interval '1 minute'"
+        " from generate_series(0, 2) as k",
+        goal["user_id"],
+        goal["category"],
+        FAR_PAST,
+    )
+    return {"as_of": FAR_PAST + timedelta(days=1)}
+
+
+async def _new_pending_transaction(conn: Any, s: Samples, rng: random.Random) -> uuid.UUID:
+    tid: uuid.UUID = await conn.fetchval(
+        "insert into deals.token_transactions (user_id, type, amount, status)"
+        " values ($1, 'reward', $2, 'pending') returning id",
+        rng.choice(s.rich_users),
+        _money(rng.uniform(1, 50)),
+    )
+    return tid
+
+
+async def _prep_complete_transaction(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {"id": await _new_pending_transaction(conn, s, rng), "tx_hash": "0x" + os.urandom(32).hex()}
+
+
+async def _prep_settle_transaction(conn: Any, s: Samples, rng: random.Random) -> Params:
+    status = rng.choice([TransactionStatus.FAILED, TransactionStatus.CANCELLED])
+    return {"id": await _new_pending_transaction(conn, s, rng), "to_status": status}
+
+
+async def _prep_transaction_hash(conn: Any, s: Samples, rng: random.Random) -> Params:
+    tx_hash = "0x" + os.urandom(32).hex()
+    if rng.random() < 0.8:  # a hit; the rest are unknown hashes
+        await conn.execute(
+            "update deals.token_transactions set tx_hash = $2 where id = $1",
+            rng.choice(s.transactions),
+            tx_hash,
+        )
+    return {"tx_hash": tx_hash}
+
+
+async def _prep_failed_notification(conn: Any, s: Samples, rng: random.Random) -> Params:
+    (nid,) = await _new_notifications(conn, rng.choice(s.unread_users), 1)
+    return {"id": nid, "error": "smtp 550: mailbox unavailable"}
+
+
+async def _prep_link_social(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {"id": await _new_user(conn, s), "social_provider": "google", "social_id": s.unique("g")}
+
+
+async def _prep_social_login(conn: Any, s: Samples, rng: random.Random) -> Params:
+    social_id = s.unique("g")
+    if rng.random() < 0.8:  # a known login; the rest are first-time social logins (a miss)
+        await conn.execute(
+            "update deals.users set social_provider = 'google', social_id = $2 where id = $1",
+            await _new_user(conn, s),
+            social_id,
+        )
+    return {"social_provider": "google", "social_id": social_id}
+
+
+async def _prep_deal_url(conn: Any, s: Samples, rng: random.Random) -> Params:
+    url: str = await conn.fetchval("select url from deals.deals where id = $1", _deal(s, rng)["id"])
+    return {"url": url, "lim": 20}
+
+
+async def _prep_password_hash(conn: Any, s: Samples, rng: random.Random) -> Params:
+    return {"id": await _new_user(conn, s), "password_hash": PASSWORD_HASH}
+
+
+async def _prep_model_version(conn: Any, s: Samples, rng: random.Random) -> Params:
+    row = await conn.fetchrow(
+        "select model_name, model_version from deals.model_metrics where model_name = $1"
+        " order by created_at desc limit 1 offset $2",
+        rng.choice(MODEL_NAMES),
+        rng.randrange(3),
+    )
+    if row is None:
+        return {"model_name": rng.choice(MODEL_NAMES), "model_version": "1.0"}
+    return {"model_name": row["model_name"], "model_version": row["model_version"]}
+
+
+def _goal_terms(s: Samples, r: random.Random) -> Params:
+    budget = _money(r.uniform(50, 2000))
+    return {
+        "id": _goal(s, r)["id"],
+        "title": f"{r.choice(BRANDS).title()} {r.choice(PRODUCTS)}",
+        "description": None,
+        "constraints": {"brands": r.sample(BRANDS, 2)},
+        "priority": r.choice(list(GoalPriority)),
+        "end_date": None,
+        "max_budget": budget,
+        "min_discount_percent": None,
+        "target_price": _money(float(budget) * 0.8),
+        "notification_threshold": _money(10),
+        "auto_buy_threshold": None,
+        "max_matches": None,
+        "max_tokens": None,
+        "meta_data": {},
+    }
+
+
 async def _prep_revoke_token(conn: Any, s: Samples, rng: random.Random) -> Params:
     (tid,) = await _new_tokens(conn, rng.choice(s.token_users), 1, _now() + timedelta(hours=1))
     return {"id": tid}
@@ -1632,6 +1741,14 @@ QUERIES = [
         lambda s, r: (lambda a: {"id": a["id"], "status": a["status"]})(r.choice(s.agents)),
     ),
     QueryWorkload("delete_agent", lambda s, r: {}, prepare=_prep_delete_agent),
+    QueryWorkload(
+        "update_agent_config",
+        lambda s, r: {
+            "id": r.choice(s.agents)["id"],
+            "config": {"depth": r.randrange(1, 5)},
+            "capabilities": r.sample(["search", "compare", "negotiate", "buy"], 2),
+        },
+    ),
     # auth tokens
     QueryWorkload(
         "insert_auth_token",
@@ -1680,6 +1797,22 @@ QUERIES = [
     QueryWorkload(
         "list_deal_activities", lambda s, r: {"deal_id": r.choice(s.deals_with_activities), "lim": 50}
     ),
+    QueryWorkload(
+        "list_deal_activities_by_user",
+        lambda s, r: {
+            "user_id": _user(s, r)["id"],
+            "activity_type": r.choice([None, *DealActivityType]),
+            "lim": 50,
+        },
+    ),
+    QueryWorkload(
+        "list_deal_activities_by_agent",
+        lambda s, r: {
+            "agent_id": r.choice(s.agents)["id"],
+            "activity_type": r.choice([None, *DealActivityType]),
+            "lim": 50,
+        },
+    ),
     # deal scores
     QueryWorkload(
         "insert_deal_score",
@@ -1692,6 +1825,10 @@ QUERIES = [
         },
     ),
     QueryWorkload("list_deal_scores", lambda s, r: {"deal_id": r.choice(s.scored_deals)}),
+    QueryWorkload(
+        "list_deal_scores_by_type",
+        lambda s, r: {"deal_id": r.choice(s.scored_deals), "score_type": r.choice(list(ScoreType))},
+    ),
     QueryWorkload(
         "update_deal_score",
         lambda s, r: {
@@ -1736,6 +1873,23 @@ QUERIES = [
     ),
     QueryWorkload("expire_stale_deals", lambda s, r: {}, prepare=_prep_expire_deals),
     QueryWorkload("delete_deal", lambda s, r: {}, prepare=_prep_delete_deal),
+    QueryWorkload("list_deals_by_url", lambda s, r: {}, prepare=_prep_deal_url),
+    QueryWorkload(
+        "list_deals_by_market",
+        lambda s, r: {"market_id": r.choice(s.markets)["id"], "status": DealStatus.ACTIVE, "lim": 50},
+    ),
+    QueryWorkload("list_deals_for_user", lambda s, r: {"user_id": r.choice(s.goal_users), "lim": 50}),
+    QueryWorkload(
+        "update_deal_details",
+        lambda s, r: {
+            "id": _deal(s, r)["id"],
+            "availability_status": r.choice(["in_stock", "low_stock", "out_of_stock"]),
+            "seller_name": f"{r.choice(BRANDS).title()} Store",
+            "seller_rating": _money(r.uniform(3, 5)),
+            "expires_at": _now() + timedelta(days=30),
+            "shipping_info": {"free": r.random() < 0.5},
+        },
+    ),
     # goals
     QueryWorkload("insert_goal", _new_goal_params),
     QueryWorkload("get_goal_by_id", lambda s, r: {"id": _goal(s, r)["id"]}),
@@ -1763,7 +1917,11 @@ QUERIES = [
         },
     ),
     QueryWorkload("touch_goal_checked", lambda s, r: {"id": _goal(s, r)["id"]}),
+    QueryWorkload("lock_goal", lambda s, r: {"id": _goal(s, r)["id"]}),
+    QueryWorkload("update_goal", _goal_terms),
     QueryWorkload("delete_goal", lambda s, r: {}, prepare=_prep_delete_goal),
+    QueryWorkload("expire_stale_goals", lambda s, r: {}, prepare=_prep_expire_goals),
+    QueryWorkload("claim_due_goals", lambda s, r: {"checked_before": _now() - timedelta(hours=1), "lim": 10}),
     # market data
     QueryWorkload("upsert_market_data", _quote),
     QueryWorkload("get_latest_market_data", lambda s, r: {"symbol": r.choice(s.quotes)["symbol"]}),
@@ -1800,6 +1958,22 @@ QUERIES = [
         "record_market_error",
         lambda s, r: {"id": r.choice(s.markets)["id"], "error": "HTTP 503 from upstream"},
     ),
+    QueryWorkload("list_active_markets", lambda s, r: {}),
+    QueryWorkload(
+        "update_market_config",
+        lambda s, r: (
+            lambda m: {
+                "id": m["id"],
+                "base_url": "https://www.example.com",
+                "api_endpoint": "https://api.example.com/v1",
+                "rate_limit": 1_000_000,
+                "rate_limit_window": 60,
+                "meta_data": {"region": r.choice(["us", "eu"])},
+            }
+        )(r.choice(s.markets)),
+    ),
+    QueryWorkload("set_market_api_key", lambda s, r: {"id": r.choice(s.markets)["id"], "api_key": "k" * 32}),
+    QueryWorkload("reset_market_errors", lambda s, r: {"id": r.choice(s.markets)["id"]}),
     # model metrics
     QueryWorkload(
         "insert_model_metrics",
@@ -1820,6 +1994,7 @@ QUERIES = [
     ),
     QueryWorkload("list_latest_model_metrics", lambda s, r: {}),
     QueryWorkload("get_latest_model_metrics", lambda s, r: {"model_name": r.choice(MODEL_NAMES)}),
+    QueryWorkload("get_model_metrics_version", lambda s, r: {}, prepare=_prep_model_version),
     # notifications
     QueryWorkload(
         "insert_notification",
@@ -1840,10 +2015,20 @@ QUERIES = [
     ),
     QueryWorkload("list_unread_notifications", lambda s, r: {"user_id": r.choice(s.unread_users), "lim": 50}),
     QueryWorkload("count_unread_notifications", lambda s, r: {"user_id": r.choice(s.unread_users)}),
+    QueryWorkload(
+        "list_notifications",
+        lambda s, r: {
+            "user_id": r.choice(s.unread_users),
+            "type": r.choice([None, None, *NotificationType]),
+            "priority": r.choice([None, None, *NotificationPriority]),
+            "lim": 50,
+        },
+    ),
     QueryWorkload("mark_notifications_read", lambda s, r: {}, prepare=_prep_mark_read),
     QueryWorkload("mark_all_notifications_read", lambda s, r: {}, prepare=_prep_mark_all_read),
     QueryWorkload("mark_notifications_sent", lambda s, r: {}, prepare=_prep_pending_notifications),
     QueryWorkload("mark_notifications_delivered", lambda s, r: {}, prepare=_prep_pending_notifications),
+    QueryWorkload("mark_notification_failed", lambda s, r: {}, prepare=_prep_failed_notification),
     # price tracking
     QueryWorkload(
         "record_price_point",
@@ -1938,6 +2123,21 @@ QUERIES = [
         "set_transaction_hash",
         lambda s, r: {"id": r.choice(s.transactions), "tx_hash": "0x" + os.urandom(32).hex()},
     ),
+    QueryWorkload(
+        "begin_token_transaction",
+        lambda s, r: {
+            "user_id": r.choice(s.rich_users),
+            "type": TransactionType.REWARD,
+            "amount": _money(r.uniform(1, 50)),
+            "description": "token purchase",
+            "goal_id": None,
+            "tx_hash": None,
+            "meta_data": {},
+        },
+    ),
+    QueryWorkload("complete_token_transaction", lambda s, r: {}, prepare=_prep_complete_transaction),
+    QueryWorkload("settle_token_transaction", lambda s, r: {}, prepare=_prep_settle_transaction),
+    QueryWorkload("get_token_transaction_by_hash", lambda s, r: {}, prepare=_prep_transaction_hash),
     # user settings
     QueryWorkload(
         "upsert_user_settings",
@@ -1963,6 +2163,20 @@ QUERIES = [
     ),
     QueryWorkload("record_user_login", lambda s, r: {"id": _user(s, r)["id"]}),
     QueryWorkload("delete_user", lambda s, r: {}, prepare=_prep_delete_user),
+    QueryWorkload(
+        "update_user_profile",
+        lambda s, r: {
+            "id": _user(s, r)["id"],
+            "name": f"Deals User {r.randrange(10**6)}",
+            "preferences": {"currency": r.choice(["USD", "EUR"])},
+            "notification_channels": r.choice([["in_app"], ["in_app", "email"]]),
+        },
+    ),
+    QueryWorkload("mark_user_email_verified", lambda s, r: {"id": _user(s, r)["id"]}),
+    QueryWorkload("get_login_by_id", lambda s, r: {"id": _user(s, r)["id"]}),
+    QueryWorkload("set_user_password_hash", lambda s, r: {}, prepare=_prep_password_hash),
+    QueryWorkload("get_user_by_social", lambda s, r: {}, prepare=_prep_social_login),
+    QueryWorkload("link_user_social", lambda s, r: {}, prepare=_prep_link_social),
 ]
 
 

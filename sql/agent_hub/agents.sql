@@ -67,3 +67,12 @@ limit :lim;
 -- Delete an agent with its sessions, events and marketplace entry.
 delete from agent_hub.agents
 where id = :id;
+
+-- name: update_agent_profile(id, name, display_name, description)<!
+-- Replace an agent's name, display name and description.
+update agent_hub.agents
+set name = :name,
+    display_name = :display_name,
+    description = :description
+where id = :id
+returning id, name, display_name, description, owner_id, definition, metadata, is_public, created_at, updated_at;

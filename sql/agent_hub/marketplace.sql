@@ -51,3 +51,12 @@ returning id, agent_id, category, tags, rating, rating_count, download_count, ch
 -- Withdraw an agent from the marketplace.
 delete from agent_hub.marketplace_entries
 where agent_id = :agent_id;
+
+-- name: list_marketplace_versions(agent_id, lim)
+-- Every published version of an agent's marketplace entry, newest first.
+select v.version, v.category, v.tags, v.changelog, v.published_at
+from agent_hub.marketplace_entries as e
+join agent_hub.marketplace_versions as v on v.entry_id = e.id
+where e.agent_id = :agent_id
+order by v.version desc
+limit :lim;

@@ -51,3 +51,11 @@ returning id, username, email, full_name, is_active, created_at, updated_at;
 -- Delete a user; their agents, sessions and events go with them.
 delete from agent_hub.users
 where id = :id;
+
+-- name: update_user_profile(id, email, full_name)<!
+-- Replace a user's email (stored lowercased) and full name.
+update agent_hub.users
+set email = :email,
+    full_name = :full_name
+where id = :id
+returning id, username, email, full_name, is_active, created_at, updated_at;

@@ -29,3 +29,11 @@ returning id, name, type, status, capabilities, config, created_at, updated_at;
 -- Delete an agent; its tasks and activities stay, unassigned.
 delete from deals.agents
 where id = :id;
+
+-- name: update_agent_config(id, config, capabilities)<!
+-- Replace an agent's config and capabilities.
+update deals.agents
+set config = :config,
+    capabilities = :capabilities
+where id = :id
+returning id, name, type, status, capabilities, config, created_at, updated_at;

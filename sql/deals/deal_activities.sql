@@ -11,3 +11,21 @@ from deals.deal_activities
 where deal_id = :deal_id
 order by created_at, id
 limit :lim;
+
+-- name: list_deal_activities_by_user(user_id, activity_type, lim)
+-- What a user did to deals, newest first; one activity type when given.
+select id, deal_id, user_id, agent_id, activity_type, description, created_at, meta_data
+from deals.deal_activities
+where user_id = :user_id
+  and (:activity_type::deals.dealactivitytype is null or activity_type = :activity_type::deals.dealactivitytype)
+order by created_at desc, id desc
+limit :lim;
+
+-- name: list_deal_activities_by_agent(agent_id, activity_type, lim)
+-- What an agent did to deals, newest first; one activity type when given.
+select id, deal_id, user_id, agent_id, activity_type, description, created_at, meta_data
+from deals.deal_activities
+where agent_id = :agent_id
+  and (:activity_type::deals.dealactivitytype is null or activity_type = :activity_type::deals.dealactivitytype)
+order by created_at desc, id desc
+limit :lim;

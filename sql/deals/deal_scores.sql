@@ -23,3 +23,11 @@ returning id, deal_id, score_type, value, confidence, created_at, updated_at, me
 -- Delete a score.
 delete from deals.deal_scores
 where id = :id;
+
+-- name: list_deal_scores_by_type(deal_id, score_type)
+-- A deal's scores of one type, newest first.
+select id, deal_id, score_type, value, confidence, created_at, updated_at, meta_data
+from deals.deal_scores
+where deal_id = :deal_id
+  and score_type = :score_type
+order by created_at desc, id desc;

@@ -95,3 +95,49 @@ where status = 'active'
 -- Delete a deal with its price history, scores and activities.
 delete from deals.deals
 where id = :id;
+
+-- name: list_deals_by_url(url, lim)
+-- The deals recorded for one product URL, newest first (dedupe before recording a deal).
+select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+       discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+       shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
+from deals.deals
+where url = :url
+order by found_at desc, id desc
+limit :lim;
+
+-- name: list_deals_for_user(user_id, lim)
+-- A user's deals across all their goals, newest first.
+select d.id, d.goal_id, d.market_id, d.title, d.description, d.url, d.image_url, d.current_price,
+       d.original_price, d.currency, d.discount_percent, d.category, d.source, d.status, d.seller_name,
+       d.seller_rating, d.availability_status, d.shipping_info, d.product_specs, d.found_at, d.expires_at,
+       d.last_checked_at, d.created_at, d.updated_at, d.meta_data
+from deals.goals as g
+join deals.deals as d on d.goal_id = g.id
+where g.user_id = :user_id
+order by d.found_at desc, d.id desc
+limit :lim;
+
+-- name: update_deal_details(id, availability_status, seller_name, seller_rating, expires_at, shipping_info)<!
+-- Replace a deal's availability, seller, expiry and shipping details.
+update deals.deals
+set availability_status = :availability_status,
+    seller_name = :seller_name,
+    seller_rating = :seller_rating,
+    expires_at = :expires_at,
+    shipping_info = :shipping_info
+where id = :id
+returning id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+          discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+          shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data;
+
+-- name: list_deals_by_market(market_id, status, lim)
+-- A market's deals in one status, newest first.
+select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
+       discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+       shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
+from deals.deals
+where market_id = :market_id
+  and status = :status
+order by found_at desc, id desc
+limit :lim;

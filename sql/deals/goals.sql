@@ -59,7 +59,7 @@ returning id, user_id, title, description, category, constraints, status, priori
           updated_at, meta_data;
 
 -- name: find_goals_matching_deal(category, price, discount_percent, lim)
--- Active, unexpired goals a deal satisfies: same category, within budget, enough discount, at or under target.
+-- Active, unexpired goals below max_matches a deal satisfies: same category, within budget, enough discount, at or under target.
 select id, user_id, title, description, category, constraints, status, priority, start_date, end_date,
        max_budget, min_discount_percent, target_price, notification_threshold, auto_buy_threshold,
        max_matches, max_tokens, total_tokens_spent, total_matches_found, last_checked_at, created_at,
@@ -71,6 +71,7 @@ where status = 'active'
   and (min_discount_percent is null or min_discount_percent <= :discount_percent)
   and (target_price is null or target_price >= :price)
   and (end_date is null or end_date > now())
+  and (max_matches is null or total_matches_found < max_matches)
 order by priority, created_at, id
 limit :lim;
 
@@ -84,3 +85,63 @@ where id = :id;
 -- Delete a goal with its deals and tasks.
 delete from deals.goals
 where id = :id;
+
+-- name: expire_stale_goals(as_of)!
+-- Mark every open (active or paused) goal whose end_date has passed as expired; returns how many.
+update deals.goals
+set status = 'expired'
+where status in ('active', 'paused')
+  and end_date is not null
+  and end_date <= :as_of;
+
+-- name: claim_due_goals(checked_before, lim)
+-- Claim active goals due for a check (never checked first, then oldest), skipping goals other agents hold.
+with due as (
+    select id
+    from deals.goals
+    where status = 'active'
+      and (last_checked_at is null or last_checked_at < :checked_before)
+    order by last_checked_at nulls first, id
+    limit :lim
+    for update skip locked
+)
+update deals.goals as g
+set last_checked_at = statement_timestamp()
+from due
+where g.id = due.id
+returning g.id, g.user_id, g.title, g.description, g.category, g.constraints, g.status, g.priority,
+          g.start_date, g.end_date, g.max_budget, g.min_discount_percent, g.target_price,
+          g.notification_threshold, g.auto_buy_threshold, g.max_matches, g.max_tokens, g.total_tokens_spent,
+          g.total_matches_found, g.last_checked_at, g.created_at, g.updated_at, g.meta_data;
+
+-- name: lock_goal(id)^
+-- The goal with this id, locked for an edit (read, change, write back without losing a concurrent edit).
+select id, user_id, title, description, category, constraints, status, priority, start_date, end_date,
+       max_budget, min_discount_percent, target_price, notification_threshold, auto_buy_threshold,
+       max_matches, max_tokens, total_tokens_spent, total_matches_found, last_checked_at, created_at,
+       updated_at, meta_data
+from deals.goals
+where id = :id
+for update;
+
+-- name: update_goal(id, title, description, constraints, priority, end_date, max_budget, min_discount_percent, target_price, notification_threshold, auto_buy_threshold, max_matches, max_tokens, meta_data)<!
+-- Replace a goal's editable terms (not its owner, category, status or counters).
+update deals.goals
+set title = :title,
+    description = :description,
+    constraints = :constraints,
+    priority = :priority,
+    end_date = :end_date,
+    max_budget = :max_budget,
+    min_discount_percent = :min_discount_percent,
+    target_price = :target_price,
+    notification_threshold = :notification_threshold,
+    auto_buy_threshold = :auto_buy_threshold,
+    max_matches = :max_matches,
+    max_tokens = :max_tokens,
+    meta_data = :meta_data
+where id = :id
+returning id, user_id, title, description, category, constraints, status, priority, start_date, end_date,
+          max_budget, min_discount_percent, target_price, notification_threshold, auto_buy_threshold,
+          max_matches, max_tokens, total_tokens_spent, total_matches_found, last_checked_at, created_at,
+          updated_at, meta_data;

@@ -70,3 +70,45 @@ where id = :id
 returning id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
           rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
           created_at, updated_at, meta_data;
+
+-- name: list_active_markets()
+-- Every active market, by name.
+select id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+       rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
+       created_at, updated_at, meta_data
+from deals.markets
+where status = 'active'
+order by name, id;
+
+-- name: update_market_config(id, base_url, api_endpoint, rate_limit, rate_limit_window, meta_data)<!
+-- Replace a market's endpoints, rate limits and meta data (its api key is kept).
+update deals.markets
+set base_url = :base_url,
+    api_endpoint = :api_endpoint,
+    rate_limit = :rate_limit,
+    rate_limit_window = :rate_limit_window,
+    meta_data = :meta_data
+where id = :id
+returning id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+          rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
+          created_at, updated_at, meta_data;
+
+-- name: set_market_api_key(id, api_key)<!
+-- Store (or, with null, remove) a market's api key; the key is never returned.
+update deals.markets
+set api_key = :api_key
+where id = :id
+returning id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+          rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
+          created_at, updated_at, meta_data;
+
+-- name: reset_market_errors(id)<!
+-- Clear a market's error count and last error (after the market recovered).
+update deals.markets
+set error_count = 0,
+    last_error = null,
+    last_error_at = null
+where id = :id
+returning id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+          rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
+          created_at, updated_at, meta_data;

@@ -27,3 +27,13 @@ from deals.model_metrics
 where model_name = :model_name
 order by created_at desc, id desc
 limit 1;
+
+-- name: get_model_metrics_version(model_name, model_version)^
+-- The latest metrics of one exact model version.
+select id, model_name, model_version, accuracy, precision, recall, f1_score, training_duration,
+       training_samples, validation_samples, hyperparameters, feature_importance, created_at, meta_data
+from deals.model_metrics
+where model_name = :model_name
+  and model_version = :model_version
+order by created_at desc, id desc
+limit 1;

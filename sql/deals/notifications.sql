@@ -60,3 +60,24 @@ set status = 'delivered',
     sent_at = coalesce(sent_at, statement_timestamp())
 where id = any(:ids)
   and status in ('pending', 'sent');
+
+-- name: mark_notification_failed(id, error)<!
+-- Mark a pending or sent notification failed, keeping the error in meta_data; delivered or read ones stay.
+update deals.notifications
+set status = 'failed',
+    meta_data = meta_data || jsonb_build_object('error', :error::text)
+where id = :id
+  and status in ('pending', 'sent')
+returning id, user_id, type, priority, status, title, message, goal_id, deal_id, action_url, channels,
+          sent_at, delivered_at, read_at, created_at, updated_at, meta_data;
+
+-- name: list_notifications(user_id, type, priority, lim)
+-- A user's notifications, read ones too, newest first; type and priority filter when given.
+select id, user_id, type, priority, status, title, message, goal_id, deal_id, action_url, channels,
+       sent_at, delivered_at, read_at, created_at, updated_at, meta_data
+from deals.notifications
+where user_id = :user_id
+  and (:type::deals.notificationtype is null or type = :type::deals.notificationtype)
+  and (:priority::deals.notificationpriority is null or priority = :priority::deals.notificationpriority)
+order by created_at desc, id desc
+limit :lim;

@@ -101,3 +101,58 @@ where id = :id;
 -- Delete a user with their goals, deals, tokens, messages and notifications.
 delete from deals.users
 where id = :id;
+
+-- name: get_user_by_social(social_provider, social_id)^
+-- The user linked to this social login.
+select id, email, name, sol_address, referral_code, referred_by, token_balance, preferences, status,
+       notification_channels, email_verified, social_provider, social_id, last_payment_at, last_login_at,
+       active_goals_count, total_deals_found, success_rate, total_tokens_spent, total_rewards_earned,
+       created_at, updated_at
+from deals.users
+where social_provider = :social_provider
+  and social_id = :social_id;
+
+-- name: link_user_social(id, social_provider, social_id)<!
+-- Link a social login (provider and id) to a user; uq_users_social_provider_social_id keeps it one account.
+update deals.users
+set social_provider = :social_provider,
+    social_id = :social_id
+where id = :id
+returning id, email, name, sol_address, referral_code, referred_by, token_balance, preferences, status,
+          notification_channels, email_verified, social_provider, social_id, last_payment_at, last_login_at,
+          active_goals_count, total_deals_found, success_rate, total_tokens_spent, total_rewards_earned,
+          created_at, updated_at;
+
+-- name: update_user_profile(id, name, preferences, notification_channels)<!
+-- Replace a user's name, preferences and notification channels.
+update deals.users
+set name = :name,
+    preferences = :preferences,
+    notification_channels = :notification_channels
+where id = :id
+returning id, email, name, sol_address, referral_code, referred_by, token_balance, preferences, status,
+          notification_channels, email_verified, social_provider, social_id, last_payment_at, last_login_at,
+          active_goals_count, total_deals_found, success_rate, total_tokens_spent, total_rewards_earned,
+          created_at, updated_at;
+
+-- name: mark_user_email_verified(id)<!
+-- Mark a user's email verified.
+update deals.users
+set email_verified = true
+where id = :id
+returning id, email, name, sol_address, referral_code, referred_by, token_balance, preferences, status,
+          notification_channels, email_verified, social_provider, social_id, last_payment_at, last_login_at,
+          active_goals_count, total_deals_found, success_rate, total_tokens_spent, total_rewards_earned,
+          created_at, updated_at;
+
+-- name: get_login_by_id(id)^
+-- The user's id, status and password hash, for verification only; never returned to callers.
+select id, status, password as password_hash
+from deals.users
+where id = :id;
+
+-- name: set_user_password_hash(id, password_hash)!
+-- Store a new password hash for a user.
+update deals.users
+set password = :password_hash
+where id = :id;

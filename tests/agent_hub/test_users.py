@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncpg
+import bcrypt
 import pytest
 from pydantic import ValidationError
 
@@ -94,3 +96,37 @@ async def test_bad_input_is_rejected_before_the_database(conn: Connection, field
     with pytest.raises(ValidationError):
         await make_user(conn, **field)
     assert await count_users(conn) == before
+
+
+async def test_the_database_refuses_a_mixed_case_email(conn: Connection) -> None:
+    user = await make_user(conn)
+    with pytest.raises(asyncpg.CheckViolationError) as caught:
+        async with conn.transaction():
+            await conn.execute("update agent_hub.users set email = 'Ada@Example.com' where id = $1", user.id)
+    assert caught.value.constraint_name == "ck_users_email_lowercase"
+
+
+async def stored_hash(conn: Connection, user_id: object) -> str:
+    return str(await conn.fetchval("select password_hash from agent_hub.users where id = $1", user_id))
+
+
+async def test_a_bcrypt_user_logs_in_and_is_rehashed_to_argon2id(conn: Connection) -> None:
+    user = await make_user(conn)
+    legacy = bcrypt.hashpw(b"legacy passw0rd", bcrypt.gensalt(rounds=4)).decode()
+    await conn.execute("update agent_hub.users set password_hash = $2 where id = $1", user.id, legacy)
+
+    assert await users.verify(conn, username=user.username, password="wrong password") is None
+    assert await stored_hash(conn, user.id) == legacy  # a failed login changes nothing
+    assert await users.verify(conn, username=user.username, password="legacy passw0rd") == user
+    rehashed = await stored_hash(conn, user.id)
+    assert rehashed.startswith("$argon2id$")
+    assert await users.verify(conn, username=user.username, password="legacy passw0rd") == user
+    assert await stored_hash(conn, user.id) == rehashed  # already Argon2id: not rehashed again
+
+
+async def test_a_long_bcrypt_password_is_checked_on_its_first_72_bytes_like_passlib(conn: Connection) -> None:
+    user = await make_user(conn)
+    long_password = "x" * 80
+    legacy = bcrypt.hashpw(long_password.encode()[:72], bcrypt.gensalt(rounds=4)).decode()
+    await conn.execute("update agent_hub.users set password_hash = $2 where id = $1", user.id, legacy)
+    assert await users.verify(conn, username=user.username, password=long_password) == user

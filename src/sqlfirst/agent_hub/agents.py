@@ -21,6 +21,7 @@ __all__ = [
     "set_public",
     "update_definition",
     "update_metadata",
+    "update_profile",
 ]
 
 _sql = SqlFile("agent_hub", "agents")
@@ -126,3 +127,30 @@ async def delete(conn: Executor, *, id: UUID) -> int:
 
 def _page(limit: int) -> int:
     return page_size(limit)
+
+
+@_sql.query("update_agent_profile")
+async def _update_profile(
+    conn: Executor, *, id: UUID, name: str, display_name: str, description: str | None
+) -> Agent | None: ...
+
+
+async def update_profile(
+    conn: Executor, *, id: UUID, name: str, display_name: str, description: str | None = None
+) -> Agent | None:
+    """Replace the agent's name, display name and description; None when there is no such agent.
+
+    ``ValidationError`` before the database for a blank or too long name (as :func:`create`).
+    """
+    checked = AgentCreate.model_validate(
+        {
+            "name": name,
+            "display_name": display_name,
+            "description": description,
+            "owner_id": id,
+            "definition": {},
+        }
+    )
+    return await _update_profile(
+        conn, id=id, name=checked.name, display_name=checked.display_name, description=checked.description
+    )

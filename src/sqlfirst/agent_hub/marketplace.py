@@ -12,9 +12,9 @@ from sqlfirst.db import Executor
 from sqlfirst.errors import NotFound
 
 from .agents import _page
-from .models import MarketplaceEntry, MarketplacePublish, Rating, Tag
+from .models import MarketplaceEntry, MarketplacePublish, MarketplaceVersion, Rating, Tag
 
-__all__ = ["download", "get", "publish", "rate", "search", "withdraw"]
+__all__ = ["download", "get", "publish", "rate", "search", "versions", "withdraw"]
 
 _sql = SqlFile("agent_hub", "marketplace")
 _tags: TypeAdapter[list[Tag]] = TypeAdapter(list[Tag])
@@ -34,7 +34,10 @@ async def publish(
     tags: Sequence[str] = (),
     changelog: str | None = None,
 ) -> MarketplaceEntry:
-    """Publish the agent, or update its entry (ratings and downloads are kept)."""
+    """Publish the agent, or update its entry (ratings and downloads are kept).
+
+    Every publication is kept as a version (see :func:`versions`), written by the database.
+    """
     new = MarketplacePublish.model_validate(
         {"agent_id": agent_id, "category": category, "tags": list(tags), "changelog": changelog}
     )
@@ -94,3 +97,13 @@ async def rate(conn: Executor, *, agent_id: UUID, score: float) -> MarketplaceEn
 @_sql.query("delete_marketplace_entry")
 async def withdraw(conn: Executor, *, agent_id: UUID) -> int:
     """Remove the agent from the marketplace; 1, or 0 when it was not published."""
+
+
+@_sql.query("list_marketplace_versions")
+async def _versions(conn: Executor, *, agent_id: UUID, lim: int) -> list[MarketplaceVersion]: ...
+
+
+async def versions(conn: Executor, *, agent_id: UUID, limit: int = 50) -> list[MarketplaceVersion]:
+    """Every published version of the agent's entry (version, category, tags, changelog, when), newest
+    first; empty when the agent was never published (or was withdrawn: history goes with the entry)."""
+    return await _versions(conn, agent_id=agent_id, lim=_page(limit))

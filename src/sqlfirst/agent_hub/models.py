@@ -23,8 +23,10 @@ __all__ = [
     "EventCreate",
     "MarketplaceEntry",
     "MarketplacePublish",
+    "MarketplaceVersion",
     "Session",
     "SessionCreate",
+    "SessionHistoryPage",
     "SessionSummary",
     "User",
     "UserCreate",
@@ -122,6 +124,14 @@ class SessionSummary(_Row):
     updated_at: datetime
 
 
+class SessionHistoryPage(_Row):
+    """Messages ``first_position`` .. ``first_position + len(messages) - 1`` of a history of ``total``."""
+
+    total: int
+    first_position: int
+    messages: list[JsonValue]
+
+
 class SessionCreate(_Input):
     agent_id: UUID
     user_id: UUID
@@ -161,6 +171,16 @@ class MarketplaceEntry(_Row):
     rating: float | None
     rating_count: int
     download_count: int
+    changelog: str | None
+    published_at: datetime
+
+
+class MarketplaceVersion(_Row):
+    """One publication of an agent's marketplace entry (``version`` counts from 1 per entry)."""
+
+    version: int
+    category: str
+    tags: list[str]
     changelog: str | None
     published_at: datetime
 

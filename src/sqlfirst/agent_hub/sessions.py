@@ -13,7 +13,7 @@ from sqlfirst.db import Executor
 from sqlfirst.errors import NotFound
 
 from .agents import _page
-from .models import JsonObject, Session, SessionCreate, SessionSummary
+from .models import JsonObject, Session, SessionCreate, SessionHistoryPage, SessionSummary
 
 __all__ = [
     "append_messages",
@@ -21,7 +21,10 @@ __all__ = [
     "delete",
     "find_by_external_id",
     "get",
+    "history_page",
+    "list_for_agent",
     "list_for_user",
+    "list_for_user_agent",
     "update_state",
 ]
 
@@ -101,3 +104,58 @@ async def list_for_user(conn: Executor, *, user_id: UUID, limit: int = 50) -> li
 @_sql.query("delete_session")
 async def delete(conn: Executor, *, id: UUID) -> int:
     """Delete the session and its events; 1, or 0 when absent."""
+
+
+@_sql.query("list_sessions_for_user_agent")
+async def _list_for_user_agent(
+    conn: Executor, *, user_id: UUID, agent_id: UUID, lim: int
+) -> list[SessionSummary]: ...
+
+
+async def list_for_user_agent(
+    conn: Executor, *, user_id: UUID, agent_id: UUID, limit: int = 50
+) -> list[SessionSummary]:
+    """A user's sessions with one agent, most recently active first, without message histories."""
+    return await _list_for_user_agent(conn, user_id=user_id, agent_id=agent_id, lim=_page(limit))
+
+
+@_sql.query("list_sessions_for_agent")
+async def _list_for_agent(conn: Executor, *, agent_id: UUID, lim: int) -> list[SessionSummary]: ...
+
+
+async def list_for_agent(conn: Executor, *, agent_id: UUID, limit: int = 50) -> list[SessionSummary]:
+    """An agent's sessions (all users), most recently active first, without message histories."""
+    return await _list_for_agent(conn, agent_id=agent_id, lim=_page(limit))
+
+
+# The three columns are computed; the row exists only for an existing session, whose message_history
+# is NOT NULL (a jsonb array), so none of them can be NULL.
+_PAGE_NOT_NULL = {
+    "total": "jsonb_array_length of the NOT NULL message_history array",
+    "first_position": "greatest(..., 0) of integers that are never NULL",
+    "messages": "a jsonb_path_query_array result or '[]': never NULL",
+}
+
+
+@_sql.query("get_session_history_page", not_null=_PAGE_NOT_NULL)
+async def _history_page(
+    conn: Executor, *, id: UUID, before: int | None, lim: int
+) -> SessionHistoryPage | None: ...
+
+
+async def history_page(
+    conn: Executor, *, id: UUID, limit: int = 20, before: int | None = None
+) -> SessionHistoryPage:
+    """The last ``limit`` messages of the session's history (``before=None``), or the ``limit`` just
+    before position ``before`` (pass the previous page's ``first_position`` for older ones), in order.
+
+    Only the page travels to the client: the server slices the stored array (a jsonpath range),
+    though it still reads the stored value to do so. :class:`~sqlfirst.errors.NotFound` when there is
+    no such session; ``ValueError`` for a negative ``before``.
+    """
+    if before is not None and before < 0:
+        raise ValueError(f"before must be a position (0 or more), got {before}")
+    page = await _history_page(conn, id=id, before=before, lim=_page(limit))
+    if page is None:
+        raise NotFound("session", id=id)
+    return page

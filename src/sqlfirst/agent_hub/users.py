@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import TypeAdapter
+import bcrypt
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, TypeAdapter
 
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -24,6 +27,7 @@ __all__ = [
     "get_by_username",
     "set_active",
     "set_password",
+    "update_profile",
     "verify",
 ]
 
@@ -102,17 +106,43 @@ async def get_by_email(conn: Executor, *, email: str) -> User | None:
     return await _get_by_email(conn, email=email.strip().lower())
 
 
+_BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+
+
+async def _verify_bcrypt(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches a bcrypt hash; False for a malformed one.
+
+    bcrypt reads at most 72 bytes of a password and passlib passed longer ones truncated, so the
+    same 72 bytes are checked here (bcrypt 5 refuses longer input instead of truncating).
+    """
+
+    def check() -> bool:
+        try:
+            return bcrypt.checkpw(password.encode()[:72], password_hash.encode())
+        except ValueError:
+            return False
+
+    return await asyncio.to_thread(check)
+
+
 async def verify(conn: Executor, *, username: str, password: str) -> User | None:
     """The active user when ``password`` is theirs, else None.
 
-    A hash made with weaker parameters than today's is replaced on success.
+    A hash made with weaker parameters than today's is replaced on success, and so is a bcrypt hash
+    (``$2a$``/``$2b$``/``$2y$``, what the seed's passlib wrote): such users still log in, and leave
+    with an Argon2id hash.
     """
     login = await _get_login(conn, username=username)
     if login is None or not login.is_active:
         return None
-    if not await verify_password(login.password_hash, password):
+    if login.password_hash.startswith(_BCRYPT_PREFIXES):
+        # The seed's passlib default: still accepted, and replaced by Argon2id on the first success.
+        if not await _verify_bcrypt(login.password_hash, password):
+            return None
+        await _set_password_hash(conn, id=login.id, password_hash=await hash_password(password))
+    elif not await verify_password(login.password_hash, password):
         return None
-    if needs_rehash(login.password_hash):
+    elif needs_rehash(login.password_hash):
         await _set_password_hash(conn, id=login.id, password_hash=await hash_password(password))
     return User.model_validate(login.model_dump(exclude={"password_hash"}))
 
@@ -129,3 +159,24 @@ async def set_password(conn: Executor, *, id: UUID, password: str) -> bool:
 async def deactivate(conn: Executor, *, id: UUID) -> User | None:
     """Deactivate a user (they can no longer log in); None when there is no such user."""
     return await set_active(conn, id=id, is_active=False)
+
+
+class _Profile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[EmailStr, Field(max_length=100)]
+    full_name: Annotated[str, StringConstraints(max_length=100)] | None
+
+
+@_sql.query("update_user_profile")
+async def _update_profile(conn: Executor, *, id: UUID, email: str, full_name: str | None) -> User | None: ...
+
+
+async def update_profile(conn: Executor, *, id: UUID, email: str, full_name: str | None) -> User | None:
+    """Replace the user's email (stored lowercased) and full name; None when there is no such user.
+
+    ``ValidationError`` before the database for a malformed email; ``Conflict`` naming
+    ``uq_users_email`` when another user has it.
+    """
+    profile = _Profile.model_validate({"email": email, "full_name": full_name})
+    return await _update_profile(conn, id=id, email=profile.email.lower(), full_name=profile.full_name)

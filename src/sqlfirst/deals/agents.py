@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from pydantic import TypeAdapter
+
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
 from .models import Agent, AgentCreate, AgentStatus, AgentType, JsonObject
 
-__all__ = ["create", "delete", "get", "list_by_type_status", "set_status"]
+__all__ = [
+    "create",
+    "delete",
+    "get",
+    "list_by_type_status",
+    "set_status",
+    "update_config",
+]
 
 _sql = SqlFile("deals", "agents")
 
@@ -66,3 +75,20 @@ async def set_status(conn: Executor, *, id: UUID, status: AgentStatus) -> Agent 
 @_sql.query("delete_agent")
 async def delete(conn: Executor, *, id: UUID) -> int:
     """Delete the agent (its tasks and activities stay, unassigned); 1, or 0 when absent."""
+
+
+@_sql.query("update_agent_config")
+async def _update_config(
+    conn: Executor, *, id: UUID, config: JsonObject, capabilities: list[str]
+) -> Agent | None: ...
+
+
+async def update_config(
+    conn: Executor, *, id: UUID, config: JsonObject, capabilities: list[str]
+) -> Agent | None:
+    """Replace the agent's config and capabilities; None when there is no such agent."""
+    checked = _config.validate_python(config)
+    return await _update_config(conn, id=id, config=checked, capabilities=[str(c) for c in capabilities])
+
+
+_config: TypeAdapter[JsonObject] = TypeAdapter(JsonObject)

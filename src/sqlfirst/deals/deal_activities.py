@@ -9,7 +9,12 @@ from sqlfirst.db import Executor
 
 from .models import DealActivity, DealActivityCreate, DealActivityType, JsonObject, page_size
 
-__all__ = ["list_for_deal", "record"]
+__all__ = [
+    "list_by_agent",
+    "list_by_user",
+    "list_for_deal",
+    "record",
+]
 
 _sql = SqlFile("deals", "deal_activities")
 
@@ -58,3 +63,31 @@ async def _list(conn: Executor, *, deal_id: UUID, lim: int) -> list[DealActivity
 async def list_for_deal(conn: Executor, *, deal_id: UUID, limit: int = 100) -> list[DealActivity]:
     """The deal's activities in the order they happened."""
     return await _list(conn, deal_id=deal_id, lim=page_size(limit))
+
+
+@_sql.query("list_deal_activities_by_user")
+async def _list_by_user(
+    conn: Executor, *, user_id: UUID, activity_type: DealActivityType | None, lim: int
+) -> list[DealActivity]: ...
+
+
+async def list_by_user(
+    conn: Executor, *, user_id: UUID, activity_type: DealActivityType | str | None = None, limit: int = 100
+) -> list[DealActivity]:
+    """What the user did to deals, newest first (only ``activity_type`` when given)."""
+    kind = None if activity_type is None else DealActivityType(activity_type)
+    return await _list_by_user(conn, user_id=user_id, activity_type=kind, lim=page_size(limit))
+
+
+@_sql.query("list_deal_activities_by_agent")
+async def _list_by_agent(
+    conn: Executor, *, agent_id: UUID, activity_type: DealActivityType | None, lim: int
+) -> list[DealActivity]: ...
+
+
+async def list_by_agent(
+    conn: Executor, *, agent_id: UUID, activity_type: DealActivityType | str | None = None, limit: int = 100
+) -> list[DealActivity]:
+    """What the agent did to deals, newest first (only ``activity_type`` when given)."""
+    kind = None if activity_type is None else DealActivityType(activity_type)
+    return await _list_by_agent(conn, agent_id=agent_id, activity_type=kind, lim=page_size(limit))

@@ -12,7 +12,13 @@ from sqlfirst.db import Executor
 
 from .models import DealScore, DealScoreCreate, JsonObject, Score, ScoreType
 
-__all__ = ["create", "delete", "list_for_deal", "update"]
+__all__ = [
+    "create",
+    "delete",
+    "list_by_type",
+    "list_for_deal",
+    "update",
+]
 
 _sql = SqlFile("deals", "deal_scores")
 _score: TypeAdapter[Decimal] = TypeAdapter(Score)
@@ -73,3 +79,12 @@ async def update(
 @_sql.query("delete_deal_score")
 async def delete(conn: Executor, *, id: UUID) -> int:
     """Delete a score; 1, or 0 when absent."""
+
+
+@_sql.query("list_deal_scores_by_type")
+async def _list_by_type(conn: Executor, *, deal_id: UUID, score_type: ScoreType) -> list[DealScore]: ...
+
+
+async def list_by_type(conn: Executor, *, deal_id: UUID, score_type: ScoreType | str) -> list[DealScore]:
+    """The deal's scores of one type (risk, profit potential, market sentiment), newest first."""
+    return await _list_by_type(conn, deal_id=deal_id, score_type=ScoreType(score_type))

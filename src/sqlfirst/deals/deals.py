@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -18,7 +19,9 @@ from .models import (
     DealStatus,
     JsonObject,
     MarketCategory,
+    Name,
     Price,
+    Short,
     page_size,
 )
 
@@ -27,9 +30,13 @@ __all__ = [
     "delete",
     "expire_stale",
     "get",
+    "list_by_market",
+    "list_by_url",
     "list_for_goal",
+    "list_for_user",
     "search",
     "set_status",
+    "update_details",
     "update_price",
 ]
 
@@ -247,3 +254,83 @@ async def expire_stale(conn: Executor, *, as_of: datetime | None = None) -> int:
 @_sql.query("delete_deal")
 async def delete(conn: Executor, *, id: UUID) -> int:
     """Delete the deal with its price history, scores and activities; 1, or 0 when absent."""
+
+
+@_sql.query("list_deals_by_url")
+async def _list_by_url(conn: Executor, *, url: str, lim: int) -> list[Deal]: ...
+
+
+async def list_by_url(conn: Executor, *, url: str, limit: int = 100) -> list[Deal]:
+    """The deals recorded for this product URL (any goal), newest first: look before recording a deal."""
+    return await _list_by_url(conn, url=url, lim=page_size(limit))
+
+
+@_sql.query("list_deals_for_user")
+async def _list_for_user(conn: Executor, *, user_id: UUID, lim: int) -> list[Deal]: ...
+
+
+async def list_for_user(conn: Executor, *, user_id: UUID, limit: int = 100) -> list[Deal]:
+    """A user's deals across all their goals, newest first."""
+    return await _list_for_user(conn, user_id=user_id, lim=page_size(limit))
+
+
+class _DealDetails(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    availability_status: Short | None
+    seller_name: Name | None
+    seller_rating: Annotated[Decimal, Field(ge=0, le=5, max_digits=3, decimal_places=2)] | None
+    expires_at: AwareDatetime | None
+    shipping_info: JsonObject | None
+
+
+@_sql.query("update_deal_details")
+async def _update_details(
+    conn: Executor,
+    *,
+    id: UUID,
+    availability_status: str | None,
+    seller_name: str | None,
+    seller_rating: Decimal | None,
+    expires_at: datetime | None,
+    shipping_info: JsonObject | None,
+) -> Deal | None: ...
+
+
+async def update_details(
+    conn: Executor,
+    *,
+    id: UUID,
+    availability_status: str | None,
+    seller_name: str | None,
+    seller_rating: Decimal | int | str | None,
+    expires_at: datetime | None,
+    shipping_info: JsonObject | None = None,
+) -> Deal | None:
+    """Replace the deal's availability, seller, expiry and shipping details; None when absent.
+
+    ``ValidationError`` before the database (rating outside 0-5, naive datetime, ...);
+    ``CheckViolation`` naming ``ck_deals_expires_after_found`` for an expiry before the deal was found.
+    Prices change through :func:`update_price` (which the price history follows).
+    """
+    details = _DealDetails.model_validate(
+        {
+            "availability_status": availability_status,
+            "seller_name": seller_name,
+            "seller_rating": seller_rating,
+            "expires_at": expires_at,
+            "shipping_info": shipping_info,
+        }
+    )
+    return await _update_details(conn, id=id, **details.model_dump())
+
+
+@_sql.query("list_deals_by_market")
+async def _list_by_market(conn: Executor, *, market_id: UUID, status: DealStatus, lim: int) -> list[Deal]: ...
+
+
+async def list_by_market(
+    conn: Executor, *, market_id: UUID, status: DealStatus | str = DealStatus.ACTIVE, limit: int = 100
+) -> list[Deal]:
+    """A market's deals in one status (active by default), newest first."""
+    return await _list_by_market(conn, market_id=market_id, status=DealStatus(status), lim=page_size(limit))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -26,9 +26,12 @@ from .models import (
 
 __all__ = [
     "cancel",
+    "claim_due",
     "complete",
     "create",
     "delete",
+    "edit",
+    "expire_stale",
     "find_matching",
     "get",
     "list_by_user",
@@ -191,6 +194,9 @@ async def find_matching(
 ) -> list[Goal]:
     """The active, unexpired goals a deal satisfies, highest priority first.
 
+    Goals that already have ``max_matches`` deals are left out (the database also refuses a deal
+    past the limit: :class:`~sqlfirst.deals.errors.GoalMatchLimitReached`).
+
     A goal matches when its category is the deal's, its ``max_budget`` (if any) is at least the price,
     its ``min_discount_percent`` (if any) is at most the deal's discount (a deal of unknown discount
     fails it), and its ``target_price`` (if any) is at least the price.
@@ -213,3 +219,83 @@ async def touch_checked(conn: Executor, *, id: UUID) -> int:
 @_sql.query("delete_goal")
 async def delete(conn: Executor, *, id: UUID) -> int:
     """Delete the goal with its deals and tasks; 1, or 0 when absent."""
+
+
+@_sql.query("expire_stale_goals")
+async def _expire_stale(conn: Executor, *, as_of: datetime) -> int: ...
+
+
+async def expire_stale(conn: Executor, *, as_of: datetime | None = None) -> int:
+    """Mark open (active or paused) goals whose ``end_date`` has passed (at ``as_of``, default now)
+    ``expired``; how many. Expired goals count as not succeeded in the owner's ``success_rate``."""
+    return await _expire_stale(conn, as_of=as_of or datetime.now(UTC))
+
+
+@_sql.query("claim_due_goals")
+async def _claim_due(conn: Executor, *, checked_before: datetime, lim: int) -> list[Goal]: ...
+
+
+async def claim_due(
+    conn: Executor, *, interval: timedelta = timedelta(hours=1), limit: int = 10
+) -> list[Goal]:
+    """Claim up to ``limit`` active goals due for a check: never checked, or last checked more than
+    ``interval`` ago; never-checked first, then the oldest. Their ``last_checked_at`` becomes now.
+
+    Rows are taken ``FOR UPDATE SKIP LOCKED``: two agents claiming at once never get the same goal,
+    and a goal stays claimed (locked) until the claimer's transaction ends.
+    """
+    return await _claim_due(conn, checked_before=datetime.now(UTC) - interval, lim=page_size(limit))
+
+
+@_sql.query("lock_goal")
+async def _lock(conn: Executor, *, id: UUID) -> Goal | None: ...
+
+
+@_sql.query("update_goal")
+async def _update(
+    conn: Executor,
+    *,
+    id: UUID,
+    title: str,
+    description: str | None,
+    constraints: JsonObject,
+    priority: GoalPriority,
+    end_date: datetime | None,
+    max_budget: Decimal | None,
+    min_discount_percent: Decimal | None,
+    target_price: Decimal | None,
+    notification_threshold: Decimal | None,
+    auto_buy_threshold: Decimal | None,
+    max_matches: int | None,
+    max_tokens: Decimal | None,
+    meta_data: JsonObject,
+) -> Goal | None: ...
+
+
+_EDITABLE = (
+    "title", "description", "constraints", "priority", "end_date", "max_budget", "min_discount_percent",
+    "target_price", "notification_threshold", "auto_buy_threshold", "max_matches", "max_tokens", "meta_data",
+)  # fmt: skip
+
+
+async def edit(conn: Executor, *, id: UUID, **changes: object) -> Goal | None:
+    """Change some of a goal's terms (``title``, ``description``, ``constraints``, ``priority``,
+    ``end_date``, ``max_budget``, ``min_discount_percent``, ``target_price``, ``notification_threshold``,
+    ``auto_buy_threshold``, ``max_matches``, ``max_tokens``, ``meta_data``); the others stay. None when
+    there is no such goal.
+
+    The goal row is locked while it is read and written back, so two concurrent edits of different
+    terms both land. The merged goal is validated as :func:`create` validates (``ValidationError``);
+    an unknown term is a ``TypeError``. Lowering ``max_matches`` or ``max_tokens`` below what the goal
+    already has is allowed: it stops further matches or spending.
+    """
+    unknown = set(changes) - set(_EDITABLE)
+    if unknown:
+        raise TypeError(f"goals.edit() got terms it cannot change: {', '.join(sorted(unknown))}")
+    current = await _lock(conn, id=id)
+    if current is None:
+        return None
+    merged = GoalCreate.model_validate(
+        {**current.model_dump(include={"user_id", "category", "start_date", *_EDITABLE}), **changes}
+    )
+    return await _update(conn, id=id, **merged.model_dump(include=set(_EDITABLE)))

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from pydantic import SecretStr
+
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
 from .models import JsonObject, Market, MarketCreate, MarketStatus, MarketType
 
-__all__ = ["consume_rate_limit", "create", "get", "list_by_type_status", "record_error", "set_status"]
+__all__ = [
+    "consume_rate_limit",
+    "create",
+    "get",
+    "list_active",
+    "list_by_type_status",
+    "record_error",
+    "reset_errors",
+    "set_api_key",
+    "set_status",
+    "update_config",
+]
 
 _sql = SqlFile("deals", "markets")
 _HAS_KEY = {"has_api_key": "`api_key is not null` is true or false, never NULL"}
@@ -91,3 +104,71 @@ async def consume_rate_limit(conn: Executor, *, id: UUID) -> int | None:
 @_sql.query("record_market_error", not_null=_HAS_KEY)
 async def record_error(conn: Executor, *, id: UUID, error: str) -> Market | None:
     """Count an error and keep its message and time; None when there is no such market."""
+
+
+@_sql.query("list_active_markets", not_null=_HAS_KEY)
+async def list_active(conn: Executor) -> list[Market]:
+    """Every active market, by name."""
+
+
+_CONFIG = {"base_url", "api_endpoint", "rate_limit", "rate_limit_window", "meta_data"}
+
+
+@_sql.query("update_market_config", not_null=_HAS_KEY)
+async def _update_config(
+    conn: Executor,
+    *,
+    id: UUID,
+    base_url: str,
+    api_endpoint: str | None,
+    rate_limit: int | None,
+    rate_limit_window: int | None,
+    meta_data: JsonObject,
+) -> Market | None: ...
+
+
+async def update_config(
+    conn: Executor,
+    *,
+    id: UUID,
+    base_url: str,
+    api_endpoint: str | None = None,
+    rate_limit: int | None = None,
+    rate_limit_window: int | None = None,
+    meta_data: JsonObject | None = None,
+) -> Market | None:
+    """Replace the market's endpoints, rate limit (calls per window of seconds) and meta data; the api
+    key stays (see :func:`set_api_key`). None when there is no such market; ``ValidationError`` first."""
+    checked = MarketCreate.model_validate(
+        {
+            "name": "-",
+            "type": MarketType.AMAZON,
+            "base_url": base_url,
+            "api_endpoint": api_endpoint,
+            "rate_limit": rate_limit,
+            "rate_limit_window": rate_limit_window,
+            "meta_data": meta_data if meta_data is not None else {},
+        }
+    )
+    return await _update_config(
+        conn,
+        id=id,
+        **checked.model_dump(
+            include={"base_url", "api_endpoint", "rate_limit", "rate_limit_window", "meta_data"}
+        ),
+    )
+
+
+@_sql.query("set_market_api_key", not_null=_HAS_KEY)
+async def _set_api_key(conn: Executor, *, id: UUID, api_key: str | None) -> Market | None: ...
+
+
+async def set_api_key(conn: Executor, *, id: UUID, api_key: SecretStr | str | None) -> Market | None:
+    """Store the market's api key (None removes it); the key is never returned (``has_api_key`` says)."""
+    raw = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
+    return await _set_api_key(conn, id=id, api_key=raw)
+
+
+@_sql.query("reset_market_errors", not_null=_HAS_KEY)
+async def reset_errors(conn: Executor, *, id: UUID) -> Market | None:
+    """Clear the market's error count and last error; None when there is no such market."""

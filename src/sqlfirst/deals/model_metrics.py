@@ -9,7 +9,12 @@ from sqlfirst.db import Executor
 
 from .models import JsonObject, ModelMetrics, ModelMetricsCreate
 
-__all__ = ["latest", "latest_per_model", "record"]
+__all__ = [
+    "get_version",
+    "latest",
+    "latest_per_model",
+    "record",
+]
 
 _sql = SqlFile("deals", "model_metrics")
 
@@ -77,3 +82,8 @@ async def latest_per_model(conn: Executor) -> list[ModelMetrics]:
 @_sql.query("get_latest_model_metrics")
 async def latest(conn: Executor, *, model_name: str) -> ModelMetrics | None:
     """The latest metrics of one model, or None."""
+
+
+@_sql.query("get_model_metrics_version")
+async def get_version(conn: Executor, *, model_name: str, model_version: str) -> ModelMetrics | None:
+    """The latest metrics recorded for this exact model and version, or None."""

@@ -20,9 +20,11 @@ from .models import (
 __all__ = [
     "count_unread",
     "create",
+    "list_history",
     "list_unread",
     "mark_all_read",
     "mark_delivered",
+    "mark_failed",
     "mark_read",
     "mark_sent",
 ]
@@ -123,3 +125,38 @@ async def _mark_delivered(conn: Executor, *, ids: list[UUID]) -> int: ...
 async def mark_delivered(conn: Executor, *, ids: Collection[UUID]) -> int:
     """Mark pending or sent notifications delivered, in bulk; read or failed ones stay as they are."""
     return await _mark_delivered(conn, ids=list(ids))
+
+
+@_sql.query("mark_notification_failed")
+async def mark_failed(conn: Executor, *, id: UUID, error: str) -> Notification | None:
+    """Mark a pending or sent notification ``failed``, keeping ``error`` in ``meta_data["error"]``;
+    None when it is absent or already delivered, read or failed (those never become failed)."""
+
+
+@_sql.query("list_notifications")
+async def _list(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    type: NotificationType | None,
+    priority: NotificationPriority | None,
+    lim: int,
+) -> list[Notification]: ...
+
+
+async def list_history(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    type: NotificationType | str | None = None,
+    priority: NotificationPriority | str | None = None,
+    limit: int = 100,
+) -> list[Notification]:
+    """A user's notifications, read ones included, newest first; only one type / priority when given."""
+    return await _list(
+        conn,
+        user_id=user_id,
+        type=None if type is None else NotificationType(type),
+        priority=None if priority is None else NotificationPriority(priority),
+        lim=page_size(limit),
+    )

@@ -2,7 +2,13 @@
 
 Each operation writes the ``token_transactions`` row, moves ``users.token_balance``, appends a
 ``token_balance_history`` row and keeps ``total_tokens_spent`` / ``total_rewards_earned`` right, in
-the database function ``deals.apply_token_change`` (migration 0021). The user's row lock serialises
+the database function ``deals.apply_token_change`` (migration 0021).
+
+A transaction can also start ``pending`` (:func:`begin`: an on-chain payment awaiting confirmation,
+no balance moves) and then :func:`complete` (the balance moves exactly as above, in
+``deals.complete_token_transaction``, migration 0025), :func:`fail` or :func:`cancel` (no balance
+change). Completed, failed and cancelled are final: the database refuses any other status change
+with :class:`~sqlfirst.deals.errors.IllegalTransition`. The user's row lock serialises
 concurrent operations on one balance; a deduction larger than the balance raises
 :class:`~sqlfirst.errors.InsufficientBalance` and leaves nothing behind.
 """
@@ -17,12 +23,26 @@ from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.errors import DatabaseError, NotFound
 
-from .models import BalanceChange, JsonObject, TokenOperation, TokenTransaction, page_size
+from .errors import UNKNOWN_TRANSACTION_SQLSTATE
+from .models import (
+    BalanceChange,
+    JsonObject,
+    TokenOperation,
+    TokenTransaction,
+    TransactionStatus,
+    TransactionType,
+    page_size,
+)
 
 __all__ = [
     "UNKNOWN_USER_SQLSTATE",
     "balance",
+    "begin",
+    "cancel",
+    "complete",
     "deduct",
+    "fail",
+    "get_by_hash",
     "history",
     "refund",
     "reward",
@@ -186,3 +206,90 @@ async def transactions(conn: Executor, *, user_id: UUID, limit: int = 100) -> li
 @_sql.query("set_transaction_hash")
 async def set_transaction_hash(conn: Executor, *, id: UUID, tx_hash: str) -> TokenTransaction | None:
     """Attach the on-chain hash to a transaction; None when there is no such transaction."""
+
+
+@_sql.query("begin_token_transaction")
+async def _begin(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    type: TransactionType,
+    amount: Decimal,
+    description: str | None,
+    goal_id: UUID | None,
+    tx_hash: str | None,
+    meta_data: JsonObject,
+) -> TokenTransaction: ...
+
+
+async def begin(
+    conn: Executor,
+    *,
+    user_id: UUID,
+    type: TransactionType | str,
+    amount: Decimal | int | str,
+    description: str | None = None,
+    goal_id: UUID | None = None,
+    tx_hash: str | None = None,
+    meta_data: JsonObject | None = None,
+) -> TokenTransaction:
+    """Record a ``pending`` transaction; the balance does not move until :func:`complete`.
+
+    ``ValidationError`` for an amount that is not positive; ``ReferenceViolation`` for an unknown
+    user or goal; ``Conflict`` naming ``uq_token_transactions_tx_hash`` for a hash already recorded.
+    """
+    new = TokenOperation.model_validate(
+        {
+            "user_id": user_id,
+            "amount": amount,
+            "description": description,
+            "goal_id": goal_id,
+            "meta_data": meta_data if meta_data is not None else {},
+        }
+    )
+    return await _begin(conn, type=TransactionType(type), tx_hash=tx_hash, **new.model_dump())
+
+
+@_sql.query("complete_token_transaction", not_null=_FUNCTION_ROW)
+async def _complete(conn: Executor, *, id: UUID, tx_hash: str | None) -> BalanceChange: ...
+
+
+async def complete(conn: Executor, *, id: UUID, tx_hash: str | None = None) -> BalanceChange:
+    """Complete a pending transaction: the balance moves, ``tx_hash`` (when given) is recorded.
+
+    Raises :class:`~sqlfirst.deals.errors.IllegalTransition` unless the transaction is pending,
+    :class:`~sqlfirst.errors.NotFound` for an unknown id, and what :func:`deduct` raises
+    (``InsufficientBalance``, ``GoalTokenLimitExceeded``) for a deduction that cannot be paid; the
+    transaction then stays pending.
+    """
+    try:
+        return await _complete(conn, id=id, tx_hash=tx_hash)
+    except DatabaseError as exc:
+        if exc.sqlstate == UNKNOWN_TRANSACTION_SQLSTATE:
+            raise NotFound("token transaction", id=id) from exc
+        raise
+
+
+@_sql.query("settle_token_transaction")
+async def _settle(conn: Executor, *, id: UUID, to_status: TransactionStatus) -> TokenTransaction | None: ...
+
+
+async def fail(conn: Executor, *, id: UUID) -> TokenTransaction | None:
+    """Mark a pending transaction ``failed`` (no balance change); None when there is no such transaction.
+
+    :class:`~sqlfirst.deals.errors.IllegalTransition` when it is not pending.
+    """
+    return await _settle(conn, id=id, to_status=TransactionStatus.FAILED)
+
+
+async def cancel(conn: Executor, *, id: UUID) -> TokenTransaction | None:
+    """Mark a pending transaction ``cancelled`` (no balance change); None when there is no such transaction.
+
+    :class:`~sqlfirst.deals.errors.IllegalTransition` when it is not pending.
+    """
+    return await _settle(conn, id=id, to_status=TransactionStatus.CANCELLED)
+
+
+@_sql.query("get_token_transaction_by_hash")
+async def get_by_hash(conn: Executor, *, tx_hash: str) -> TokenTransaction | None:
+    """The token transaction with this on-chain hash, or None."""

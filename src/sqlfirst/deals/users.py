@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import secrets
+from typing import Annotated
 from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
+from sqlfirst.errors import NotFound
+from sqlfirst.fields import Password
 from sqlfirst.passwords import hash_password, verify_password
 
-from .models import JsonObject, ReferralLink, User, UserCreate, UserLogin, UserStatus, page_size
+from .models import JsonObject, Name, ReferralLink, User, UserCreate, UserLogin, UserStatus, page_size
 
 __all__ = [
+    "change_password",
     "create",
     "delete",
     "get_by_email",
     "get_by_id",
     "get_by_referral_code",
+    "get_by_social",
     "get_by_wallet",
+    "link_social",
     "list_referred",
+    "mark_email_verified",
     "new_referral_code",
     "record_login",
     "referral_chain",
     "set_status",
+    "update_profile",
     "verify",
 ]
 
@@ -118,6 +128,20 @@ async def get_by_wallet(conn: Executor, *, sol_address: str) -> User | None:
     """The user with this Solana wallet address, or None."""
 
 
+@_sql.query("get_user_by_social")
+async def get_by_social(conn: Executor, *, social_provider: str, social_id: str) -> User | None:
+    """The user linked to this social login (provider and the provider's user id), or None."""
+
+
+@_sql.query("link_user_social")
+async def link_social(conn: Executor, *, id: UUID, social_provider: str, social_id: str) -> User | None:
+    """Link a social login to the user; None when there is no such user.
+
+    :class:`~sqlfirst.errors.Conflict` naming ``uq_users_social_provider_social_id`` when the login
+    already belongs to another user.
+    """
+
+
 @_sql.query("get_login_by_email")
 async def _get_login(conn: Executor, *, email: str) -> UserLogin | None: ...
 
@@ -162,3 +186,75 @@ async def record_login(conn: Executor, *, id: UUID) -> int:
 @_sql.query("delete_user")
 async def delete(conn: Executor, *, id: UUID) -> int:
     """Delete the user and everything they own; 1, or 0 when absent."""
+
+
+_Channel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
+class _Profile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None
+    preferences: JsonObject
+    notification_channels: list[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    ]
+
+
+@_sql.query("update_user_profile")
+async def _update_profile(
+    conn: Executor, *, id: UUID, name: str | None, preferences: JsonObject, notification_channels: list[str]
+) -> User | None: ...
+
+
+async def update_profile(
+    conn: Executor,
+    *,
+    id: UUID,
+    name: str | None,
+    preferences: JsonObject,
+    notification_channels: list[str],
+) -> User | None:
+    """Replace the user's name, preferences and notification channels; None when there is no such user.
+
+    ``ValidationError`` before the database for a name over 255 characters or a blank channel.
+    """
+    profile = _Profile.model_validate(
+        {"name": name, "preferences": preferences, "notification_channels": notification_channels}
+    )
+    return await _update_profile(conn, id=id, **profile.model_dump())
+
+
+@_sql.query("mark_user_email_verified")
+async def mark_email_verified(conn: Executor, *, id: UUID) -> User | None:
+    """Mark the user's email verified; None when there is no such user."""
+
+
+@_sql.query("get_login_by_id")
+async def _get_login_by_id(conn: Executor, *, id: UUID) -> UserLogin | None: ...
+
+
+@_sql.query("set_user_password_hash")
+async def _set_password_hash(conn: Executor, *, id: UUID, password_hash: str) -> int: ...
+
+
+async def change_password(conn: Executor, *, id: UUID, current_password: str, new_password: str) -> bool:
+    """Replace the password when ``current_password`` is the user's; False (nothing changed) otherwise.
+
+    The new password is validated (``ValidationError``, which never echoes it) and stored as an
+    Argon2id hash. :class:`~sqlfirst.errors.NotFound` when there is no such user.
+    """
+    checked = _NewPassword.model_validate({"password": new_password})
+    login = await _get_login_by_id(conn, id=id)
+    if login is None:
+        raise NotFound("user", id=id)
+    if not await verify_password(login.password_hash, current_password):
+        return False
+    new_hash = await hash_password(checked.password.get_secret_value())
+    return await _set_password_hash(conn, id=id, password_hash=new_hash) == 1
+
+
+class _NewPassword(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    password: Password

@@ -22,9 +22,10 @@ The session also:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import psycopg
 import psycopg.errors
@@ -132,21 +133,36 @@ def _configure(conn: psycopg.Connection[Any], lock_wait_s: float) -> None:
 
 
 def _acquire(conn: psycopg.Connection[Any], url: str, lock_wait_s: float) -> None:
-    try:
-        conn.execute("select pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, MIGRATION_LOCK])
-    except psycopg.errors.LockNotAvailable as exc:
-        row = conn.execute(
-            "select a.pid, a.application_name"
-            " from pg_locks l join pg_stat_activity a using (pid)"
-            " where l.locktype = 'advisory' and l.granted and l.database = ("
-            "   select oid from pg_database where datname = current_database())"
-            " and l.classid = %s and l.objid = %s and l.objsubid = 2",
-            [LOCK_NAMESPACE, MIGRATION_LOCK],
-        ).fetchone()
-        who = f"pid {row[0]} ({row[1] or 'no application_name'})" if row else "another session"
-        raise MigrationLockTimeout(
-            f"{who} holds the migration lock on {redact(url)}; gave up after {lock_wait_s:g} s"
-        ) from exc
+    # Polled with pg_try_advisory_lock, never waited for in a blocking pg_advisory_lock: a waiting
+    # statement holds a snapshot, and CREATE INDEX CONCURRENTLY in the holder's migration waits for
+    # every older snapshot to go away, so holder and waiter would wait on each other (the server
+    # breaks that as a deadlock and one of them fails). Between tries this session is idle and holds
+    # no snapshot.
+    deadline = time.monotonic() + lock_wait_s
+    pause = 0.02
+    while not conn.execute(
+        "select pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, MIGRATION_LOCK]
+    ).fetchone()[0]:  # type: ignore[index]
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            _timed_out(conn, url, lock_wait_s)
+        time.sleep(min(pause, max(remaining, 0.001)))
+        pause = min(pause * 2, 0.5)
+
+
+def _timed_out(conn: psycopg.Connection[Any], url: str, lock_wait_s: float) -> NoReturn:
+    row = conn.execute(
+        "select a.pid, a.application_name"
+        " from pg_locks l join pg_stat_activity a using (pid)"
+        " where l.locktype = 'advisory' and l.granted and l.database = ("
+        "   select oid from pg_database where datname = current_database())"
+        " and l.classid = %s and l.objid = %s and l.objsubid = 2",
+        [LOCK_NAMESPACE, MIGRATION_LOCK],
+    ).fetchone()
+    who = f"pid {row[0]} ({row[1] or 'no application_name'})" if row else "another session"
+    raise MigrationLockTimeout(
+        f"{who} holds the migration lock on {redact(url)}; gave up after {lock_wait_s:g} s"
+    )
 
 
 def require_lock(backend: Any, doing: str) -> None:

@@ -1,0 +1,1 @@
+alter table agent_hub.users drop constraint ck_users_email_lowercase;

@@ -1,0 +1,4 @@
+drop trigger tg_marketplace_entries_version_update on agent_hub.marketplace_entries;
+drop trigger tg_marketplace_entries_version_insert on agent_hub.marketplace_entries;
+drop function agent_hub.record_marketplace_version();
+drop table agent_hub.marketplace_versions;
