@@ -152,3 +152,17 @@ def test_migrate_new_refuses_to_write_into_the_installed_package() -> None:
     assert "inside the installed sqlfirst package" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3
     assert not inside.exists() or not list(inside.glob("*_agent_hub_add_thing.sql"))
+
+
+def test_db_restore_refuses_a_bad_time_and_a_non_empty_target_in_one_line(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    base.mkdir()
+    bad_time = sqlfirst("db", "restore", str(base), "--into", str(tmp_path / "new"), "--to", "yesterday")
+    assert bad_time.returncode == 1
+    assert "ISO 8601" in bad_time.stderr and "Traceback" not in bad_time.stderr
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "PG_VERSION").write_text("16\n")
+    taken = sqlfirst("db", "restore", str(base), "--into", str(occupied))
+    assert taken.returncode == 1
+    assert "not empty" in taken.stderr and "Traceback" not in taken.stderr

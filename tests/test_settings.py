@@ -67,6 +67,21 @@ def test_redact_hides_the_password() -> None:
     assert redact("postgresql://u@h/d") == "postgresql://u@h/d"
 
 
+def test_replica_urls_come_from_the_environment_normalized() -> None:
+    settings = Settings.from_env(
+        {
+            "SQLFIRST_REPLICA_URLS": "postgres://u@r1/d, postgresql+asyncpg://u@r2:5433/d,",
+            "DATABASE_URL": "postgresql://u@p/d",
+        }
+    )
+    assert settings.replica_urls == ("postgresql://u@r1/d", "postgresql://u@r2:5433/d")
+    assert Settings.from_env({}).replica_urls == ()
+    with pytest.raises(ConfigurationError, match="scheme"):
+        Settings.from_env({"SQLFIRST_REPLICA_URLS": "http://r1/d"})
+    with pytest.raises(ConfigurationError, match="not one string"):
+        Settings(replica_urls="postgresql://u@r1/d")  # type: ignore[arg-type]
+
+
 def test_redact_hides_a_password_given_in_the_query_string() -> None:
     assert redact("postgresql://u@h/d?sslmode=require&password=secret") == (
         "postgresql://u@h/d?sslmode=require&password=***"

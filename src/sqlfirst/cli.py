@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from sqlfirst import embedded, paths
+from sqlfirst import embedded, paths, replication
 from sqlfirst.db import Connection, resolve_url
 from sqlfirst.easyflow import cli as easyflow_cli
 from sqlfirst.errors import ConfigurationError, SqlfirstError
@@ -32,7 +32,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Run the embedded PostgreSQL (from the pgserver wheel).", no_args_is_help=True)
+db_app: typer.Typer = typer.Typer(
+    help="Run the embedded PostgreSQL (from the pgserver wheel).", no_args_is_help=True
+)
 migrate_app = typer.Typer(help="Apply, roll back and inspect migrations (yoyo).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 partitions_app = typer.Typer(
@@ -108,15 +110,21 @@ def _url(database_url: str | None) -> str:
 
 @db_app.command("start")
 @_expected_errors
-def db_start() -> None:
-    """Start the embedded server (or find it running) and print its URL."""
+def db_start(
+    replicas: Annotated[
+        int, typer.Option("--replicas", min=0, help="Also run N streaming read replicas on local ports.")
+    ] = 0,
+) -> None:
+    """Start the embedded server (or find it running) and print its URL (and its replicas')."""
     out.print(embedded.start())
+    start_replicas(replicas)
 
 
 @db_app.command("stop")
 @_expected_errors
 def db_stop() -> None:
-    """Stop the embedded server."""
+    """Stop the embedded server and its replicas."""
+    replication.stop_replicas()
     stopped = embedded.stop()
     out.print("stopped" if stopped else "not running")
 
@@ -131,6 +139,7 @@ def db_status() -> None:
     out.print(f"running:        {'yes (pid ' + str(state.pid) + ')' if state.running else 'no'}")
     if state.url:
         out.print(f"url:            {state.url}")
+        print_replicas(state.url)
     if not state.running:
         raise typer.Exit(3)
 
@@ -674,3 +683,6 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+from sqlfirst.cli_scaleout import print_replicas, start_replicas  # noqa: E402  (and db archive/backup/restore)

@@ -22,7 +22,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
-from sqlfirst import embedded, monitoring
+from sqlfirst import embedded, monitoring, replicas
 from sqlfirst.arguments import invalid_argument
 from sqlfirst.bulk import copy_models  # re-exported: it lived here first
 from sqlfirst.errors import (
@@ -309,12 +309,39 @@ async def transaction_on(
 class Database:
     """A pool plus the transaction helpers. Create with :func:`connect`; close with :meth:`close`."""
 
-    def __init__(self, pool: asyncpg.Pool[asyncpg.Record]) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool[asyncpg.Record], replica_set: replicas.Replicas | None = None
+    ) -> None:
         self.pool = pool
+        self.replicas = replica_set
 
     async def close(self) -> None:
+        if self.replicas is not None:
+            await self.replicas.close()
         with contextlib.suppress(*DRIVER_ERRORS):
             await self.pool.close()
+
+    # -- reads on replicas (see sqlfirst.replicas) --
+
+    @asynccontextmanager
+    async def reader(self, *, min_lsn: int | None = None) -> AsyncIterator[Connection]:
+        """A read-only transaction on a healthy replica that has replayed ``min_lsn``, else the primary."""
+        if self.replicas is None:
+            async with self.transaction(readonly=True) as conn:
+                yield conn
+            return
+        async with self.replicas.reader(min_lsn=min_lsn) as conn:
+            yield conn
+
+    def session(self) -> replicas.Session:
+        """A read-your-writes session: its reads see its own writes (one caller, not shared)."""
+        return replicas.Session(self)
+
+    async def run_read(
+        self, work: Callable[[Connection], Awaitable[T]], *, min_lsn: int | None = None, attempts: int = 3
+    ) -> T:
+        """Run ``work(conn)`` on :meth:`reader`; a replica failing under it costs a retry, not an error."""
+        return await replicas.run_read(self, work, min_lsn=min_lsn, attempts=attempts)
 
     async def __aenter__(self) -> Database:
         return self
@@ -401,9 +428,16 @@ async def retry_transaction(
 async def connect(settings: Settings | None = None, **overrides: object) -> Database:
     """Open a :class:`Database` (pool min 5 / max 20 unless configured otherwise).
 
+    With ``replica_urls`` (or ``SQLFIRST_REPLICA_URLS``) :meth:`Database.reader` reads from replicas.
+
     Keyword overrides change single settings: ``await connect(max_size=4)``.
     """
     settings = settings or Settings.from_env()
     if overrides:
         settings = settings.with_(**overrides)
-    return Database(await create_pool(settings))
+    pool = await create_pool(settings)
+    if not settings.replica_urls:
+        return Database(pool)
+    replica_set = replicas.Replicas(pool, settings)
+    await replica_set.open()
+    return Database(pool, replica_set)

@@ -51,6 +51,13 @@ class Settings:
     timezone: str = "UTC"
     application_name: str = "sqlfirst"
     command_timeout_s: float | None = None
+    # Read replicas (sqlfirst.replicas): URLs, the replay lag beyond which a replica is skipped, how
+    # long a failed replica is skipped, how often health is checked, how long a connect may take.
+    replica_urls: tuple[str, ...] = ()
+    replica_max_lag_bytes: int = 16 * 1024 * 1024
+    replica_retry_s: float = 2.0
+    replica_check_interval_s: float = 1.0
+    replica_connect_timeout_s: float = 2.0
     embedded: EmbeddedPolicy = "auto"
 
     def __post_init__(self) -> None:
@@ -69,10 +76,16 @@ class Settings:
             raise ConfigurationError("pool max_size must be at least 1")
         if self.database_url is not None:
             object.__setattr__(self, "database_url", normalize_url(self.database_url))
+        if isinstance(self.replica_urls, str):
+            raise ConfigurationError("replica_urls must be a sequence of URLs, not one string")
+        object.__setattr__(self, "replica_urls", tuple(normalize_url(u) for u in self.replica_urls))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read ``DATABASE_URL`` (or ``PG*``) and the ``SQLFIRST_*`` tuning variables."""
+        """Read ``DATABASE_URL`` (or ``PG*``) and the ``SQLFIRST_*`` tuning variables.
+
+        ``SQLFIRST_REPLICA_URLS`` is a comma-separated list of read replica URLs.
+        """
         env = os.environ if environ is None else environ
         url = env.get("DATABASE_URL") or None
         if url is None and any(env.get(v) for v in _PG_VARS):
@@ -84,6 +97,8 @@ class Settings:
             statement_timeout_ms=_int_env(env, "SQLFIRST_STATEMENT_TIMEOUT_MS", 30_000),
             lock_timeout_ms=_int_env(env, "SQLFIRST_LOCK_TIMEOUT_MS", 5_000),
             application_name=env.get("SQLFIRST_APPLICATION_NAME", "sqlfirst"),
+            replica_urls=_url_list(env.get("SQLFIRST_REPLICA_URLS", "")),
+            replica_max_lag_bytes=_int_env(env, "SQLFIRST_REPLICA_MAX_LAG_BYTES", 16 * 1024 * 1024),
             embedded=env.get("SQLFIRST_EMBEDDED", "").strip().lower() or "auto",  # type: ignore[arg-type]  # checked in __post_init__
         )
 
@@ -101,6 +116,10 @@ class Settings:
             "statement_timeout": str(self.statement_timeout_ms),
             "timezone": self.timezone,
         }
+
+
+def _url_list(raw: str) -> tuple[str, ...]:
+    return tuple(url.strip() for url in raw.split(",") if url.strip())
 
 
 def _url_from_libpq_env(env: Mapping[str, str]) -> str:

@@ -1,0 +1,203 @@
+"""The Citus plan of each domain (``sql/<domain>/citus.toml``) and the catalog checks Citus requires of it.
+
+Citus is not installed here, so the plan is data and the checks read the live catalog of a migrated
+database: every primary key and unique constraint of a distributed table includes its distribution
+column; every foreign key between distributed tables includes the distribution column on both
+sides and joins tables of one co-location group; no reference table points at a distributed one;
+no foreign key joins a distributed and a local table; a distributed table has its distribution
+column. What today's schema breaks is listed in the plan as a deviation with its reason;
+:func:`violations` must equal the deviations, so a new break fails the check and a fixed one must
+be struck from the plan.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlfirst import paths
+from sqlfirst.db import Executor
+
+__all__ = [
+    "Plan",
+    "Violation",
+    "load_plan",
+    "named_queries",
+    "pins_column",
+    "plan_path",
+    "sql_commands",
+    "unclassified_tables",
+    "unrouted_queries",
+    "violations",
+]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Violation:
+    # "missing_column" | "unique" | "foreign_key" | "colocation" | "reference_to_distributed"
+    # | "distributed_to_local" | "local_to_distributed"
+    rule: str
+    table: str
+    constraint: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    domain: str
+    schema: str
+    distributed: dict[str, str]  # table -> distribution column
+    colocation: dict[str, str]  # table -> co-location group
+    reference: tuple[str, ...]
+    local: dict[str, str]  # table -> why it stays on the coordinator
+    deviations: dict[Violation, str]  # what today's schema breaks -> why / what fixes it
+    cross_shard: dict[str, str] = field(default_factory=dict)  # hot query -> why it is not routed
+
+
+def plan_path(domain: str) -> Path:
+    """Where ``domain``'s plan lives: ``sql/<domain>/citus.toml``."""
+    return paths.sql_dir() / domain / "citus.toml"
+
+
+def load_plan(path: Path) -> Plan:
+    data = tomllib.loads(path.read_text())
+    distributed: dict[str, str] = {}
+    colocation: dict[str, str] = {}
+    for table, spec in data.get("distributed", {}).items():
+        distributed[table] = spec["column"]
+        colocation[table] = spec.get("colocate", "default")
+    deviations = {
+        Violation(d["rule"], d["table"], d["constraint"]): d["reason"] for d in data.get("deviation", [])
+    }
+    return Plan(
+        domain=data["domain"],
+        schema=data.get("schema", data["domain"]),
+        distributed=distributed,
+        colocation=colocation,
+        reference=tuple(data.get("reference", {}).get("tables", [])),
+        local={table: spec["reason"] for table, spec in data.get("local", {}).items()},
+        deviations=deviations,
+        cross_shard=dict(data.get("cross_shard", {})),
+    )
+
+
+_TABLES = """
+select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition
+order by 1
+"""
+
+_COLUMNS = """
+select c.relname, array_agg(a.attname::text) as columns
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition
+group by c.relname
+"""
+
+_CONSTRAINTS = """
+select c.conname, c.contype::text as kind, t.relname as table_name, ft.relname as foreign_table,
+       fn.nspname as foreign_schema,
+       array(select a.attname::text from unnest(c.conkey) with ordinality k(n, i)
+             join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.i) as columns,
+       array(select a.attname::text from unnest(c.confkey) with ordinality k(n, i)
+             join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.i)
+         as foreign_columns
+from pg_constraint c
+join pg_class t on t.oid = c.conrelid
+join pg_namespace n on n.oid = t.relnamespace
+left join pg_class ft on ft.oid = c.confrelid
+left join pg_namespace fn on fn.oid = ft.relnamespace
+where n.nspname = $1 and c.contype in ('p', 'u', 'f') and c.conparentid = 0
+order by t.relname, c.conname
+"""
+
+
+async def unclassified_tables(conn: Executor, plan: Plan) -> list[str]:
+    """Tables of the domain's schema the plan does not place (distributed, reference or local)."""
+    placed = set(plan.distributed) | set(plan.reference) | set(plan.local)
+    return [r["relname"] for r in await conn.fetch(_TABLES, plan.schema) if r["relname"] not in placed]
+
+
+async def violations(conn: Executor, plan: Plan) -> list[Violation]:
+    """What the live schema breaks of Citus' rules under ``plan``."""
+    found: list[Violation] = []
+    for row in await conn.fetch(_COLUMNS, plan.schema):
+        column = plan.distributed.get(row["relname"])
+        if column is not None and column not in row["columns"]:
+            found.append(Violation("missing_column", row["relname"], column))
+    for row in await conn.fetch(_CONSTRAINTS, plan.schema):
+        table, name, columns = row["table_name"], row["conname"], list(row["columns"])
+        column = plan.distributed.get(table)
+        if row["kind"] in ("p", "u"):
+            if column is not None and column not in columns:
+                found.append(Violation("unique", table, name))
+            continue
+        if row["foreign_schema"] != plan.schema:
+            continue  # core tables are reference tables of every domain
+        target = row["foreign_table"]
+        target_column = plan.distributed.get(target)
+        if table in plan.reference and target_column is not None:
+            found.append(Violation("reference_to_distributed", table, name))
+        if column is not None and target in plan.local:
+            found.append(Violation("distributed_to_local", table, name))
+        if table in plan.local and target_column is not None:
+            found.append(Violation("local_to_distributed", table, name))
+        if column is None or target_column is None:
+            continue
+        if plan.colocation[table] != plan.colocation[target]:
+            found.append(Violation("colocation", table, name))
+        pairs = list(zip(columns, row["foreign_columns"], strict=True))
+        if (column, target_column) not in pairs:
+            found.append(Violation("foreign_key", table, name))
+    return sorted(found)
+
+
+def sql_commands(plan: Plan) -> list[str]:
+    """The statements that would distribute the domain on a Citus coordinator."""
+    commands = [f"select create_reference_table('{plan.schema}.{t}');" for t in plan.reference]
+    anchors: dict[str, str] = {}
+    for table, column in plan.distributed.items():
+        group = plan.colocation[table]
+        anchor = anchors.setdefault(group, table)
+        colocate = "" if anchor == table else f", colocate_with => '{plan.schema}.{anchor}'"
+        commands.append(f"select create_distributed_table('{plan.schema}.{table}', '{column}'{colocate});")
+    return commands
+
+
+_NAME = re.compile(r"^--\s*name:\s*(\w+)", re.M)
+
+
+def named_queries(domain: str) -> dict[str, str]:
+    """Every named query of ``domain`` (``-- name:`` blocks in ``sql/<domain>/*.sql``) -> its SQL."""
+    found: dict[str, str] = {}
+    for path in sorted((paths.sql_dir() / domain).glob("*.sql")):
+        text = path.read_text()
+        marks = list(_NAME.finditer(text))
+        for mark, following in zip(marks, [*marks[1:], None], strict=True):
+            end = following.start() if following is not None else len(text)
+            found[mark.group(1)] = text[mark.end() : end]
+    return found
+
+
+def pins_column(sql: str, column: str) -> bool:
+    """Whether a statement can be sent to one shard: it pins ``column`` (an equality or IN filter,
+    or the inserted column list)."""
+    body = re.sub(r"--[^\n]*", "", sql).lower()
+    if re.search(rf"(?<![\w.])(?:\w+\.)?{column}\s*(?:=|in\s*\(|=\s*any)", body):
+        return True
+    insert = re.search(r"insert\s+into\s+[\w.]+\s*\(([^)]*)\)", body)
+    return insert is not None and column in {c.strip() for c in insert.group(1).split(",")}
+
+
+def unrouted_queries(plan: Plan, hot: set[str]) -> set[str]:
+    """Hot queries of the domain that touch a distributed table without pinning its column."""
+    unrouted: set[str] = set()
+    for name, sql in named_queries(plan.domain).items():
+        if name not in hot:
+            continue
+        touched = [t for t in plan.distributed if re.search(rf"\b{plan.schema}\.{t}\b", sql)]
+        if touched and not any(pins_column(sql, plan.distributed[t]) for t in touched):
+            unrouted.add(name)
+    return unrouted

@@ -1,0 +1,89 @@
+"""The Citus plan of each domain holds against the live catalog (Citus itself is not installed)."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from sqlfirst import citus, paths
+from sqlfirst.db import Connection
+
+DOMAINS = [d for d in paths.domains() if citus.plan_path(d).exists()]
+
+
+def test_the_planned_domains_have_a_plan() -> None:
+    assert {"agent_hub", "deals"} <= set(DOMAINS)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+async def test_every_table_is_placed_and_every_break_of_citus_rules_is_documented(
+    conn: Connection, domain: str
+) -> None:
+    plan = citus.load_plan(citus.plan_path(domain))
+    assert await citus.unclassified_tables(conn, plan) == []
+    found = await citus.violations(conn, plan)
+    assert sorted(found) == sorted(plan.deviations), (
+        "violations of Citus' rules must equal the plan's deviations"
+    )
+    assert all(reason.strip() for reason in plan.deviations.values())
+    assert all(reason.strip() for reason in plan.local.values())
+
+
+async def test_the_check_finds_what_citus_refuses(conn: Connection) -> None:
+    plan = citus.Plan(
+        domain="probe",
+        schema="cp",
+        distributed={"tenant_rows": "tenant_id", "other_rows": "tenant_id", "no_col": "tenant_id"},
+        colocation={"tenant_rows": "a", "other_rows": "b", "no_col": "a"},
+        reference=("lookup",),
+        local={"side": "probe"},
+        deviations={},
+    )
+    await conn.execute(
+        """
+        create schema cp;
+        create table cp.tenant_rows (tenant_id int, id int, primary key (id), unique (tenant_id, id));
+        create table cp.other_rows (tenant_id int, id int, parent int, primary key (tenant_id, id),
+            foreign key (tenant_id, parent) references cp.tenant_rows (tenant_id, id));
+        create table cp.no_col (id int primary key);
+        create table cp.lookup (id int primary key, row_id int references cp.tenant_rows (id));
+        create table cp.side (id int primary key, row_id int references cp.tenant_rows (id));
+        """
+    )
+    found = await citus.violations(conn, plan)
+    assert {(v.rule, v.table) for v in found} == {
+        ("missing_column", "no_col"),
+        ("unique", "no_col"),
+        ("unique", "tenant_rows"),
+        ("colocation", "other_rows"),
+        ("reference_to_distributed", "lookup"),
+        ("local_to_distributed", "side"),
+    }
+    commands = citus.sql_commands(plan)
+    assert "select create_reference_table('cp.lookup');" in commands
+    assert (
+        "select create_distributed_table('cp.no_col', 'tenant_id', colocate_with => 'cp.tenant_rows');"
+        in commands
+    )
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_hot_query_pins_the_distribution_column_or_is_marked_cross_shard(domain: str) -> None:
+    plan = citus.load_plan(citus.plan_path(domain))
+    budgets = tomllib.loads((paths.benchmarks_dir() / "budgets.toml").read_text())
+    hot = {
+        name for name, spec in budgets.get(domain, {}).items() if isinstance(spec, dict) and "p95_ms" in spec
+    }
+    assert set(plan.cross_shard) <= set(citus.named_queries(domain)), "a cross-shard mark names no query"
+    assert citus.unrouted_queries(plan, hot) == set(plan.cross_shard)
+    assert all(reason.strip() for reason in plan.cross_shard.values())
+
+
+def test_a_query_pins_the_column_by_equality_in_or_its_insert_list() -> None:
+    plan = citus.Plan("d", "s", {"t": "tenant_id"}, {"t": "a"}, (), {}, {})
+    assert citus.pins_column("select * from s.t where tenant_id = :u and id = :id", "tenant_id")
+    assert citus.pins_column("update s.t x set a = 1 where x.tenant_id = any(:ids)", "tenant_id")
+    assert citus.pins_column("insert into s.t (id, tenant_id) values (:id, :u)", "tenant_id")
+    assert not citus.pins_column("select tenant_id from s.t where id = :id", "tenant_id")
+    assert plan.distributed["t"] == "tenant_id"
