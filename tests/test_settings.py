@@ -127,3 +127,32 @@ def test_unknown_or_mistyped_settings_are_configuration_errors() -> None:
         Settings().with_(max_sise=4)
     with pytest.raises(ConfigurationError, match="min_size"):
         Settings(min_size="5")  # type: ignore[arg-type]
+
+
+def test_statement_cache_size_comes_from_the_environment_and_is_checked() -> None:
+    assert Settings.from_env({}).statement_cache_size == 100
+    assert Settings.from_env({"SQLFIRST_STATEMENT_CACHE_SIZE": "0"}).statement_cache_size == 0
+    with pytest.raises(ConfigurationError, match="SQLFIRST_STATEMENT_CACHE_SIZE"):
+        Settings.from_env({"SQLFIRST_STATEMENT_CACHE_SIZE": "-1"})
+    with pytest.raises(ConfigurationError, match="statement_cache_size"):
+        Settings(statement_cache_size=-5)
+
+
+@pytest.mark.parametrize(("size", "named"), [(0, 0), (100, 1)])
+async def test_statement_cache_size_reaches_every_pooled_connection(
+    shared_url: str, size: int, named: int
+) -> None:
+    # With the cache off (what a transaction-mode PgBouncer needs) asyncpg uses unnamed statements:
+    # nothing stays prepared on the server; with it on, the query stays prepared for the next call.
+    pool = await create_pool(
+        Settings(database_url=shared_url, min_size=1, max_size=1, statement_cache_size=size)
+    )
+    try:
+        async with pool.acquire() as conn:
+            await conn.fetchval("select $1::int + 1", 1)
+            kept = await conn.fetchval(
+                "select count(*) from pg_prepared_statements where statement = 'select $1::int + 1'"
+            )
+        assert kept == named
+    finally:
+        await pool.close()

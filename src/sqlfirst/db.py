@@ -130,6 +130,7 @@ async def create_pool(settings: Settings | None = None) -> asyncpg.Pool[asyncpg.
             init=init_connection,
             server_settings=settings.server_settings(),
             command_timeout=settings.command_timeout_s,
+            statement_cache_size=settings.statement_cache_size,
         )
     except DRIVER_ERRORS as exc:
         raise _unavailable(url, exc) from exc
@@ -154,7 +155,10 @@ async def connect_one(
     target = url or resolve_url(settings)
     try:
         conn = await asyncpg.connect(
-            target, server_settings=settings.server_settings(), command_timeout=settings.command_timeout_s
+            target,
+            server_settings=settings.server_settings(),
+            command_timeout=settings.command_timeout_s,
+            statement_cache_size=settings.statement_cache_size,
         )
     except DRIVER_ERRORS as exc:
         raise _unavailable(target, exc) from exc

@@ -109,6 +109,7 @@ class Replicas:
                 init=init_connection,
                 server_settings=self.settings.server_settings(),
                 command_timeout=self.settings.command_timeout_s,
+                statement_cache_size=self.settings.statement_cache_size,
                 timeout=self.settings.replica_connect_timeout_s,
             )
 

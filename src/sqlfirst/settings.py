@@ -51,6 +51,10 @@ class Settings:
     timezone: str = "UTC"
     application_name: str = "sqlfirst"
     command_timeout_s: float | None = None
+    # asyncpg's per-connection cache of prepared statements (LRU, by SQL text). 0 turns named
+    # prepared statements off: what a transaction-mode PgBouncer needs, at the cost of a parse and
+    # plan on every call. Size it above the number of distinct hot queries a connection runs.
+    statement_cache_size: int = 100
     # Read replicas (sqlfirst.replicas): URLs, the replay lag beyond which a replica is skipped, how
     # long a failed replica is skipped, how often health is checked, how long a connect may take.
     replica_urls: tuple[str, ...] = ()
@@ -61,10 +65,20 @@ class Settings:
     embedded: EmbeddedPolicy = "auto"
 
     def __post_init__(self) -> None:
-        for name in ("min_size", "max_size", "statement_timeout_ms", "lock_timeout_ms"):
+        for name in (
+            "min_size",
+            "max_size",
+            "statement_timeout_ms",
+            "lock_timeout_ms",
+            "statement_cache_size",
+        ):
             value = getattr(self, name)
             if type(value) is not int:
                 raise ConfigurationError(f"{name} must be an integer, got {value!r}")
+        if self.statement_cache_size < 0:
+            raise ConfigurationError(
+                f"statement_cache_size must not be negative, got {self.statement_cache_size}"
+            )
         timeout = self.command_timeout_s
         if timeout is not None and (type(timeout) not in (int, float) or timeout <= 0):
             raise ConfigurationError(f"command_timeout_s must be a positive number, got {timeout!r}")
@@ -96,6 +110,7 @@ class Settings:
             max_size=_int_env(env, "SQLFIRST_POOL_MAX", 20),
             statement_timeout_ms=_int_env(env, "SQLFIRST_STATEMENT_TIMEOUT_MS", 30_000),
             lock_timeout_ms=_int_env(env, "SQLFIRST_LOCK_TIMEOUT_MS", 5_000),
+            statement_cache_size=_int_env(env, "SQLFIRST_STATEMENT_CACHE_SIZE", 100),
             application_name=env.get("SQLFIRST_APPLICATION_NAME", "sqlfirst"),
             replica_urls=_url_list(env.get("SQLFIRST_REPLICA_URLS", "")),
             replica_max_lag_bytes=_int_env(env, "SQLFIRST_REPLICA_MAX_LAG_BYTES", 16 * 1024 * 1024),
