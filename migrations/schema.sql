@@ -3104,13 +3104,17 @@ CREATE INDEX ix_chat_messages_user ON deals.chat_messages USING btree (user_id, 
 
 CREATE INDEX ix_deal_activities_activity_type ON deals.deal_activities USING btree (activity_type);
 
-CREATE INDEX ix_deal_activities_agent_id ON deals.deal_activities USING btree (agent_id);
+CREATE INDEX ix_deal_activities_agent_id_activity_type_created_at_id ON deals.deal_activities USING btree (agent_id, activity_type, created_at, id);
+
+CREATE INDEX ix_deal_activities_agent_id_created_at_id ON deals.deal_activities USING btree (agent_id, created_at, id);
 
 CREATE INDEX ix_deal_activities_created_at ON deals.deal_activities USING btree (created_at);
 
 CREATE INDEX ix_deal_activities_deal_id ON deals.deal_activities USING btree (deal_id, created_at);
 
-CREATE INDEX ix_deal_activities_user_id ON deals.deal_activities USING btree (user_id);
+CREATE INDEX ix_deal_activities_user_id_activity_type_created_at_id ON deals.deal_activities USING btree (user_id, activity_type, created_at, id);
+
+CREATE INDEX ix_deal_activities_user_id_created_at_id ON deals.deal_activities USING btree (user_id, created_at, id);
 
 CREATE INDEX ix_deal_scores_created_at ON deals.deal_scores USING btree (created_at);
 
@@ -3170,7 +3174,11 @@ CREATE INDEX ix_notifications_priority ON deals.notifications USING btree (prior
 
 CREATE INDEX ix_notifications_type ON deals.notifications USING btree (type);
 
+CREATE INDEX ix_notifications_user_id_created_at_id ON deals.notifications USING btree (user_id, created_at, id);
+
 CREATE INDEX ix_notifications_user_id_created_at_unread ON deals.notifications USING btree (user_id, created_at DESC, id DESC) WHERE (read_at IS NULL);
+
+CREATE INDEX ix_notifications_user_id_type_created_at_id ON deals.notifications USING btree (user_id, type, created_at, id);
 
 CREATE INDEX ix_notifications_user_status ON deals.notifications USING btree (user_id, status);
 

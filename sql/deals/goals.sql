@@ -107,8 +107,9 @@ with due as (
 )
 update deals.goals as g
 set last_checked_at = statement_timestamp()
-from due
-where g.id = due.id
+-- = any(array(...)): primary-key lookups of the claimed ids in both plan modes (a join with the CTE
+-- let the generic plan hash-join it against a scan of every goal).
+where g.id = any(array(select id from due))
 returning g.id, g.user_id, g.title, g.description, g.category, g.constraints, g.status, g.priority,
           g.start_date, g.end_date, g.max_budget, g.min_discount_percent, g.target_price,
           g.notification_threshold, g.auto_buy_threshold, g.max_matches, g.max_tokens, g.total_tokens_spent,

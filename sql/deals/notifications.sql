@@ -32,8 +32,13 @@ where user_id = :user_id
 update deals.notifications
 set status = 'read',
     read_at = statement_timestamp()
-where user_id = :user_id
-  and id = any(:ids)
+-- The ids are looked up by primary key in both plan modes: the owner check is written
+-- `is not distinct from` (no index can serve it; user_id is never null), because a generic plan
+-- estimates a user's unread notifications as a handful and would read them all through
+-- ix_notifications_user_id_created_at_unread and filter the ids, which for a user with thousands
+-- unread reads thousands of rows to change three.
+where id in (select unnest(:ids::uuid[]))
+  and user_id is not distinct from :user_id
   and read_at is null;
 
 -- name: mark_all_notifications_read(user_id)!
@@ -73,11 +78,28 @@ returning id, user_id, type, priority, status, title, message, goal_id, deal_id,
 
 -- name: list_notifications(user_id, type, priority, lim)
 -- A user's notifications, read ones too, newest first; type and priority filter when given.
+-- The ids come from one branch per case, each behind a one-time filter on the parameter and read
+-- from an index in the ORDER BY's order up to the limit, so the generic plan (which cannot tell
+-- whether the filter is given) stops at the limit too; the rows are then fetched by primary key
+-- (`= any(array(...))`: an index scan of pk in both plan modes, never a join the planner could
+-- turn into a scan of the table; migration 0062).
 select id, user_id, type, priority, status, title, message, goal_id, deal_id, action_url, channels,
        sent_at, delivered_at, read_at, created_at, updated_at, meta_data
 from deals.notifications
-where user_id = :user_id
-  and (:type::deals.notificationtype is null or type = :type::deals.notificationtype)
-  and (:priority::deals.notificationpriority is null or priority = :priority::deals.notificationpriority)
+where id = any(array(
+    (select id from deals.notifications
+     where user_id = :user_id
+       and :type::deals.notificationtype is null
+       and (:priority::deals.notificationpriority is null or priority = :priority::deals.notificationpriority)
+     order by created_at desc, id desc
+     limit :lim)
+    union all
+    (select id from deals.notifications
+     where user_id = :user_id
+       and type = :type::deals.notificationtype
+       and (:priority::deals.notificationpriority is null or priority = :priority::deals.notificationpriority)
+     order by created_at desc, id desc
+     limit :lim)
+))
 order by created_at desc, id desc
 limit :lim;

@@ -16,9 +16,10 @@ from uuid import UUID
 import asyncpg
 import pytest
 
+from benchmarks.plans import explain_analyze
 from sqlfirst.binding import Declaration
 from sqlfirst.db import connect_one
-from sqlfirst.deals import deals, goals, notifications, price_tracking
+from sqlfirst.deals import deal_activities, deals, goals, notifications, price_tracking
 
 from ..conftest import with_database
 
@@ -56,6 +57,16 @@ select u.ids[1 + n % 500], 'deal', 'n' || n, 'm', case when n % 25 <> 0 then now
 from generate_series(1, 60000) as n
 cross join (select array_agg(id) as ids from deals.users) as u;
 
+-- One agent and one user with many activities among many others' (0062's per-owner indexes).
+insert into deals.agents (name, type) select 'agent ' || i, 'research' from generate_series(1, 50) as i;
+insert into deals.deal_activities (deal_id, user_id, agent_id, activity_type, created_at)
+select dl.id, u.ids[1 + a % 500], ag.ids[1 + a % 50],
+       (enum_range(null::deals.dealactivitytype))[1 + a % 7], now() - make_interval(secs => a)
+from generate_series(1, 50000) as a
+join (select id, row_number() over (order by id) as n from deals.deals) as dl on dl.n = 1 + a % 40000
+cross join (select array_agg(id) as ids from deals.users) as u
+cross join (select array_agg(id) as ids from deals.agents) as ag;
+
 -- Price points spread over the previous month (default partition) and the premade months.
 insert into deals.price_tracking (deal_id, price, source, tracked_at)
 select d.id, 10, 'scraper', date_trunc('month', now()) + make_interval(days => (k % 120) - 30, mins => k)
@@ -82,6 +93,7 @@ async def seeded(server_url: str, template_name: str, module_marker: str) -> Asy
     url = with_database(server_url, name)
     conn = await connect_one(url)
     try:
+        await conn.execute("set statement_timeout = 0")  # a seed, not a query under test
         await conn.execute(SEED)
     finally:
         await conn.close()
@@ -99,11 +111,15 @@ def declaration(fn: Any) -> Declaration:
     return decl
 
 
-async def explain(url: str, fn: Any, **arguments: Any) -> dict[str, Any]:
+async def explain(url: str, fn: Any, *, generic: bool = False, **arguments: Any) -> dict[str, Any]:
+    """The plan of ``fn``'s query; ``generic``: the plan a prepared statement switches to after five
+    calls, made without the values (``plan_cache_mode = force_generic_plan``)."""
     decl = declaration(fn)
     conn = await connect_one(url)
     try:
         values = [arguments[name] for name in decl.query.parameters]
+        if generic:  # a prepared statement EXPLAINed under force_generic_plan, run and rolled back
+            return await explain_analyze(conn, decl.query.sql, values, mode="generic")
         plan = await conn.fetchval(f"explain (format json) {decl.query.sql}", *values)
     finally:
         await conn.close()
@@ -212,3 +228,52 @@ async def test_price_history_prunes_to_the_months_in_range_and_uses_the_index(se
         until=month + timedelta(days=9),
     )
     assert relations_scanned(wide) == {current_partition, "price_tracking_default"}
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
+@pytest.mark.parametrize("kind", [None, "analyzed"])
+@pytest.mark.parametrize("owner", ["agent", "user"])
+async def test_activity_lists_read_the_owners_index_in_order_with_or_without_a_type(
+    seeded: str, owner: str, kind: str | None, generic: bool
+) -> None:
+    # Regression (0062): the generic plan could not tell whether a type was given and read
+    # ix_deal_activities_created_at over every owner's activities, filtering and sorting.
+    table = "agents" if owner == "agent" else "users"
+    owner_id = await first_id(seeded, f"select id from deals.{table} order by id limit 1")
+    fn = deal_activities._list_by_agent if owner == "agent" else deal_activities._list_by_user
+    plan = await explain(seeded, fn, generic=generic, **{f"{owner}_id": owner_id}, activity_type=kind, lim=50)
+    used = indexes_used(plan)
+    wanted = (
+        f"ix_deal_activities_{owner}_id_activity_type_created_at_id"
+        if kind
+        else f"ix_deal_activities_{owner}_id_created_at_id"
+    )
+    assert wanted in used
+    assert "ix_deal_activities_created_at" not in used
+    assert "pk_deal_activities" in used  # the rows fetched by primary key, never a scan and join
+    assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
+async def test_notification_history_reads_the_users_index_in_order(seeded: str, generic: bool) -> None:
+    user_id = await first_id(seeded, "select id from deals.users order by id limit 1")
+    for kind, wanted in (
+        (None, "ix_notifications_user_id_created_at_id"),
+        ("deal", "ix_notifications_user_id_type_created_at_id"),
+    ):
+        plan = await explain(
+            seeded, notifications._list, generic=generic, user_id=user_id, type=kind, priority=None, lim=50
+        )
+        assert wanted in indexes_used(plan), (kind, indexes_used(plan))
+        assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
+async def test_marking_notifications_read_looks_the_ids_up_by_primary_key(seeded: str, generic: bool) -> None:
+    # Regression: the generic plan read all of the user's unread notifications through
+    # ix_notifications_user_id_created_at_unread and filtered the ids.
+    user_id = await first_id(seeded, "select id from deals.users order by id limit 1")
+    ids = [UUID(int=i) for i in range(1, 4)]
+    plan = await explain(seeded, notifications._mark_read, generic=generic, user_id=user_id, ids=ids)
+    used = indexes_used(plan)
+    assert used == {"pk_notifications"}, used

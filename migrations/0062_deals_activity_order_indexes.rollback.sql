@@ -1,0 +1,8 @@
+drop index deals.ix_notifications_user_id_type_created_at_id;
+drop index deals.ix_notifications_user_id_created_at_id;
+create index ix_deal_activities_user_id on deals.deal_activities (user_id);
+drop index deals.ix_deal_activities_user_id_activity_type_created_at_id;
+drop index deals.ix_deal_activities_user_id_created_at_id;
+create index ix_deal_activities_agent_id on deals.deal_activities (agent_id);
+drop index deals.ix_deal_activities_agent_id_activity_type_created_at_id;
+drop index deals.ix_deal_activities_agent_id_created_at_id;
