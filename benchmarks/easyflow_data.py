@@ -112,7 +112,9 @@ def _world(factor: float, seed: int) -> _World:
     n_users = _n("users", factor, 200)
     n_conversations = _n("conversations", factor, 2000)
     user_ids = [rand_uuid(rng) for _ in range(n_users)]
-    user_platforms = [rng.sample(PLATFORMS, rng.choice((1, 2, 2, 3))) for _ in range(n_users)]
+    # One, two, two or three platforms per user in turn: exactly 2 per user on average, so medium has
+    # 100k integrations (a random count landed a little under the floor).
+    user_platforms = [rng.sample(PLATFORMS, (1, 2, 2, 3)[i % 4]) for i in range(n_users)]
     integration_ids = [[rand_uuid(rng) for _ in platforms] for platforms in user_platforms]
     start = HISTORY_START.timestamp()
     span = (HISTORY_DAYS - 3) * 86400

@@ -510,6 +510,7 @@ async def cleanup(conn: Any) -> None:
 
 BENCH = DomainBench(
     domain="easyflow",
+    version=2,  # 2: exactly two integrations per user on average (100k at medium)
     tables=tables,
     sample=sample,
     queries=QUERIES,
