@@ -210,6 +210,9 @@ class Budgets:
     plan_draws: int = 6
     batching: dict[str, float] = field(default_factory=dict)
     """``[batching.<name>] min_speedup = N``: batched lookups at least N× faster than single calls."""
+    monitoring: dict[str, float | None] = field(default_factory=dict)
+    """``[monitoring.<contest>] max_ratio_vs_asyncpg = N``: the side-by-side contests whose monitoring
+    cost is measured (benchmarks.monitoring_cost), and the per-call target with statistics on."""
 
 
 def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
@@ -218,6 +221,10 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
     settings = data.pop("settings", {})
     contests_raw = data.pop("side_by_side", {})
     batching = {name: float(entry["min_speedup"]) for name, entry in data.pop("batching", {}).items()}
+    monitoring = {
+        name: float(entry["max_ratio_vs_asyncpg"]) if "max_ratio_vs_asyncpg" in entry else None
+        for name, entry in data.pop("monitoring", {}).items()
+    }
     queries: dict[tuple[str, str], Budget] = {}
     for domain, entries in data.items():
         for query, entry in entries.items():
@@ -252,6 +259,7 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
         plan_slack_blocks=int(settings.get("plan_slack_blocks", 64)),
         plan_draws=int(settings.get("plan_draws", 6)),
         batching=batching,
+        monitoring=monitoring,
     )
 
 

@@ -4,7 +4,8 @@ does this layer cost over the driver and against an ORM".
 Steps: check that every hot query has a budget; create (or reuse) the bench database on the server
 (``DATABASE_URL``, else the embedded PostgreSQL), migrate it, generate the dataset at the scale with
 COPY unless the same scale and seed are already loaded; time every budgeted query and check its plan;
-run the side-by-side contests; run the concurrency test; print, write JSON and the plot.
+run the side-by-side contests, and what monitoring (statistics, tracing) costs on the point lookup and
+the page of 50; run the concurrency test; print, write JSON and the plot.
 
 Exit status: 0 when everything passed; 1 on any failure. Structural failures (a hot query without a
 budget, a plan that scans a big table or does not prune, a workload error, an error or pool timeout
@@ -33,6 +34,12 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
                      targets: {max_ratio_vs_asyncpg, min_speedup_vs_sqlalchemy,
                                min_throughput_vs_asyncpg},
                      met, misses}],
+     monitoring: [{domain, workload, footing: held, description, rows_per_call, error,
+                   slots: {asyncpg|asyncpg_aa|off|statistics|tracing: {calls, p50_ms, ...}},
+                   aa_ci, statistics_vs_off_ci, tracing_vs_off_ci, tracing_vs_statistics_ci,
+                   off_vs_asyncpg_ci, statistics_vs_asyncpg_ci, tracing_vs_asyncpg_ci: [value, low, high],
+                   reliable, orders: {rounds, of, balanced}, spans, counted,
+                   targets: {max_ratio_vs_asyncpg}, met, failures, misses}],
      batching: [{domain, name, description, keys, error, slots: {single|batch|loader: {calls,
                  p50_ms, ...}}, speedup_ci: [value, low, high], loader_speedup_ci, min_speedup, met}],
      mixed: {statement_cache_size, calls, seconds, queries: {domain.query: {calls, p50_ms, ...}}},
@@ -78,6 +85,7 @@ from .concurrency import run_concurrency, run_hot_row, run_open_loop
 from .dataset import TableResult, load_domain, stored_dataset, vacuum_analyze
 from .measure import PlanGates, measure_queries
 from .mixed import run_mixed
+from .monitoring_cost import run_monitoring
 from .registry import PENDING_CONTESTS, SCALES, ContestTarget
 from .report import print_report, write_json, write_plot
 from .sidebyside import run_contests
@@ -282,6 +290,28 @@ async def run_async(options: Options, console: Console) -> int:
                     target = ContestTarget()
                 entries.append((domain, contest, target, samples[domain], orm_states.get(domain)))
         contests = await run_contests(pool, entries, factor=factor, seed=options.seed, console=console)
+
+        # 5a. What monitoring costs: statistics and tracing on, against both off.
+        known = {c.name for b in registry.discover().values() for c in b.contests}
+        failures += [
+            f"monitoring {name}: [monitoring.{name}] in budgets.toml names no side-by-side contest"
+            for name in budgets.monitoring
+            if name not in known
+        ]
+        watched = [(d, c, s) for d, c, _, s, _ in entries if c.name in budgets.monitoring]
+        monitored = []
+        if watched:
+            console.print(
+                f"monitoring overhead: {', '.join(c.name for _, c, _ in watched)} "
+                "(statistics, tracing through the OpenTelemetry SDK, both off) ..."
+            )
+            async with pool.acquire() as conn:
+                monitored = await run_monitoring(
+                    conn, watched, budgets.monitoring, factor=factor, seed=options.seed
+                )
+        for m in monitored:
+            failures += m.failures
+            timing_misses += m.misses
         batches = []
         async with pool.acquire() as conn:
             for domain, bench in benches.items():
@@ -406,6 +436,7 @@ async def run_async(options: Options, console: Console) -> int:
         "dataset": {"reused": reused, "tables": [t.as_json() for t in loaded]},
         "queries": [q.as_json() for q in queries],
         "side_by_side": [c.as_json() for c in contests],
+        "monitoring": [m.as_json() for m in monitored],
         "batching": [b.as_json() for b in batches],
         "mixed": mixed.as_json() if mixed else None,
         "pending_side_by_side": pending,

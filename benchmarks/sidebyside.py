@@ -38,6 +38,7 @@ import itertools
 import math
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,14 +193,18 @@ def evaluate(result: ContestResult) -> list[str]:
     return misses
 
 
-def round_orders(rounds: int, rng: random.Random, *, balanced: bool) -> list[tuple[str, ...]]:
-    """The slot order of every round: whole shuffled passes over all 24 orders when ``balanced``
-    (``rounds`` is then a multiple of 24), else one random order per round."""
+def round_orders(
+    rounds: int, rng: random.Random, *, balanced: bool, slots: Sequence[str] = SLOTS
+) -> list[tuple[str, ...]]:
+    """The slot order of every round: whole shuffled passes over all orders of ``slots`` (24 for
+    the four contest slots) when ``balanced`` (``rounds`` is then a multiple of their count), else
+    one random order per round."""
     if not balanced:
-        return [tuple(rng.sample(SLOTS, len(SLOTS))) for _ in range(rounds)]
+        return [tuple(rng.sample(list(slots), len(slots))) for _ in range(rounds)]
+    every = ORDERS if tuple(slots) == SLOTS else tuple(itertools.permutations(slots))
     orders: list[tuple[str, ...]] = []
     while len(orders) < rounds:
-        cycle = list(ORDERS)
+        cycle = list(every)
         rng.shuffle(cycle)
         orders += cycle
     return orders[:rounds]

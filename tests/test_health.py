@@ -33,6 +33,7 @@ async def test_a_fresh_database_is_healthy(db_url: str) -> None:
 async def test_unused_index_dead_tuples_default_rows_and_idle_transaction_are_flagged(db_url: str) -> None:
     conn = await connect_one(db_url)
     idle = await connect_one(db_url)
+    idle_pid = idle.get_server_pid()
     try:
         await conn.execute(
             "create table public.readings (id int primary key, sensor int, value int)"
@@ -57,7 +58,9 @@ async def test_unused_index_dead_tuples_default_rows_and_idle_transaction_are_fl
     found = {(f.check, f.object) for f in report.findings if f.severity == "action"}
     assert ("unused_index", "public.ix_readings_value") in found
     assert ("dead_tuples", "public.readings") in found
-    assert any(check == "long_transaction" for check, _ in found)
+    (waiting,) = [f for f in report.findings if f.check == "long_transaction"]
+    assert waiting.object == f"pid {idle_pid}"
+    assert waiting.detail.startswith("idle in transaction for ")
     assert not report.ok
 
 
@@ -102,3 +105,18 @@ def test_the_command_exits_1_and_prints_json_when_action_is_needed(db_url: str) 
     doc = json.loads(result.stdout)
     assert doc["ok"] is False
     assert any(f["check"] == "default_partition_rows" for f in doc["findings"])
+
+
+def test_the_command_exits_0_on_a_healthy_fresh_database(db_url: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sqlfirst", "db", "health", "--json", "--database-url", db_url],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is True
+    assert [f["severity"] for f in doc["findings"]] == ["info"]  # connections by state, nothing to do

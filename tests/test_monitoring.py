@@ -6,20 +6,22 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 from uuid import uuid4
 
 import asyncpg
 import pytest
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from sqlfirst import monitoring
-from sqlfirst.agent_hub import users
+from sqlfirst.agent_hub import sessions, users
+from sqlfirst.agent_hub.models import UserLogin
 from sqlfirst.binding import SqlFile
-from sqlfirst.db import Database, Executor, create_pool
+from sqlfirst.db import Database, Executor, connect_one, copy_models, create_pool
 from sqlfirst.deals import tokens
-from sqlfirst.errors import Conflict, NotFound
+from sqlfirst.errors import Conflict, InvalidInput, NotFound
 from sqlfirst.settings import Settings
 
 SLEEPY = """
@@ -92,8 +94,30 @@ async def test_the_slow_query_log_fires_over_the_threshold_only(
     assert "0.3" not in record.getMessage().replace(f"{record.duration_ms:.1f}", "")  # type: ignore[attr-defined]
 
 
-async def test_spans_carry_the_query_rows_and_error_type_but_no_values(
-    pool: asyncpg.Pool[asyncpg.Record], exporter: InMemorySpanExporter
+def _everything_said(span: ReadableSpan) -> str:
+    """All a span tells an exporter: name, attributes, status, events with their attributes."""
+    events = [(e.name, dict(e.attributes or {})) for e in span.events]
+    return repr((span.name, dict(span.attributes or {}), span.status.description, events))
+
+
+def _server(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    host = parse_qs(parts.query).get("host", [parts.hostname or ""])[0]
+    return host, parts.port or 5432
+
+
+def _assert_server(span: ReadableSpan, url: str) -> None:
+    attributes = span.attributes or {}
+    host, port = _server(url)
+    if host.startswith("/"):  # a Unix socket (the embedded server): its path, no port
+        assert str(attributes["server.address"]).startswith(host), (span.name, attributes)
+        assert "server.port" not in attributes
+    else:
+        assert (attributes["server.address"], attributes["server.port"]) == (host, port), attributes
+
+
+async def test_spans_carry_the_query_rows_server_and_error_type_but_no_values(
+    db_url: str, pool: asyncpg.Pool[asyncpg.Record], exporter: InMemorySpanExporter
 ) -> None:
     ada = await users.create(pool, username="ada", email="ada@example.com", password="correct horse")
     await users.get_by_id(pool, id=ada.id)
@@ -102,20 +126,106 @@ async def test_spans_carry_the_query_rows_and_error_type_but_no_values(
     stranger = uuid4()
     with pytest.raises(NotFound):
         await tokens.deduct(pool, user_id=stranger, amount=1)
+    with pytest.raises(NotFound):
+        await sessions.append_messages(pool, id=stranger, messages=[{"secret": "correct horse"}])
     spans = {s.name: s for s in exporter.get_finished_spans()}
     lookup = spans["agent_hub.get_user_by_id"]
     assert lookup.attributes is not None
-    assert lookup.attributes["db.system"] == "postgresql"
+    assert lookup.attributes["db.system.name"] == lookup.attributes["db.system"] == "postgresql"
+    assert lookup.attributes["db.namespace"] == f"{urlsplit(db_url).path.lstrip('/')}.agent_hub"
     assert lookup.attributes["db.operation.name"] == "SELECT"
+    assert lookup.attributes["db.query.summary"] == "agent_hub.get_user_by_id"
     assert lookup.attributes["db.response.returned_rows"] == 1
+    assert "error.type" not in lookup.attributes and "db.query.text" not in lookup.attributes
+    for span in spans.values():
+        if span.name != "transaction":
+            _assert_server(span, db_url)
     conflict = spans["agent_hub.insert_user"]
     assert conflict.attributes is not None and conflict.attributes["error.type"] == "Conflict"
+    assert conflict.attributes["db.response.status_code"] == "23505"
+    # deduct's NotFound: the database refused the unknown user (SQLSTATE SF021); the query's span
+    # says what the database said, the caller gets NotFound (see the transaction test below).
     missing = spans["deals.deduct_tokens"]
     assert missing.attributes is not None and missing.attributes["error.type"] == "DatabaseError"
+    assert missing.attributes["db.response.status_code"] == tokens.UNKNOWN_USER_SQLSTATE
+    # append_messages' NotFound: the update found no row, which is no database error.
+    absent = spans["agent_hub.append_session_messages"]
+    assert absent.attributes is not None and absent.attributes["db.response.returned_rows"] == 0
+    assert "error.type" not in absent.attributes
     for span in exporter.get_finished_spans():
-        text = repr(dict(span.attributes or {}))
+        said = _everything_said(span)
         for secret in (str(ada.id), str(stranger), "correct horse", "argon2", "ada@example.com"):
-            assert secret not in text, (span.name, text)
+            assert secret not in said, (span.name, said)
+
+
+async def test_a_transaction_span_carries_the_error_its_block_raised_but_not_its_message(
+    db_url: str, exporter: InMemorySpanExporter
+) -> None:
+    db = Database(await create_pool(Settings(database_url=db_url, min_size=1)))
+    stranger = uuid4()
+    try:
+        with pytest.raises(NotFound):
+            async with db.transaction() as conn:
+                await tokens.deduct(conn, user_id=stranger, amount=1)
+    finally:
+        await db.close()
+    spans = {s.name: s for s in exporter.get_finished_spans()}
+    transaction = spans["transaction"]
+    assert transaction.attributes is not None and transaction.attributes["error.type"] == "NotFound"
+    assert not transaction.status.is_ok
+    query = spans["deals.deduct_tokens"]
+    assert query.parent is not None and query.parent.span_id == transaction.context.span_id
+    _assert_server(query, db_url)  # on a pooled connection (the transaction's)
+    for span in spans.values():  # NotFound's message names the user's id: no span may carry it
+        assert str(stranger) not in _everything_said(span), span.name
+
+
+async def test_copy_models_is_recorded_and_traced_like_a_query(
+    db_url: str, exporter: InMemorySpanExporter
+) -> None:
+    conn = await connect_one(db_url)
+    try:
+        ada = await users.create(conn, username="ada", email="ada@example.com", password="correct horse")
+        login = UserLogin(**ada.model_dump(), password_hash="$argon2id$fixed")
+        fresh = [
+            login.model_copy(update={"id": uuid4(), "username": f"u{n}", "email": f"u{n}@example.com"})
+            for n in range(3)
+        ]
+        monitoring.reset()
+        assert await copy_models(conn, "agent_hub.users", fresh) == 3
+        with pytest.raises(Conflict):
+            await copy_models(conn, "agent_hub.users", [login])
+        with pytest.raises(InvalidInput):
+            await copy_models(conn, "agent_hub.users", [ada], columns=["id", "password_hash"])
+    finally:
+        await conn.close()
+    copied = monitoring.stats()["agent_hub.copy_users"]
+    assert (copied.calls, copied.rows, copied.errors) == (3, 3, {"Conflict": 1, "InvalidInput": 1})
+    spans = [s for s in exporter.get_finished_spans() if s.name == "agent_hub.copy_users"]
+    assert [dict(s.attributes or {}).get("error.type") for s in spans] == [None, "Conflict", "InvalidInput"]
+    ok, conflict, _ = spans
+    assert ok.attributes is not None and ok.attributes["db.response.returned_rows"] == 3
+    assert ok.attributes["db.operation.name"] == "COPY"
+    assert ok.attributes["db.collection.name"] == "agent_hub.users"
+    assert conflict.attributes is not None and conflict.attributes["db.response.status_code"] == "23505"
+    _assert_server(ok, db_url)
+    for span in spans:
+        assert str(ada.id) not in _everything_said(span) and "argon2" not in _everything_said(span)
+
+
+async def test_statistics_can_be_turned_off_while_spans_go_on(
+    pool: asyncpg.Pool[asyncpg.Record], exporter: InMemorySpanExporter
+) -> None:
+    monitoring.reset()
+    monitoring.disable_statistics()
+    try:
+        assert await users.get_by_id(pool, id=uuid4()) is None
+    finally:
+        monitoring.enable_statistics()
+    assert "agent_hub.get_user_by_id" not in monitoring.stats()
+    assert [s.name for s in exporter.get_finished_spans()] == ["agent_hub.get_user_by_id"]
+    assert await users.get_by_id(pool, id=uuid4()) is None
+    assert monitoring.stats()["agent_hub.get_user_by_id"].calls == 1
 
 
 async def test_a_transaction_is_the_parent_of_its_queries_spans(

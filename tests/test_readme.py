@@ -72,3 +72,38 @@ async def test_the_fastapi_example_serves_and_maps_errors(db_url: str) -> None:
         del os.environ["DATABASE_URL"]
     assert missing.status_code == 404, missing.text
     assert missing.json()["error"] == "not_found"
+
+
+def test_the_monitoring_example_wires_spans_to_an_exporter(db_url: str) -> None:
+    (example,) = blocks_under("## Monitoring and health", "python")
+    call = textwrap.dedent(
+        """
+        import asyncio, os, uuid
+        from sqlfirst.db import connect_one
+        from sqlfirst.agent_hub import users
+
+        async def lookup() -> None:
+            conn = await connect_one(os.environ["DATABASE_URL"])
+            try:
+                await users.get_by_id(conn, id=uuid.uuid4())
+            finally:
+                await conn.close()
+
+        asyncio.run(lookup())
+        provider.force_flush()
+        print("calls:", monitoring.stats()["agent_hub.get_user_by_id"].calls)
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    result = subprocess.run(
+        [sys.executable, "-c", example + call],
+        env={**env, "DATABASE_URL": db_url, "SQLFIRST_EMBEDDED": "never"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"name": "agent_hub.get_user_by_id"' in result.stdout  # the console exporter's JSON
+    assert '"server.address"' in result.stdout and '"db.response.returned_rows": 0' in result.stdout
+    assert "calls: 1" in result.stdout

@@ -366,28 +366,29 @@ def _not_a_model(row: Any) -> Any:
 
 _BODIES: dict[str, str] = {
     # Each body reads the clock first and records the call (sqlfirst.monitoring) on every way out:
-    # rows on success, the sqlfirst error (or ValidationError) it raises on failure.
+    # rows on success, the sqlfirst error (or ValidationError) it raises on failure; `conn` names the
+    # server a span reports.
     "one": """
     _t0 = _now()
     try:
         row = await conn.fetchrow(_sql, {args})
     except _DRIVER_ERRORS as exc:
         error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error)
+        _failed(_slot, _t0, error, conn)
         raise error from exc
     if row is None:
         if _required:
             error = _DatabaseError(_no_row)
-            _failed(_slot, _t0, error)
+            _failed(_slot, _t0, error, conn)
             raise error
-        _done(_slot, _t0, 0)
+        _done(_slot, _t0, 0, conn)
         return None
     try:
         model = _one(row)
     except _ValidationError as exc:
-        _failed(_slot, _t0, exc)
+        _failed(_slot, _t0, exc, conn)
         raise
-    _done(_slot, _t0, 1)
+    _done(_slot, _t0, 1, conn)
     return model
 """,
     "many": """
@@ -396,14 +397,14 @@ _BODIES: dict[str, str] = {
         rows = await conn.fetch(_sql, {args})
     except _DRIVER_ERRORS as exc:
         error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error)
+        _failed(_slot, _t0, error, conn)
         raise error from exc
     try:
         models = _many(rows)
     except _ValidationError as exc:
-        _failed(_slot, _t0, exc)
+        _failed(_slot, _t0, exc, conn)
         raise
-    _done(_slot, _t0, len(models))
+    _done(_slot, _t0, len(models), conn)
     return models
 """,
     "stream": """
@@ -426,15 +427,15 @@ _BODIES: dict[str, str] = {
                     yield _one(row)
     except _DRIVER_ERRORS as exc:
         error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error)
+        _failed(_slot, _t0, error, conn)
         raise error from exc
     except _ValidationError as exc:
-        _failed(_slot, _t0, exc)
+        _failed(_slot, _t0, exc, conn)
         raise
     except GeneratorExit:
-        _done(_slot, _t0, _count)  # the caller stopped reading: what it read is what the call did
+        _done(_slot, _t0, _count, conn)  # the caller stopped reading: what it read is what the call did
         raise
-    _done(_slot, _t0, _count)
+    _done(_slot, _t0, _count, conn)
 """,
     "value": """
     _t0 = _now()
@@ -442,14 +443,14 @@ _BODIES: dict[str, str] = {
         row = await conn.fetchrow(_sql, {args})
     except _DRIVER_ERRORS as exc:
         error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error)
+        _failed(_slot, _t0, error, conn)
         raise error from exc
     value = None if row is None else row[0]
     if value is None and _required:
         error = _DatabaseError(_no_value)
-        _failed(_slot, _t0, error)
+        _failed(_slot, _t0, error, conn)
         raise error
-    _done(_slot, _t0, 0 if row is None else 1)
+    _done(_slot, _t0, 0 if row is None else 1, conn)
     return value
 """,
     "execute": """
@@ -458,10 +459,10 @@ _BODIES: dict[str, str] = {
         status = await conn.execute(_sql, {args})
     except _DRIVER_ERRORS as exc:
         error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error)
+        _failed(_slot, _t0, error, conn)
         raise error from exc
     affected = _rows_affected(status)
-    _done(_slot, _t0, affected)
+    _done(_slot, _t0, affected, conn)
     return affected
 """,
 }

@@ -5,6 +5,10 @@ asyncpg one row tuple at a time; asyncpg encodes them into its COPY buffer and s
 message whenever the buffer fills (about 512 KiB), waiting for the socket to drain. So a generator
 of ten million models never has more than one buffer of rows in memory, and a single COPY keeps the
 all-or-nothing guarantee (a failure part way writes nothing).
+
+Each COPY is recorded by :mod:`sqlfirst.monitoring` like a named query, as ``<schema>.copy_<table>``
+(``agent_hub.copy_events``): statistics, the slow-query log and, when tracing is on, a span with the
+rows written or the error raised.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from typing import TYPE_CHECKING
 import asyncpg
 from pydantic import BaseModel
 
-from sqlfirst.errors import DatabaseError, InvalidInput, translate
+from sqlfirst import monitoring
+from sqlfirst.errors import InvalidInput, SqlfirstError, from_driver
 
 if TYPE_CHECKING:
     from sqlfirst.db import Executor
@@ -94,13 +99,27 @@ async def copy_models(
             return 0
         names = tuple(columns) if columns is not None else tuple(type(first).model_fields)
         records = _rows(first, rest, _row_getter(names))
+    slot = monitoring.recorder(
+        f"{schema}.copy_{name}" if schema else f"copy_{name}",
+        namespace=schema or "public",
+        operation="COPY",
+        sql=f"COPY {table} FROM STDIN (FORMAT binary)",
+        collection=table,
+    )
+    started = monitoring.now()
     try:
         status = await conn.copy_records_to_table(
             name, schema_name=schema or None, columns=list(names), records=records
         )
-    except asyncpg.PostgresError as exc:
-        raise translate(exc) from exc
-    except (asyncpg.InterfaceError, asyncpg.DataError) as exc:
-        raise DatabaseError(f"COPY into {table} failed: {exc}") from exc
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
+        # Not OSError or TimeoutError: the caller's own iterator runs inside the COPY and may raise them.
+        error = from_driver(exc, conn)
+        monitoring.failed(slot, started, error, conn)
+        raise error from exc
+    except SqlfirstError as exc:  # a model without a column (InvalidInput), raised while streaming
+        monitoring.failed(slot, started, exc, conn)
+        raise
     tail = status.rpartition(" ")[2]
-    return int(tail) if tail.isdigit() else 0
+    written = int(tail) if tail.isdigit() else 0
+    monitoring.done(slot, started, written, conn)
+    return written

@@ -2,17 +2,19 @@
 
 Every typed function records its call here under its query's name (``deals.get_user_by_email``):
 
-* **statistics**, always on and dependency-free: calls, rows, errors by type, and a latency
+* **statistics**, on by default and dependency-free: calls, rows, errors by type, and a latency
   histogram in power-of-two buckets (so p50/p95/p99 are exact to within a factor of √2). Read them
-  with :func:`stats` (one :class:`QueryStats` per query), clear them with :func:`reset`. Recording
-  costs two clock reads and a few additions per call;
+  with :func:`stats` (one :class:`QueryStats` per query), clear them with :func:`reset`, turn them
+  off with :func:`disable_statistics`. Recording costs two clock reads and a few additions per call
+  (``sqlfirst bench`` measures it against statistics off);
 * a **slow-query log**: one structured ``WARNING`` on the ``sqlfirst.slow`` logger for every call
   slower than :func:`set_slow_threshold` (default 1 s, seed 002's ceiling), with the query name, the
   duration, the rows and the acting user when one is set, never a parameter value;
 * **spans**, only after :func:`enable_tracing` (needs ``opentelemetry-api``; a span per call, named
-  after the query, with OpenTelemetry's database attributes, the rows, and the error type on failure;
-  the SQL text only when asked for). Spans are created after the call from its measured start and end,
-  so the call path itself carries no context manager.
+  after the query, with OpenTelemetry's database attributes: system, namespace, operation, the server's
+  address and port, the rows, and the error type and SQLSTATE on failure; the SQL text only when asked
+  for, never a parameter value). Spans are created after the call from its measured start and end, so
+  the call path itself carries no context manager.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from typing import Any
 __all__ = [
     "QueryStats",
     "acting_user",
+    "disable_statistics",
     "disable_tracing",
+    "enable_statistics",
     "enable_tracing",
     "reset",
     "set_slow_threshold",
@@ -97,66 +101,77 @@ class QueryStats:
 class _Recorder:
     """The per-query slot the generated functions hold (no lookups by name per call)."""
 
-    __slots__ = ("attributes", "name", "stats")
+    __slots__ = ("attributes", "name", "namespace", "sql", "stats")
 
-    def __init__(self, name: str, attributes: Mapping[str, Any]) -> None:
+    def __init__(self, name: str, namespace: str, attributes: Mapping[str, Any], sql: str) -> None:
         self.name = name
+        self.namespace = namespace
         self.stats = QueryStats(name)
         self.attributes = dict(attributes)
+        """The span attributes every call of this query shares."""
+        self.sql = sql
 
 
 _RECORDERS: dict[str, _Recorder] = {}
 _slow_ns = 1_000_000_000
+_counting = True
 _tracer: Any = None
+_otel: Any = None
+"""``opentelemetry.trace``, imported by :func:`enable_tracing` (an optional dependency)."""
 _with_sql = False
 now = time.perf_counter_ns
 """The clock the generated functions read (``time.perf_counter_ns``)."""
 
 
-def recorder(name: str, *, namespace: str, operation: str, sql: str) -> _Recorder:
+def recorder(
+    name: str, *, namespace: str, operation: str, sql: str, collection: str | None = None
+) -> _Recorder:
     """The recorder of the query ``name`` (made once, when its function is bound)."""
     found = _RECORDERS.get(name)
     if found is None:
-        found = _RECORDERS[name] = _Recorder(
-            name,
-            {
-                "db.system": "postgresql",
-                "db.namespace": namespace,
-                "db.operation.name": operation,
-                "db.query.summary": name,
-                "_sql": sql,
-            },
-        )
+        attributes: dict[str, Any] = {
+            "db.system.name": "postgresql",
+            "db.system": "postgresql",  # the name before semantic conventions 1.30, still widely read
+            "db.namespace": namespace,
+            "db.operation.name": operation,
+            "db.query.summary": name,
+        }
+        if collection is not None:
+            attributes["db.collection.name"] = collection
+        found = _RECORDERS[name] = _Recorder(name, namespace, attributes, sql)
     return found
 
 
-def done(slot: _Recorder, started: int, rows: int) -> None:
-    """Record a successful call that began at ``started`` (``now()``) and touched ``rows`` rows."""
+def done(slot: _Recorder, started: int, rows: int, conn: object = None) -> None:
+    """Record a successful call on ``conn`` that began at ``started`` (``now()``) and touched
+    ``rows`` rows."""
     elapsed = now() - started
-    s = slot.stats
-    s.calls += 1
-    s.rows += rows
-    s.total_ns += elapsed
-    s.buckets[min(elapsed.bit_length(), _BUCKETS - 1)] += 1
+    if _counting:
+        s = slot.stats
+        s.calls += 1
+        s.rows += rows
+        s.total_ns += elapsed
+        s.buckets[min(elapsed.bit_length(), _BUCKETS - 1)] += 1
     if elapsed > _slow_ns:
         _slow(slot, elapsed, rows, None)
     if _tracer is not None:
-        _span(slot, started, elapsed, rows, None)
+        _span(slot, started, elapsed, rows, None, conn)
 
 
-def failed(slot: _Recorder, started: int, error: BaseException) -> None:
-    """Record a call that raised ``error`` (the sqlfirst error it raises)."""
+def failed(slot: _Recorder, started: int, error: BaseException, conn: object = None) -> None:
+    """Record a call on ``conn`` that raised ``error`` (the sqlfirst error it raises)."""
     elapsed = now() - started
-    s = slot.stats
-    s.calls += 1
-    s.total_ns += elapsed
-    s.buckets[min(elapsed.bit_length(), _BUCKETS - 1)] += 1
     kind = type(error).__name__
-    s.errors[kind] = s.errors.get(kind, 0) + 1
+    if _counting:
+        s = slot.stats
+        s.calls += 1
+        s.total_ns += elapsed
+        s.buckets[min(elapsed.bit_length(), _BUCKETS - 1)] += 1
+        s.errors[kind] = s.errors.get(kind, 0) + 1
     if elapsed > _slow_ns:
         _slow(slot, elapsed, 0, kind)
     if _tracer is not None:
-        _span(slot, started, elapsed, 0, error)
+        _span(slot, started, elapsed, 0, error, conn)
 
 
 def _slow(slot: _Recorder, elapsed: int, rows: int, error: str | None) -> None:
@@ -178,42 +193,86 @@ def _slow(slot: _Recorder, elapsed: int, rows: int, error: str | None) -> None:
     )
 
 
-def _span(slot: _Recorder, started: int, elapsed: int, rows: int, error: BaseException | None) -> None:
-    from opentelemetry.trace import SpanKind, Status, StatusCode
+def server_of(conn: object) -> tuple[str | None, int | None, str | None]:
+    """The server address, port and database of a connection, a pooled connection or a pool, as
+    asyncpg holds them (no round trip); ``None`` where unknown. A Unix socket is its path, no port."""
+    con: Any = conn
+    holders = getattr(conn, "_holders", None)
+    if holders is not None:  # an asyncpg Pool: its connections all reach the same server
+        con = next((h._con for h in holders if getattr(h, "_con", None) is not None), None)
+    else:
+        con = getattr(conn, "_con", conn)  # a PoolConnectionProxy wraps the connection
+    addr = getattr(con, "_addr", None)
+    params = getattr(con, "_params", None)
+    database = getattr(params, "database", None)
+    if isinstance(addr, tuple) and len(addr) >= 2:
+        return str(addr[0]), int(addr[1]), database
+    if isinstance(addr, str):
+        return addr, None, database
+    return None, None, database
 
+
+def _span(
+    slot: _Recorder, started: int, elapsed: int, rows: int, error: BaseException | None, conn: object
+) -> None:
     end_epoch = time.time_ns() - (now() - started - elapsed)
-    attributes = {k: v for k, v in slot.attributes.items() if not k.startswith("_")}
+    attributes = dict(slot.attributes)
+    address, port, database = server_of(conn)
+    if address is not None:
+        attributes["server.address"] = address
+    if port is not None:
+        attributes["server.port"] = port
+    if database:
+        attributes["db.namespace"] = f"{database}.{slot.namespace}"  # the schema, qualified by the database
     if _with_sql:
-        attributes["db.query.text"] = slot.attributes["_sql"]
+        attributes["db.query.text"] = slot.sql
     attributes["db.response.returned_rows"] = rows
     span = _tracer.start_span(
-        slot.name, kind=SpanKind.CLIENT, start_time=end_epoch - elapsed, attributes=attributes
+        slot.name, kind=_otel.SpanKind.CLIENT, start_time=end_epoch - elapsed, attributes=attributes
     )
     if error is not None:
-        span.set_attribute("error.type", type(error).__name__)
-        span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+        kind = type(error).__name__
+        span.set_attribute("error.type", kind)
+        sqlstate = getattr(error, "sqlstate", None)
+        if sqlstate:
+            span.set_attribute("db.response.status_code", sqlstate)
+        span.set_status(_otel.Status(_otel.StatusCode.ERROR, kind))
     span.end(end_time=end_epoch)
 
 
 @contextmanager
 def transaction_span(*, isolation: str, readonly: bool) -> Iterator[None]:
     """A ``transaction`` span around a caller's transaction (the parent of its queries' spans)
-    when tracing is on; nothing otherwise."""
+    when tracing is on; nothing otherwise.
+
+    An error leaving the block (``NotFound``, ``Conflict``...) sets the span's ``error.type`` and
+    status, never its message: messages name keys and values (``user not found (id=...)``), so the
+    SDK's own exception event is turned off."""
     if _tracer is None:
         yield
         return
-    from opentelemetry.trace import SpanKind
-
     with _tracer.start_as_current_span(
         "transaction",
-        kind=SpanKind.CLIENT,
+        kind=_otel.SpanKind.CLIENT,
         attributes={
+            "db.system.name": "postgresql",
             "db.system": "postgresql",
             "db.transaction.isolation": isolation,
             "db.readonly": readonly,
         },
-    ):
-        yield
+        record_exception=False,
+        set_status_on_exception=False,
+    ) as span:
+        try:
+            yield
+        except BaseException as exc:
+            kind = type(exc).__name__
+            span.set_attribute("error.type", kind)
+            sqlstate = getattr(exc, "sqlstate", None)
+            if sqlstate:
+                span.set_attribute("db.response.status_code", sqlstate)
+            span.set_status(_otel.Status(_otel.StatusCode.ERROR, kind))
+            raise
 
 
 def stats() -> dict[str, QueryStats]:
@@ -246,15 +305,28 @@ def set_slow_threshold(seconds: float) -> None:
     _slow_ns = int(seconds * 1e9)
 
 
+def disable_statistics() -> None:
+    """Stop counting calls (the slow-query log and spans go on as configured)."""
+    global _counting
+    _counting = False
+
+
+def enable_statistics() -> None:
+    """Count calls again (the default)."""
+    global _counting
+    _counting = True
+
+
 def enable_tracing(*, tracer_provider: Any = None, include_sql: bool = False) -> None:
     """Emit an OpenTelemetry span per call (through ``tracer_provider``, else the global one).
 
     Needs ``opentelemetry-api`` (``pip install 'sqlfirst[otel]'``). ``include_sql`` adds the query's
     text (with ``$n`` placeholders; parameter values are never recorded).
     """
-    global _tracer, _with_sql
+    global _tracer, _with_sql, _otel
     from opentelemetry import trace
 
+    _otel = trace
     provider = tracer_provider or trace.get_tracer_provider()
     _tracer = provider.get_tracer("sqlfirst")
     _with_sql = include_sql

@@ -1,0 +1,263 @@
+"""What monitoring costs per call: statistics and OpenTelemetry tracing on, against both off.
+
+For each ``[monitoring.<contest>]`` table of budgets.toml (the point lookup and the page of 50), the
+side-by-side contest of that name lends its raw-asyncpg and sqlfirst contenders and its draws, and
+five slots run every round on one held connection:
+
+* ``asyncpg`` and ``asyncpg_aa``: the raw driver call, twice (the A/A control of the side-by-side runs);
+* ``off``: the sqlfirst call with statistics off (:func:`sqlfirst.monitoring.disable_statistics`) and
+  tracing off: what is left is a clock read and the slow-query threshold check;
+* ``statistics``: the same call with statistics on (the default);
+* ``tracing``: statistics on and a span per call through the real OpenTelemetry SDK, a
+  ``TracerProvider`` with a ``SimpleSpanProcessor`` into an ``InMemorySpanExporter``: creating,
+  ending and exporting every span is on the timed path (a ``BatchSpanProcessor`` moves the export to
+  a thread, so this is the most a call pays).
+
+The fair-contest rules of :mod:`benchmarks.sidebyside` hold: rounds walk all 120 orders of the five
+slots equally often, every slot gets the same drawn inputs each round, ratios of medians come with
+paired 95% bootstrap intervals, and an A/A control outside 1.00 ± 5% marks the result unreliable.
+
+Gate (a timing target: gated at medium and large scale, reported at small): statistics on within the
+per-call target, ``statistics / asyncpg <= max_ratio_vs_asyncpg``. Checked at every scale (a failure
+otherwise): the tracing slot exported one span per typed call, and the statistics counted exactly the
+calls of the statistics and tracing slots, none of the off slot's, so every slot measured what its
+name says.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlfirst import monitoring
+
+from .measure import Stats
+from .registry import Contest
+from .sidebyside import AA_MAX_SPREAD, AA_SLOT, BATCH, ContestContext, round_orders
+from .stats import Interval, ratio_interval
+
+SLOTS = ("asyncpg", AA_SLOT, "off", "statistics", "tracing")
+ORDERS = math.factorial(len(SLOTS))
+RATIOS = {  # JSON key -> (numerator slot, denominator slot)
+    "aa_ci": (AA_SLOT, "asyncpg"),
+    "statistics_vs_off_ci": ("statistics", "off"),
+    "tracing_vs_off_ci": ("tracing", "off"),
+    "tracing_vs_statistics_ci": ("tracing", "statistics"),
+    "off_vs_asyncpg_ci": ("off", "asyncpg"),
+    "statistics_vs_asyncpg_ci": ("statistics", "asyncpg"),
+    "tracing_vs_asyncpg_ci": ("tracing", "asyncpg"),
+}
+
+
+@dataclass
+class MonitoringResult:
+    domain: str
+    name: str
+    description: str
+    rows_per_call: int
+    max_ratio_vs_asyncpg: float | None
+    stats: dict[str, Stats] = field(default_factory=dict)
+    timings: dict[str, list[float]] = field(default_factory=dict)
+    rounds: int = 0
+    traced_calls: int = 0
+    """Calls timed (and warmed) in the tracing slot: each is one call per slot of the statistics slot too."""
+    spans: int = 0
+    """Spans the SDK exported during the run (all from the tracing slot)."""
+    counted: int = 0
+    """Calls the statistics counted during the run (statistics and tracing slots)."""
+    error: str | None = None
+    failures: list[str] = field(default_factory=list)
+    """Structural problems: an error, spans or counts that do not match the slots."""
+    misses: list[str] = field(default_factory=list)
+    """Timing misses: the A/A control unreliable, or statistics on over the per-call target."""
+
+    def ratio(self, key: str) -> Interval:
+        num, den = RATIOS[key]
+        return ratio_interval(self.timings[num], self.timings[den], seed=len(self.name))
+
+    @property
+    def reliable(self) -> bool:
+        if self.error is not None:
+            return False
+        aa = self.ratio("aa_ci")
+        return aa.contains(1.0) and aa.low >= 1 - AA_MAX_SPREAD and aa.high <= 1 + AA_MAX_SPREAD
+
+    def evaluate(self) -> None:
+        label = f"monitoring {self.name}"
+        if self.error is not None:
+            self.failures.append(f"{label}: {self.error}")
+            return
+        if self.spans == 0 or self.spans % self.traced_calls:
+            self.failures.append(
+                f"{label}: the tracing slot made {self.traced_calls} calls but {self.spans} spans were "
+                "exported (expected one or more per call, the same number each)"
+            )
+        if self.counted != 2 * self.spans:
+            self.failures.append(
+                f"{label}: statistics counted {self.counted} calls; the statistics and tracing slots "
+                f"made {2 * self.spans} (the off slot must count none)"
+            )
+        if not self.reliable:
+            self.misses.append(
+                f"{label}: unreliable: the A/A control (raw asyncpg against itself) reads "
+                f"{self.ratio('aa_ci')}, not 1.00 within ±{AA_MAX_SPREAD:.0%}; rerun on a quieter machine"
+            )
+            return
+        ratio = self.ratio("statistics_vs_asyncpg_ci")
+        if self.max_ratio_vs_asyncpg is not None and ratio.value > self.max_ratio_vs_asyncpg:
+            self.misses.append(
+                f"{label}: with statistics on, sqlfirst is {ratio}x raw asyncpg "
+                f"(target <= {self.max_ratio_vs_asyncpg:.2f}x)"
+            )
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "domain": self.domain,
+            "workload": self.name,
+            "footing": "held",
+            "description": self.description,
+            "rows_per_call": self.rows_per_call,
+            "error": self.error,
+            "slots": {},
+        }
+        if self.error is None:
+            out["slots"] = {name: s.as_json() for name, s in self.stats.items()}
+            out.update({key: self.ratio(key).as_json() for key in RATIOS})
+            out["reliable"] = self.reliable
+            out["orders"] = {"rounds": self.rounds, "of": ORDERS, "balanced": True}
+            out["spans"] = self.spans
+            out["counted"] = self.counted
+        out["targets"] = {"max_ratio_vs_asyncpg": self.max_ratio_vs_asyncpg}
+        out["met"] = not self.failures and not self.misses
+        out["failures"] = self.failures
+        out["misses"] = self.misses
+        return out
+
+
+def _sdk() -> tuple[Any, Any]:
+    """A real SDK provider exporting every span, synchronously, into memory."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return provider, exporter
+
+
+def _switch(slot: str, provider: Any) -> None:
+    """Statistics and tracing as ``slot`` wants them (the raw slots run with both off)."""
+    if slot in ("statistics", "tracing"):
+        monitoring.enable_statistics()
+    else:
+        monitoring.disable_statistics()
+    if slot == "tracing":
+        monitoring.enable_tracing(tracer_provider=provider)
+    else:
+        monitoring.disable_tracing()
+
+
+async def run_monitoring_contest(
+    ctx: ContestContext,
+    domain: str,
+    contest: Contest,
+    max_ratio_vs_asyncpg: float | None,
+    *,
+    iterations: int,
+    seed: int,
+) -> MonitoringResult:
+    """Run ``contest``'s raw and sqlfirst contenders in the five slots (see the module docstring).
+
+    Leaves statistics on and tracing off, the process's defaults, and the statistics reset."""
+    result = MonitoringResult(
+        domain, contest.name, contest.description, contest.rows_per_call, max_ratio_vs_asyncpg
+    )
+    missing = [c for c in ("asyncpg", "sqlfirst") if c not in contest.contenders]
+    try:
+        provider, exporter = _sdk()
+    except ImportError as exc:
+        result.error = f"opentelemetry-sdk is missing ({exc}): pip install -e '.[bench]'"
+    if missing:
+        result.error = f"no contender {missing}"
+    if result.error is not None:
+        result.evaluate()
+        return result
+    raw, typed = contest.contenders["asyncpg"], contest.contenders["sqlfirst"]
+    slots = {slot: raw if slot in ("asyncpg", AA_SLOT) else typed for slot in SLOTS}
+    rng = random.Random(f"{seed}:{contest.name}:monitoring")
+    batch = BATCH if contest.rows_per_call == 1 else 1
+    rounds = math.ceil(max(1, iterations // batch) / ORDERS) * ORDERS
+    warm = max(1, min(20, iterations // 10))
+    timings: dict[str, list[float]] = {slot: [] for slot in SLOTS}
+    clock = time.perf_counter
+    shared = typed.prepare if contest.shared_input else None
+    monitoring.reset()
+    exporter.clear()
+    try:
+        for slot in SLOTS:  # warm: statement cache, validators, the SDK's first spans
+            prepare = slots[slot].prepare
+            for _ in range(warm):
+                _switch("off", provider)  # inputs are prepared unmonitored
+                arg = await prepare(ctx, rng) if prepare else None
+                _switch(slot, provider)
+                await slots[slot].call(ctx, arg)
+        for order in round_orders(rounds, rng, balanced=True, slots=SLOTS):
+            _switch("off", provider)
+            inputs = [await shared(ctx, rng) for _ in range(batch)] if shared is not None else None
+            for slot in order:
+                contender = slots[slot]
+                _switch("off", provider)
+                args = inputs
+                if args is None:
+                    prepare = contender.prepare
+                    args = [await prepare(ctx, rng) if prepare else None for _ in range(batch)]
+                _switch(slot, provider)
+                for arg in args:
+                    t0 = clock()
+                    await contender.call(ctx, arg)
+                    timings[slot].append(clock() - t0)
+            result.spans += len(exporter.get_finished_spans())
+            exporter.clear()
+        result.spans += len(exporter.get_finished_spans())
+    except Exception as exc:
+        result.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        monitoring.enable_statistics()
+        monitoring.disable_tracing()
+        exporter.clear()
+    if result.error is None:
+        result.counted = sum(s.calls for s in monitoring.stats().values())
+        result.traced_calls = warm + rounds * batch
+        result.timings = timings
+        result.stats = {slot: Stats.of(values) for slot, values in timings.items()}
+        result.rounds = rounds
+    monitoring.reset()
+    result.evaluate()
+    return result
+
+
+async def run_monitoring(
+    conn: Any,
+    entries: list[tuple[str, Contest, Any]],
+    targets: Mapping[str, float | None],
+    *,
+    factor: float,
+    seed: int,
+) -> list[MonitoringResult]:
+    """``entries``: (domain, contest, samples) of the contests named in ``targets`` (budgets.toml
+    ``[monitoring.<contest>]``), run on the held connection ``conn``."""
+    results = []
+    for domain, contest, samples in entries:
+        ctx = ContestContext(conn=conn, orm=None, samples=samples, footing="held")
+        iterations = max(6, int(contest.iterations * min(1.0, max(factor, 0.1))))
+        results.append(
+            await run_monitoring_contest(
+                ctx, domain, contest, targets.get(contest.name), iterations=iterations, seed=seed
+            )
+        )
+    return results
