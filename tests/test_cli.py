@@ -157,6 +157,7 @@ def test_migrate_new_refuses_to_write_into_the_installed_package() -> None:
 def test_db_restore_refuses_a_bad_time_and_a_non_empty_target_in_one_line(tmp_path: Path) -> None:
     base = tmp_path / "base"
     base.mkdir()
+    (base / "PG_VERSION").write_text("16\n")
     bad_time = sqlfirst("db", "restore", str(base), "--into", str(tmp_path / "new"), "--to", "yesterday")
     assert bad_time.returncode == 1
     assert "ISO 8601" in bad_time.stderr and "Traceback" not in bad_time.stderr
