@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -83,41 +81,6 @@ def test_password_in_a_url_is_never_printed() -> None:
     assert result.returncode == 1
     assert "hunter2" not in result.stderr
     assert "***" in result.stderr
-
-
-def test_embedded_server_start_status_url_stop() -> None:
-    # Not pytest's tmp_path: its root is re-locked to 0700 by every pytest session that starts, and the
-    # server runs as the OS user `pgserver` when the tests run as root.
-    root = Path(tempfile.mkdtemp(prefix="sqlfirst-cli-"))
-    env = {"SQLFIRST_DATA_DIR": str(root / "pgdata")}
-    env_without_url = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("PG")}
-    run = lambda *a: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "sqlfirst", *a],
-        capture_output=True,
-        text=True,
-        env={**env_without_url, **env},
-        timeout=120,
-        check=False,
-    )
-    try:
-        assert run("db", "status").returncode == 3  # not running yet
-        started = run("db", "start")
-        assert started.returncode == 0, started.stderr
-        url = started.stdout.strip()
-        assert url.startswith("postgresql://") and "/sqlfirst" in url
-        status = run("db", "status")
-        assert status.returncode == 0
-        assert "running:        yes" in status.stdout
-        assert run("db", "url").stdout.strip() == url
-        migrated = run("migrate", "up")  # no URL anywhere: the embedded default
-        assert migrated.returncode == 0, migrated.stderr
-        assert "applied  0010_agent_hub_schema" in migrated.stdout
-    finally:
-        stopped = run("db", "stop")
-    assert stopped.returncode == 0
-    assert stopped.stdout.strip() == "stopped"
-    assert run("db", "url").returncode == 3
-    shutil.rmtree(root, ignore_errors=True)
 
 
 def test_check_command_verifies_every_query(server_url: str) -> None:

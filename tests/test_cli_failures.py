@@ -5,7 +5,6 @@ without a failure case here fails the first test."""
 from __future__ import annotations
 
 import importlib.metadata
-import json
 import os
 import re
 import shutil
@@ -20,6 +19,7 @@ import typer.main
 
 from sqlfirst.cli import app
 from sqlfirst.cli_bench import BENCH_EXTRA_MODULES
+from tests.cli_driver import run_cli
 
 BAD_URL = "postgresql://app:hunter2@127.0.0.1:1/nowhere"
 NO_SERVER = "cannot connect to postgresql://app:***@127.0.0.1:1/nowhere"
@@ -90,59 +90,13 @@ def scratch() -> Iterator[Path]:
     shutil.rmtree(root, ignore_errors=True)
 
 
-# One interpreter imports the CLI once and forks a child per case, which runs the real entry point
-# (``sqlfirst.cli.main``) with its stdout and stderr in files: a fresh process per command without
-# paying the imports each time (CI has a time budget).
-_DRIVER = """
-import json, os, sys, traceback
-from sqlfirst.cli import main
-import sqlfirst.check, sqlfirst.docs, sqlfirst.migrate  # what the commands import lazily, imported once
-results = []
-for index, argv in enumerate(json.load(sys.stdin)):
-    err_path = f"{os.getcwd()}/stderr-{index}"
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            with open(err_path, "w") as err, open(os.devnull, "w") as out:
-                os.dup2(err.fileno(), 2)
-                os.dup2(out.fileno(), 1)
-                sys.argv = ["sqlfirst", *argv]
-                try:
-                    main()
-                    code = 0
-                except SystemExit as exc:
-                    code = exc.code if isinstance(exc.code, int) else 1
-                except BaseException:
-                    traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    with open(err_path) as err:
-        results.append([os.waitstatus_to_exitcode(status), err.read()])
-print(json.dumps(results))
-"""
-
-
 def _run_all(cases: list[list[str]], scratch: Path) -> list[tuple[int, str]]:
     env = {
         k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith(("PG", "SQLFIRST_"))
     }
     env |= {"SQLFIRST_DATA_DIR": str(scratch / "a-file" / "pgdata"), "SQLFIRST_PASSWORD_HASH": "fast"}
     argvs = [[a.replace("{tmp}", str(scratch)) for a in argv] for argv in cases]
-    driver = subprocess.run(
-        [sys.executable, "-c", _DRIVER],
-        input=json.dumps(argvs),
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=scratch,
-        timeout=300,
-        check=True,
-    )
-    return [(code, stderr) for code, stderr in json.loads(driver.stdout)]
+    return [(r.code, r.stderr) for r in run_cli(argvs, env=env, cwd=scratch)]
 
 
 def _problem(argv: list[str], expected: str, code: int, stderr: str) -> str | None:
