@@ -75,7 +75,7 @@ import asyncpg
 from rich.console import Console
 
 from sqlfirst import binding, embedded
-from sqlfirst.db import create_pool
+from sqlfirst.db import connect_one, create_pool
 from sqlfirst.migrate import Migrator
 from sqlfirst.settings import Settings, normalize_url, redact
 
@@ -131,7 +131,7 @@ def with_database(url: str, name: str) -> str:
 
 
 async def ensure_database(server_url: str, name: str) -> str:
-    admin = await asyncpg.connect(server_url)
+    admin = await connect_one(server_url)  # an unreachable server is DatabaseUnavailable, one line
     try:
         exists = await admin.fetchval("select 1 from pg_database where datname = $1", name)
         if not exists:

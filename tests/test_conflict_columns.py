@@ -57,3 +57,20 @@ async def test_conflict_columns_name_the_keys_columns(
     error = await _conflict(conn, setup, insert)
     assert error.columns == columns
     assert error.constraint
+
+
+async def test_the_deals_pricing_exclusion_names_its_columns(conn: Connection) -> None:
+    # The key is deals.textrange(service_type::text, ...) && tstzrange(valid_from, valid_to, ...): once
+    # reported as fragments of those expressions, now as the columns they read.
+    from datetime import UTC, datetime, timedelta
+
+    from sqlfirst.deals import token_pricing
+
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    await token_pricing.create(conn, service_type="deal_search", token_cost="1", valid_from=start)
+    with pytest.raises(Conflict) as caught:
+        await token_pricing.create(
+            conn, service_type="deal_search", token_cost="2", valid_from=start + timedelta(days=1)
+        )
+    assert caught.value.constraint == "ex_token_pricing_service_type_validity"
+    assert caught.value.columns == ("service_type", "valid_from", "valid_to")

@@ -170,6 +170,12 @@ def restore(
     :func:`stop_restored`); its report counts the rows of every table in ``database``.
     """
     backup = backup.resolve()
+    if not (backup / "PG_VERSION").is_file():
+        raise ConfigurationError(
+            f"{backup} is not a base backup (no PG_VERSION); take one with `sqlfirst db backup`"
+        )
+    if wal_archive is not None and not wal_archive.is_dir():
+        raise ConfigurationError(f"no WAL archive at {wal_archive}")
     if (backup / "backup_manifest").exists():
         run_as_server_user([str(embedded.pg_bin("pg_verifybackup")), str(backup)])
     _copy_owned(backup, target)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Column, Table
 
 from sqlfirst import embedded, paths, replication
@@ -82,6 +83,12 @@ def _root(
     """SQL-first PostgreSQL data layer: embedded database, migrations, query checks, benchmarks."""
 
 
+def fail(message: object) -> None:
+    """Print ``message`` as one ``error:`` line on stderr (its own line breaks folded, no markup)."""
+    text = " ".join(str(message).split())
+    err.print(f"[bold red]error:[/] {escape(text)}", soft_wrap=True)
+
+
 def _expected_errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Print expected failures as one human line on stderr and exit 1: no traceback."""
 
@@ -90,7 +97,7 @@ def _expected_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except SqlfirstError as exc:
-            err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+            fail(exc)
             raise typer.Exit(1) from None
 
     return run
@@ -150,7 +157,7 @@ def db_url() -> None:
     """Print the URL of the running embedded server (exit 3 when it is not running)."""
     state = embedded.status()
     if not state.running or state.url is None:
-        err.print("the embedded server is not running; start it with `sqlfirst db start`")
+        fail("the embedded server is not running; start it with `sqlfirst db start`")
         raise typer.Exit(3)
     out.print(state.url)
 
@@ -454,126 +461,36 @@ def check(database_url: DatabaseUrl = None) -> None:
     out.print(f"{report.verified} queries verified")
 
 
-# -- bench -----------------------------------------------------------------------------------------
-
-
-@app.command("bench")
-@_expected_errors
-def bench(
-    scale: Annotated[
-        str,
-        typer.Option("--scale", "-s", help="Dataset size: small (CI smoke run), medium, large (10x medium)."),
-    ] = "medium",
-    json_path: Annotated[
-        Path | None, typer.Option("--json", help="Write every figure to this JSON file.")
-    ] = None,
-    database_url: DatabaseUrl = None,
-    database: Annotated[
-        str | None, typer.Option(help="Bench database on that server (default sqlfirst_bench_<scale>).")
-    ] = None,
-    fresh: Annotated[
-        bool, typer.Option("--fresh", help="Regenerate the dataset even if it is loaded.")
-    ] = False,
-    seed: Annotated[int, typer.Option(help="Generator seed.")] = 42,
-    clients: Annotated[int, typer.Option(help="Concurrent clients in the concurrency test.")] = 32,
-    duration: Annotated[
-        float | None, typer.Option(help="Seconds of the concurrency test (default 30; 3 at small).")
-    ] = None,
-    iterations: Annotated[
-        int | None, typer.Option(help="Calls per query (default 1000; 150 at small).")
-    ] = None,
-    plot: Annotated[
-        bool, typer.Option("--plot/--no-plot", help="Write a PNG to benchmarks/results/.")
-    ] = True,
-    fail_on_timing: Annotated[
-        bool | None,
-        typer.Option(
-            "--fail-on-timing/--no-fail-on-timing",
-            help="Fail on budgets and ratio targets missed (default: on at medium/large, off at small).",
-        ),
-    ] = None,
-    domain: Domains = None,
-    save_baseline: Annotated[
-        Path | None,
-        typer.Option("--save-baseline", help="Save this machine's p50/p95 and concurrency figures here."),
-    ] = None,
-    rate: Annotated[
-        float | None,
-        typer.Option(help="Open-loop arrivals per second (default: 60% of the closed loop's throughput)."),
-    ] = None,
-    statement_cache_size: Annotated[
-        int,
-        typer.Option(
-            help="asyncpg statement cache size of the mixed pass's connection (asyncpg's default: 100)."
-        ),
-    ] = 100,
-    mixed_calls: Annotated[
-        int, typer.Option(help="Calls per query in the mixed pass, all queries interleaved (0 skips it).")
-    ] = 20,
-    baseline: Annotated[
-        Path | None,
-        typer.Option(
-            "--baseline",
-            help="Compare with a saved baseline: fail when a p50/p95 is beyond 1.5x it (95% interval).",
-        ),
-    ] = None,
-) -> None:
-    """Latency budgets for every hot query, plans, side by side with asyncpg and SQLAlchemy, concurrency.
-
-    Exits 1 when a query lacks a budget, a plan scans a big table or fails to prune, a workload or
-    concurrent client errors, or (with timing gates on) a budget or ratio target is missed.
-    """
-    runner = _bench_runner()
-    options = runner.Options(
-        scale=scale,
-        seed=seed,
-        database_url=database_url,
-        database=database,
-        fresh=fresh,
-        json_path=json_path,
-        plot=plot,
-        clients=clients,
-        duration_s=duration,
-        iterations=iterations,
-        fail_on_timing=fail_on_timing,
-        domains=tuple(domain or ()),
-        save_baseline=save_baseline,
-        baseline=baseline,
-        rate=rate,
-        statement_cache_size=statement_cache_size,
-        mixed_calls=mixed_calls,
-    )
-    code = runner.run(options, out)
-    if code:
-        raise typer.Exit(code)
-
-
-def _bench_runner() -> Any:
-    """Import ``benchmarks.runner`` lazily: it needs the ``bench`` extra (SQLAlchemy, matplotlib)."""
-    bench_dir = paths.benchmarks_dir()
-    if not (bench_dir / "runner.py").is_file():
-        raise ConfigurationError(
-            f"no benchmark suite at {bench_dir}; run from a sqlfirst checkout or set SQLFIRST_BENCH_DIR"
-        )
-    if str(bench_dir.parent) not in sys.path:
-        sys.path.insert(0, str(bench_dir.parent))
-    try:
-        return importlib.import_module(f"{bench_dir.name}.runner")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.split(".")[0] in {"sqlalchemy", "matplotlib", "greenlet"}:
-            raise ConfigurationError(
-                f"the benchmarks need the bench extra ({exc.name} is missing): pip install -e '.[bench]'"
-            ) from exc
-        raise
+# Typer's usage errors are click's (vendored by recent Typer): found through a class Typer exports.
+_USAGE_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: every failure is one ``error:`` line on stderr, never a traceback.
+
+    ``SQLFIRST_TRACEBACK=1`` shows the traceback of an unexpected error (a bug worth reporting).
+    """
     try:
-        app()
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
         sys.exit(130)
+    except typer.Abort:
+        fail("aborted")
+        sys.exit(1)
+    except _USAGE_ERROR as exc:
+        message = exc.format_message()  # type: ignore[attr-defined]
+        if message:  # empty when a group without a command printed its help
+            context = getattr(exc, "ctx", None)
+            command = context.command_path if context is not None else "sqlfirst"
+            fail(f"{message.rstrip('.')} (see `{command} --help`)")
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    except Exception as exc:
+        if os.environ.get("SQLFIRST_TRACEBACK") == "1":
+            raise
+        fail(f"{type(exc).__name__}: {exc} (a bug in sqlfirst: SQLFIRST_TRACEBACK=1 shows where)")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
-from sqlfirst import cli_ops  # noqa: E402, F401  (db health, db stats, docs)
+from sqlfirst import cli_bench, cli_ops  # noqa: E402, F401  (bench; db health, db stats, docs)
 from sqlfirst.cli_scaleout import print_replicas, start_replicas  # noqa: E402  (and db archive/backup/restore)

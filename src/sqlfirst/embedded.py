@@ -65,7 +65,13 @@ class EmbeddedStatus:
 
 
 def _get_server(path: Path, *, cleanup_mode: str | None) -> _Server:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot create the embedded server's data directory {path} (SQLFIRST_DATA_DIR): "
+            f"{exc.strerror or exc}"
+        ) from exc
     try:
         server: _Server = _pgserver_get_server(path, cleanup_mode=cleanup_mode)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:

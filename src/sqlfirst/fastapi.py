@@ -1,9 +1,12 @@
 """FastAPI integration (``pip install 'sqlfirst[fastapi]'``).
 
-    from sqlfirst.fastapi import Transaction, install, lifespan
+    from sqlfirst.fastapi import Transaction, acting_user, install, lifespan
 
-    app = FastAPI(lifespan=lifespan())       # opens the Database at startup, closes it at shutdown
-    install(app)                             # sqlfirst errors -> HTTP responses
+    app = FastAPI(
+        lifespan=lifespan(),                     # opens the Database at startup, closes it at shutdown
+        dependencies=[acting_user(current_user_id)],  # each request acts for its authenticated user
+    )
+    install(app)                                 # sqlfirst errors -> HTTP responses
 
     @app.post("/users")
     async def create_user(body: NewUser, conn: Transaction) -> User:
@@ -14,6 +17,11 @@ returns and rolls back when it raises, *before* the response is sent: a client t
 its write is committed, and a commit that fails (a deferred constraint, a serialization failure)
 becomes an error response, never a 200. ``Database`` gives the :class:`~sqlfirst.db.Database` itself
 (for ``run_in_transaction``, streaming, or one-off calls on its pool).
+
+:func:`acting_user` turns your dependency that finds the request's user id (from your
+authentication) into the acting user of everything the request runs (:mod:`sqlfirst.acting`: the
+slow-query log names it, tenant isolation is to read it). Each request sees its own, concurrent
+requests included, and it is cleared when the request ends.
 
 :func:`install` maps :mod:`sqlfirst.errors` and ``pydantic.ValidationError`` to responses whose
 body is ``{"error": <code>, "message": <text>, ...}``: ``NotFound`` 404, ``Conflict`` 409 (naming
@@ -34,12 +42,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from sqlfirst import errors
+from sqlfirst import acting, errors
 from sqlfirst.db import Connection, connect
 from sqlfirst.db import Database as _Database
 from sqlfirst.settings import Settings
 
-__all__ = ["Database", "Transaction", "error_response", "get_database", "install", "lifespan", "transaction"]
+__all__ = [
+    "Database",
+    "Transaction",
+    "acting_user",
+    "error_response",
+    "get_database",
+    "install",
+    "lifespan",
+    "transaction",
+]
 
 _STATE_KEY = "sqlfirst_database"
 
@@ -78,6 +95,28 @@ async def transaction(request: Request) -> AsyncIterator[Connection]:
     """A connection in a transaction: committed when the endpoint returns, rolled back when it raises."""
     async with get_database(request).transaction() as conn:
         yield conn
+
+
+def acting_user(get_user_id: Callable[..., Any]) -> Any:
+    """A dependency that makes the request act for the user ``get_user_id`` names.
+
+    ``get_user_id`` is itself a FastAPI dependency (sync or async; it may take the ``Request``,
+    headers, or your authentication's own dependencies) returning the user's id, or None for an
+    anonymous request. The id becomes :func:`sqlfirst.acting.current_user` for the endpoint and
+    everything it calls, until the endpoint's own dependencies have closed (the :data:`Transaction`
+    commits while it is still set). Use it for a whole app or router
+    (``FastAPI(dependencies=[acting_user(current_user_id)])``: resolved before any parameter of the
+    endpoint, so before its transaction begins), or as a parameter that also gives the id
+    (``user_id: Annotated[UUID, acting_user(current_user_id)]``, placed before a ``Transaction``).
+    """
+
+    # A default, not ``Annotated``: annotations are strings here, and FastAPI resolves them in the
+    # module's globals, where ``get_user_id`` is not.
+    async def act_for(user_id: Any = Depends(get_user_id)) -> AsyncIterator[Any]:  # noqa: B008
+        with acting.acting_user(user_id):
+            yield user_id
+
+    return Depends(act_for, scope="function")
 
 
 Database = Annotated[_Database, Depends(get_database)]

@@ -1,5 +1,9 @@
 """Field types the domains' input models share.
 
+Pydantic checks a length limit on a type it cannot constrain natively (``EmailStr``, ``SecretStr``)
+with a generic validator that speaks of "items"; :func:`at_most_characters` and :data:`Password`
+speak of characters, like every other string limit.
+
 A password is a :class:`~pydantic.SecretStr` of 8 to 1024 characters whose errors speak of
 characters. Pydantic puts the rejected input into every error it reports, so a model (or
 ``TypeAdapter``) that holds a password must be configured with :data:`HIDE_INPUT`: then a rejected
@@ -13,7 +17,7 @@ from typing import Annotated
 from pydantic import AfterValidator, ConfigDict, SecretStr
 from pydantic_core import PydanticCustomError
 
-__all__ = ["HIDE_INPUT", "PASSWORD_MAX", "PASSWORD_MIN", "Password"]
+__all__ = ["HIDE_INPUT", "PASSWORD_MAX", "PASSWORD_MIN", "Password", "at_most_characters"]
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
@@ -41,3 +45,17 @@ def _password_length(value: SecretStr) -> SecretStr:
 
 Password = Annotated[SecretStr, AfterValidator(_password_length)]
 """A password: 8 to 1024 characters, kept as a ``SecretStr``."""
+
+
+def at_most_characters(limit: int) -> AfterValidator:
+    """A length limit in characters for a string type Pydantic cannot constrain itself:
+    ``Annotated[EmailStr, at_most_characters(100)]``."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise PydanticCustomError(
+                "string_too_long", "String should have at most {max_length} characters", {"max_length": limit}
+            )
+        return value
+
+    return AfterValidator(check)

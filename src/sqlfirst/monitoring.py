@@ -9,7 +9,7 @@ Every typed function records its call here under its query's name (``deals.get_u
   (``sqlfirst bench`` measures it against statistics off);
 * a **slow-query log**: one structured ``WARNING`` on the ``sqlfirst.slow`` logger for every call
   slower than :func:`set_slow_threshold` (default 1 s, seed 002's ceiling), with the query name, the
-  duration, the rows and the acting user when one is set, never a parameter value;
+  duration, the rows and the acting user (:mod:`sqlfirst.acting`) when one is set, never a parameter value;
 * **spans**, only after :func:`enable_tracing` (needs ``opentelemetry-api``; a span per call, named
   after the query, with OpenTelemetry's database attributes: system, namespace, operation, the server's
   address and port, the rows, and the error type and SQLSTATE on failure; the SQL text only when asked
@@ -24,9 +24,10 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlfirst.acting import ACTING_USER, acting_user
 
 __all__ = [
     "QueryStats",
@@ -43,19 +44,6 @@ __all__ = [
 _BUCKETS = 40  # 2**0 .. 2**39 ns: up to ~9 minutes
 _slow_log = logging.getLogger("sqlfirst.slow")
 _lock = threading.Lock()
-
-ACTING_USER: ContextVar[object | None] = ContextVar("sqlfirst_acting_user", default=None)
-"""The user the current task acts for (set by :func:`acting_user`; shown in the slow-query log)."""
-
-
-@contextmanager
-def acting_user(user: object) -> Iterator[None]:
-    """Name the user the calls inside the block act for (the slow-query log shows it)."""
-    token = ACTING_USER.set(user)
-    try:
-        yield
-    finally:
-        ACTING_USER.reset(token)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue, StringConstraints
 
-from sqlfirst.fields import Password
+from sqlfirst.fields import Password, at_most_characters
 
 __all__ = [
     "Agent",
@@ -72,7 +72,7 @@ class UserCreate(_Input):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # never echo a password
 
     username: Annotated[str, StringConstraints(min_length=3, max_length=50, pattern=r"^[A-Za-z0-9_.-]+$")]
-    email: Annotated[EmailStr, Field(max_length=100)]
+    email: Annotated[EmailStr, at_most_characters(100)]
     password: Password
     full_name: Annotated[str, StringConstraints(max_length=100)] | None = None
 

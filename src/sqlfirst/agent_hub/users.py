@@ -8,11 +8,11 @@ from typing import Annotated
 from uuid import UUID
 
 import bcrypt
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, TypeAdapter
+from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints, TypeAdapter
 
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
-from sqlfirst.fields import HIDE_INPUT, Password
+from sqlfirst.fields import HIDE_INPUT, Password, at_most_characters
 from sqlfirst.passwords import hash_password, needs_rehash, verify_password
 
 from .models import User, UserCreate, UserLogin
@@ -164,7 +164,7 @@ async def deactivate(conn: Executor, *, id: UUID) -> User | None:
 class _Profile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[EmailStr, Field(max_length=100)]
+    email: Annotated[EmailStr, at_most_characters(100)]
     full_name: Annotated[str, StringConstraints(max_length=100)] | None
 
 

@@ -28,6 +28,8 @@ from pydantic import (
     model_validator,
 )
 
+from sqlfirst.fields import HIDE_INPUT, Password, at_most_characters
+
 __all__ = [
     "Agent",
     "AgentBreakdown",
@@ -134,9 +136,8 @@ def page_size(limit: int) -> int:
 
 # -- users and sessions ----------------------------------------------------------------------------
 
-Password = Annotated[SecretStr, Field(min_length=8, max_length=1024)]
 Username = Annotated[str, StringConstraints(min_length=3, max_length=50, pattern=r"^[A-Za-z0-9_.-]+$")]
-Email = Annotated[EmailStr, Field(max_length=100)]
+Email = Annotated[EmailStr, at_most_characters(100)]
 FullName = Annotated[str, _text(100)]
 
 
@@ -161,6 +162,8 @@ class UserLogin(User):
 
 
 class UserCreate(_Input):
+    model_config = _Input.model_config | HIDE_INPUT  # a rejected password is never echoed
+
     username: Username
     email: Email
     password: Password

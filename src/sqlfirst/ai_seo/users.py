@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
+from sqlfirst.fields import HIDE_INPUT, Password
 from sqlfirst.passwords import hash_password, needs_rehash, verify_password
 
 from . import sessions
@@ -20,7 +21,6 @@ from ._tx import atomic
 from .models import (
     IpAddress,
     IssuedSession,
-    Password,
     User,
     UserCreate,
     UserLogin,
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 _sql = SqlFile("ai_seo", "users")
-_password: TypeAdapter[Password] = TypeAdapter(Password)
+_password: TypeAdapter[Password] = TypeAdapter(Password, config=HIDE_INPUT)
 _role: TypeAdapter[UserRole] = TypeAdapter(UserRole)
 
 

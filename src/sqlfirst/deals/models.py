@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from sqlfirst import arguments
-from sqlfirst.fields import Password
+from sqlfirst.fields import Password, at_most_characters
 
 __all__ = [
     "ENUM_TYPES",
@@ -409,7 +409,7 @@ class UserLogin(_Row):
 class UserCreate(_Input):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # never echo a password
 
-    email: Annotated[EmailStr, Field(max_length=255)]
+    email: Annotated[EmailStr, at_most_characters(255)]
     password: Password
     name: Name | None = None
     sol_address: SolAddress | None = None

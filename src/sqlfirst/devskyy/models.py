@@ -23,11 +23,12 @@ from pydantic import (
     EmailStr,
     Field,
     JsonValue,
-    SecretStr,
     StringConstraints,
     TypeAdapter,
     model_validator,
 )
+
+from sqlfirst.fields import HIDE_INPUT, Password, at_most_characters
 
 __all__ = [
     "EMBEDDING_DIMENSIONS",
@@ -147,7 +148,6 @@ Category = Annotated[str, _text(100), AfterValidator(_no_nul)]
 AgentName = Annotated[str, _text(100), AfterValidator(_no_nul)]
 ExecutionId = Annotated[str, _text(100), AfterValidator(_no_nul)]
 CorrelationId = Annotated[str, _text(64), AfterValidator(_no_nul)]
-Password = Annotated[SecretStr, Field(min_length=8, max_length=1024)]
 Embedding = Annotated[list[float], Field(min_length=EMBEDDING_DIMENSIONS, max_length=EMBEDDING_DIMENSIONS)]
 NonNegativeInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
@@ -221,7 +221,9 @@ class UserLogin(_Row):
 
 
 class UserCreate(_Input):
-    email: Annotated[EmailStr, Field(max_length=255)]
+    model_config = _Input.model_config | HIDE_INPUT  # a rejected password is never echoed
+
+    email: Annotated[EmailStr, at_most_characters(255)]
     username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     password: Password
     full_name: Annotated[str, _text(255), AfterValidator(_no_nul)] | None = None

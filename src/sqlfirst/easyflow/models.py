@@ -25,6 +25,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from sqlfirst.fields import at_most_characters
+
 __all__ = [
     "ENUM_TYPES",
     "Conversation",
@@ -181,7 +183,7 @@ SyncInterval = Annotated[int, Field(ge=1)]
 class UserCreate(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    email: EmailStr = Field(max_length=255)
+    email: Annotated[EmailStr, at_most_characters(255)]
     name: Annotated[NonBlank, StringConstraints(max_length=255)]
     phone: Annotated[str, StringConstraints(max_length=50)] | None = None
     language_code: LanguageCode = "ru"

@@ -5,7 +5,8 @@
     uvicorn sqlfirst.examples.tokens_service:app
 
 Every write runs in the request's transaction (:data:`sqlfirst.fastapi.Transaction`), committed
-before the response leaves; errors become HTTP responses through :func:`sqlfirst.fastapi.install`.
+before the response leaves; errors become HTTP responses through :func:`sqlfirst.fastapi.install`;
+each request acts for its caller (:func:`sqlfirst.fastapi.acting_user`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import FastAPI, status
+from fastapi import FastAPI, Header, status
 from pydantic import BaseModel, Field
 
 from sqlfirst.deals import agents, tokens, users
 from sqlfirst.deals.models import Agent, AgentType, BalanceChange, User
 from sqlfirst.errors import NotFound
-from sqlfirst.fastapi import Database, Transaction, install, lifespan
+from sqlfirst.fastapi import Database, Transaction, acting_user, install, lifespan
 from sqlfirst.settings import Settings
 
 
@@ -45,9 +46,17 @@ class Balance(BaseModel):
     balance: Decimal
 
 
+def caller(x_user_id: Annotated[UUID | None, Header()] = None) -> UUID | None:
+    """The user a request comes from. The example trusts a header to stay small; a real service takes
+    the id from its authentication (a verified session or token), never from what a client claims."""
+    return x_user_id
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service; ``settings`` default to the environment (``DATABASE_URL``...)."""
-    app = FastAPI(title="sqlfirst tokens service", lifespan=lifespan(settings))
+    app = FastAPI(
+        title="sqlfirst tokens service", lifespan=lifespan(settings), dependencies=[acting_user(caller)]
+    )
     install(app)
 
     @app.post("/users", status_code=status.HTTP_201_CREATED)

@@ -235,8 +235,13 @@ def new_migration(
     slug = re.sub(r"[^a-z0-9]+", "_", what.lower()).strip("_")
     if not re.fullmatch(r"[a-z][a-z0-9_]*", domain):
         raise ConfigurationError(f"domain must be snake_case, got {domain!r}")
+    if migration_domain(f"0000_{domain}_x") != domain:
+        known = ", ".join((CORE, *paths.DOMAINS))
+        raise ConfigurationError(f"unknown domain {domain!r}: a migration belongs to one of {known}")
     if not slug:
         raise ConfigurationError("describe what the migration does, e.g. 'add_user_settings'")
+    if not directory.is_dir():
+        raise ConfigurationError(f"no migrations folder at {directory}")
     numbers = [int(p.name[:4]) for p in directory.glob("[0-9][0-9][0-9][0-9]_*.sql")]
     number = max(numbers, default=0) + 1
     stem = f"{number:04d}_{domain}_{slug}"
