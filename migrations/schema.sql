@@ -3224,6 +3224,8 @@ CREATE INDEX ix_users_email_status ON deals.users USING btree (email, status);
 
 CREATE INDEX ix_users_referred_by ON deals.users USING btree (referred_by) WHERE (referred_by IS NOT NULL);
 
+CREATE INDEX ix_users_status_created_at_id ON deals.users USING btree (status, created_at, id);
+
 CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracking_default USING btree (deal_id, tracked_at);
 
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
