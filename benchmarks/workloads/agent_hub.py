@@ -2,7 +2,9 @@
 
 Medium sizes (seed 004's service with a year of use): 100k users, 20k agents (a quarter public and
 published), 200k sessions, ~2M events. Sessions are skewed like real chat traffic: one in ten is a
-long conversation of 50-70 events, the rest have 0-8.
+long conversation of 50-70 events and as many messages, the rest have 0-8 events and 2-8 messages.
+The sessions' message histories become agent_hub.session_messages rows by the database's own
+trigger as they are copied in (about 2M at medium).
 """
 
 from __future__ import annotations
@@ -77,10 +79,10 @@ def _definitions(rng: random.Random) -> list[str]:
     ]
 
 
-def _histories(rng: random.Random) -> list[str]:
+def _histories(rng: random.Random, turns_from: int = 1, turns_to: int = 4) -> list[str]:
     out = []
     for _ in range(32):
-        turns = rng.randint(1, 4)
+        turns = rng.randint(turns_from, turns_to)
         messages: list[dict[str, Any]] = []
         for _turn in range(turns):
             messages.append(
@@ -146,6 +148,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
     def session_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 3)
         histories = _histories(rng)
+        long_histories = _histories(rng, 25, 35)  # 50-70 messages, one per event of a long session
         for i, sid in enumerate(session_ids):
             created = session_created[i]
             updated = created + timedelta(seconds=30 * event_counts[i])
@@ -155,7 +158,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 rng.choice(agent_ids),
                 rng.choice(user_ids),
                 external,
-                rng.choice(histories),
+                rng.choice(long_histories if event_counts[i] >= 50 else histories),
                 '{"step": 1}',
                 event_counts[i],
                 created,
@@ -298,6 +301,7 @@ class Samples:
     owners: list[uuid.UUID]
     sessions: list[Any]
     long_sessions: list[uuid.UUID]
+    long_histories: list[Any]
     external_ids: list[str]
     session_users: list[uuid.UUID]
     public_cursors: list[Any]
@@ -320,7 +324,7 @@ async def sample(conn: Any, rng: random.Random) -> Samples:
         seed=seed,
     )
     long_rows = await sample_rows(
-        conn, "agent_hub.sessions", ["id"], n, seed=seed, where="last_event_sequence >= 50"
+        conn, "agent_hub.sessions", ["id", "message_count"], n, seed=seed, where="last_event_sequence >= 50"
     )
     agent_rows = await sample_rows(conn, "agent_hub.agents", ["id", "owner_id", "is_public"], n, seed=seed)
     return Samples(
@@ -329,6 +333,7 @@ async def sample(conn: Any, rng: random.Random) -> Samples:
         owners=[r["owner_id"] for r in agent_rows],
         sessions=session_rows,
         long_sessions=[r["id"] for r in long_rows],
+        long_histories=[r for r in long_rows if r["message_count"] >= 40],
         external_ids=[r["external_session_id"] for r in session_rows if r["external_session_id"]],
         session_users=[r["user_id"] for r in session_rows],
         public_cursors=await sample_rows(
@@ -433,6 +438,18 @@ def _user(s: Samples, rng: random.Random) -> Any:
 
 def _pair(s: Samples, rng: random.Random) -> Params:
     return {"session_id": rng.choice(s.long_sessions), "sequence_number": rng.randint(1, 50)}
+
+
+def _history_page(s: Samples, rng: random.Random) -> Params:
+    """The last 20 messages of a long conversation, or (three times in ten) an older page of it."""
+    session = rng.choice(s.long_histories)
+    before = None if rng.random() < 0.7 else rng.randint(20, session["message_count"] - 20)
+    return {"id": session["id"], "before": before, "lim": 20}
+
+
+async def after_load(conn: Any) -> None:
+    """The loader vacuums the tables it copied; session_messages was filled by the sessions' trigger."""
+    await conn.execute("vacuum (analyze) agent_hub.session_messages")
 
 
 def _entry_search(s: Samples, rng: random.Random) -> Params:
@@ -541,7 +558,7 @@ QUERIES = [
     QueryWorkload("update_user_profile", lambda s, r: {}, prepare=_prep_user_profile),
     QueryWorkload(
         "get_session_history_page",
-        lambda s, r: {"id": r.choice(s.long_sessions), "before": None if r.random() < 0.7 else 10, "lim": 20},
+        _history_page,
     ),
     QueryWorkload("list_marketplace_versions", lambda s, r: {}, prepare=_prep_versions),
     QueryWorkload("delete_session", lambda s, r: {}, prepare=_prep_delete_session),
@@ -808,5 +825,7 @@ BENCH = DomainBench(
     },
     orm_setup=orm_setup,
     cleanup=cleanup,
+    version=2,  # 2: long sessions have long histories; the histories fill session_messages
+    after_load=after_load,
     batches=BATCHES,
 )

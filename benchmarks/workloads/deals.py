@@ -70,6 +70,8 @@ from ..orm_deals import setup as orm_setup
 from ..registry import Contender, Contest, DomainBench, HotRow, Params, QueryWorkload, TableLoad
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
+FIRST_PAGE = datetime(1, 1, 2, tzinfo=UTC)
+"""A keyset (created_at) before every row: the first page of a listing."""
 """The generated service's "now": history lies in the months before it."""
 DAY_S = 24 * 3600
 HISTORY_DAYS = 182
@@ -1208,7 +1210,7 @@ async def sample(conn: Any, rng: random.Random) -> Samples:
     users = await sample_rows(
         conn,
         "deals.users",
-        ["id", "email", "referral_code", "sol_address", "status"],
+        ["id", "email", "referral_code", "sol_address", "status", "created_at"],
         n,
         seed=seed,
     )
@@ -1719,6 +1721,19 @@ def _pricing_at(s: Samples, r: random.Random) -> Params:
     return {"service_type": r.choice(SERVICES), "at": at}
 
 
+def _users_by_status(s: Samples, rng: random.Random) -> Params:
+    """A page of users of a drawn user's status: the first page now and then, else the page after
+    that user (a keyset anywhere in the status's range)."""
+    user = _user(s, rng)
+    first = rng.random() < 0.3
+    return {
+        "status": user["status"],
+        "after_created_at": FIRST_PAGE if first else user["created_at"],
+        "after_id": uuid.UUID(int=0) if first else user["id"],
+        "lim": 50,
+    }
+
+
 QUERIES = [
     # agents
     QueryWorkload(
@@ -2176,6 +2191,7 @@ QUERIES = [
     QueryWorkload("get_login_by_id", lambda s, r: {"id": _user(s, r)["id"]}),
     QueryWorkload("set_user_password_hash", lambda s, r: {}, prepare=_prep_password_hash),
     QueryWorkload("get_user_by_social", lambda s, r: {}, prepare=_prep_social_login),
+    QueryWorkload("list_users_by_status", _users_by_status),
     QueryWorkload("link_user_social", lambda s, r: {}, prepare=_prep_link_social),
 ]
 

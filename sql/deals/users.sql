@@ -156,3 +156,16 @@ where id = :id;
 update deals.users
 set password = :password_hash
 where id = :id;
+
+-- name: list_users_by_status(status, after_created_at, after_id, lim)
+-- Users with this status, oldest first, one keyset page after (created_at, id); reads
+-- ix_users_status_created_at_id in order and stops at the limit.
+select id, email, name, sol_address, referral_code, referred_by, token_balance, preferences, status,
+       notification_channels, email_verified, social_provider, social_id, last_payment_at, last_login_at,
+       active_goals_count, total_deals_found, success_rate, total_tokens_spent, total_rewards_earned,
+       created_at, updated_at
+from deals.users
+where status = :status
+  and (created_at, id) > (:after_created_at, :after_id)
+order by created_at, id
+limit :lim;

@@ -59,12 +59,15 @@ async def test_payloads_round_trip_through_every_text_column(conn: Connection, p
     assert found.id == session.id
     assert [e.content for e in await events.list_page(conn, session_id=session.id)] == [payload]
     assert event.metadata == {"k": payload}
+    await sessions.append_messages(conn, id=session.id, messages=[{"content": payload}])
+    assert (await sessions.history_page(conn, id=session.id)).messages == [{"content": payload}]
     assert [
         e.id for e in await marketplace.search(conn, category=payload[:100].strip(), tags=[payload[:50]])
     ] == [entry.id]
     tables = await conn.fetch("select tablename from pg_tables where schemaname = 'agent_hub'")
     assert {t["tablename"] for t in tables} == {
-        "users", "agents", "sessions", "events", "marketplace_entries", "marketplace_versions"
+        "users", "agents", "sessions", "session_messages", "events", "marketplace_entries",
+        "marketplace_versions",
     }  # fmt: skip
 
 

@@ -57,6 +57,31 @@ def goals_id() -> object:
     return uuid.uuid4()
 
 
+async def test_list_users_by_status_pages_oldest_first(conn: Connection) -> None:
+    made = [await make_user(conn) for _ in range(5)]
+    for user in made[:4]:
+        await users.set_status(conn, id=user.id, status="suspended")
+    expected = [
+        row["id"]
+        for row in await conn.fetch(
+            "select id from deals.users where status = 'suspended' order by created_at, id"
+        )
+    ]
+    pages: list[list[object]] = []
+    after = None
+    while page := await users.list_by_status(conn, status="suspended", after=after, limit=3):
+        assert all(u.status == "suspended" for u in page)
+        pages.append([u.id for u in page])
+        after = page[-1]
+    assert [uid for page in pages for uid in page] == expected
+    assert all(len(page) == 3 for page in pages[:-1])
+    assert {u.id for u in made[:4]} <= set(expected) and made[4].id not in expected
+    with pytest.raises(ValueError, match="sleeping"):
+        await users.list_by_status(conn, status="sleeping")
+    with pytest.raises(ValidationError):
+        await users.list_by_status(conn, status="active", limit=0)
+
+
 async def test_change_password_needs_the_current_one(conn: Connection) -> None:
     user = await make_user(conn, password=PASSWORD)
     assert not await users.change_password(

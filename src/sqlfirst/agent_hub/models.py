@@ -106,6 +106,7 @@ class Session(_Row):
     user_id: UUID
     external_session_id: str | None
     message_history: list[JsonValue]
+    message_count: int
     state: JsonObject
     last_event_sequence: int
     created_at: datetime
@@ -119,6 +120,7 @@ class SessionSummary(_Row):
     agent_id: UUID
     user_id: UUID
     external_session_id: str | None
+    message_count: int
     last_event_sequence: int
     created_at: datetime
     updated_at: datetime

@@ -74,8 +74,10 @@ async def _append_messages(conn: Executor, *, id: UUID, messages: list[JsonValue
 async def append_messages(conn: Executor, *, id: UUID, messages: Sequence[JsonValue]) -> int:
     """Append messages to the history atomically and return the history's new length.
 
-    Concurrent appends to the same session all land (the update locks the row); raises
-    :class:`~sqlfirst.errors.NotFound` when there is no such session.
+    One database function writes ``message_history``, ``message_count`` and the messages' rows
+    (``agent_hub.session_messages``, read by :func:`history_page`) together under the session's row
+    lock: concurrent appends all land, each at consecutive positions, none overwrites another.
+    Raises :class:`~sqlfirst.errors.NotFound` when there is no such session.
     """
     if isinstance(messages, str | bytes) or not isinstance(messages, Sequence):
         raise invalid_argument(
@@ -103,7 +105,7 @@ async def list_for_user(conn: Executor, *, user_id: UUID, limit: int = 50) -> li
 
 @_sql.query("delete_session")
 async def delete(conn: Executor, *, id: UUID) -> int:
-    """Delete the session and its events; 1, or 0 when absent."""
+    """Delete the session with its messages and events; 1, or 0 when absent."""
 
 
 @_sql.query("list_sessions_for_user_agent")
@@ -128,12 +130,11 @@ async def list_for_agent(conn: Executor, *, agent_id: UUID, limit: int = 50) -> 
     return await _list_for_agent(conn, agent_id=agent_id, lim=_page(limit))
 
 
-# The three columns are computed; the row exists only for an existing session, whose message_history
-# is NOT NULL (a jsonb array), so none of them can be NULL.
+# The row exists only for an existing session; first_position and messages are computed (total is
+# sessions.message_count, NOT NULL in the catalog).
 _PAGE_NOT_NULL = {
-    "total": "jsonb_array_length of the NOT NULL message_history array",
-    "first_position": "greatest(..., 0) of integers that are never NULL",
-    "messages": "a jsonb_path_query_array result or '[]': never NULL",
+    "first_position": "coalesce(min(position), end_position): end_position is greatest(..., 0), never NULL",
+    "messages": "coalesce(jsonb_agg(...), '[]'): never NULL",
 }
 
 
@@ -149,9 +150,10 @@ async def history_page(
     """The last ``limit`` messages of the session's history (``before=None``), or the ``limit`` just
     before position ``before`` (pass the previous page's ``first_position`` for older ones), in order.
 
-    Only the page travels to the client: the server slices the stored array (a jsonpath range),
-    though it still reads the stored value to do so. :class:`~sqlfirst.errors.NotFound` when there is
-    no such session; ``ValueError`` for a negative ``before``.
+    The page is read from ``agent_hub.session_messages`` backwards along its key from ``before`` and
+    stops at ``limit`` rows: its cost depends on the page, not on the length of the history (the
+    stored ``message_history`` is not read). :class:`~sqlfirst.errors.NotFound` when there is no such
+    session; ``ValueError`` for a negative ``before``.
     """
     if before is not None and before < 0:
         raise ValueError(f"before must be a position (0 or more), got {before}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -26,6 +27,7 @@ __all__ = [
     "get_by_social",
     "get_by_wallet",
     "link_social",
+    "list_by_status",
     "list_referred",
     "mark_email_verified",
     "new_referral_code",
@@ -37,6 +39,8 @@ __all__ = [
 ]
 
 _sql = SqlFile("deals", "users")
+_FIRST_PAGE = (datetime(1, 1, 2, tzinfo=UTC), UUID(int=0))
+"""The keyset before every user: a listing's first page starts after it."""
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 
 
@@ -176,6 +180,29 @@ async def list_referred(conn: Executor, *, id: UUID, limit: int = 100) -> list[R
 @_sql.query("set_user_status")
 async def set_status(conn: Executor, *, id: UUID, status: UserStatus) -> User | None:
     """Change the user's status; None when there is no such user."""
+
+
+@_sql.query("list_users_by_status")
+async def _list_by_status(
+    conn: Executor, *, status: UserStatus, after_created_at: datetime, after_id: UUID, lim: int
+) -> list[User]: ...
+
+
+async def list_by_status(
+    conn: Executor, *, status: UserStatus | str, after: User | None = None, limit: int = 100
+) -> list[User]:
+    """Users with this status, oldest first, one keyset page: pass the last user of a page as ``after``.
+
+    ``ValueError`` for an unknown status; ``ValidationError`` for a page size outside 1-1000.
+    """
+    after_created_at, after_id = _FIRST_PAGE if after is None else (after.created_at, after.id)
+    return await _list_by_status(
+        conn,
+        status=UserStatus(status),
+        after_created_at=after_created_at,
+        after_id=after_id,
+        lim=page_size(limit),
+    )
 
 
 @_sql.query("record_user_login")
