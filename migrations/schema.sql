@@ -383,6 +383,101 @@ begin
 end;
 $$;
 
+CREATE FUNCTION ai_seo.count_user_tasks() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_users uuid[];
+    v_agents uuid[];
+    v_statuses ai_seo.task_status[];
+    v_signs integer[];
+    v_negative boolean;
+    v_empty_users uuid[];
+    v_empty_agents uuid[];
+begin
+    if tg_op = 'TRUNCATE' then
+        delete from ai_seo.user_task_counts;
+        return null;
+    end if;
+    -- The statement's rows: +1 for each row as it is now, -1 for each row as it was (an UPDATE has
+    -- both; rows whose user, agent and status did not change cancel out below).
+    if tg_op = 'INSERT' then
+        select array_agg(n.user_id), array_agg(n.agent_id), array_agg(n.status), array_agg(1)
+        into v_users, v_agents, v_statuses, v_signs
+        from new_tasks as n
+        where n.user_id is not null;
+    elsif tg_op = 'DELETE' then
+        select array_agg(o.user_id), array_agg(o.agent_id), array_agg(o.status), array_agg(-1)
+        into v_users, v_agents, v_statuses, v_signs
+        from old_tasks as o
+        where o.user_id is not null;
+    else
+        select array_agg(r.user_id), array_agg(r.agent_id), array_agg(r.status), array_agg(r.sign)
+        into v_users, v_agents, v_statuses, v_signs
+        from (
+            select n.user_id, n.agent_id, n.status, 1 as sign from new_tasks as n where n.user_id is not null
+            union all
+            select o.user_id, o.agent_id, o.status, -1 as sign from old_tasks as o where o.user_id is not null
+        ) as r;
+    end if;
+    if v_users is null then
+        return null;
+    end if;
+    -- One upsert of the net change per (user, agent), in key order: each row is locked in that order.
+    -- The proposed row of a pair that has none is the change itself; a negative count means the
+    -- counts had drifted from the tasks, and the write that finds it fails rather than hide it.
+    with net as (
+        select d.user_id, d.agent_id, d.status, sum(d.sign) as delta
+        from unnest(v_users, v_agents, v_statuses, v_signs) as d(user_id, agent_id, status, sign)
+        group by d.user_id, d.agent_id, d.status
+        having sum(d.sign) <> 0
+    ),
+    applied as (
+        insert into ai_seo.user_task_counts as c (user_id, agent_id, pending, in_progress, completed, failed, cancelled)
+        select net.user_id, net.agent_id,
+               coalesce(sum(net.delta) filter (where net.status = 'pending'), 0),
+               coalesce(sum(net.delta) filter (where net.status = 'in_progress'), 0),
+               coalesce(sum(net.delta) filter (where net.status = 'completed'), 0),
+               coalesce(sum(net.delta) filter (where net.status = 'failed'), 0),
+               coalesce(sum(net.delta) filter (where net.status = 'cancelled'), 0)
+        from net
+        group by net.user_id, net.agent_id
+        order by net.user_id, net.agent_id
+        on conflict (user_id, agent_id) do update
+        set pending = c.pending + excluded.pending,
+            in_progress = c.in_progress + excluded.in_progress,
+            completed = c.completed + excluded.completed,
+            failed = c.failed + excluded.failed,
+            cancelled = c.cancelled + excluded.cancelled
+        returning c.user_id, c.agent_id,
+                  least(c.pending, c.in_progress, c.completed, c.failed, c.cancelled) as lowest,
+                  c.pending + c.in_progress + c.completed + c.failed + c.cancelled as total
+    )
+    select coalesce(bool_or(a.lowest < 0), false),
+           array_agg(a.user_id) filter (where a.total = 0),
+           array_agg(a.agent_id) filter (where a.total = 0)
+    into v_negative, v_empty_users, v_empty_agents
+    from applied as a;
+    if v_negative then
+        raise exception using
+            errcode = 'check_violation',
+            constraint = 'user_task_counts_not_negative',
+            message = 'ai_seo.user_task_counts would go negative: the counts drifted from agent_tasks '
+                      '(run ai_seo.recount_user_tasks())';
+    end if;
+    -- A pair left without tasks loses its row (the statement still holds the row's lock).
+    if v_empty_users is not null then
+        delete from ai_seo.user_task_counts as c
+        using unnest(v_empty_users, v_empty_agents) as k(user_id, agent_id)
+        where c.user_id = k.user_id
+          and c.agent_id = k.agent_id;
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION ai_seo.count_user_tasks() IS 'AFTER INSERT/UPDATE/DELETE/TRUNCATE (statement) on agent_tasks: keeps ai_seo.user_task_counts.';
+
 CREATE FUNCTION ai_seo.enforce_campaign_lifecycle() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -452,6 +547,33 @@ end;
 $$;
 
 COMMENT ON FUNCTION ai_seo.protect_finished_task() IS 'BEFORE UPDATE on finished agent_tasks: only user_id may change (ON DELETE SET NULL), else SF031.';
+
+CREATE FUNCTION ai_seo.recount_user_tasks() RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_rows bigint;
+begin
+    -- Writers of tasks wait until the caller's transaction ends: the counts are exact at its commit.
+    lock table ai_seo.agent_tasks in share mode;
+    delete from ai_seo.user_task_counts;
+    insert into ai_seo.user_task_counts (user_id, agent_id, pending, in_progress, completed, failed, cancelled)
+    select t.user_id, t.agent_id,
+           count(*) filter (where t.status = 'pending'),
+           count(*) filter (where t.status = 'in_progress'),
+           count(*) filter (where t.status = 'completed'),
+           count(*) filter (where t.status = 'failed'),
+           count(*) filter (where t.status = 'cancelled')
+    from ai_seo.agent_tasks as t
+    where t.user_id is not null
+    group by t.user_id, t.agent_id
+    order by t.user_id, t.agent_id;
+    get diagnostics v_rows = row_count;
+    return v_rows;
+end;
+$$;
+
+COMMENT ON FUNCTION ai_seo.recount_user_tasks() IS 'Rebuilds ai_seo.user_task_counts from agent_tasks (after a load with triggers off); returns the rows written.';
 
 CREATE FUNCTION ai_seo.rotate_refresh_token(p_user_id uuid, p_presented_hash text, p_new_hash text, p_expires_at timestamp with time zone, p_user_agent text, p_ip_address inet) RETURNS TABLE(outcome text, id uuid, user_id uuid, expires_at timestamp with time zone, user_agent text, ip_address inet, created_at timestamp with time zone, last_used_at timestamp with time zone, is_active boolean)
     LANGUAGE plpgsql
@@ -1906,6 +2028,19 @@ CREATE TABLE ai_seo.user_sessions (
     CONSTRAINT ck_user_sessions_revoked_at CHECK ((is_active = (revoked_at IS NULL)))
 );
 
+CREATE TABLE ai_seo.user_task_counts (
+    user_id uuid NOT NULL,
+    agent_id uuid NOT NULL,
+    pending bigint NOT NULL,
+    in_progress bigint NOT NULL,
+    completed bigint NOT NULL,
+    failed bigint NOT NULL,
+    cancelled bigint NOT NULL
+)
+WITH (fillfactor='50');
+
+COMMENT ON TABLE ai_seo.user_task_counts IS 'Per requester and agent, the requester''s tasks in each status; kept by triggers on agent_tasks.';
+
 CREATE TABLE ai_seo.users (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     username character varying(50) NOT NULL,
@@ -2793,6 +2928,9 @@ ALTER TABLE ONLY ai_seo.clients
 ALTER TABLE ONLY ai_seo.user_sessions
     ADD CONSTRAINT pk_user_sessions PRIMARY KEY (id);
 
+ALTER TABLE ONLY ai_seo.user_task_counts
+    ADD CONSTRAINT pk_user_task_counts PRIMARY KEY (user_id, agent_id);
+
 ALTER TABLE ONLY ai_seo.users
     ADD CONSTRAINT pk_users PRIMARY KEY (id);
 
@@ -3032,10 +3170,6 @@ CREATE INDEX ix_agent_metrics_agent_id_recorded_at ON ONLY ai_seo.agent_metrics 
 
 CREATE INDEX agent_metrics_default_agent_id_recorded_at_idx ON ai_seo.agent_metrics_default USING btree (agent_id, recorded_at DESC);
 
-CREATE INDEX ix_agent_metrics_recorded_at ON ONLY ai_seo.agent_metrics USING btree (recorded_at);
-
-CREATE INDEX agent_metrics_default_recorded_at_idx ON ai_seo.agent_metrics_default USING btree (recorded_at);
-
 CREATE INDEX ix_agent_tasks_agent_id_created_at ON ai_seo.agent_tasks USING btree (agent_id, created_at DESC);
 
 CREATE INDEX ix_agent_tasks_agent_id_pending ON ai_seo.agent_tasks USING btree (agent_id, priority DESC, created_at, id) WHERE (status = 'pending'::ai_seo.task_status);
@@ -3070,19 +3204,17 @@ CREATE INDEX ix_user_sessions_user_id ON ai_seo.user_sessions USING btree (user_
 
 CREATE INDEX ix_user_sessions_user_id_created_at_active ON ai_seo.user_sessions USING btree (user_id, created_at DESC, id DESC) WHERE is_active;
 
+CREATE INDEX ix_user_sessions_user_id_expires_at_active ON ai_seo.user_sessions USING btree (user_id, expires_at) WHERE is_active;
+
 CREATE INDEX ix_users_role_username ON ai_seo.users USING btree (role, username);
 
-CREATE INDEX ix_system_events_event_data ON ONLY analytics.system_events USING gin (event_data jsonb_path_ops);
+CREATE INDEX ix_system_events_event_data ON ONLY analytics.system_events USING gin (event_data jsonb_path_ops) WITH (fastupdate=off);
 
 CREATE INDEX ix_system_events_event_type_occurred_at ON ONLY analytics.system_events USING btree (event_type, occurred_at DESC);
 
-CREATE INDEX ix_system_events_occurred_at ON ONLY analytics.system_events USING btree (occurred_at);
-
-CREATE INDEX system_events_default_event_data_idx ON analytics.system_events_default USING gin (event_data jsonb_path_ops);
+CREATE INDEX system_events_default_event_data_idx ON analytics.system_events_default USING gin (event_data jsonb_path_ops) WITH (fastupdate=off);
 
 CREATE INDEX system_events_default_event_type_occurred_at_idx ON analytics.system_events_default USING btree (event_type, occurred_at DESC);
-
-CREATE INDEX system_events_default_occurred_at_idx ON analytics.system_events_default USING btree (occurred_at);
 
 CREATE INDEX ix_agents_status ON deals.agents USING btree (status);
 
@@ -3384,13 +3516,9 @@ ALTER INDEX ai_seo.ix_agent_metrics_agent_id_recorded_at ATTACH PARTITION ai_seo
 
 ALTER INDEX ai_seo.pk_agent_metrics ATTACH PARTITION ai_seo.agent_metrics_default_pkey;
 
-ALTER INDEX ai_seo.ix_agent_metrics_recorded_at ATTACH PARTITION ai_seo.agent_metrics_default_recorded_at_idx;
-
 ALTER INDEX analytics.ix_system_events_event_data ATTACH PARTITION analytics.system_events_default_event_data_idx;
 
 ALTER INDEX analytics.ix_system_events_event_type_occurred_at ATTACH PARTITION analytics.system_events_default_event_type_occurred_at_idx;
-
-ALTER INDEX analytics.ix_system_events_occurred_at ATTACH PARTITION analytics.system_events_default_occurred_at_idx;
 
 ALTER INDEX analytics.pk_system_events ATTACH PARTITION analytics.system_events_default_pkey;
 
@@ -3447,6 +3575,14 @@ CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, t
 CREATE TRIGGER tg_sessions_updated_at BEFORE UPDATE ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_agent_tasks_count_delete AFTER DELETE ON ai_seo.agent_tasks REFERENCING OLD TABLE AS old_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
+
+CREATE TRIGGER tg_agent_tasks_count_insert AFTER INSERT ON ai_seo.agent_tasks REFERENCING NEW TABLE AS new_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
+
+CREATE TRIGGER tg_agent_tasks_count_truncate AFTER TRUNCATE ON ai_seo.agent_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
+
+CREATE TRIGGER tg_agent_tasks_count_update AFTER UPDATE ON ai_seo.agent_tasks REFERENCING OLD TABLE AS old_tasks NEW TABLE AS new_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
 
 CREATE TRIGGER tg_agent_tasks_finished_immutable BEFORE UPDATE ON ai_seo.agent_tasks FOR EACH ROW WHEN ((old.status = ANY (ARRAY['completed'::ai_seo.task_status, 'failed'::ai_seo.task_status, 'cancelled'::ai_seo.task_status]))) EXECUTE FUNCTION ai_seo.protect_finished_task();
 
