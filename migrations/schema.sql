@@ -371,84 +371,6 @@ CREATE TYPE easyflow.sync_type AS ENUM (
     'products'
 );
 
-CREATE FUNCTION agent_hub.append_session_messages(p_session_id uuid, p_messages jsonb) RETURNS integer
-    LANGUAGE plpgsql
-    AS $$
-declare
-    v_added integer;
-    v_count integer;
-begin
-    if jsonb_typeof(p_messages) is distinct from 'array' then
-        raise exception using
-            errcode = 'invalid_parameter_value',
-            message = format('messages must be a JSON array, got %s', coalesce(jsonb_typeof(p_messages), 'null'));
-    end if;
-    v_added := jsonb_array_length(p_messages);
-    if v_added = 0 then
-        select message_count into v_count from agent_hub.sessions where id = p_session_id;
-        return v_count;
-    end if;
-
-    perform set_config('agent_hub.appending_messages', 'on', true);
-    update agent_hub.sessions
-    set message_history = message_history || p_messages,
-        message_count = message_count + v_added
-    where id = p_session_id
-    returning message_count into v_count;
-    perform set_config('agent_hub.appending_messages', 'off', true);
-    if v_count is null then
-        return null;  -- no such session
-    end if;
-
-    insert into agent_hub.session_messages (session_id, position, message)
-    select p_session_id, v_count - v_added + m.ordinality::integer - 1, m.value
-    from jsonb_array_elements(p_messages) with ordinality as m;
-    return v_count;
-end;
-$$;
-
-COMMENT ON FUNCTION agent_hub.append_session_messages(p_session_id uuid, p_messages jsonb) IS 'Append messages to a session: message_history, message_count and session_messages together, under the session row lock; the new count, or NULL when there is no such session.';
-
-CREATE FUNCTION agent_hub.guard_session_history() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-begin
-    if tg_op = 'UPDATE' and current_setting('agent_hub.appending_messages', true) is distinct from 'on' then
-        raise exception using
-            errcode = 'check_violation',
-            schema = tg_table_schema,
-            table = tg_table_name,
-            constraint = 'tg_sessions_history_guard',
-            message = 'a session''s message_history and message_count change only by appending messages'
-                || ' (agent_hub.append_session_messages)';
-    end if;
-    if jsonb_typeof(new.message_history) is distinct from 'array' then
-        raise exception using
-            errcode = 'check_violation',
-            schema = tg_table_schema,
-            table = tg_table_name,
-            constraint = 'ck_sessions_message_history_array',
-            message = 'a session''s message_history is a JSON array';
-    end if;
-    if tg_op = 'INSERT' then
-        new.message_count := jsonb_array_length(new.message_history);
-    end if;
-    return new;
-end;
-$$;
-
-CREATE FUNCTION agent_hub.insert_initial_session_messages() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-begin
-    insert into agent_hub.session_messages (session_id, position, message, created_at)
-    select n.id, m.ordinality::integer - 1, m.value, n.created_at
-    from new_sessions as n
-    cross join lateral jsonb_array_elements(n.message_history) with ordinality as m;
-    return null;
-end;
-$$;
-
 CREATE FUNCTION agent_hub.record_marketplace_version() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -461,23 +383,100 @@ begin
 end;
 $$;
 
-CREATE FUNCTION agent_hub.refuse_session_message_change() RETURNS trigger
+CREATE FUNCTION ai_seo.count_user_tasks() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+declare
+    v_users uuid[];
+    v_agents uuid[];
+    v_statuses ai_seo.task_status[];
+    v_signs integer[];
+    v_negative boolean;
+    v_empty_users uuid[];
+    v_empty_agents uuid[];
 begin
-    -- Depth 1 is a statement of its own; the cascade from deleting a session runs from the
-    -- foreign key's trigger, one level down.
-    if tg_op = 'DELETE' and pg_trigger_depth() > 1 then
+    if tg_op = 'TRUNCATE' then
+        delete from ai_seo.user_task_counts;
         return null;
     end if;
-    raise exception using
-        errcode = 'check_violation',
-        schema = tg_table_schema,
-        table = tg_table_name,
-        constraint = 'tg_session_messages_append_only',
-        message = 'a session''s messages are append-only: delete the session to remove them';
+    -- The statement's rows: +1 for each row as it is now, -1 for each row as it was (an UPDATE has
+    -- both; rows whose user, agent and status did not change cancel out below).
+    if tg_op = 'INSERT' then
+        select array_agg(n.user_id), array_agg(n.agent_id), array_agg(n.status), array_agg(1)
+        into v_users, v_agents, v_statuses, v_signs
+        from new_tasks as n
+        where n.user_id is not null;
+    elsif tg_op = 'DELETE' then
+        select array_agg(o.user_id), array_agg(o.agent_id), array_agg(o.status), array_agg(-1)
+        into v_users, v_agents, v_statuses, v_signs
+        from old_tasks as o
+        where o.user_id is not null;
+    else
+        select array_agg(r.user_id), array_agg(r.agent_id), array_agg(r.status), array_agg(r.sign)
+        into v_users, v_agents, v_statuses, v_signs
+        from (
+            select n.user_id, n.agent_id, n.status, 1 as sign from new_tasks as n where n.user_id is not null
+            union all
+            select o.user_id, o.agent_id, o.status, -1 as sign from old_tasks as o where o.user_id is not null
+        ) as r;
+    end if;
+    if v_users is null then
+        return null;
+    end if;
+    -- One upsert of the net change per (user, agent), in key order: each row is locked in that order.
+    -- The proposed row of a pair that has none is the change itself; a negative count means the
+    -- counts had drifted from the tasks, and the write that finds it fails rather than hide it.
+    with net as (
+        select d.user_id, d.agent_id, d.status, sum(d.sign) as delta
+        from unnest(v_users, v_agents, v_statuses, v_signs) as d(user_id, agent_id, status, sign)
+        group by d.user_id, d.agent_id, d.status
+        having sum(d.sign) <> 0
+    ),
+    applied as (
+        insert into ai_seo.user_task_counts as c (user_id, agent_id, pending, in_progress, completed, failed, cancelled)
+        select net.user_id, net.agent_id,
+               coalesce(sum(net.delta) filter (where net.status = 'pending'), 0),
+               coalesce(sum(net.delta) filter (where net.status = 'in_progress'), 0),
+               coalesce(sum(net.delta) filter (where net.status = 'completed'), 0),
+               coalesce(sum(net.delta) filter (where net.status = 'failed'), 0),
+               coalesce(sum(net.delta) filter (where net.status = 'cancelled'), 0)
+        from net
+        group by net.user_id, net.agent_id
+        order by net.user_id, net.agent_id
+        on conflict (user_id, agent_id) do update
+        set pending = c.pending + excluded.pending,
+            in_progress = c.in_progress + excluded.in_progress,
+            completed = c.completed + excluded.completed,
+            failed = c.failed + excluded.failed,
+            cancelled = c.cancelled + excluded.cancelled
+        returning c.user_id, c.agent_id,
+                  least(c.pending, c.in_progress, c.completed, c.failed, c.cancelled) as lowest,
+                  c.pending + c.in_progress + c.completed + c.failed + c.cancelled as total
+    )
+    select coalesce(bool_or(a.lowest < 0), false),
+           array_agg(a.user_id) filter (where a.total = 0),
+           array_agg(a.agent_id) filter (where a.total = 0)
+    into v_negative, v_empty_users, v_empty_agents
+    from applied as a;
+    if v_negative then
+        raise exception using
+            errcode = 'check_violation',
+            constraint = 'user_task_counts_not_negative',
+            message = 'ai_seo.user_task_counts would go negative: the counts drifted from agent_tasks '
+                      '(run ai_seo.recount_user_tasks())';
+    end if;
+    -- A pair left without tasks loses its row (the statement still holds the row's lock).
+    if v_empty_users is not null then
+        delete from ai_seo.user_task_counts as c
+        using unnest(v_empty_users, v_empty_agents) as k(user_id, agent_id)
+        where c.user_id = k.user_id
+          and c.agent_id = k.agent_id;
+    end if;
+    return null;
 end;
 $$;
+
+COMMENT ON FUNCTION ai_seo.count_user_tasks() IS 'AFTER INSERT/UPDATE/DELETE/TRUNCATE (statement) on agent_tasks: keeps ai_seo.user_task_counts.';
 
 CREATE FUNCTION ai_seo.enforce_campaign_lifecycle() RETURNS trigger
     LANGUAGE plpgsql
@@ -548,6 +547,33 @@ end;
 $$;
 
 COMMENT ON FUNCTION ai_seo.protect_finished_task() IS 'BEFORE UPDATE on finished agent_tasks: only user_id may change (ON DELETE SET NULL), else SF031.';
+
+CREATE FUNCTION ai_seo.recount_user_tasks() RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_rows bigint;
+begin
+    -- Writers of tasks wait until the caller's transaction ends: the counts are exact at its commit.
+    lock table ai_seo.agent_tasks in share mode;
+    delete from ai_seo.user_task_counts;
+    insert into ai_seo.user_task_counts (user_id, agent_id, pending, in_progress, completed, failed, cancelled)
+    select t.user_id, t.agent_id,
+           count(*) filter (where t.status = 'pending'),
+           count(*) filter (where t.status = 'in_progress'),
+           count(*) filter (where t.status = 'completed'),
+           count(*) filter (where t.status = 'failed'),
+           count(*) filter (where t.status = 'cancelled')
+    from ai_seo.agent_tasks as t
+    where t.user_id is not null
+    group by t.user_id, t.agent_id
+    order by t.user_id, t.agent_id;
+    get diagnostics v_rows = row_count;
+    return v_rows;
+end;
+$$;
+
+COMMENT ON FUNCTION ai_seo.recount_user_tasks() IS 'Rebuilds ai_seo.user_task_counts from agent_tasks (after a load with triggers off); returns the rows written.';
 
 CREATE FUNCTION ai_seo.rotate_refresh_token(p_user_id uuid, p_presented_hash text, p_new_hash text, p_expires_at timestamp with time zone, p_user_agent text, p_ip_address inet) RETURNS TABLE(outcome text, id uuid, user_id uuid, expires_at timestamp with time zone, user_agent text, ip_address inet, created_at timestamp with time zone, last_used_at timestamp with time zone, is_active boolean)
     LANGUAGE plpgsql
@@ -1843,14 +1869,6 @@ CREATE TABLE agent_hub.marketplace_versions (
     CONSTRAINT ck_marketplace_versions_version_positive CHECK ((version > 0))
 );
 
-CREATE TABLE agent_hub.session_messages (
-    session_id uuid NOT NULL,
-    "position" integer NOT NULL,
-    message jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT ck_session_messages_position CHECK (("position" >= 0))
-);
-
 CREATE TABLE agent_hub.sessions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     agent_id uuid NOT NULL,
@@ -1861,9 +1879,8 @@ CREATE TABLE agent_hub.sessions (
     last_event_sequence integer DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    message_count integer DEFAULT 0 NOT NULL,
     CONSTRAINT ck_sessions_last_event_sequence CHECK ((last_event_sequence >= 0)),
-    CONSTRAINT ck_sessions_message_count CHECK ((message_count >= 0)),
+    CONSTRAINT ck_sessions_message_history_array CHECK ((jsonb_typeof(message_history) = 'array'::text)),
     CONSTRAINT ck_sessions_state_object CHECK ((jsonb_typeof(state) = 'object'::text))
 );
 
@@ -2010,6 +2027,19 @@ CREATE TABLE ai_seo.user_sessions (
     CONSTRAINT ck_user_sessions_refresh_token_hash_sha256 CHECK (((refresh_token_hash)::text ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT ck_user_sessions_revoked_at CHECK ((is_active = (revoked_at IS NULL)))
 );
+
+CREATE TABLE ai_seo.user_task_counts (
+    user_id uuid NOT NULL,
+    agent_id uuid NOT NULL,
+    pending bigint NOT NULL,
+    in_progress bigint NOT NULL,
+    completed bigint NOT NULL,
+    failed bigint NOT NULL,
+    cancelled bigint NOT NULL
+)
+WITH (fillfactor='50');
+
+COMMENT ON TABLE ai_seo.user_task_counts IS 'Per requester and agent, the requester''s tasks in each status; kept by triggers on agent_tasks.';
 
 CREATE TABLE ai_seo.users (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2856,9 +2886,6 @@ ALTER TABLE ONLY agent_hub.marketplace_entries
 ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT pk_marketplace_versions PRIMARY KEY (id);
 
-ALTER TABLE ONLY agent_hub.session_messages
-    ADD CONSTRAINT pk_session_messages PRIMARY KEY (session_id, "position");
-
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT pk_sessions PRIMARY KEY (id);
 
@@ -2900,6 +2927,9 @@ ALTER TABLE ONLY ai_seo.clients
 
 ALTER TABLE ONLY ai_seo.user_sessions
     ADD CONSTRAINT pk_user_sessions PRIMARY KEY (id);
+
+ALTER TABLE ONLY ai_seo.user_task_counts
+    ADD CONSTRAINT pk_user_task_counts PRIMARY KEY (user_id, agent_id);
 
 ALTER TABLE ONLY ai_seo.users
     ADD CONSTRAINT pk_users PRIMARY KEY (id);
@@ -3140,10 +3170,6 @@ CREATE INDEX ix_agent_metrics_agent_id_recorded_at ON ONLY ai_seo.agent_metrics 
 
 CREATE INDEX agent_metrics_default_agent_id_recorded_at_idx ON ai_seo.agent_metrics_default USING btree (agent_id, recorded_at DESC);
 
-CREATE INDEX ix_agent_metrics_recorded_at ON ONLY ai_seo.agent_metrics USING btree (recorded_at);
-
-CREATE INDEX agent_metrics_default_recorded_at_idx ON ai_seo.agent_metrics_default USING btree (recorded_at);
-
 CREATE INDEX ix_agent_tasks_agent_id_created_at ON ai_seo.agent_tasks USING btree (agent_id, created_at DESC);
 
 CREATE INDEX ix_agent_tasks_agent_id_pending ON ai_seo.agent_tasks USING btree (agent_id, priority DESC, created_at, id) WHERE (status = 'pending'::ai_seo.task_status);
@@ -3178,19 +3204,17 @@ CREATE INDEX ix_user_sessions_user_id ON ai_seo.user_sessions USING btree (user_
 
 CREATE INDEX ix_user_sessions_user_id_created_at_active ON ai_seo.user_sessions USING btree (user_id, created_at DESC, id DESC) WHERE is_active;
 
+CREATE INDEX ix_user_sessions_user_id_expires_at_active ON ai_seo.user_sessions USING btree (user_id, expires_at) WHERE is_active;
+
 CREATE INDEX ix_users_role_username ON ai_seo.users USING btree (role, username);
 
-CREATE INDEX ix_system_events_event_data ON ONLY analytics.system_events USING gin (event_data jsonb_path_ops);
+CREATE INDEX ix_system_events_event_data ON ONLY analytics.system_events USING gin (event_data jsonb_path_ops) WITH (fastupdate=off);
 
 CREATE INDEX ix_system_events_event_type_occurred_at ON ONLY analytics.system_events USING btree (event_type, occurred_at DESC);
 
-CREATE INDEX ix_system_events_occurred_at ON ONLY analytics.system_events USING btree (occurred_at);
-
-CREATE INDEX system_events_default_event_data_idx ON analytics.system_events_default USING gin (event_data jsonb_path_ops);
+CREATE INDEX system_events_default_event_data_idx ON analytics.system_events_default USING gin (event_data jsonb_path_ops) WITH (fastupdate=off);
 
 CREATE INDEX system_events_default_event_type_occurred_at_idx ON analytics.system_events_default USING btree (event_type, occurred_at DESC);
-
-CREATE INDEX system_events_default_occurred_at_idx ON analytics.system_events_default USING btree (occurred_at);
 
 CREATE INDEX ix_agents_status ON deals.agents USING btree (status);
 
@@ -3212,17 +3236,13 @@ CREATE INDEX ix_chat_messages_user ON deals.chat_messages USING btree (user_id, 
 
 CREATE INDEX ix_deal_activities_activity_type ON deals.deal_activities USING btree (activity_type);
 
-CREATE INDEX ix_deal_activities_agent_id_activity_type_created_at_id ON deals.deal_activities USING btree (agent_id, activity_type, created_at, id);
-
-CREATE INDEX ix_deal_activities_agent_id_created_at_id ON deals.deal_activities USING btree (agent_id, created_at, id);
+CREATE INDEX ix_deal_activities_agent_id ON deals.deal_activities USING btree (agent_id);
 
 CREATE INDEX ix_deal_activities_created_at ON deals.deal_activities USING btree (created_at);
 
 CREATE INDEX ix_deal_activities_deal_id ON deals.deal_activities USING btree (deal_id, created_at);
 
-CREATE INDEX ix_deal_activities_user_id_activity_type_created_at_id ON deals.deal_activities USING btree (user_id, activity_type, created_at, id);
-
-CREATE INDEX ix_deal_activities_user_id_created_at_id ON deals.deal_activities USING btree (user_id, created_at, id);
+CREATE INDEX ix_deal_activities_user_id ON deals.deal_activities USING btree (user_id);
 
 CREATE INDEX ix_deal_scores_created_at ON deals.deal_scores USING btree (created_at);
 
@@ -3282,11 +3302,7 @@ CREATE INDEX ix_notifications_priority ON deals.notifications USING btree (prior
 
 CREATE INDEX ix_notifications_type ON deals.notifications USING btree (type);
 
-CREATE INDEX ix_notifications_user_id_created_at_id ON deals.notifications USING btree (user_id, created_at, id);
-
 CREATE INDEX ix_notifications_user_id_created_at_unread ON deals.notifications USING btree (user_id, created_at DESC, id DESC) WHERE (read_at IS NULL);
-
-CREATE INDEX ix_notifications_user_id_type_created_at_id ON deals.notifications USING btree (user_id, type, created_at, id);
 
 CREATE INDEX ix_notifications_user_status ON deals.notifications USING btree (user_id, status);
 
@@ -3339,8 +3355,6 @@ CREATE INDEX ix_token_transactions_user ON deals.token_transactions USING btree 
 CREATE INDEX ix_users_email_status ON deals.users USING btree (email, status);
 
 CREATE INDEX ix_users_referred_by ON deals.users USING btree (referred_by) WHERE (referred_by IS NOT NULL);
-
-CREATE INDEX ix_users_status_created_at_id ON deals.users USING btree (status, created_at, id);
 
 CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracking_default USING btree (deal_id, tracked_at);
 
@@ -3502,13 +3516,9 @@ ALTER INDEX ai_seo.ix_agent_metrics_agent_id_recorded_at ATTACH PARTITION ai_seo
 
 ALTER INDEX ai_seo.pk_agent_metrics ATTACH PARTITION ai_seo.agent_metrics_default_pkey;
 
-ALTER INDEX ai_seo.ix_agent_metrics_recorded_at ATTACH PARTITION ai_seo.agent_metrics_default_recorded_at_idx;
-
 ALTER INDEX analytics.ix_system_events_event_data ATTACH PARTITION analytics.system_events_default_event_data_idx;
 
 ALTER INDEX analytics.ix_system_events_event_type_occurred_at ATTACH PARTITION analytics.system_events_default_event_type_occurred_at_idx;
-
-ALTER INDEX analytics.ix_system_events_occurred_at ATTACH PARTITION analytics.system_events_default_occurred_at_idx;
 
 ALTER INDEX analytics.pk_system_events ATTACH PARTITION analytics.system_events_default_pkey;
 
@@ -3562,15 +3572,17 @@ CREATE TRIGGER tg_marketplace_entries_version_insert AFTER INSERT ON agent_hub.m
 
 CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, tags, changelog, published_at ON agent_hub.marketplace_entries FOR EACH ROW WHEN (((old.published_at IS DISTINCT FROM new.published_at) OR (old.changelog IS DISTINCT FROM new.changelog) OR ((old.category)::text IS DISTINCT FROM (new.category)::text) OR (old.tags IS DISTINCT FROM new.tags))) EXECUTE FUNCTION agent_hub.record_marketplace_version();
 
-CREATE TRIGGER tg_session_messages_append_only BEFORE DELETE OR UPDATE ON agent_hub.session_messages FOR EACH STATEMENT EXECUTE FUNCTION agent_hub.refuse_session_message_change();
-
-CREATE TRIGGER tg_sessions_history_guard BEFORE INSERT OR UPDATE OF message_history, message_count ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION agent_hub.guard_session_history();
-
-CREATE TRIGGER tg_sessions_initial_messages AFTER INSERT ON agent_hub.sessions REFERENCING NEW TABLE AS new_sessions FOR EACH STATEMENT EXECUTE FUNCTION agent_hub.insert_initial_session_messages();
-
 CREATE TRIGGER tg_sessions_updated_at BEFORE UPDATE ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_agent_tasks_count_delete AFTER DELETE ON ai_seo.agent_tasks REFERENCING OLD TABLE AS old_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
+
+CREATE TRIGGER tg_agent_tasks_count_insert AFTER INSERT ON ai_seo.agent_tasks REFERENCING NEW TABLE AS new_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
+
+CREATE TRIGGER tg_agent_tasks_count_truncate AFTER TRUNCATE ON ai_seo.agent_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
+
+CREATE TRIGGER tg_agent_tasks_count_update AFTER UPDATE ON ai_seo.agent_tasks REFERENCING OLD TABLE AS old_tasks NEW TABLE AS new_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
 
 CREATE TRIGGER tg_agent_tasks_finished_immutable BEFORE UPDATE ON ai_seo.agent_tasks FOR EACH ROW WHEN ((old.status = ANY (ARRAY['completed'::ai_seo.task_status, 'failed'::ai_seo.task_status, 'cancelled'::ai_seo.task_status]))) EXECUTE FUNCTION ai_seo.protect_finished_task();
 
@@ -3701,9 +3713,6 @@ ALTER TABLE ONLY agent_hub.marketplace_entries
 
 ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT fk_marketplace_versions_entry_id FOREIGN KEY (entry_id) REFERENCES agent_hub.marketplace_entries(id) ON DELETE CASCADE;
-
-ALTER TABLE ONLY agent_hub.session_messages
-    ADD CONSTRAINT fk_session_messages_session_id FOREIGN KEY (session_id) REFERENCES agent_hub.sessions(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT fk_sessions_agent_id FOREIGN KEY (agent_id) REFERENCES agent_hub.agents(id) ON DELETE CASCADE;

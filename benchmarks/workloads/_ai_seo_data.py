@@ -423,4 +423,8 @@ async def before_load(conn: Any, factor: float, seed: int) -> None:
 
 
 async def after_load(conn: Any) -> None:
+    """Triggers back on; the per-user task counts (kept by triggers the COPY bypassed) rebuilt."""
     await conn.execute("set session_replication_role = origin")
+    async with conn.transaction():
+        await conn.execute("select ai_seo.recount_user_tasks()")
+    await conn.execute("analyze ai_seo.user_task_counts")

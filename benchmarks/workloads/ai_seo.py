@@ -194,6 +194,25 @@ async def _prep_delete_agent(conn: Any, s: Samples, rng: random.Random) -> Param
     return {"id": aid}
 
 
+def _agent_fields(s: Samples, r: random.Random) -> Params:
+    return {
+        "name": "Bench Agent",
+        "agent_id": s.unique("newagent"),
+        "agent_level": "operational",
+        "description": None,
+        "knowledge_base_path": None,
+        "config": {},
+        "is_active": True,
+    }
+
+
+async def _prep_insert_agent(conn: Any, s: Samples, rng: random.Random) -> Params:
+    # Agents are a catalogue of 14 that queries read whole (lists, the overview's joins): the agent
+    # the previous call registered goes first, so a run's thousand inserts do not grow the table.
+    await conn.execute("delete from ai_seo.agents where agent_id like 'bench\\_newagent%'")
+    return _agent_fields(s, rng)
+
+
 async def _prep_campaign_status(conn: Any, s: Samples, rng: random.Random) -> Params:
     return {"id": await _new_campaign(conn, s, rng), "status": "paused"}
 
@@ -227,6 +246,20 @@ async def _prep_revoke_session(conn: Any, s: Samples, rng: random.Random) -> Par
         _now() + timedelta(days=30),
     )
     return {"id": sid, "user_id": user_id}
+
+
+async def _prep_revoke_user_sessions(conn: Any, s: Samples, rng: random.Random) -> Params:
+    # A new user with 25 live sessions: revoking a sampled user's sessions would revoke the
+    # generated ones, and repeated runs would drain the live sessions the other workloads sample.
+    user_id = await _new_user(conn, s)
+    await conn.executemany(
+        "insert into ai_seo.user_sessions (user_id, refresh_token_hash, expires_at) values ($1, $2, $3)",
+        [
+            (user_id, hashlib.sha256(s.unique("ru").encode()).hexdigest(), _now() + timedelta(days=30))
+            for _ in range(25)
+        ],
+    )
+    return {"user_id": user_id}
 
 
 async def _prep_stale_sessions(conn: Any, s: Samples, rng: random.Random) -> Params:
@@ -358,22 +391,11 @@ QUERIES = [
     ),
     QueryWorkload("rotate_session", lambda s, r: {}, prepare=_prep_rotate),
     QueryWorkload("revoke_session", lambda s, r: {}, prepare=_prep_revoke_session),
-    QueryWorkload("revoke_user_sessions", lambda s, r: {"user_id": r.choice(s.session_users)}),
+    QueryWorkload("revoke_user_sessions", lambda s, r: {}, prepare=_prep_revoke_user_sessions),
     QueryWorkload("list_active_sessions", lambda s, r: {"user_id": r.choice(s.session_users)}),
     QueryWorkload("delete_stale_sessions", lambda s, r: {}, prepare=_prep_stale_sessions),
     # agents
-    QueryWorkload(
-        "insert_agent",
-        lambda s, r: {
-            "name": "Bench Agent",
-            "agent_id": s.unique("agent"),
-            "agent_level": "operational",
-            "description": None,
-            "knowledge_base_path": None,
-            "config": {},
-            "is_active": True,
-        },
-    ),
+    QueryWorkload("insert_agent", _agent_fields, prepare=_prep_insert_agent),
     QueryWorkload("get_agent_by_id", lambda s, r: {"id": _agent(s, r)["id"]}),
     QueryWorkload("get_agent_by_key", lambda s, r: {"agent_id": _agent(s, r)["agent_id"]}),
     QueryWorkload(
@@ -480,6 +502,7 @@ async def cleanup(conn: Any) -> None:
     """Remove what the write workloads added, so repeated runs keep the dataset's shape."""
     await conn.execute("delete from ai_seo.agent_tasks where task_type = 'bench'")
     await conn.execute("delete from ai_seo.users where username like 'bench\\_%'")
+    await conn.execute("delete from ai_seo.agents where agent_id like 'bench\\_newagent%'")
 
 
 BENCH = DomainBench(

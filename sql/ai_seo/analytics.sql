@@ -41,29 +41,38 @@ order by t.task_count desc, g.agent_id;
 
 -- name: campaign_recent_metrics(campaign_id, since, until, lim)
 -- Example 3: the metrics recorded in [since, until) by the agents that worked on the campaign, newest
--- first (the upper bound lets the planner skip the DEFAULT partition). A semi-join: each metric row appears once, however many tasks its agent has.
+-- first (the upper bound lets the planner skip the DEFAULT partition). The campaign's distinct agents
+-- (from its index entries), then per agent its newest metrics in the range read in
+-- ix_agent_metrics_agent_id_recorded_at order and stopped at the limit; the at most lim rows per
+-- agent are merged and cut to lim. Each metric row appears once, however many tasks its agent has.
 select m.id, m.agent_id, m.metric_name, m.metric_value, m.metric_unit, m.recorded_at, m.metadata
-from ai_seo.agent_metrics as m
-where m.agent_id in (
-    select a.agent_id
+from (
+    select distinct a.agent_id
     from ai_seo.agent_tasks as a
     where a.campaign_id = :campaign_id
-)
-  and m.recorded_at >= :since
-  and m.recorded_at < :until
+) as g
+cross join lateral (
+    select r.id, r.agent_id, r.metric_name, r.metric_value, r.metric_unit, r.recorded_at, r.metadata
+    from ai_seo.agent_metrics as r
+    where r.agent_id = g.agent_id
+      and r.recorded_at >= :since
+      and r.recorded_at < :until
+    order by r.recorded_at desc, r.id
+    limit :lim
+) as m
 order by m.recorded_at desc, m.id
 limit :lim;
 
 -- name: user_overview(user_id)^
 -- Example 5: the user, active sessions, task totals, the 10 latest tasks with agent and campaign
 -- (a scalar subquery: a task may have no campaign), and task counts per agent (business key), in
--- one round trip. The user's tasks are counted once, per (agent, status), and both the totals and
--- the per-agent counts are read from those few rows.
+-- one round trip. The totals and the per-agent counts are read from the user's counter rows (at
+-- most one per agent, kept by triggers on agent_tasks: migration 0033), not from the tasks.
 with counts as (
-    select a.agent_id, a.status, count(*) as n
-    from ai_seo.agent_tasks as a
-    where a.user_id = :user_id
-    group by a.agent_id, a.status
+    select k.agent_id, k.completed, k.failed,
+           k.pending + k.in_progress + k.completed + k.failed + k.cancelled as total
+    from ai_seo.user_task_counts as k
+    where k.user_id = :user_id
 )
 select u.id, u.username, u.email, u.full_name, u.role, u.is_active, u.created_at, u.updated_at,
        u.last_login,
@@ -74,11 +83,9 @@ select u.id, u.username, u.email, u.full_name, u.role, u.is_active, u.created_at
              and s.is_active
              and s.expires_at > statement_timestamp()
        ) as active_sessions,
-       (select coalesce(sum(k.n), 0)::bigint from counts as k) as total_tasks,
-       (select coalesce(sum(k.n) filter (where k.status = 'completed'), 0)::bigint from counts as k)
-           as completed_tasks,
-       (select coalesce(sum(k.n) filter (where k.status = 'failed'), 0)::bigint from counts as k)
-           as failed_tasks,
+       (select coalesce(sum(k.total), 0)::bigint from counts as k) as total_tasks,
+       (select coalesce(sum(k.completed), 0)::bigint from counts as k) as completed_tasks,
+       (select coalesce(sum(k.failed), 0)::bigint from counts as k) as failed_tasks,
        (
            select coalesce(
                jsonb_agg(
@@ -114,11 +121,7 @@ select u.id, u.username, u.email, u.full_name, u.role, u.is_active, u.created_at
                ),
                '[]'
            )
-           from (
-               select k.agent_id, sum(k.n)::bigint as task_count
-               from counts as k
-               group by k.agent_id
-           ) as per_agent
+           from (select k.agent_id, k.total::bigint as task_count from counts as k) as per_agent
            join ai_seo.agents as g on g.id = per_agent.agent_id
        ) as agent_usage
 from ai_seo.users as u

@@ -15,6 +15,7 @@ from uuid import UUID
 import asyncpg
 import pytest
 
+from benchmarks.plans import PLAN_MODES, explain_analyze, plan_cost
 from sqlfirst.ai_seo import analytics, campaigns, events, metrics, sessions, tasks, users
 from sqlfirst.binding import Declaration
 from sqlfirst.db import connect_one
@@ -96,6 +97,8 @@ async def seeded(server_url: str, template_name: str) -> AsyncIterator[str]:
     conn = await connect_one(url)
     try:
         await conn.execute(SEED)
+        # As autovacuum would leave it: the visibility map set (index-only scans), statistics fresh.
+        await conn.execute("vacuum analyze")
     finally:
         await conn.close()
     yield url
@@ -117,6 +120,19 @@ async def explain(url: str, fn: Any, **arguments: Any) -> dict[str, Any]:
         await conn.close()
     root: dict[str, Any] = plan[0]["Plan"]
     return root
+
+
+async def executed(url: str, fn: Any, mode: str, **arguments: Any) -> dict[str, Any]:
+    """The plan of one run (EXPLAIN ANALYZE, rolled back) as a prepared statement's ``custom`` plan
+    (planned for these values) or its ``generic`` one (what it switches to after five calls)."""
+    decl = fn.__sqlfirst__
+    assert isinstance(decl, Declaration)
+    conn = await connect_one(url)
+    try:
+        values = [arguments[name] for name in decl.query.parameters]
+        return await explain_analyze(conn, decl.query.sql, values, mode=mode)
+    finally:
+        await conn.close()
 
 
 def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -195,6 +211,21 @@ async def test_events_by_type_and_range_prune_and_use_the_index(seeded: str) -> 
     assert relations_scanned(wide) == {f"system_events_p{month:%Y_%m}", "system_events_default"}
 
 
+async def test_events_of_a_type_are_read_in_the_type_index_order_in_both_plans(seeded: str) -> None:
+    # No time-only index (0032): neither plan walks the range's events of every type and filters.
+    month = month_start()
+    since, until = month + timedelta(days=1), month + timedelta(days=8)
+    for mode in PLAN_MODES:
+        plan = await executed(
+            seeded, events._list_by_type, mode, event_type="type3", since=since, until=until, lim=100
+        )
+        cost = plan_cost(mode, plan)
+        assert cost.rows == 100 and cost.removed == 0, (mode, cost)
+        assert {i.removesuffix("_event_type_occurred_at_idx") for i in indexes_used(plan)} == {
+            f"system_events_p{month:%Y_%m}"
+        }, mode
+
+
 async def test_event_data_containment_uses_the_gin_index(seeded: str) -> None:
     month = month_start()
     plan = await explain(
@@ -207,6 +238,28 @@ async def test_event_data_containment_uses_the_gin_index(seeded: str) -> None:
     )
     assert any("event_data" in i for i in indexes_used(plan))
     assert relations_scanned(plan) == {f"system_events_p{month:%Y_%m}"}
+
+
+async def test_event_data_containment_reads_the_posting_list_in_the_generic_plan_too(seeded: str) -> None:
+    # The generic plan cannot know the document is selective; with no time-only index to walk, it
+    # reads the GIN posting list of the pruned partitions like the custom plan.
+    # Campaign c35's 27 events fall on the 5th of the current month (k % 3000 = 35, k % 120 = 35).
+    month = month_start()
+    for mode in PLAN_MODES:
+        plan = await executed(
+            seeded,
+            events._search,
+            mode,
+            event_data={"campaign": "c35"},
+            since=month + timedelta(days=2),
+            until=month + timedelta(days=9),
+            lim=100,
+        )
+        cost = plan_cost(mode, plan)
+        assert (cost.rows, cost.removed) == (27, 0), (mode, cost)
+        assert {i.removesuffix("_event_data_idx") for i in indexes_used(plan)} == {
+            f"system_events_p{month:%Y_%m}"
+        }, mode
 
 
 async def test_campaign_search_uses_an_index_not_a_scan(seeded: str) -> None:
@@ -231,7 +284,7 @@ async def test_campaign_analytics_read_the_campaign_index(seeded: str) -> None:
         assert "agent_tasks" not in seq_scans(plan)
 
 
-async def test_campaign_recent_metrics_is_a_semi_join_that_prunes(seeded: str) -> None:
+async def test_campaign_recent_metrics_reads_each_agent_in_order_and_prunes(seeded: str) -> None:
     campaign_id = await value(seeded, "select id from ai_seo.campaigns order by id limit 1")
     month = month_start()
     since = datetime.now(UTC) - timedelta(days=7)
@@ -246,15 +299,51 @@ async def test_campaign_recent_metrics_is_a_semi_join_that_prunes(seeded: str) -
     # Only the one or two months the week touches: never the default, never the months ahead.
     assert scanned <= months | ({"agent_metrics_default"} if since < month else set())
     assert f"agent_metrics_p{until:%Y_%m}" in scanned
+    agents = await value(
+        seeded, f"select count(distinct agent_id) from ai_seo.agent_tasks where campaign_id = '{campaign_id}'"
+    )
+    for mode in PLAN_MODES:
+        run = await executed(
+            seeded,
+            analytics._recent_metrics,
+            mode,
+            campaign_id=campaign_id,
+            since=since,
+            until=until,
+            lim=100,
+        )
+        cost = plan_cost(mode, run)
+        assert cost.rows == 100 and cost.removed == 0, (mode, cost)
+        # Per agent of the campaign, its newest metrics by (agent_id, recorded_at), cut at the limit:
+        # at most lim rows each (and the one past it, per month, that ends the incremental sort's
+        # group), not the week's metrics of every agent.
+        per_agent = [
+            n
+            for n in nodes(run)
+            if n.get("Relation Name", "").startswith("agent_metrics")
+            and "agent_id" in n.get("Index Cond", "")
+        ]
+        assert per_agent, mode
+        read = sum(n["Actual Rows"] * n["Actual Loops"] for n in per_agent)
+        assert read <= agents * (100 + 2), (mode, read)
 
 
 async def test_user_overview_and_sessions_use_their_indexes(seeded: str) -> None:
     user_id = await value(seeded, "select id from ai_seo.users order by id limit 1")
     plan = await explain(seeded, analytics.user_overview, user_id=user_id)
     used = indexes_used(plan)
-    assert "ix_agent_tasks_user_id_created_at" in used
-    assert "pk_users" in used
+    assert {"ix_agent_tasks_user_id_created_at", "pk_user_task_counts", "pk_users"} <= used
+    assert "ix_user_sessions_user_id_expires_at_active" in used
     assert seq_scans(plan) <= {"agents"}  # 14 rows: a scan is the right plan
+    for mode in PLAN_MODES:
+        run = await executed(seeded, analytics.user_overview, mode, user_id=user_id)
+        # The counts come from the counter rows (0033): the only read of the user's tasks is the 10
+        # latest, and the live sessions are counted from the index.
+        task_reads = [n for n in nodes(run) if n.get("Relation Name") == "agent_tasks"]
+        assert [n["Actual Rows"] * n["Actual Loops"] for n in task_reads] == [10], mode
+        assert [n["Node Type"] for n in nodes(run) if n.get("Relation Name") == "user_sessions"] == [
+            "Index Only Scan"
+        ], mode
     active = await explain(seeded, sessions.list_active, user_id=user_id)
     assert "ix_user_sessions_user_id_created_at_active" in indexes_used(active)
     by_role = (
