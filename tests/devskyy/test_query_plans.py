@@ -406,7 +406,8 @@ async def test_full_text_search_reads_its_matches_not_what_was_ingested_since_va
     """With GIN's default pending list, chunks ingested since the last vacuum sit in an unsorted list
     that every search reads whole (up to 4 MB). Migration 0043 turns it off: after 600 fresh chunks,
     in custom and generic plans alike, the GIN scan reads a handful of pages for a two-word query."""
-    decl = rag._search_text.__sqlfirst__
+    search: Any = rag._search_text
+    decl = search.__sqlfirst__
     words = [f"w{n}" for n in range(400)]
     rng = random.Random(43)
     conn = await connect_one(seeded)
