@@ -1337,6 +1337,14 @@ begin
 end;
 $$;
 
+CREATE FUNCTION devskyy.facet_key(p_facet jsonb) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    select hashtextextended(p_facet::text, 0)
+$$;
+
+COMMENT ON FUNCTION devskyy.facet_key(p_facet jsonb) IS 'The 64-bit key of a facet in devskyy.product_facets.';
+
 CREATE FUNCTION devskyy.hybrid_chunks(p_query text, p_embedding real[], p_limit integer) RETURNS TABLE(id uuid, document_id character varying, parent_doc_id character varying, source_path character varying, chunk_index integer, content text, metadata jsonb, score double precision)
     LANGUAGE sql STABLE
     AS $$
@@ -1452,6 +1460,32 @@ end;
 $$;
 
 COMMENT ON FUNCTION devskyy.ingest_document(p_parent_doc_id text, p_source_path text, p_contents text[], p_embedding_model text, p_metadata jsonb, p_embeddings jsonb) IS 'Writes a document''s chunks: unchanged (same hashes) is a no-op, anything else replaces them atomically.';
+
+CREATE FUNCTION devskyy.metadata_facets(p_metadata jsonb) RETURNS SETOF jsonb
+    LANGUAGE sql IMMUTABLE STRICT ROWS 8 PARALLEL SAFE
+    AS $$
+    with recursive walk (path, value) as (
+        select '["metadata"]'::jsonb, p_metadata
+        union all
+        select case when e.key is null then w.path else w.path || to_jsonb(e.key) end, e.value
+        from walk as w
+        cross join lateral (
+            select o.key, o.value
+            from jsonb_each(case when jsonb_typeof(w.value) = 'object' then w.value end) as o
+            union all
+            select null, a.value
+            from jsonb_array_elements(case when jsonb_typeof(w.value) = 'array' then w.value end) as a
+        ) as e
+    )
+    -- Numbers in their shortest form: containment compares them by value (1.0 = 1), facets by text.
+    select w.path || jsonb_build_array(
+        case when jsonb_typeof(w.value) = 'number' then to_jsonb(trim_scale(w.value::numeric)) else w.value end
+    )
+    from walk as w
+    where jsonb_typeof(w.value) not in ('object', 'array')
+$$;
+
+COMMENT ON FUNCTION devskyy.metadata_facets(p_metadata jsonb) IS 'Each scalar of a metadata document as ["metadata", <object keys to it>..., <scalar>] (arrays transparent).';
 
 CREATE FUNCTION devskyy.nearest_chunks(p_embedding real[], p_limit integer) RETURNS TABLE(id uuid, document_id character varying, parent_doc_id character varying, source_path character varying, chunk_index integer, content text, metadata jsonb, distance double precision)
     LANGUAGE sql STABLE
@@ -1574,6 +1608,42 @@ $$;
 
 COMMENT ON FUNCTION devskyy.place_order(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) IS 'Takes the stock and writes an order with its items, atomically. SF040 out of stock, SF041 not for sale.';
 
+CREATE FUNCTION devskyy.product_facet_keys(p_tags text[], p_metadata jsonb) RETURNS SETOF bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    select distinct devskyy.facet_key(f.facet)
+    from (
+        select jsonb_build_array('tags', t.tag) from unnest(p_tags) as t (tag) where t.tag is not null
+        union all
+        select '["metadata"]'::jsonb
+        union all
+        select m.facet from devskyy.metadata_facets(p_metadata) as m (facet)
+    ) as f (facet)
+$$;
+
+COMMENT ON FUNCTION devskyy.product_facet_keys(p_tags text[], p_metadata jsonb) IS 'The facet keys of a product with these tags and metadata (its rows in devskyy.product_facets).';
+
+CREATE FUNCTION devskyy.rebuild_product_facets() RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_rows bigint;
+begin
+    -- No product changes while the rows are rebuilt; the searches wait for the commit.
+    lock table devskyy.products in share mode;
+    truncate devskyy.product_facets;
+    insert into devskyy.product_facets (facet, status, price, product_id)
+    select k.facet, p.status, p.price, p.id
+    from devskyy.products as p
+    cross join lateral devskyy.product_facet_keys(p.tags, p.metadata) as k (facet)
+    order by 1, 2, 3, 4;
+    get diagnostics v_rows = row_count;
+    return v_rows;
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.rebuild_product_facets() IS 'Rebuilds devskyy.product_facets from the products (after writing products with triggers off); returns the rows.';
+
 CREATE FUNCTION devskyy.restock_cancelled_order() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -1590,6 +1660,26 @@ begin
         set inventory_quantity = inventory_quantity + v_item.quantity
         where id = v_item.product_id;
     end loop;
+    return null;
+end;
+$$;
+
+CREATE FUNCTION devskyy.sync_product_facets() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        delete from devskyy.product_facets as f
+        where f.facet = any (array(select k.facet from devskyy.product_facet_keys(old.tags, old.metadata) as k (facet)))
+          and f.status = old.status
+          and f.price = old.price
+          and f.product_id = old.id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        insert into devskyy.product_facets (facet, status, price, product_id)
+        select k.facet, new.status, new.price, new.id
+        from devskyy.product_facet_keys(new.tags, new.metadata) as k (facet);
+    end if;
     return null;
 end;
 $$;
@@ -2589,6 +2679,15 @@ CREATE TABLE devskyy.orders (
     CONSTRAINT ck_orders_total_price_covers_subtotal CHECK ((total_price >= subtotal))
 );
 
+CREATE TABLE devskyy.product_facets (
+    facet bigint NOT NULL,
+    status devskyy.product_status NOT NULL,
+    price numeric(10,2) NOT NULL,
+    product_id uuid NOT NULL
+);
+
+COMMENT ON TABLE devskyy.product_facets IS 'Each product''s tag and metadata facets with its status and price, in search order; kept by triggers on devskyy.products.';
+
 CREATE TABLE devskyy.products (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     sku character varying(100) NOT NULL,
@@ -3060,6 +3159,9 @@ ALTER TABLE ONLY devskyy.order_items
 ALTER TABLE ONLY devskyy.orders
     ADD CONSTRAINT pk_orders PRIMARY KEY (id);
 
+ALTER TABLE ONLY devskyy.product_facets
+    ADD CONSTRAINT pk_product_facets PRIMARY KEY (facet, status, price, product_id);
+
 ALTER TABLE ONLY devskyy.products
     ADD CONSTRAINT pk_products PRIMARY KEY (id);
 
@@ -3364,19 +3466,19 @@ CREATE UNIQUE INDEX uq_token_transactions_tx_hash ON deals.token_transactions US
 
 CREATE UNIQUE INDEX uq_users_social_provider_social_id ON deals.users USING btree (social_provider, social_id);
 
-CREATE INDEX ix_agent_executions_agent_name_created_at ON ONLY devskyy.agent_executions USING btree (agent_name, created_at);
+CREATE INDEX ix_agent_executions_agent_name_created_at_id ON ONLY devskyy.agent_executions USING btree (agent_name, created_at, id);
 
-CREATE INDEX agent_executions_default_agent_name_created_at_idx ON devskyy.agent_executions_default USING btree (agent_name, created_at);
+CREATE INDEX agent_executions_default_agent_name_created_at_id_idx ON devskyy.agent_executions_default USING btree (agent_name, created_at, id);
 
-CREATE INDEX ix_agent_executions_created_at ON ONLY devskyy.agent_executions USING btree (created_at);
+CREATE INDEX ix_agent_executions_created_at ON ONLY devskyy.agent_executions USING brin (created_at) WITH (pages_per_range='8', autosummarize='on');
 
-CREATE INDEX agent_executions_default_created_at_idx ON devskyy.agent_executions_default USING btree (created_at);
+CREATE INDEX agent_executions_default_created_at_idx ON devskyy.agent_executions_default USING brin (created_at) WITH (pages_per_range='8', autosummarize='on');
 
 CREATE INDEX ix_agent_executions_status_created_at ON ONLY devskyy.agent_executions USING btree (status, created_at);
 
 CREATE INDEX agent_executions_default_status_created_at_idx ON devskyy.agent_executions_default USING btree (status, created_at);
 
-CREATE INDEX ix_llm_round_table_results_created_at ON devskyy.llm_round_table_results USING btree (created_at);
+CREATE INDEX ix_llm_round_table_results_created_at ON devskyy.llm_round_table_results USING btree (created_at) INCLUDE (task_category, winner_provider);
 
 CREATE INDEX ix_llm_round_table_results_task_category_created_at ON devskyy.llm_round_table_results USING btree (task_category, created_at);
 
@@ -3400,7 +3502,7 @@ CREATE INDEX ix_rag_documents_embedding ON devskyy.rag_documents USING hnsw (emb
 
 CREATE INDEX ix_rag_documents_parent_doc_id_chunk_index ON devskyy.rag_documents USING btree (parent_doc_id, chunk_index);
 
-CREATE INDEX ix_rag_documents_search_vector ON devskyy.rag_documents USING gin (search_vector);
+CREATE INDEX ix_rag_documents_search_vector ON devskyy.rag_documents USING gin (search_vector) WITH (fastupdate=off);
 
 CREATE INDEX ix_rag_documents_source_path_content_hash ON devskyy.rag_documents USING btree (source_path, content_hash);
 
@@ -3528,7 +3630,7 @@ ALTER INDEX deals.pk_price_tracking ATTACH PARTITION deals.price_tracking_defaul
 
 ALTER INDEX deals.ix_price_tracking_source ATTACH PARTITION deals.price_tracking_default_source_idx;
 
-ALTER INDEX devskyy.ix_agent_executions_agent_name_created_at ATTACH PARTITION devskyy.agent_executions_default_agent_name_created_at_idx;
+ALTER INDEX devskyy.ix_agent_executions_agent_name_created_at_id ATTACH PARTITION devskyy.agent_executions_default_agent_name_created_at_id_idx;
 
 ALTER INDEX devskyy.ix_agent_executions_created_at ATTACH PARTITION devskyy.agent_executions_default_created_at_idx;
 
@@ -3667,6 +3769,10 @@ CREATE TRIGGER tg_orders_status_transition BEFORE UPDATE OF status ON devskyy.or
 CREATE CONSTRAINT TRIGGER tg_orders_subtotal_matches_items AFTER INSERT OR UPDATE OF subtotal ON devskyy.orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION devskyy.check_order_subtotal();
 
 CREATE TRIGGER tg_orders_updated_at BEFORE UPDATE ON devskyy.orders FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_products_facets AFTER INSERT OR DELETE ON devskyy.products FOR EACH ROW EXECUTE FUNCTION devskyy.sync_product_facets();
+
+CREATE TRIGGER tg_products_facets_update AFTER UPDATE OF status, price, tags, metadata ON devskyy.products FOR EACH ROW WHEN (((((old.status IS DISTINCT FROM new.status) OR (old.price IS DISTINCT FROM new.price)) OR (old.tags IS DISTINCT FROM new.tags)) OR (old.metadata IS DISTINCT FROM new.metadata))) EXECUTE FUNCTION devskyy.sync_product_facets();
 
 CREATE TRIGGER tg_products_updated_at BEFORE UPDATE ON devskyy.products FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 

@@ -9,7 +9,8 @@ import os
 import random
 import sys
 import uuid
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -241,6 +242,15 @@ def _category_search(s: Samples, rng: random.Random) -> Params:
     }
 
 
+def _most_common(values: Iterable[Any]) -> Any:
+    """The most frequent value: the heaviest key of a uniform sample (for the plan checks)."""
+    return Counter(values).most_common(1)[0][0]
+
+
+def _tag_search(tag: str) -> Params:
+    return {"tag": tag, "status": "published", "min_price": Decimal(0), "max_price": Decimal(100), "lim": 50}
+
+
 def _words(s: Samples, rng: random.Random) -> str:
     return " ".join(rng.sample(str(rng.choice(s.chunks)["content"]).split()[3:], 2))
 
@@ -293,18 +303,22 @@ QUERIES: list[QueryWorkload] = [
     QueryWorkload("search_products_by_category", _category_search),
     QueryWorkload(
         "search_products_by_tag",
-        lambda s, r: {
-            "tag": r.choice(r.choice(s.products)["tags"]),
-            "status": "published",
-            "min_price": Decimal(0),
-            "max_price": Decimal(100),
-            "lim": 50,
-        },
+        lambda s, r: _tag_search(r.choice(r.choice(s.products)["tags"])),
+        heavy=lambda s, r: _tag_search(_most_common(t for p in s.products for t in p["tags"])),
     ),
     QueryWorkload(
         "search_products_by_metadata",
         lambda s, r: {
             "spec": {"dimensions": r.choice(s.products)["metadata"]["dimensions"]},
+            "status": "published",
+            "lim": 50,
+        },
+        heavy=lambda s, r: {
+            "spec": {
+                "dimensions": {
+                    "weight": _most_common(p["metadata"]["dimensions"]["weight"] for p in s.products)
+                }
+            },
             "status": "published",
             "lim": 50,
         },

@@ -10,8 +10,9 @@ it, the markers are deleted), drops the HNSW index (built once after the load in
 incremental inserts) and loads with ``session_replication_role = replica``: no trigger fires (the
 generator writes consistent data itself: subtotals are the sums of the items, stock is plentiful)
 and foreign keys are not re-checked (the generator references only rows it made). ``after_load``
-restores the replication role, moves the order-number sequence past the generated numbers, fills
-the embeddings (random unit-scale vectors, ``setseed`` for repeatability) and builds the HNSW index.
+restores the replication role, rebuilds ``devskyy.product_facets`` (kept by product triggers, which
+did not fire), moves the order-number sequence past the generated numbers, fills the embeddings
+(random unit-scale vectors, ``setseed`` for repeatability) and builds the HNSW index.
 Every workload afterwards runs with every trigger and constraint on.
 
 Order numbers are generated with the database's own bijective mix (``devskyy.order_number``),
@@ -403,8 +404,10 @@ async def before_load(conn: Any, factor: float, seed: int) -> None:
 
 
 async def after_load(conn: Any) -> None:
-    """Triggers back on, the order-number sequence past the generated numbers, embeddings and HNSW."""
+    """Triggers back on, the product facets the triggers did not write, the order-number sequence past
+    the generated numbers, embeddings and HNSW."""
     await conn.execute("set session_replication_role = origin")
+    await conn.execute("select devskyy.rebuild_product_facets()")
     orders = await conn.fetchval("select count(*) from devskyy.orders")
     await conn.execute("select setval('devskyy.order_number_seq', $1::bigint, false)", max(orders, 0))
     if not await _has_vectors(conn):

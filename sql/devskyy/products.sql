@@ -36,24 +36,44 @@ order by price, id
 limit :lim;
 
 -- name: search_products_by_tag(tag, status, min_price, max_price, lim)
--- Products carrying a tag, of a status and in a price range, cheapest first.
-select id, sku, name, description, category, price, inventory_quantity, status, tags, created_at, updated_at,
-       metadata
-from devskyy.products
-where tags @> array[:tag]::text[]
-  and status = :status
-  and price between :min_price and :max_price
-order by price, id
+-- Products carrying a tag, of a status and in a price range, cheapest first: the tag's entries in
+-- devskyy.product_facets in price order (migration 0042), each product fetched by its key and its own
+-- tags checked (= any: a check of the row, not a second way in).
+select p.id, p.sku, p.name, p.description, p.category, p.price, p.inventory_quantity, p.status, p.tags,
+       p.created_at, p.updated_at, p.metadata
+from devskyy.product_facets as f
+join devskyy.products as p on p.id = f.product_id
+where f.facet = devskyy.facet_key(jsonb_build_array('tags', :tag::text))
+  and f.status = :status
+  and f.price between :min_price and :max_price
+  and :tag::text = any (p.tags)
+order by f.price, f.product_id
 limit :lim;
 
 -- name: search_products_by_metadata(spec, status, lim)
--- Products whose metadata contains the given jsonb (variants, dimensions...), cheapest first.
-select id, sku, name, description, category, price, inventory_quantity, status, tags, created_at, updated_at,
-       metadata
-from devskyy.products
-where metadata @> :spec
-  and status = :status
-order by price, id
+-- Products whose metadata contains the given jsonb (variants, dimensions...), cheapest first: the
+-- entries in devskyy.product_facets of the spec's rarest facet (counted up to 1,000), in price order,
+-- each product fetched by its key and checked (jsonb_contains is @> as a function: a check of the row,
+-- not a second way in); a spec without scalars walks ["metadata"].
+select p.id, p.sku, p.name, p.description, p.category, p.price, p.inventory_quantity, p.status, p.tags,
+       p.created_at, p.updated_at, p.metadata
+from devskyy.product_facets as f
+join devskyy.products as p on p.id = f.product_id
+where f.facet = coalesce(
+        (select devskyy.facet_key(m.facet)
+         from devskyy.metadata_facets(:spec) as m (facet)
+         order by (select count(*)
+                   from (select
+                         from devskyy.product_facets as c
+                         where c.facet = devskyy.facet_key(m.facet)
+                           and c.status = :status
+                         limit 1000) as c),
+                  m.facet
+         limit 1),
+        devskyy.facet_key('["metadata"]'))
+  and f.status = :status
+  and jsonb_contains(p.metadata, :spec)
+order by f.price, f.product_id
 limit :lim;
 
 -- name: publish_product(id)<!

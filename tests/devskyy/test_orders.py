@@ -228,7 +228,8 @@ async def test_a_hundred_concurrent_orders_for_thirty_in_stock_sell_exactly_thir
         assert len(sold) == 30
         assert await stock(pool, product.id) == 0
         assert await pool.fetchval("select count(*) from devskyy.orders") == 30
-        assert await pool.fetchval("select count(*), sum(quantity) from devskyy.order_items") == 30
+        items = await pool.fetchrow("select count(*) as n, sum(quantity) as units from devskyy.order_items")
+        assert items is not None and (items["n"], items["units"]) == (30, 30)
         assert (
             await pool.fetchval(
                 "select count(*) from devskyy.orders o where not exists "
