@@ -3360,8 +3360,6 @@ CREATE INDEX ix_sync_logs_started_at ON easyflow.sync_logs USING btree (started_
 
 CREATE INDEX ix_sync_logs_started_at_running ON easyflow.sync_logs USING btree (started_at) WHERE (status = 'running'::easyflow.sync_status);
 
-CREATE INDEX ix_sync_logs_status ON easyflow.sync_logs USING btree (status);
-
 CREATE INDEX ix_users_created_at ON easyflow.users USING btree (created_at);
 
 CREATE INDEX ix_users_is_active ON easyflow.users USING btree (is_active);
