@@ -1,5 +1,7 @@
 -- name: claim_due_integrations(sync_type, lim)
 -- queue:sync_orders: claim up to lim due connected integrations (SKIP LOCKED) and open a running sync log each.
+-- The picks are updated by key (id = any(array(...))): joined to them, a generic plan, blind to lim,
+-- hashed the whole table for ten rows.
 with due as (
     select id
     from easyflow.integrations
@@ -13,8 +15,7 @@ with due as (
 claimed as (
     update easyflow.integrations as i
     set sync_claimed_at = now()
-    from due
-    where i.id = due.id
+    where i.id = any(array(select id from due))
     returning i.id, i.user_id, i.platform_id, i.settings, i.next_sync_at
 ),
 opened as (

@@ -376,7 +376,8 @@ async def test_context_search_reads_only_the_matching_conversations_in_both_plan
 
 async def test_claims_read_only_claimable_rows_and_stop_at_the_limit(seeded: str) -> None:
     # Claimed integrations and deliveries have left the partial queue indexes: each claim reads lim
-    # entries from the head, in order, and locks them.
+    # entries from the head, in order, locks them and updates them found by key. (The generic plan,
+    # blind to lim, once joined the picks to the whole table: a sequential scan per claim.)
     due = await executed(seeded, sync_logs._claim, sync_type=SyncType.ORDERS, lim=10)
     waiting = await executed(seeded, outbound._claim, lim=10)
     for name, plans in (
@@ -388,3 +389,8 @@ async def test_claims_read_only_claimable_rows_and_stop_at_the_limit(seeded: str
             assert (scan["Actual Rows"], removed(scan)) == (10, 0), (name, mode)
             blocks = scan["Shared Hit Blocks"] + scan["Shared Read Blocks"]
             assert blocks <= 2 * 10 + 4, (name, mode, blocks)
+            assert no_seq_scan(plan), (
+                name,
+                mode,
+                [(n["Node Type"], n.get("Relation Name")) for n in nodes(plan)],
+            )
