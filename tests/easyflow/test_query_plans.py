@@ -17,7 +17,7 @@ import pytest
 
 from benchmarks.plans import PLAN_MODES, explain_analyze, plan_cost
 from sqlfirst.db import connect_one
-from sqlfirst.easyflow import conversations, integrations, messages, metrics, outbound, sync_logs
+from sqlfirst.easyflow import conversations, credentials, integrations, messages, metrics, outbound, sync_logs
 from sqlfirst.easyflow.models import MetricType, SyncType
 
 from ..conftest import with_database
@@ -394,3 +394,14 @@ async def test_claims_read_only_claimable_rows_and_stop_at_the_limit(seeded: str
                 mode,
                 [(n["Node Type"], n.get("Relation Name")) for n in nodes(plan)],
             )
+
+
+async def test_key_rotation_batches_walk_the_primary_key_in_both_plans(seeded: str) -> None:
+    # Every credential is under k1: a generic plan, estimating `<>` an unknown key as matching
+    # nothing, read and sorted the whole table for each batch.
+    after = UUID(int=0)
+    plans = await executed(seeded, credentials._lock_batch, current_key_id="k2", after_id=after, lim=100)
+    for mode, plan in plans.items():
+        scan = scan_of(plan, "integrations")
+        assert scan.get("Index Name") == "pk_integrations", (mode, scan["Node Type"])
+        assert (scan["Actual Rows"], removed(scan)) == (100, 0), mode
