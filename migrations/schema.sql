@@ -2830,7 +2830,8 @@ CREATE TABLE easyflow.integrations (
     CONSTRAINT ck_integrations_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT ck_integrations_settings_object CHECK ((jsonb_typeof(settings) = 'object'::text)),
     CONSTRAINT ck_integrations_sync_interval_minutes CHECK ((sync_interval_minutes > 0))
-);
+)
+WITH (autovacuum_vacuum_scale_factor='0.01', autovacuum_vacuum_threshold='1000');
 
 CREATE TABLE easyflow.message_platform_ids (
     user_id uuid NOT NULL,
@@ -2884,7 +2885,8 @@ CREATE TABLE easyflow.outbound_messages (
     CONSTRAINT ck_outbound_messages_claimed_at CHECK (((status <> 'sending'::easyflow.delivery_status) OR (claimed_at IS NOT NULL))),
     CONSTRAINT ck_outbound_messages_max_attempts CHECK ((max_attempts > 0)),
     CONSTRAINT ck_outbound_messages_sent_at CHECK (((status = 'sent'::easyflow.delivery_status) = (sent_at IS NOT NULL)))
-);
+)
+WITH (autovacuum_vacuum_scale_factor='0.01', autovacuum_vacuum_threshold='1000');
 
 CREATE TABLE easyflow.platform_metrics (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -3593,8 +3595,6 @@ CREATE INDEX ix_sync_logs_integration_id_started_at ON easyflow.sync_logs USING 
 CREATE INDEX ix_sync_logs_started_at ON easyflow.sync_logs USING btree (started_at);
 
 CREATE INDEX ix_sync_logs_started_at_running ON easyflow.sync_logs USING btree (started_at) WHERE (status = 'running'::easyflow.sync_status);
-
-CREATE INDEX ix_sync_logs_status ON easyflow.sync_logs USING btree (status);
 
 CREATE INDEX ix_users_created_at ON easyflow.users USING btree (created_at);
 

@@ -59,9 +59,18 @@ limit :lim;
 
 -- name: find_conversations_by_context(context, lim)
 -- Conversations whose context contains the given object (jsonb containment), latest first.
+-- The containment picks the rows (the GIN index), then the newest lim are sorted: a materialized CTE,
+-- so that no plan walks every conversation by updated_at and filters (a generic plan cannot know how
+-- selective the object is and guessed 1%; for an order id it read the whole table). A search is for
+-- keys held by few conversations (an order, a ticket); one matching many reads all its matches.
+with matching as materialized (
+    select id, session_id, user_id, platform, chat_id, status, current_state, context_data, messages_count,
+           created_at, updated_at, closed_at
+    from easyflow.conversations
+    where context_data @> :context
+)
 select id, session_id, user_id, platform, chat_id, status, current_state, context_data, messages_count, created_at, updated_at, closed_at
-from easyflow.conversations
-where context_data @> :context
+from matching
 order by updated_at desc, id desc
 limit :lim;
 

@@ -102,9 +102,12 @@ where id = :id
 
 -- name: lock_credentials_to_rekey(current_key_id, after_id, lim)
 -- The next batch of sealed credentials not under the current key, by id after a cursor, row-locked.
+-- textne() is `<>` in function form, on purpose: with one or two keys in use the planner estimates
+-- `<>` against an unknown key as matching nothing, and the generic plan read and sorted the whole
+-- table for each batch; as a function it walks the primary key from the cursor and stops at lim.
 select id, credentials_encrypted, encryption_key_id
 from easyflow.integrations
-where encryption_key_id <> :current_key_id
+where textne(encryption_key_id, :current_key_id)
   and id > :after_id
 order by id
 limit :lim

@@ -32,6 +32,7 @@ where id = :id;
 
 -- name: claim_outbound_messages(lim)
 -- Claim up to lim deliveries whose turn has come (SKIP LOCKED): each becomes sending, one attempt more.
+-- The picks are updated by key (id = any(array(...))), whatever a generic plan guesses of lim.
 with next as (
     select id
     from easyflow.outbound_messages
@@ -46,8 +47,7 @@ claimed as (
     set status = 'sending',
         attempts = o.attempts + 1,
         claimed_at = now()
-    from next
-    where o.id = next.id
+    where o.id = any(array(select id from next))
     returning o.id, o.user_id, o.conversation_id, o.message_id, o.message_created_at, o.platform, o.chat_id,
               o.attempts, o.max_attempts, o.run_after
 )

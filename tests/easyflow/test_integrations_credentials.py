@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from sqlfirst.db import Connection, connect_one
-from sqlfirst.easyflow import credentials, integrations
+from sqlfirst.easyflow import credentials, integrations, sync_logs
 from sqlfirst.easyflow.credentials import KeyRing
 from sqlfirst.easyflow.errors import CredentialKeyMissing, CredentialsUnreadable
 from sqlfirst.easyflow.models import IntegrationStatus, PlatformType
@@ -276,6 +276,11 @@ async def test_raw_credentials_never_appear_in_results_errors_or_logs(
         repr(await integrations.merge_settings(conn, id=integration.id, patch={"a": 1})),
         repr(await integrations.set_sync_interval(conn, id=integration.id, minutes=5)),
     ]
+    # What a sync worker is handed: its claims (settings, never credentials) and the finished log.
+    claims = await sync_logs.claim_due(conn, limit=50)
+    assert {c.integration_id for c in claims} >= {integration.id}
+    seen.append(repr(claims))
+    seen.append(repr(await sync_logs.finish(conn, sync_log_id=claims[0].sync_log_id, status="success")))
     for model in await integrations.get_user_integrations(conn, user_id=user.id):
         seen.append(model.model_dump_json())
         assert "credentials_encrypted" not in type(model).model_fields

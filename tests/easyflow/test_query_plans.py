@@ -15,12 +15,13 @@ from uuid import UUID
 import asyncpg
 import pytest
 
+from benchmarks.plans import PLAN_MODES, explain_analyze, plan_cost
 from sqlfirst.db import connect_one
-from sqlfirst.easyflow import conversations, integrations, messages, metrics, outbound, sync_logs
+from sqlfirst.easyflow import conversations, credentials, integrations, messages, metrics, outbound, sync_logs
 from sqlfirst.easyflow.models import MetricType, SyncType
 
 from ..conftest import with_database
-from ..deals.test_query_plans import explain, first_id, indexes_used, nodes, relations_scanned
+from ..deals.test_query_plans import declaration, explain, first_id, indexes_used, nodes, relations_scanned
 
 SEED = """
 insert into easyflow.users (email, name)
@@ -37,11 +38,13 @@ select u.id, p.id, '\\x01'::bytea, 'k1',
        )
 from easyflow.users as u cross join easyflow.platforms as p;
 
-insert into easyflow.conversations (session_id, user_id, platform, chat_id, status, context_data)
+insert into easyflow.conversations (session_id, user_id, platform, chat_id, status, context_data, created_at,
+                                    updated_at)
 select 'session-' || c, u.ids[1 + c % 600], 'telegram', 'chat-' || c,
        case when c % 50 = 0 then 'escalated' when c % 3 = 0 then 'closed' else 'active' end
            ::easyflow.conversation_status,
-       jsonb_build_object('order_id', 'ORD-' || c, 'step', c % 7)
+       jsonb_build_object('order_id', 'ORD-' || c, 'step', c % 7),
+       now() - make_interval(mins => 6000 - c), now() - make_interval(mins => 6000 - c)
 from generate_series(1, 6000) as c
 cross join (select array_agg(id order by id) as ids from easyflow.users) as u;
 
@@ -88,6 +91,33 @@ join easyflow.conversations as c on c.session_id = 'session-' || (1 + k % 6000);
 analyze;
 """
 
+AFTER_ANALYZE = """
+-- Syncs in flight, unseen by the statistics (as in production, where a few running syncs among
+-- millions of logs are seldom in ANALYZE's sample): every third connected integration is claimed
+-- with a running sync, 30 of them abandoned seven hours ago.
+with claimed as (
+    update easyflow.integrations
+    set sync_claimed_at = now() - case when ord % 20 = 0 then interval '7 hours' else interval '1 minute' end
+    from (
+        select id as claimed_id, row_number() over (order by id) as ord
+        from easyflow.integrations
+        where status = 'connected'
+    ) as pick
+    where id = pick.claimed_id
+      and pick.ord % 3 = 0
+    returning id, user_id, sync_claimed_at
+)
+insert into easyflow.sync_logs (integration_id, user_id, sync_type, status, started_at)
+select id, user_id, 'orders', 'running', sync_claimed_at
+from claimed;
+
+-- Deliveries in flight: the oldest sixth of the waiting deliveries claimed.
+update easyflow.outbound_messages
+set status = 'sending', attempts = 1, claimed_at = now()
+where status = 'queued'
+  and run_after < now() - interval '10000 seconds';
+"""
+
 
 @pytest.fixture(scope="module")
 async def seeded(server_url: str, template_name: str) -> AsyncIterator[str]:
@@ -101,6 +131,10 @@ async def seeded(server_url: str, template_name: str) -> AsyncIterator[str]:
     conn = await connect_one(url)
     try:
         await conn.execute(SEED)
+        await conn.execute(AFTER_ANALYZE)
+        # As autovacuum leaves them in service: the claimed rows' old entries gone from the queue
+        # indexes (0053 tunes it for those tables), the GIN indexes' pending lists merged.
+        await conn.execute("vacuum easyflow.integrations, easyflow.outbound_messages, easyflow.conversations")
         empty = await conn.fetch(
             "select relname from pg_class where relnamespace = 'easyflow'::regnamespace"
             " and relkind = 'r' and relpages = 0"
@@ -264,3 +298,110 @@ async def test_queues_and_time_ranges_use_their_indexes(seeded: str) -> None:
     assert "ix_platform_metrics_user_id_metric_type_period_start" in indexes_used(series)
     for plan in (claim, logs, rows, series):
         assert no_seq_scan(plan)
+
+
+# -- executed plans (EXPLAIN ANALYZE, BUFFERS), custom and generic: what a query reads for its rows --
+
+
+async def executed(url: str, fn: Any, **arguments: Any) -> dict[str, dict[str, Any]]:
+    """The plan of each mode (custom: planned for these values; generic: what a prepared statement
+    switches to), run inside a transaction rolled back afterwards."""
+    decl = declaration(fn)
+    conn = await connect_one(url)
+    try:
+        args = [arguments[name] for name in decl.query.parameters]
+        return {mode: await explain_analyze(conn, decl.query.sql, args, mode=mode) for mode in PLAN_MODES}
+    finally:
+        await conn.close()
+
+
+def scan_of(plan: dict[str, Any], relation: str) -> dict[str, Any]:
+    """The one node that scans ``relation``."""
+    (node,) = (n for n in nodes(plan) if n.get("Relation Name") == relation and "Scan" in n["Node Type"])
+    return node
+
+
+def removed(node: dict[str, Any]) -> float:
+    return sum(
+        node.get(key, 0) for key in ("Rows Removed by Filter", "Rows Removed by Index Recheck")
+    ) * node.get("Actual Loops", 1)
+
+
+async def test_finishing_a_sync_finds_its_log_by_the_primary_key(seeded: str) -> None:
+    # Hundreds of running syncs the statistics never saw: the log is still read by its key, not
+    # found among every running sync (what `status = 'running'` with ix_sync_logs_status did).
+    log_id = await first_id(seeded, "select id from easyflow.sync_logs where status = 'running' limit 1")
+    plans = await executed(
+        seeded,
+        sync_logs._finish,
+        id=log_id,
+        status="success",
+        records_requested=3,
+        records_synced=3,
+        records_failed=0,
+        errors=[],
+        error_message=None,
+    )
+    for mode, plan in plans.items():
+        scan = scan_of(plan, "sync_logs")
+        assert scan.get("Index Name") == "pk_sync_logs", (mode, scan)
+        assert (scan["Actual Rows"], removed(scan)) == (1, 0), mode
+
+
+async def test_the_watchdog_reads_only_the_abandoned_syncs(seeded: str) -> None:
+    abandoned = await first_id(
+        seeded,
+        "select count(*) from easyflow.sync_logs"
+        " where status = 'running' and started_at < now() - interval '6 hours'",
+    )
+    assert abandoned > 20
+    plans = await executed(seeded, sync_logs._fail_abandoned, older_than=timedelta(hours=6))
+    for mode, plan in plans.items():
+        scan = scan_of(plan, "sync_logs")
+        assert scan.get("Index Name") == "ix_sync_logs_started_at_running", (mode, scan)
+        assert (scan["Actual Rows"], removed(scan)) == (abandoned, 0), mode
+
+
+async def test_context_search_reads_only_the_matching_conversations_in_both_plans(seeded: str) -> None:
+    # A generic plan cannot know how selective the object is; it must not walk every conversation
+    # by updated_at and filter.
+    plans = await executed(seeded, conversations._by_context, context={"order_id": "ORD-42"}, lim=50)
+    for mode, plan in plans.items():
+        assert "ix_conversations_context_data" in indexes_used(plan), mode
+        cost = plan_cost(mode, plan)
+        assert (cost.rows, cost.removed) == (1, 0), mode
+        scan = scan_of(plan, "conversations")
+        assert scan["Shared Hit Blocks"] + scan["Shared Read Blocks"] <= 10, (mode, scan)
+
+
+async def test_claims_read_only_claimable_rows_and_stop_at_the_limit(seeded: str) -> None:
+    # Claimed integrations and deliveries have left the partial queue indexes: each claim reads lim
+    # entries from the head, in order, locks them and updates them found by key. (The generic plan,
+    # blind to lim, once joined the picks to the whole table: a sequential scan per claim.)
+    due = await executed(seeded, sync_logs._claim, sync_type=SyncType.ORDERS, lim=10)
+    waiting = await executed(seeded, outbound._claim, lim=10)
+    for name, plans in (
+        ("ix_integrations_next_sync_at_connected", due),
+        ("ix_outbound_messages_run_after_waiting", waiting),
+    ):
+        for mode, plan in plans.items():
+            (scan,) = (n for n in nodes(plan) if n.get("Index Name") == name)
+            assert (scan["Actual Rows"], removed(scan)) == (10, 0), (name, mode)
+            blocks = scan["Shared Hit Blocks"] + scan["Shared Read Blocks"]
+            assert blocks <= 2 * 10 + 4, (name, mode, blocks)
+            assert no_seq_scan(plan), (
+                name,
+                mode,
+                [(n["Node Type"], n.get("Relation Name")) for n in nodes(plan)],
+            )
+
+
+async def test_key_rotation_batches_walk_the_primary_key_in_both_plans(seeded: str) -> None:
+    # Every credential is under k1: a generic plan, estimating `<>` an unknown key as matching
+    # nothing, read and sorted the whole table for each batch.
+    after = UUID(int=0)
+    plans = await executed(seeded, credentials._lock_batch, current_key_id="k2", after_id=after, lim=100)
+    for mode, plan in plans.items():
+        scan = scan_of(plan, "integrations")
+        assert scan.get("Index Name") == "pk_integrations", (mode, scan["Node Type"])
+        assert (scan["Actual Rows"], removed(scan)) == (100, 0), mode

@@ -184,7 +184,11 @@ async def _by_context(conn: Executor, *, context: JsonObject, lim: int) -> list[
 
 
 async def find_by_context(conn: Executor, *, context: JsonObject, limit: int = 50) -> list[Conversation]:
-    """Conversations whose context contains ``context`` (jsonb ``@>``), latest activity first."""
+    """Conversations whose context contains ``context`` (jsonb ``@>``), latest activity first.
+
+    Meant for keys that few conversations hold (an order id, a ticket): the GIN index finds every
+    match, then the newest ``limit`` are returned, so a key held by many reads all of them.
+    """
     return await _by_context(conn, context=_object.validate_python(context), lim=page_size(limit))
 
 

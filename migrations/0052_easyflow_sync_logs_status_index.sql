@@ -1,0 +1,18 @@
+-- depends: 0051_easyflow_derived_data
+--
+-- easyflow: the seed's index on sync_logs.status goes; the running syncs keep theirs.
+--
+-- A sync log is running for the minutes its sync takes, then success, partial or failed for good:
+-- among millions of logs a few are running, ANALYZE's sample seldom holds one, and the planner
+-- believes `status = 'running'` matches a single row. With a full index on status it took
+-- ix_sync_logs_status for the watchdog (fail_abandoned_syncs) and for finishing one sync, and walked
+-- every running sync: thousands in the bench. That index's purpose, finding syncs by the one status
+-- worth an index, is served by ix_sync_logs_started_at_running (0050): running syncs by start, which
+-- the watchdog reads from the oldest and leaves at its cutoff. Finished syncs (nearly all rows) are
+-- read by integration and time, never by status alone. (finish_sync finds its log by primary key.)
+--
+-- A plain DROP INDEX: it changes the catalog only, so its ACCESS EXCLUSIVE lock lasts an instant,
+-- and the migrator's lock_timeout keeps it from queueing behind a long transaction (a
+-- `-- transactional: false` migration may only create an index).
+-- squawk-ignore require-concurrent-index-deletion
+drop index easyflow.ix_sync_logs_status;
