@@ -371,6 +371,84 @@ CREATE TYPE easyflow.sync_type AS ENUM (
     'products'
 );
 
+CREATE FUNCTION agent_hub.append_session_messages(p_session_id uuid, p_messages jsonb) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_added integer;
+    v_count integer;
+begin
+    if jsonb_typeof(p_messages) is distinct from 'array' then
+        raise exception using
+            errcode = 'invalid_parameter_value',
+            message = format('messages must be a JSON array, got %s', coalesce(jsonb_typeof(p_messages), 'null'));
+    end if;
+    v_added := jsonb_array_length(p_messages);
+    if v_added = 0 then
+        select message_count into v_count from agent_hub.sessions where id = p_session_id;
+        return v_count;
+    end if;
+
+    perform set_config('agent_hub.appending_messages', 'on', true);
+    update agent_hub.sessions
+    set message_history = message_history || p_messages,
+        message_count = message_count + v_added
+    where id = p_session_id
+    returning message_count into v_count;
+    perform set_config('agent_hub.appending_messages', 'off', true);
+    if v_count is null then
+        return null;  -- no such session
+    end if;
+
+    insert into agent_hub.session_messages (session_id, position, message)
+    select p_session_id, v_count - v_added + m.ordinality::integer - 1, m.value
+    from jsonb_array_elements(p_messages) with ordinality as m;
+    return v_count;
+end;
+$$;
+
+COMMENT ON FUNCTION agent_hub.append_session_messages(p_session_id uuid, p_messages jsonb) IS 'Append messages to a session: message_history, message_count and session_messages together, under the session row lock; the new count, or NULL when there is no such session.';
+
+CREATE FUNCTION agent_hub.guard_session_history() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op = 'UPDATE' and current_setting('agent_hub.appending_messages', true) is distinct from 'on' then
+        raise exception using
+            errcode = 'check_violation',
+            schema = tg_table_schema,
+            table = tg_table_name,
+            constraint = 'tg_sessions_history_guard',
+            message = 'a session''s message_history and message_count change only by appending messages'
+                || ' (agent_hub.append_session_messages)';
+    end if;
+    if jsonb_typeof(new.message_history) is distinct from 'array' then
+        raise exception using
+            errcode = 'check_violation',
+            schema = tg_table_schema,
+            table = tg_table_name,
+            constraint = 'ck_sessions_message_history_array',
+            message = 'a session''s message_history is a JSON array';
+    end if;
+    if tg_op = 'INSERT' then
+        new.message_count := jsonb_array_length(new.message_history);
+    end if;
+    return new;
+end;
+$$;
+
+CREATE FUNCTION agent_hub.insert_initial_session_messages() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    insert into agent_hub.session_messages (session_id, position, message, created_at)
+    select n.id, m.ordinality::integer - 1, m.value, n.created_at
+    from new_sessions as n
+    cross join lateral jsonb_array_elements(n.message_history) with ordinality as m;
+    return null;
+end;
+$$;
+
 CREATE FUNCTION agent_hub.record_marketplace_version() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -380,6 +458,24 @@ begin
     from agent_hub.marketplace_versions as v
     where v.entry_id = new.id;
     return null;
+end;
+$$;
+
+CREATE FUNCTION agent_hub.refuse_session_message_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    -- Depth 1 is a statement of its own; the cascade from deleting a session runs from the
+    -- foreign key's trigger, one level down.
+    if tg_op = 'DELETE' and pg_trigger_depth() > 1 then
+        return null;
+    end if;
+    raise exception using
+        errcode = 'check_violation',
+        schema = tg_table_schema,
+        table = tg_table_name,
+        constraint = 'tg_session_messages_append_only',
+        message = 'a session''s messages are append-only: delete the session to remove them';
 end;
 $$;
 
@@ -1959,6 +2055,14 @@ CREATE TABLE agent_hub.marketplace_versions (
     CONSTRAINT ck_marketplace_versions_version_positive CHECK ((version > 0))
 );
 
+CREATE TABLE agent_hub.session_messages (
+    session_id uuid NOT NULL,
+    "position" integer NOT NULL,
+    message jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ck_session_messages_position CHECK (("position" >= 0))
+);
+
 CREATE TABLE agent_hub.sessions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     agent_id uuid NOT NULL,
@@ -1969,8 +2073,9 @@ CREATE TABLE agent_hub.sessions (
     last_event_sequence integer DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    message_count integer DEFAULT 0 NOT NULL,
     CONSTRAINT ck_sessions_last_event_sequence CHECK ((last_event_sequence >= 0)),
-    CONSTRAINT ck_sessions_message_history_array CHECK ((jsonb_typeof(message_history) = 'array'::text)),
+    CONSTRAINT ck_sessions_message_count CHECK ((message_count >= 0)),
     CONSTRAINT ck_sessions_state_object CHECK ((jsonb_typeof(state) = 'object'::text))
 );
 
@@ -2987,6 +3092,9 @@ ALTER TABLE ONLY agent_hub.marketplace_entries
 ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT pk_marketplace_versions PRIMARY KEY (id);
 
+ALTER TABLE ONLY agent_hub.session_messages
+    ADD CONSTRAINT pk_session_messages PRIMARY KEY (session_id, "position");
+
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT pk_sessions PRIMARY KEY (id);
 
@@ -3340,13 +3448,17 @@ CREATE INDEX ix_chat_messages_user ON deals.chat_messages USING btree (user_id, 
 
 CREATE INDEX ix_deal_activities_activity_type ON deals.deal_activities USING btree (activity_type);
 
-CREATE INDEX ix_deal_activities_agent_id ON deals.deal_activities USING btree (agent_id);
+CREATE INDEX ix_deal_activities_agent_id_activity_type_created_at_id ON deals.deal_activities USING btree (agent_id, activity_type, created_at, id);
+
+CREATE INDEX ix_deal_activities_agent_id_created_at_id ON deals.deal_activities USING btree (agent_id, created_at, id);
 
 CREATE INDEX ix_deal_activities_created_at ON deals.deal_activities USING btree (created_at);
 
 CREATE INDEX ix_deal_activities_deal_id ON deals.deal_activities USING btree (deal_id, created_at);
 
-CREATE INDEX ix_deal_activities_user_id ON deals.deal_activities USING btree (user_id);
+CREATE INDEX ix_deal_activities_user_id_activity_type_created_at_id ON deals.deal_activities USING btree (user_id, activity_type, created_at, id);
+
+CREATE INDEX ix_deal_activities_user_id_created_at_id ON deals.deal_activities USING btree (user_id, created_at, id);
 
 CREATE INDEX ix_deal_scores_created_at ON deals.deal_scores USING btree (created_at);
 
@@ -3406,7 +3518,11 @@ CREATE INDEX ix_notifications_priority ON deals.notifications USING btree (prior
 
 CREATE INDEX ix_notifications_type ON deals.notifications USING btree (type);
 
+CREATE INDEX ix_notifications_user_id_created_at_id ON deals.notifications USING btree (user_id, created_at, id);
+
 CREATE INDEX ix_notifications_user_id_created_at_unread ON deals.notifications USING btree (user_id, created_at DESC, id DESC) WHERE (read_at IS NULL);
+
+CREATE INDEX ix_notifications_user_id_type_created_at_id ON deals.notifications USING btree (user_id, type, created_at, id);
 
 CREATE INDEX ix_notifications_user_status ON deals.notifications USING btree (user_id, status);
 
@@ -3459,6 +3575,8 @@ CREATE INDEX ix_token_transactions_user ON deals.token_transactions USING btree 
 CREATE INDEX ix_users_email_status ON deals.users USING btree (email, status);
 
 CREATE INDEX ix_users_referred_by ON deals.users USING btree (referred_by) WHERE (referred_by IS NOT NULL);
+
+CREATE INDEX ix_users_status_created_at_id ON deals.users USING btree (status, created_at, id);
 
 CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracking_default USING btree (deal_id, tracked_at);
 
@@ -3674,6 +3792,12 @@ CREATE TRIGGER tg_marketplace_entries_version_insert AFTER INSERT ON agent_hub.m
 
 CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, tags, changelog, published_at ON agent_hub.marketplace_entries FOR EACH ROW WHEN (((old.published_at IS DISTINCT FROM new.published_at) OR (old.changelog IS DISTINCT FROM new.changelog) OR ((old.category)::text IS DISTINCT FROM (new.category)::text) OR (old.tags IS DISTINCT FROM new.tags))) EXECUTE FUNCTION agent_hub.record_marketplace_version();
 
+CREATE TRIGGER tg_session_messages_append_only BEFORE DELETE OR UPDATE ON agent_hub.session_messages FOR EACH STATEMENT EXECUTE FUNCTION agent_hub.refuse_session_message_change();
+
+CREATE TRIGGER tg_sessions_history_guard BEFORE INSERT OR UPDATE OF message_history, message_count ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION agent_hub.guard_session_history();
+
+CREATE TRIGGER tg_sessions_initial_messages AFTER INSERT ON agent_hub.sessions REFERENCING NEW TABLE AS new_sessions FOR EACH STATEMENT EXECUTE FUNCTION agent_hub.insert_initial_session_messages();
+
 CREATE TRIGGER tg_sessions_updated_at BEFORE UPDATE ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
@@ -3819,6 +3943,9 @@ ALTER TABLE ONLY agent_hub.marketplace_entries
 
 ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT fk_marketplace_versions_entry_id FOREIGN KEY (entry_id) REFERENCES agent_hub.marketplace_entries(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY agent_hub.session_messages
+    ADD CONSTRAINT fk_session_messages_session_id FOREIGN KEY (session_id) REFERENCES agent_hub.sessions(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT fk_sessions_agent_id FOREIGN KEY (agent_id) REFERENCES agent_hub.agents(id) ON DELETE CASCADE;
