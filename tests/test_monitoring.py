@@ -148,9 +148,10 @@ async def test_spans_carry_the_query_rows_server_and_error_type_but_no_values(
     missing = spans["deals.deduct_tokens"]
     assert missing.attributes is not None and missing.attributes["error.type"] == "DatabaseError"
     assert missing.attributes["db.response.status_code"] == tokens.UNKNOWN_USER_SQLSTATE
-    # append_messages' NotFound: the update found no row, which is no database error.
+    # append_messages' NotFound: the database function answers NULL for a missing session (one row,
+    # no database error); the caller turns the NULL into NotFound.
     absent = spans["agent_hub.append_session_messages"]
-    assert absent.attributes is not None and absent.attributes["db.response.returned_rows"] == 0
+    assert absent.attributes is not None and absent.attributes["db.response.returned_rows"] == 1
     assert "error.type" not in absent.attributes
     for span in exporter.get_finished_spans():
         said = _everything_said(span)

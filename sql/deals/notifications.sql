@@ -32,13 +32,8 @@ where user_id = :user_id
 update deals.notifications
 set status = 'read',
     read_at = statement_timestamp()
--- The ids are looked up by primary key in both plan modes: the owner check is written
--- `is not distinct from` (no index can serve it; user_id is never null), because a generic plan
--- estimates a user's unread notifications as a handful and would read them all through
--- ix_notifications_user_id_created_at_unread and filter the ids, which for a user with thousands
--- unread reads thousands of rows to change three.
-where id in (select unnest(:ids::uuid[]))
-  and user_id is not distinct from :user_id
+where user_id = :user_id
+  and id = any(:ids)
   and read_at is null;
 
 -- name: mark_all_notifications_read(user_id)!

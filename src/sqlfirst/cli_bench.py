@@ -16,8 +16,23 @@ from sqlfirst.errors import ConfigurationError
 
 SCALES = ("small", "medium", "large")
 
-BENCH_EXTRA_MODULES = frozenset({"sqlalchemy", "greenlet", "matplotlib", "numpy"})
-"""The top-level modules the ``bench`` extra installs (``sqlalchemy[asyncio]`` brings greenlet)."""
+BENCH_EXTRA = {
+    "sqlalchemy": "sqlalchemy",
+    "greenlet": "greenlet",
+    "matplotlib": "matplotlib",
+    "numpy": "numpy",
+    "opentelemetry_sdk": "opentelemetry.sdk",
+}
+"""Each distribution the ``bench`` extra installs, with the module it provides (``sqlalchemy[asyncio]``
+brings greenlet)."""
+BENCH_EXTRA_MODULES = frozenset(BENCH_EXTRA.values())
+
+
+def _absent(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is None
+    except ModuleNotFoundError:  # a dotted name whose parent package is missing
+        return True
 
 
 @app.command("bench")
@@ -130,7 +145,7 @@ def _bench_runner() -> Any:
             "sqlfirst repository and run `pip install -e '.[bench]'` there, or point "
             "SQLFIRST_BENCH_DIR at its benchmarks/ folder"
         )
-    missing = sorted(m for m in BENCH_EXTRA_MODULES if importlib.util.find_spec(m) is None)
+    missing = sorted(m for m in BENCH_EXTRA_MODULES if _absent(m))
     if missing:
         raise _missing_extra(", ".join(missing))
     if str(bench_dir.parent) not in sys.path:
@@ -138,6 +153,9 @@ def _bench_runner() -> Any:
     try:
         return importlib.import_module(f"{bench_dir.name}.runner")
     except ModuleNotFoundError as exc:
-        if exc.name and exc.name.split(".")[0] in BENCH_EXTRA_MODULES:
+        if exc.name and any(
+            exc.name == m or m.startswith(exc.name + ".") or exc.name.startswith(m + ".")
+            for m in BENCH_EXTRA_MODULES
+        ):
             raise _missing_extra(exc.name) from exc
         raise

@@ -96,6 +96,7 @@ async def seeded(server_url: str, template_name: str) -> AsyncIterator[str]:
     url = with_database(server_url, name)
     conn = await connect_one(url)
     try:
+        await conn.execute("set statement_timeout = 0")  # seeding is setup, not a query under test
         await conn.execute(SEED)
         # As autovacuum would leave it: the visibility map set (index-only scans), statistics fresh.
         await conn.execute("vacuum analyze")

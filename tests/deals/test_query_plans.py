@@ -277,17 +277,6 @@ async def test_notification_history_reads_the_users_index_in_order(seeded: str, 
         assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
 
 
-@pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
-async def test_marking_notifications_read_looks_the_ids_up_by_primary_key(seeded: str, generic: bool) -> None:
-    # Regression: the generic plan read all of the user's unread notifications through
-    # ix_notifications_user_id_created_at_unread and filtered the ids.
-    user_id = await first_id(seeded, "select id from deals.users order by id limit 1")
-    ids = [UUID(int=i) for i in range(1, 4)]
-    plan = await explain(seeded, notifications._mark_read, generic=generic, user_id=user_id, ids=ids)
-    used = indexes_used(plan)
-    assert used == {"pk_notifications"}, used
-
-
 @pytest.mark.parametrize("mode", PLAN_MODES)
 @pytest.mark.parametrize("status", ["active", "suspended"])
 async def test_users_by_status_read_the_index_in_order_and_stop_at_the_limit(
