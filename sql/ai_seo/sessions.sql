@@ -48,7 +48,9 @@ order by created_at desc, id desc;
 
 -- name: delete_stale_sessions(as_of, revoked_before, lim)!
 -- Delete one batch of expired sessions and of sessions revoked before the grace cut-off (up to lim
--- of each), oldest first, each walked by its own index; rows other cleaners hold are skipped.
+-- of each), oldest first, each walked by its own index; rows other cleaners hold are skipped. The
+-- picked ids are deleted by primary key (`= any(array(...))`), so no plan, generic included, joins
+-- them against a scan of the table.
 with expired as (
     select id
     from ai_seo.user_sessions
@@ -67,8 +69,8 @@ revoked as (
     for update skip locked
 )
 delete from ai_seo.user_sessions
-where id in (
+where id = any(array(
     select id from expired
     union
     select id from revoked
-);
+));

@@ -366,3 +366,15 @@ async def test_session_lookup_and_cleanup_use_indexes(seeded: str) -> None:
     )
     assert {"ix_user_sessions_expires_at", "ix_user_sessions_revoked_at"} & indexes_used(cleanup)
     assert "user_sessions" not in seq_scans(cleanup)
+
+
+@pytest.mark.parametrize("mode", PLAN_MODES)
+async def test_session_cleanup_deletes_its_picks_by_key_in_both_plans(seeded: str, mode: str) -> None:
+    """The batch picks up to ``lim`` expired and revoked sessions from their indexes and deletes them by
+    primary key: no plan, the generic one included, joins the picks against a scan of the table."""
+    now = datetime.now(UTC)
+    plan = await executed(
+        seeded, sessions._delete_stale, mode, as_of=now, revoked_before=now - timedelta(days=1), lim=100
+    )
+    assert "user_sessions" not in seq_scans(plan), plan
+    assert "pk_user_sessions" in indexes_used(plan), plan
