@@ -23,7 +23,7 @@ from sqlfirst.db import connect_one
 from sqlfirst.devskyy import agent_executions, orders, products, rag, round_table, tool_executions, users
 from sqlfirst.settings import Settings
 
-from ..conftest import with_database
+from ..conftest import vacuum_as_autovacuum_leaves_it, with_database
 from .factories import embedding_of
 
 SEED = """
@@ -111,7 +111,7 @@ async def seeded(server_url: str, template_name: str) -> AsyncIterator[str]:
         await conn.execute(SEED)
         if await rag.has_pgvector(conn):
             await conn.execute(VECTORS)
-        await conn.execute("vacuum analyze")  # as autovacuum leaves tables: index-only scans need it
+        await vacuum_as_autovacuum_leaves_it(conn, "devskyy")
     finally:
         await conn.close()
     yield url
