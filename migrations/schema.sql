@@ -3386,6 +3386,8 @@ CREATE INDEX ix_agent_tasks_agent_id_created_at ON ai_seo.agent_tasks USING btre
 
 CREATE INDEX ix_agent_tasks_agent_id_pending ON ai_seo.agent_tasks USING btree (agent_id, priority DESC, created_at, id) WHERE (status = 'pending'::ai_seo.task_status);
 
+CREATE INDEX ix_agent_tasks_agent_id_pending_count ON ai_seo.agent_tasks USING btree (agent_id) WHERE (status = 'pending'::ai_seo.task_status);
+
 CREATE INDEX ix_agent_tasks_campaign_id ON ai_seo.agent_tasks USING btree (campaign_id) INCLUDE (agent_id, status, processing_time_ms, created_at, completed_at) WHERE (campaign_id IS NOT NULL);
 
 CREATE INDEX ix_agent_tasks_created_at ON ai_seo.agent_tasks USING btree (created_at);

@@ -64,7 +64,8 @@ returning id, agent_id, campaign_id, user_id, task_type, status, priority, input
           error_message, started_at, completed_at, processing_time_ms, created_at;
 
 -- name: count_pending_tasks(agent_id)$
--- How many tasks wait in the agent's queue.
+-- How many tasks wait in the agent's queue: an index-only count of the narrow partial index
+-- ix_agent_tasks_agent_id_pending_count (deduplicated posting lists, a few blocks per thousand tasks).
 select count(*)
 from ai_seo.agent_tasks
 where agent_id = :agent_id

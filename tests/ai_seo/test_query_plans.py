@@ -20,7 +20,7 @@ from sqlfirst.ai_seo import analytics, campaigns, events, metrics, sessions, tas
 from sqlfirst.binding import Declaration
 from sqlfirst.db import connect_one
 
-from ..conftest import with_database
+from ..conftest import vacuum_as_autovacuum_leaves_it, with_database
 
 SEED = """
 insert into ai_seo.users (username, email, password_hash, role)
@@ -98,8 +98,7 @@ async def seeded(server_url: str, template_name: str) -> AsyncIterator[str]:
     try:
         await conn.execute("set statement_timeout = 0")  # seeding is setup, not a query under test
         await conn.execute(SEED)
-        # As autovacuum would leave it: the visibility map set (index-only scans), statistics fresh.
-        await conn.execute("vacuum analyze")
+        await vacuum_as_autovacuum_leaves_it(conn, "ai_seo", "analytics")
     finally:
         await conn.close()
     yield url
@@ -378,3 +377,19 @@ async def test_session_cleanup_deletes_its_picks_by_key_in_both_plans(seeded: st
     )
     assert "user_sessions" not in seq_scans(plan), plan
     assert "pk_user_sessions" in indexes_used(plan), plan
+
+
+@pytest.mark.parametrize("mode", PLAN_MODES)
+async def test_queue_depth_is_counted_from_the_narrow_pending_index(seeded: str, mode: str) -> None:
+    """An agent's pending tasks are counted index-only from the one-column partial index, whose
+    deduplicated posting lists hold an agent's whole queue in a few pages (the claim-order index is
+    four columns wide: counting through it read a page per couple of tasks)."""
+    agent_id = await value(
+        seeded,
+        "select agent_id from ai_seo.agent_tasks where status = 'pending'"
+        " group by agent_id order by count(*) desc limit 1",
+    )
+    plan = await executed(seeded, tasks.count_pending, mode, agent_id=agent_id)
+    assert indexes_used(plan) == {"ix_agent_tasks_agent_id_pending_count"}, plan
+    cost = plan_cost(mode, plan)
+    assert cost.blocks <= 6, cost
