@@ -93,14 +93,7 @@ def test_the_command_exits_1_and_prints_json_when_action_is_needed(db_url: str) 
             await conn.close()
 
     asyncio.run(seed())
-    result = subprocess.run(
-        [sys.executable, "-m", "sqlfirst", "db", "health", "--json", "--database-url", db_url],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        timeout=120,
-        check=False,
-    )
+    result = _health_command(db_url)
     assert result.returncode == 1, result.stderr
     doc = json.loads(result.stdout)
     assert doc["ok"] is False
@@ -108,7 +101,16 @@ def test_the_command_exits_1_and_prints_json_when_action_is_needed(db_url: str) 
 
 
 def test_the_command_exits_0_on_a_healthy_fresh_database(db_url: str) -> None:
-    result = subprocess.run(
+    result = _health_command(db_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is True
+    assert [f["severity"] for f in doc["findings"]] == ["info"]  # connections by state, nothing to do
+
+
+def _health_command(db_url: str) -> subprocess.CompletedProcess[str]:
+    """``sqlfirst db health --json`` on ``db_url``, in a child process, as a user runs it."""
+    return subprocess.run(
         [sys.executable, "-m", "sqlfirst", "db", "health", "--json", "--database-url", db_url],
         capture_output=True,
         text=True,
@@ -116,7 +118,3 @@ def test_the_command_exits_0_on_a_healthy_fresh_database(db_url: str) -> None:
         timeout=120,
         check=False,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    doc = json.loads(result.stdout)
-    assert doc["ok"] is True
-    assert [f["severity"] for f in doc["findings"]] == ["info"]  # connections by state, nothing to do

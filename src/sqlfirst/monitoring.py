@@ -219,13 +219,19 @@ def _span(
         slot.name, kind=_otel.SpanKind.CLIENT, start_time=end_epoch - elapsed, attributes=attributes
     )
     if error is not None:
-        kind = type(error).__name__
-        span.set_attribute("error.type", kind)
-        sqlstate = getattr(error, "sqlstate", None)
-        if sqlstate:
-            span.set_attribute("db.response.status_code", sqlstate)
-        span.set_status(_otel.Status(_otel.StatusCode.ERROR, kind))
+        _mark_failed(span, error)
     span.end(end_time=end_epoch)
+
+
+def _mark_failed(span: Any, error: BaseException) -> None:
+    """The error's type and SQLSTATE on ``span``, and its status ERROR; never its message (messages
+    name keys and values)."""
+    kind = type(error).__name__
+    span.set_attribute("error.type", kind)
+    sqlstate = getattr(error, "sqlstate", None)
+    if sqlstate:
+        span.set_attribute("db.response.status_code", sqlstate)
+    span.set_status(_otel.Status(_otel.StatusCode.ERROR, kind))
 
 
 @contextmanager
@@ -254,12 +260,7 @@ def transaction_span(*, isolation: str, readonly: bool) -> Iterator[None]:
         try:
             yield
         except BaseException as exc:
-            kind = type(exc).__name__
-            span.set_attribute("error.type", kind)
-            sqlstate = getattr(exc, "sqlstate", None)
-            if sqlstate:
-                span.set_attribute("db.response.status_code", sqlstate)
-            span.set_status(_otel.Status(_otel.StatusCode.ERROR, kind))
+            _mark_failed(span, exc)
             raise
 
 
