@@ -34,10 +34,31 @@ class ConcurrencyResult:
     stats: Stats
     errors: dict[str, int] = field(default_factory=dict)
     pool_timeouts: int = 0
+    samples: tuple[float, ...] = field(default=(), repr=False)
+    """Every completed call's latency in seconds (not in the JSON: :meth:`merged` pools runs)."""
 
     @property
     def throughput(self) -> float:
         return self.operations / self.seconds if self.seconds else 0.0
+
+    @classmethod
+    def merged(cls, runs: list[ConcurrencyResult]) -> ConcurrencyResult:
+        """Runs of one contender (e.g. the two halves of an ABBA order) as one result."""
+        errors: dict[str, int] = {}
+        for run in runs:
+            for name, count in run.errors.items():
+                errors[name] = errors.get(name, 0) + count
+        samples = tuple(t for run in runs for t in run.samples)
+        return cls(
+            clients=runs[0].clients,
+            pool_max=runs[0].pool_max,
+            seconds=sum(run.seconds for run in runs),
+            operations=sum(run.operations for run in runs),
+            stats=Stats.of(samples),
+            errors=errors,
+            pool_timeouts=sum(run.pool_timeouts for run in runs),
+            samples=samples,
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -98,6 +119,7 @@ async def run_concurrency(
         stats=Stats.of(timings),
         errors=errors,
         pool_timeouts=timeouts,
+        samples=tuple(timings),
     )
 
 

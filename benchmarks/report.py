@@ -203,6 +203,20 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
             f"{hot['operations']:,} ops, {hot['throughput_ops_s']:,.0f} ops/s, p50 {_ms(hot['p50_ms'])} ms, "
             f"p99 {_ms(hot['p99_ms'])} ms, errors {sum(hot['errors'].values())}"
         )
+    replica = doc.get("replica_reads")
+    if replica and replica["primary_only"] and replica["with_replicas"]:
+        contenders = (("primary only", "primary_only"), (f"{replica['replicas']} replicas", "with_replicas"))
+        for label, key in contenders:
+            side = replica[key]
+            console.print(
+                f"reads, {label}: {side['clients']} clients for {side['seconds']:.0f} s (ABBA): "
+                f"{side['operations']:,} ops, {side['throughput_ops_s']:,.0f} ops/s, "
+                f"p50 {_ms(side['p50_ms'])} ms, p99 {_ms(side['p99_ms'])} ms"
+            )
+        console.print(
+            f"replicas served {replica['served_by_replicas']:,} reads; read throughput with replicas "
+            f"{replica['throughput_ratio']}x primary only (replicas share this machine's cores)"
+        )
     for failure in doc["failures"]:
         console.print(f"[bold red]FAIL[/] {failure}", soft_wrap=True)
     for miss in doc["timing_misses"]:

@@ -50,6 +50,8 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
                  p99_ms, mean_ms, max_ms, max_in_flight, errors, pool_timeouts},
      hot_rows: [{domain, name, description, clients, seconds, operations, throughput_ops_s,
                  p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors}],
+     replica_reads: null | {replicas, queries: [str], order, primary_only, with_replicas (each like
+                    concurrency), served_by_replicas, throughput_ratio, error}  (--replicas N),
      failures: [str], timing_misses: [str],
      baseline: {path, factor, gated, regressions: [str], notes: [str]}}
 
@@ -87,6 +89,7 @@ from .measure import PlanGates, measure_queries
 from .mixed import run_mixed
 from .monitoring_cost import run_monitoring
 from .registry import PENDING_CONTESTS, SCALES, ContestTarget
+from .replica_reads import ReplicaComparison, run_replica_comparison
 from .report import print_report, write_json, write_plot
 from .sidebyside import run_contests
 
@@ -116,6 +119,8 @@ class Options:
     """Calls per query in the mixed pass (0 skips it)."""
     """Open-loop arrivals per second (default: 60% of the closed loop's throughput)."""
     baseline: Path | None = None
+    replicas: int = 0
+    """Streaming replicas of the embedded server for the read side by side (0: none)."""
 
 
 def _version(package: str) -> str | None:
@@ -170,11 +175,13 @@ async def run_async(options: Options, console: Console) -> int:
     failures += registry.coverage_problems(domains, benches, budgets)
 
     # 2. The bench database, migrated; the dataset at this scale.
-    server = (
-        normalize_url(options.database_url)
-        if options.database_url
-        else (Settings.from_env().database_url or embedded.start())
-    )
+    configured = options.database_url or Settings.from_env().database_url
+    if options.replicas and configured:
+        raise ValueError(
+            "--replicas starts streaming replicas of the embedded server: run it without"
+            " --database-url / DATABASE_URL"
+        )
+    server = normalize_url(configured) if configured else embedded.start()
     name = options.database or f"sqlfirst_bench_{options.scale}"
     url = await ensure_database(server, name)
     console.print(f"bench database: {redact(url)}")
@@ -212,6 +219,7 @@ async def run_async(options: Options, console: Console) -> int:
         await plain.close()
 
     pool = await create_pool(Settings(database_url=url, statement_timeout_ms=60_000))
+    replica_reads: ReplicaComparison | None = None
     orm_states: dict[str, Any] = {}
     try:
         # 3. Samples of real parameters.
@@ -391,6 +399,24 @@ async def run_async(options: Options, console: Console) -> int:
                         failures.append(f"hot row {hot.name}: errors {result.errors}")
                     if result.stats.calls == 0:
                         failures.append(f"hot row {hot.name}: no operation completed")
+        if options.replicas > 0 and mix and options.clients > 0 and duration > 0:
+            console.print(f"replicas: {options.replicas} streaming replica(s), reads for {duration:g} s ...")
+            replica_reads = await run_replica_comparison(
+                url,
+                name,
+                options.replicas,
+                mix,
+                clients=options.clients,
+                duration_s=duration,
+                seed=options.seed,
+            )
+            if replica_reads.error:
+                failures.append(f"replicas: {replica_reads.error}")
+            for contender in (replica_reads.primary_only, replica_reads.with_replicas):
+                if contender is not None and (contender.errors or contender.pool_timeouts):
+                    failures.append(
+                        f"replicas: errors {contender.errors}, {contender.pool_timeouts} acquire timeouts"
+                    )
     finally:
         for state in orm_states.values():
             await state.close()
@@ -443,6 +469,7 @@ async def run_async(options: Options, console: Console) -> int:
         "concurrency": concurrency.as_json() if concurrency else None,
         "open_loop": open_loop.as_json() if open_loop else None,
         "hot_rows": [h.as_json() for h in hot_rows],
+        "replica_reads": replica_reads.as_json() if replica_reads else None,
         "failures": failures,
         "timing_misses": timing_misses,
         "baseline": {

@@ -64,6 +64,11 @@ MISUSE: list[tuple[list[str], str]] = [
     (["db", "stats", "--order", "fastest", "--database-url", BAD_URL], "--order is total or mean"),
     (["db", "restore", "{tmp}/b", "--into", "{tmp}/r", "--to", "yesterday"], "not an ISO 8601 time"),
     (["db", "start", "--replicas", "-1"], "Invalid value for '--replicas'"),
+    (["bench", "--replicas", "-1"], "Invalid value for '--replicas'"),
+    (
+        ["bench", "--replicas", "1", "--database-url", BAD_URL],
+        "--replicas starts streaming replicas of the embedded server",
+    ),
 ]
 
 

@@ -74,6 +74,7 @@ NOT_RUN: dict[str, str] = {
     "sqlfirst bench --scale small --json out.json": "minutes of load; the bench gate runs it (.ci/run)",
     "sqlfirst bench --save-baseline base.json": "a timing run; tests/benchmarks/test_baseline.py: baselines",
     "sqlfirst bench --baseline base.json": "a timing run; tests/benchmarks/test_baseline.py: baselines",
+    "sqlfirst bench --scale small --replicas 2": "a timing run with 2 base backups; .ci/run runs it with 1",
     "sqlfirst db archive /backups/wal": "restarts the embedded server; tests/test_backup.py archives WAL",
     "sqlfirst db backup --dir /backups": "tests/test_backup.py takes base backups",
     "sqlfirst db backup --logical --dir /backups": "tests/test_backup.py takes logical backups",

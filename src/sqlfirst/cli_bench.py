@@ -13,6 +13,7 @@ import typer
 from sqlfirst import paths
 from sqlfirst.cli import DatabaseUrl, Domains, _expected_errors, app, out
 from sqlfirst.errors import ConfigurationError
+from sqlfirst.settings import Settings
 
 SCALES = ("small", "medium", "large")
 
@@ -95,6 +96,14 @@ def bench(
             help="Compare with a saved baseline: fail when a p50/p95 is beyond 1.5x it (95% interval).",
         ),
     ] = None,
+    replicas: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Start N streaming replicas of the embedded server and compare the concurrency mix's"
+            " reads on the primary alone and routed to the replicas (embedded server only).",
+        ),
+    ] = 0,
 ) -> None:
     """Latency budgets for every hot query, plans, side by side with asyncpg and SQLAlchemy, concurrency.
 
@@ -103,6 +112,11 @@ def bench(
     """
     if scale not in SCALES:
         raise ConfigurationError(f"--scale is one of {', '.join(SCALES)}, got {scale!r}")
+    if replicas and (database_url or Settings.from_env().database_url):
+        raise ConfigurationError(
+            "--replicas starts streaming replicas of the embedded server: run it without"
+            " --database-url / DATABASE_URL"
+        )
     runner = _bench_runner()
     options = runner.Options(
         scale=scale,
@@ -122,6 +136,7 @@ def bench(
         rate=rate,
         statement_cache_size=statement_cache_size,
         mixed_calls=mixed_calls,
+        replicas=replicas,
     )
     code = runner.run(options, out)
     if code:
