@@ -49,16 +49,28 @@ async def test_the_check_finds_what_citus_refuses(conn: Connection) -> None:
         create table cp.no_col (id int primary key);
         create table cp.lookup (id int primary key, row_id int references cp.tenant_rows (id));
         create table cp.side (id int primary key, row_id int references cp.tenant_rows (id));
+        alter table cp.other_rows add column code text, add column active bool;
+        create unique index uq_other_rows_code on cp.other_rows (code);
+        create unique index uq_other_rows_active_code on cp.other_rows (code) where active;
+        create unique index uq_other_rows_lower_code on cp.other_rows (lower(code));
+        create unique index uq_other_rows_tenant_id_code on cp.other_rows (tenant_id, code) where active;
+        create unique index uq_other_rows_lower_code_tenant_id on cp.other_rows (lower(code), tenant_id);
+        create index ix_other_rows_code on cp.other_rows (code);
+        create unique index uq_lookup_row_id on cp.lookup (row_id);
         """
     )
     found = await citus.violations(conn, plan)
-    assert {(v.rule, v.table) for v in found} == {
-        ("missing_column", "no_col"),
-        ("unique", "no_col"),
-        ("unique", "tenant_rows"),
-        ("colocation", "other_rows"),
-        ("reference_to_distributed", "lookup"),
-        ("local_to_distributed", "side"),
+    assert {(v.rule, v.table, v.constraint) for v in found} == {
+        ("missing_column", "no_col", "tenant_id"),
+        ("unique", "no_col", "no_col_pkey"),
+        ("unique", "tenant_rows", "tenant_rows_pkey"),
+        ("colocation", "other_rows", "other_rows_tenant_id_parent_fkey"),
+        ("reference_to_distributed", "lookup", "lookup_row_id_fkey"),
+        ("local_to_distributed", "side", "side_row_id_fkey"),
+        # unique indexes (partial and on expressions too) must hold the distribution column as a key
+        ("unique_index", "other_rows", "uq_other_rows_code"),
+        ("unique_index", "other_rows", "uq_other_rows_active_code"),
+        ("unique_index", "other_rows", "uq_other_rows_lower_code"),
     }
     commands = citus.sql_commands(plan)
     assert "select create_reference_table('cp.lookup');" in commands
