@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+from pathlib import Path
 
 import pytest
 
-from sqlfirst import citus, paths
+from sqlfirst import citus, docs, paths
 from sqlfirst.db import Connection
 
 DOMAINS = [d for d in paths.domains() if citus.plan_path(d).exists()]
 
 
 def test_the_planned_domains_have_a_plan() -> None:
-    assert {"agent_hub", "deals"} <= set(DOMAINS)
+    assert {"agent_hub", "ai_seo", "deals", "devskyy", "easyflow"} <= set(DOMAINS)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_a_plan_covers_every_schema_its_domain_creates(domain: str) -> None:
+    plan = citus.load_plan(citus.plan_path(domain))
+    assert list(plan.schemas) == docs.domain_schemas(domain)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
@@ -80,6 +88,43 @@ async def test_the_check_finds_what_citus_refuses(conn: Connection) -> None:
     )
 
 
+async def test_a_plan_spans_schemas_naming_the_others_tables_with_their_schema(conn: Connection) -> None:
+    plan = citus.Plan(
+        domain="probe",
+        schema="cp",
+        distributed={"tenants": "id", "cpx.events": "tenant_id"},
+        colocation={"tenants": "t", "cpx.events": "t"},
+        reference=(),
+        local={},
+        deviations={},
+        extra_schemas=("cpx",),
+    )
+    await conn.execute(
+        """
+        create schema cp;
+        create schema cpx;
+        create table cp.tenants (id int primary key);
+        create table cpx.events (tenant_id int references cp.tenants (id), id int primary key);
+        create table cpx.unplaced (id int);
+        create table cp.events (id int primary key, event_id int references cpx.events (id));
+        """
+    )
+    assert await citus.unclassified_tables(conn, plan) == ["events", "cpx.unplaced"]
+    assert {(v.rule, v.table, v.constraint) for v in await citus.violations(conn, plan)} == {
+        ("unique", "cpx.events", "events_pkey"),
+    }
+    placed = dataclasses.replace(plan, local={"events": "points at a distributed table of the other schema"})
+    assert await citus.unclassified_tables(conn, placed) == ["cpx.unplaced"]
+    assert {(v.rule, v.table, v.constraint) for v in await citus.violations(conn, placed)} == {
+        ("unique", "cpx.events", "events_pkey"),
+        ("local_to_distributed", "events", "events_event_id_fkey"),
+    }
+    assert citus.sql_commands(plan) == [
+        "select create_distributed_table('cp.tenants', 'id');",
+        "select create_distributed_table('cpx.events', 'tenant_id', colocate_with => 'cp.tenants');",
+    ]
+
+
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_every_hot_query_pins_the_distribution_column_or_is_marked_cross_shard(domain: str) -> None:
     plan = citus.load_plan(citus.plan_path(domain))
@@ -98,4 +143,26 @@ def test_a_query_pins_the_column_by_equality_in_or_its_insert_list() -> None:
     assert citus.pins_column("update s.t x set a = 1 where x.tenant_id = any(:ids)", "tenant_id")
     assert citus.pins_column("insert into s.t (id, tenant_id) values (:id, :u)", "tenant_id")
     assert not citus.pins_column("select tenant_id from s.t where id = :id", "tenant_id")
+    upsert = "insert into s.t as x (tenant_id, n) values (:u, 1) on conflict do nothing"
+    assert citus.pins_column(upsert, "tenant_id")
+    insert_then_read = "insert into s.log (tenant_id) select tenant_id from s.t where id = :id"
+    assert citus.pins_column(insert_then_read, "tenant_id", table="s.log")
+    assert not citus.pins_column(insert_then_read, "tenant_id", table="s.t")
     assert plan.distributed["t"] == "tenant_id"
+
+
+def test_a_statement_is_routed_only_when_every_distributed_table_it_names_is_pinned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "q.sql").write_text(
+        "-- name: by_tenant(u)\nselect id from s.t where tenant_id = :u;\n"
+        "-- name: copy_by_id(id)!\ninsert into s.log (tenant_id) select tenant_id from s.t where id = :id;\n"
+        "-- name: log_row(u)!\ninsert into s.log (tenant_id) values (:u);\n"
+        "-- name: local_only(id)\nselect id from s.side where id = :id;\n"
+        "-- name: by_id(id)\nselect id from s.t where id = :id;\n"
+    )
+    monkeypatch.setenv("SQLFIRST_SQL_DIR", str(tmp_path))
+    plan = citus.Plan("d", "s", {"t": "tenant_id", "log": "tenant_id"}, {"t": "a", "log": "a"}, (), {}, {})
+    hot = {"by_tenant", "copy_by_id", "log_row", "local_only"}
+    assert citus.unrouted_queries(plan, hot) == {"copy_by_id"}

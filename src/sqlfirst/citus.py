@@ -2,12 +2,14 @@
 
 Citus is not installed here, so the plan is data and the checks read the live catalog of a migrated
 database: every primary key, unique constraint and unique index (partial ones too) of a distributed
-table includes its distribution column as a key column; every foreign key between distributed tables includes the distribution column on both
-sides and joins tables of one co-location group; no reference table points at a distributed one;
-no foreign key joins a distributed and a local table; a distributed table has its distribution
-column. What today's schema breaks is listed in the plan as a deviation with its reason;
-:func:`violations` must equal the deviations, so a new break fails the check and a fixed one must
-be struck from the plan.
+table includes its distribution column as a key column; every foreign key between distributed
+tables includes the distribution column on both sides and joins tables of one co-location group;
+no reference table points at a distributed one; no foreign key joins a distributed and a local
+table; a distributed table has its distribution column. What today's schema breaks is listed in
+the plan as a deviation with its reason; :func:`violations` must equal the deviations, so a new
+break fails the check and a fixed one must be struck from the plan. The routing check is static:
+every distributed table a hot query names must be pinned by its distribution column, or the query
+is marked cross-shard in the plan.
 
 A domain may span schemas (ai_seo keeps its event log in ``analytics``): the plan lists them
 (``schemas = [...]``, the first is the domain's own), and a table of another schema is named with its
@@ -171,7 +173,7 @@ async def violations(conn: Executor, plan: Plan) -> list[Violation]:
         if column is not None and column not in row["columns"]:
             found.append(Violation("unique_index", table, row["index_name"]))
     for row in await conn.fetch(_CONSTRAINTS, schemas):
-        table, name, columns = plan.name(row["schema"], row["table_name"]), row["conname"], list(row["columns"])
+        table, name, columns = plan.name(row["schema"], row["table_name"]), row["conname"], row["columns"]
         column = plan.distributed.get(table)
         if row["kind"] in ("p", "u"):
             if column is not None and column not in columns:
@@ -224,23 +226,28 @@ def named_queries(domain: str) -> dict[str, str]:
     return found
 
 
-def pins_column(sql: str, column: str) -> bool:
-    """Whether a statement can be sent to one shard: it pins ``column`` (an equality or IN filter,
-    or the inserted column list)."""
+def pins_column(sql: str, column: str, *, table: str | None = None) -> bool:
+    """Whether a statement pins ``column`` to one value (or a list): an equality or IN filter, or
+    the column list of an insert (into ``table`` when given, into any table else)."""
     body = re.sub(r"--[^\n]*", "", sql).lower()
     if re.search(rf"(?<![\w.])(?:\w+\.)?{column}\s*(?:=|in\s*\(|=\s*any)", body):
         return True
-    insert = re.search(r"insert\s+into\s+[\w.]+\s*\(([^)]*)\)", body)
-    return insert is not None and column in {c.strip() for c in insert.group(1).split(",")}
+    target = re.escape(table.lower()) if table is not None else r"[\w.]+"
+    for insert in re.finditer(rf"insert\s+into\s+{target}(?:\s+as\s+\w+)?\s*\(([^)]*)\)", body):
+        if column in {c.strip() for c in insert.group(1).split(",")}:
+            return True
+    return False
 
 
 def unrouted_queries(plan: Plan, hot: set[str]) -> set[str]:
-    """Hot queries of the domain that touch a distributed table without pinning its column."""
+    """Hot queries of the domain that touch a distributed table without pinning its column: each
+    distributed table a statement names must be pinned (a statement that inserts into one table by
+    its tenant but reads another by id alone still reads every shard)."""
     unrouted: set[str] = set()
     for name, sql in named_queries(plan.domain).items():
         if name not in hot:
             continue
         touched = [t for t in plan.distributed if re.search(rf"\b{re.escape(plan.qualified(t))}\b", sql)]
-        if touched and not any(pins_column(sql, plan.distributed[t]) for t in touched):
+        if not all(pins_column(sql, plan.distributed[t], table=plan.qualified(t)) for t in touched):
             unrouted.add(name)
     return unrouted
