@@ -65,6 +65,15 @@ async def test_the_check_finds_what_citus_refuses(conn: Connection) -> None:
         create unique index uq_other_rows_lower_code_tenant_id on cp.other_rows (lower(code), tenant_id);
         create index ix_other_rows_code on cp.other_rows (code);
         create unique index uq_lookup_row_id on cp.lookup (row_id);
+        alter table cp.other_rows add column owner int,
+            add constraint fk_other_rows_owner_null foreign key (tenant_id) references cp.lookup (id)
+                on delete set null,
+            add constraint fk_other_rows_owner_moves foreign key (tenant_id) references cp.lookup (id)
+                on update cascade,
+            add constraint fk_other_rows_owner_cascade foreign key (tenant_id) references cp.lookup (id)
+                on delete cascade,
+            add constraint fk_other_rows_owner_default foreign key (owner) references cp.lookup (id)
+                on delete set default;
         """
     )
     found = await citus.violations(conn, plan)
@@ -79,6 +88,10 @@ async def test_the_check_finds_what_citus_refuses(conn: Connection) -> None:
         ("unique_index", "other_rows", "uq_other_rows_code"),
         ("unique_index", "other_rows", "uq_other_rows_active_code"),
         ("unique_index", "other_rows", "uq_other_rows_lower_code"),
+        # the distribution column is never NULL, and no foreign key holding it may set it so
+        ("nullable_column", "tenant_rows", "tenant_id"),
+        ("foreign_key_action", "other_rows", "fk_other_rows_owner_null"),
+        ("foreign_key_action", "other_rows", "fk_other_rows_owner_moves"),
     }
     commands = citus.sql_commands(plan)
     assert "select create_reference_table('cp.lookup');" in commands
@@ -104,7 +117,7 @@ async def test_a_plan_spans_schemas_naming_the_others_tables_with_their_schema(c
         create schema cp;
         create schema cpx;
         create table cp.tenants (id int primary key);
-        create table cpx.events (tenant_id int references cp.tenants (id), id int primary key);
+        create table cpx.events (tenant_id int not null references cp.tenants (id), id int primary key);
         create table cpx.unplaced (id int);
         create table cp.events (id int primary key, event_id int references cpx.events (id));
         """

@@ -1,15 +1,16 @@
 """The Citus plan of each domain (``sql/<domain>/citus.toml``) and the catalog checks Citus requires of it.
 
 Citus is not installed here, so the plan is data and the checks read the live catalog of a migrated
-database: every primary key, unique constraint and unique index (partial ones too) of a distributed
-table includes its distribution column as a key column; every foreign key between distributed
-tables includes the distribution column on both sides and joins tables of one co-location group;
-no reference table points at a distributed one; no foreign key joins a distributed and a local
-table; a distributed table has its distribution column. What today's schema breaks is listed in
-the plan as a deviation with its reason; :func:`violations` must equal the deviations, so a new
-break fails the check and a fixed one must be struck from the plan. The routing check is static:
-every distributed table a hot query names must be pinned by its distribution column, or the query
-is marked cross-shard in the plan.
+database: a distributed table's distribution column exists and is NOT NULL; every primary key,
+unique constraint and unique index (partial ones too) of a distributed table includes it as a key
+column; every foreign key between distributed tables includes it on both sides and joins tables of
+one co-location group; no foreign key holding it sets it null or default on delete (nor null,
+default or cascade on update); no reference table points at a distributed one; no foreign key joins
+a distributed and a local table. What today's schema breaks is listed in the plan as a deviation
+with its reason; :func:`violations` must equal the deviations, so a new break fails the check and a
+fixed one must be struck from the plan. The routing check is static: every distributed table a hot
+query names must be pinned by its distribution column, or the query is marked cross-shard in the
+plan.
 
 A domain may span schemas (ai_seo keeps its event log in ``analytics``): the plan lists them
 (``schemas = [...]``, the first is the domain's own), and a table of another schema is named with its
@@ -42,8 +43,9 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True, order=True)
 class Violation:
-    # "missing_column" | "unique" | "unique_index" | "foreign_key" | "colocation"
-    # | "reference_to_distributed" | "distributed_to_local" | "local_to_distributed"
+    # "missing_column" | "nullable_column" | "unique" | "unique_index" | "foreign_key"
+    # | "foreign_key_action" | "colocation" | "reference_to_distributed" | "distributed_to_local"
+    # | "local_to_distributed"
     rule: str
     table: str
     constraint: str
@@ -110,7 +112,8 @@ order by 1, 2
 """
 
 _COLUMNS = """
-select n.nspname, c.relname, array_agg(a.attname::text) as columns
+select n.nspname, c.relname, array_agg(a.attname::text) as columns,
+       array_agg(a.attname::text) filter (where a.attnotnull) as not_null
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
 where n.nspname = any($1::text[]) and c.relkind in ('r', 'p') and not c.relispartition
@@ -118,7 +121,8 @@ group by n.nspname, c.relname
 """
 
 _CONSTRAINTS = """
-select c.conname, c.contype::text as kind, n.nspname as schema, t.relname as table_name,
+select c.conname, c.contype::text as kind, c.confdeltype::text as on_delete,
+       c.confupdtype::text as on_update, n.nspname as schema, t.relname as table_name,
        ft.relname as foreign_table, fn.nspname as foreign_schema,
        array(select a.attname::text from unnest(c.conkey) with ordinality k(n, i)
              join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.i) as columns,
@@ -167,6 +171,8 @@ async def violations(conn: Executor, plan: Plan) -> list[Violation]:
         column = plan.distributed.get(table)
         if column is not None and column not in row["columns"]:
             found.append(Violation("missing_column", table, column))
+        elif column is not None and column not in (row["not_null"] or []):
+            found.append(Violation("nullable_column", table, column))
     for row in await conn.fetch(_UNIQUE_INDEXES, schemas):
         table = plan.name(row["schema"], row["table_name"])
         column = plan.distributed.get(table)
@@ -179,6 +185,11 @@ async def violations(conn: Executor, plan: Plan) -> list[Violation]:
             if column is not None and column not in columns:
                 found.append(Violation("unique", table, name))
             continue
+        # set null / set default on delete, or those and cascade on update, would rewrite the
+        # distribution column: Citus refuses such a key whatever it references
+        rewrites = row["on_delete"] in ("n", "d") or row["on_update"] in ("n", "d", "c")
+        if column is not None and column in columns and rewrites:
+            found.append(Violation("foreign_key_action", table, name))
         if row["foreign_schema"] not in plan.schemas:
             continue  # core tables are reference tables of every domain
         target = plan.name(row["foreign_schema"], row["foreign_table"])
