@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+from pathlib import Path
 
 import pytest
 
-from sqlfirst import citus, paths
+from sqlfirst import citus, docs, paths
 from sqlfirst.db import Connection
 
 DOMAINS = [d for d in paths.domains() if citus.plan_path(d).exists()]
 
 
 def test_the_planned_domains_have_a_plan() -> None:
-    assert {"agent_hub", "deals"} <= set(DOMAINS)
+    assert {"agent_hub", "ai_seo", "deals", "devskyy", "easyflow"} <= set(DOMAINS)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_a_plan_covers_every_schema_its_domain_creates(domain: str) -> None:
+    plan = citus.load_plan(citus.plan_path(domain))
+    assert list(plan.schemas) == docs.domain_schemas(domain)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
@@ -49,16 +57,41 @@ async def test_the_check_finds_what_citus_refuses(conn: Connection) -> None:
         create table cp.no_col (id int primary key);
         create table cp.lookup (id int primary key, row_id int references cp.tenant_rows (id));
         create table cp.side (id int primary key, row_id int references cp.tenant_rows (id));
+        alter table cp.other_rows add column code text, add column active bool;
+        create unique index uq_other_rows_code on cp.other_rows (code);
+        create unique index uq_other_rows_active_code on cp.other_rows (code) where active;
+        create unique index uq_other_rows_lower_code on cp.other_rows (lower(code));
+        create unique index uq_other_rows_tenant_id_code on cp.other_rows (tenant_id, code) where active;
+        create unique index uq_other_rows_lower_code_tenant_id on cp.other_rows (lower(code), tenant_id);
+        create index ix_other_rows_code on cp.other_rows (code);
+        create unique index uq_lookup_row_id on cp.lookup (row_id);
+        alter table cp.other_rows add column owner int,
+            add constraint fk_other_rows_owner_null foreign key (tenant_id) references cp.lookup (id)
+                on delete set null,
+            add constraint fk_other_rows_owner_moves foreign key (tenant_id) references cp.lookup (id)
+                on update cascade,
+            add constraint fk_other_rows_owner_cascade foreign key (tenant_id) references cp.lookup (id)
+                on delete cascade,
+            add constraint fk_other_rows_owner_default foreign key (owner) references cp.lookup (id)
+                on delete set default;
         """
     )
     found = await citus.violations(conn, plan)
-    assert {(v.rule, v.table) for v in found} == {
-        ("missing_column", "no_col"),
-        ("unique", "no_col"),
-        ("unique", "tenant_rows"),
-        ("colocation", "other_rows"),
-        ("reference_to_distributed", "lookup"),
-        ("local_to_distributed", "side"),
+    assert {(v.rule, v.table, v.constraint) for v in found} == {
+        ("missing_column", "no_col", "tenant_id"),
+        ("unique", "no_col", "no_col_pkey"),
+        ("unique", "tenant_rows", "tenant_rows_pkey"),
+        ("colocation", "other_rows", "other_rows_tenant_id_parent_fkey"),
+        ("reference_to_distributed", "lookup", "lookup_row_id_fkey"),
+        ("local_to_distributed", "side", "side_row_id_fkey"),
+        # unique indexes (partial and on expressions too) must hold the distribution column as a key
+        ("unique_index", "other_rows", "uq_other_rows_code"),
+        ("unique_index", "other_rows", "uq_other_rows_active_code"),
+        ("unique_index", "other_rows", "uq_other_rows_lower_code"),
+        # the distribution column is never NULL, and no foreign key holding it may set it so
+        ("nullable_column", "tenant_rows", "tenant_id"),
+        ("foreign_key_action", "other_rows", "fk_other_rows_owner_null"),
+        ("foreign_key_action", "other_rows", "fk_other_rows_owner_moves"),
     }
     commands = citus.sql_commands(plan)
     assert "select create_reference_table('cp.lookup');" in commands
@@ -66,6 +99,43 @@ async def test_the_check_finds_what_citus_refuses(conn: Connection) -> None:
         "select create_distributed_table('cp.no_col', 'tenant_id', colocate_with => 'cp.tenant_rows');"
         in commands
     )
+
+
+async def test_a_plan_spans_schemas_naming_the_others_tables_with_their_schema(conn: Connection) -> None:
+    plan = citus.Plan(
+        domain="probe",
+        schema="cp",
+        distributed={"tenants": "id", "cpx.events": "tenant_id"},
+        colocation={"tenants": "t", "cpx.events": "t"},
+        reference=(),
+        local={},
+        deviations={},
+        extra_schemas=("cpx",),
+    )
+    await conn.execute(
+        """
+        create schema cp;
+        create schema cpx;
+        create table cp.tenants (id int primary key);
+        create table cpx.events (tenant_id int not null references cp.tenants (id), id int primary key);
+        create table cpx.unplaced (id int);
+        create table cp.events (id int primary key, event_id int references cpx.events (id));
+        """
+    )
+    assert await citus.unclassified_tables(conn, plan) == ["events", "cpx.unplaced"]
+    assert {(v.rule, v.table, v.constraint) for v in await citus.violations(conn, plan)} == {
+        ("unique", "cpx.events", "events_pkey"),
+    }
+    placed = dataclasses.replace(plan, local={"events": "points at a distributed table of the other schema"})
+    assert await citus.unclassified_tables(conn, placed) == ["cpx.unplaced"]
+    assert {(v.rule, v.table, v.constraint) for v in await citus.violations(conn, placed)} == {
+        ("unique", "cpx.events", "events_pkey"),
+        ("local_to_distributed", "events", "events_event_id_fkey"),
+    }
+    assert citus.sql_commands(plan) == [
+        "select create_distributed_table('cp.tenants', 'id');",
+        "select create_distributed_table('cpx.events', 'tenant_id', colocate_with => 'cp.tenants');",
+    ]
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
@@ -86,4 +156,26 @@ def test_a_query_pins_the_column_by_equality_in_or_its_insert_list() -> None:
     assert citus.pins_column("update s.t x set a = 1 where x.tenant_id = any(:ids)", "tenant_id")
     assert citus.pins_column("insert into s.t (id, tenant_id) values (:id, :u)", "tenant_id")
     assert not citus.pins_column("select tenant_id from s.t where id = :id", "tenant_id")
+    upsert = "insert into s.t as x (tenant_id, n) values (:u, 1) on conflict do nothing"
+    assert citus.pins_column(upsert, "tenant_id")
+    insert_then_read = "insert into s.log (tenant_id) select tenant_id from s.t where id = :id"
+    assert citus.pins_column(insert_then_read, "tenant_id", table="s.log")
+    assert not citus.pins_column(insert_then_read, "tenant_id", table="s.t")
     assert plan.distributed["t"] == "tenant_id"
+
+
+def test_a_statement_is_routed_only_when_every_distributed_table_it_names_is_pinned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "q.sql").write_text(
+        "-- name: by_tenant(u)\nselect id from s.t where tenant_id = :u;\n"
+        "-- name: copy_by_id(id)!\ninsert into s.log (tenant_id) select tenant_id from s.t where id = :id;\n"
+        "-- name: log_row(u)!\ninsert into s.log (tenant_id) values (:u);\n"
+        "-- name: local_only(id)\nselect id from s.side where id = :id;\n"
+        "-- name: by_id(id)\nselect id from s.t where id = :id;\n"
+    )
+    monkeypatch.setenv("SQLFIRST_SQL_DIR", str(tmp_path))
+    plan = citus.Plan("d", "s", {"t": "tenant_id", "log": "tenant_id"}, {"t": "a", "log": "a"}, (), {}, {})
+    hot = {"by_tenant", "copy_by_id", "log_row", "local_only"}
+    assert citus.unrouted_queries(plan, hot) == {"copy_by_id"}

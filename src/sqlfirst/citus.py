@@ -1,13 +1,20 @@
 """The Citus plan of each domain (``sql/<domain>/citus.toml``) and the catalog checks Citus requires of it.
 
 Citus is not installed here, so the plan is data and the checks read the live catalog of a migrated
-database: every primary key and unique constraint of a distributed table includes its distribution
-column; every foreign key between distributed tables includes the distribution column on both
-sides and joins tables of one co-location group; no reference table points at a distributed one;
-no foreign key joins a distributed and a local table; a distributed table has its distribution
-column. What today's schema breaks is listed in the plan as a deviation with its reason;
-:func:`violations` must equal the deviations, so a new break fails the check and a fixed one must
-be struck from the plan.
+database: a distributed table's distribution column exists and is NOT NULL; every primary key,
+unique constraint and unique index (partial ones too) of a distributed table includes it as a key
+column; every foreign key between distributed tables includes it on both sides and joins tables of
+one co-location group; no foreign key holding it sets it null or default on delete (nor null,
+default or cascade on update); no reference table points at a distributed one; no foreign key joins
+a distributed and a local table. What today's schema breaks is listed in the plan as a deviation
+with its reason; :func:`violations` must equal the deviations, so a new break fails the check and a
+fixed one must be struck from the plan. The routing check is static: every distributed table a hot
+query names must be pinned by its distribution column, or the query is marked cross-shard in the
+plan.
+
+A domain may span schemas (ai_seo keeps its event log in ``analytics``): the plan lists them
+(``schemas = [...]``, the first is the domain's own), and a table of another schema is named with its
+schema (``"analytics.system_events"``) wherever the plan places it.
 """
 
 from __future__ import annotations
@@ -36,8 +43,9 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True, order=True)
 class Violation:
-    # "missing_column" | "unique" | "foreign_key" | "colocation" | "reference_to_distributed"
-    # | "distributed_to_local" | "local_to_distributed"
+    # "missing_column" | "nullable_column" | "unique" | "unique_index" | "foreign_key"
+    # | "foreign_key_action" | "colocation" | "reference_to_distributed" | "distributed_to_local"
+    # | "local_to_distributed"
     rule: str
     table: str
     constraint: str
@@ -53,6 +61,19 @@ class Plan:
     local: dict[str, str]  # table -> why it stays on the coordinator
     deviations: dict[Violation, str]  # what today's schema breaks -> why / what fixes it
     cross_shard: dict[str, str] = field(default_factory=dict)  # hot query -> why it is not routed
+    extra_schemas: tuple[str, ...] = ()  # further schemas of the domain; their tables are schema-qualified
+
+    @property
+    def schemas(self) -> tuple[str, ...]:
+        return (self.schema, *self.extra_schemas)
+
+    def name(self, schema: str, table: str) -> str:
+        """How the plan names ``schema.table``: bare in the domain's own schema, else qualified."""
+        return table if schema == self.schema else f"{schema}.{table}"
+
+    def qualified(self, table: str) -> str:
+        """``schema.table`` for a table as the plan names it."""
+        return table if "." in table else f"{self.schema}.{table}"
 
 
 def plan_path(domain: str) -> Path:
@@ -70,35 +91,39 @@ def load_plan(path: Path) -> Plan:
     deviations = {
         Violation(d["rule"], d["table"], d["constraint"]): d["reason"] for d in data.get("deviation", [])
     }
+    schemas = data.get("schemas", [data.get("schema", data["domain"])])
     return Plan(
         domain=data["domain"],
-        schema=data.get("schema", data["domain"]),
+        schema=schemas[0],
         distributed=distributed,
         colocation=colocation,
         reference=tuple(data.get("reference", {}).get("tables", [])),
         local={table: spec["reason"] for table, spec in data.get("local", {}).items()},
         deviations=deviations,
         cross_shard=dict(data.get("cross_shard", {})),
+        extra_schemas=tuple(schemas[1:]),
     )
 
 
 _TABLES = """
-select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition
-order by 1
+select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any($1::text[]) and c.relkind in ('r', 'p') and not c.relispartition
+order by 1, 2
 """
 
 _COLUMNS = """
-select c.relname, array_agg(a.attname::text) as columns
+select n.nspname, c.relname, array_agg(a.attname::text) as columns,
+       array_agg(a.attname::text) filter (where a.attnotnull) as not_null
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition
-group by c.relname
+where n.nspname = any($1::text[]) and c.relkind in ('r', 'p') and not c.relispartition
+group by n.nspname, c.relname
 """
 
 _CONSTRAINTS = """
-select c.conname, c.contype::text as kind, t.relname as table_name, ft.relname as foreign_table,
-       fn.nspname as foreign_schema,
+select c.conname, c.contype::text as kind, c.confdeltype::text as on_delete,
+       c.confupdtype::text as on_update, n.nspname as schema, t.relname as table_name,
+       ft.relname as foreign_table, fn.nspname as foreign_schema,
        array(select a.attname::text from unnest(c.conkey) with ordinality k(n, i)
              join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.i) as columns,
        array(select a.attname::text from unnest(c.confkey) with ordinality k(n, i)
@@ -109,34 +134,65 @@ join pg_class t on t.oid = c.conrelid
 join pg_namespace n on n.oid = t.relnamespace
 left join pg_class ft on ft.oid = c.confrelid
 left join pg_namespace fn on fn.oid = ft.relnamespace
-where n.nspname = $1 and c.contype in ('p', 'u', 'f') and c.conparentid = 0
-order by t.relname, c.conname
+where n.nspname = any($1::text[]) and c.contype in ('p', 'u', 'f') and c.conparentid = 0
+order by n.nspname, t.relname, c.conname
+"""
+
+# Unique indexes that back no primary key or unique constraint (those are checked above): plain,
+# partial and expression indexes. Only key columns count; an expression holds no column as a key.
+_UNIQUE_INDEXES = """
+select n.nspname as schema, t.relname as table_name, i.relname as index_name,
+       array(select a.attname::text from unnest(x.indkey[:x.indnkeyatts - 1]) k(n)
+             join pg_attribute a on a.attrelid = x.indrelid and a.attnum = k.n) as columns
+from pg_index x
+join pg_class i on i.oid = x.indexrelid
+join pg_class t on t.oid = x.indrelid
+join pg_namespace n on n.oid = t.relnamespace
+where n.nspname = any($1::text[]) and x.indisunique and not t.relispartition
+  and not exists (select from pg_constraint c
+                  where c.conindid = x.indexrelid and c.conrelid = x.indrelid and c.contype in ('p', 'u'))
+order by n.nspname, t.relname, i.relname
 """
 
 
 async def unclassified_tables(conn: Executor, plan: Plan) -> list[str]:
     """Tables of the domain's schema the plan does not place (distributed, reference or local)."""
     placed = set(plan.distributed) | set(plan.reference) | set(plan.local)
-    return [r["relname"] for r in await conn.fetch(_TABLES, plan.schema) if r["relname"] not in placed]
+    names = [plan.name(r["nspname"], r["relname"]) for r in await conn.fetch(_TABLES, list(plan.schemas))]
+    return [name for name in names if name not in placed]
 
 
 async def violations(conn: Executor, plan: Plan) -> list[Violation]:
     """What the live schema breaks of Citus' rules under ``plan``."""
     found: list[Violation] = []
-    for row in await conn.fetch(_COLUMNS, plan.schema):
-        column = plan.distributed.get(row["relname"])
+    schemas = list(plan.schemas)
+    for row in await conn.fetch(_COLUMNS, schemas):
+        table = plan.name(row["nspname"], row["relname"])
+        column = plan.distributed.get(table)
         if column is not None and column not in row["columns"]:
-            found.append(Violation("missing_column", row["relname"], column))
-    for row in await conn.fetch(_CONSTRAINTS, plan.schema):
-        table, name, columns = row["table_name"], row["conname"], list(row["columns"])
+            found.append(Violation("missing_column", table, column))
+        elif column is not None and column not in (row["not_null"] or []):
+            found.append(Violation("nullable_column", table, column))
+    for row in await conn.fetch(_UNIQUE_INDEXES, schemas):
+        table = plan.name(row["schema"], row["table_name"])
+        column = plan.distributed.get(table)
+        if column is not None and column not in row["columns"]:
+            found.append(Violation("unique_index", table, row["index_name"]))
+    for row in await conn.fetch(_CONSTRAINTS, schemas):
+        table, name, columns = plan.name(row["schema"], row["table_name"]), row["conname"], row["columns"]
         column = plan.distributed.get(table)
         if row["kind"] in ("p", "u"):
             if column is not None and column not in columns:
                 found.append(Violation("unique", table, name))
             continue
-        if row["foreign_schema"] != plan.schema:
+        # set null / set default on delete, or those and cascade on update, would rewrite the
+        # distribution column: Citus refuses such a key whatever it references
+        rewrites = row["on_delete"] in ("n", "d") or row["on_update"] in ("n", "d", "c")
+        if column is not None and column in columns and rewrites:
+            found.append(Violation("foreign_key_action", table, name))
+        if row["foreign_schema"] not in plan.schemas:
             continue  # core tables are reference tables of every domain
-        target = row["foreign_table"]
+        target = plan.name(row["foreign_schema"], row["foreign_table"])
         target_column = plan.distributed.get(target)
         if table in plan.reference and target_column is not None:
             found.append(Violation("reference_to_distributed", table, name))
@@ -156,13 +212,13 @@ async def violations(conn: Executor, plan: Plan) -> list[Violation]:
 
 def sql_commands(plan: Plan) -> list[str]:
     """The statements that would distribute the domain on a Citus coordinator."""
-    commands = [f"select create_reference_table('{plan.schema}.{t}');" for t in plan.reference]
+    commands = [f"select create_reference_table('{plan.qualified(t)}');" for t in plan.reference]
     anchors: dict[str, str] = {}
     for table, column in plan.distributed.items():
         group = plan.colocation[table]
         anchor = anchors.setdefault(group, table)
-        colocate = "" if anchor == table else f", colocate_with => '{plan.schema}.{anchor}'"
-        commands.append(f"select create_distributed_table('{plan.schema}.{table}', '{column}'{colocate});")
+        colocate = "" if anchor == table else f", colocate_with => '{plan.qualified(anchor)}'"
+        commands.append(f"select create_distributed_table('{plan.qualified(table)}', '{column}'{colocate});")
     return commands
 
 
@@ -181,23 +237,28 @@ def named_queries(domain: str) -> dict[str, str]:
     return found
 
 
-def pins_column(sql: str, column: str) -> bool:
-    """Whether a statement can be sent to one shard: it pins ``column`` (an equality or IN filter,
-    or the inserted column list)."""
+def pins_column(sql: str, column: str, *, table: str | None = None) -> bool:
+    """Whether a statement pins ``column`` to one value (or a list): an equality or IN filter, or
+    the column list of an insert (into ``table`` when given, into any table else)."""
     body = re.sub(r"--[^\n]*", "", sql).lower()
     if re.search(rf"(?<![\w.])(?:\w+\.)?{column}\s*(?:=|in\s*\(|=\s*any)", body):
         return True
-    insert = re.search(r"insert\s+into\s+[\w.]+\s*\(([^)]*)\)", body)
-    return insert is not None and column in {c.strip() for c in insert.group(1).split(",")}
+    target = re.escape(table.lower()) if table is not None else r"[\w.]+"
+    for insert in re.finditer(rf"insert\s+into\s+{target}(?:\s+as\s+\w+)?\s*\(([^)]*)\)", body):
+        if column in {c.strip() for c in insert.group(1).split(",")}:
+            return True
+    return False
 
 
 def unrouted_queries(plan: Plan, hot: set[str]) -> set[str]:
-    """Hot queries of the domain that touch a distributed table without pinning its column."""
+    """Hot queries of the domain that touch a distributed table without pinning its column: each
+    distributed table a statement names must be pinned (a statement that inserts into one table by
+    its tenant but reads another by id alone still reads every shard)."""
     unrouted: set[str] = set()
     for name, sql in named_queries(plan.domain).items():
         if name not in hot:
             continue
-        touched = [t for t in plan.distributed if re.search(rf"\b{plan.schema}\.{t}\b", sql)]
-        if touched and not any(pins_column(sql, plan.distributed[t]) for t in touched):
+        touched = [t for t in plan.distributed if re.search(rf"\b{re.escape(plan.qualified(t))}\b", sql)]
+        if not all(pins_column(sql, plan.distributed[t], table=plan.qualified(t)) for t in touched):
             unrouted.add(name)
     return unrouted
