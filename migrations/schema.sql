@@ -3476,7 +3476,7 @@ CREATE INDEX ix_deals_expires_at_active ON deals.deals USING btree (expires_at) 
 
 CREATE INDEX ix_deals_goal_status ON deals.deals USING btree (goal_id, status);
 
-CREATE INDEX ix_deals_market_status ON deals.deals USING btree (market_id, status);
+CREATE INDEX ix_deals_market_id_status_found_at_id ON deals.deals USING btree (market_id, status, found_at DESC, id DESC);
 
 CREATE INDEX ix_deals_product_specs ON deals.deals USING gin (product_specs jsonb_path_ops);
 

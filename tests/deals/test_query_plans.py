@@ -308,3 +308,27 @@ async def test_users_by_status_read_the_index_in_order_and_stop_at_the_limit(
     assert plan["Actual Rows"] == 20
     assert scans[0]["Actual Rows"] == 20
     assert scans[0].get("Rows Removed by Filter", 0) == 0
+
+
+@pytest.mark.parametrize("mode", PLAN_MODES)
+async def test_a_markets_deals_are_read_newest_first_and_stop_at_the_limit(seeded: str, mode: str) -> None:
+    """A page of a market's deals in one status is read from the (market, status, found_at, id) index in
+    its order: no sort of every deal the market has in that status (0063)."""
+    conn = await connect_one(seeded)
+    try:
+        market_id = await conn.fetchval(
+            "select market_id from deals.deals where status = 'expired'"
+            " group by market_id order by count(*) desc limit 1"
+        )
+        decl = declaration(deals._list_by_market)
+        arguments = {"market_id": market_id, "status": "expired", "lim": 50}
+        plan = await explain_analyze(
+            conn, decl.query.sql, [arguments[name] for name in decl.query.parameters], mode=mode
+        )
+    finally:
+        await conn.close()
+    scans = [n for n in nodes(plan) if n.get("Index Name") == "ix_deals_market_id_status_found_at_id"]
+    assert scans, plan
+    assert not any(n["Node Type"] in ("Seq Scan", "Sort", "Bitmap Heap Scan") for n in nodes(plan))
+    assert plan["Actual Rows"] == 50
+    assert scans[0]["Actual Rows"] == 50
