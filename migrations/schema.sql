@@ -716,6 +716,99 @@ $$;
 
 COMMENT ON FUNCTION ai_seo.rotate_refresh_token(p_user_id uuid, p_presented_hash text, p_new_hash text, p_expires_at timestamp with time zone, p_user_agent text, p_ip_address inet) IS 'Refresh-token rotation: rotated (old revoked, new issued) | reused (every session revoked) | invalid.';
 
+CREATE FUNCTION core.domain_schemas() RETURNS SETOF name
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+    select nspname
+      from pg_namespace
+     where nspname not like 'pg\_%'
+       and nspname not in ('information_schema', 'public', 'core')
+     order by nspname;
+$$;
+
+COMMENT ON FUNCTION core.domain_schemas() IS 'The schemas of the installed domains: every schema but core, public and the system''s.';
+
+CREATE FUNCTION core.grant_domain_privileges(p_schema name) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+    object record;
+    migrator text := current_user;
+begin
+    -- The owner role owns the schema and its objects (extension members stay the extension's; a
+    -- column's sequence follows its table), so a login that is sqlfirst_owner can run every later
+    -- migration without a superuser.
+    if pg_has_role(migrator, 'sqlfirst_owner', 'MEMBER') and migrator <> 'sqlfirst_owner' then
+        execute format('alter schema %I owner to sqlfirst_owner', p_schema);
+        for object in
+            select c.oid, c.relkind
+              from pg_class c
+             where c.relnamespace = p_schema::regnamespace
+               and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
+               and not exists (select from pg_depend d
+                                where d.classid = 'pg_class'::regclass and d.objid = c.oid
+                                  and (d.deptype = 'e' or (c.relkind = 'S' and d.deptype in ('a', 'i'))))
+        loop
+            execute format('alter %s %s owner to sqlfirst_owner',
+                           case object.relkind when 'v' then 'view' when 'm' then 'materialized view'
+                                               when 'f' then 'foreign table' when 'S' then 'sequence'
+                                               else 'table' end,
+                           object.oid::regclass);
+        end loop;
+        for object in
+            select p.oid, p.prokind
+              from pg_proc p
+             where p.pronamespace = p_schema::regnamespace
+               and not exists (select from pg_depend d
+                                where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+        loop
+            execute format('alter %s %s owner to sqlfirst_owner',
+                           case object.prokind when 'p' then 'procedure' when 'a' then 'aggregate'
+                                               else 'function' end,
+                           object.oid::regprocedure);
+        end loop;
+        for object in
+            select t.oid
+              from pg_type t
+             where t.typnamespace = p_schema::regnamespace
+               and t.typtype in ('e', 'd', 'r')
+               and not exists (select from pg_depend d
+                                where d.classid = 'pg_type'::regclass and d.objid = t.oid and d.deptype = 'e')
+        loop
+            execute format('alter type %s owner to sqlfirst_owner', object.oid::regtype);
+        end loop;
+    end if;
+
+    execute format('grant usage on schema %I to sqlfirst_app, sqlfirst_readonly, sqlfirst_worker', p_schema);
+    execute format('grant select, insert, update, delete on all tables in schema %I to sqlfirst_app, sqlfirst_worker',
+                   p_schema);
+    execute format('grant select on all tables in schema %I to sqlfirst_readonly', p_schema);
+    execute format('grant usage, select on all sequences in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
+    execute format('grant select on all sequences in schema %I to sqlfirst_readonly', p_schema);
+    execute format('grant execute on all functions in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
+
+    -- Default privileges are kept per creating role: for the role running this migration, and for
+    -- sqlfirst_owner when that is another role this one may act for.
+    foreach migrator in array array_remove(array[current_user::text,
+            case when pg_has_role(current_user, 'sqlfirst_owner', 'MEMBER') then 'sqlfirst_owner' end], null)
+    loop
+        execute format('alter default privileges for role %I in schema %I '
+                       'grant select, insert, update, delete on tables to sqlfirst_app, sqlfirst_worker',
+                       migrator, p_schema);
+        execute format('alter default privileges for role %I in schema %I '
+                       'grant select on tables to sqlfirst_readonly', migrator, p_schema);
+        execute format('alter default privileges for role %I in schema %I '
+                       'grant usage, select on sequences to sqlfirst_app, sqlfirst_worker', migrator, p_schema);
+        execute format('alter default privileges for role %I in schema %I '
+                       'grant select on sequences to sqlfirst_readonly', migrator, p_schema);
+    end loop;
+end;
+$$;
+
+COMMENT ON FUNCTION core.grant_domain_privileges(p_schema name) IS 'Hands a domain schema to sqlfirst_owner and grants the app, read-only and worker roles on it, now and by default.';
+
 CREATE FUNCTION core.partition_bound_literal(boundary timestamp without time zone, control_type regtype) RETURNS text
     LANGUAGE sql IMMUTABLE
     AS $$
