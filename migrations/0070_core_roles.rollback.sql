@@ -37,4 +37,5 @@ end;
 $$;
 
 drop function core.grant_domain_privileges(name);
+drop table core.secret_columns;
 drop function core.domain_schemas();

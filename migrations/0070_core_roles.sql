@@ -61,6 +61,20 @@ $$;
 comment on function core.domain_schemas() is
     'The schemas of the installed domains: every schema but core, public and the system''s.';
 
+-- Secret columns (password hashes, token hashes, API keys): a domain registers them here, and
+-- the roles get SELECT on every other column of the table instead of the whole table, so no query
+-- of theirs, forgotten or injected, can read one. The few operations that need a secret go through
+-- SECURITY DEFINER functions of the domain.
+create table core.secret_columns (
+    schema_name name not null,
+    table_name name not null,
+    column_name name not null,
+    constraint pk_secret_columns primary key (schema_name, table_name, column_name)
+);
+
+comment on table core.secret_columns is
+    'Columns no role but the owner may select; core.grant_domain_privileges() grants around them.';
+
 create function core.grant_domain_privileges(p_schema name)
 returns void
 language plpgsql
@@ -118,6 +132,23 @@ begin
     execute format('grant select, insert, update, delete on all tables in schema %I to sqlfirst_app, sqlfirst_worker',
                    p_schema);
     execute format('grant select on all tables in schema %I to sqlfirst_readonly', p_schema);
+    for object in
+        select s.table_name,
+               (select string_agg(quote_ident(a.attname), ', ' order by a.attnum)
+                  from pg_attribute a
+                 where a.attrelid = format('%I.%I', p_schema, s.table_name)::regclass
+                   and a.attnum > 0 and not a.attisdropped
+                   and a.attname <> all (s.secrets)) as readable
+          from (select table_name, array_agg(column_name) as secrets
+                  from core.secret_columns
+                 where schema_name = p_schema
+                 group by table_name) as s
+    loop
+        execute format('revoke select on %I.%I from sqlfirst_app, sqlfirst_readonly, sqlfirst_worker',
+                       p_schema, object.table_name);
+        execute format('grant select (%s) on %I.%I to sqlfirst_app, sqlfirst_readonly, sqlfirst_worker',
+                       object.readable, p_schema, object.table_name);
+    end loop;
     execute format('grant usage, select on all sequences in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
     execute format('grant select on all sequences in schema %I to sqlfirst_readonly', p_schema);
     execute format('grant execute on all functions in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
