@@ -409,6 +409,33 @@ $$;
 
 COMMENT ON FUNCTION agent_hub.append_session_messages(p_session_id uuid, p_messages jsonb) IS 'Append messages to a session: message_history, message_count and session_messages together, under the session row lock; the new count, or NULL when there is no such session.';
 
+CREATE FUNCTION agent_hub.guard_marketplace_entry() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    -- Only public agents are published, whoever publishes (the bug this migration fixes).
+    if tg_op = 'INSERT' or new.agent_id is distinct from old.agent_id then
+        if not exists (select from agent_hub.agents where id = new.agent_id and is_public) then
+            raise exception 'agent % is not public: only public agents can be published', new.agent_id
+                using errcode = 'check_violation', constraint = 'ck_marketplace_entries_agent_public',
+                      schema = 'agent_hub', table = 'marketplace_entries';
+        end if;
+    end if;
+    -- Under RLS, anyone may count a download or a rating of a public entry; the rest is the owner's.
+    if tg_op = 'UPDATE' and row_security_active('agent_hub.marketplace_entries')
+       and (new.agent_id, new.category, new.tags, new.changelog, new.published_at, new.id)
+           is distinct from (old.agent_id, old.category, old.tags, old.changelog, old.published_at, old.id)
+       and not exists (select from agent_hub.agents
+                        where id = old.agent_id and owner_id = (select core.acting_user())) then
+        raise exception 'only the owner of agent % can change its marketplace entry', old.agent_id
+            using errcode = 'insufficient_privilege', schema = 'agent_hub', table = 'marketplace_entries';
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION agent_hub.guard_marketplace_entry() IS 'BEFORE INSERT/UPDATE of a marketplace entry: the agent is public; non-owners change counters only.';
+
 CREATE FUNCTION agent_hub.guard_session_history() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -448,6 +475,15 @@ begin
     return null;
 end;
 $$;
+
+CREATE FUNCTION agent_hub.login_password_hash(p_username text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select password_hash from agent_hub.users where username = p_username
+$$;
+
+COMMENT ON FUNCTION agent_hub.login_password_hash(p_username text) IS 'The stored hash of one user, for password verification only (the app role cannot select the column).';
 
 CREATE FUNCTION agent_hub.record_marketplace_version() RETURNS trigger
     LANGUAGE plpgsql
@@ -716,6 +752,14 @@ $$;
 
 COMMENT ON FUNCTION ai_seo.rotate_refresh_token(p_user_id uuid, p_presented_hash text, p_new_hash text, p_expires_at timestamp with time zone, p_user_agent text, p_ip_address inet) IS 'Refresh-token rotation: rotated (old revoked, new issued) | reused (every session revoked) | invalid.';
 
+CREATE FUNCTION core.acting_user() RETURNS uuid
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    select nullif(pg_catalog.current_setting('sqlfirst.user_id', true), '')::uuid
+$$;
+
+COMMENT ON FUNCTION core.acting_user() IS 'The user the current transaction acts for (setting sqlfirst.user_id), or NULL: what RLS policies compare with.';
+
 CREATE FUNCTION core.domain_schemas() RETURNS SETOF name
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog'
@@ -785,6 +829,23 @@ begin
     execute format('grant select, insert, update, delete on all tables in schema %I to sqlfirst_app, sqlfirst_worker',
                    p_schema);
     execute format('grant select on all tables in schema %I to sqlfirst_readonly', p_schema);
+    for object in
+        select s.table_name,
+               (select string_agg(quote_ident(a.attname), ', ' order by a.attnum)
+                  from pg_attribute a
+                 where a.attrelid = format('%I.%I', p_schema, s.table_name)::regclass
+                   and a.attnum > 0 and not a.attisdropped
+                   and a.attname <> all (s.secrets)) as readable
+          from (select table_name, array_agg(column_name) as secrets
+                  from core.secret_columns
+                 where schema_name = p_schema
+                 group by table_name) as s
+    loop
+        execute format('revoke select on %I.%I from sqlfirst_app, sqlfirst_readonly, sqlfirst_worker',
+                       p_schema, object.table_name);
+        execute format('grant select (%s) on %I.%I to sqlfirst_app, sqlfirst_readonly, sqlfirst_worker',
+                       object.readable, p_schema, object.table_name);
+    end loop;
     execute format('grant usage, select on all sequences in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
     execute format('grant select on all sequences in schema %I to sqlfirst_readonly', p_schema);
     execute format('grant execute on all functions in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
@@ -2103,6 +2164,8 @@ CREATE TABLE agent_hub.agents (
     CONSTRAINT ck_agents_name_not_blank CHECK ((btrim((name)::text) <> ''::text))
 );
 
+ALTER TABLE ONLY agent_hub.agents FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE agent_hub.events (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     session_id uuid NOT NULL,
@@ -2118,6 +2181,8 @@ CREATE TABLE agent_hub.events (
     CONSTRAINT ck_events_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT ck_events_sequence_number_positive CHECK ((sequence_number > 0))
 );
+
+ALTER TABLE ONLY agent_hub.events FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE agent_hub.marketplace_entries (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2137,6 +2202,8 @@ CREATE TABLE agent_hub.marketplace_entries (
     CONSTRAINT ck_marketplace_entries_tags_array CHECK ((jsonb_typeof(tags) = 'array'::text))
 );
 
+ALTER TABLE ONLY agent_hub.marketplace_entries FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE agent_hub.marketplace_versions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     entry_id uuid NOT NULL,
@@ -2148,6 +2215,8 @@ CREATE TABLE agent_hub.marketplace_versions (
     CONSTRAINT ck_marketplace_versions_version_positive CHECK ((version > 0))
 );
 
+ALTER TABLE ONLY agent_hub.marketplace_versions FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE agent_hub.session_messages (
     session_id uuid NOT NULL,
     "position" integer NOT NULL,
@@ -2155,6 +2224,8 @@ CREATE TABLE agent_hub.session_messages (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT ck_session_messages_position CHECK (("position" >= 0))
 );
+
+ALTER TABLE ONLY agent_hub.session_messages FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE agent_hub.sessions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2171,6 +2242,8 @@ CREATE TABLE agent_hub.sessions (
     CONSTRAINT ck_sessions_message_count CHECK ((message_count >= 0)),
     CONSTRAINT ck_sessions_state_object CHECK ((jsonb_typeof(state) = 'object'::text))
 );
+
+ALTER TABLE ONLY agent_hub.sessions FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE agent_hub.users (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2388,6 +2461,14 @@ CREATE TABLE core.partitioned_tables (
 );
 
 COMMENT ON TABLE core.partitioned_tables IS 'Partitioned tables kept by core.run_partition_maintenance(); parent_table is schema-qualified.';
+
+CREATE TABLE core.secret_columns (
+    schema_name name NOT NULL,
+    table_name name NOT NULL,
+    column_name name NOT NULL
+);
+
+COMMENT ON TABLE core.secret_columns IS 'Columns no role but the owner may select; core.grant_domain_privileges() grants around them.';
 
 CREATE TABLE deals.agents (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -3257,6 +3338,9 @@ ALTER TABLE ONLY analytics.system_events_default
 ALTER TABLE ONLY core.partitioned_tables
     ADD CONSTRAINT pk_partitioned_tables PRIMARY KEY (parent_table);
 
+ALTER TABLE ONLY core.secret_columns
+    ADD CONSTRAINT pk_secret_columns PRIMARY KEY (schema_name, table_name, column_name);
+
 ALTER TABLE ONLY deals.token_pricing
     ADD CONSTRAINT ex_token_pricing_service_type_validity EXCLUDE USING gist (deals.textrange((service_type)::text, (service_type)::text, '[]'::text) WITH &&, tstzrange(valid_from, valid_to, '[)'::text) WITH &&) WHERE (is_active);
 
@@ -3881,6 +3965,8 @@ ALTER INDEX easyflow.ix_messages_user_id_created_at ATTACH PARTITION easyflow.me
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_marketplace_entries_guard BEFORE INSERT OR UPDATE ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.guard_marketplace_entry();
+
 CREATE TRIGGER tg_marketplace_entries_version_insert AFTER INSERT ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.record_marketplace_version();
 
 CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, tags, changelog, published_at ON agent_hub.marketplace_entries FOR EACH ROW WHEN (((old.published_at IS DISTINCT FROM new.published_at) OR (old.changelog IS DISTINCT FROM new.changelog) OR ((old.category)::text IS DISTINCT FROM (new.category)::text) OR (old.tags IS DISTINCT FROM new.tags))) EXECUTE FUNCTION agent_hub.record_marketplace_version();
@@ -4195,3 +4281,60 @@ ALTER TABLE ONLY easyflow.platform_metrics
 
 ALTER TABLE ONLY easyflow.sync_logs
     ADD CONSTRAINT fk_sync_logs_integration_id FOREIGN KEY (integration_id, user_id) REFERENCES easyflow.integrations(id, user_id) ON DELETE CASCADE;
+
+ALTER TABLE agent_hub.agents ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE agent_hub.events ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE agent_hub.marketplace_entries ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE agent_hub.marketplace_versions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY rls_agents_delete ON agent_hub.agents FOR DELETE USING ((owner_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_agents_insert ON agent_hub.agents FOR INSERT WITH CHECK ((owner_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_agents_select ON agent_hub.agents FOR SELECT USING ((is_public OR (owner_id = ( SELECT core.acting_user() AS acting_user))));
+
+CREATE POLICY rls_agents_update ON agent_hub.agents FOR UPDATE USING ((owner_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((owner_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_events_own_session ON agent_hub.events USING ((EXISTS ( SELECT
+   FROM agent_hub.sessions s
+  WHERE (s.id = events.session_id))));
+
+CREATE POLICY rls_marketplace_entries_delete ON agent_hub.marketplace_entries FOR DELETE USING ((EXISTS ( SELECT
+   FROM agent_hub.agents a
+  WHERE ((a.id = marketplace_entries.agent_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user))))));
+
+CREATE POLICY rls_marketplace_entries_insert ON agent_hub.marketplace_entries FOR INSERT WITH CHECK ((EXISTS ( SELECT
+   FROM agent_hub.agents a
+  WHERE ((a.id = marketplace_entries.agent_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user))))));
+
+CREATE POLICY rls_marketplace_entries_select ON agent_hub.marketplace_entries FOR SELECT USING ((EXISTS ( SELECT
+   FROM agent_hub.agents a
+  WHERE (a.id = marketplace_entries.agent_id))));
+
+CREATE POLICY rls_marketplace_entries_update ON agent_hub.marketplace_entries FOR UPDATE USING ((EXISTS ( SELECT
+   FROM agent_hub.agents a
+  WHERE (a.id = marketplace_entries.agent_id))));
+
+CREATE POLICY rls_marketplace_versions_insert ON agent_hub.marketplace_versions FOR INSERT WITH CHECK ((EXISTS ( SELECT
+   FROM (agent_hub.marketplace_entries e
+     JOIN agent_hub.agents a ON ((a.id = e.agent_id)))
+  WHERE ((e.id = marketplace_versions.entry_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user))))));
+
+CREATE POLICY rls_marketplace_versions_select ON agent_hub.marketplace_versions FOR SELECT USING ((EXISTS ( SELECT
+   FROM agent_hub.marketplace_entries e
+  WHERE (e.id = marketplace_versions.entry_id))));
+
+CREATE POLICY rls_session_messages_own_session ON agent_hub.session_messages USING ((EXISTS ( SELECT
+   FROM agent_hub.sessions s
+  WHERE (s.id = session_messages.session_id))));
+
+CREATE POLICY rls_sessions_own ON agent_hub.sessions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND (EXISTS ( SELECT
+   FROM agent_hub.agents a
+  WHERE (a.id = sessions.agent_id)))));
+
+ALTER TABLE agent_hub.session_messages ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE agent_hub.sessions ENABLE ROW LEVEL SECURITY;

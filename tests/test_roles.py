@@ -99,15 +99,17 @@ async def test_a_denied_statement_in_a_transaction_is_typed_and_rolls_back(app_d
 
 
 async def test_agent_hub_typed_calls_work_as_the_app_role(app_db: Database) -> None:
-    async with app_db.transaction() as conn:
+    async with app_db.transaction() as conn:  # signing up needs no acting user
         owner = await make_user(conn)
+    async with app_db.transaction(as_user=owner.id) as conn:
         agent = await make_agent(conn, owner, is_public=True, name="scribe")
         session = await sessions.create(conn, agent_id=agent.id, user_id=owner.id)
         assert await sessions.append_messages(conn, id=session.id, messages=[{"role": "user"}]) >= 1
         entry = await marketplace.publish(conn, agent_id=agent.id, category="writing", tags=["notes"])
         assert entry.agent_id == agent.id
-    async with app_db.transaction() as conn:
+    async with app_db.transaction() as conn:  # logging in needs none either
         assert await hub_users.verify(conn, username=owner.username, password="correct horse battery staple")
+    async with app_db.transaction(as_user=owner.id) as conn:
         assert [a.id for a in await agents.list_by_owner(conn, owner_id=owner.id)] == [agent.id]
         assert [e.agent_id for e in await marketplace.search(conn, category="writing")] == [agent.id]
         assert await marketplace.download(conn, agent_id=agent.id) == 1
@@ -136,10 +138,11 @@ async def test_every_domain_table_is_granted_to_the_app_readonly_and_worker_role
         f"""
         select t.name, r.role
           from ({DOMAIN_TABLES}) as t
-         cross join (values ('sqlfirst_app', 'select,insert,update,delete'),
-                            ('sqlfirst_worker', 'select,insert,update,delete'),
-                            ('sqlfirst_readonly', 'select')) as r (role, privileges)
-         where not has_table_privilege(r.role, t.name, r.privileges)
+         cross join (values ('sqlfirst_app', 'insert,update,delete'),
+                            ('sqlfirst_worker', 'insert,update,delete'),
+                            ('sqlfirst_readonly', null)) as r (role, privileges)
+         where (r.privileges is not null and not has_table_privilege(r.role, t.name, r.privileges))
+            or not has_any_column_privilege(r.role, t.name, 'select')
         """
     )
     assert [tuple(row) for row in missing] == []
@@ -155,6 +158,24 @@ async def test_every_domain_table_is_granted_to_the_app_readonly_and_worker_role
         """
     )
     assert [tuple(row) for row in excess] == []
+
+
+async def test_every_column_but_the_secret_ones_is_selectable(conn: Connection) -> None:
+    rows = await conn.fetch(
+        f"""
+        select t.name, a.attname, r.role,
+               has_column_privilege(r.role, t.name, a.attname, 'select') as readable,
+               exists (select from core.secret_columns as s
+                        where format('%I.%I', s.schema_name, s.table_name)::regclass = t.name::regclass
+                          and s.column_name = a.attname) as secret
+          from ({DOMAIN_TABLES}) as t
+          join pg_attribute as a on a.attrelid = t.name::regclass and a.attnum > 0 and not a.attisdropped
+         cross join (values ('sqlfirst_app'), ('sqlfirst_worker'), ('sqlfirst_readonly')) as r (role)
+        """
+    )
+    wrong = [(r["name"], r["attname"], r["role"]) for r in rows if r["readable"] == r["secret"]]
+    assert wrong == []
+    assert {(r["name"], r["attname"]) for r in rows if r["secret"]} >= {("agent_hub.users", "password_hash")}
 
 
 async def test_core_internals_are_not_granted_to_the_app_role(conn: Connection) -> None:
