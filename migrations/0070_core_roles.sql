@@ -4,7 +4,7 @@
 -- superuser), so a forgotten WHERE or an injected statement could read any tenant's rows, drop a
 -- table or read the migration bookkeeping. Four cluster-wide roles split that power:
 --
---   sqlfirst_owner     owns the schemas and their objects; runs migrations (DDL).
+--   sqlfirst_owner     owns the schemas and their objects; runs migrations (DDL); BYPASSRLS.
 --   sqlfirst_app       reads and writes rows of the domain schemas; no DDL, no TRUNCATE, nothing
 --                      of core's internals or of the migration bookkeeping; subject to RLS.
 --   sqlfirst_readonly  selects rows of the domain schemas (reporting, replicas); subject to RLS.
@@ -34,13 +34,15 @@ begin
 end;
 $$;
 
--- The worker sees every tenant; the others never do (BYPASSRLS is a role attribute, cluster-wide:
--- only set when this migrator may, `sqlfirst db roles` sets it otherwise).
+-- The worker sees every tenant, and so does the owner: migrations that move data must see every
+-- row, and the SECURITY DEFINER functions it owns (login, token authentication) find rows before a
+-- user acts. The app and read-only roles never do. BYPASSRLS is a cluster-wide role attribute that
+-- only a superuser may give: set here when this migrator is one, by `sqlfirst db roles` otherwise.
 do $$
 begin
-    if (select rolbypassrls from pg_roles where rolname = 'sqlfirst_worker') is false
-       and (select rolsuper from pg_roles where rolname = current_user) then
+    if (select rolsuper from pg_roles where rolname = current_user) then
         alter role sqlfirst_worker bypassrls;
+        alter role sqlfirst_owner bypassrls;
     end if;
 end;
 $$;

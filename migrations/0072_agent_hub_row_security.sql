@@ -4,8 +4,8 @@
 -- WHERE that a query could forget: sessions.get returned any user's session, and a private agent
 -- could be published (marketplace search never looked at is_public).
 --
--- Row-level security, enabled and FORCED (so the table owner obeys it too; superusers and
--- BYPASSRLS roles such as sqlfirst_worker still see everything), on the acting user of the
+-- Row-level security, enabled and FORCED (so a table owner without BYPASSRLS obeys it too;
+-- superusers, sqlfirst_owner and sqlfirst_worker see everything), on the acting user of the
 -- transaction, core.acting_user():
 --   agents               read: public ones and your own; write: your own
 --   sessions             yours only; a new session must be on an agent you can see

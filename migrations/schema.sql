@@ -1163,6 +1163,36 @@ $$;
 
 COMMENT ON FUNCTION core.unregister_partitioned_table(parent regclass) IS 'Takes a table out of partition maintenance (call it in the rollback that drops the table).';
 
+CREATE TABLE deals.auth_tokens (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    token text NOT NULL,
+    token_type deals.tokentype NOT NULL,
+    status deals.tokenstatus DEFAULT 'active'::deals.tokenstatus NOT NULL,
+    scope deals.tokenscope DEFAULT 'full'::deals.tokenscope NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_auth_tokens_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_auth_tokens_token_sha256 CHECK ((token ~ '^[0-9a-f]{64}$'::text))
+);
+
+ALTER TABLE ONLY deals.auth_tokens FORCE ROW LEVEL SECURITY;
+
+CREATE FUNCTION deals.active_auth_token(p_token_hash text) RETURNS SETOF deals.auth_tokens
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select *
+      from deals.auth_tokens
+     where token = p_token_hash
+       and status = 'active'
+       and expires_at > statement_timestamp()
+$$;
+
+COMMENT ON FUNCTION deals.active_auth_token(p_token_hash text) IS 'The active, unexpired token with this hash, whoever owns it: authentication, before a user acts.';
+
 CREATE TABLE deals.token_balance_history (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id uuid NOT NULL,
@@ -1177,6 +1207,8 @@ CREATE TABLE deals.token_balance_history (
     CONSTRAINT ck_token_balance_history_balances CHECK (((balance_before >= (0)::numeric) AND (balance_after >= (0)::numeric))),
     CONSTRAINT ck_token_balance_history_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
 );
+
+ALTER TABLE ONLY deals.token_balance_history FORCE ROW LEVEL SECURITY;
 
 CREATE FUNCTION deals.apply_token_change(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) RETURNS deals.token_balance_history
     LANGUAGE plpgsql
@@ -1406,6 +1438,15 @@ begin
     return new;
 end;
 $$;
+
+CREATE FUNCTION deals.login_password_hash(p_user_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select password from deals.users where id = p_user_id
+$$;
+
+COMMENT ON FUNCTION deals.login_password_hash(p_user_id uuid) IS 'The stored password hash of one user, for verification only (the app role cannot select the column).';
 
 CREATE FUNCTION deals.move_token_balance(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_goal_id uuid) RETURNS numeric
     LANGUAGE plpgsql
@@ -2483,21 +2524,6 @@ CREATE TABLE deals.agents (
     CONSTRAINT ck_agents_name_not_blank CHECK ((btrim((name)::text) <> ''::text))
 );
 
-CREATE TABLE deals.auth_tokens (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    user_id uuid NOT NULL,
-    token text NOT NULL,
-    token_type deals.tokentype NOT NULL,
-    status deals.tokenstatus DEFAULT 'active'::deals.tokenstatus NOT NULL,
-    scope deals.tokenscope DEFAULT 'full'::deals.tokenscope NOT NULL,
-    expires_at timestamp with time zone NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
-    CONSTRAINT ck_auth_tokens_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
-    CONSTRAINT ck_auth_tokens_token_sha256 CHECK ((token ~ '^[0-9a-f]{64}$'::text))
-);
-
 CREATE TABLE deals.chat_messages (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id uuid NOT NULL,
@@ -2510,6 +2536,8 @@ CREATE TABLE deals.chat_messages (
     CONSTRAINT ck_chat_messages_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
     CONSTRAINT ck_chat_messages_tokens_used CHECK ((tokens_used >= 0))
 );
+
+ALTER TABLE ONLY deals.chat_messages FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE deals.deal_activities (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2614,6 +2642,8 @@ CREATE TABLE deals.goals (
     CONSTRAINT ck_goals_total_tokens_spent CHECK ((total_tokens_spent >= (0)::numeric))
 );
 
+ALTER TABLE ONLY deals.goals FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE deals.market_data (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     symbol character varying(50) NOT NULL,
@@ -2713,6 +2743,8 @@ CREATE TABLE deals.notifications (
     CONSTRAINT ck_notifications_title_not_blank CHECK ((btrim((title)::text) <> ''::text))
 );
 
+ALTER TABLE ONLY deals.notifications FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE deals.price_tracking (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     deal_id uuid NOT NULL,
@@ -2804,6 +2836,8 @@ CREATE TABLE deals.token_transactions (
     CONSTRAINT ck_token_transactions_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
 );
 
+ALTER TABLE ONLY deals.token_transactions FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE deals.user_settings (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id uuid NOT NULL,
@@ -2816,6 +2850,8 @@ CREATE TABLE deals.user_settings (
     CONSTRAINT ck_user_settings_notification_preferences_object CHECK ((jsonb_typeof(notification_preferences) = 'object'::text)),
     CONSTRAINT ck_user_settings_ui_preferences_object CHECK ((jsonb_typeof(ui_preferences) = 'object'::text))
 );
+
+ALTER TABLE ONLY deals.user_settings FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE deals.users (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -4338,3 +4374,31 @@ CREATE POLICY rls_sessions_own ON agent_hub.sessions USING ((user_id = ( SELECT 
 ALTER TABLE agent_hub.session_messages ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE agent_hub.sessions ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.auth_tokens ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.chat_messages ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.goals ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.notifications ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY rls_auth_tokens_own ON deals.auth_tokens USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_chat_messages_own ON deals.chat_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_goals_own ON deals.goals USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_notifications_own ON deals.notifications USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_token_balance_history_own ON deals.token_balance_history USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_token_transactions_own ON deals.token_transactions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_user_settings_own ON deals.user_settings USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+ALTER TABLE deals.token_balance_history ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.token_transactions ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.user_settings ENABLE ROW LEVEL SECURITY;

@@ -118,16 +118,18 @@ async def test_agent_hub_typed_calls_work_as_the_app_role(app_db: Database) -> N
 
 
 async def test_deals_typed_calls_work_as_the_app_role(app_db: Database) -> None:
-    async with app_db.transaction() as conn:
+    async with app_db.transaction() as conn:  # signing up needs no acting user
         user = await deal_users.create(conn, email="buyer@example.com", password="correct horse battery")
+    async with app_db.transaction(as_user=user.id) as conn:
         goal = await make_goal(conn, user)
         market = await make_market(conn)
         deal = await make_deal(conn, goal, market)
         assert deal.goal_id == goal.id
         await tokens.reward(conn, user_id=user.id, amount=Decimal("10"), description="welcome")
         await tokens.deduct(conn, user_id=user.id, amount=Decimal("4"), goal_id=goal.id)
-    async with app_db.transaction() as conn:
+    async with app_db.transaction() as conn:  # logging in needs none either
         assert await deal_users.verify(conn, email="buyer@example.com", password="correct horse battery")
+    async with app_db.transaction(as_user=user.id) as conn:
         assert [g.id for g in await goals.list_by_user(conn, user_id=user.id)] == [goal.id]
         fresh = await deal_users.get_by_id(conn, id=user.id)
         assert fresh is not None and await tokens.balance(conn, user_id=user.id) == Decimal("6")
@@ -219,7 +221,7 @@ async def test_the_domain_schemas_belong_to_the_owner_role(conn: Connection) -> 
     assert {row["owner"] for row in owners} == {"sqlfirst_owner"}
 
 
-async def test_only_the_worker_bypasses_row_level_security(conn: Connection) -> None:
+async def test_only_the_owner_and_the_worker_bypass_row_level_security(conn: Connection) -> None:
     rows = await conn.fetch(
         "select rolname, rolbypassrls, rolsuper, rolcreaterole from pg_roles"
         " where rolname like 'sqlfirst\\_%'"
@@ -227,7 +229,7 @@ async def test_only_the_worker_bypasses_row_level_security(conn: Connection) -> 
     by_name = {row["rolname"]: row for row in rows}
     assert set(by_name) >= {spec.name for spec in ROLES}
     for spec in ROLES:
-        assert by_name[spec.name]["rolbypassrls"] is (spec.name == "sqlfirst_worker")
+        assert by_name[spec.name]["rolbypassrls"] is (spec.name in ("sqlfirst_owner", "sqlfirst_worker"))
         assert not by_name[spec.name]["rolsuper"] and not by_name[spec.name]["rolcreaterole"]
 
 

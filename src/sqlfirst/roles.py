@@ -1,7 +1,8 @@
 """The least-privilege roles (``sqlfirst db roles``), created or updated idempotently on a server.
 
 =====================  ==========================================================================
-``sqlfirst_owner``     owns the domain schemas and their objects; runs migrations (DDL)
+``sqlfirst_owner``     owns the domain schemas and their objects; runs migrations (DDL); bypasses
+                       row-level security (data migrations, its SECURITY DEFINER functions)
 ``sqlfirst_app``       reads and writes rows only; no DDL, no TRUNCATE, nothing of ``core``'s
                        internals or of the migration bookkeeping; subject to row-level security
 ``sqlfirst_readonly``  selects rows (reporting, replicas); subject to row-level security
@@ -41,7 +42,7 @@ class RoleSpec:
 
 
 ROLES: tuple[RoleSpec, ...] = (
-    RoleSpec("sqlfirst_owner", "SQLFIRST_OWNER_PASSWORD", bypass_rls=False),
+    RoleSpec("sqlfirst_owner", "SQLFIRST_OWNER_PASSWORD", bypass_rls=True),
     RoleSpec("sqlfirst_app", "SQLFIRST_APP_PASSWORD", bypass_rls=False),
     RoleSpec("sqlfirst_readonly", "SQLFIRST_READONLY_PASSWORD", bypass_rls=False),
     RoleSpec("sqlfirst_worker", "SQLFIRST_WORKER_PASSWORD", bypass_rls=True),
@@ -87,7 +88,8 @@ async def ensure_roles(conn: Connection, *, passwords: Mapping[str, str] | None 
 
     Idempotent. A role with a password in ``passwords`` gets ``LOGIN`` and that password; a role
     without keeps its login and password as they are (created ``NOLOGIN``). None is a superuser or
-    may create roles or databases; only ``sqlfirst_worker`` bypasses row-level security. When the
+    may create roles or databases; only ``sqlfirst_owner`` and ``sqlfirst_worker`` bypass row-level
+    security. When the
     database has migration ``0070_core_roles``, its grants are applied again too (repairing any a
     manual change removed). Needs a role with ``CREATEROLE`` (``BYPASSRLS`` needs a superuser).
     """
