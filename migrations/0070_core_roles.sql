@@ -153,7 +153,8 @@ begin
     end loop;
     execute format('grant usage, select on all sequences in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
     execute format('grant select on all sequences in schema %I to sqlfirst_readonly', p_schema);
-    execute format('grant execute on all functions in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
+    -- Functions: PUBLIC may execute them unless a migration revoked that on purpose (a SECURITY
+    -- DEFINER function for one role); such a function is granted explicitly, never here.
 
     -- Default privileges are kept per creating role: for the role running this migration, and for
     -- sqlfirst_owner when that is another role this one may act for.

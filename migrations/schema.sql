@@ -848,7 +848,8 @@ begin
     end loop;
     execute format('grant usage, select on all sequences in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
     execute format('grant select on all sequences in schema %I to sqlfirst_readonly', p_schema);
-    execute format('grant execute on all functions in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
+    -- Functions: PUBLIC may execute them unless a migration revoked that on purpose (a SECURITY
+    -- DEFINER function for one role); such a function is granted explicitly, never here.
 
     -- Default privileges are kept per creating role: for the role running this migration, and for
     -- sqlfirst_owner when that is another role this one may act for.
@@ -1447,6 +1448,15 @@ CREATE FUNCTION deals.login_password_hash(p_user_id uuid) RETURNS text
 $$;
 
 COMMENT ON FUNCTION deals.login_password_hash(p_user_id uuid) IS 'The stored password hash of one user, for verification only (the app role cannot select the column).';
+
+CREATE FUNCTION deals.market_api_key(p_market_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select api_key from deals.markets where id = p_market_id
+$$;
+
+COMMENT ON FUNCTION deals.market_api_key(p_market_id uuid) IS 'The api key of one market, for the sync worker (sqlfirst_worker) only: handing credentials over.';
 
 CREATE FUNCTION deals.move_token_balance(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_goal_id uuid) RETURNS numeric
     LANGUAGE plpgsql
@@ -2686,6 +2696,7 @@ CREATE TABLE deals.markets (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    has_api_key boolean GENERATED ALWAYS AS ((api_key IS NOT NULL)) STORED NOT NULL,
     CONSTRAINT ck_markets_current_rate CHECK ((current_rate >= 0)),
     CONSTRAINT ck_markets_error_count CHECK ((error_count >= 0)),
     CONSTRAINT ck_markets_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),

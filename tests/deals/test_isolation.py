@@ -17,7 +17,16 @@ from pydantic import SecretStr
 
 import sqlfirst
 from sqlfirst.db import Database
-from sqlfirst.deals import auth_tokens, chat_messages, goals, notifications, tokens, user_settings, users
+from sqlfirst.deals import (
+    auth_tokens,
+    chat_messages,
+    goals,
+    markets,
+    notifications,
+    tokens,
+    user_settings,
+    users,
+)
 from sqlfirst.deals.models import Goal, User
 from sqlfirst.errors import PermissionDenied, SqlfirstError
 from sqlfirst.settings import Settings
@@ -156,3 +165,30 @@ async def test_login_and_token_authentication_work_before_a_user_acts(world: Wor
         assert await users.change_password(
             conn, id=world.a.user.id, current_password=PASSWORD, new_password="a new horse battery"
         )
+
+
+async def test_a_market_api_key_is_only_the_worker_s(world: World, db_url: str) -> None:
+    async with world.db.transaction(as_user=world.a.user.id) as conn:
+        market = await markets.create(
+            conn, name="Keyed", type="amazon", base_url="https://a.example", api_key="k-1"
+        )
+        assert market.has_api_key
+        assert (await markets.get(conn, id=market.id)).has_api_key  # type: ignore[union-attr]
+    for statement in ("select api_key from deals.markets", "select * from deals.markets"):
+        with pytest.raises(PermissionDenied):
+            async with world.db.transaction(as_user=world.a.user.id) as conn:
+                await conn.fetch(statement)
+    with pytest.raises(PermissionDenied):
+        async with world.db.transaction(as_user=world.a.user.id) as conn:
+            await markets.get_api_key(conn, id=market.id)
+    worker = await sqlfirst.connect(
+        Settings(database_url=db_url, role="sqlfirst_worker", min_size=1, max_size=1)
+    )
+    try:
+        async with worker.transaction() as conn:
+            assert await markets.get_api_key(conn, id=market.id) == "k-1"
+        with pytest.raises(PermissionDenied):  # the worker cannot select the column either
+            async with worker.transaction() as conn:
+                await conn.fetch("select api_key from deals.markets")
+    finally:
+        await worker.close()
