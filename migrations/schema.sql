@@ -409,6 +409,33 @@ $$;
 
 COMMENT ON FUNCTION agent_hub.append_session_messages(p_session_id uuid, p_messages jsonb) IS 'Append messages to a session: message_history, message_count and session_messages together, under the session row lock; the new count, or NULL when there is no such session.';
 
+CREATE FUNCTION agent_hub.guard_marketplace_entry() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    -- Only public agents are published, whoever publishes (the bug this migration fixes).
+    if tg_op = 'INSERT' or new.agent_id is distinct from old.agent_id then
+        if not exists (select from agent_hub.agents where id = new.agent_id and is_public) then
+            raise exception 'agent % is not public: only public agents can be published', new.agent_id
+                using errcode = 'check_violation', constraint = 'ck_marketplace_entries_agent_public',
+                      schema = 'agent_hub', table = 'marketplace_entries';
+        end if;
+    end if;
+    -- Under RLS, anyone may count a download or a rating of a public entry; the rest is the owner's.
+    if tg_op = 'UPDATE' and row_security_active('agent_hub.marketplace_entries')
+       and (new.agent_id, new.category, new.tags, new.changelog, new.published_at, new.id)
+           is distinct from (old.agent_id, old.category, old.tags, old.changelog, old.published_at, old.id)
+       and not exists (select from agent_hub.agents
+                        where id = old.agent_id and owner_id = (select core.acting_user())) then
+        raise exception 'only the owner of agent % can change its marketplace entry', old.agent_id
+            using errcode = 'insufficient_privilege', schema = 'agent_hub', table = 'marketplace_entries';
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION agent_hub.guard_marketplace_entry() IS 'BEFORE INSERT/UPDATE of a marketplace entry: the agent is public; non-owners change counters only.';
+
 CREATE FUNCTION agent_hub.guard_session_history() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -448,6 +475,15 @@ begin
     return null;
 end;
 $$;
+
+CREATE FUNCTION agent_hub.login_password_hash(p_username text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select password_hash from agent_hub.users where username = p_username
+$$;
+
+COMMENT ON FUNCTION agent_hub.login_password_hash(p_username text) IS 'The stored hash of one user, for password verification only (the app role cannot select the column).';
 
 CREATE FUNCTION agent_hub.record_marketplace_version() RETURNS trigger
     LANGUAGE plpgsql
@@ -715,6 +751,125 @@ end;
 $$;
 
 COMMENT ON FUNCTION ai_seo.rotate_refresh_token(p_user_id uuid, p_presented_hash text, p_new_hash text, p_expires_at timestamp with time zone, p_user_agent text, p_ip_address inet) IS 'Refresh-token rotation: rotated (old revoked, new issued) | reused (every session revoked) | invalid.';
+
+CREATE FUNCTION core.acting_user() RETURNS uuid
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    select nullif(pg_catalog.current_setting('sqlfirst.user_id', true), '')::uuid
+$$;
+
+COMMENT ON FUNCTION core.acting_user() IS 'The user the current transaction acts for (setting sqlfirst.user_id), or NULL: what RLS policies compare with.';
+
+CREATE FUNCTION core.domain_schemas() RETURNS SETOF name
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+    select nspname
+      from pg_namespace
+     where nspname not like 'pg\_%'
+       and nspname not in ('information_schema', 'public', 'core')
+     order by nspname;
+$$;
+
+COMMENT ON FUNCTION core.domain_schemas() IS 'The schemas of the installed domains: every schema but core, public and the system''s.';
+
+CREATE FUNCTION core.grant_domain_privileges(p_schema name) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+    object record;
+    migrator text := current_user;
+begin
+    -- The owner role owns the schema and its objects (extension members stay the extension's; a
+    -- column's sequence follows its table), so a login that is sqlfirst_owner can run every later
+    -- migration without a superuser.
+    if pg_has_role(migrator, 'sqlfirst_owner', 'MEMBER') and migrator <> 'sqlfirst_owner' then
+        execute format('alter schema %I owner to sqlfirst_owner', p_schema);
+        for object in
+            select c.oid, c.relkind
+              from pg_class c
+             where c.relnamespace = p_schema::regnamespace
+               and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
+               and not exists (select from pg_depend d
+                                where d.classid = 'pg_class'::regclass and d.objid = c.oid
+                                  and (d.deptype = 'e' or (c.relkind = 'S' and d.deptype in ('a', 'i'))))
+        loop
+            execute format('alter %s %s owner to sqlfirst_owner',
+                           case object.relkind when 'v' then 'view' when 'm' then 'materialized view'
+                                               when 'f' then 'foreign table' when 'S' then 'sequence'
+                                               else 'table' end,
+                           object.oid::regclass);
+        end loop;
+        for object in
+            select p.oid, p.prokind
+              from pg_proc p
+             where p.pronamespace = p_schema::regnamespace
+               and not exists (select from pg_depend d
+                                where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+        loop
+            execute format('alter %s %s owner to sqlfirst_owner',
+                           case object.prokind when 'p' then 'procedure' when 'a' then 'aggregate'
+                                               else 'function' end,
+                           object.oid::regprocedure);
+        end loop;
+        for object in
+            select t.oid
+              from pg_type t
+             where t.typnamespace = p_schema::regnamespace
+               and t.typtype in ('e', 'd', 'r')
+               and not exists (select from pg_depend d
+                                where d.classid = 'pg_type'::regclass and d.objid = t.oid and d.deptype = 'e')
+        loop
+            execute format('alter type %s owner to sqlfirst_owner', object.oid::regtype);
+        end loop;
+    end if;
+
+    execute format('grant usage on schema %I to sqlfirst_app, sqlfirst_readonly, sqlfirst_worker', p_schema);
+    execute format('grant select, insert, update, delete on all tables in schema %I to sqlfirst_app, sqlfirst_worker',
+                   p_schema);
+    execute format('grant select on all tables in schema %I to sqlfirst_readonly', p_schema);
+    for object in
+        select s.table_name,
+               (select string_agg(quote_ident(a.attname), ', ' order by a.attnum)
+                  from pg_attribute a
+                 where a.attrelid = format('%I.%I', p_schema, s.table_name)::regclass
+                   and a.attnum > 0 and not a.attisdropped
+                   and a.attname <> all (s.secrets)) as readable
+          from (select table_name, array_agg(column_name) as secrets
+                  from core.secret_columns
+                 where schema_name = p_schema
+                 group by table_name) as s
+    loop
+        execute format('revoke select on %I.%I from sqlfirst_app, sqlfirst_readonly, sqlfirst_worker',
+                       p_schema, object.table_name);
+        execute format('grant select (%s) on %I.%I to sqlfirst_app, sqlfirst_readonly, sqlfirst_worker',
+                       object.readable, p_schema, object.table_name);
+    end loop;
+    execute format('grant usage, select on all sequences in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
+    execute format('grant select on all sequences in schema %I to sqlfirst_readonly', p_schema);
+    -- Functions: PUBLIC may execute them unless a migration revoked that on purpose (a SECURITY
+    -- DEFINER function for one role); such a function is granted explicitly, never here.
+
+    -- Default privileges are kept per creating role: for the role running this migration, and for
+    -- sqlfirst_owner when that is another role this one may act for.
+    foreach migrator in array array_remove(array[current_user::text,
+            case when pg_has_role(current_user, 'sqlfirst_owner', 'MEMBER') then 'sqlfirst_owner' end], null)
+    loop
+        execute format('alter default privileges for role %I in schema %I '
+                       'grant select, insert, update, delete on tables to sqlfirst_app, sqlfirst_worker',
+                       migrator, p_schema);
+        execute format('alter default privileges for role %I in schema %I '
+                       'grant select on tables to sqlfirst_readonly', migrator, p_schema);
+        execute format('alter default privileges for role %I in schema %I '
+                       'grant usage, select on sequences to sqlfirst_app, sqlfirst_worker', migrator, p_schema);
+        execute format('alter default privileges for role %I in schema %I '
+                       'grant select on sequences to sqlfirst_readonly', migrator, p_schema);
+    end loop;
+end;
+$$;
+
+COMMENT ON FUNCTION core.grant_domain_privileges(p_schema name) IS 'Hands a domain schema to sqlfirst_owner and grants the app, read-only and worker roles on it, now and by default.';
 
 CREATE FUNCTION core.partition_bound_literal(boundary timestamp without time zone, control_type regtype) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -1009,6 +1164,36 @@ $$;
 
 COMMENT ON FUNCTION core.unregister_partitioned_table(parent regclass) IS 'Takes a table out of partition maintenance (call it in the rollback that drops the table).';
 
+CREATE TABLE deals.auth_tokens (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    token text NOT NULL,
+    token_type deals.tokentype NOT NULL,
+    status deals.tokenstatus DEFAULT 'active'::deals.tokenstatus NOT NULL,
+    scope deals.tokenscope DEFAULT 'full'::deals.tokenscope NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_auth_tokens_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
+    CONSTRAINT ck_auth_tokens_token_sha256 CHECK ((token ~ '^[0-9a-f]{64}$'::text))
+);
+
+ALTER TABLE ONLY deals.auth_tokens FORCE ROW LEVEL SECURITY;
+
+CREATE FUNCTION deals.active_auth_token(p_token_hash text) RETURNS SETOF deals.auth_tokens
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select *
+      from deals.auth_tokens
+     where token = p_token_hash
+       and status = 'active'
+       and expires_at > statement_timestamp()
+$$;
+
+COMMENT ON FUNCTION deals.active_auth_token(p_token_hash text) IS 'The active, unexpired token with this hash, whoever owns it: authentication, before a user acts.';
+
 CREATE TABLE deals.token_balance_history (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id uuid NOT NULL,
@@ -1023,6 +1208,8 @@ CREATE TABLE deals.token_balance_history (
     CONSTRAINT ck_token_balance_history_balances CHECK (((balance_before >= (0)::numeric) AND (balance_after >= (0)::numeric))),
     CONSTRAINT ck_token_balance_history_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
 );
+
+ALTER TABLE ONLY deals.token_balance_history FORCE ROW LEVEL SECURITY;
 
 CREATE FUNCTION deals.apply_token_change(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) RETURNS deals.token_balance_history
     LANGUAGE plpgsql
@@ -1252,6 +1439,24 @@ begin
     return new;
 end;
 $$;
+
+CREATE FUNCTION deals.login_password_hash(p_user_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select password from deals.users where id = p_user_id
+$$;
+
+COMMENT ON FUNCTION deals.login_password_hash(p_user_id uuid) IS 'The stored password hash of one user, for verification only (the app role cannot select the column).';
+
+CREATE FUNCTION deals.market_api_key(p_market_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select api_key from deals.markets where id = p_market_id
+$$;
+
+COMMENT ON FUNCTION deals.market_api_key(p_market_id uuid) IS 'The api key of one market, for the sync worker (sqlfirst_worker) only: handing credentials over.';
 
 CREATE FUNCTION deals.move_token_balance(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_goal_id uuid) RETURNS numeric
     LANGUAGE plpgsql
@@ -2010,6 +2215,8 @@ CREATE TABLE agent_hub.agents (
     CONSTRAINT ck_agents_name_not_blank CHECK ((btrim((name)::text) <> ''::text))
 );
 
+ALTER TABLE ONLY agent_hub.agents FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE agent_hub.events (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     session_id uuid NOT NULL,
@@ -2025,6 +2232,8 @@ CREATE TABLE agent_hub.events (
     CONSTRAINT ck_events_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT ck_events_sequence_number_positive CHECK ((sequence_number > 0))
 );
+
+ALTER TABLE ONLY agent_hub.events FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE agent_hub.marketplace_entries (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2044,6 +2253,8 @@ CREATE TABLE agent_hub.marketplace_entries (
     CONSTRAINT ck_marketplace_entries_tags_array CHECK ((jsonb_typeof(tags) = 'array'::text))
 );
 
+ALTER TABLE ONLY agent_hub.marketplace_entries FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE agent_hub.marketplace_versions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     entry_id uuid NOT NULL,
@@ -2055,6 +2266,8 @@ CREATE TABLE agent_hub.marketplace_versions (
     CONSTRAINT ck_marketplace_versions_version_positive CHECK ((version > 0))
 );
 
+ALTER TABLE ONLY agent_hub.marketplace_versions FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE agent_hub.session_messages (
     session_id uuid NOT NULL,
     "position" integer NOT NULL,
@@ -2062,6 +2275,8 @@ CREATE TABLE agent_hub.session_messages (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT ck_session_messages_position CHECK (("position" >= 0))
 );
+
+ALTER TABLE ONLY agent_hub.session_messages FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE agent_hub.sessions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2078,6 +2293,8 @@ CREATE TABLE agent_hub.sessions (
     CONSTRAINT ck_sessions_message_count CHECK ((message_count >= 0)),
     CONSTRAINT ck_sessions_state_object CHECK ((jsonb_typeof(state) = 'object'::text))
 );
+
+ALTER TABLE ONLY agent_hub.sessions FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE agent_hub.users (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2296,6 +2513,14 @@ CREATE TABLE core.partitioned_tables (
 
 COMMENT ON TABLE core.partitioned_tables IS 'Partitioned tables kept by core.run_partition_maintenance(); parent_table is schema-qualified.';
 
+CREATE TABLE core.secret_columns (
+    schema_name name NOT NULL,
+    table_name name NOT NULL,
+    column_name name NOT NULL
+);
+
+COMMENT ON TABLE core.secret_columns IS 'Columns no role but the owner may select; core.grant_domain_privileges() grants around them.';
+
 CREATE TABLE deals.agents (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     name character varying(255) NOT NULL,
@@ -2307,21 +2532,6 @@ CREATE TABLE deals.agents (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT ck_agents_config_object CHECK ((jsonb_typeof(config) = 'object'::text)),
     CONSTRAINT ck_agents_name_not_blank CHECK ((btrim((name)::text) <> ''::text))
-);
-
-CREATE TABLE deals.auth_tokens (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    user_id uuid NOT NULL,
-    token text NOT NULL,
-    token_type deals.tokentype NOT NULL,
-    status deals.tokenstatus DEFAULT 'active'::deals.tokenstatus NOT NULL,
-    scope deals.tokenscope DEFAULT 'full'::deals.tokenscope NOT NULL,
-    expires_at timestamp with time zone NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
-    CONSTRAINT ck_auth_tokens_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
-    CONSTRAINT ck_auth_tokens_token_sha256 CHECK ((token ~ '^[0-9a-f]{64}$'::text))
 );
 
 CREATE TABLE deals.chat_messages (
@@ -2336,6 +2546,8 @@ CREATE TABLE deals.chat_messages (
     CONSTRAINT ck_chat_messages_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
     CONSTRAINT ck_chat_messages_tokens_used CHECK ((tokens_used >= 0))
 );
+
+ALTER TABLE ONLY deals.chat_messages FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE deals.deal_activities (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2440,6 +2652,8 @@ CREATE TABLE deals.goals (
     CONSTRAINT ck_goals_total_tokens_spent CHECK ((total_tokens_spent >= (0)::numeric))
 );
 
+ALTER TABLE ONLY deals.goals FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE deals.market_data (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     symbol character varying(50) NOT NULL,
@@ -2482,6 +2696,7 @@ CREATE TABLE deals.markets (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    has_api_key boolean GENERATED ALWAYS AS ((api_key IS NOT NULL)) STORED NOT NULL,
     CONSTRAINT ck_markets_current_rate CHECK ((current_rate >= 0)),
     CONSTRAINT ck_markets_error_count CHECK ((error_count >= 0)),
     CONSTRAINT ck_markets_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
@@ -2538,6 +2753,8 @@ CREATE TABLE deals.notifications (
     CONSTRAINT ck_notifications_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
     CONSTRAINT ck_notifications_title_not_blank CHECK ((btrim((title)::text) <> ''::text))
 );
+
+ALTER TABLE ONLY deals.notifications FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE deals.price_tracking (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2630,6 +2847,8 @@ CREATE TABLE deals.token_transactions (
     CONSTRAINT ck_token_transactions_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
 );
 
+ALTER TABLE ONLY deals.token_transactions FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE deals.user_settings (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id uuid NOT NULL,
@@ -2642,6 +2861,8 @@ CREATE TABLE deals.user_settings (
     CONSTRAINT ck_user_settings_notification_preferences_object CHECK ((jsonb_typeof(notification_preferences) = 'object'::text)),
     CONSTRAINT ck_user_settings_ui_preferences_object CHECK ((jsonb_typeof(ui_preferences) = 'object'::text))
 );
+
+ALTER TABLE ONLY deals.user_settings FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE deals.users (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -3163,6 +3384,9 @@ ALTER TABLE ONLY analytics.system_events_default
 
 ALTER TABLE ONLY core.partitioned_tables
     ADD CONSTRAINT pk_partitioned_tables PRIMARY KEY (parent_table);
+
+ALTER TABLE ONLY core.secret_columns
+    ADD CONSTRAINT pk_secret_columns PRIMARY KEY (schema_name, table_name, column_name);
 
 ALTER TABLE ONLY deals.token_pricing
     ADD CONSTRAINT ex_token_pricing_service_type_validity EXCLUDE USING gist (deals.textrange((service_type)::text, (service_type)::text, '[]'::text) WITH &&, tstzrange(valid_from, valid_to, '[)'::text) WITH &&) WHERE (is_active);
@@ -3790,6 +4014,8 @@ ALTER INDEX easyflow.ix_messages_user_id_created_at ATTACH PARTITION easyflow.me
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_marketplace_entries_guard BEFORE INSERT OR UPDATE ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.guard_marketplace_entry();
+
 CREATE TRIGGER tg_marketplace_entries_version_insert AFTER INSERT ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.record_marketplace_version();
 
 CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, tags, changelog, published_at ON agent_hub.marketplace_entries FOR EACH ROW WHEN (((old.published_at IS DISTINCT FROM new.published_at) OR (old.changelog IS DISTINCT FROM new.changelog) OR ((old.category)::text IS DISTINCT FROM (new.category)::text) OR (old.tags IS DISTINCT FROM new.tags))) EXECUTE FUNCTION agent_hub.record_marketplace_version();
@@ -4104,3 +4330,88 @@ ALTER TABLE ONLY easyflow.platform_metrics
 
 ALTER TABLE ONLY easyflow.sync_logs
     ADD CONSTRAINT fk_sync_logs_integration_id FOREIGN KEY (integration_id, user_id) REFERENCES easyflow.integrations(id, user_id) ON DELETE CASCADE;
+
+ALTER TABLE agent_hub.agents ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE agent_hub.events ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE agent_hub.marketplace_entries ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE agent_hub.marketplace_versions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY rls_agents_delete ON agent_hub.agents FOR DELETE USING ((owner_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_agents_insert ON agent_hub.agents FOR INSERT WITH CHECK ((owner_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_agents_select ON agent_hub.agents FOR SELECT USING ((is_public OR (owner_id = ( SELECT core.acting_user() AS acting_user))));
+
+CREATE POLICY rls_agents_update ON agent_hub.agents FOR UPDATE USING ((owner_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((owner_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_events_own_session ON agent_hub.events USING ((EXISTS ( SELECT
+   FROM agent_hub.sessions s
+  WHERE (s.id = events.session_id))));
+
+CREATE POLICY rls_marketplace_entries_delete ON agent_hub.marketplace_entries FOR DELETE USING ((EXISTS ( SELECT
+   FROM agent_hub.agents a
+  WHERE ((a.id = marketplace_entries.agent_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user))))));
+
+CREATE POLICY rls_marketplace_entries_insert ON agent_hub.marketplace_entries FOR INSERT WITH CHECK ((EXISTS ( SELECT
+   FROM agent_hub.agents a
+  WHERE ((a.id = marketplace_entries.agent_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user))))));
+
+CREATE POLICY rls_marketplace_entries_select ON agent_hub.marketplace_entries FOR SELECT USING ((EXISTS ( SELECT
+   FROM agent_hub.agents a
+  WHERE (a.id = marketplace_entries.agent_id))));
+
+CREATE POLICY rls_marketplace_entries_update ON agent_hub.marketplace_entries FOR UPDATE USING ((EXISTS ( SELECT
+   FROM agent_hub.agents a
+  WHERE (a.id = marketplace_entries.agent_id))));
+
+CREATE POLICY rls_marketplace_versions_insert ON agent_hub.marketplace_versions FOR INSERT WITH CHECK ((EXISTS ( SELECT
+   FROM (agent_hub.marketplace_entries e
+     JOIN agent_hub.agents a ON ((a.id = e.agent_id)))
+  WHERE ((e.id = marketplace_versions.entry_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user))))));
+
+CREATE POLICY rls_marketplace_versions_select ON agent_hub.marketplace_versions FOR SELECT USING ((EXISTS ( SELECT
+   FROM agent_hub.marketplace_entries e
+  WHERE (e.id = marketplace_versions.entry_id))));
+
+CREATE POLICY rls_session_messages_own_session ON agent_hub.session_messages USING ((EXISTS ( SELECT
+   FROM agent_hub.sessions s
+  WHERE (s.id = session_messages.session_id))));
+
+CREATE POLICY rls_sessions_own ON agent_hub.sessions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND (EXISTS ( SELECT
+   FROM agent_hub.agents a
+  WHERE (a.id = sessions.agent_id)))));
+
+ALTER TABLE agent_hub.session_messages ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE agent_hub.sessions ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.auth_tokens ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.chat_messages ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.goals ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.notifications ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY rls_auth_tokens_own ON deals.auth_tokens USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_chat_messages_own ON deals.chat_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_goals_own ON deals.goals USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_notifications_own ON deals.notifications USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_token_balance_history_own ON deals.token_balance_history USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_token_transactions_own ON deals.token_transactions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_user_settings_own ON deals.user_settings USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+ALTER TABLE deals.token_balance_history ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.token_transactions ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.user_settings ENABLE ROW LEVEL SECURITY;

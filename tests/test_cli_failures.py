@@ -37,6 +37,7 @@ FAILURES: dict[str, tuple[list[str], str]] = {
     "db url": ([], "the embedded server is not running"),
     "db health": (["--database-url", BAD_URL], NO_SERVER),
     "db stats": (["--database-url", BAD_URL], NO_SERVER),
+    "db roles": (["--database-url", BAD_URL], NO_SERVER),
     "db archive": (["{tmp}/wal"], NO_DATA_DIR),
     "db backup": (["--dir", "{tmp}/backups"], NO_DATA_DIR),
     "db restore": (["{tmp}/no-such-backup", "--into", "{tmp}/restored"], "is not a base backup"),

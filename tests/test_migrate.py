@@ -26,16 +26,22 @@ async def test_up_reset_up_leaves_the_same_schema(empty_db_url: str) -> None:
 
 async def test_a_single_domain_installs_without_the_others(empty_db_url: str) -> None:
     applied = Migrator(empty_db_url, domains=["agent_hub"]).up().applied
-    agent_hub = sorted(
-        p.stem
-        for p in paths.migrations_dir().glob("*_agent_hub_*.sql")
-        if not p.name.endswith(".rollback.sql")
+    agent_hub, core = (
+        sorted(
+            p.stem
+            for p in paths.migrations_dir().glob(f"*_{domain}_*.sql")
+            if not p.name.endswith(".rollback.sql")
+        )
+        for domain in ("agent_hub", "core")
     )
-    assert applied == ["0001_core_schema", "0002_core_partitions", *agent_hub]
+    assert applied == sorted([*core, *agent_hub])
+    assert core[:2] == ["0001_core_schema", "0002_core_partitions"] and "0070_core_roles" in core
     assert agent_hub[0] == "0010_agent_hub_schema"
     conn = await asyncpg.connect(empty_db_url)
     try:
         schemas = {r[0] for r in await conn.fetch("select nspname from pg_namespace")}
+        # The roles migration runs after the domain's and grants on what it made.
+        assert await conn.fetchval("select has_table_privilege('sqlfirst_app', 'agent_hub.agents', 'select')")
     finally:
         await conn.close()
     assert {"core", "agent_hub"} <= schemas

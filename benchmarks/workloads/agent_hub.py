@@ -364,13 +364,14 @@ async def _new_user(conn: Any, s: Samples) -> uuid.UUID:
     return uid
 
 
-async def _new_agent(conn: Any, s: Samples, rng: random.Random) -> uuid.UUID:
+async def _new_agent(conn: Any, s: Samples, rng: random.Random, *, is_public: bool = False) -> uuid.UUID:
     aid: uuid.UUID = await conn.fetchval(
-        "insert into agent_hub.agents (name, display_name, owner_id, definition)"
-        " values ('tmp', 'Tmp', $1, $2)"
+        "insert into agent_hub.agents (name, display_name, owner_id, definition, is_public)"
+        " values ('tmp', 'Tmp', $1, $2, $3)"
         " returning id",
         rng.choice(s.users)["id"],
         {"model": "openai:gpt-4o"},
+        is_public,
     )
     return aid
 
@@ -425,7 +426,7 @@ async def _prep_delete_session(conn: Any, s: Samples, rng: random.Random) -> Par
 
 
 async def _prep_withdraw(conn: Any, s: Samples, rng: random.Random) -> Params:
-    aid = await _new_agent(conn, s, rng)
+    aid = await _new_agent(conn, s, rng, is_public=True)  # only public agents are published
     await conn.execute(
         "insert into agent_hub.marketplace_entries (agent_id, category) values ($1, 'support')", aid
     )

@@ -1997,6 +1997,7 @@ QUERIES = [
         )(r.choice(s.markets)),
     ),
     QueryWorkload("set_market_api_key", lambda s, r: {"id": r.choice(s.markets)["id"], "api_key": "k" * 32}),
+    QueryWorkload("get_market_api_key", lambda s, r: {"id": r.choice(s.markets)["id"]}),
     QueryWorkload("reset_market_errors", lambda s, r: {"id": r.choice(s.markets)["id"]}),
     # model metrics
     QueryWorkload(

@@ -29,8 +29,10 @@ from agent_hub.users
 where email = :email;
 
 -- name: get_login_by_username(username)^
--- The user and their password hash, for verification only; never returned to callers.
-select id, username, email, full_name, is_active, created_at, updated_at, password_hash
+-- The user and their password hash, for verification only; never returned to callers. The app role
+-- cannot select password_hash: the SECURITY DEFINER function hands over this one user's hash.
+select id, username, email, full_name, is_active, created_at, updated_at,
+       agent_hub.login_password_hash(username) as password_hash
 from agent_hub.users
 where username = :username;
 

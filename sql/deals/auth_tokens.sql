@@ -5,12 +5,10 @@ values (:user_id, :token_hash, :token_type, :scope, :expires_at, :meta_data)
 returning id, user_id, token_type, status, scope, expires_at, created_at, updated_at, meta_data;
 
 -- name: get_active_auth_token_by_hash(token_hash)^
--- The active, unexpired token with this hash.
+-- The active, unexpired token with this hash, whoever owns it (authentication comes before an acting
+-- user, and the app role can neither see other users' tokens nor select the hash column).
 select id, user_id, token_type, status, scope, expires_at, created_at, updated_at, meta_data
-from deals.auth_tokens
-where token = :token_hash
-  and status = 'active'
-  and expires_at > statement_timestamp();
+from deals.active_auth_token(:token_hash);
 
 -- name: list_active_auth_tokens(user_id)
 -- A user's active tokens, newest first.

@@ -2,13 +2,13 @@
 -- Register a market; the api key is stored and never returned.
 insert into deals.markets (name, type, status, base_url, api_endpoint, api_key, rate_limit, rate_limit_window, meta_data)
 values (:name, :type, :status, :base_url, :api_endpoint, :api_key, :rate_limit, :rate_limit_window, :meta_data)
-returning id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+returning id, name, type, status, base_url, api_endpoint, has_api_key, rate_limit,
           rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
           created_at, updated_at, meta_data;
 
 -- name: get_market_by_id(id)^
 -- The market with this id (without its api key).
-select id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+select id, name, type, status, base_url, api_endpoint, has_api_key, rate_limit,
        rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
        created_at, updated_at, meta_data
 from deals.markets
@@ -16,7 +16,7 @@ where id = :id;
 
 -- name: list_markets_by_type_status(type, status)
 -- The markets of one type in one status, by name.
-select id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+select id, name, type, status, base_url, api_endpoint, has_api_key, rate_limit,
        rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
        created_at, updated_at, meta_data
 from deals.markets
@@ -29,7 +29,7 @@ order by name, id;
 update deals.markets
 set status = :status
 where id = :id
-returning id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+returning id, name, type, status, base_url, api_endpoint, has_api_key, rate_limit,
           rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
           created_at, updated_at, meta_data;
 
@@ -67,13 +67,13 @@ set error_count = error_count + 1,
     last_error = :error,
     last_error_at = statement_timestamp()
 where id = :id
-returning id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+returning id, name, type, status, base_url, api_endpoint, has_api_key, rate_limit,
           rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
           created_at, updated_at, meta_data;
 
 -- name: list_active_markets()
 -- Every active market, by name.
-select id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+select id, name, type, status, base_url, api_endpoint, has_api_key, rate_limit,
        rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
        created_at, updated_at, meta_data
 from deals.markets
@@ -89,7 +89,7 @@ set base_url = :base_url,
     rate_limit_window = :rate_limit_window,
     meta_data = :meta_data
 where id = :id
-returning id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+returning id, name, type, status, base_url, api_endpoint, has_api_key, rate_limit,
           rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
           created_at, updated_at, meta_data;
 
@@ -98,7 +98,7 @@ returning id, name, type, status, base_url, api_endpoint, api_key is not null as
 update deals.markets
 set api_key = :api_key
 where id = :id
-returning id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+returning id, name, type, status, base_url, api_endpoint, has_api_key, rate_limit,
           rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
           created_at, updated_at, meta_data;
 
@@ -109,6 +109,10 @@ set error_count = 0,
     last_error = null,
     last_error_at = null
 where id = :id
-returning id, name, type, status, base_url, api_endpoint, api_key is not null as has_api_key, rate_limit,
+returning id, name, type, status, base_url, api_endpoint, has_api_key, rate_limit,
           rate_limit_window, current_rate, last_rate_reset, error_count, last_error_at, last_error,
           created_at, updated_at, meta_data;
+
+-- name: get_market_api_key(id)$
+-- The market's api key, for the sync worker: only sqlfirst_worker (and the owner) may call the function.
+select deals.market_api_key(:id);

@@ -48,8 +48,9 @@ from deals.users
 where sol_address = :sol_address;
 
 -- name: get_login_by_email(email)^
--- The user's id, status and password hash, for verification only; never returned to callers.
-select id, status, password as password_hash
+-- The user's id, status and password hash, for verification only; never returned to callers (the
+-- app role cannot select the column: the SECURITY DEFINER function hands over this one user's hash).
+select id, status, deals.login_password_hash(id) as password_hash
 from deals.users
 where email = :email;
 
@@ -146,8 +147,9 @@ returning id, email, name, sol_address, referral_code, referred_by, token_balanc
           created_at, updated_at;
 
 -- name: get_login_by_id(id)^
--- The user's id, status and password hash, for verification only; never returned to callers.
-select id, status, password as password_hash
+-- The user's id, status and password hash, for verification only; never returned to callers (the
+-- app role cannot select the column: the SECURITY DEFINER function hands over this one user's hash).
+select id, status, deals.login_password_hash(id) as password_hash
 from deals.users
 where id = :id;
 

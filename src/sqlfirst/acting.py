@@ -2,8 +2,9 @@
 
 A request handler, a job or a script names the user it acts for with :func:`acting_user` (per
 request in FastAPI: :func:`sqlfirst.fastapi.acting_user`); everything below reads it from here with
-:func:`current_user`: the slow-query log of :mod:`sqlfirst.monitoring` names it today, and tenant
-isolation (row-level security) is to read it here too when a transaction starts. It lives in a
+:func:`current_user`: the slow-query log of :mod:`sqlfirst.monitoring` names it, and
+:meth:`Database.transaction <sqlfirst.db.Database.transaction>` makes it the transaction's acting
+user for row-level security (unless given ``as_user``). It lives in a
 ``ContextVar``, so concurrent requests (tasks) never see each other's user, and it is restored when
 the block ends.
 """

@@ -1,4 +1,4 @@
-"""``sqlfirst db health``, ``sqlfirst db stats`` and ``sqlfirst docs``: what runs next to a live database."""
+"""``sqlfirst db health``, ``db stats``, ``db roles`` and ``sqlfirst docs``: next to a live database."""
 
 from __future__ import annotations
 
@@ -122,3 +122,27 @@ def docs(
     for name, text in pages.items():
         (out_dir / name).write_text(text, encoding="utf-8")
     out.print(f"wrote {len(pages)} pages to {out_dir}")
+
+
+@db_app.command("roles")
+@_expected_errors
+def db_roles(database_url: DatabaseUrl = None) -> None:
+    """Create or update the least-privilege roles (owner, app, readonly, worker) and their grants.
+
+    Idempotent. Passwords come from SQLFIRST_OWNER_PASSWORD, SQLFIRST_APP_PASSWORD,
+    SQLFIRST_READONLY_PASSWORD and SQLFIRST_WORKER_PASSWORD: a role with one can log in."""
+    from sqlfirst.db import connect_one
+    from sqlfirst.roles import ensure_roles, passwords_from_env
+
+    passwords = passwords_from_env()
+
+    async def run() -> list[str]:
+        conn = await connect_one(_url(database_url))
+        try:
+            return await ensure_roles(conn, passwords=passwords)
+        finally:
+            await conn.close()
+
+    for line in asyncio.run(run()):
+        out.print(line, markup=False, highlight=False)
+    out.print("roles up to date")

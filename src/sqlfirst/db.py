@@ -22,7 +22,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
-from sqlfirst import embedded, monitoring, replicas
+from sqlfirst import acting, embedded, monitoring, replicas
 from sqlfirst.arguments import invalid_argument
 from sqlfirst.bulk import copy_models  # re-exported: it lived here first
 from sqlfirst.errors import (
@@ -212,14 +212,38 @@ async def _begin(
     raise AssertionError("unreachable")
 
 
+_ACT_AS = "select set_config('sqlfirst.user_id', $1::uuid::text, true)"
+
+
+async def _act_as(conn: Connection, user: object | None) -> None:
+    """Name the acting user for row-level security, for this transaction only.
+
+    ``set_config(..., true)`` is transaction-local: COMMIT or ROLLBACK ends it, so a pooled
+    connection never carries a user into the next transaction. Nothing is sent without a user:
+    ``core.acting_user()`` is then NULL and tenant rows are invisible.
+    """
+    if user is None:
+        return
+    await conn.execute(_ACT_AS, str(user))
+
+
+def _acting(as_user: object | None) -> object | None:
+    return acting.current_user() if as_user is None else as_user
+
+
 @asynccontextmanager
 async def _transaction(
-    pool: asyncpg.Pool[asyncpg.Record], *, isolation: IsolationLevel, readonly: bool
+    pool: asyncpg.Pool[asyncpg.Record],
+    *,
+    isolation: IsolationLevel,
+    readonly: bool,
+    as_user: object | None = None,
 ) -> AsyncIterator[Connection]:
     _check_isolation("transaction", isolation)
     conn, tx = await _begin(pool, isolation=isolation, readonly=readonly)
     try:
         async with _committing(conn, tx, readonly=readonly, top_level=True):
+            await _act_as(conn, _acting(as_user))
             yield conn
     finally:
         await _release(pool, conn)
@@ -289,12 +313,17 @@ def _gone(conn: Connection) -> bool:
 
 @asynccontextmanager
 async def transaction_on(
-    conn: Connection, *, isolation: IsolationLevel | None = None, readonly: bool = False
+    conn: Connection,
+    *,
+    isolation: IsolationLevel | None = None,
+    readonly: bool = False,
+    as_user: object | None = None,
 ) -> AsyncIterator[Connection]:
     """A transaction (or, inside one, a savepoint) on a connection you hold, with typed errors.
 
     The counterpart of :meth:`Database.transaction` for a connection from ``connect_one()`` or
-    ``pool.acquire()``.
+    ``pool.acquire()``. A top-level transaction acts for ``as_user`` (default: the acting user of
+    :mod:`sqlfirst.acting`); a savepoint keeps its transaction's user.
     """
     _check_isolation("transaction_on", isolation, optional=True)
     top_level = not conn.is_in_transaction()
@@ -307,6 +336,8 @@ async def transaction_on(
             err = ConnectionLost(str(err), sqlstate=err.sqlstate)
         raise err from exc
     async with _committing(conn, tx, readonly=readonly, top_level=top_level):
+        if top_level:
+            await _act_as(conn, _acting(as_user))
         yield conn
 
 
@@ -369,9 +400,18 @@ class Database:
 
     @asynccontextmanager
     async def transaction(
-        self, *, isolation: IsolationLevel = "read_committed", readonly: bool = False
+        self,
+        *,
+        isolation: IsolationLevel = "read_committed",
+        readonly: bool = False,
+        as_user: object | None = None,
     ) -> AsyncIterator[Connection]:
         """Acquire a connection and run a transaction on it; commit on success, roll back on error.
+
+        The transaction acts for ``as_user`` (a user id), or when None for
+        :func:`sqlfirst.acting.current_user`: row-level security shows and lets it change that
+        user's rows (and shared ones) only, and none at all without a user. The setting ends with
+        the transaction.
 
         Every error comes out as a :mod:`sqlfirst.errors` type, including those raised at commit
         (serialization failures, deferred constraints). A connection lost before COMMIT is
@@ -380,7 +420,9 @@ class Database:
         the server closed while idle is replaced before the block runs.
         """
         with monitoring.transaction_span(isolation=isolation, readonly=readonly):
-            async with _transaction(self.pool, isolation=isolation, readonly=readonly) as conn:
+            async with _transaction(
+                self.pool, isolation=isolation, readonly=readonly, as_user=as_user
+            ) as conn:
                 yield conn
 
     async def run_in_transaction(
@@ -390,8 +432,11 @@ class Database:
         isolation: IsolationLevel = "read_committed",
         attempts: int = 3,
         base_delay: float = 0.01,
+        as_user: object | None = None,
     ) -> T:
         """Run ``work(conn)`` in a transaction, re-running it whole when it may succeed next time.
+
+        Each run acts for ``as_user`` as :meth:`transaction` does.
 
         Re-runs on :class:`~sqlfirst.errors.RetryableError`: serialization failure, deadlock, and a
         connection lost before COMMIT (:class:`~sqlfirst.errors.ConnectionLost`, on a fresh
@@ -401,7 +446,7 @@ class Database:
         transaction each time.
         """
         return await retry_transaction(
-            self.pool, work, isolation=isolation, attempts=attempts, base_delay=base_delay
+            self.pool, work, isolation=isolation, attempts=attempts, base_delay=base_delay, as_user=as_user
         )
 
 
@@ -412,6 +457,7 @@ async def retry_transaction(
     isolation: IsolationLevel = "read_committed",
     attempts: int = 3,
     base_delay: float = 0.01,
+    as_user: object | None = None,
 ) -> T:
     """See :meth:`Database.run_in_transaction`."""
     if attempts < 1:
@@ -420,7 +466,7 @@ async def retry_transaction(
     while True:
         attempt += 1
         try:
-            async with _transaction(pool, isolation=isolation, readonly=False) as conn:
+            async with _transaction(pool, isolation=isolation, readonly=False, as_user=as_user) as conn:
                 return await work(conn)
         except RetryableError:
             if attempt >= attempts:

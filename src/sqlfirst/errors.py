@@ -34,6 +34,7 @@ __all__ = [
     "LockTimeout",
     "NotFound",
     "NotNullViolation",
+    "PermissionDenied",
     "QueryCanceled",
     "QueryDeclarationError",
     "ReferenceViolation",
@@ -130,6 +131,11 @@ class NotNullViolation(DatabaseError):
     column: str | None = None
 
 
+class PermissionDenied(DatabaseError):
+    """SQLSTATE 42501: the role lacks a privilege (DDL, TRUNCATE, a table, a column or a function it
+    was not granted), or a row-level security policy rejected a written row."""
+
+
 class RetryableError(DatabaseError):
     """Nothing was committed, and running the whole transaction again may succeed.
 
@@ -211,6 +217,7 @@ _BY_SQLSTATE: dict[str, type[DatabaseError]] = {
     "22008": InvalidInput,
     "22023": InvalidInput,
     "22P05": InvalidInput,
+    "42501": PermissionDenied,  # insufficient_privilege
     "40001": SerializationFailure,
     "40P01": Deadlock,
     "55P03": LockTimeout,

@@ -163,6 +163,10 @@ def error_response(exc: Exception) -> JSONResponse:
                 constraint=exc.constraint,
             ),
         )
+    if isinstance(exc, errors.PermissionDenied):
+        return JSONResponse(
+            status_code=403, content=_body("permission_denied", "the operation is not permitted")
+        )
     if isinstance(exc, errors.InsufficientBalance):
         return JSONResponse(status_code=402, content=_body("insufficient_balance", "the balance is too low"))
     if isinstance(exc, errors.CheckViolation | errors.NotNullViolation | errors.InvalidInput):

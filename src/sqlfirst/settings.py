@@ -63,6 +63,9 @@ class Settings:
     replica_check_interval_s: float = 1.0
     replica_connect_timeout_s: float = 2.0
     embedded: EmbeddedPolicy = "auto"
+    # The role every connection acts as (``SET ROLE`` at connect, kept across pool resets), e.g.
+    # ``sqlfirst_app`` when the login is a broader one. None: the login's own role.
+    role: str | None = None
 
     def __post_init__(self) -> None:
         for name in (
@@ -88,6 +91,8 @@ class Settings:
             raise ConfigurationError(f"pool min_size {self.min_size} exceeds max_size {self.max_size}")
         if self.max_size < 1:
             raise ConfigurationError("pool max_size must be at least 1")
+        if self.role is not None and (not isinstance(self.role, str) or not self.role.strip()):
+            raise ConfigurationError(f"role must be a role name, got {self.role!r}")
         if self.database_url is not None:
             object.__setattr__(self, "database_url", normalize_url(self.database_url))
         if isinstance(self.replica_urls, str):
@@ -98,7 +103,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read ``DATABASE_URL`` (or ``PG*``) and the ``SQLFIRST_*`` tuning variables.
 
-        ``SQLFIRST_REPLICA_URLS`` is a comma-separated list of read replica URLs.
+        ``SQLFIRST_REPLICA_URLS`` is a comma-separated list of read replica URLs; ``SQLFIRST_ROLE``
+        the role connections act as (e.g. ``sqlfirst_app``).
         """
         env = os.environ if environ is None else environ
         url = env.get("DATABASE_URL") or None
@@ -114,6 +120,7 @@ class Settings:
             application_name=env.get("SQLFIRST_APPLICATION_NAME", "sqlfirst"),
             replica_urls=_url_list(env.get("SQLFIRST_REPLICA_URLS", "")),
             replica_max_lag_bytes=_int_env(env, "SQLFIRST_REPLICA_MAX_LAG_BYTES", 16 * 1024 * 1024),
+            role=env.get("SQLFIRST_ROLE", "").strip() or None,
             embedded=env.get("SQLFIRST_EMBEDDED", "").strip().lower() or "auto",  # type: ignore[arg-type]  # checked in __post_init__
         )
 
@@ -125,12 +132,15 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def server_settings(self) -> dict[str, str]:
-        """Session parameters every connection starts with."""
-        return {
+        """Session parameters every connection starts with (``role`` when one is set)."""
+        settings = {
             "application_name": self.application_name,
             "statement_timeout": str(self.statement_timeout_ms),
             "timezone": self.timezone,
         }
+        if self.role is not None:
+            settings["role"] = self.role
+        return settings
 
 
 def _url_list(raw: str) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ async def test_payloads_round_trip_through_every_text_column(conn: Connection, p
         description=payload,
         owner_id=owner.id,
         definition={payload: payload},
+        is_public=True,
     )
     session = await sessions.create(
         conn, agent_id=agent.id, user_id=owner.id, external_session_id=payload[:255]

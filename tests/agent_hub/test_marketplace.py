@@ -16,7 +16,7 @@ from .factories import make_agent, make_user
 
 
 async def test_publish_then_republish_keeps_downloads_and_ratings(conn: Connection) -> None:
-    agent = await make_agent(conn, await make_user(conn))
+    agent = await make_agent(conn, await make_user(conn), is_public=True)
     entry = await marketplace.publish(conn, agent_id=agent.id, category="coding", tags=["python", "sql"])
     assert entry.tags == ["python", "sql"] and entry.download_count == 0 and entry.rating is None
     await marketplace.download(conn, agent_id=agent.id)
@@ -28,7 +28,7 @@ async def test_publish_then_republish_keeps_downloads_and_ratings(conn: Connecti
 
 
 async def test_one_entry_per_agent_is_enforced_by_the_database(conn: Connection) -> None:
-    agent = await make_agent(conn, await make_user(conn))
+    agent = await make_agent(conn, await make_user(conn), is_public=True)
     await marketplace.publish(conn, agent_id=agent.id, category="x")
     with pytest.raises(Conflict) as caught:
         await _insert_raw(conn, agent.id)
@@ -51,11 +51,11 @@ async def test_search_by_category_and_tags_orders_by_rating(conn: Connection) ->
     category = f"cat-{uuid.uuid4().hex[:6]}"
     scores = {"low": 1.0, "high": 5.0, "mid": 3.0, "unrated": None}
     for name, score in scores.items():
-        agent = await make_agent(conn, owner, name=name)
+        agent = await make_agent(conn, owner, is_public=True, name=name)
         await marketplace.publish(conn, agent_id=agent.id, category=category, tags=["nlp", name])
         if score is not None:
             await marketplace.rate(conn, agent_id=agent.id, score=score)
-    other = await make_agent(conn, owner, name="elsewhere")
+    other = await make_agent(conn, owner, is_public=True, name="elsewhere")
     await marketplace.publish(conn, agent_id=other.id, category="other", tags=["nlp"])
 
     found = await marketplace.search(conn, category=category, tags=["nlp"])
@@ -67,7 +67,7 @@ async def test_search_by_category_and_tags_orders_by_rating(conn: Connection) ->
 
 
 async def test_rate_keeps_a_running_average(conn: Connection) -> None:
-    agent = await make_agent(conn, await make_user(conn))
+    agent = await make_agent(conn, await make_user(conn), is_public=True)
     await marketplace.publish(conn, agent_id=agent.id, category="x")
     for score in (5, 4, 0):
         entry = await marketplace.rate(conn, agent_id=agent.id, score=score)
@@ -77,14 +77,14 @@ async def test_rate_keeps_a_running_average(conn: Connection) -> None:
 
 @pytest.mark.parametrize("score", [-0.1, 5.01, float("nan"), float("inf")])
 async def test_out_of_range_rating_is_rejected_before_the_database(conn: Connection, score: float) -> None:
-    agent = await make_agent(conn, await make_user(conn))
+    agent = await make_agent(conn, await make_user(conn), is_public=True)
     await marketplace.publish(conn, agent_id=agent.id, category="x")
     with pytest.raises(ValidationError):
         await marketplace.rate(conn, agent_id=agent.id, score=score)
 
 
 async def test_the_database_itself_rejects_a_rating_over_five(conn: Connection) -> None:
-    agent = await make_agent(conn, await make_user(conn))
+    agent = await make_agent(conn, await make_user(conn), is_public=True)
     await marketplace.publish(conn, agent_id=agent.id, category="x")
     with pytest.raises(CheckViolation) as caught:
         await marketplace._rate(conn, agent_id=agent.id, score=9.0)  # bypasses the model on purpose
@@ -98,7 +98,7 @@ async def test_download_of_unpublished_agent_raises_not_found(conn: Connection) 
 
 async def test_concurrent_downloads_are_all_counted(pool: asyncpg.Pool[asyncpg.Record]) -> None:
     async with pool.acquire() as c:
-        agent = await make_agent(c, await make_user(c))
+        agent = await make_agent(c, await make_user(c), is_public=True)
         await marketplace.publish(c, agent_id=agent.id, category="x")
     counts = await asyncio.gather(*(marketplace.download(pool, agent_id=agent.id) for _ in range(40)))
     assert sorted(counts) == list(range(1, 41))

@@ -140,7 +140,7 @@ async def test_deleting_a_user_cascades_to_agents_sessions_events_and_entries(co
     from sqlfirst.agent_hub import marketplace, users
 
     owner = await make_user(conn)
-    agent = await make_agent(conn, owner)
+    agent = await make_agent(conn, owner, is_public=True)
     session = await sessions.create(conn, agent_id=agent.id, user_id=owner.id)
     await events.append(conn, session_id=session.id, author="user", content="hi")
     await marketplace.publish(conn, agent_id=agent.id, category="research")

@@ -36,7 +36,9 @@ async def publish(
 ) -> MarketplaceEntry:
     """Publish the agent, or update its entry (ratings and downloads are kept).
 
-    Every publication is kept as a version (see :func:`versions`), written by the database.
+    Every publication is kept as a version (see :func:`versions`), written by the database. Only a
+    public agent can be published: a private one raises :class:`~sqlfirst.errors.CheckViolation`
+    (``ck_marketplace_entries_agent_public``); so does another user's agent the caller cannot see.
     """
     new = MarketplacePublish.model_validate(
         {"agent_id": agent_id, "category": category, "tags": list(tags), "changelog": changelog}
@@ -62,7 +64,8 @@ async def _search_tags(conn: Executor, *, tags: list[str], lim: int) -> list[Mar
 async def search(
     conn: Executor, *, category: str | None = None, tags: Sequence[str] = (), limit: int = 50
 ) -> list[MarketplaceEntry]:
-    """Entries in ``category`` (any, when None) carrying every tag in ``tags``, best rated first."""
+    """Entries of public agents in ``category`` (any, when None) carrying every tag in ``tags``, best
+    rated first. An agent made private after publishing drops out."""
     wanted = _tags.validate_python(list(tags))
     if category is None:
         return await _search_tags(conn, tags=wanted, lim=_page(limit))

@@ -66,7 +66,10 @@ async def get_by_username(conn: Executor, *, username: str) -> User | None:
 async def _get_by_email(conn: Executor, *, email: str) -> User | None: ...
 
 
-@_sql.query("get_login_by_username")
+@_sql.query(
+    "get_login_by_username",
+    not_null={"password_hash": "login_password_hash reads the NOT NULL column of the row it is called for"},
+)
 async def _get_login(conn: Executor, *, username: str) -> UserLogin | None: ...
 
 

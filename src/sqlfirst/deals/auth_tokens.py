@@ -91,7 +91,23 @@ async def issue(
     return IssuedAuthToken(auth_token=record, raw_token=SecretStr(raw))
 
 
-@_sql.query("get_active_auth_token_by_hash")
+_TOKEN_NOT_NULL = {
+    column: "deals.active_auth_token returns rows of deals.auth_tokens, where it is NOT NULL"
+    for column in (
+        "id",
+        "user_id",
+        "token_type",
+        "status",
+        "scope",
+        "expires_at",
+        "created_at",
+        "updated_at",
+        "meta_data",
+    )
+}
+
+
+@_sql.query("get_active_auth_token_by_hash", not_null=_TOKEN_NOT_NULL)
 async def _get_active_by_hash(conn: Executor, *, token_hash: str) -> AuthToken | None: ...
 
 

@@ -15,6 +15,7 @@ __all__ = [
     "consume_rate_limit",
     "create",
     "get",
+    "get_api_key",
     "list_active",
     "list_by_type_status",
     "record_error",
@@ -25,10 +26,9 @@ __all__ = [
 ]
 
 _sql = SqlFile("deals", "markets")
-_HAS_KEY = {"has_api_key": "`api_key is not null` is true or false, never NULL"}
 
 
-@_sql.query("insert_market", not_null=_HAS_KEY)
+@_sql.query("insert_market")
 async def _insert(
     conn: Executor,
     *,
@@ -76,17 +76,17 @@ async def create(
     return await _insert(conn, api_key=key, **fields)
 
 
-@_sql.query("get_market_by_id", not_null=_HAS_KEY)
+@_sql.query("get_market_by_id")
 async def get(conn: Executor, *, id: UUID) -> Market | None:
     """The market with this id, or None."""
 
 
-@_sql.query("list_markets_by_type_status", not_null=_HAS_KEY)
+@_sql.query("list_markets_by_type_status")
 async def list_by_type_status(conn: Executor, *, type: MarketType, status: MarketStatus) -> list[Market]:
     """The markets of one type in one status, by name."""
 
 
-@_sql.query("set_market_status", not_null=_HAS_KEY)
+@_sql.query("set_market_status")
 async def set_status(conn: Executor, *, id: UUID, status: MarketStatus) -> Market | None:
     """Change the market's status; None when there is no such market."""
 
@@ -101,12 +101,12 @@ async def consume_rate_limit(conn: Executor, *, id: UUID) -> int | None:
     """
 
 
-@_sql.query("record_market_error", not_null=_HAS_KEY)
+@_sql.query("record_market_error")
 async def record_error(conn: Executor, *, id: UUID, error: str) -> Market | None:
     """Count an error and keep its message and time; None when there is no such market."""
 
 
-@_sql.query("list_active_markets", not_null=_HAS_KEY)
+@_sql.query("list_active_markets")
 async def list_active(conn: Executor) -> list[Market]:
     """Every active market, by name."""
 
@@ -114,7 +114,7 @@ async def list_active(conn: Executor) -> list[Market]:
 _CONFIG = {"base_url", "api_endpoint", "rate_limit", "rate_limit_window", "meta_data"}
 
 
-@_sql.query("update_market_config", not_null=_HAS_KEY)
+@_sql.query("update_market_config")
 async def _update_config(
     conn: Executor,
     *,
@@ -159,7 +159,7 @@ async def update_config(
     )
 
 
-@_sql.query("set_market_api_key", not_null=_HAS_KEY)
+@_sql.query("set_market_api_key")
 async def _set_api_key(conn: Executor, *, id: UUID, api_key: str | None) -> Market | None: ...
 
 
@@ -169,6 +169,15 @@ async def set_api_key(conn: Executor, *, id: UUID, api_key: SecretStr | str | No
     return await _set_api_key(conn, id=id, api_key=raw)
 
 
-@_sql.query("reset_market_errors", not_null=_HAS_KEY)
+@_sql.query("reset_market_errors")
 async def reset_errors(conn: Executor, *, id: UUID) -> Market | None:
     """Clear the market's error count and last error; None when there is no such market."""
+
+
+@_sql.query("get_market_api_key")
+async def get_api_key(conn: Executor, *, id: UUID) -> str | None:
+    """The market's api key (None without one or without such a market), to hand to a sync worker.
+
+    Only ``sqlfirst_worker`` (and the owner) may read it: the application role gets
+    :class:`~sqlfirst.errors.PermissionDenied`, and no other query returns the key.
+    """

@@ -146,7 +146,10 @@ async def link_social(conn: Executor, *, id: UUID, social_provider: str, social_
     """
 
 
-@_sql.query("get_login_by_email")
+_LOGIN_NOT_NULL = {"password_hash": "login_password_hash reads the NOT NULL column of the user's row"}
+
+
+@_sql.query("get_login_by_email", not_null=_LOGIN_NOT_NULL)
 async def _get_login(conn: Executor, *, email: str) -> UserLogin | None: ...
 
 
@@ -257,7 +260,7 @@ async def mark_email_verified(conn: Executor, *, id: UUID) -> User | None:
     """Mark the user's email verified; None when there is no such user."""
 
 
-@_sql.query("get_login_by_id")
+@_sql.query("get_login_by_id", not_null=_LOGIN_NOT_NULL)
 async def _get_login_by_id(conn: Executor, *, id: UUID) -> UserLogin | None: ...
 
 

@@ -1,0 +1,1 @@
+drop function core.acting_user();
