@@ -16,7 +16,7 @@ import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar, get_args
+from typing import TYPE_CHECKING, Concatenate, Literal, ParamSpec, TypeAlias, TypeVar, get_args
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -57,6 +57,7 @@ __all__ = [
 logger = logging.getLogger("sqlfirst")
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 if TYPE_CHECKING:
     Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
@@ -424,6 +425,18 @@ class Database:
                 self.pool, isolation=isolation, readonly=readonly, as_user=as_user
             ) as conn:
                 yield conn
+
+    async def call(
+        self, fn: Callable[Concatenate[Connection, P], Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """One typed call (``fn(conn, **kwargs)``, e.g. ``agents.get``) in a transaction of its own
+        that acts for :func:`sqlfirst.acting.current_user`: a single pooled call under row-level
+        security. ``await db.call(agents.get, id=agent_id)`` inside ``acting_user(user_id)`` (or a
+        request with :func:`sqlfirst.fastapi.acting_user`) sees that user's rows and shared ones;
+        with nobody acting, tenant rows are invisible. For several calls, or another user, use
+        :meth:`transaction` (``as_user=``)."""
+        async with self.transaction() as conn:
+            return await fn(conn, *args, **kwargs)
 
     async def run_in_transaction(
         self,

@@ -225,3 +225,18 @@ async def test_search_drops_an_agent_made_private(world: World) -> None:
         assert await marketplace.search(conn, tags=["web"]) == []
     async with world.db.transaction(as_user=world.b.user.id) as conn:
         assert await marketplace.get(conn, agent_id=world.public.id) is None
+
+
+async def test_a_single_pooled_call_acts_for_the_acting_user(world: World) -> None:
+    """``db.call`` runs one typed function in its own transaction for the acting user of the task."""
+    a, b = world.a, world.b
+    with acting_user(a.user.id):
+        assert await world.db.call(agents.get, id=a.private.id) == a.private
+        assert await world.db.call(sessions.get, id=b.session.id) is None
+    with acting_user(b.user.id):
+        assert await world.db.call(agents.get, id=a.private.id) is None
+        seen = await world.db.call(sessions.get, id=b.session.id)
+        assert seen is not None and seen.id == b.session.id
+    # Nobody acting: tenant rows are invisible; shared ones are not.
+    assert await world.db.call(agents.get, id=a.private.id) is None
+    assert await world.db.call(agents.get, id=world.public.id) == world.public
