@@ -1,4 +1,6 @@
-drop policy rls_deal_activities_write on deals.deal_activities;
+drop policy rls_deal_activities_delete on deals.deal_activities;
+drop policy rls_deal_activities_update on deals.deal_activities;
+drop policy rls_deal_activities_insert on deals.deal_activities;
 drop policy rls_deal_activities_select on deals.deal_activities;
 alter table deals.deal_activities no force row level security;
 alter table deals.deal_activities disable row level security;
@@ -11,7 +13,9 @@ drop policy rls_tasks_own_goal on deals.tasks;
 alter table deals.tasks no force row level security;
 alter table deals.tasks disable row level security;
 
-drop policy rls_deal_scores_write on deals.deal_scores;
+drop policy rls_deal_scores_delete on deals.deal_scores;
+drop policy rls_deal_scores_update on deals.deal_scores;
+drop policy rls_deal_scores_insert on deals.deal_scores;
 drop policy rls_deal_scores_select on deals.deal_scores;
 alter table deals.deal_scores no force row level security;
 alter table deals.deal_scores disable row level security;
@@ -27,7 +31,9 @@ begin
 end;
 $$;
 
-drop policy rls_price_tracking_write on deals.price_tracking;
+drop policy rls_price_tracking_delete on deals.price_tracking;
+drop policy rls_price_tracking_update on deals.price_tracking;
+drop policy rls_price_tracking_insert on deals.price_tracking;
 drop policy rls_price_tracking_select on deals.price_tracking;
 alter table deals.price_tracking no force row level security;
 alter table deals.price_tracking disable row level security;

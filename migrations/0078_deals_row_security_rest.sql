@@ -53,13 +53,23 @@ alter table deals.price_tracking enable row level security;
 alter table deals.price_tracking force row level security;
 create policy rls_price_tracking_select on deals.price_tracking for select
     using (exists (select from deals.deals as d where d.id = deal_id));
-create policy rls_price_tracking_write on deals.price_tracking for all
+-- Writes get a policy per command, not one FOR ALL: a FOR ALL policy would also be OR-ed into
+-- every read, evaluating the narrower owner test next to the select policy's for nothing.
+create policy rls_price_tracking_insert on deals.price_tracking for insert
+    with check (exists (select from deals.deals as d
+                    where d.id = deal_id
+                      and exists (select from deals.goals as g where g.id = d.goal_id)));
+create policy rls_price_tracking_update on deals.price_tracking for update
     using (exists (select from deals.deals as d
                     where d.id = deal_id
                       and exists (select from deals.goals as g where g.id = d.goal_id)))
     with check (exists (select from deals.deals as d
-                         where d.id = deal_id
-                           and exists (select from deals.goals as g where g.id = d.goal_id)));
+                    where d.id = deal_id
+                      and exists (select from deals.goals as g where g.id = d.goal_id)));
+create policy rls_price_tracking_delete on deals.price_tracking for delete
+    using (exists (select from deals.deals as d
+                    where d.id = deal_id
+                      and exists (select from deals.goals as g where g.id = d.goal_id)));
 
 do $$
 declare
@@ -76,13 +86,21 @@ alter table deals.deal_scores enable row level security;
 alter table deals.deal_scores force row level security;
 create policy rls_deal_scores_select on deals.deal_scores for select
     using (exists (select from deals.deals as d where d.id = deal_id));
-create policy rls_deal_scores_write on deals.deal_scores for all
+create policy rls_deal_scores_insert on deals.deal_scores for insert
+    with check (exists (select from deals.deals as d
+                    where d.id = deal_id
+                      and exists (select from deals.goals as g where g.id = d.goal_id)));
+create policy rls_deal_scores_update on deals.deal_scores for update
     using (exists (select from deals.deals as d
                     where d.id = deal_id
                       and exists (select from deals.goals as g where g.id = d.goal_id)))
     with check (exists (select from deals.deals as d
-                         where d.id = deal_id
-                           and exists (select from deals.goals as g where g.id = d.goal_id)));
+                    where d.id = deal_id
+                      and exists (select from deals.goals as g where g.id = d.goal_id)));
+create policy rls_deal_scores_delete on deals.deal_scores for delete
+    using (exists (select from deals.deals as d
+                    where d.id = deal_id
+                      and exists (select from deals.goals as g where g.id = d.goal_id)));
 
 alter table deals.tasks enable row level security;
 alter table deals.tasks force row level security;
@@ -103,12 +121,22 @@ create policy rls_deal_activities_select on deals.deal_activities for select
            or exists (select from deals.deals as d
                        where d.id = deal_id
                          and exists (select from deals.goals as g where g.id = d.goal_id)));
-create policy rls_deal_activities_write on deals.deal_activities for all
+create policy rls_deal_activities_insert on deals.deal_activities for insert
+    with check ((user_id is null or user_id = (select core.acting_user()))
+           and exists (select from deals.deals as d
+                    where d.id = deal_id
+                      and exists (select from deals.goals as g where g.id = d.goal_id)));
+create policy rls_deal_activities_update on deals.deal_activities for update
     using ((user_id is null or user_id = (select core.acting_user()))
            and exists (select from deals.deals as d
-                        where d.id = deal_id
-                          and exists (select from deals.goals as g where g.id = d.goal_id)))
+                    where d.id = deal_id
+                      and exists (select from deals.goals as g where g.id = d.goal_id)))
     with check ((user_id is null or user_id = (select core.acting_user()))
-                and exists (select from deals.deals as d
-                             where d.id = deal_id
-                               and exists (select from deals.goals as g where g.id = d.goal_id)));
+           and exists (select from deals.deals as d
+                    where d.id = deal_id
+                      and exists (select from deals.goals as g where g.id = d.goal_id)));
+create policy rls_deal_activities_delete on deals.deal_activities for delete
+    using ((user_id is null or user_id = (select core.acting_user()))
+           and exists (select from deals.deals as d
+                    where d.id = deal_id
+                      and exists (select from deals.goals as g where g.id = d.goal_id)));
