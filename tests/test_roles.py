@@ -183,9 +183,16 @@ async def test_every_column_but_the_secret_ones_is_selectable(conn: Connection) 
 # Domains whose tenant tables are under row-level security, and the tables with a tenant column that
 # are not yet, each with the reason. A new tenant table fails the test below until it has policies.
 ISOLATED_DOMAINS = ("agent_hub", "deals")
-NOT_YET_ISOLATED = {
-    "deals.deal_activities": "written for deals and agents too (user_id is nullable): needs its own policy",
-}
+NOT_YET_ISOLATED: dict[str, str] = {}
+# Tables without a tenant column that belong to a tenant through a parent row (a goal, a deal, a
+# task): the test requires their policies too.
+OWNED_THROUGH_A_PARENT = (
+    "deals.deals",
+    "deals.deal_scores",
+    "deals.price_tracking",
+    "deals.tasks",
+    "deals.task_activities",
+)
 
 
 async def test_every_tenant_table_of_an_isolated_domain_has_forced_rls_and_policies(conn: Connection) -> None:
@@ -196,14 +203,17 @@ async def test_every_tenant_table_of_an_isolated_domain_has_forced_rls_and_polic
           from pg_class as c
          where c.relnamespace::regnamespace::text = any($1::text[])
            and c.relkind in ('r', 'p') and not c.relispartition
-           and exists (select from pg_attribute as a
-                        where a.attrelid = c.oid and a.attname in ('user_id', 'owner_id', 'session_id')
-                          and not a.attisdropped)
+           and (exists (select from pg_attribute as a
+                         where a.attrelid = c.oid and a.attname in ('user_id', 'owner_id', 'session_id')
+                           and not a.attisdropped)
+                or c.oid::regclass::text = any($2::text[]))
         """,
         list(ISOLATED_DOMAINS),
+        list(OWNED_THROUGH_A_PARENT),
     )
     tenant_tables = {row["name"] for row in rows}
     assert {"agent_hub.sessions", "agent_hub.agents", "deals.goals", "deals.auth_tokens"} <= tenant_tables
+    assert set(OWNED_THROUGH_A_PARENT) <= tenant_tables, "a table listed as owned through a parent is gone"
     unguarded = [
         row["name"]
         for row in rows
@@ -212,6 +222,28 @@ async def test_every_tenant_table_of_an_isolated_domain_has_forced_rls_and_polic
     ]
     assert unguarded == []
     assert set(NOT_YET_ISOLATED) <= tenant_tables, "a table listed as not yet isolated no longer exists"
+
+
+async def test_partitions_of_an_isolated_table_are_closed_to_direct_queries(conn: Connection) -> None:
+    # RLS of a partitioned table applies through the parent only: each partition has RLS forced and
+    # no policy of its own, so naming it directly shows the app role nothing.
+    open_partitions = await conn.fetch(
+        """
+        select c.oid::regclass::text as name
+          from pg_inherits as i
+          join pg_class as parent on parent.oid = i.inhparent
+          join pg_class as c on c.oid = i.inhrelid
+         where parent.relrowsecurity and parent.relkind = 'p'
+           and not (c.relrowsecurity and c.relforcerowsecurity)
+        """
+    )
+    assert [row["name"] for row in open_partitions] == []
+    assert (
+        await conn.fetchval(
+            "select count(*) from pg_inherits where inhparent = 'deals.price_tracking'::regclass"
+        )
+        >= 1
+    )
 
 
 async def test_core_internals_are_not_granted_to_the_app_role(conn: Connection) -> None:

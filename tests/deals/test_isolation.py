@@ -1,15 +1,17 @@
 """Tenant isolation in deals, kept by row-level security, as the application role meets it.
 
 Every test connects as ``sqlfirst_app`` (superusers bypass RLS). Users A and B each have a goal,
-a notification, a chat message, tokens (a reward, so a transaction and a balance change) and an
-auth token.
+a notification, a chat message, tokens (a reward, so a transaction and a balance change), an
+auth token, and on the goal: a deal found on a market (shared), a deal entered by hand (private),
+each with a score and its price history, a task with an activity, and deal activities by the user
+and by an agent acting for nobody.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,18 +22,24 @@ from sqlfirst.db import Database
 from sqlfirst.deals import (
     auth_tokens,
     chat_messages,
+    deal_activities,
+    deal_scores,
+    deals,
     goals,
     markets,
     notifications,
+    price_tracking,
+    task_activities,
+    tasks,
     tokens,
     user_settings,
     users,
 )
-from sqlfirst.deals.models import Goal, User
+from sqlfirst.deals.models import Deal, Goal, Task, User
 from sqlfirst.errors import PermissionDenied, SqlfirstError
 from sqlfirst.settings import Settings
 
-from .factories import make_goal
+from .factories import make_deal, make_goal
 
 PASSWORD = "correct horse battery"
 TABLES = (
@@ -42,7 +50,12 @@ TABLES = (
     "token_balance_history",
     "user_settings",
     "auth_tokens",
+    "tasks",
+    "task_activities",
+    "deal_activities",
 )
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+FAR = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -50,6 +63,9 @@ class Tenant:
     user: User
     goal: Goal
     raw_token: SecretStr
+    shared_deal: Deal  # found on a market: everyone reads it
+    private_deal: Deal  # entered by hand: the goal's owner only
+    task: Task
 
 
 @dataclass
@@ -73,7 +89,19 @@ async def _tenant(db: Database, name: str) -> Tenant:
         issued = await auth_tokens.issue(
             conn, user_id=user.id, token_type="access", expires_in=timedelta(hours=1)
         )
-    return Tenant(user, goal, issued.raw_token)
+        market = await markets.create(
+            conn, name=f"{name}'s Amazon", type="amazon", base_url="https://a.example"
+        )
+        shared = await make_deal(conn, goal, market, title=f"{name}'s found laptop", source="amazon")
+        private = await make_deal(conn, goal, market, title=f"{name}'s own offer", source="manual")
+        for deal in (shared, private):
+            await deal_scores.create(conn, deal_id=deal.id, score_type="risk", value=10, confidence=90)
+            await price_tracking.record(conn, deal_id=deal.id, price="450.00", source="amazon")
+            await deal_activities.record(conn, deal_id=deal.id, activity_type="analyzed", user_id=user.id)
+            await deal_activities.record(conn, deal_id=deal.id, activity_type="updated")  # an agent's
+        task = await tasks.create(conn, goal_id=goal.id, title=f"watch {name}'s laptop")
+        await task_activities.record(conn, task_id=task.id, activity_type="started")
+    return Tenant(user, goal, issued.raw_token, shared, private, task)
 
 
 @pytest.fixture
@@ -192,3 +220,134 @@ async def test_a_market_api_key_is_only_the_worker_s(world: World, db_url: str) 
                 await conn.fetch("select api_key from deals.markets")
     finally:
         await worker.close()
+
+
+async def test_b_reads_a_s_shared_deals_but_not_a_s_private_deals_tasks_or_activities(world: World) -> None:
+    a, b = world.a, world.b
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        # Found on a market: shared, with its price history and scores.
+        shared = await deals.get(conn, id=a.shared_deal.id)
+        assert shared is not None and shared.title == "alice's found laptop"
+        assert len(await price_tracking.history(conn, deal_id=a.shared_deal.id, since=EPOCH, until=FAR)) == 2
+        assert len(await deal_scores.list_for_deal(conn, deal_id=a.shared_deal.id)) == 1
+        assert a.shared_deal.id in {d.id for d in await deals.list_by_url(conn, url=a.shared_deal.url)}
+        found = {d.id for d in await deals.search(conn, category="electronics", limit=100)}
+        assert {a.shared_deal.id, b.shared_deal.id, b.private_deal.id} <= found
+        assert a.private_deal.id not in found
+        # The goal it was found for stays A's: B sees neither it nor A's deals listed through it.
+        assert await goals.get(conn, id=a.goal.id) is None
+        assert await deals.list_for_user(conn, user_id=a.user.id) == []
+        # Entered by hand: A's only, and so are its prices and scores.
+        assert await deals.get(conn, id=a.private_deal.id) is None
+        assert await deals.list_by_url(conn, url=a.private_deal.url) == []
+        assert await price_tracking.history(conn, deal_id=a.private_deal.id, since=EPOCH, until=FAR) == []
+        assert await deal_scores.list_for_deal(conn, deal_id=a.private_deal.id) == []
+        # Tasks and activities are A's, even on the shared deal.
+        assert await tasks.get(conn, id=a.task.id) is None
+        assert await tasks.list_for_goal(conn, goal_id=a.goal.id) == []
+        assert await task_activities.list_for_task(conn, task_id=a.task.id) == []
+        for deal in (a.shared_deal, a.private_deal):
+            assert await deal_activities.list_for_deal(conn, deal_id=deal.id) == []
+        assert await deal_activities.list_by_user(conn, user_id=a.user.id) == []
+        # Raw SQL on the app role's connection: the same rows and no more.
+        for table in ("tasks", "task_activities"):
+            assert await conn.fetchval(f"select count(*) from deals.{table}") == 1, table
+        assert await conn.fetchval("select count(*) from deals.deal_activities") == 4  # B's two deals x2
+        assert {r["id"] for r in await conn.fetch("select id from deals.deals")} == {
+            a.shared_deal.id,
+            b.shared_deal.id,
+            b.private_deal.id,
+        }
+        # B's own rows are all there.
+        assert {d.id for d in await deals.list_for_user(conn, user_id=b.user.id)} == {
+            b.shared_deal.id,
+            b.private_deal.id,
+        }
+        assert [t.id for t in await tasks.list_for_goal(conn, goal_id=b.goal.id)] == [b.task.id]
+        assert len(await deal_activities.list_for_deal(conn, deal_id=b.private_deal.id)) == 2
+
+
+async def test_b_cannot_change_or_delete_a_s_deals_tasks_or_activities(world: World) -> None:
+    a, b = world.a, world.b
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        assert await deals.update_price(conn, id=a.shared_deal.id, current_price="1.00") is None
+        assert await deals.set_status(conn, id=a.shared_deal.id, status="invalid") is None
+        assert await deals.delete(conn, id=a.shared_deal.id) == 0
+        assert await deals.delete(conn, id=a.private_deal.id) == 0
+        assert await tasks.set_status(conn, id=a.task.id, status="completed") is None
+        assert await tasks.delete(conn, id=a.task.id) == 0
+        for table in (
+            "deal_scores",
+            "price_tracking",
+            "deal_activities",
+            "task_activities",
+            "tasks",
+            "deals",
+        ):
+            await conn.execute(f'update deals.{table} set meta_data = \'{{"by": "b"}}\'')
+        assert await conn.execute("delete from deals.deal_scores") == "DELETE 2"  # B's own only
+        assert await conn.execute("delete from deals.price_tracking") == "DELETE 4"
+        assert await conn.execute("delete from deals.deal_activities") == "DELETE 4"
+        assert await conn.execute("delete from deals.task_activities") == "DELETE 1"
+    writes = [
+        lambda conn: make_deal(conn, a.goal, title="planted in A's goal"),
+        lambda conn: price_tracking.record(conn, deal_id=a.shared_deal.id, price="1.00", source="amazon"),
+        lambda conn: deal_scores.create(
+            conn, deal_id=a.shared_deal.id, score_type="risk", value=99, confidence=99
+        ),
+        lambda conn: tasks.create(conn, goal_id=a.goal.id, title="B's task in A's goal"),
+        lambda conn: task_activities.record(conn, task_id=a.task.id, activity_type="blocked"),
+        lambda conn: deal_activities.record(conn, deal_id=a.shared_deal.id, activity_type="updated"),
+        # B's own deal, but in A's name.
+        lambda conn: deal_activities.record(
+            conn, deal_id=b.shared_deal.id, activity_type="updated", user_id=a.user.id
+        ),
+    ]
+    for write in writes:
+        with pytest.raises(PermissionDenied):
+            async with world.db.transaction(as_user=b.user.id) as conn:
+                await write(conn)
+    with pytest.raises(PermissionDenied):  # moving B's deal into A's goal
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await conn.execute(
+                "update deals.deals set goal_id = $1 where id = $2", a.goal.id, b.shared_deal.id
+            )
+    async with world.db.transaction(as_user=a.user.id) as conn:
+        for deal in (a.shared_deal, a.private_deal):
+            kept = await deals.get(conn, id=deal.id)
+            assert kept is not None and kept.current_price == deal.current_price
+            assert kept.status == deal.status and kept.meta_data == deal.meta_data
+            assert len(await deal_scores.list_for_deal(conn, deal_id=deal.id)) == 1
+            assert len(await price_tracking.history(conn, deal_id=deal.id, since=EPOCH, until=FAR)) == 2
+            assert len(await deal_activities.list_for_deal(conn, deal_id=deal.id)) == 2
+        task = await tasks.get(conn, id=a.task.id)
+        assert task is not None and task.status == a.task.status and task.meta_data == {}
+        assert len(await task_activities.list_for_task(conn, task_id=a.task.id)) == 1
+        assert len(await deals.list_for_user(conn, user_id=a.user.id)) == 2
+
+
+async def test_without_an_acting_user_only_shared_deals_are_visible(world: World) -> None:
+    async with world.db.transaction() as conn:
+        assert {r["id"] for r in await conn.fetch("select id from deals.deals")} == {
+            world.a.shared_deal.id,
+            world.b.shared_deal.id,
+        }
+        assert await conn.fetchval("select count(*) from deals.price_tracking") == 4  # 2 per shared deal
+        assert await conn.fetchval("select count(*) from deals.deal_scores") == 2
+        assert await deals.get(conn, id=world.a.private_deal.id) is None
+        assert await deals.list_for_user(conn, user_id=world.a.user.id) == []
+
+
+async def test_a_partition_named_directly_shows_nothing(world: World) -> None:
+    async with world.db.transaction(as_user=world.a.user.id) as conn:
+        assert (
+            await conn.fetchval("select count(*) from deals.price_tracking") == 6
+        )  # A's 2 deals x2 and B's shared one x2
+        assert await conn.fetchval("select count(*) from deals.price_tracking_default") == 0
+        assert await conn.execute("delete from deals.price_tracking_default") == "DELETE 0"
+    with pytest.raises(PermissionDenied):  # raw SQL raises the driver's error; the block's exit types it
+        async with world.db.transaction(as_user=world.b.user.id) as conn:
+            await conn.execute(
+                "insert into deals.price_tracking_default (deal_id, price, source) values ($1, 1, 'amazon')",
+                world.b.private_deal.id,
+            )
