@@ -18,8 +18,9 @@ from devskyy.users
 where email = :email;
 
 -- name: get_login_by_email(email)^
--- The user's id, active flag and password hash, for verification only; never returned to callers.
-select id, is_active, password_hash
+-- The user's id, active flag and password hash, for verification only; never returned to callers (the
+-- app role cannot select the column: the SECURITY DEFINER function hands over this one user's hash).
+select id, is_active, devskyy.login_password_hash(id) as password_hash
 from devskyy.users
 where email = :email;
 

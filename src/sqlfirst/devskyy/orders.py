@@ -4,6 +4,10 @@ Placing an order runs ``devskyy.place_order`` (migration 0041): the stock of eve
 under its row lock in one statement with the order and its items, so concurrent orders never
 oversell and a failed order leaves nothing behind. Order numbers (``ORD-`` + 8 hex digits) are made
 by the database, unique by construction.
+
+Under row-level security (migration 0076) a customer sees, changes and places only the orders of
+the acting user (their items follow their order); guest orders (no user) are placed with nobody
+acting and are then the worker's (``sqlfirst_worker``) alone.
 """
 
 from __future__ import annotations

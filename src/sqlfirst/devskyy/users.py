@@ -1,4 +1,11 @@
-"""Users: accounts with Argon2id-hashed passwords and roles. The hash is never returned."""
+"""Users: accounts with Argon2id-hashed passwords and roles. The hash is never returned.
+
+Under row-level security (migration 0076) every user is readable and sign-up needs no acting user,
+but a user's row is changed or deleted by that user acting (``record_login`` after :func:`verify`
+succeeded, for one) or by an acting admin; only an admin gives a role other than customer. The
+application role cannot select the hash: :func:`verify` reads it through
+``devskyy.login_password_hash``.
+"""
 
 from __future__ import annotations
 
@@ -90,7 +97,10 @@ async def get_by_email(conn: Executor, *, email: str) -> User | None:
     return await _get_by_email(conn, email=email.strip().lower())
 
 
-@_sql.query("get_login_by_email")
+_LOGIN_NOT_NULL = {"password_hash": "login_password_hash reads the NOT NULL column of the user's row"}
+
+
+@_sql.query("get_login_by_email", not_null=_LOGIN_NOT_NULL)
 async def _get_login(conn: Executor, *, email: str) -> UserLogin | None: ...
 
 
