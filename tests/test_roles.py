@@ -37,8 +37,9 @@ DOMAIN_TABLES = """
       from pg_class c
       join core.domain_schemas() as s on c.relnamespace = s::regnamespace
      where c.relkind in ('r', 'p')
-       and not (c.relispartition and exists (select from pg_inherits as i join pg_class as p on p.oid = i.inhparent
-                                             where i.inhrelid = c.oid and p.relrowsecurity))
+       and not (c.relispartition
+                and exists (select from pg_inherits as i join pg_class as p on p.oid = i.inhparent
+                             where i.inhrelid = c.oid and p.relrowsecurity))
 """
 PARTITIONS_UNDER_RLS = """
     select c.oid::regclass::text as name

@@ -72,7 +72,11 @@ async def _tenant(db: Database, keys: KeyRing, name: str) -> Tenant:
         )
         await outbound.queue(conn, conversation_id=conversation.id, content=f"to {name}")
         await metrics.increment(
-            conn, platform_id="telegram", user_id=user.id, integration_id=integration.id, metric_type="api_calls"
+            conn,
+            platform_id="telegram",
+            user_id=user.id,
+            integration_id=integration.id,
+            metric_type="api_calls",
         )
     return Tenant(user, integration, conversation, got)
 
@@ -102,35 +106,52 @@ async def test_b_cannot_read_a_s_rows_through_the_public_api(world: World) -> No
         assert await integrations.get(conn, id=a.integration.id) is None
         assert await integrations.get_for_platform(conn, user_id=a.user.id, platform_id="telegram") is None
         assert await integrations.get_user_integrations(conn, user_id=a.user.id) == []
-        assert [i.id for i in await integrations.find_by_settings(conn, platform_id="telegram", settings={})] == [
-            b.integration.id
-        ]
+        assert [
+            i.id for i in await integrations.find_by_settings(conn, platform_id="telegram", settings={})
+        ] == [b.integration.id]
         assert await conversations.get(conn, id=a.conversation.id) is None
         assert await conversations.get_by_session(conn, session_id="tg-alice") is None
         assert await conversations.find_by_chat(conn, platform="telegram", chat_id="chat-alice") is None
         assert await conversations.list_for_user(conn, user_id=a.user.id) == []
         assert await messages.history(conn, conversation_id=a.conversation.id) == []
         assert (
-            await messages.get_inbound(conn, user_id=a.user.id, platform="telegram", platform_message_id="alice:1")
+            await messages.get_inbound(
+                conn, user_id=a.user.id, platform="telegram", platform_message_id="alice:1"
+            )
             is None
         )
-        assert await messages.find_by_entities(conn, entities={"customer": "alice"}, since=EPOCH, until=LATER) == []
-        assert await messages.search(conn, user_id=a.user.id, intent="order_status", since=EPOCH, until=LATER) == []
-        assert await metrics.integration_metrics(conn, integration_id=a.integration.id, since=EPOCH, until=LATER) == []
+        assert (
+            await messages.find_by_entities(conn, entities={"customer": "alice"}, since=EPOCH, until=LATER)
+            == []
+        )
+        assert (
+            await messages.search(conn, user_id=a.user.id, intent="order_status", since=EPOCH, until=LATER)
+            == []
+        )
+        assert (
+            await metrics.integration_metrics(conn, integration_id=a.integration.id, since=EPOCH, until=LATER)
+            == []
+        )
         # B's own rows are there.
-        assert [i.id for i in await integrations.get_user_integrations(conn, user_id=b.user.id)] == [b.integration.id]
+        assert [i.id for i in await integrations.get_user_integrations(conn, user_id=b.user.id)] == [
+            b.integration.id
+        ]
         assert [m.id for m in await messages.history(conn, conversation_id=b.conversation.id)] != []
 
 
 async def test_b_cannot_change_or_delete_a_s_rows(world: World) -> None:
     a, b = world.a, world.b
     async with world.db.transaction(as_user=b.user.id) as conn:
-        assert await integrations.merge_settings(conn, id=a.integration.id, patch={"auto_reply": True}) is None
+        assert (
+            await integrations.merge_settings(conn, id=a.integration.id, patch={"auto_reply": True}) is None
+        )
         assert await integrations.set_sync_interval(conn, id=a.integration.id, minutes=5) is None
         assert await integrations.disconnect(conn, id=a.integration.id) is None
         assert await integrations.delete(conn, id=a.integration.id) == 0
         assert await conversations.close(conn, id=a.conversation.id) is None
-        assert await conversations.update_session(conn, session_id="tg-alice", current_state="hijacked") is None
+        assert (
+            await conversations.update_session(conn, session_id="tg-alice", current_state="hijacked") is None
+        )
         assert await conversations.delete(conn, id=a.conversation.id) == 0
         # Raw SQL on the app role's connection: B's own rows only (an inbound and a queued outbound message).
         assert await conn.execute("update easyflow.messages set content = 'overwritten'") == "UPDATE 2"
@@ -142,7 +163,11 @@ async def test_b_cannot_change_or_delete_a_s_rows(world: World) -> None:
     with pytest.raises(PermissionDenied):  # an integration in A's name
         async with world.db.transaction(as_user=b.user.id) as conn:
             await integrations.connect(
-                conn, world.keys, user_id=a.user.id, platform_id="telegram", credentials=telegram_credentials()
+                conn,
+                world.keys,
+                user_id=a.user.id,
+                platform_id="telegram",
+                credentials=telegram_credentials(),
             )
     with pytest.raises(PermissionDenied):  # moving B's message into A's tenancy
         async with world.db.transaction(as_user=b.user.id) as conn:
@@ -251,5 +276,13 @@ async def test_the_worker_claims_across_tenants(world: World, worker: Database) 
     # Each tenant sees its own sync log, and only its own.
     async with world.db.transaction(as_user=world.b.user.id) as conn:
         assert await conn.fetchval("select count(*) from easyflow.sync_logs") == 1
-        assert await sync_logs.history(conn, integration_id=world.a.integration.id, since=EPOCH, until=LATER) == []
-        assert len(await sync_logs.history(conn, integration_id=world.b.integration.id, since=EPOCH, until=LATER)) == 1
+        assert (
+            await sync_logs.history(conn, integration_id=world.a.integration.id, since=EPOCH, until=LATER)
+            == []
+        )
+        assert (
+            len(
+                await sync_logs.history(conn, integration_id=world.b.integration.id, since=EPOCH, until=LATER)
+            )
+            == 1
+        )

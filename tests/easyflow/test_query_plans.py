@@ -7,7 +7,6 @@ prefers the indexes, analysed, and each hot named query is EXPLAINed with realis
 from __future__ import annotations
 
 import re
-
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -407,7 +406,8 @@ async def test_key_rotation_batches_walk_the_primary_key_in_both_plans(seeded: s
     conn = await connect_one(seeded)
     try:
         body = await conn.fetchval(
-            "select prosrc from pg_proc where oid = 'easyflow.lock_credentials_to_rekey(text, uuid, integer)'::regprocedure"
+            "select prosrc from pg_proc"
+            " where oid = 'easyflow.lock_credentials_to_rekey(text, uuid, integer)'::regprocedure"
         )
         for name, number in (("p_current_key_id", 1), ("p_after_id", 2), ("p_limit", 3)):
             body = re.sub(rf"\b{name}\b", f"${number}", body)

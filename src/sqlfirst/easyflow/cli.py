@@ -3,8 +3,8 @@
 ``rotate-keys`` re-seals every integration's credentials under the key ring's current key (see
 :func:`sqlfirst.easyflow.credentials.rotate_keys`): one transaction per batch, resumable, safe to run
 while the service writes. It acts as ``sqlfirst_worker`` (the login must be that role or a member
-of it): only that role may read sealed credentials (migration 0077). The key ring comes from ``SQLFIRST_EASYFLOW_KEYS`` /
-``SQLFIRST_EASYFLOW_CURRENT_KEY``; nothing secret is printed.
+of it): only that role may read sealed credentials (migration 0077). The key ring comes from
+``SQLFIRST_EASYFLOW_KEYS`` / ``SQLFIRST_EASYFLOW_CURRENT_KEY``; nothing secret is printed.
 """
 
 from __future__ import annotations

@@ -209,8 +209,9 @@ async def rotate_keys(
     the batch waits for it and then sees the new row (already under the current key, so skipped), and
     the update only lands when the key id is still the one that was read. ``pool`` acts as
     ``sqlfirst_worker`` (it reads every tenant's credentials through
-    ``easyflow.lock_credentials_to_rekey``); ``sqlfirst easyflow rotate-keys`` connects so. A key missing from the ring
-    stops the rotation with :class:`CredentialKeyMissing` (batches done so far stay done).
+    ``easyflow.lock_credentials_to_rekey``); ``sqlfirst easyflow rotate-keys`` connects so. A key
+    missing from the ring stops the rotation with :class:`CredentialKeyMissing` (batches done so far
+    stay done).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be positive")
