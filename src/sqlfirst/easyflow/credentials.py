@@ -51,6 +51,9 @@ _NONCE = 12
 _AAD_PREFIX = b"sqlfirst.easyflow.integrations.credentials:"
 
 _sql = SqlFile("easyflow", "integrations")
+# The sealed credentials come through SECURITY DEFINER functions (0077), whose columns the catalog
+# types as nullable: id is each row's primary key.
+_SEALED_ID = {"id": "integrations.id, the primary key, returned by the function for each row"}
 
 
 class KeyRing:
@@ -156,7 +159,7 @@ class _Sealed(BaseModel):
     encryption_key_id: str | None
 
 
-@_sql.query("get_sealed_credentials")
+@_sql.query("get_sealed_credentials", not_null=_SEALED_ID)
 async def _get_sealed(conn: Executor, *, id: UUID) -> _Sealed | None: ...
 
 
@@ -177,7 +180,7 @@ async def decrypt(conn: Executor, keys: KeyRing, *, integration_id: UUID) -> dic
     return keys.open(sealed.id, sealed.credentials_encrypted, sealed.encryption_key_id)
 
 
-@_sql.query("lock_credentials_to_rekey")
+@_sql.query("lock_credentials_to_rekey", not_null=_SEALED_ID)
 async def _lock_batch(conn: Executor, *, current_key_id: str, after_id: UUID, lim: int) -> list[_Sealed]: ...
 
 
