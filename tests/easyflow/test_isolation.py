@@ -225,9 +225,26 @@ async def test_partitions_of_messages_are_not_readable_around_the_policy(world: 
             "  from pg_class where oid = any($1::regclass[])",
             partitions,
         )
+        # A partition created later (as partition maintenance does) gets the schema's default grants:
+        # easyflow.protect_message_partitions() takes them back.
+        await owner.pool.execute(
+            "create table easyflow.messages_p2099_01 partition of easyflow.messages"
+            " for values from ('2099-01-01 00:00:00+00') to ('2099-02-01 00:00:00+00')"
+        )
+        later = "select has_table_privilege('sqlfirst_app', 'easyflow.messages_p2099_01', 'select')"
+        assert await owner.pool.fetchval(later)
+        protected = await owner.pool.fetchval("select easyflow.protect_message_partitions()")
+        assert protected == len(partitions) + 1
+        assert not await owner.pool.fetchval(later)
     finally:
         await owner.close()
     assert all(r["relrowsecurity"] and r["relforcerowsecurity"] and not r["readonly_selects"] for r in flags)
+    with pytest.raises(PermissionDenied):
+        async with world.db.transaction(as_user=world.a.user.id) as conn:
+            await conn.fetch("select * from easyflow.messages_p2099_01")
+    with pytest.raises(PermissionDenied):  # only the owner protects partitions
+        async with world.db.transaction() as conn:
+            await conn.fetchval("select easyflow.protect_message_partitions()")
 
 
 @pytest.mark.parametrize(
