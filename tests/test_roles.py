@@ -29,11 +29,25 @@ from tests.agent_hub.factories import make_agent, make_user
 from tests.deals.factories import make_deal, make_goal, make_market
 
 APP = "sqlfirst_app"
+# The tables the roles are granted: every table of a domain schema but the partitions of a parent
+# under row-level security (the parent's policy guards queries through the parent only, so such a
+# partition is granted to nobody; see PARTITIONS_UNDER_RLS).
 DOMAIN_TABLES = """
     select c.oid::regclass::text as name
       from pg_class c
       join core.domain_schemas() as s on c.relnamespace = s::regnamespace
      where c.relkind in ('r', 'p')
+       and not (c.relispartition
+                and exists (select from pg_inherits as i join pg_class as p on p.oid = i.inhparent
+                             where i.inhrelid = c.oid and p.relrowsecurity))
+"""
+PARTITIONS_UNDER_RLS = """
+    select c.oid::regclass::text as name
+      from pg_class c
+      join pg_inherits as i on i.inhrelid = c.oid
+      join pg_class as p on p.oid = i.inhparent
+     where c.relnamespace in (select s::regnamespace from core.domain_schemas() as s)
+       and p.relrowsecurity
 """
 
 
@@ -185,7 +199,7 @@ async def test_every_column_but_the_secret_ones_is_selectable(conn: Connection) 
 
 # Domains whose tenant tables are under row-level security, and the tables with a tenant column that
 # are not yet, each with the reason. A new tenant table fails the test below until it has policies.
-ISOLATED_DOMAINS = ("agent_hub", "deals", "devskyy")
+ISOLATED_DOMAINS = ("agent_hub", "deals", "devskyy", "easyflow")
 NOT_YET_ISOLATED: dict[str, str] = {}
 # Tables without a tenant column that belong to a tenant through a parent row (a goal, a deal, a
 # task): the test requires their policies too.
@@ -259,6 +273,30 @@ async def test_partitions_of_an_isolated_table_are_closed_to_direct_queries(conn
         )
         >= 1
     )
+
+
+async def test_a_partition_of_a_table_under_rls_is_not_readable_around_its_policy(conn: Connection) -> None:
+    rows = await conn.fetch(
+        f"""
+        select t.name, r.role, c.relrowsecurity and c.relforcerowsecurity as forced
+          from ({PARTITIONS_UNDER_RLS}) as t
+          join pg_class as c on c.oid = t.name::regclass
+         cross join (values ('sqlfirst_app'), ('sqlfirst_readonly')) as r (role)
+        """
+    )
+    assert {row["name"] for row in rows} >= {"easyflow.messages_default"}
+    granted = [
+        (row["name"], row["role"])
+        for row in rows
+        if await conn.fetchval(
+            "select has_any_column_privilege($2, $1::regclass, 'select')"
+            " or has_table_privilege($2, $1::regclass, 'insert,update,delete')",
+            row["name"],
+            row["role"],
+        )
+    ]
+    assert granted == []
+    assert [row["name"] for row in rows if not row["forced"]] == []
 
 
 async def test_core_internals_are_not_granted_to_the_app_role(conn: Connection) -> None:

@@ -6,7 +6,7 @@ insert into easyflow.integrations (
 values (
     :id, :user_id, :platform_id, :credentials_encrypted, :encryption_key_id, :settings, :status, :sync_interval_minutes
 )
-returning id, user_id, platform_id, encryption_key_id, credentials_encrypted is not null as has_credentials, settings,
+returning id, user_id, platform_id, encryption_key_id, encryption_key_id is not null as has_credentials, settings,
           status, status_message, last_sync_at, next_sync_at, sync_interval_minutes, sync_claimed_at, metadata,
           created_at, updated_at;
 
@@ -18,13 +18,13 @@ set credentials_encrypted = :credentials_encrypted,
     status = 'connected',
     status_message = null
 where id = :id
-returning id, user_id, platform_id, encryption_key_id, credentials_encrypted is not null as has_credentials, settings,
+returning id, user_id, platform_id, encryption_key_id, encryption_key_id is not null as has_credentials, settings,
           status, status_message, last_sync_at, next_sync_at, sync_interval_minutes, sync_claimed_at, metadata,
           created_at, updated_at;
 
 -- name: get_integration(id)^
 -- The integration with this id (never its credentials).
-select id, user_id, platform_id, encryption_key_id, credentials_encrypted is not null as has_credentials, settings,
+select id, user_id, platform_id, encryption_key_id, encryption_key_id is not null as has_credentials, settings,
        status, status_message, last_sync_at, next_sync_at, sync_interval_minutes, sync_claimed_at, metadata,
        created_at, updated_at
 from easyflow.integrations
@@ -32,7 +32,7 @@ where id = :id;
 
 -- name: get_user_platform_integration(user_id, platform_id)^
 -- The user's integration with one platform.
-select id, user_id, platform_id, encryption_key_id, credentials_encrypted is not null as has_credentials, settings,
+select id, user_id, platform_id, encryption_key_id, encryption_key_id is not null as has_credentials, settings,
        status, status_message, last_sync_at, next_sync_at, sync_interval_minutes, sync_claimed_at, metadata,
        created_at, updated_at
 from easyflow.integrations
@@ -41,7 +41,7 @@ where user_id = :user_id
 
 -- name: list_user_integrations(user_id)
 -- The seed's cached get_user_integrations: a user's integrations with their platform, one indexed query.
-select i.id, i.user_id, i.platform_id, i.encryption_key_id, i.credentials_encrypted is not null as has_credentials,
+select i.id, i.user_id, i.platform_id, i.encryption_key_id, i.encryption_key_id is not null as has_credentials,
        i.settings, i.status, i.status_message, i.last_sync_at, i.next_sync_at, i.sync_interval_minutes,
        i.sync_claimed_at, i.metadata, i.created_at, i.updated_at,
        p.name as platform_name, p.display_name as platform_display_name, p.type as platform_type,
@@ -53,7 +53,7 @@ order by i.platform_id;
 
 -- name: list_integrations_by_settings(platform_id, settings, lim)
 -- Integrations of a platform whose settings contain the given object (jsonb containment), by id.
-select id, user_id, platform_id, encryption_key_id, credentials_encrypted is not null as has_credentials, settings,
+select id, user_id, platform_id, encryption_key_id, encryption_key_id is not null as has_credentials, settings,
        status, status_message, last_sync_at, next_sync_at, sync_interval_minutes, sync_claimed_at, metadata,
        created_at, updated_at
 from easyflow.integrations
@@ -67,7 +67,7 @@ limit :lim;
 update easyflow.integrations
 set settings = settings || :patch
 where id = :id
-returning id, user_id, platform_id, encryption_key_id, credentials_encrypted is not null as has_credentials, settings,
+returning id, user_id, platform_id, encryption_key_id, encryption_key_id is not null as has_credentials, settings,
           status, status_message, last_sync_at, next_sync_at, sync_interval_minutes, sync_claimed_at, metadata,
           created_at, updated_at;
 
@@ -76,7 +76,7 @@ returning id, user_id, platform_id, encryption_key_id, credentials_encrypted is 
 update easyflow.integrations
 set sync_interval_minutes = :sync_interval_minutes
 where id = :id
-returning id, user_id, platform_id, encryption_key_id, credentials_encrypted is not null as has_credentials, settings,
+returning id, user_id, platform_id, encryption_key_id, encryption_key_id is not null as has_credentials, settings,
           status, status_message, last_sync_at, next_sync_at, sync_interval_minutes, sync_claimed_at, metadata,
           created_at, updated_at;
 
@@ -89,29 +89,22 @@ set status = 'disconnected',
     encryption_key_id = null,
     sync_claimed_at = null
 where id = :id
-returning id, user_id, platform_id, encryption_key_id, credentials_encrypted is not null as has_credentials, settings,
+returning id, user_id, platform_id, encryption_key_id, encryption_key_id is not null as has_credentials, settings,
           status, status_message, last_sync_at, next_sync_at, sync_interval_minutes, sync_claimed_at, metadata,
           created_at, updated_at;
 
 -- name: get_sealed_credentials(id)^
--- The sealed credentials of one integration, for the one function that decrypts them.
+-- The sealed credentials of one integration, for the one function that decrypts them: through
+-- easyflow.integration_credentials (0077), which only sqlfirst_worker may execute (the column is secret).
 select id, credentials_encrypted, encryption_key_id
-from easyflow.integrations
-where id = :id
-  and credentials_encrypted is not null;
+from easyflow.integration_credentials(:id);
 
 -- name: lock_credentials_to_rekey(current_key_id, after_id, lim)
--- The next batch of sealed credentials not under the current key, by id after a cursor, row-locked.
--- textne() is `<>` in function form, on purpose: with one or two keys in use the planner estimates
--- `<>` against an unknown key as matching nothing, and the generic plan read and sorted the whole
--- table for each batch; as a function it walks the primary key from the cursor and stops at lim.
+-- The next batch of sealed credentials not under the current key, by id after a cursor, row-locked:
+-- through easyflow.lock_credentials_to_rekey (0077, sqlfirst_worker only), which walks the primary
+-- key from the cursor and stops at lim.
 select id, credentials_encrypted, encryption_key_id
-from easyflow.integrations
-where textne(encryption_key_id, :current_key_id)
-  and id > :after_id
-order by id
-limit :lim
-for update;
+from easyflow.lock_credentials_to_rekey(:current_key_id, :after_id, :lim);
 
 -- name: rekey_credentials(id, old_key_id, credentials_encrypted, encryption_key_id)!
 -- Store credentials re-sealed under another key, unless they changed since they were read.

@@ -6,6 +6,7 @@ prefers the indexes, analysed, and each hot named query is EXPLAINed with realis
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,7 @@ import pytest
 
 from benchmarks.plans import PLAN_MODES, explain_analyze, plan_cost
 from sqlfirst.db import connect_one
-from sqlfirst.easyflow import conversations, credentials, integrations, messages, metrics, outbound, sync_logs
+from sqlfirst.easyflow import conversations, integrations, messages, metrics, outbound, sync_logs
 from sqlfirst.easyflow.models import MetricType, SyncType
 
 from ..conftest import with_database
@@ -400,8 +401,20 @@ async def test_claims_read_only_claimable_rows_and_stop_at_the_limit(seeded: str
 async def test_key_rotation_batches_walk_the_primary_key_in_both_plans(seeded: str) -> None:
     # Every credential is under k1: a generic plan, estimating `<>` an unknown key as matching
     # nothing, read and sorted the whole table for each batch.
-    after = UUID(int=0)
-    plans = await executed(seeded, credentials._lock_batch, current_key_id="k2", after_id=after, lim=100)
+    # The batch query is the body of easyflow.lock_credentials_to_rekey (0077: the column is secret),
+    # planned there without the values (generic); both plans of that statement are checked.
+    conn = await connect_one(seeded)
+    try:
+        body = await conn.fetchval(
+            "select prosrc from pg_proc"
+            " where oid = 'easyflow.lock_credentials_to_rekey(text, uuid, integer)'::regprocedure"
+        )
+        for name, number in (("p_current_key_id", 1), ("p_after_id", 2), ("p_limit", 3)):
+            body = re.sub(rf"\b{name}\b", f"${number}", body)
+        args = ["k2", UUID(int=0), 100]
+        plans = {mode: await explain_analyze(conn, body, args, mode=mode) for mode in PLAN_MODES}
+    finally:
+        await conn.close()
     for mode, plan in plans.items():
         scan = scan_of(plan, "integrations")
         assert scan.get("Index Name") == "pk_integrations", (mode, scan["Node Type"])

@@ -2,8 +2,9 @@
 
 ``rotate-keys`` re-seals every integration's credentials under the key ring's current key (see
 :func:`sqlfirst.easyflow.credentials.rotate_keys`): one transaction per batch, resumable, safe to run
-while the service writes. The key ring comes from ``SQLFIRST_EASYFLOW_KEYS`` /
-``SQLFIRST_EASYFLOW_CURRENT_KEY``; nothing secret is printed.
+while the service writes. It acts as ``sqlfirst_worker`` (the login must be that role or a member
+of it): only that role may read sealed credentials (migration 0077). The key ring comes from
+``SQLFIRST_EASYFLOW_KEYS`` / ``SQLFIRST_EASYFLOW_CURRENT_KEY``; nothing secret is printed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from sqlfirst.settings import Settings
 
 from .credentials import KeyRing, RotationReport, rotate_keys
 
-__all__ = ["app"]
+__all__ = ["WORKER_ROLE", "app"]
+
+WORKER_ROLE = "sqlfirst_worker"
 
 app = typer.Typer(help="Easy Flow (seed 003) operations: credential key rotation.", no_args_is_help=True)
 _out = Console(highlight=False, soft_wrap=True)
@@ -32,7 +35,8 @@ async def _rotate(url: str | None, batch_size: int) -> tuple[KeyRing, RotationRe
     settings = Settings.from_env()
     if url:
         settings = settings.with_(database_url=url)
-    pool = await create_pool(settings.with_(min_size=1, max_size=2))
+    # Credentials are the worker's (0077): the rotation acts as sqlfirst_worker whatever SQLFIRST_ROLE says.
+    pool = await create_pool(settings.with_(min_size=1, max_size=2, role=WORKER_ROLE))
     try:
         return keys, await rotate_keys(pool, keys, batch_size=batch_size)
     finally:

@@ -51,6 +51,9 @@ _NONCE = 12
 _AAD_PREFIX = b"sqlfirst.easyflow.integrations.credentials:"
 
 _sql = SqlFile("easyflow", "integrations")
+# The sealed credentials come through SECURITY DEFINER functions (0077), whose columns the catalog
+# types as nullable: id is each row's primary key.
+_SEALED_ID = {"id": "integrations.id, the primary key, returned by the function for each row"}
 
 
 class KeyRing:
@@ -156,14 +159,17 @@ class _Sealed(BaseModel):
     encryption_key_id: str | None
 
 
-@_sql.query("get_sealed_credentials")
+@_sql.query("get_sealed_credentials", not_null=_SEALED_ID)
 async def _get_sealed(conn: Executor, *, id: UUID) -> _Sealed | None: ...
 
 
 async def decrypt(conn: Executor, keys: KeyRing, *, integration_id: UUID) -> dict[str, str]:
     """The plaintext credentials of one integration, for the sync worker that calls the platform.
 
-    The only function that returns credentials. :class:`~sqlfirst.errors.NotFound` when the
+    The only function that returns credentials, and only on a connection acting as ``sqlfirst_worker``
+    (``Settings(role="sqlfirst_worker")``): the column is secret and the database hands it over
+    through ``easyflow.integration_credentials``, which no other role but the owner may execute
+    (:class:`~sqlfirst.errors.PermissionDenied` for the app role). :class:`~sqlfirst.errors.NotFound` when the
     integration does not exist or holds none (disconnected); :class:`CredentialKeyMissing` when the key
     ring lacks its key id; :class:`CredentialsUnreadable` when the ciphertext does not open for this
     integration with that key.
@@ -174,7 +180,7 @@ async def decrypt(conn: Executor, keys: KeyRing, *, integration_id: UUID) -> dic
     return keys.open(sealed.id, sealed.credentials_encrypted, sealed.encryption_key_id)
 
 
-@_sql.query("lock_credentials_to_rekey")
+@_sql.query("lock_credentials_to_rekey", not_null=_SEALED_ID)
 async def _lock_batch(conn: Executor, *, current_key_id: str, after_id: UUID, lim: int) -> list[_Sealed]: ...
 
 
@@ -204,8 +210,11 @@ async def rotate_keys(
     Resumable (each batch commits; a rerun only finds what is still under an old key) and safe while
     the service writes: a batch row-locks what it re-seals, a concurrent write waits for the batch or
     the batch waits for it and then sees the new row (already under the current key, so skipped), and
-    the update only lands when the key id is still the one that was read. A key missing from the ring
-    stops the rotation with :class:`CredentialKeyMissing` (batches done so far stay done).
+    the update only lands when the key id is still the one that was read. ``pool`` acts as
+    ``sqlfirst_worker`` (it reads every tenant's credentials through
+    ``easyflow.lock_credentials_to_rekey``); ``sqlfirst easyflow rotate-keys`` connects so. A key
+    missing from the ring stops the rotation with :class:`CredentialKeyMissing` (batches done so far
+    stay done).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be positive")

@@ -46,7 +46,7 @@ _sql = SqlFile("easyflow", "integrations")
 _platform_id: TypeAdapter[str] = TypeAdapter(PlatformId)
 _interval: TypeAdapter[int] = TypeAdapter(SyncInterval)
 _settings: TypeAdapter[JsonObject] = TypeAdapter(JsonObject)
-_HAS_CREDENTIALS = {"has_credentials": "`credentials_encrypted is not null` is true or false, never NULL"}
+_HAS_CREDENTIALS = {"has_credentials": "`encryption_key_id is not null` is true or false, never NULL"}
 
 
 def _credential_errors(required: list[str], credentials: Mapping[str, object]) -> list[InitErrorDetails]:

@@ -1,0 +1,305 @@
+"""Tenant isolation in easyflow, kept by row-level security, as the application role meets it.
+
+Every test connects as ``sqlfirst_app`` (superusers bypass RLS), except where the worker role
+(``sqlfirst_worker``, BYPASSRLS) claims across tenants. Users A and B each have a Telegram
+integration, a conversation with an inbound message (so a dedupe key), a queued outbound delivery
+and a metric bucket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+
+import sqlfirst
+from sqlfirst.db import Database
+from sqlfirst.easyflow import conversations, credentials, integrations, messages, metrics, outbound, sync_logs
+from sqlfirst.easyflow.credentials import KeyRing
+from sqlfirst.easyflow.models import Conversation, Integration, Message, User
+from sqlfirst.errors import PermissionDenied
+from sqlfirst.settings import Settings
+
+from .factories import key_ring, make_conversation, make_integration, make_user, telegram_credentials
+
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+LATER = datetime(2100, 1, 1, tzinfo=UTC)
+TABLES = (
+    "integrations",
+    "conversations",
+    "messages",
+    "message_platform_ids",
+    "sync_logs",
+    "platform_metrics",
+    "outbound_messages",
+)
+
+
+@dataclass
+class Tenant:
+    user: User
+    integration: Integration
+    conversation: Conversation
+    message: Message
+
+
+@dataclass
+class World:
+    db: Database
+    keys: KeyRing
+    a: Tenant
+    b: Tenant
+
+
+async def _tenant(db: Database, keys: KeyRing, name: str) -> Tenant:
+    async with db.transaction() as conn:  # sign-up: no acting user yet
+        user = await make_user(conn, email=f"{name}@example.com", name=name)
+    async with db.transaction(as_user=user.id) as conn:
+        integration = await make_integration(conn, keys, user)
+        conversation = await make_conversation(conn, user, session_id=f"tg-{name}", chat_id=f"chat-{name}")
+        got = await messages.append_inbound(
+            conn,
+            session_id=conversation.session_id,
+            user_id=user.id,
+            content=f"{name} asks where the order is",
+            platform="telegram",
+            platform_message_id=f"{name}:1",
+            conversation_id=conversation.id,
+            intent="order_status",
+            entities={"customer": name},
+        )
+        await outbound.queue(conn, conversation_id=conversation.id, content=f"to {name}")
+        await metrics.increment(
+            conn,
+            platform_id="telegram",
+            user_id=user.id,
+            integration_id=integration.id,
+            metric_type="api_calls",
+        )
+    return Tenant(user, integration, conversation, got)
+
+
+@pytest.fixture
+async def world(db_url: str) -> AsyncIterator[World]:
+    db = await sqlfirst.connect(Settings(database_url=db_url, role="sqlfirst_app", min_size=1, max_size=1))
+    keys = key_ring()
+    try:
+        yield World(db, keys, await _tenant(db, keys, "alice"), await _tenant(db, keys, "bob"))
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def worker(db_url: str) -> AsyncIterator[Database]:
+    db = await sqlfirst.connect(Settings(database_url=db_url, role="sqlfirst_worker", min_size=1, max_size=1))
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+async def test_b_cannot_read_a_s_rows_through_the_public_api(world: World) -> None:
+    a, b = world.a, world.b
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        assert await integrations.get(conn, id=a.integration.id) is None
+        assert await integrations.get_for_platform(conn, user_id=a.user.id, platform_id="telegram") is None
+        assert await integrations.get_user_integrations(conn, user_id=a.user.id) == []
+        assert [
+            i.id for i in await integrations.find_by_settings(conn, platform_id="telegram", settings={})
+        ] == [b.integration.id]
+        assert await conversations.get(conn, id=a.conversation.id) is None
+        assert await conversations.get_by_session(conn, session_id="tg-alice") is None
+        assert await conversations.find_by_chat(conn, platform="telegram", chat_id="chat-alice") is None
+        assert await conversations.list_for_user(conn, user_id=a.user.id) == []
+        assert await messages.history(conn, conversation_id=a.conversation.id) == []
+        assert (
+            await messages.get_inbound(
+                conn, user_id=a.user.id, platform="telegram", platform_message_id="alice:1"
+            )
+            is None
+        )
+        assert (
+            await messages.find_by_entities(conn, entities={"customer": "alice"}, since=EPOCH, until=LATER)
+            == []
+        )
+        assert (
+            await messages.search(conn, user_id=a.user.id, intent="order_status", since=EPOCH, until=LATER)
+            == []
+        )
+        assert (
+            await metrics.integration_metrics(conn, integration_id=a.integration.id, since=EPOCH, until=LATER)
+            == []
+        )
+        # B's own rows are there.
+        assert [i.id for i in await integrations.get_user_integrations(conn, user_id=b.user.id)] == [
+            b.integration.id
+        ]
+        assert [m.id for m in await messages.history(conn, conversation_id=b.conversation.id)] != []
+
+
+async def test_b_cannot_change_or_delete_a_s_rows(world: World) -> None:
+    a, b = world.a, world.b
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        assert (
+            await integrations.merge_settings(conn, id=a.integration.id, patch={"auto_reply": True}) is None
+        )
+        assert await integrations.set_sync_interval(conn, id=a.integration.id, minutes=5) is None
+        assert await integrations.disconnect(conn, id=a.integration.id) is None
+        assert await integrations.delete(conn, id=a.integration.id) == 0
+        assert await conversations.close(conn, id=a.conversation.id) is None
+        assert (
+            await conversations.update_session(conn, session_id="tg-alice", current_state="hijacked") is None
+        )
+        assert await conversations.delete(conn, id=a.conversation.id) == 0
+        # Raw SQL on the app role's connection: B's own rows only (an inbound and a queued outbound message).
+        assert await conn.execute("update easyflow.messages set content = 'overwritten'") == "UPDATE 2"
+        assert await conn.execute("delete from easyflow.outbound_messages") == "DELETE 1"
+        assert await conn.execute("update easyflow.integrations set sync_interval_minutes = 7") == "UPDATE 1"
+    with pytest.raises(PermissionDenied):  # a conversation in A's name
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await make_conversation(conn, a.user)
+    with pytest.raises(PermissionDenied):  # an integration in A's name
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await integrations.connect(
+                conn,
+                world.keys,
+                user_id=a.user.id,
+                platform_id="telegram",
+                credentials=telegram_credentials(),
+            )
+    with pytest.raises(PermissionDenied):  # moving B's message into A's tenancy
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await conn.execute("update easyflow.messages set user_id = $1", a.user.id)
+    async with world.db.transaction(as_user=a.user.id) as conn:
+        integration = await integrations.get(conn, id=a.integration.id)
+        assert integration is not None and integration.status == a.integration.status
+        assert integration.settings == a.integration.settings and integration.sync_interval_minutes == 60
+        conversation = await conversations.get(conn, id=a.conversation.id)
+        assert conversation is not None and conversation.status == a.conversation.status
+        assert conversation.current_state == a.conversation.current_state
+        history = await messages.history(conn, conversation_id=a.conversation.id)
+        assert [m.content for m in history if m.id == a.message.id] == [a.message.content]
+        assert await conn.fetchval("select count(*) from easyflow.outbound_messages") == 1
+
+
+async def test_without_an_acting_user_tenant_tables_read_as_empty(world: World) -> None:
+    async with world.db.transaction() as conn:
+        for table in TABLES:
+            assert await conn.fetchval(f"select count(*) from easyflow.{table}") == 0, table
+        assert await conn.fetchval("select count(*) from easyflow.platforms") == 4  # shared reference rows
+        assert await integrations.get(conn, id=world.a.integration.id) is None
+        # The queues read as empty too: claiming is the worker's.
+        assert await sync_logs.claim_due(conn) == []
+        assert await outbound.claim(conn) == []
+    async with world.db.transaction(as_user=world.a.user.id) as conn:
+        for table in TABLES:
+            if table != "sync_logs":
+                assert await conn.fetchval(f"select count(*) from easyflow.{table}") >= 1, table
+    async with world.db.transaction() as conn:  # the same (only) pooled connection, after A's transaction
+        assert await conn.fetchval("select core.acting_user()") is None
+        assert await conversations.list_for_user(conn, user_id=world.a.user.id) == []
+
+
+async def test_partitions_of_messages_are_not_readable_around_the_policy(world: World, db_url: str) -> None:
+    partitions = [
+        row["name"]
+        for row in await world.db.pool.fetch(
+            "select inhrelid::regclass::text as name from pg_inherits"
+            " where inhparent = 'easyflow.messages'::regclass order by 1"
+        )
+    ]
+    assert "easyflow.messages_default" in partitions and len(partitions) >= 2
+    for partition in partitions:
+        with pytest.raises(PermissionDenied):
+            async with world.db.transaction(as_user=world.a.user.id) as conn:
+                await conn.fetch(f"select * from {partition}")
+    # Even were a grant to come back, forced RLS without a policy shows a partition's rows to nobody
+    # but the roles that bypass it.
+    owner = await sqlfirst.connect(Settings(database_url=db_url, min_size=1, max_size=1))
+    try:
+        flags = await owner.pool.fetch(
+            "select relname, relrowsecurity, relforcerowsecurity,"
+            "       has_table_privilege('sqlfirst_readonly', oid, 'select') as readonly_selects"
+            "  from pg_class where oid = any($1::regclass[])",
+            partitions,
+        )
+        # A partition created later (as partition maintenance does) gets the schema's default grants:
+        # easyflow.protect_message_partitions() takes them back.
+        await owner.pool.execute(
+            "create table easyflow.messages_p2099_01 partition of easyflow.messages"
+            " for values from ('2099-01-01 00:00:00+00') to ('2099-02-01 00:00:00+00')"
+        )
+        later = "select has_table_privilege('sqlfirst_app', 'easyflow.messages_p2099_01', 'select')"
+        assert await owner.pool.fetchval(later)
+        protected = await owner.pool.fetchval("select easyflow.protect_message_partitions()")
+        assert protected == len(partitions) + 1
+        assert not await owner.pool.fetchval(later)
+    finally:
+        await owner.close()
+    assert all(r["relrowsecurity"] and r["relforcerowsecurity"] and not r["readonly_selects"] for r in flags)
+    with pytest.raises(PermissionDenied):
+        async with world.db.transaction(as_user=world.a.user.id) as conn:
+            await conn.fetch("select * from easyflow.messages_p2099_01")
+    with pytest.raises(PermissionDenied):  # only the owner protects partitions
+        async with world.db.transaction() as conn:
+            await conn.fetchval("select easyflow.protect_message_partitions()")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "select credentials_encrypted from easyflow.integrations",
+        "select * from easyflow.integrations",
+        "select id from easyflow.integrations where credentials_encrypted is not null",
+        "select i from easyflow.integrations as i",
+    ],
+)
+async def test_no_query_of_the_app_role_can_read_the_credentials(world: World, statement: str) -> None:
+    with pytest.raises(PermissionDenied):
+        async with world.db.transaction(as_user=world.a.user.id) as conn:
+            await conn.fetch(statement)
+
+
+async def test_credentials_are_handed_to_the_worker_only(world: World, worker: Database) -> None:
+    a = world.a
+    async with world.db.transaction(as_user=a.user.id) as conn:
+        got = await integrations.get(conn, id=a.integration.id)
+        assert got is not None and got.has_credentials  # read without the ciphertext
+    with pytest.raises(PermissionDenied):  # not even the owning tenant may decrypt through the app role
+        async with world.db.transaction(as_user=a.user.id) as conn:
+            await credentials.decrypt(conn, world.keys, integration_id=a.integration.id)
+    async with worker.transaction() as conn:
+        plain = await credentials.decrypt(conn, world.keys, integration_id=a.integration.id)
+        assert plain["bot_token"].startswith("123456:")
+    with pytest.raises(PermissionDenied):  # the worker cannot select the column either
+        async with worker.transaction() as conn:
+            await conn.fetch("select credentials_encrypted from easyflow.integrations")
+    report = await credentials.rotate_keys(worker.pool, world.keys)
+    assert report.remaining == 0
+
+
+async def test_the_worker_claims_across_tenants(world: World, worker: Database) -> None:
+    async with worker.transaction() as conn:
+        claims = await sync_logs.claim_due(conn, limit=10)
+        deliveries = await outbound.claim(conn, limit=10)
+    assert {c.user_id for c in claims} == {world.a.user.id, world.b.user.id}
+    assert {d.user_id for d in deliveries} == {world.a.user.id, world.b.user.id}
+    async with worker.transaction() as conn:
+        for claim in claims:
+            finished = await sync_logs.finish(conn, sync_log_id=claim.sync_log_id, status="success")
+            assert finished is not None
+    # Each tenant sees its own sync log, and only its own.
+    async with world.db.transaction(as_user=world.b.user.id) as conn:
+        assert await conn.fetchval("select count(*) from easyflow.sync_logs") == 1
+        assert (
+            await sync_logs.history(conn, integration_id=world.a.integration.id, since=EPOCH, until=LATER)
+            == []
+        )
+        assert (
+            len(
+                await sync_logs.history(conn, integration_id=world.b.integration.id, since=EPOCH, until=LATER)
+            )
+            == 1
+        )
