@@ -97,7 +97,13 @@ async def issue(
     return IssuedSession(session=session, refresh_token=SecretStr(raw))
 
 
-@_sql.query("use_session")
+_SESSION_NOT_NULL = {
+    column: "ai_seo.use_refresh_token returns the NOT NULL column of the session it updated"
+    for column in ("id", "user_id", "expires_at", "created_at", "is_active")
+}
+
+
+@_sql.query("use_session", not_null=_SESSION_NOT_NULL)
 async def _use(conn: Executor, *, refresh_token_hash: str, user_id: UUID) -> Session | None: ...
 
 
