@@ -5,14 +5,10 @@ values (:user_id, :refresh_token_hash, :expires_at, :user_agent, :ip_address)
 returning id, user_id, expires_at, user_agent, ip_address, created_at, last_used_at, is_active;
 
 -- name: use_session(refresh_token_hash, user_id)<!
--- Validate a refresh token (hash, user, active, unexpired) and record the use in last_used_at.
-update ai_seo.user_sessions
-set last_used_at = statement_timestamp()
-where refresh_token_hash = :refresh_token_hash
-  and user_id = :user_id
-  and is_active
-  and expires_at > statement_timestamp()
-returning id, user_id, expires_at, user_agent, ip_address, created_at, last_used_at, is_active;
+-- Validate a refresh token (hash, user, active, unexpired) and record the use in last_used_at. The app
+-- role cannot select the hash: the SECURITY DEFINER function finds the one session it names.
+select id, user_id, expires_at, user_agent, ip_address, created_at, last_used_at, is_active
+from ai_seo.use_refresh_token(:user_id, :refresh_token_hash);
 
 -- name: rotate_session(user_id, presented_hash, new_hash, expires_at, user_agent, ip_address)^
 -- Rotate a refresh token in one statement: rotated, reused (every session revoked) or invalid.

@@ -23,8 +23,10 @@ from ai_seo.users
 where email = :email;
 
 -- name: get_user_login_by_username(username)^
--- The user and their password hash, for verification only; never returned to callers.
-select id, username, email, full_name, role, is_active, created_at, updated_at, last_login, password_hash
+-- The user and their password hash, for verification only; never returned to callers. The app role
+-- cannot select password_hash: the SECURITY DEFINER function hands over this one user's hash.
+select id, username, email, full_name, role, is_active, created_at, updated_at, last_login,
+       ai_seo.login_password_hash(username) as password_hash
 from ai_seo.users
 where username = :username;
 

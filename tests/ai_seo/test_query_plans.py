@@ -357,8 +357,18 @@ async def test_user_overview_and_sessions_use_their_indexes(seeded: str) -> None
 async def test_session_lookup_and_cleanup_use_indexes(seeded: str) -> None:
     row = await value(seeded, "select refresh_token_hash || ' ' || user_id from ai_seo.user_sessions limit 1")
     token_hash, user_id = row.split(" ")
-    plan = await explain(seeded, sessions._use, refresh_token_hash=token_hash, user_id=UUID(user_id))
-    assert "uq_user_sessions_refresh_token_hash" in indexes_used(plan)
+    # use_session calls ai_seo.use_refresh_token (SECURITY DEFINER, 0075), whose plan EXPLAIN does not
+    # show: the statement it runs is read from the catalog and explained with the same values.
+    body = await value(seeded, "select prosrc from pg_proc where oid = 'ai_seo.use_refresh_token'::regproc")
+    statement = body.replace("p_user_id", "$1::uuid").replace("p_token_hash", "$2::text")
+    conn = await connect_one(seeded)
+    try:
+        async with conn.transaction():
+            plan = (await conn.fetchval(f"explain (format json) {statement}", UUID(user_id), token_hash))[0]
+    finally:
+        await conn.close()
+    assert "uq_user_sessions_refresh_token_hash" in indexes_used(plan["Plan"])
+    assert "ai_seo.use_refresh_token" in sessions._use.__sqlfirst__.query.sql  # type: ignore[attr-defined]
     now = datetime.now(UTC)
     cleanup = await explain(
         seeded, sessions._delete_stale, as_of=now, revoked_before=now - timedelta(days=1), lim=1000

@@ -82,6 +82,8 @@ async def issue(
 ) -> IssuedSession:
     """Start a refresh session for the user; the raw token in the result is shown this once.
 
+    Under row-level security the transaction must act for that user (``as_user=user_id``, e.g.
+    after :func:`~sqlfirst.ai_seo.users.verify`), else :class:`~sqlfirst.errors.PermissionDenied`.
     Raises :class:`~sqlfirst.errors.ReferenceViolation` for an unknown user.
     """
     new = validate_session_input(ttl=ttl, user_agent=user_agent, ip_address=ip_address)
@@ -97,7 +99,13 @@ async def issue(
     return IssuedSession(session=session, refresh_token=SecretStr(raw))
 
 
-@_sql.query("use_session")
+_SESSION_NOT_NULL = {
+    column: "ai_seo.use_refresh_token returns the NOT NULL column of the session it updated"
+    for column in ("id", "user_id", "expires_at", "created_at", "is_active")
+}
+
+
+@_sql.query("use_session", not_null=_SESSION_NOT_NULL)
 async def _use(conn: Executor, *, refresh_token_hash: str, user_id: UUID) -> Session | None: ...
 
 
@@ -182,7 +190,8 @@ async def cleanup(
     indexes, oldest first); returns how many were deleted.
 
     Keeping revoked sessions a while keeps reuse detection working for them. Batches skip rows that
-    other transactions hold, so concurrent cleaners share the work.
+    other transactions hold, so concurrent cleaners share the work. Under row-level security only
+    the acting user's sessions are seen: clean up every user's as ``sqlfirst_worker``.
     """
     size = page_size(batch_size)
     grace = _grace.validate_python(keep_revoked_for)

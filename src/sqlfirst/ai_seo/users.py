@@ -17,7 +17,7 @@ from sqlfirst.fields import HIDE_INPUT, Password
 from sqlfirst.passwords import hash_password, needs_rehash, verify_password
 
 from . import sessions
-from ._tx import atomic
+from ._tx import acting_for, atomic
 from .models import (
     IpAddress,
     IssuedSession,
@@ -105,7 +105,9 @@ async def create_with_session(
 ) -> tuple[User, IssuedSession]:
     """Example 1: create a user and their first refresh session, both or neither.
 
-    Returns the user and the issued session (with the raw refresh token, shown this once).
+    Returns the user and the issued session (with the raw refresh token, shown this once). The
+    session is stored acting for the new user (row-level security lets only a user store their own
+    sessions); the transaction then acts for whoever it acted for before.
     """
     UserCreate.model_validate(
         {"username": username, "email": email, "password": password, "full_name": full_name, "role": role}
@@ -115,9 +117,10 @@ async def create_with_session(
         user = await create(
             tx, username=username, email=email, password=password, full_name=full_name, role=role
         )
-        issued = await sessions.issue(
-            tx, user_id=user.id, ttl=session_ttl, user_agent=user_agent, ip_address=ip_address
-        )
+        async with acting_for(tx, user.id):  # the new user signs up: their first session is theirs
+            issued = await sessions.issue(
+                tx, user_id=user.id, ttl=session_ttl, user_agent=user_agent, ip_address=ip_address
+            )
     return user, issued
 
 
@@ -140,7 +143,10 @@ async def get_by_email(conn: Executor, *, email: str) -> User | None:
     return await _get_by_email(conn, email=email.strip().lower())
 
 
-@_sql.query("get_user_login_by_username")
+@_sql.query(
+    "get_user_login_by_username",
+    not_null={"password_hash": "login_password_hash reads the NOT NULL column of the row it is called for"},
+)
 async def _get_login(conn: Executor, *, username: str) -> UserLogin | None: ...
 
 
