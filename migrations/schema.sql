@@ -515,6 +515,19 @@ begin
 end;
 $$;
 
+CREATE FUNCTION ai_seo.acting_user_is_admin() RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    select exists (
+        select from ai_seo.users as u
+         where u.id = core.acting_user()
+           and u.role = 'admin'
+           and u.is_active
+    )
+$$;
+
+COMMENT ON FUNCTION ai_seo.acting_user_is_admin() IS 'Whether the acting user of the transaction is an active admin (staff sessions policy).';
+
 CREATE FUNCTION ai_seo.count_user_tasks() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -657,6 +670,15 @@ $$;
 
 COMMENT ON FUNCTION ai_seo.enforce_task_lifecycle() IS 'BEFORE UPDATE OF status on agent_tasks: legal transitions only (else SF031), stamps started_at/completed_at/processing_time_ms.';
 
+CREATE FUNCTION ai_seo.login_password_hash(p_username text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select password_hash from ai_seo.users where username = p_username
+$$;
+
+COMMENT ON FUNCTION ai_seo.login_password_hash(p_username text) IS 'The stored hash of one user, for password verification only (the app role cannot select the column).';
+
 CREATE FUNCTION ai_seo.protect_finished_task() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -708,7 +730,8 @@ $$;
 COMMENT ON FUNCTION ai_seo.recount_user_tasks() IS 'Rebuilds ai_seo.user_task_counts from agent_tasks (after a load with triggers off); returns the rows written.';
 
 CREATE FUNCTION ai_seo.rotate_refresh_token(p_user_id uuid, p_presented_hash text, p_new_hash text, p_expires_at timestamp with time zone, p_user_agent text, p_ip_address inet) RETURNS TABLE(outcome text, id uuid, user_id uuid, expires_at timestamp with time zone, user_agent text, ip_address inet, created_at timestamp with time zone, last_used_at timestamp with time zone, is_active boolean)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
@@ -751,6 +774,22 @@ end;
 $$;
 
 COMMENT ON FUNCTION ai_seo.rotate_refresh_token(p_user_id uuid, p_presented_hash text, p_new_hash text, p_expires_at timestamp with time zone, p_user_agent text, p_ip_address inet) IS 'Refresh-token rotation: rotated (old revoked, new issued) | reused (every session revoked) | invalid.';
+
+CREATE FUNCTION ai_seo.use_refresh_token(p_user_id uuid, p_token_hash text) RETURNS TABLE(id uuid, user_id uuid, expires_at timestamp with time zone, user_agent text, ip_address inet, created_at timestamp with time zone, last_used_at timestamp with time zone, is_active boolean)
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    update ai_seo.user_sessions as s
+       set last_used_at = statement_timestamp()
+     where s.refresh_token_hash = p_token_hash
+       and s.user_id = p_user_id
+       and s.is_active
+       and s.expires_at > statement_timestamp()
+    returning s.id, s.user_id, s.expires_at, s.user_agent, s.ip_address, s.created_at, s.last_used_at,
+              s.is_active
+$$;
+
+COMMENT ON FUNCTION ai_seo.use_refresh_token(p_user_id uuid, p_token_hash text) IS 'The user''s active, unexpired session of this token hash, its use recorded: refresh-token validation.';
 
 CREATE FUNCTION core.acting_user() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -984,6 +1023,17 @@ COMMENT ON FUNCTION core.register_partitioned_table(parent regclass, control_col
 CREATE FUNCTION core.run_partition_maintenance(p_parent regclass DEFAULT NULL::regclass) RETURNS TABLE(parent_table text, action text, partition_name text, row_count bigint)
     LANGUAGE plpgsql
     AS $$
+begin
+    return query select * from core.run_partition_maintenance_unsecured(p_parent);
+    perform core.secure_partitions(p_parent);
+end
+$$;
+
+COMMENT ON FUNCTION core.run_partition_maintenance(p_parent regclass) IS 'core.run_partition_maintenance_unsecured (0002), then core.secure_partitions on what it touched.';
+
+CREATE FUNCTION core.run_partition_maintenance_unsecured(p_parent regclass DEFAULT NULL::regclass) RETURNS TABLE(parent_table text, action text, partition_name text, row_count bigint)
+    LANGUAGE plpgsql
+    AS $$
 declare
     cfg core.partitioned_tables;
     v_parent regclass;
@@ -1134,7 +1184,35 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION core.run_partition_maintenance(p_parent regclass) IS 'Creates default and premade partitions, moves rows out of the default, applies retention; returns what it did.';
+COMMENT ON FUNCTION core.run_partition_maintenance_unsecured(p_parent regclass) IS 'Creates default and premade partitions, moves rows out of the default, applies retention; returns what it did.';
+
+CREATE FUNCTION core.secure_partitions(p_parent regclass DEFAULT NULL::regclass) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_partition regclass;
+    v_secured integer := 0;
+begin
+    for v_partition in
+        select tree.relid
+        from pg_class as parent
+        cross join lateral pg_partition_tree(parent.oid) as tree
+        where parent.relkind = 'p'
+          and parent.relrowsecurity
+          and (p_parent is null or parent.oid = p_parent)
+          and tree.relid <> parent.oid
+    loop
+        execute format('revoke all on table %s from sqlfirst_app, sqlfirst_readonly', v_partition);
+        continue when (select relrowsecurity and relforcerowsecurity from pg_class where oid = v_partition);
+        execute format('alter table %s enable row level security', v_partition);
+        execute format('alter table %s force row level security', v_partition);
+        v_secured := v_secured + 1;
+    end loop;
+    return v_secured;
+end
+$$;
+
+COMMENT ON FUNCTION core.secure_partitions(p_parent regclass) IS 'Takes the app and read-only grants from every partition of a partitioned table that has RLS (of p_parent, or of all) and enables and forces RLS on it, with no policy; returns how many it newly forced.';
 
 CREATE FUNCTION core.set_updated_at() RETURNS trigger
     LANGUAGE plpgsql
@@ -1602,7 +1680,8 @@ end;
 $$;
 
 CREATE FUNCTION devskyy.check_order_subtotal() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
     v_order_id uuid;
@@ -1645,6 +1724,22 @@ CREATE FUNCTION devskyy.facet_key(p_facet jsonb) RETURNS bigint
 $$;
 
 COMMENT ON FUNCTION devskyy.facet_key(p_facet jsonb) IS 'The 64-bit key of a facet in devskyy.product_facets.';
+
+CREATE FUNCTION devskyy.guard_user_role() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if row_security_active('devskyy.users')
+       and (case when tg_op = 'INSERT' then new.role <> 'customer' else new.role is distinct from old.role end)
+       and not devskyy.user_is_admin(core.acting_user()) then
+        raise exception 'only an admin can make user % a %', new.username, new.role
+            using errcode = 'insufficient_privilege', schema = 'devskyy', table = 'users';
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.guard_user_role() IS 'BEFORE INSERT/UPDATE OF role on users: under RLS only an acting admin gives a role other than customer.';
 
 CREATE FUNCTION devskyy.hybrid_chunks(p_query text, p_embedding real[], p_limit integer) RETURNS TABLE(id uuid, document_id character varying, parent_doc_id character varying, source_path character varying, chunk_index integer, content text, metadata jsonb, score double precision)
     LANGUAGE sql STABLE
@@ -1762,6 +1857,15 @@ $$;
 
 COMMENT ON FUNCTION devskyy.ingest_document(p_parent_doc_id text, p_source_path text, p_contents text[], p_embedding_model text, p_metadata jsonb, p_embeddings jsonb) IS 'Writes a document''s chunks: unchanged (same hashes) is a no-op, anything else replaces them atomically.';
 
+CREATE FUNCTION devskyy.login_password_hash(p_user_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select password_hash from devskyy.users where id = p_user_id
+$$;
+
+COMMENT ON FUNCTION devskyy.login_password_hash(p_user_id uuid) IS 'The stored password hash of one user, for verification only (the app role cannot select the column).';
+
 CREATE FUNCTION devskyy.metadata_facets(p_metadata jsonb) RETURNS SETOF jsonb
     LANGUAGE sql IMMUTABLE STRICT ROWS 8 PARALLEL SAFE
     AS $$
@@ -1818,6 +1922,23 @@ $$;
 
 CREATE FUNCTION devskyy.place_order(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) RETURNS TABLE(id uuid, order_number character varying, user_id uuid, status devskyy.order_status, total_price numeric, subtotal numeric, created_at timestamp with time zone, updated_at timestamp with time zone, metadata jsonb, items jsonb)
     LANGUAGE plpgsql
+    AS $$
+begin
+    if row_security_active('devskyy.orders') and p_user_id is distinct from core.acting_user() then
+        raise exception 'an order is placed for the acting user (%), not for %',
+                        coalesce(core.acting_user()::text, 'nobody: a guest order'), coalesce(p_user_id::text, 'a guest')
+            using errcode = 'insufficient_privilege', schema = 'devskyy', table = 'orders';
+    end if;
+    return query
+    select * from devskyy.place_order_as_owner(p_user_id, p_product_ids, p_quantities, p_extra_charges, p_metadata);
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.place_order(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) IS 'Takes the stock and writes an order with its items, atomically, for the acting user under RLS. SF040 out of stock, SF041 not for sale.';
+
+CREATE FUNCTION devskyy.place_order_as_owner(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) RETURNS TABLE(id uuid, order_number character varying, user_id uuid, status devskyy.order_status, total_price numeric, subtotal numeric, created_at timestamp with time zone, updated_at timestamp with time zone, metadata jsonb, items jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
@@ -1907,7 +2028,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION devskyy.place_order(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) IS 'Takes the stock and writes an order with its items, atomically. SF040 out of stock, SF041 not for sale.';
+COMMENT ON FUNCTION devskyy.place_order_as_owner(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) IS 'The body of devskyy.place_order, run as the owner (it takes stock from shared products); call devskyy.place_order.';
 
 CREATE FUNCTION devskyy.product_facet_keys(p_tags text[], p_metadata jsonb) RETURNS SETOF bigint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -1946,7 +2067,8 @@ $$;
 COMMENT ON FUNCTION devskyy.rebuild_product_facets() IS 'Rebuilds devskyy.product_facets from the products (after writing products with triggers off); returns the rows.';
 
 CREATE FUNCTION devskyy.restock_cancelled_order() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
     v_item record;
@@ -1966,7 +2088,8 @@ end;
 $$;
 
 CREATE FUNCTION devskyy.sync_product_facets() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
     if tg_op in ('UPDATE', 'DELETE') then
@@ -1984,6 +2107,26 @@ begin
     return null;
 end;
 $$;
+
+CREATE FUNCTION devskyy.user_is_admin(p_user_id uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select exists (select from devskyy.users
+                    where id = p_user_id and is_active and role = 'admin')
+$$;
+
+COMMENT ON FUNCTION devskyy.user_is_admin(p_user_id uuid) IS 'Whether the user is an active admin: who may manage other users and give roles under RLS.';
+
+CREATE FUNCTION devskyy.user_is_staff(p_user_id uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select exists (select from devskyy.users
+                    where id = p_user_id and is_active and role in ('staff', 'admin'))
+$$;
+
+COMMENT ON FUNCTION devskyy.user_is_staff(p_user_id uuid) IS 'Whether the user is an active staff member or admin: who may manage the catalogue under RLS.';
 
 CREATE TABLE easyflow.messages (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2006,6 +2149,8 @@ CREATE TABLE easyflow.messages (
     CONSTRAINT ck_messages_session_id_not_blank CHECK ((btrim((session_id)::text) <> ''::text))
 )
 PARTITION BY RANGE (created_at);
+
+ALTER TABLE ONLY easyflow.messages FORCE ROW LEVEL SECURITY;
 
 CREATE FUNCTION easyflow.append_inbound_message(p_id uuid, p_conversation_id uuid, p_session_id text, p_user_id uuid, p_content text, p_role easyflow.message_role, p_platform text, p_platform_message_id text, p_intent text, p_entities jsonb, p_confidence numeric, p_metadata jsonb, p_created_at timestamp with time zone) RETURNS easyflow.messages
     LANGUAGE plpgsql
@@ -2097,6 +2242,18 @@ begin
 end;
 $$;
 
+CREATE FUNCTION easyflow.integration_credentials(p_integration_id uuid) RETURNS TABLE(id uuid, credentials_encrypted bytea, encryption_key_id character varying)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select i.id, i.credentials_encrypted, i.encryption_key_id
+      from easyflow.integrations as i
+     where i.id = p_integration_id
+       and i.credentials_encrypted is not null
+$$;
+
+COMMENT ON FUNCTION easyflow.integration_credentials(p_integration_id uuid) IS 'The sealed credentials of one integration, for the sync worker (sqlfirst_worker) only: handing credentials over.';
+
 CREATE FUNCTION easyflow.key_inbound_message() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -2119,6 +2276,21 @@ begin
 end;
 $$;
 
+CREATE FUNCTION easyflow.lock_credentials_to_rekey(p_current_key_id text, p_after_id uuid, p_limit integer) RETURNS TABLE(id uuid, credentials_encrypted bytea, encryption_key_id character varying)
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select i.id, i.credentials_encrypted, i.encryption_key_id
+      from easyflow.integrations as i
+     where textne(i.encryption_key_id, p_current_key_id)
+       and i.id > p_after_id
+     order by i.id
+     limit p_limit
+       for update
+$$;
+
+COMMENT ON FUNCTION easyflow.lock_credentials_to_rekey(p_current_key_id text, p_after_id uuid, p_limit integer) IS 'The next batch of sealed credentials not under the current key, row-locked: key rotation (sqlfirst_worker) only.';
+
 CREATE FUNCTION easyflow.messages_default_detached() RETURNS boolean
     LANGUAGE sql STABLE
     AS $$
@@ -2138,6 +2310,34 @@ begin
     return null;
 end;
 $$;
+
+CREATE FUNCTION easyflow.protect_message_partitions() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    v_partition regclass;
+    v_count integer := 0;
+begin
+    for v_partition in
+        select c.oid::regclass
+          from pg_class as c
+         where c.relnamespace = 'easyflow'::regnamespace
+           and c.relkind = 'r'
+           and (c.oid in (select i.inhrelid from pg_inherits as i where i.inhparent = 'easyflow.messages'::regclass)
+                or c.relname = 'messages_default'
+                or c.relname ~ '^messages_p[0-9]{4}_[0-9]{2}$')
+    loop
+        execute format('revoke all on %s from sqlfirst_app, sqlfirst_readonly', v_partition);
+        execute format('alter table %s enable row level security', v_partition);
+        execute format('alter table %s force row level security', v_partition);
+        v_count := v_count + 1;
+    end loop;
+    return v_count;
+end;
+$_$;
+
+COMMENT ON FUNCTION easyflow.protect_message_partitions() IS 'Revokes the app and read-only roles'' grants on every partition of messages and forces RLS on it; run after partition maintenance.';
 
 CREATE FUNCTION easyflow.set_closed_at() RETURNS trigger
     LANGUAGE plpgsql
@@ -2440,6 +2640,8 @@ CREATE TABLE ai_seo.user_sessions (
     CONSTRAINT ck_user_sessions_revoked_at CHECK ((is_active = (revoked_at IS NULL)))
 );
 
+ALTER TABLE ONLY ai_seo.user_sessions FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE ai_seo.user_task_counts (
     user_id uuid NOT NULL,
     agent_id uuid NOT NULL,
@@ -2561,6 +2763,8 @@ CREATE TABLE deals.deal_activities (
     CONSTRAINT ck_deal_activities_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
 );
 
+ALTER TABLE ONLY deals.deal_activities FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE deals.deal_scores (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     deal_id uuid NOT NULL,
@@ -2574,6 +2778,8 @@ CREATE TABLE deals.deal_scores (
     CONSTRAINT ck_deal_scores_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
     CONSTRAINT ck_deal_scores_value CHECK (((value >= (0)::numeric) AND (value <= (100)::numeric)))
 );
+
+ALTER TABLE ONLY deals.deal_scores FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE deals.deals (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2612,6 +2818,8 @@ CREATE TABLE deals.deals (
     CONSTRAINT ck_deals_shipping_info_object CHECK ((jsonb_typeof(shipping_info) = 'object'::text)),
     CONSTRAINT ck_deals_title_not_blank CHECK ((btrim((title)::text) <> ''::text))
 );
+
+ALTER TABLE ONLY deals.deals FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE deals.goals (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2770,6 +2978,8 @@ CREATE TABLE deals.price_tracking (
 )
 PARTITION BY RANGE (tracked_at);
 
+ALTER TABLE ONLY deals.price_tracking FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE deals.price_tracking_default (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     deal_id uuid NOT NULL,
@@ -2783,6 +2993,8 @@ CREATE TABLE deals.price_tracking_default (
     CONSTRAINT ck_price_tracking_price CHECK ((price >= (0)::numeric))
 );
 
+ALTER TABLE ONLY deals.price_tracking_default FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE deals.task_activities (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     task_id uuid NOT NULL,
@@ -2793,6 +3005,8 @@ CREATE TABLE deals.task_activities (
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
     CONSTRAINT ck_task_activities_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
 );
+
+ALTER TABLE ONLY deals.task_activities FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE deals.tasks (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2810,6 +3024,8 @@ CREATE TABLE deals.tasks (
     CONSTRAINT ck_tasks_priority CHECK (((priority >= 1) AND (priority <= 5))),
     CONSTRAINT ck_tasks_title_not_blank CHECK ((btrim((title)::text) <> ''::text))
 );
+
+ALTER TABLE ONLY deals.tasks FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE deals.token_pricing (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2982,6 +3198,8 @@ CREATE TABLE devskyy.order_items (
     CONSTRAINT ck_order_items_unit_price CHECK ((unit_price >= (0)::numeric))
 );
 
+ALTER TABLE ONLY devskyy.order_items FORCE ROW LEVEL SECURITY;
+
 CREATE SEQUENCE devskyy.order_number_seq
     START WITH 0
     INCREMENT BY 1
@@ -3005,12 +3223,16 @@ CREATE TABLE devskyy.orders (
     CONSTRAINT ck_orders_total_price_covers_subtotal CHECK ((total_price >= subtotal))
 );
 
+ALTER TABLE ONLY devskyy.orders FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE devskyy.product_facets (
     facet bigint NOT NULL,
     status devskyy.product_status NOT NULL,
     price numeric(10,2) NOT NULL,
     product_id uuid NOT NULL
 );
+
+ALTER TABLE ONLY devskyy.product_facets FORCE ROW LEVEL SECURITY;
 
 COMMENT ON TABLE devskyy.product_facets IS 'Each product''s tag and metadata facets with its status and price, in search order; kept by triggers on devskyy.products.';
 
@@ -3033,6 +3255,8 @@ CREATE TABLE devskyy.products (
     CONSTRAINT ck_products_price CHECK ((price >= (0)::numeric)),
     CONSTRAINT ck_products_sku_not_blank CHECK ((btrim((sku)::text) <> ''::text))
 );
+
+ALTER TABLE ONLY devskyy.products FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE devskyy.rag_documents (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -3115,6 +3339,8 @@ CREATE TABLE devskyy.users (
     CONSTRAINT ck_users_username_not_blank CHECK ((btrim((username)::text) <> ''::text))
 );
 
+ALTER TABLE ONLY devskyy.users FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE easyflow.conversations (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     session_id character varying(255) NOT NULL,
@@ -3134,6 +3360,8 @@ CREATE TABLE easyflow.conversations (
     CONSTRAINT ck_conversations_messages_count CHECK ((messages_count >= 0)),
     CONSTRAINT ck_conversations_session_id_not_blank CHECK ((btrim((session_id)::text) <> ''::text))
 );
+
+ALTER TABLE ONLY easyflow.conversations FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE easyflow.integrations (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -3159,6 +3387,8 @@ CREATE TABLE easyflow.integrations (
 )
 WITH (autovacuum_vacuum_scale_factor='0.01', autovacuum_vacuum_threshold='1000');
 
+ALTER TABLE ONLY easyflow.integrations FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE easyflow.message_platform_ids (
     user_id uuid NOT NULL,
     platform character varying(50) NOT NULL,
@@ -3166,6 +3396,8 @@ CREATE TABLE easyflow.message_platform_ids (
     message_id uuid NOT NULL,
     message_created_at timestamp with time zone NOT NULL
 );
+
+ALTER TABLE ONLY easyflow.message_platform_ids FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE easyflow.messages_default (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -3187,6 +3419,8 @@ CREATE TABLE easyflow.messages_default (
     CONSTRAINT ck_messages_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT ck_messages_session_id_not_blank CHECK ((btrim((session_id)::text) <> ''::text))
 );
+
+ALTER TABLE ONLY easyflow.messages_default FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE easyflow.outbound_messages (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -3214,6 +3448,8 @@ CREATE TABLE easyflow.outbound_messages (
 )
 WITH (autovacuum_vacuum_scale_factor='0.01', autovacuum_vacuum_threshold='1000');
 
+ALTER TABLE ONLY easyflow.outbound_messages FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE easyflow.platform_metrics (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     integration_id uuid,
@@ -3232,6 +3468,8 @@ CREATE TABLE easyflow.platform_metrics (
     CONSTRAINT ck_platform_metrics_integration_has_user CHECK (((integration_id IS NULL) OR (user_id IS NOT NULL))),
     CONSTRAINT ck_platform_metrics_period CHECK ((period_end > period_start))
 );
+
+ALTER TABLE ONLY easyflow.platform_metrics FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE easyflow.platforms (
     id character varying(50) NOT NULL,
@@ -3270,6 +3508,8 @@ CREATE TABLE easyflow.sync_logs (
     CONSTRAINT ck_sync_logs_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT ck_sync_logs_records CHECK (((records_requested >= 0) AND (records_synced >= 0) AND (records_failed >= 0)))
 );
+
+ALTER TABLE ONLY easyflow.sync_logs FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE easyflow.users (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -4130,6 +4370,8 @@ CREATE TRIGGER tg_products_updated_at BEFORE UPDATE ON devskyy.products FOR EACH
 
 CREATE TRIGGER tg_rag_documents_updated_at BEFORE UPDATE ON devskyy.rag_documents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_users_guard_role BEFORE INSERT OR UPDATE OF role ON devskyy.users FOR EACH ROW EXECUTE FUNCTION devskyy.guard_user_role();
+
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON devskyy.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_conversations_closed_at BEFORE INSERT OR UPDATE OF status, closed_at ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION easyflow.set_closed_at();
@@ -4388,21 +4630,151 @@ ALTER TABLE agent_hub.session_messages ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE agent_hub.sessions ENABLE ROW LEVEL SECURITY;
 
+CREATE POLICY rls_user_sessions_delete ON ai_seo.user_sessions FOR DELETE USING (((user_id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT ai_seo.acting_user_is_admin() AS acting_user_is_admin)));
+
+CREATE POLICY rls_user_sessions_insert ON ai_seo.user_sessions FOR INSERT WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_user_sessions_select ON ai_seo.user_sessions FOR SELECT USING (((user_id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT ai_seo.acting_user_is_admin() AS acting_user_is_admin)));
+
+CREATE POLICY rls_user_sessions_update ON ai_seo.user_sessions FOR UPDATE USING (((user_id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT ai_seo.acting_user_is_admin() AS acting_user_is_admin))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT ai_seo.acting_user_is_admin() AS acting_user_is_admin)));
+
+ALTER TABLE ai_seo.user_sessions ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE deals.auth_tokens ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.chat_messages ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.deal_activities ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.deal_scores ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.deals ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.goals ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.notifications ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE deals.price_tracking ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.price_tracking_default ENABLE ROW LEVEL SECURITY;
+
 CREATE POLICY rls_auth_tokens_own ON deals.auth_tokens USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 CREATE POLICY rls_chat_messages_own ON deals.chat_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
+CREATE POLICY rls_deal_activities_delete ON deals.deal_activities FOR DELETE USING ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id))))))));
+
+CREATE POLICY rls_deal_activities_insert ON deals.deal_activities FOR INSERT WITH CHECK ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id))))))));
+
+CREATE POLICY rls_deal_activities_select ON deals.deal_activities FOR SELECT USING (((user_id = ( SELECT core.acting_user() AS acting_user)) OR (EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id))))))));
+
+CREATE POLICY rls_deal_activities_update ON deals.deal_activities FOR UPDATE USING ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id)))))))) WITH CHECK ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id))))))));
+
+CREATE POLICY rls_deal_scores_delete ON deals.deal_scores FOR DELETE USING ((EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = deal_scores.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id)))))));
+
+CREATE POLICY rls_deal_scores_insert ON deals.deal_scores FOR INSERT WITH CHECK ((EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = deal_scores.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id)))))));
+
+CREATE POLICY rls_deal_scores_select ON deals.deal_scores FOR SELECT USING ((EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE (d.id = deal_scores.deal_id))));
+
+CREATE POLICY rls_deal_scores_update ON deals.deal_scores FOR UPDATE USING ((EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = deal_scores.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id))))))) WITH CHECK ((EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = deal_scores.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id)))))));
+
+CREATE POLICY rls_deals_delete ON deals.deals FOR DELETE USING ((EXISTS ( SELECT
+   FROM deals.goals g
+  WHERE (g.id = deals.goal_id))));
+
+CREATE POLICY rls_deals_insert ON deals.deals FOR INSERT WITH CHECK ((EXISTS ( SELECT
+   FROM deals.goals g
+  WHERE (g.id = deals.goal_id))));
+
+CREATE POLICY rls_deals_select ON deals.deals FOR SELECT USING (((source <> ALL (ARRAY['manual'::deals.dealsource, 'user'::deals.dealsource])) OR (EXISTS ( SELECT
+   FROM deals.goals g
+  WHERE (g.id = deals.goal_id)))));
+
+CREATE POLICY rls_deals_update ON deals.deals FOR UPDATE USING ((EXISTS ( SELECT
+   FROM deals.goals g
+  WHERE (g.id = deals.goal_id)))) WITH CHECK ((EXISTS ( SELECT
+   FROM deals.goals g
+  WHERE (g.id = deals.goal_id))));
+
 CREATE POLICY rls_goals_own ON deals.goals USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 CREATE POLICY rls_notifications_own ON deals.notifications USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_price_tracking_delete ON deals.price_tracking FOR DELETE USING ((EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = price_tracking.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id)))))));
+
+CREATE POLICY rls_price_tracking_insert ON deals.price_tracking FOR INSERT WITH CHECK ((EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = price_tracking.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id)))))));
+
+CREATE POLICY rls_price_tracking_select ON deals.price_tracking FOR SELECT USING ((EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE (d.id = price_tracking.deal_id))));
+
+CREATE POLICY rls_price_tracking_update ON deals.price_tracking FOR UPDATE USING ((EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = price_tracking.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id))))))) WITH CHECK ((EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE ((d.id = price_tracking.deal_id) AND (EXISTS ( SELECT
+           FROM deals.goals g
+          WHERE (g.id = d.goal_id)))))));
+
+CREATE POLICY rls_task_activities_own_task ON deals.task_activities USING ((EXISTS ( SELECT
+   FROM deals.tasks t
+  WHERE (t.id = task_activities.task_id)))) WITH CHECK ((EXISTS ( SELECT
+   FROM deals.tasks t
+  WHERE (t.id = task_activities.task_id))));
+
+CREATE POLICY rls_tasks_own_goal ON deals.tasks USING ((EXISTS ( SELECT
+   FROM deals.goals g
+  WHERE (g.id = tasks.goal_id)))) WITH CHECK ((EXISTS ( SELECT
+   FROM deals.goals g
+  WHERE (g.id = tasks.goal_id))));
 
 CREATE POLICY rls_token_balance_history_own ON deals.token_balance_history USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
@@ -4410,8 +4782,76 @@ CREATE POLICY rls_token_transactions_own ON deals.token_transactions USING ((use
 
 CREATE POLICY rls_user_settings_own ON deals.user_settings USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
+ALTER TABLE deals.task_activities ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.tasks ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE deals.token_balance_history ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.token_transactions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.user_settings ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE devskyy.order_items ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE devskyy.orders ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE devskyy.product_facets ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE devskyy.products ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY rls_order_items_own_order ON devskyy.order_items USING ((EXISTS ( SELECT
+   FROM devskyy.orders o
+  WHERE (o.id = order_items.order_id))));
+
+CREATE POLICY rls_orders_own ON devskyy.orders USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_product_facets_select ON devskyy.product_facets FOR SELECT USING (true);
+
+CREATE POLICY rls_products_delete ON devskyy.products FOR DELETE USING (( SELECT devskyy.user_is_staff(core.acting_user()) AS user_is_staff));
+
+CREATE POLICY rls_products_insert ON devskyy.products FOR INSERT WITH CHECK (( SELECT devskyy.user_is_staff(core.acting_user()) AS user_is_staff));
+
+CREATE POLICY rls_products_select ON devskyy.products FOR SELECT USING (true);
+
+CREATE POLICY rls_products_update ON devskyy.products FOR UPDATE USING (( SELECT devskyy.user_is_staff(core.acting_user()) AS user_is_staff)) WITH CHECK (( SELECT devskyy.user_is_staff(core.acting_user()) AS user_is_staff));
+
+CREATE POLICY rls_users_delete ON devskyy.users FOR DELETE USING (((id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT devskyy.user_is_admin(core.acting_user()) AS user_is_admin)));
+
+CREATE POLICY rls_users_insert ON devskyy.users FOR INSERT WITH CHECK (true);
+
+CREATE POLICY rls_users_select ON devskyy.users FOR SELECT USING (true);
+
+CREATE POLICY rls_users_update ON devskyy.users FOR UPDATE USING (((id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT devskyy.user_is_admin(core.acting_user()) AS user_is_admin))) WITH CHECK (((id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT devskyy.user_is_admin(core.acting_user()) AS user_is_admin)));
+
+ALTER TABLE devskyy.users ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE easyflow.conversations ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE easyflow.integrations ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE easyflow.message_platform_ids ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE easyflow.messages ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE easyflow.messages_default ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE easyflow.outbound_messages ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE easyflow.platform_metrics ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY rls_conversations_own ON easyflow.conversations USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_integrations_own ON easyflow.integrations USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_message_platform_ids_own ON easyflow.message_platform_ids USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_messages_own ON easyflow.messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_outbound_messages_own ON easyflow.outbound_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_platform_metrics_own ON easyflow.platform_metrics USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_sync_logs_own ON easyflow.sync_logs USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+ALTER TABLE easyflow.sync_logs ENABLE ROW LEVEL SECURITY;

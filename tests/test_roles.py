@@ -448,3 +448,29 @@ def test_db_roles_command_is_idempotent(db_url: str) -> None:
         assert result.returncode == 0, result.stderr
         assert "roles up to date" in result.stdout
         assert "granted on agent_hub, ai_seo, analytics, deals, devskyy, easyflow" in result.stdout
+
+
+async def test_partitions_made_by_maintenance_are_secured_like_the_ones_before(conn: Connection) -> None:
+    """core.run_partition_maintenance (0079) runs core.secure_partitions on what it creates: a new
+    partition of a table under RLS has RLS forced and no grant to the app or read-only role."""
+    await conn.execute(
+        """
+        create table deals.rls_probe (owner uuid not null, at timestamptz not null) partition by range (at);
+        alter table deals.rls_probe enable row level security;
+        alter table deals.rls_probe force row level security;
+        create policy rls_probe_own on deals.rls_probe using (owner = (select core.acting_user()));
+        select core.register_partitioned_table('deals.rls_probe', 'at');
+        select * from core.run_partition_maintenance('deals.rls_probe'::regclass);
+        """
+    )
+    rows = await conn.fetch(
+        "select c.oid::regclass::text as name, c.relrowsecurity and c.relforcerowsecurity as forced,"
+        " has_table_privilege('sqlfirst_app', c.oid, 'select,insert,update,delete') as app,"
+        " has_table_privilege('sqlfirst_readonly', c.oid, 'select') as readonly"
+        " from pg_inherits as i join pg_class as c on c.oid = i.inhrelid"
+        " where i.inhparent = 'deals.rls_probe'::regclass"
+    )
+    assert len(rows) >= 2, rows  # the DEFAULT partition and the months ahead
+    assert all(row["forced"] and not row["app"] and not row["readonly"] for row in rows), rows
+    # The parent keeps its grants: the app reaches the rows through it, under its policy.
+    assert await conn.fetchval("select has_table_privilege('sqlfirst_app', 'deals.rls_probe', 'select')")
