@@ -86,7 +86,8 @@ order by started_at desc, id desc
 limit :lim;
 
 -- name: fail_abandoned_syncs(older_than)!
--- Syncs running longer than older_than (their worker is gone) become failed; their integrations free.
+-- Syncs running longer than older_than (their worker is gone) become failed; their integrations free,
+-- each by primary key (`= any(array(...))`): no plan joins the abandoned against a scan of them all.
 with abandoned as (
     update easyflow.sync_logs
     set status = 'failed',
@@ -98,5 +99,4 @@ with abandoned as (
 )
 update easyflow.integrations as i
 set sync_claimed_at = null
-from abandoned
-where i.id = abandoned.integration_id;
+where i.id = any(array(select integration_id from abandoned));
