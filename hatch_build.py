@@ -1,4 +1,4 @@
-"""Hatchling build hook: compile sqlfirst's optional C accelerator, ``src/sqlfirst/_speedups.c``.
+"""Hatchling build hook: compile sqlfirst's optional C accelerator, ``src/sqlfirst/_speedups*.c``.
 
 sqlfirst works without it (``sqlfirst.binding`` then builds models from rows with generated Python,
 about twice the per-row cost), so a machine without a C compiler or the Python headers still
@@ -36,7 +36,10 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         if os.environ.get("SQLFIRST_NO_EXTENSIONS", "").strip().lower() in _TRUE:
             return
         try:
-            built = _compile(package / "_speedups.c", Path(self.root) / "build" / "speedups")
+            built = _compile(
+                [package / "_speedups.c", package / "_speedups_calls.c"],
+                Path(self.root) / "build" / "speedups",
+            )
         except Exception as exc:  # no compiler, no headers: the pure-Python path serves
             self.app.display_warning(
                 f"sqlfirst: the C row builder was not compiled ({type(exc).__name__}: {exc}); "
@@ -53,12 +56,14 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             build_data["force_include"][str(built)] = f"sqlfirst/{built.name}"
 
 
-def _compile(source: Path, work: Path) -> Path:
+def _compile(sources: list[Path], work: Path) -> Path:
     from setuptools import Distribution, Extension
     from setuptools.command.build_ext import build_ext
 
     shutil.rmtree(work, ignore_errors=True)
-    extension = Extension("sqlfirst._speedups", [str(source)])
+    extension = Extension(
+        "sqlfirst._speedups", [str(source) for source in sources], include_dirs=[str(sources[0].parent)]
+    )
     command = build_ext(Distribution({"name": "sqlfirst", "ext_modules": [extension]}))
     command.build_lib = str(work / "lib")
     command.build_temp = str(work / "temp")

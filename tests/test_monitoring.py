@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from uuid import uuid4
 
@@ -241,3 +242,57 @@ async def test_a_transaction_is_the_parent_of_its_queries_spans(
     spans = {s.name: s for s in exporter.get_finished_spans()}
     query, transaction = spans["agent_hub.get_user_by_username"], spans["transaction"]
     assert query.parent is not None and query.parent.span_id == transaction.context.span_id
+
+
+def _implementations() -> list[object]:
+    both: list[object] = [pytest.param("python", id="python")]
+    if monitoring._speedups is not None:
+        both.append(pytest.param("c", id="c"))
+    return both
+
+
+@pytest.mark.parametrize("implementation", _implementations())
+def test_both_implementations_count_the_same_and_call_the_slow_log(
+    implementation: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The C counting (the default where it compiled) and the Python twin keep the same figures;
+    both hand slow calls to the same log. The typed functions above run on the default one."""
+    name = f"parity.{implementation}"
+    slot: Any
+    done: Any
+    failed: Any
+    if implementation == "c":
+        slot = monitoring.recorder(name, namespace="parity", operation="SELECT", sql="")
+        done, failed = monitoring._speedups.done, monitoring._speedups.failed
+    else:
+        slot = monitoring._Recorder(name, "parity", {}, "")
+        slot.stats = monitoring.QueryStats(name)
+        monitoring._RECORDERS[name] = slot
+        done, failed = monitoring._py_done, monitoring._py_failed
+    try:
+        for rows in (1, 0, 7):
+            done(slot, monitoring.now(), rows, None)
+        failed(slot, monitoring.now(), Conflict("x"), None)
+        failed(slot, monitoring.now(), NotFound("y"), None)
+        failed(slot, monitoring.now(), Conflict("z"), None)
+        found = monitoring.stats()[name]
+        assert (found.calls, found.rows, found.errors) == (6, 8, {"Conflict": 2, "NotFound": 1})
+        assert sum(found.buckets) == 6 and found.total_ns > 0 and 0 < found.p50_ms < 1000
+        monitoring.disable_statistics()
+        done(slot, monitoring.now(), 5, None)
+        monitoring.enable_statistics()
+        assert monitoring.stats()[name].calls == 6
+        monitoring.set_slow_threshold(0)
+        with caplog.at_level(logging.WARNING, logger="sqlfirst.slow"):
+            done(slot, monitoring.now() - 5_000_000, 2, None)
+            failed(slot, monitoring.now() - 5_000_000, NotFound("secret-value"), None)
+        slow = [r for r in caplog.records if r.name == "sqlfirst.slow"]
+        assert [(r.query, r.rows, r.error) for r in slow] == [(name, 2, None), (name, 0, "NotFound")]  # type: ignore[attr-defined]
+        assert all(r.duration_ms >= 5 for r in slow)  # type: ignore[attr-defined]
+        assert "secret-value" not in caplog.text
+        monitoring.reset()
+        assert name not in monitoring.stats()
+    finally:
+        monitoring.set_slow_threshold(1.0)
+        monitoring.enable_statistics()
+        monitoring._RECORDERS.pop(name, None)

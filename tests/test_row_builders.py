@@ -252,3 +252,67 @@ def test_without_pydantics_slots_every_row_is_validated(monkeypatch: pytest.Monk
     assert build(row) == Mutable.model_validate(row)
     with pytest.raises(ValidationError):
         build({"id": 1, "mood": "grumpy", "note": None})
+
+
+_USER_COLUMNS = "id, username, email, full_name, is_active, created_at, updated_at"
+
+
+@pytest.mark.parametrize("accelerated", BUILDERS)
+async def test_the_shortest_path_follows_every_shape_and_falls_back_to_validation(
+    conn: Connection, accelerated: bool
+) -> None:
+    """``build_one``/``build_many`` (what typed functions call) keep the shape seen last in C:
+    records of another shape, mappings, and values that fail their checks still give exactly
+    what validation gives."""
+    from sqlfirst.agent_hub import users
+    from sqlfirst.agent_hub.models import User
+
+    await users.create(conn, username="ada", email="ada@example.com", password="correct horse")
+    await users.create(conn, username="bob", email="bob@example.com", password="correct horse")
+    build = row_factory(User, accelerated=accelerated)
+    natural = await conn.fetch(f"select {_USER_COLUMNS} from agent_hub.users order by username")
+    reordered = await conn.fetch(
+        "select updated_at, email, id, is_active, username, created_at, full_name"
+        " from agent_hub.users order by username"
+    )
+    # A NULL where the model wants a str: the C check fails, validation raises.
+    broken = await conn.fetch(
+        "select id, null::text as username, email, full_name, is_active, created_at, updated_at"
+        " from agent_hub.users order by username"
+    )
+    expected = [User.model_validate(dict(r)) for r in natural]
+    for _ in range(3):  # alternate shapes: each switch goes through the Python path and back
+        assert [build.build_one(r) for r in natural] == expected
+        assert build.build_many(reordered) == expected
+        assert build.build_one(dict(natural[0])) == expected[0]
+        assert build.build_many([dict(r) for r in reordered]) == expected
+        with pytest.raises(ValidationError, match="username"):
+            build.build_one(broken[0])
+        with pytest.raises(ValidationError, match="username"):
+            build.build_many(broken)
+        assert build.build_many([]) == []
+    assert build.build_one(natural[1]).username == "bob"
+
+
+@pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
+async def test_the_c_front_keeps_reference_counts_balanced(conn: Connection) -> None:
+    from sqlfirst.agent_hub import users
+    from sqlfirst.agent_hub.models import User
+
+    await users.create(conn, username="ada", email="ada@example.com", password="correct horse")
+    build = row_factory(User, accelerated=True)
+    records = await conn.fetch(f"select {_USER_COLUMNS} from agent_hub.users")
+    broken = await conn.fetch(
+        f"select {_USER_COLUMNS.replace('username', 'null::text as username')} from agent_hub.users"
+    )
+    build.build_many(records)
+    gc.collect()
+    before = sys.getrefcount(records[0]), sys.getrefcount(User), sys.getrefcount(broken[0])
+    for _ in range(200):
+        built = build.build_one(records[0])
+        build.build_many(records)
+        with pytest.raises(ValidationError):
+            build.build_one(broken[0])
+    del built
+    gc.collect()
+    assert (sys.getrefcount(records[0]), sys.getrefcount(User), sys.getrefcount(broken[0])) == before

@@ -14,36 +14,16 @@
  * into it too); the Python side then lets Pydantic validate the rows, so the result is always what
  * validation gives. Only public C API is used.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_speedups.h"
 #include <descrobject.h>
 
 enum { K_ANY = 0, K_EXACT = 1, K_MAP = 2, K_DECIMAL = 3, K_JSON = 4, K_LIST = 5, K_DICT = 6 };
 #define JSON_MAX_DEPTH 200
+#define Fallback sqlfirst_Fallback
+#define RowBuilderType sqlfirst_RowBuilderType
 
-static PyObject *Fallback; /* sqlfirst._speedups.Fallback */
+PyObject *sqlfirst_Fallback;
 static PyObject *is_finite_name;
-
-typedef struct {
-    Py_ssize_t column; /* index of the field's value in a row */
-    int kind;
-    int nullable;
-    PyObject *arg;     /* kind's argument (borrowed from self->args) */
-} FieldSpec;
-
-typedef struct {
-    PyObject_HEAD
-    PyTypeObject *cls;       /* the model class */
-    PyObject *keys;          /* tuple of str: field names in the model's order */
-    PyObject *args;          /* tuple: each field's check argument (owned here) */
-    PyObject *template;      /* dict: the keys in order, copied per row */
-    PyObject *fields_set;    /* set: the instances' __pydantic_fields_set__ */
-    PyObject *setters;       /* tuple of 3 data descriptors: fields_set, extra, private */
-    FieldSpec *specs;        /* one per field */
-    Py_ssize_t size;         /* fields */
-    Py_ssize_t ncolumns;     /* columns of a row */
-    int copy_fields_set;     /* 1: each instance gets its own copy (mutable models) */
-} RowBuilder;
 
 static int
 builder_traverse(RowBuilder *self, visitproc visit, void *arg)
@@ -366,8 +346,8 @@ fallback:
 }
 
 /* One row -> a new reference to the instance, or NULL with an exception set. */
-static PyObject *
-build_row(RowBuilder *self, PyObject *row)
+PyObject *
+sqlfirst_build_row(RowBuilder *self, PyObject *row)
 {
     Py_ssize_t size = PySequence_Size(row);
     if (size < 0) {
@@ -430,13 +410,13 @@ static PyObject *
 builder_one(RowBuilder *self, PyObject *row)
 {
     Py_INCREF(row);
-    PyObject *instance = build_row(self, row);
+    PyObject *instance = sqlfirst_build_row(self, row);
     Py_DECREF(row);
     return instance;
 }
 
-static PyObject *
-builder_many(RowBuilder *self, PyObject *rows)
+PyObject *
+sqlfirst_build_rows(RowBuilder *self, PyObject *rows)
 {
     /* A tuple of our own: the caller's list may change while rows are built (Python code can run). */
     if (!PySequence_Check(rows)) {
@@ -454,7 +434,7 @@ builder_many(RowBuilder *self, PyObject *rows)
         return NULL;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *instance = build_row(self, PyTuple_GET_ITEM(seq, i));
+        PyObject *instance = sqlfirst_build_row(self, PyTuple_GET_ITEM(seq, i));
         if (instance == NULL) {
             Py_DECREF(out); /* unfilled items are NULL, which list_dealloc skips */
             Py_DECREF(seq);
@@ -466,13 +446,19 @@ builder_many(RowBuilder *self, PyObject *rows)
     return out;
 }
 
+static PyObject *
+builder_many(RowBuilder *self, PyObject *rows)
+{
+    return sqlfirst_build_rows(self, rows);
+}
+
 static PyMethodDef builder_methods[] = {
     {"one", (PyCFunction)builder_one, METH_O, "one(row) -> the row as a model instance"},
     {"many", (PyCFunction)builder_many, METH_O, "many(rows) -> a list of model instances"},
     {NULL, NULL, 0, NULL},
 };
 
-static PyTypeObject RowBuilderType = {
+PyTypeObject RowBuilderType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "sqlfirst._speedups.RowBuilder",
     .tp_doc = PyDoc_STR("RowBuilder(cls, keys, columns, kinds, args, nullables, ncolumns, fields_set, "
@@ -527,6 +513,10 @@ PyInit__speedups(void)
     Py_INCREF(&RowBuilderType);
     if (PyModule_AddObject(module, "RowBuilder", (PyObject *)&RowBuilderType) < 0) {
         Py_DECREF(&RowBuilderType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    if (sqlfirst_calls_init(module) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -20,14 +20,25 @@ Every typed function records its call here under its query's name (``deals.get_u
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlfirst.acting import ACTING_USER, acting_user
+
+_speedups: Any
+try:
+    from sqlfirst import _speedups
+except ImportError:  # installed without a C compiler: the counting runs in Python
+    _speedups = None
+if _speedups is not None and not hasattr(_speedups, "Tally"):  # a module built before it had them
+    _speedups = None
+if os.environ.get("SQLFIRST_PURE_PYTHON", "").strip().lower() in {"1", "true", "yes", "on"}:
+    _speedups = None
 
 __all__ = [
     "QueryStats",
@@ -87,14 +98,15 @@ class QueryStats:
 
 
 class _Recorder:
-    """The per-query slot the generated functions hold (no lookups by name per call)."""
+    """One named query's name, span attributes and statistics (``stats``: a :class:`QueryStats`,
+    or the C accelerator's ``Tally`` with the same fields)."""
 
     __slots__ = ("attributes", "name", "namespace", "sql", "stats")
 
     def __init__(self, name: str, namespace: str, attributes: Mapping[str, Any], sql: str) -> None:
         self.name = name
         self.namespace = namespace
-        self.stats = QueryStats(name)
+        self.stats: Any = _speedups.Tally(self) if _speedups is not None else QueryStats(name)
         self.attributes = dict(attributes)
         """The span attributes every call of this query shares."""
         self.sql = sql
@@ -107,14 +119,14 @@ _tracer: Any = None
 _otel: Any = None
 """``opentelemetry.trace``, imported by :func:`enable_tracing` (an optional dependency)."""
 _with_sql = False
-now = time.perf_counter_ns
-"""The clock the generated functions read (``time.perf_counter_ns``)."""
+now: Callable[[], int] = _speedups.now if _speedups is not None else time.perf_counter_ns
+"""The clock the generated functions read: CLOCK_MONOTONIC in ns (``time.perf_counter_ns``'s on
+Linux; the C accelerator's own reading of it when compiled)."""
 
 
-def recorder(
-    name: str, *, namespace: str, operation: str, sql: str, collection: str | None = None
-) -> _Recorder:
-    """The recorder of the query ``name`` (made once, when its function is bound)."""
+def recorder(name: str, *, namespace: str, operation: str, sql: str, collection: str | None = None) -> Any:
+    """The slot the query ``name`` records its calls in, passed to :func:`done` and :func:`failed`
+    (made once, when its function is bound)."""
     found = _RECORDERS.get(name)
     if found is None:
         attributes: dict[str, Any] = {
@@ -127,12 +139,10 @@ def recorder(
         if collection is not None:
             attributes["db.collection.name"] = collection
         found = _RECORDERS[name] = _Recorder(name, namespace, attributes, sql)
-    return found
+    return found.stats if _speedups is not None else found
 
 
-def done(slot: _Recorder, started: int, rows: int, conn: object = None) -> None:
-    """Record a successful call on ``conn`` that began at ``started`` (``now()``) and touched
-    ``rows`` rows."""
+def _py_done(slot: _Recorder, started: int, rows: int, conn: object = None) -> None:
     elapsed = now() - started
     if _counting:
         s = slot.stats
@@ -140,26 +150,47 @@ def done(slot: _Recorder, started: int, rows: int, conn: object = None) -> None:
         s.rows += rows
         s.total_ns += elapsed
         s.buckets[min(elapsed.bit_length(), _BUCKETS - 1)] += 1
-    if elapsed > _slow_ns:
-        _slow(slot, elapsed, rows, None)
-    if _tracer is not None:
-        _span(slot, started, elapsed, rows, None, conn)
+    if elapsed > _slow_ns or _tracer is not None:
+        _after(slot, started, elapsed, rows, None, conn)
 
 
-def failed(slot: _Recorder, started: int, error: BaseException, conn: object = None) -> None:
-    """Record a call on ``conn`` that raised ``error`` (the sqlfirst error it raises)."""
+def _py_failed(slot: _Recorder, started: int, error: BaseException, conn: object = None) -> None:
     elapsed = now() - started
-    kind = type(error).__name__
     if _counting:
         s = slot.stats
+        kind = type(error).__name__
         s.calls += 1
         s.total_ns += elapsed
         s.buckets[min(elapsed.bit_length(), _BUCKETS - 1)] += 1
         s.errors[kind] = s.errors.get(kind, 0) + 1
+    if elapsed > _slow_ns or _tracer is not None:
+        _after(slot, started, elapsed, 0, error, conn)
+
+
+def _after(
+    slot: _Recorder, started: int, elapsed: int, rows: int, error: BaseException | None, conn: object
+) -> None:
+    """What a slow call or a call with spans on does besides counting (both paths call this)."""
     if elapsed > _slow_ns:
-        _slow(slot, elapsed, 0, kind)
+        _slow(slot, elapsed, rows, None if error is None else type(error).__name__)
     if _tracer is not None:
-        _span(slot, started, elapsed, 0, error, conn)
+        _span(slot, started, elapsed, rows, error, conn)
+
+
+done: Callable[[Any, int, int, object], None] = _speedups.done if _speedups is not None else _py_done
+"""``done(slot, started, rows, conn)``: record a successful call on ``conn`` that began at
+``started`` (:data:`now`) and touched ``rows`` rows."""
+failed: Callable[[Any, int, BaseException, object], None] = (
+    _speedups.failed if _speedups is not None else _py_failed
+)
+"""``failed(slot, started, error, conn)``: record a call on ``conn`` that raised ``error`` (the
+sqlfirst error it raises)."""
+
+
+def _configure() -> None:
+    """Hand the settings to the C accelerator's done() and failed()."""
+    if _speedups is not None:
+        _speedups.configure(_counting, _slow_ns, _tracer is not None, _after)
 
 
 def _slow(slot: _Recorder, elapsed: int, rows: int, error: str | None) -> None:
@@ -285,25 +316,31 @@ def reset() -> None:
     """Clear every query's statistics."""
     with _lock:
         for slot in _RECORDERS.values():
-            slot.stats = QueryStats(slot.name)
+            if isinstance(slot.stats, QueryStats):
+                slot.stats = QueryStats(slot.name)
+            else:
+                slot.stats.reset()
 
 
 def set_slow_threshold(seconds: float) -> None:
     """Log calls slower than ``seconds`` on the ``sqlfirst.slow`` logger (default 1 s)."""
     global _slow_ns
     _slow_ns = int(seconds * 1e9)
+    _configure()
 
 
 def disable_statistics() -> None:
     """Stop counting calls (the slow-query log and spans go on as configured)."""
     global _counting
     _counting = False
+    _configure()
 
 
 def enable_statistics() -> None:
     """Count calls again (the default)."""
     global _counting
     _counting = True
+    _configure()
 
 
 def enable_tracing(*, tracer_provider: Any = None, include_sql: bool = False) -> None:
@@ -319,9 +356,14 @@ def enable_tracing(*, tracer_provider: Any = None, include_sql: bool = False) ->
     provider = tracer_provider or trace.get_tracer_provider()
     _tracer = provider.get_tracer("sqlfirst")
     _with_sql = include_sql
+    _configure()
 
 
 def disable_tracing() -> None:
     """Stop emitting spans."""
     global _tracer
     _tracer = None
+    _configure()
+
+
+_configure()

@@ -39,9 +39,11 @@ try:
     from sqlfirst import _speedups
 
     _RowBuilder: Any = _speedups.RowBuilder
+    _Shapes: Any = getattr(_speedups, "Shapes", None)
     _Fallback = _speedups.Fallback
 except ImportError:  # installed without a C compiler: the generated Python loop builds the rows
     _RowBuilder = None
+    _Shapes = None
 
     class _PyFallback(Exception):
         """A value failed its field's check: the row needs validation."""
@@ -85,7 +87,17 @@ class RowFactory(typing.Generic[ModelT]):
     shared by queries of different shapes maps every value to its own field.
     """
 
-    __slots__ = ("_accelerated", "_checks", "_model", "_shapes", "_validate")
+    __slots__ = (
+        "_accelerated",
+        "_c_shapes",
+        "_checks",
+        "_front",
+        "_model",
+        "_shapes",
+        "_validate",
+        "build_many",
+        "build_one",
+    )
 
     def __init__(self, model: type[ModelT], *, accelerated: bool | None = None) -> None:
         if accelerated and _RowBuilder is None:
@@ -95,6 +107,19 @@ class RowFactory(typing.Generic[ModelT]):
         self._validate = model.__pydantic_validator__.validate_python
         self._checks = field_checks(model) if _MODEL_SLOTS is not None and _SET_DICT is not None else None
         self._shapes: dict[tuple[str, ...], tuple[Many, One]] = {}
+        self._c_shapes: dict[tuple[str, ...], tuple[Any, Many, One]] = {}
+        self.build_one: Callable[[Any], ModelT]
+        """``factory(row)``, by the shortest path: with the C builder, asyncpg Records of the shape
+        seen last are built without any Python code (the typed functions call this)."""
+        self.build_many: Callable[[Sequence[Any]], list[ModelT]]
+        """``factory.many(rows)``, by the shortest path (see :attr:`build_one`)."""
+        self._front: Any = None
+        """``sqlfirst._speedups.Shapes``: builds Records of the C-built shape seen last."""
+        if self._accelerated and _Shapes is not None and self._checks is not None:
+            self._front = _Shapes(asyncpg.Record, self.__call__, self.many)
+            self.build_one, self.build_many = self._front.one, self._front.many
+        else:
+            self.build_one, self.build_many = self.__call__, self.many
 
     @property
     def trusted(self) -> bool:
@@ -105,6 +130,9 @@ class RowFactory(typing.Generic[ModelT]):
         found = self._shapes.get(columns)
         if found is None:
             found = self._shapes[columns] = self._make(columns)
+        built = self._c_shapes.get(columns)
+        if built is not None:  # the front builds the shape seen last without Python
+            self._front.remember(columns, *built)
         return found
 
     def _make(self, columns: tuple[str, ...]) -> tuple[Many, One]:
@@ -122,7 +150,9 @@ class RowFactory(typing.Generic[ModelT]):
         if self._accelerated:
             built = _c_builders(self._model, columns, checks, validated_many, validated_one)
             if built is not None:
-                return built
+                builder, build_many, build_one = built
+                self._c_shapes[columns] = (builder, validated_many, validated_one)
+                return build_many, build_one
         return _python_builders(self._model, columns, checks, validated_many, validated_one)
 
     def __call__(self, row: Any) -> ModelT:
@@ -159,9 +189,9 @@ def _c_builders(
     checks: Mapping[str, FieldCheck],
     fallback_many: Many,
     fallback_one: One,
-) -> tuple[Many, One] | None:
-    """The C builder's ``many`` and ``one`` for ``columns``, or None when it cannot build ``model``
-    (a class with its own ``__new__``, say)."""
+) -> tuple[Any, Many, One] | None:
+    """The C builder for ``columns`` with its ``many`` and ``one`` (falling back to validation), or
+    None when it cannot build ``model`` (a class with its own ``__new__``, say)."""
     index = {column: i for i, column in enumerate(columns)}
     names = tuple(checks)
     try:
@@ -194,7 +224,7 @@ def _c_builders(
         except _FALLBACKS:
             return fallback_one(row)
 
-    return build_many, build_one
+    return builder, build_many, build_one
 
 
 _JSON_LEAVES = frozenset({str, int, float, bool, type(None)})
