@@ -112,6 +112,9 @@ class Contest:
     multi-statement transaction); the report labels the ratio a design comparison."""
     note: str = ""
     """One line the report prints under a ``design`` comparison: what differs."""
+    acting: Callable[[Any, Any], Awaitable[Any]] | None = None
+    """``acting(ctx, input)``: the user who owns a drawn input's rows (untimed), for the contest run
+    as the application role under row-level security (benchmarks.rls_cost)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,9 @@ class Budgets:
     monitoring: dict[str, float | None] = field(default_factory=dict)
     """``[monitoring.<contest>] max_ratio_vs_asyncpg = N``: the side-by-side contests whose monitoring
     cost is measured (benchmarks.monitoring_cost), and the per-call target with statistics on."""
+    rls: dict[str, float | None] = field(default_factory=dict)
+    """``[rls.<contest>] max_ratio_vs_asyncpg = N``: the side-by-side contests also run as the
+    application role under row-level security (benchmarks.rls_cost), and the per-call target there."""
 
 
 def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
@@ -221,10 +227,13 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
     settings = data.pop("settings", {})
     contests_raw = data.pop("side_by_side", {})
     batching = {name: float(entry["min_speedup"]) for name, entry in data.pop("batching", {}).items()}
-    monitoring = {
-        name: float(entry["max_ratio_vs_asyncpg"]) if "max_ratio_vs_asyncpg" in entry else None
-        for name, entry in data.pop("monitoring", {}).items()
-    }
+    monitoring, rls = (
+        {
+            name: float(entry["max_ratio_vs_asyncpg"]) if "max_ratio_vs_asyncpg" in entry else None
+            for name, entry in data.pop(section, {}).items()
+        }
+        for section in ("monitoring", "rls")
+    )
     queries: dict[tuple[str, str], Budget] = {}
     for domain, entries in data.items():
         for query, entry in entries.items():
@@ -260,6 +269,7 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
         plan_draws=int(settings.get("plan_draws", 6)),
         batching=batching,
         monitoring=monitoring,
+        rls=rls,
     )
 
 

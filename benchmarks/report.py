@@ -145,6 +145,8 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
 
     if doc.get("monitoring"):
         _print_monitoring(console, doc["monitoring"])
+    if doc.get("rls"):
+        _print_rls(console, doc["rls"])
 
     if doc.get("batching"):
         table = Table(title="batched keyed lookups (p50 ms per job; speedups over one call per key)")
@@ -266,11 +268,6 @@ def _print_monitoring(console: Console, results: list[dict[str, Any]]) -> None:
             continue
         p = {k: v["p50_ms"] for k, v in m["slots"].items()}
         target = m["targets"]["max_ratio_vs_asyncpg"]
-        verdict = "[green]met" if m["met"] else "[red]MISSED"
-        if m["failures"]:
-            verdict = "[red]FAILED"
-        elif not m["reliable"]:
-            verdict = "[yellow]UNRELIABLE"
         table.add_row(
             m["workload"],
             _ms(p["asyncpg"]),
@@ -282,7 +279,59 @@ def _print_monitoring(console: Console, results: list[dict[str, Any]]) -> None:
             _ci(m["tracing_vs_off_ci"]),
             _ci(m["statistics_vs_asyncpg_ci"]),
             f"<={target}x raw" if target is not None else "",
-            verdict,
+            _verdict(m),
+        )
+    console.print(table)
+
+
+def _verdict(result: dict[str, Any]) -> str:
+    if result["failures"]:
+        return "[red]FAILED"
+    if not result["reliable"]:
+        return "[yellow]UNRELIABLE"
+    return "[green]met" if result["met"] else "[red]MISSED"
+
+
+def _print_rls(console: Console, results: list[dict[str, Any]]) -> None:
+    table = Table(
+        title="row-level security (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
+        caption="Two held connections: the bench's superuser login (RLS does not apply) and the "
+        "application role acting for the row's owner (every policy runs). A/A: raw asyncpg against "
+        "itself. Orders: all 120 orders of the 5 slots equally often. Target: sqlfirst within the "
+        "per-call target of raw asyncpg under the same role.",
+    )
+    for col in (
+        "workload",
+        "asyncpg",
+        "sqlfirst",
+        "asyncpg RLS",
+        "sqlfirst RLS",
+        "A/A",
+        "RLS cost (raw)",
+        "RLS cost (sqlfirst)",
+        "sqlfirst/asyncpg RLS",
+        "target",
+        "",
+    ):
+        table.add_column(col, justify="left" if col in ("workload", "target", "") else "right")
+    for r in results:
+        if r["error"]:
+            table.add_row(r["workload"], *["-"] * 8, "", f"[red]{r['error'][:60]}")
+            continue
+        p = {k: v["p50_ms"] for k, v in r["slots"].items()}
+        target = r["targets"]["max_ratio_vs_asyncpg"]
+        table.add_row(
+            r["workload"],
+            _ms(p["asyncpg"]),
+            _ms(p["sqlfirst"]),
+            _ms(p["asyncpg_rls"]),
+            _ms(p["sqlfirst_rls"]),
+            _ci(r["aa_ci"]),
+            _ci(r["rls_cost_asyncpg_ci"]),
+            _ci(r["rls_cost_sqlfirst_ci"]),
+            _ci(r["rls_sqlfirst_vs_asyncpg_ci"]),
+            f"<={target}x raw" if target is not None else "",
+            _verdict(r),
         )
     console.print(table)
 

@@ -4,8 +4,9 @@ does this layer cost over the driver and against an ORM".
 Steps: check that every hot query has a budget; create (or reuse) the bench database on the server
 (``DATABASE_URL``, else the embedded PostgreSQL), migrate it, generate the dataset at the scale with
 COPY unless the same scale and seed are already loaded; time every budgeted query and check its plan;
-run the side-by-side contests, and what monitoring (statistics, tracing) costs on the point lookup and
-the page of 50; run the concurrency test; print, write JSON and the plot.
+run the side-by-side contests, what monitoring (statistics, tracing) costs on the point lookup and
+the page of 50, and the same two as the application role under row-level security; run the
+concurrency test; print, write JSON and the plot.
 
 Exit status: 0 when everything passed; 1 on any failure. Structural failures (a hot query without a
 budget, a plan that scans a big table or does not prune, a workload error, an error or pool timeout
@@ -40,6 +41,11 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
                    off_vs_asyncpg_ci, statistics_vs_asyncpg_ci, tracing_vs_asyncpg_ci: [value, low, high],
                    reliable, orders: {rounds, of, balanced}, spans, counted,
                    targets: {max_ratio_vs_asyncpg}, met, failures, misses}],
+     rls: [{domain, workload, footing: held, role, description, rows_per_call, error,
+            slots: {asyncpg|asyncpg_aa|sqlfirst|asyncpg_rls|sqlfirst_rls: {calls, p50_ms, ...}},
+            aa_ci, sqlfirst_vs_asyncpg_ci, rls_sqlfirst_vs_asyncpg_ci, rls_cost_asyncpg_ci,
+            rls_cost_sqlfirst_ci: [value, low, high], reliable, orders, compared, differed, rows,
+            targets: {max_ratio_vs_asyncpg}, met, failures, misses}],
      batching: [{domain, name, description, keys, error, slots: {single|batch|loader: {calls,
                  p50_ms, ...}}, speedup_ci: [value, low, high], loader_speedup_ci, min_speedup, met}],
      mixed: {statement_cache_size, calls, seconds, queries: {domain.query: {calls, p50_ms, ...}}},
@@ -91,6 +97,7 @@ from .monitoring_cost import run_monitoring
 from .registry import PENDING_CONTESTS, SCALES, ContestTarget
 from .replica_reads import ReplicaComparison, run_replica_comparison
 from .report import print_report, write_json, write_plot
+from .rls_cost import APP_ROLE, run_rls
 from .sidebyside import run_contests
 
 SCHEMA = "sqlfirst-bench/1"
@@ -302,8 +309,9 @@ async def run_async(options: Options, console: Console) -> int:
         # 5a. What monitoring costs: statistics and tracing on, against both off.
         known = {c.name for b in registry.discover().values() for c in b.contests}
         failures += [
-            f"monitoring {name}: [monitoring.{name}] in budgets.toml names no side-by-side contest"
-            for name in budgets.monitoring
+            f"{section} {name}: [{section}.{name}] in budgets.toml names no side-by-side contest"
+            for section, names in (("monitoring", budgets.monitoring), ("rls", budgets.rls))
+            for name in names
             if name not in known
         ]
         watched = [(d, c, s) for d, c, _, s, _ in entries if c.name in budgets.monitoring]
@@ -320,6 +328,28 @@ async def run_async(options: Options, console: Console) -> int:
         for m in monitored:
             failures += m.failures
             timing_misses += m.misses
+
+        # 5b. The same contests as the application role under row-level security.
+        secured = [(d, c, s) for d, c, _, s, _ in entries if c.name in budgets.rls]
+        rls_results = []
+        if secured:
+            console.print(
+                f"row-level security: {', '.join(c.name for _, c, _ in secured)} as {APP_ROLE} "
+                "against the same calls without it ..."
+            )
+            app_pool = await create_pool(
+                Settings(database_url=url, role=APP_ROLE, min_size=1, max_size=1, statement_timeout_ms=60_000)
+            )
+            try:
+                async with pool.acquire() as owner_conn, app_pool.acquire() as app_conn:
+                    rls_results = await run_rls(
+                        owner_conn, app_conn, secured, budgets.rls, factor=factor, seed=options.seed
+                    )
+            finally:
+                await app_pool.close()
+        for r in rls_results:
+            failures += r.failures
+            timing_misses += r.misses
         batches = []
         async with pool.acquire() as conn:
             for domain, bench in benches.items():
@@ -463,6 +493,7 @@ async def run_async(options: Options, console: Console) -> int:
         "queries": [q.as_json() for q in queries],
         "side_by_side": [c.as_json() for c in contests],
         "monitoring": [m.as_json() for m in monitored],
+        "rls": [r.as_json() for r in rls_results],
         "batching": [b.as_json() for b in batches],
         "mixed": mixed.as_json() if mixed else None,
         "pending_side_by_side": pending,

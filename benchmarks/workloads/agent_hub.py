@@ -639,6 +639,15 @@ async def _draw_long(ctx: Any, rng: random.Random) -> Any:
     return rng.choice(ctx.samples.long_sessions)
 
 
+async def _self(ctx: Any, uid: Any) -> Any:
+    """Who reads a user's own profile: that user (users is readable by every acting user)."""
+    return uid
+
+
+async def _session_owner(ctx: Any, sid: Any) -> Any:
+    return await ctx.conn.fetchval("select user_id from agent_hub.sessions where id = $1", sid)
+
+
 async def _draw_new_user(ctx: Any, rng: random.Random) -> Any:
     name = ctx.samples.unique("sbs")
     return (name, f"{name}@example.com")
@@ -738,6 +747,7 @@ CONTESTS = [
         },
         iterations=2000,
         shared_input=True,
+        acting=_self,
     ),
     Contest(
         "page_50",
@@ -750,6 +760,7 @@ CONTESTS = [
         rows_per_call=50,
         iterations=1000,
         shared_input=True,
+        acting=_session_owner,
     ),
     Contest(
         "insert_returning",

@@ -1,0 +1,233 @@
+"""What row-level security costs per call, and the layer's ratio to raw asyncpg under it.
+
+For each ``[rls.<contest>]`` table of budgets.toml (the point lookup and the page of 50), the
+side-by-side contest of that name lends its raw-asyncpg and sqlfirst contenders and its draws, and
+five slots run every round on two held connections:
+
+* ``asyncpg``, ``asyncpg_aa`` and ``sqlfirst``: the calls as the bench's login (a superuser: row-level
+  security does not apply), the A/A control among them;
+* ``asyncpg_rls`` and ``sqlfirst_rls``: the same calls on a connection of the application role
+  (``Settings(role="sqlfirst_app")``: ``SET ROLE`` at connect), acting for the user who owns the
+  drawn row (the contest's ``acting``), so every policy runs and the row is visible. The acting user
+  is set before each call, outside the timed region, as ``transaction(as_user=...)`` does once per
+  transaction.
+
+The fair-contest rules of :mod:`benchmarks.sidebyside` hold: rounds walk all 120 orders of the five
+slots equally often, every slot gets the same drawn inputs each round, ratios of medians come with
+paired 95% bootstrap intervals, and an A/A control outside 1.00 ± 5% marks the result unreliable.
+
+Checked at every scale (a failure otherwise): under RLS every call returned exactly what the same
+call returned without it, so no slot was timed on rows the policies hid. Gate (a timing target: gated
+at medium and large scale, reported at small): the layer under RLS within the per-call target,
+``sqlfirst_rls / asyncpg_rls <= max_ratio_vs_asyncpg`` (raw asyncpg under the same role and settings).
+The cost of RLS itself (``*_rls`` against the superuser's calls) is reported, not gated.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .measure import Stats
+from .registry import Contest
+from .sidebyside import AA_MAX_SPREAD, AA_SLOT, BATCH, ContestContext, round_orders
+from .stats import Interval, ratio_interval
+
+APP_ROLE = "sqlfirst_app"
+SLOTS = ("asyncpg", AA_SLOT, "sqlfirst", "asyncpg_rls", "sqlfirst_rls")
+ORDERS = math.factorial(len(SLOTS))
+RATIOS = {  # JSON key -> (numerator slot, denominator slot)
+    "aa_ci": (AA_SLOT, "asyncpg"),
+    "sqlfirst_vs_asyncpg_ci": ("sqlfirst", "asyncpg"),
+    "rls_sqlfirst_vs_asyncpg_ci": ("sqlfirst_rls", "asyncpg_rls"),
+    "rls_cost_asyncpg_ci": ("asyncpg_rls", "asyncpg"),
+    "rls_cost_sqlfirst_ci": ("sqlfirst_rls", "sqlfirst"),
+}
+_ACT = "select set_config('sqlfirst.user_id', $1::text, false)"
+
+
+@dataclass
+class RlsResult:
+    domain: str
+    name: str
+    description: str
+    rows_per_call: int
+    max_ratio_vs_asyncpg: float | None
+    stats: dict[str, Stats] = field(default_factory=dict)
+    timings: dict[str, list[float]] = field(default_factory=dict)
+    rounds: int = 0
+    compared: int = 0
+    """Calls whose result under RLS was compared with the same call's without it."""
+    differed: int = 0
+    """Of those, calls that returned something else under RLS (hidden or extra rows)."""
+    rows: int = 0
+    """Rows the RLS slots' compared calls returned (none would mean the contest read nothing)."""
+    error: str | None = None
+    failures: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+    def ratio(self, key: str) -> Interval:
+        num, den = RATIOS[key]
+        return ratio_interval(self.timings[num], self.timings[den], seed=len(self.name))
+
+    @property
+    def reliable(self) -> bool:
+        if self.error is not None:
+            return False
+        aa = self.ratio("aa_ci")
+        return aa.contains(1.0) and aa.low >= 1 - AA_MAX_SPREAD and aa.high <= 1 + AA_MAX_SPREAD
+
+    def evaluate(self) -> None:
+        label = f"rls {self.name}"
+        if self.error is not None:
+            self.failures.append(f"{label}: {self.error}")
+            return
+        if self.differed or not self.rows:
+            self.failures.append(
+                f"{label}: under row-level security {self.differed} of {self.compared} calls returned "
+                f"something else than without it ({self.rows} rows in all): the acting user does not own "
+                "the drawn rows, so the RLS slots would be timed on hidden rows"
+            )
+        if not self.reliable:
+            self.misses.append(
+                f"{label}: unreliable: the A/A control (raw asyncpg against itself) reads "
+                f"{self.ratio('aa_ci')}, not 1.00 within ±{AA_MAX_SPREAD:.0%}; rerun on a quieter machine"
+            )
+            return
+        ratio = self.ratio("rls_sqlfirst_vs_asyncpg_ci")
+        if self.max_ratio_vs_asyncpg is not None and ratio.value > self.max_ratio_vs_asyncpg:
+            self.misses.append(
+                f"{label}: as {APP_ROLE} under row-level security, sqlfirst is {ratio}x raw asyncpg "
+                f"under the same role (target <= {self.max_ratio_vs_asyncpg:.2f}x)"
+            )
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "domain": self.domain,
+            "workload": self.name,
+            "footing": "held",
+            "role": APP_ROLE,
+            "description": self.description,
+            "rows_per_call": self.rows_per_call,
+            "error": self.error,
+            "slots": {},
+        }
+        if self.error is None:
+            out["slots"] = {name: s.as_json() for name, s in self.stats.items()}
+            out.update({key: self.ratio(key).as_json() for key in RATIOS})
+            out["reliable"] = self.reliable
+            out["orders"] = {"rounds": self.rounds, "of": ORDERS, "balanced": True}
+            out["compared"] = self.compared
+            out["differed"] = self.differed
+            out["rows"] = self.rows
+        out["targets"] = {"max_ratio_vs_asyncpg": self.max_ratio_vs_asyncpg}
+        out["met"] = not self.failures and not self.misses
+        out["failures"] = self.failures
+        out["misses"] = self.misses
+        return out
+
+
+def _rows(result: Any) -> list[Any]:
+    """A call's result as comparable rows (a Record, a model, a list of either, or None)."""
+    items = result if isinstance(result, list) else [] if result is None else [result]
+    return [tuple(item.values()) if hasattr(item, "values") else item for item in items]
+
+
+async def run_rls_contest(
+    owner: ContestContext,
+    app: ContestContext,
+    domain: str,
+    contest: Contest,
+    max_ratio_vs_asyncpg: float | None,
+    *,
+    iterations: int,
+    seed: int,
+) -> RlsResult:
+    """Run ``contest``'s raw and sqlfirst contenders in the five slots (see the module docstring)."""
+    result = RlsResult(domain, contest.name, contest.description, contest.rows_per_call, max_ratio_vs_asyncpg)
+    missing = [c for c in ("asyncpg", "sqlfirst") if c not in contest.contenders]
+    if missing:
+        result.error = f"no contender {missing}"
+    elif contest.acting is None or not contest.shared_input:
+        result.error = "an RLS contest needs shared inputs and `acting` (the user who owns a draw)"
+    if result.error is not None:
+        result.evaluate()
+        return result
+    assert contest.acting is not None
+    raw, typed = contest.contenders["asyncpg"], contest.contenders["sqlfirst"]
+    slots = {slot: raw if slot in ("asyncpg", AA_SLOT, "asyncpg_rls") else typed for slot in SLOTS}
+    draw = typed.prepare
+    rng = random.Random(f"{seed}:{contest.name}:rls")
+    batch = BATCH if contest.rows_per_call == 1 else 1
+    rounds = math.ceil(max(1, iterations // batch) / ORDERS) * ORDERS
+    timings: dict[str, list[float]] = {slot: [] for slot in SLOTS}
+    clock = time.perf_counter
+    acting = contest.acting
+
+    async def inputs() -> list[tuple[Any, Any]]:
+        args = [await draw(owner, rng) if draw else None for _ in range(batch)]
+        return [(arg, await acting(owner, arg)) for arg in args]
+
+    try:
+        for slot in SLOTS:  # warm: statement caches, validators, the policies' plans
+            ctx = app if slot.endswith("_rls") else owner
+            for arg, user in await inputs():
+                await app.conn.execute(_ACT, str(user))
+                await slots[slot].call(ctx, arg)
+        for order in round_orders(rounds, rng, balanced=True, slots=SLOTS):
+            drawn = await inputs()
+            seen: dict[str, list[Any]] = {}
+            for slot in order:
+                contender = slots[slot]
+                ctx = app if slot.endswith("_rls") else owner
+                for arg, user in drawn:
+                    if ctx is app:
+                        await app.conn.execute(_ACT, str(user))
+                    t0 = clock()
+                    out = await contender.call(ctx, arg)
+                    timings[slot].append(clock() - t0)
+                    if slot in ("sqlfirst", "sqlfirst_rls"):
+                        seen.setdefault(slot, []).append(_rows(out))
+            for plain, secured in zip(seen["sqlfirst"], seen["sqlfirst_rls"], strict=True):
+                result.compared += 1
+                result.differed += plain != secured
+                result.rows += len(secured)
+    except Exception as exc:
+        result.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        await app.conn.execute("reset sqlfirst.user_id")
+    if result.error is None:
+        result.timings = timings
+        result.stats = {slot: Stats.of(values) for slot, values in timings.items()}
+        result.rounds = rounds
+    result.evaluate()
+    return result
+
+
+async def run_rls(
+    owner_conn: Any,
+    app_conn: Any,
+    entries: list[tuple[str, Contest, Any]],
+    targets: Mapping[str, float | None],
+    *,
+    factor: float,
+    seed: int,
+) -> list[RlsResult]:
+    """``entries``: (domain, contest, samples) of the contests named in ``targets`` (budgets.toml
+    ``[rls.<contest>]``), on the held connections ``owner_conn`` (the bench's login) and
+    ``app_conn`` (the application role)."""
+    results = []
+    for domain, contest, samples in entries:
+        owner = ContestContext(conn=owner_conn, orm=None, samples=samples, footing="held")
+        app = ContestContext(conn=app_conn, orm=None, samples=samples, footing="held")
+        iterations = max(6, int(contest.iterations * min(1.0, max(factor, 0.1))))
+        results.append(
+            await run_rls_contest(
+                owner, app, domain, contest, targets.get(contest.name), iterations=iterations, seed=seed
+            )
+        )
+    return results
