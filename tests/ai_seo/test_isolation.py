@@ -263,3 +263,19 @@ async def test_the_worker_role_cleans_up_every_user_s_stale_sessions(db_url: str
                 await conn.fetch("select refresh_token_hash from ai_seo.user_sessions")
     finally:
         await worker.close()
+
+
+async def test_only_the_worker_may_recount_every_user_s_tasks(db_url: str, world: World) -> None:
+    """The recount locks agent_tasks against writers until its transaction ends: maintenance, not a
+    request (0080)."""
+    with pytest.raises(PermissionDenied):
+        async with world.db.transaction(as_user=world.a.user.id) as conn:
+            await conn.fetchval("select ai_seo.recount_user_tasks()")
+    worker = await sqlfirst.connect(
+        Settings(database_url=db_url, role="sqlfirst_worker", min_size=1, max_size=1)
+    )
+    try:
+        async with worker.transaction() as conn:
+            assert await conn.fetchval("select ai_seo.recount_user_tasks()") == 1  # A's task
+    finally:
+        await worker.close()
