@@ -7,8 +7,14 @@ The value must reach PostgreSQL as data: the call returns, or raises a :mod:`sql
 or a ``ValidationError``; a raw driver error (or anything else) fails the test. Where the call
 returns a model holding a column named like the parameter, the value must be stored verbatim.
 
-The rows these calls find are mostly none (random keys): the point is what happens to the string on
-its way in. Each domain's own hostile tests store and read them back through real rows.
+The database holds every domain's generated data (the bench's generators at a tiny scale), none of
+it the acting user's (a fresh random id). After each call, inside its savepoint, a probe that sees
+every row (a ``SECURITY DEFINER`` function of the superuser) checks that no row that was there
+before the test's transaction was changed or deleted: a row's ``xmin`` moves on UPDATE, and a DELETE
+removes it, so it counts the rows whose ``xmin`` predates the transaction, table by table. The keys
+these calls pass are mostly unknown (random ids): the point is what happens to the string on its way
+in, and that it touches nobody's rows. Each domain's own hostile tests store and read them back
+through real rows.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
 import pydantic
 import pytest
 
@@ -108,12 +115,66 @@ async def app_db(server_url: str, template_name: str) -> AsyncIterator[Database]
 
     name = f"sqlfirst_hostile_{uuid.uuid4().hex[:8]}"
     url = await _create_database(server_url, name, template_name)
+    await _seed_with_a_probe(url)
     db = await sqlfirst.connect(Settings(database_url=url, role="sqlfirst_app", min_size=1, max_size=1))
     try:
         yield db
     finally:
         await db.close()
         await _drop_database(server_url, name)
+
+
+_PROBE = """
+create schema probe;
+create table probe.seeded (rel regclass primary key, rows bigint not null);
+create function probe.changed(p_mark bigint) returns setof text
+language plpgsql security definer set search_path = pg_catalog
+as $$
+declare
+    r record;
+    v_kept bigint;
+begin
+    for r in select rel, rows from probe.seeded order by rel::text loop
+        execute format('select count(*) from %s where xmin::text::bigint < $1', r.rel)
+            into v_kept using p_mark;
+        if v_kept <> r.rows then
+            return next format('%s: %s of its %s rows changed or deleted', r.rel, r.rows - v_kept, r.rows);
+        end if;
+    end loop;
+end;
+$$;
+grant usage on schema probe to sqlfirst_app;
+grant execute on function probe.changed(bigint) to sqlfirst_app;
+"""
+
+
+async def _seed_with_a_probe(url: str) -> None:
+    """Every domain's generated rows (the bench's generators, tiny), and the probe counting them."""
+    from rich.console import Console
+
+    from benchmarks import registry
+    from benchmarks.dataset import _DATASETS, load_domain
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(_DATASETS)
+        for bench in registry.discover().values():
+            await load_domain(conn, bench, scale="small", factor=0.001, seed=7, console=Console(quiet=True))
+        await conn.execute(_PROBE)
+        tables = await conn.fetch(
+            "select c.oid::regclass::text as rel"
+            " from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
+            " where c.relkind = 'r' and n.nspname not like 'pg\\_%'"
+            " and n.nspname not in ('pg_catalog', 'information_schema', 'public', 'probe')"
+        )
+        for table in tables:
+            await conn.execute(
+                f"insert into probe.seeded select '{table['rel']}'::regclass, count(*) from {table['rel']}"
+            )
+        seeded = await conn.fetchval("select sum(rows) from probe.seeded")
+        assert seeded > 10_000, seeded
+    finally:
+        await conn.close()
 
 
 def test_every_string_parameter_is_covered() -> None:
@@ -126,12 +187,15 @@ async def test_hostile_strings_are_data_for(app_db: Database, decl: Declaration)
     acting = uuid.uuid4()
     problems: list[str] = []
     async with app_db.transaction(as_user=acting) as conn:
+        mark = await conn.fetchval("select pg_current_xact_id()::text::bigint")  # every seeded row is older
         for text in HOSTILE:
             arguments = {name: _value(t, text) for name, t in decl.parameter_types.items()}
             try:
                 async with conn.transaction():  # a savepoint: each call leaves nothing behind
                     result = await fn(conn, **arguments)
                     _check_verbatim(decl, arguments, result, text, problems)
+                    changed = [row[0] for row in await conn.fetch("select probe.changed($1)", mark)]
+                    problems += [f"{text[:30]!r}: changed another row: {c}" for c in changed]
                     raise _RollBack
             except _RollBack:
                 pass
@@ -163,3 +227,23 @@ def _check_verbatim(
 
 async def _still_usable(conn: Connection) -> None:
     assert await conn.fetchval("select 1") == 1
+
+
+async def test_the_probe_reports_a_changed_or_deleted_row(app_db: Database) -> None:
+    """The check above can fail: even an UPDATE that writes the same value is seen (a DELETE removes
+    the row, which the same count sees)."""
+    async with app_db.transaction() as conn:
+        mark = await conn.fetchval("select pg_current_xact_id()::text::bigint")
+        assert await conn.fetch("select probe.changed($1)", mark) == []
+        try:
+            async with conn.transaction():
+                await conn.execute(
+                    "update agent_hub.users set full_name = full_name"
+                    " where id = (select id from agent_hub.users order by id limit 1)"
+                )
+                changed = [row[0] for row in await conn.fetch("select probe.changed($1)", mark)]
+                assert changed == [changed[0]] and changed[0].startswith("agent_hub.users: 1 of its ")
+                raise _RollBack
+        except _RollBack:
+            pass
+        assert await conn.fetch("select probe.changed($1)", mark) == []
