@@ -1,0 +1,42 @@
+"""A bench run leaves the dataset as it loaded it: what the workloads create is removed at the end."""
+
+from __future__ import annotations
+
+import asyncpg
+from rich.console import Console
+
+from benchmarks.dataset import _DATASETS, load_domain
+from benchmarks.workloads import agent_hub as bench
+from sqlfirst.agent_hub import users
+from tests.agent_hub.factories import make_agent, make_session, make_user
+
+COUNTS = "select (select count(*) from agent_hub.users), (select count(*) from agent_hub.agents), " + (
+    "(select count(*) from agent_hub.sessions)"
+)
+
+
+async def test_agent_hub_cleanup_removes_users_and_agents_created_after_the_load(
+    pool: asyncpg.Pool[asyncpg.Record], db_url: str
+) -> None:
+    plain = await asyncpg.connect(db_url)  # the loader COPYs through a codec-less connection
+    try:
+        await plain.execute(_DATASETS)
+        await load_domain(
+            plain, bench.BENCH, scale="small", factor=0.001, seed=3, console=Console(quiet=True)
+        )
+    finally:
+        await plain.close()
+    async with pool.acquire() as conn:
+        loaded = tuple(await conn.fetchrow(COUNTS))
+        assert all(loaded)
+        owner = await make_user(conn)  # what the insert and create workloads leave behind
+        await make_agent(conn, owner)
+        await make_session(conn)
+        generated = await users.get_by_id(
+            conn, id=await conn.fetchval("select id from agent_hub.users order by created_at limit 1")
+        )
+        assert generated is not None
+        await make_agent(conn, generated, name="tmp")  # a new agent of a generated user
+        assert tuple(await conn.fetchrow(COUNTS)) != loaded
+        await bench.cleanup(conn)
+        assert tuple(await conn.fetchrow(COUNTS)) == loaded
