@@ -6,3 +6,6 @@
 -- default EXECUTE and 0070's grant to the app role are taken back); the worker and the owner may.
 revoke execute on function ai_seo.recount_user_tasks() from public, sqlfirst_app, sqlfirst_readonly;
 grant execute on function ai_seo.recount_user_tasks() to sqlfirst_worker;
+
+comment on function ai_seo.recount_user_tasks() is
+    'Rebuilds ai_seo.user_task_counts from agent_tasks (after a load with triggers off); returns the rows written. Maintenance: sqlfirst_worker and the owner only (it holds task writers until its transaction ends).';

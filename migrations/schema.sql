@@ -430,6 +430,8 @@ begin
         raise exception 'only the owner of agent % can change its marketplace entry', old.agent_id
             using errcode = 'insufficient_privilege', schema = 'agent_hub', table = 'marketplace_entries';
     end if;
+    -- listed is the agent's is_public, never what the statement wrote (0081).
+    new.listed := coalesce((select is_public from agent_hub.agents where id = new.agent_id), false);
     return new;
 end;
 $$;
@@ -514,6 +516,18 @@ begin
         message = 'a session''s messages are append-only: delete the session to remove them';
 end;
 $$;
+
+CREATE FUNCTION agent_hub.sync_marketplace_listing() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    -- The guard sets listed from the agent (now updated) for the touched entry.
+    update agent_hub.marketplace_entries set listed = new.is_public where agent_id = new.id;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION agent_hub.sync_marketplace_listing() IS 'AFTER UPDATE OF is_public on an agent: its marketplace entry follows (listed).';
 
 CREATE FUNCTION ai_seo.acting_user_is_admin() RETURNS boolean
     LANGUAGE sql STABLE
@@ -727,7 +741,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION ai_seo.recount_user_tasks() IS 'Rebuilds ai_seo.user_task_counts from agent_tasks (after a load with triggers off); returns the rows written.';
+COMMENT ON FUNCTION ai_seo.recount_user_tasks() IS 'Rebuilds ai_seo.user_task_counts from agent_tasks (after a load with triggers off); returns the rows written. Maintenance: sqlfirst_worker and the owner only (it holds task writers until its transaction ends).';
 
 CREATE FUNCTION ai_seo.rotate_refresh_token(p_user_id uuid, p_presented_hash text, p_new_hash text, p_expires_at timestamp with time zone, p_user_agent text, p_ip_address inet) RETURNS TABLE(outcome text, id uuid, user_id uuid, expires_at timestamp with time zone, user_agent text, ip_address inet, created_at timestamp with time zone, last_used_at timestamp with time zone, is_active boolean)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2445,6 +2459,7 @@ CREATE TABLE agent_hub.marketplace_entries (
     download_count integer DEFAULT 0 NOT NULL,
     changelog text,
     published_at timestamp with time zone DEFAULT now() NOT NULL,
+    listed boolean DEFAULT true NOT NULL,
     CONSTRAINT ck_marketplace_entries_category_not_blank CHECK ((btrim((category)::text) <> ''::text)),
     CONSTRAINT ck_marketplace_entries_download_count CHECK ((download_count >= 0)),
     CONSTRAINT ck_marketplace_entries_rating_count CHECK ((rating_count >= 0)),
@@ -2454,6 +2469,8 @@ CREATE TABLE agent_hub.marketplace_entries (
 );
 
 ALTER TABLE ONLY agent_hub.marketplace_entries FORCE ROW LEVEL SECURITY;
+
+COMMENT ON COLUMN agent_hub.marketplace_entries.listed IS 'The agent''s is_public, kept by agent_hub.guard_marketplace_entry(): only listed entries are searched.';
 
 CREATE TABLE agent_hub.marketplace_versions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -4251,6 +4268,8 @@ ALTER INDEX easyflow.ix_messages_platform_platform_message_id ATTACH PARTITION e
 ALTER INDEX easyflow.ix_messages_session_id ATTACH PARTITION easyflow.messages_default_session_id_idx;
 
 ALTER INDEX easyflow.ix_messages_user_id_created_at ATTACH PARTITION easyflow.messages_default_user_id_created_at_idx;
+
+CREATE TRIGGER tg_agents_marketplace_listing AFTER UPDATE OF is_public ON agent_hub.agents FOR EACH ROW WHEN ((old.is_public IS DISTINCT FROM new.is_public)) EXECUTE FUNCTION agent_hub.sync_marketplace_listing();
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 

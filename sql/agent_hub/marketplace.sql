@@ -16,21 +16,21 @@ from agent_hub.marketplace_entries
 where agent_id = :agent_id;
 
 -- name: search_marketplace_by_category(category, tags, lim)
--- Entries of public agents in a category carrying all the given tags, best rated first.
+-- Entries of public agents (listed) in a category carrying all the given tags, best rated first.
 select id, agent_id, category, tags, rating, rating_count, download_count, changelog, published_at
 from agent_hub.marketplace_entries as e
 where category = :category
   and tags @> :tags
-  and exists (select from agent_hub.agents as a where a.id = e.agent_id and a.is_public)
+  and listed
 order by rating desc nulls last, download_count desc, id
 limit :lim;
 
 -- name: search_marketplace_by_tags(tags, lim)
--- Entries of public agents of any category carrying all the given tags, best rated first.
+-- Entries of public agents (listed) of any category carrying all the given tags, best rated first.
 select id, agent_id, category, tags, rating, rating_count, download_count, changelog, published_at
 from agent_hub.marketplace_entries as e
 where tags @> :tags
-  and exists (select from agent_hub.agents as a where a.id = e.agent_id and a.is_public)
+  and listed
 order by rating desc nulls last, download_count desc, id
 limit :lim;
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import uuid
 
@@ -102,3 +103,50 @@ async def test_concurrent_downloads_are_all_counted(pool: asyncpg.Pool[asyncpg.R
         await marketplace.publish(c, agent_id=agent.id, category="x")
     counts = await asyncio.gather(*(marketplace.download(pool, agent_id=agent.id) for _ in range(40)))
     assert sorted(counts) == list(range(1, 41))
+
+
+@pytest.mark.parametrize("category", [None, "coding"])
+async def test_an_agent_made_private_drops_out_of_search_and_cannot_be_forged_back(
+    conn: Connection, category: str | None
+) -> None:
+    """Search reads marketplace_entries.listed, which follows the agent's is_public (0081): it
+    cannot drift from the agent, and a statement that writes it is overruled."""
+    from sqlfirst.agent_hub import agents
+
+    tag = f"t{uuid.uuid4().hex[:8]}"
+    agent = await make_agent(conn, await make_user(conn), is_public=True)
+    await marketplace.publish(conn, agent_id=agent.id, category="coding", tags=[tag])
+
+    async def found() -> bool:
+        return [e.agent_id for e in await marketplace.search(conn, category=category, tags=[tag])] == [
+            agent.id
+        ]
+
+    assert await found()
+    await agents.set_public(conn, id=agent.id, is_public=False)
+    assert not await found()
+    await conn.execute("update agent_hub.marketplace_entries set listed = true where agent_id = $1", agent.id)
+    with pytest.raises(asyncpg.CheckViolationError):  # republishing a private agent: refused
+        async with conn.transaction():
+            await conn.execute(
+                "insert into agent_hub.marketplace_entries (agent_id, category, listed)"
+                " values ($1, 'x', true)"
+                " on conflict (agent_id) do update set listed = true",
+                agent.id,
+            )
+    assert not await found()
+    await agents.set_public(conn, id=agent.id, is_public=True)
+    assert await found()
+    await conn.execute(
+        "update agent_hub.marketplace_entries set listed = false where agent_id = $1", agent.id
+    )
+    assert await found()
+
+
+async def test_search_reads_the_entries_alone(conn: Connection) -> None:
+    """No join with agents: the searches' cost follows the matching entries, not the agents."""
+    for sql in (marketplace._search_tags, marketplace._search_category):
+        text = sql.__sqlfirst__.query.sql  # type: ignore[attr-defined]
+        args = (["a"], 50) if sql is marketplace._search_tags else ("x", ["a"], 50)
+        plan = json.dumps(await conn.fetchval(f"explain (format json) {text}", *args))
+        assert '"Relation Name": "marketplace_entries"' in plan and '"Relation Name": "agents"' not in plan
