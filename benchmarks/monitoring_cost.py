@@ -30,15 +30,15 @@ import math
 import random
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from sqlfirst import monitoring
 
 from .measure import Stats
 from .registry import Contest
-from .sidebyside import AA_MAX_SPREAD, AA_SLOT, BATCH, ContestContext, round_orders
-from .stats import Interval, ratio_interval
+from .sidebyside import AA_SLOT, BATCH, ContestContext, round_orders
+from .slotted import SlottedResult
 
 SLOTS = ("asyncpg", AA_SLOT, "off", "statistics", "tracing")
 ORDERS = math.factorial(len(SLOTS))
@@ -54,88 +54,36 @@ RATIOS = {  # JSON key -> (numerator slot, denominator slot)
 
 
 @dataclass
-class MonitoringResult:
-    domain: str
-    name: str
-    description: str
-    rows_per_call: int
-    max_ratio_vs_asyncpg: float | None
-    stats: dict[str, Stats] = field(default_factory=dict)
-    timings: dict[str, list[float]] = field(default_factory=dict)
-    rounds: int = 0
+class MonitoringResult(SlottedResult):
     traced_calls: int = 0
     """Calls timed (and warmed) in the tracing slot: each is one call per slot of the statistics slot too."""
     spans: int = 0
     """Spans the SDK exported during the run (all from the tracing slot)."""
     counted: int = 0
     """Calls the statistics counted during the run (statistics and tracing slots)."""
-    error: str | None = None
-    failures: list[str] = field(default_factory=list)
-    """Structural problems: an error, spans or counts that do not match the slots."""
-    misses: list[str] = field(default_factory=list)
-    """Timing misses: the A/A control unreliable, or statistics on over the per-call target."""
 
-    def ratio(self, key: str) -> Interval:
-        num, den = RATIOS[key]
-        return ratio_interval(self.timings[num], self.timings[den], seed=len(self.name))
-
-    @property
-    def reliable(self) -> bool:
-        if self.error is not None:
-            return False
-        aa = self.ratio("aa_ci")
-        return aa.contains(1.0) and aa.low >= 1 - AA_MAX_SPREAD and aa.high <= 1 + AA_MAX_SPREAD
+    RATIOS: ClassVar[dict[str, tuple[str, str]]] = RATIOS
+    ORDERS: ClassVar[int] = ORDERS
+    LABEL: ClassVar[str] = "monitoring"
 
     def evaluate(self) -> None:
-        label = f"monitoring {self.name}"
         if self.error is not None:
-            self.failures.append(f"{label}: {self.error}")
+            self.failures.append(f"{self.label}: {self.error}")
             return
         if self.spans == 0 or self.spans % self.traced_calls:
             self.failures.append(
-                f"{label}: the tracing slot made {self.traced_calls} calls but {self.spans} spans were "
+                f"{self.label}: the tracing slot made {self.traced_calls} calls but {self.spans} spans were "
                 "exported (expected one or more per call, the same number each)"
             )
         if self.counted != 2 * self.spans:
             self.failures.append(
-                f"{label}: statistics counted {self.counted} calls; the statistics and tracing slots "
+                f"{self.label}: statistics counted {self.counted} calls; the statistics and tracing slots "
                 f"made {2 * self.spans} (the off slot must count none)"
             )
-        if not self.reliable:
-            self.misses.append(
-                f"{label}: unreliable: the A/A control (raw asyncpg against itself) reads "
-                f"{self.ratio('aa_ci')}, not 1.00 within ±{AA_MAX_SPREAD:.0%}; rerun on a quieter machine"
-            )
-            return
-        ratio = self.ratio("statistics_vs_asyncpg_ci")
-        if self.max_ratio_vs_asyncpg is not None and ratio.value > self.max_ratio_vs_asyncpg:
-            self.misses.append(
-                f"{label}: with statistics on, sqlfirst is {ratio}x raw asyncpg "
-                f"(target <= {self.max_ratio_vs_asyncpg:.2f}x)"
-            )
+        self.gate("statistics_vs_asyncpg_ci", "with statistics on, sqlfirst")
 
-    def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "domain": self.domain,
-            "workload": self.name,
-            "footing": "held",
-            "description": self.description,
-            "rows_per_call": self.rows_per_call,
-            "error": self.error,
-            "slots": {},
-        }
-        if self.error is None:
-            out["slots"] = {name: s.as_json() for name, s in self.stats.items()}
-            out.update({key: self.ratio(key).as_json() for key in RATIOS})
-            out["reliable"] = self.reliable
-            out["orders"] = {"rounds": self.rounds, "of": ORDERS, "balanced": True}
-            out["spans"] = self.spans
-            out["counted"] = self.counted
-        out["targets"] = {"max_ratio_vs_asyncpg": self.max_ratio_vs_asyncpg}
-        out["met"] = not self.failures and not self.misses
-        out["failures"] = self.failures
-        out["misses"] = self.misses
-        return out
+    def extra_json(self) -> dict[str, Any]:
+        return {"spans": self.spans, "counted": self.counted}
 
 
 def _sdk() -> tuple[Any, Any]:

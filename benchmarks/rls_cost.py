@@ -29,13 +29,13 @@ import math
 import random
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from .measure import Stats
 from .registry import Contest
-from .sidebyside import AA_MAX_SPREAD, AA_SLOT, BATCH, ContestContext, round_orders
-from .stats import Interval, ratio_interval
+from .sidebyside import AA_SLOT, BATCH, ContestContext, round_orders
+from .slotted import SlottedResult
 
 APP_ROLE = "sqlfirst_app"
 SLOTS = ("asyncpg", AA_SLOT, "sqlfirst", "asyncpg_rls", "sqlfirst_rls")
@@ -51,84 +51,32 @@ _ACT = "select set_config('sqlfirst.user_id', $1::text, false)"
 
 
 @dataclass
-class RlsResult:
-    domain: str
-    name: str
-    description: str
-    rows_per_call: int
-    max_ratio_vs_asyncpg: float | None
-    stats: dict[str, Stats] = field(default_factory=dict)
-    timings: dict[str, list[float]] = field(default_factory=dict)
-    rounds: int = 0
+class RlsResult(SlottedResult):
     compared: int = 0
     """Calls whose result under RLS was compared with the same call's without it."""
     differed: int = 0
     """Of those, calls that returned something else under RLS (hidden or extra rows)."""
     rows: int = 0
     """Rows the RLS slots' compared calls returned (none would mean the contest read nothing)."""
-    error: str | None = None
-    failures: list[str] = field(default_factory=list)
-    misses: list[str] = field(default_factory=list)
 
-    def ratio(self, key: str) -> Interval:
-        num, den = RATIOS[key]
-        return ratio_interval(self.timings[num], self.timings[den], seed=len(self.name))
-
-    @property
-    def reliable(self) -> bool:
-        if self.error is not None:
-            return False
-        aa = self.ratio("aa_ci")
-        return aa.contains(1.0) and aa.low >= 1 - AA_MAX_SPREAD and aa.high <= 1 + AA_MAX_SPREAD
+    RATIOS: ClassVar[dict[str, tuple[str, str]]] = RATIOS
+    ORDERS: ClassVar[int] = ORDERS
+    LABEL: ClassVar[str] = "rls"
 
     def evaluate(self) -> None:
-        label = f"rls {self.name}"
         if self.error is not None:
-            self.failures.append(f"{label}: {self.error}")
+            self.failures.append(f"{self.label}: {self.error}")
             return
         if self.differed or not self.rows:
             self.failures.append(
-                f"{label}: under row-level security {self.differed} of {self.compared} calls returned "
+                f"{self.label}: under row-level security {self.differed} of {self.compared} calls returned "
                 f"something else than without it ({self.rows} rows in all): the acting user does not own "
                 "the drawn rows, so the RLS slots would be timed on hidden rows"
             )
-        if not self.reliable:
-            self.misses.append(
-                f"{label}: unreliable: the A/A control (raw asyncpg against itself) reads "
-                f"{self.ratio('aa_ci')}, not 1.00 within ±{AA_MAX_SPREAD:.0%}; rerun on a quieter machine"
-            )
-            return
-        ratio = self.ratio("rls_sqlfirst_vs_asyncpg_ci")
-        if self.max_ratio_vs_asyncpg is not None and ratio.value > self.max_ratio_vs_asyncpg:
-            self.misses.append(
-                f"{label}: as {APP_ROLE} under row-level security, sqlfirst is {ratio}x raw asyncpg "
-                f"under the same role (target <= {self.max_ratio_vs_asyncpg:.2f}x)"
-            )
+        self.gate("rls_sqlfirst_vs_asyncpg_ci", f"as {APP_ROLE} under row-level security, sqlfirst")
 
-    def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "domain": self.domain,
-            "workload": self.name,
-            "footing": "held",
-            "role": APP_ROLE,
-            "description": self.description,
-            "rows_per_call": self.rows_per_call,
-            "error": self.error,
-            "slots": {},
-        }
-        if self.error is None:
-            out["slots"] = {name: s.as_json() for name, s in self.stats.items()}
-            out.update({key: self.ratio(key).as_json() for key in RATIOS})
-            out["reliable"] = self.reliable
-            out["orders"] = {"rounds": self.rounds, "of": ORDERS, "balanced": True}
-            out["compared"] = self.compared
-            out["differed"] = self.differed
-            out["rows"] = self.rows
-        out["targets"] = {"max_ratio_vs_asyncpg": self.max_ratio_vs_asyncpg}
-        out["met"] = not self.failures and not self.misses
-        out["failures"] = self.failures
-        out["misses"] = self.misses
-        return out
+    def extra_json(self) -> dict[str, Any]:
+        return {"role": APP_ROLE, "compared": self.compared, "differed": self.differed, "rows": self.rows}
 
 
 def _rows(result: Any) -> list[Any]:

@@ -1,0 +1,90 @@
+"""What the slotted contests share (benchmarks.monitoring_cost, benchmarks.rls_cost): the result of
+one contest whose named slots ran in all orders on held connections, its ratios with bootstrap
+intervals, the A/A verdict and the JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .measure import Stats
+from .sidebyside import AA_MAX_SPREAD
+from .stats import Interval, ratio_interval
+
+
+@dataclass
+class SlottedResult:
+    domain: str
+    name: str
+    description: str
+    rows_per_call: int
+    max_ratio_vs_asyncpg: float | None
+    stats: dict[str, Stats] = field(default_factory=dict)
+    timings: dict[str, list[float]] = field(default_factory=dict)
+    rounds: int = 0
+    error: str | None = None
+    failures: list[str] = field(default_factory=list)
+    """Structural problems: an error, or slots that did not measure what their names say."""
+    misses: list[str] = field(default_factory=list)
+    """Timing misses: the A/A control unreliable, or a ratio over its target."""
+
+    RATIOS: ClassVar[dict[str, tuple[str, str]]] = {}
+    """JSON key -> (numerator slot, denominator slot); ``aa_ci`` is the A/A control."""
+    ORDERS: ClassVar[int] = 1
+    LABEL: ClassVar[str] = ""
+
+    def ratio(self, key: str) -> Interval:
+        num, den = self.RATIOS[key]
+        return ratio_interval(self.timings[num], self.timings[den], seed=len(self.name))
+
+    @property
+    def reliable(self) -> bool:
+        if self.error is not None:
+            return False
+        aa = self.ratio("aa_ci")
+        return aa.contains(1.0) and aa.low >= 1 - AA_MAX_SPREAD and aa.high <= 1 + AA_MAX_SPREAD
+
+    @property
+    def label(self) -> str:
+        return f"{self.LABEL} {self.name}"
+
+    def gate(self, key: str, what: str) -> None:
+        """The timing verdict: unreliable, or ``key``'s ratio over the target (``what`` says which
+        call was compared with what)."""
+        if not self.reliable:
+            self.misses.append(
+                f"{self.label}: unreliable: the A/A control (raw asyncpg against itself) reads "
+                f"{self.ratio('aa_ci')}, not 1.00 within ±{AA_MAX_SPREAD:.0%}; rerun on a quieter machine"
+            )
+            return
+        ratio = self.ratio(key)
+        if self.max_ratio_vs_asyncpg is not None and ratio.value > self.max_ratio_vs_asyncpg:
+            self.misses.append(
+                f"{self.label}: {what} is {ratio}x raw asyncpg (target <= {self.max_ratio_vs_asyncpg:.2f}x)"
+            )
+
+    def extra_json(self) -> dict[str, Any]:
+        """What a kind of contest adds to the JSON of a run without error."""
+        return {}
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "domain": self.domain,
+            "workload": self.name,
+            "footing": "held",
+            "description": self.description,
+            "rows_per_call": self.rows_per_call,
+            "error": self.error,
+            "slots": {},
+        }
+        if self.error is None:
+            out["slots"] = {name: s.as_json() for name, s in self.stats.items()}
+            out.update({key: self.ratio(key).as_json() for key in self.RATIOS})
+            out["reliable"] = self.reliable
+            out["orders"] = {"rounds": self.rounds, "of": self.ORDERS, "balanced": True}
+            out.update(self.extra_json())
+        out["targets"] = {"max_ratio_vs_asyncpg": self.max_ratio_vs_asyncpg}
+        out["met"] = not self.failures and not self.misses
+        out["failures"] = self.failures
+        out["misses"] = self.misses
+        return out
