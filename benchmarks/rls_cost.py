@@ -80,9 +80,8 @@ class RlsResult(SlottedResult):
 
 
 def _rows(result: Any) -> list[Any]:
-    """A call's result as comparable rows (a Record, a model, a list of either, or None)."""
-    items = result if isinstance(result, list) else [] if result is None else [result]
-    return [tuple(item.values()) if hasattr(item, "values") else item for item in items]
+    """A typed call's result (a model, a list of models, or None) as a list to compare."""
+    return result if isinstance(result, list) else [] if result is None else [result]
 
 
 async def run_rls_contest(
