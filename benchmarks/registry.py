@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlfirst import paths
+from sqlfirst import paths, project
 from sqlfirst.binding import DECLARATIONS, Declaration
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -276,8 +276,11 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
 def declared_domains() -> list[str]:
     """Domains with named queries, their Python modules imported so every declaration is registered."""
     found = []
-    for domain in paths.domains():
-        importlib.import_module(f"sqlfirst.{domain}")
+    current = project.current()
+    for domain in paths.domains():  # registered domains only, so each has its package
+        registered = current.domain(domain)
+        if registered is not None:
+            importlib.import_module(registered.package)
         found.append(domain)
     return found
 

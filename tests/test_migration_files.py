@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FORWARD = sorted(
     p for p in MIGRATIONS.glob("*.sql") if not p.name.endswith(".rollback.sql") and p.name != "schema.sql"
 )
-NAME = re.compile(rf"^\d{{4}}_(?:{'|'.join((CORE, *paths.DOMAINS))})_[a-z][a-z0-9_]*$")
+NAME = re.compile(rf"^\d{{4}}_(?:{'|'.join((CORE, *paths.domain_names()))})_[a-z][a-z0-9_]*$")
 
 
 def test_there_are_migrations() -> None:
@@ -31,7 +31,7 @@ def test_there_are_migrations() -> None:
 def test_migration_file_name_is_number_domain_what(path: Path) -> None:
     assert MIGRATION_NAME.match(path.stem)
     assert NAME.match(path.stem), (
-        f"{path.name}: expected NNNN_<domain>_<what>.sql, domain one of core, " + ", ".join(paths.DOMAINS)
+        f"{path.name}: expected NNNN_<domain>_<what>.sql, domain one of core, " + ", ".join(paths.domain_names())
     )
 
 

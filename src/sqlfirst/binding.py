@@ -58,8 +58,15 @@ from aiosql.types import SQLOperationType
 from pydantic import BaseModel, ValidationError
 
 from sqlfirst import monitoring, paths
-from sqlfirst.errors import DRIVER_ERRORS, DatabaseError, QueryDeclarationError, from_driver
+from sqlfirst.errors import (
+    DRIVER_ERRORS,
+    ConfigurationError,
+    DatabaseError,
+    QueryDeclarationError,
+    from_driver,
+)
 from sqlfirst.pgtypes import strip_optional
+from sqlfirst.project import sql_root_for
 from sqlfirst.rows import ACCELERATED, RowFactory, row_factory
 
 __all__ = [
@@ -244,13 +251,22 @@ class SqlFile:
     def __init__(self, domain: str, entity: str, *, root: Path | None = None) -> None:
         self.domain = domain
         self.entity = entity
-        self.path = (root or paths.sql_dir()) / domain / f"{entity}.sql"
+        if root is None:
+            try:
+                root = sql_root_for(domain)
+            except ConfigurationError as exc:
+                raise QueryDeclarationError(str(exc)) from None
+            registered = True
+        else:
+            registered = root.resolve() == paths.sql_dir().resolve()
+        self.path = root / domain / f"{entity}.sql"
         if not self.path.is_file():
             raise QueryDeclarationError(f"no query file {self.path}")
         self.queries = load_file(self.path)
-        # The project's own files register globally (``sqlfirst check`` reads DECLARATIONS); a file
-        # from another root (a test, a user's own tree) keeps its declarations to itself.
-        self.declarations: dict[tuple[str, str, str], Declaration] = DECLARATIONS if root is None else {}
+        # A project's own files (the current project's, or a built-in domain's) register globally:
+        # ``sqlfirst check`` and ``docs`` read DECLARATIONS. A file from another root (a test's tree)
+        # keeps its declarations to itself.
+        self.declarations: dict[tuple[str, str, str], Declaration] = DECLARATIONS if registered else {}
 
     def __repr__(self) -> str:
         return f"SqlFile({self.domain!r}, {self.entity!r})"

@@ -34,8 +34,11 @@ from pydantic import BaseModel
 from sqlfirst import paths
 from sqlfirst.binding import DECLARATIONS, Declaration, NamedQuery, load_file
 from sqlfirst.db import connect_one
+from sqlfirst.errors import ConfigurationError
 from sqlfirst.migrate import Migrator
 from sqlfirst.pgtypes import DRIVER_TYPES, PARAM_WIDENING, strip_optional
+from sqlfirst.project import builtin as builtin_project
+from sqlfirst.project import current as current_project
 
 __all__ = ["CheckReport", "Problem", "check_database", "run_check", "scratch_database"]
 
@@ -247,13 +250,23 @@ def _not_null(pg: psycopg.Connection[Any], sources: list[tuple[int, int]]) -> li
 
 
 def _import_declarations(sql_root: Path) -> None:
-    """Import ``sqlfirst.<domain>.<entity>`` for every query file so its declarations register."""
+    """Import each domain's package and its ``<package>.<entity>`` module for every query file, so
+    every declaration registers (packages from the current project's configuration,
+    :mod:`sqlfirst.project`). A missing module is reported later, as queries without a declaration;
+    a module that fails for another reason (a missing dependency of its own) fails here."""
+    project = current_project()
     for domain_dir in sorted(p for p in sql_root.iterdir() if p.is_dir()):
-        for path in sorted(domain_dir.glob("*.sql")):
+        domain = project.domain(domain_dir.name) or builtin_project().domain(domain_dir.name)
+        if domain is None:
+            continue
+        modules = [domain.package] + [f"{domain.package}.{p.stem}" for p in sorted(domain_dir.glob("*.sql"))]
+        for module in modules:
             try:
-                importlib.import_module(f"sqlfirst.{domain_dir.name}.{path.stem}")
-            except ModuleNotFoundError:
-                continue  # reported below as queries without a declaration
+                importlib.import_module(module)
+            except ModuleNotFoundError as exc:
+                if exc.name is not None and (module == exc.name or module.startswith(exc.name + ".")):
+                    continue
+                raise ConfigurationError(f"cannot import {module} (domain {domain.name}): {exc}") from exc
 
 
 async def check_database(

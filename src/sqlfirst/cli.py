@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -16,9 +18,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
-from sqlfirst import embedded, paths, replication
+from sqlfirst import embedded, paths, project, replication
 from sqlfirst.db import Connection, resolve_url
-from sqlfirst.easyflow import cli as easyflow_cli
 from sqlfirst.errors import ConfigurationError, SqlfirstError
 from sqlfirst.migrate import Migrator, new_migration, snapshot_schema
 from sqlfirst.settings import Settings, normalize_url, redact
@@ -44,7 +45,21 @@ partitions_app = typer.Typer(
 )
 app.add_typer(migrate_app, name="migrate")
 app.add_typer(partitions_app, name="partitions")
-app.add_typer(easyflow_cli.app, name="easyflow")
+
+
+def _mount_domain_commands() -> None:
+    """Each registered domain's own commands (``cli = "module:app"`` in its registration) as
+    ``sqlfirst <domain>``: the built-in domains' and the current project's (:mod:`sqlfirst.project`)."""
+    domains = {d.name: d for d in project.builtin().domains}
+    with contextlib.suppress(ConfigurationError):  # every command that reads the project reports it
+        domains.update((d.name, d) for d in project.current().domains)
+    for domain in domains.values():
+        if domain.cli:
+            module, _, attribute = domain.cli.partition(":")
+            app.add_typer(getattr(importlib.import_module(module), attribute), name=domain.name)
+
+
+_mount_domain_commands()
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 import asyncpg
 
-from sqlfirst import paths
+from sqlfirst import paths, project
 from sqlfirst.binding import Declaration
 
 __all__ = ["domain_schemas", "render_domain", "render_index"]
@@ -226,7 +226,7 @@ def _functions(
                 for (dom, entity, _), d in declarations.items()
                 if dom == domain and entity == path.stem
             }
-            or {f"sqlfirst.{domain}.{path.stem}"}
+            or {f"{_package(domain)}.{path.stem}"}
         )
         for name in modules:
             if name in found:
@@ -266,7 +266,12 @@ def _signature(fn: Callable[..., Any]) -> str:
 
 
 def _where(decl: Declaration) -> str:
-    return f"sql/{decl.domain}/{decl.entity}.sql:{decl.query.line}"
+    """``sql/<domain>/<entity>.sql:line``, the folder as the project names it (relative to its root)."""
+    current = project.current()
+    folder = Path("sql")
+    if not current.is_builtin and current.sql_dir.is_relative_to(current.root):
+        folder = current.sql_dir.relative_to(current.root)
+    return f"{folder.as_posix()}/{decl.domain}/{decl.entity}.sql:{decl.query.line}"
 
 
 async def render_domain(
@@ -341,9 +346,15 @@ def render_index(domains: Iterable[tuple[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _package(domain: str) -> str:
+    """The package declaring ``domain``'s queries (the current project's, else a built-in domain's)."""
+    found = project.current().domain(domain) or project.builtin().domain(domain)
+    return found.package if found is not None else domain
+
+
 def _description(domain: str) -> str:
     try:
-        module = importlib.import_module(f"sqlfirst.{domain}")
+        module = importlib.import_module(_package(domain))
     except ModuleNotFoundError:
         return ""
     return (inspect.getdoc(module) or "").split("\n")[0]

@@ -1,26 +1,18 @@
-"""Where the packaged SQL lives: inside the wheel (``sqlfirst/_data``) or, in a checkout, at the repo root."""
+"""The current project's folders (:mod:`sqlfirst.project`): its named queries, migrations and benchmarks.
+
+With no ``[tool.sqlfirst]`` configuration these are sqlfirst's own: inside the wheel
+(``sqlfirst/_data``) or, in a checkout, at the repository root.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-__all__ = ["DOMAINS", "benchmarks_dir", "domains", "migrations_dir", "packaged_data_dir", "sql_dir"]
+from sqlfirst import project
 
-DOMAINS = ("agent_hub", "ai_seo", "deals", "devskyy", "easyflow")
-"""Every domain of the design, one Postgres schema (or two) and one Python package each."""
+__all__ = ["benchmarks_dir", "domain_names", "domains", "migrations_dir", "packaged_data_dir", "sql_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
-
-
-def _resource(name: str, env: str) -> Path:
-    configured = os.environ.get(env)
-    if configured:
-        return Path(configured).expanduser().resolve()
-    packaged = _PACKAGE / "_data" / name
-    if packaged.is_dir():
-        return packaged
-    return _PACKAGE.parents[1] / name
 
 
 def packaged_data_dir() -> Path:
@@ -30,23 +22,30 @@ def packaged_data_dir() -> Path:
 
 def sql_dir() -> Path:
     """The ``sql/`` tree of named queries."""
-    return _resource("sql", "SQLFIRST_SQL_DIR")
+    return project.current().sql_dir
 
 
 def migrations_dir() -> Path:
     """The ``migrations/`` folder (yoyo SQL migrations and the schema snapshot)."""
-    return _resource("migrations", "SQLFIRST_MIGRATIONS_DIR")
+    return project.current().migrations_dir
 
 
 def benchmarks_dir() -> Path:
-    """The ``benchmarks/`` suite of a checkout (``sqlfirst bench``); not shipped in the wheel."""
-    configured = os.environ.get("SQLFIRST_BENCH_DIR")
-    if configured:
-        return Path(configured).expanduser().resolve()
-    return _PACKAGE.parents[1] / "benchmarks"
+    """The ``benchmarks/`` folder (``sqlfirst bench``; budgets for ``sqlfirst docs``)."""
+    return project.current().benchmarks_dir
+
+
+def domain_names() -> tuple[str, ...]:
+    """Every domain the current project registers, whether or not it has queries yet."""
+    return project.current().domain_names
 
 
 def domains() -> list[str]:
-    """Domains that have named queries, in name order."""
+    """The current project's domains that have named queries, in name order."""
     root = sql_dir()
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.sql")))
+    registered = set(domain_names())
+    return (
+        sorted(p.name for p in root.iterdir() if p.is_dir() and p.name in registered and any(p.glob("*.sql")))
+        if root.is_dir()
+        else []
+    )

@@ -5,7 +5,7 @@ skipped silently (yoyo reads every ``.sql`` and ``.py`` file, and a filter on na
 ones that broke the pattern, so ``up``, ``status`` and ``verify`` never saw them). The rules:
 
 * ``NNNN_<domain>_<what>.sql``: four digits, a known domain (``core`` or one of
-  :data:`sqlfirst.paths.DOMAINS`), then lowercase letters, digits and underscores;
+  the current project's domains, :mod:`sqlfirst.project`), then lowercase letters, digits and underscores;
 * a ``NNNN_<domain>_<what>.rollback.sql`` partner, and no rollback without its migration;
 * ``-- depends:`` names migrations of the folder; ``-- transactional:`` is ``true`` or ``false``;
 * a ``-- transactional: false`` migration holds exactly one statement that is safe to run again
@@ -87,7 +87,7 @@ def checksum(path: Path) -> Checksum:
 def migration_domain(migration_id: str) -> str | None:
     """The domain of ``NNNN_<domain>_<what>``: the longest known domain name after the number."""
     rest = migration_id.split("_", 1)[1] if "_" in migration_id else ""
-    matches = [d for d in (CORE, *paths.DOMAINS) if rest.startswith(d + "_")]
+    matches = [d for d in (CORE, *paths.domain_names()) if rest.startswith(d + "_")]
     return max(matches, key=len) if matches else None
 
 
@@ -157,7 +157,7 @@ def _name_problem(stem: str) -> str | None:
             "underscores (no capitals, hyphens or spaces)"
         )
     if migration_domain(stem) is None:
-        known = ", ".join((CORE, *paths.DOMAINS))
+        known = ", ".join((CORE, *paths.domain_names()))
         return f"no known domain after the number (expected one of {known})"
     return None
 
@@ -229,14 +229,15 @@ def new_migration(
     if directory.resolve().is_relative_to(paths.packaged_data_dir()):
         raise ConfigurationError(
             f"{directory} is inside the installed sqlfirst package, where a new migration would be lost on "
-            "the next install; a project's migrations belong in its own folder: pass --directory migrations "
-            "(and set SQLFIRST_MIGRATIONS_DIR to that folder to apply them)"
+            "the next install; a project's migrations belong in its own folder: describe the project in "
+            'its pyproject.toml ([tool.sqlfirst] migrations = "migrations", see sqlfirst.project) or pass '
+            "--directory migrations"
         )
     slug = re.sub(r"[^a-z0-9]+", "_", what.lower()).strip("_")
     if not re.fullmatch(r"[a-z][a-z0-9_]*", domain):
         raise ConfigurationError(f"domain must be snake_case, got {domain!r}")
     if migration_domain(f"0000_{domain}_x") != domain:
-        known = ", ".join((CORE, *paths.DOMAINS))
+        known = ", ".join((CORE, *paths.domain_names()))
         raise ConfigurationError(f"unknown domain {domain!r}: a migration belongs to one of {known}")
     if not slug:
         raise ConfigurationError("describe what the migration does, e.g. 'add_user_settings'")

@@ -1,0 +1,229 @@
+"""The project sqlfirst works on: its named queries, migrations, declarations and benchmarks.
+
+A project describes itself in its own ``pyproject.toml``::
+
+    [tool.sqlfirst]
+    sql = "sql"                  # named queries: sql/<domain>/<entity>.sql       (default "sql")
+    migrations = "migrations"    # NNNN_<domain>_<what>.sql and schema.sql        (default "migrations")
+    benchmarks = "benchmarks"    # budgets.toml of `sqlfirst bench` and `docs`    (default "benchmarks")
+
+    [tool.sqlfirst.domains]
+    shop = "shop.queries"        # a domain (one Postgres schema) -> the package declaring its queries
+
+A domain may also be a table: ``shop = {package = "shop.queries", cli = "shop.cli:app"}`` mounts a
+Typer app as ``sqlfirst shop``. Folders are relative to the pyproject's directory.
+
+``sqlfirst check``, ``migrate``, ``partitions`` and ``docs`` then work on that project, and
+``SqlFile("shop", "orders")`` finds ``sql/shop/orders.sql``. sqlfirst's own five domains are
+registered the same way, as data (``sqlfirst/builtin.toml``), and are what you get with no
+configuration; their declarations find their own files whichever project is current.
+
+The current project is, in order: the one ``SQLFIRST_PROJECT`` names (a directory or a
+``pyproject.toml``); else the nearest ``pyproject.toml`` with a ``[tool.sqlfirst]`` table in the
+working directory or a parent; else the built-in one. ``SQLFIRST_SQL_DIR``,
+``SQLFIRST_MIGRATIONS_DIR`` and ``SQLFIRST_BENCH_DIR`` override the current project's folders.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlfirst.errors import ConfigurationError
+
+__all__ = ["BUILTIN_CONFIG", "Domain", "Project", "builtin", "current", "load"]
+
+_PACKAGE = Path(__file__).resolve().parent
+BUILTIN_CONFIG = _PACKAGE / "builtin.toml"
+"""The built-in domains, registered in the same shape as a project's ``[tool.sqlfirst]``."""
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+_KEYS = {"sql", "migrations", "benchmarks", "domains"}
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    """One domain of a project: its name (the Postgres schema's), the package declaring its queries,
+    and optionally a Typer app (``module:attribute``) mounted as ``sqlfirst <name>``."""
+
+    name: str
+    package: str
+    cli: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Where a project keeps its queries, migrations and benchmarks, and its domains."""
+
+    root: Path
+    sql_dir: Path
+    migrations_dir: Path
+    benchmarks_dir: Path
+    domains: tuple[Domain, ...]
+    config: Path | None = None
+    """The ``pyproject.toml`` it was read from; None for the built-in domains."""
+
+    @property
+    def domain_names(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.domains)
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.config is None
+
+    def domain(self, name: str) -> Domain | None:
+        return next((d for d in self.domains if d.name == name), None)
+
+    def with_env(self) -> Project:
+        """This project with the ``SQLFIRST_*_DIR`` overrides applied."""
+        return Project(
+            self.root,
+            _env_dir("SQLFIRST_SQL_DIR") or self.sql_dir,
+            _env_dir("SQLFIRST_MIGRATIONS_DIR") or self.migrations_dir,
+            _env_dir("SQLFIRST_BENCH_DIR") or self.benchmarks_dir,
+            self.domains,
+            self.config,
+        )
+
+
+def _env_dir(name: str) -> Path | None:
+    configured = os.environ.get(name)
+    return Path(configured).expanduser().resolve() if configured else None
+
+
+def _domains(raw: Any, where: str) -> tuple[Domain, ...]:
+    if not isinstance(raw, Mapping) or not raw:
+        raise ConfigurationError(f"{where}: [tool.sqlfirst.domains] must name at least one domain")
+    found = []
+    for name, spec in raw.items():
+        if not _NAME.fullmatch(name):
+            raise ConfigurationError(f"{where}: domain {name!r} must be snake_case (its schema's name)")
+        if isinstance(spec, str):
+            spec = {"package": spec}
+        if not isinstance(spec, Mapping) or set(spec) - {"package", "cli"} or "package" not in spec:
+            raise ConfigurationError(
+                f'{where}: domain {name!r} must be "package.name" or {{package = "...", cli = "module:app"}}'
+            )
+        package, cli = spec["package"], spec.get("cli")
+        if not isinstance(package, str) or not _MODULE.fullmatch(package):
+            raise ConfigurationError(f"{where}: domain {name!r}: package {package!r} is not a module name")
+        if cli is not None and (not isinstance(cli, str) or not re.fullmatch(rf"{_MODULE.pattern}:\w+", cli)):
+            raise ConfigurationError(f"{where}: domain {name!r}: cli {cli!r} must be 'module:attribute'")
+        found.append(Domain(name, package, cli))
+    return tuple(found)
+
+
+def _from_table(
+    table: Any, root: Path, where: str, config: Path | None, defaults: Mapping[str, Path]
+) -> Project:
+    if not isinstance(table, Mapping):
+        raise ConfigurationError(f"{where}: [tool.sqlfirst] must be a table")
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigurationError(f"{where}: unknown [tool.sqlfirst] key(s) {unknown}; known: {sorted(_KEYS)}")
+    folders: dict[str, Path] = {}
+    for key in ("sql", "migrations", "benchmarks"):
+        value = table.get(key)
+        if value is None:
+            folders[key] = defaults.get(key, root / key)
+        elif isinstance(value, str) and value:
+            folders[key] = (root / value).resolve()
+        else:
+            raise ConfigurationError(f"{where}: [tool.sqlfirst] {key} must be a folder (a string)")
+    return Project(
+        root,
+        folders["sql"],
+        folders["migrations"],
+        folders["benchmarks"],
+        _domains(table.get("domains"), where),
+        config,
+    )
+
+
+def load(path: Path) -> Project:
+    """The project described by ``path``: a ``pyproject.toml`` or the directory holding one."""
+    config = path / "pyproject.toml" if path.is_dir() else path
+    if not config.is_file():
+        raise ConfigurationError(f"no pyproject.toml at {path}")
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"cannot read {config}: {exc}") from exc
+    table = data.get("tool", {}).get("sqlfirst") if isinstance(data.get("tool"), dict) else None
+    if table is None:
+        raise ConfigurationError(f"{config} has no [tool.sqlfirst] table")
+    root = config.resolve().parent
+    return _from_table(table, root, str(config), config.resolve(), {})
+
+
+def _builtin_folder(name: str) -> Path:
+    packaged = _PACKAGE / "_data" / name
+    return packaged if packaged.is_dir() else _PACKAGE.parents[1] / name
+
+
+@functools.cache
+def builtin() -> Project:
+    """sqlfirst's own domains (``builtin.toml``), in the installed package or the checkout."""
+    data = tomllib.loads(BUILTIN_CONFIG.read_text(encoding="utf-8"))
+    folders = {name: _builtin_folder(name) for name in ("sql", "migrations")}
+    folders["benchmarks"] = _PACKAGE.parents[1] / "benchmarks"  # a checkout's; not in the wheel
+    return _from_table(data, _PACKAGE.parents[1], str(BUILTIN_CONFIG), None, folders)
+
+
+def _discover(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            tool = data.get("tool")
+            if isinstance(tool, dict) and "sqlfirst" in tool:
+                return candidate
+    return None
+
+
+def current() -> Project:
+    """The project the commands work on (see the module docstring), ``SQLFIRST_*_DIR`` applied.
+
+    Read once per working directory and environment (a process that changes either gets the new one).
+    """
+    return _current(Path.cwd(), *(os.environ.get(name) for name in _ENV))
+
+
+_ENV = ("SQLFIRST_PROJECT", "SQLFIRST_SQL_DIR", "SQLFIRST_MIGRATIONS_DIR", "SQLFIRST_BENCH_DIR")
+
+
+@functools.lru_cache(maxsize=8)
+def _current(cwd: Path, named: str | None, *_overrides: str | None) -> Project:
+    if named:
+        project = load(Path(named).expanduser())
+    else:
+        found = _discover(cwd)
+        project = load(found) if found is not None else builtin()
+    return project.with_env()
+
+
+def sql_root_for(domain: str) -> Path:
+    """The ``sql/`` folder holding ``domain``'s queries: the current project's when it has the domain,
+    else the built-in one's; :class:`ConfigurationError` when neither registers it."""
+    project = current()
+    if project.domain(domain) is not None:
+        return project.sql_dir
+    if project.is_builtin:
+        # The built-in project with no such domain: today's behaviour, a folder under its sql/.
+        return project.sql_dir
+    if builtin().domain(domain) is not None:
+        return builtin().sql_dir
+    raise ConfigurationError(
+        f"domain {domain!r} is not registered: add it to [tool.sqlfirst.domains] in "
+        f"{project.config} or pass root= to SqlFile"
+    )
