@@ -31,6 +31,7 @@ import sys
 import tempfile
 import textwrap
 import tomllib
+import types
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,6 +55,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs" / "guide").glob("*.md"))]
 FENCE = re.compile(r"^```(?P<lang>[\w-]*)\s*$")
 PROJECT_FILE = re.compile(r"^-- (?P<path>sql/[\w/]+\.sql)\s*$")
+PYPROJECT = "readme-pyproject.toml"  # a ```toml block opening with `# pyproject.toml` (not found by cwd)
+PROJECT_SECTIONS = {"README.md § Writing your own queries"}  # run with SQLFIRST_PROJECT at it
 
 # What is not run, and why. Shell commands by their text (comments and extra spaces dropped),
 # Python and SQL snippets by "<document> § <heading>".
@@ -125,11 +128,17 @@ SNIPPETS = snippets()
 PYTHON = [s for s in SNIPPETS if s.lang == "python"]
 SHELL = [s for s in SNIPPETS if s.lang in ("bash", "sh")]
 SQL = [s for s in SNIPPETS if s.lang == "sql"]
+TOML = [s for s in SNIPPETS if s.lang == "toml"]
 
 
 def test_every_snippet_says_its_language() -> None:
-    unknown = [f"{s}: ```{s.lang}" for s in SNIPPETS if s.lang not in ("python", "bash", "sh", "sql")]
-    assert not unknown, "label each block python, bash or sql (or teach this test the language)"
+    unknown = [f"{s}: ```{s.lang}" for s in SNIPPETS if s.lang not in ("python", "bash", "sh", "sql", "toml")]
+    assert not unknown, "label each block python, bash, sql or toml (or teach this test the language)"
+
+
+@pytest.mark.parametrize("snippet", TOML, ids=str)
+def test_toml_snippet_parses(snippet: Snippet) -> None:
+    tomllib.loads(snippet.body)
 
 
 def test_every_listed_exception_still_exists() -> None:
@@ -158,6 +167,9 @@ async def readme(server_url: str, template_name: str) -> AsyncIterator[Readme]:
         if target := PROJECT_FILE.match(snippet.body.splitlines()[0]):
             (project / target["path"]).parent.mkdir(parents=True, exist_ok=True)
             (project / target["path"]).write_text(snippet.body, encoding="utf-8")
+    for snippet in TOML:
+        if snippet.body.startswith("# pyproject.toml\n"):
+            (project / PYPROJECT).write_text(snippet.body, encoding="utf-8")
     db = await connect(Settings(database_url=url, min_size=1, max_size=10))
     try:
         yield Readme(url, project, db)
@@ -249,15 +261,30 @@ async def _bulk_done(readme: Readme, ns: dict[str, Any]) -> None:
     assert (ns["a"].id, ns["b"].id) == (ns["id_a"], ns["id_b"])
 
 
+@prelude("README.md § Writing your own queries")
+async def _shop(readme: Readme, ns: dict[str, Any]) -> None:
+    """The project's own table (its migration is the reader's to write)."""
+    await readme.db.pool.execute(
+        "create schema if not exists shop; create table if not exists shop.items "
+        "(id bigint generated always as identity primary key, name text not null, "
+        "price numeric(10, 2) not null, note text)"
+    )
+
+
 @check("README.md § Writing your own queries")
 async def _own_queries(readme: Readme, ns: dict[str, Any]) -> None:
+    from decimal import Decimal
+
     pool = readme.db.pool
-    if "count_active" in ns:
-        active = await pool.fetchval("select count(*) from agent_hub.users where is_active")
-        assert active > 0 and await ns["count_active"](pool) == active
-    if "count_agents" in ns:
-        owner = await pool.fetchval("select owner_id from agent_hub.agents limit 1")
-        assert await ns["count_agents"](pool, owner_id=owner) == ns["AgentCount"](total=1)
+    if "get" in ns:
+        new_id = await pool.fetchval(
+            "insert into shop.items (name, price) values ('lamp', 19.9) returning id"
+        )
+        item = await ns["get"](pool, id=new_id)
+        assert item == ns["Item"](id=new_id, name="lamp", price=Decimal("19.90"), note=None)
+    if "count_items" in ns:
+        total = await pool.fetchval("select count(*) from shop.items")
+        assert await ns["count_items"](pool) == ns["ItemCount"](total=total)
 
 
 async def _serve(ns: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
@@ -334,7 +361,12 @@ async def test_python_snippet_runs(snippet: Snippet, readme: Readme, monkeypatch
     monkeypatch.setenv("SQLFIRST_EMBEDDED", "never")
     monkeypatch.delenv("SQLFIRST_EASYFLOW_KEYS", raising=False)
     monkeypatch.chdir(readme.project)
-    ns: dict[str, Any] = {"__name__": f"readme_{snippet.line}"}
+    if snippet.key in PROJECT_SECTIONS:
+        monkeypatch.setenv("SQLFIRST_PROJECT", str(readme.project / PYPROJECT))
+    # A real module, as a reader's code is: Pydantic resolves a model's annotations through it.
+    module = types.ModuleType(f"readme_{snippet.line}")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    ns: dict[str, Any] = module.__dict__
     if snippet.key in PRELUDES:
         await PRELUDES[snippet.key](readme, ns)
     try:
