@@ -31,7 +31,8 @@ def test_there_are_migrations() -> None:
 def test_migration_file_name_is_number_domain_what(path: Path) -> None:
     assert MIGRATION_NAME.match(path.stem)
     assert NAME.match(path.stem), (
-        f"{path.name}: expected NNNN_<domain>_<what>.sql, domain one of core, " + ", ".join(paths.domain_names())
+        f"{path.name}: expected NNNN_<domain>_<what>.sql, domain one of core, "
+        + ", ".join(paths.domain_names())
     )
 
 

@@ -7,9 +7,10 @@ guard plain keyword arguments (a page size, a time window), so that no bare ``Va
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 __all__ = ["MAX_PAGE", "invalid_argument", "page_size"]
@@ -30,11 +31,18 @@ def invalid_argument(function: str, argument: str, message: str, value: object) 
 class _Page(BaseModel):
     model_config = ConfigDict(title="page", strict=True)
 
-    limit: Annotated[int, Field(ge=1, le=MAX_PAGE)]
+    limit: int
 
 
-def page_size(limit: int) -> int:
-    """``limit`` if it is a page size (an int from 1 to 1000), else ``ValidationError``."""
-    if type(limit) is int and 1 <= limit <= MAX_PAGE:
+@functools.cache
+def _page(most: int) -> type[_Page]:
+    """The page model for sizes up to ``most``: its error names the ``limit`` argument."""
+    return create_model("page", __base__=_Page, limit=(Annotated[int, Field(ge=1, le=most)], ...))
+
+
+def page_size(limit: int, *, most: int = MAX_PAGE) -> int:
+    """``limit`` if it is a page size (an int from 1 to ``most``, 1000 unless a domain lowers it),
+    else ``ValidationError``."""
+    if type(limit) is int and 1 <= limit <= most:
         return limit
-    return _Page(limit=limit).limit
+    return _page(most)(limit=limit).limit

@@ -98,7 +98,7 @@ async def _list_by_owner(conn: Executor, *, owner_id: UUID, lim: int) -> list[Ag
 
 async def list_by_owner(conn: Executor, *, owner_id: UUID, limit: int = 50) -> list[Agent]:
     """A user's agents, newest first."""
-    return await _list_by_owner(conn, owner_id=owner_id, lim=_page(limit))
+    return await _list_by_owner(conn, owner_id=owner_id, lim=page_size(limit))
 
 
 @_sql.query("list_public_agents")
@@ -114,19 +114,15 @@ async def _list_public_before(
 async def list_public(conn: Executor, *, limit: int = 50, after: Agent | None = None) -> list[Agent]:
     """Public agents, newest first. Pass the last agent of a page as ``after`` for the next page."""
     if after is None:
-        return await _list_public(conn, lim=_page(limit))
+        return await _list_public(conn, lim=page_size(limit))
     return await _list_public_before(
-        conn, before_created_at=after.created_at, before_id=after.id, lim=_page(limit)
+        conn, before_created_at=after.created_at, before_id=after.id, lim=page_size(limit)
     )
 
 
 @_sql.query("delete_agent")
 async def delete(conn: Executor, *, id: UUID) -> int:
     """Delete the agent with its sessions, events and marketplace entry; 1, or 0 when absent."""
-
-
-def _page(limit: int) -> int:
-    return page_size(limit)
 
 
 @_sql.query("update_agent_profile")

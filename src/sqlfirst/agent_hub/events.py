@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from uuid import UUID
 
+from sqlfirst.arguments import page_size
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.errors import NotFound
 
-from .agents import _page
 from .models import Event, EventAuthor, EventCreate, JsonObject
 
 __all__ = ["append", "count_errors", "list_page", "mark_turn_complete", "record_error", "stream"]
@@ -74,7 +74,7 @@ async def list_page(
     conn: Executor, *, session_id: UUID, after_sequence: int = 0, limit: int = 50
 ) -> list[Event]:
     """A page of the session's events in order; pass the last ``sequence_number`` seen for the next."""
-    return await _list_page(conn, session_id=session_id, after_sequence=after_sequence, lim=_page(limit))
+    return await _list_page(conn, session_id=session_id, after_sequence=after_sequence, lim=page_size(limit))
 
 
 @_sql.query("stream_session_events")

@@ -7,11 +7,11 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst.arguments import page_size
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.errors import NotFound
 
-from .agents import _page
 from .models import MarketplaceEntry, MarketplacePublish, MarketplaceVersion, Rating, Tag
 
 __all__ = ["download", "get", "publish", "rate", "search", "versions", "withdraw"]
@@ -68,8 +68,8 @@ async def search(
     rated first. An agent made private after publishing drops out."""
     wanted = _tags.validate_python(list(tags))
     if category is None:
-        return await _search_tags(conn, tags=wanted, lim=_page(limit))
-    return await _search_category(conn, category=category, tags=wanted, lim=_page(limit))
+        return await _search_tags(conn, tags=wanted, lim=page_size(limit))
+    return await _search_category(conn, category=category, tags=wanted, lim=page_size(limit))
 
 
 @_sql.query("increment_download_count")
@@ -109,4 +109,4 @@ async def _versions(conn: Executor, *, agent_id: UUID, lim: int) -> list[Marketp
 async def versions(conn: Executor, *, agent_id: UUID, limit: int = 50) -> list[MarketplaceVersion]:
     """Every published version of the agent's entry (version, category, tags, changelog, when), newest
     first; empty when the agent was never published (or was withdrawn: history goes with the entry)."""
-    return await _versions(conn, agent_id=agent_id, lim=_page(limit))
+    return await _versions(conn, agent_id=agent_id, lim=page_size(limit))

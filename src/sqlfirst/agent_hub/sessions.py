@@ -7,12 +7,11 @@ from uuid import UUID
 
 from pydantic import JsonValue
 
-from sqlfirst.arguments import invalid_argument
+from sqlfirst.arguments import invalid_argument, page_size
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.errors import NotFound
 
-from .agents import _page
 from .models import JsonObject, Session, SessionCreate, SessionHistoryPage, SessionSummary
 
 __all__ = [
@@ -100,7 +99,7 @@ async def _list_for_user(conn: Executor, *, user_id: UUID, lim: int) -> list[Ses
 
 async def list_for_user(conn: Executor, *, user_id: UUID, limit: int = 50) -> list[SessionSummary]:
     """A user's sessions, most recently active first, without message histories."""
-    return await _list_for_user(conn, user_id=user_id, lim=_page(limit))
+    return await _list_for_user(conn, user_id=user_id, lim=page_size(limit))
 
 
 @_sql.query("delete_session")
@@ -118,7 +117,7 @@ async def list_for_user_agent(
     conn: Executor, *, user_id: UUID, agent_id: UUID, limit: int = 50
 ) -> list[SessionSummary]:
     """A user's sessions with one agent, most recently active first, without message histories."""
-    return await _list_for_user_agent(conn, user_id=user_id, agent_id=agent_id, lim=_page(limit))
+    return await _list_for_user_agent(conn, user_id=user_id, agent_id=agent_id, lim=page_size(limit))
 
 
 @_sql.query("list_sessions_for_agent")
@@ -127,7 +126,7 @@ async def _list_for_agent(conn: Executor, *, agent_id: UUID, lim: int) -> list[S
 
 async def list_for_agent(conn: Executor, *, agent_id: UUID, limit: int = 50) -> list[SessionSummary]:
     """An agent's sessions (all users), most recently active first, without message histories."""
-    return await _list_for_agent(conn, agent_id=agent_id, lim=_page(limit))
+    return await _list_for_agent(conn, agent_id=agent_id, lim=page_size(limit))
 
 
 # The row exists only for an existing session; first_position and messages are computed (total is
@@ -157,7 +156,7 @@ async def history_page(
     """
     if before is not None and before < 0:
         raise ValueError(f"before must be a position (0 or more), got {before}")
-    page = await _history_page(conn, id=id, before=before, lim=_page(limit))
+    page = await _history_page(conn, id=id, before=before, lim=page_size(limit))
     if page is None:
         raise NotFound("session", id=id)
     return page

@@ -8,7 +8,6 @@ password hash.
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -24,10 +23,10 @@ from pydantic import (
     Field,
     JsonValue,
     StringConstraints,
-    TypeAdapter,
     model_validator,
 )
 
+from sqlfirst import arguments
 from sqlfirst.fields import HIDE_INPUT, Password, at_most_characters
 
 __all__ = [
@@ -152,14 +151,9 @@ Embedding = Annotated[list[float], Field(min_length=EMBEDDING_DIMENSIONS, max_le
 NonNegativeInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
-@functools.cache
-def _page_adapter(most: int) -> TypeAdapter[int]:
-    return TypeAdapter(Annotated[int, Field(strict=True, ge=1, le=most)])
-
-
 def page_size(limit: int, *, most: int = 1000) -> int:
     """Check a page size (1..most) given to a listing query; ``ValidationError`` otherwise."""
-    return _page_adapter(most).validate_python(limit)
+    return arguments.page_size(limit, most=most)
 
 
 class TimeRange(BaseModel):

@@ -25,6 +25,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from sqlfirst import arguments
 from sqlfirst.fields import at_most_characters
 
 __all__ = [
@@ -154,10 +155,8 @@ MAX_PAGE = 500
 
 
 def page_size(limit: int) -> int:
-    """A page size between 1 and MAX_PAGE, or ValueError."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise ValueError(f"limit must be between 1 and {MAX_PAGE}, got {limit}")
-    return limit
+    """A page size between 1 and MAX_PAGE (500), or ``ValidationError``."""
+    return arguments.page_size(limit, most=MAX_PAGE)
 
 
 def _known_timezone(name: str) -> str:
