@@ -2,8 +2,9 @@
 
 A domain plugs in with one module, ``benchmarks/workloads/<domain>.py``, that defines
 ``BENCH = DomainBench(...)``: its data generator, one :class:`QueryWorkload` per named query, its
-side-by-side :class:`Contest` entries and its concurrency mix. Budgets live in
-``benchmarks/budgets.toml`` as ``[<domain>.<query name>]`` tables.
+side-by-side :class:`Contest` entries and its concurrency mix. A domain too big for one file is a
+package, ``benchmarks/workloads/<domain>/``, split by job, whose ``__init__`` defines ``BENCH``.
+Budgets live in ``benchmarks/budgets.toml`` as ``[<domain>.<query name>]`` tables.
 
 The coverage rule (a run fails on any violation, whatever the scale):
 
@@ -297,7 +298,7 @@ def declarations(domain: str) -> dict[str, Declaration]:
 
 
 def discover() -> dict[str, DomainBench]:
-    """Every ``benchmarks/workloads/<domain>.py`` that defines ``BENCH``."""
+    """Every ``benchmarks/workloads/<domain>.py`` (or ``<domain>/`` package) that defines ``BENCH``."""
     package = importlib.import_module(f"{__package__}.workloads")
     found: dict[str, DomainBench] = {}
     for info in pkgutil.iter_modules(package.__path__):

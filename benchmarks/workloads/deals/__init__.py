@@ -1,0 +1,66 @@
+"""deals at scale: generator, one workload per named query, the token_deduction contest, concurrency mix.
+
+Medium sizes (seed 002's service after half a year of use): 100k users (a third referred by another,
+60% with a wallet), 20 markets, 200 agents, 200k goals, 500k deals, ~2M price points over the six
+months before ``ANCHOR`` (six monthly partitions of ``price_tracking``), 1M notifications, 500k chat
+messages, 200k auth tokens, ~450k token operations (a transaction and a history row each), tasks,
+scores and activities. Activity is skewed like real traffic: a few users own many goals, get many
+notifications and talk a lot; a few goals collect many deals.
+
+Loading: ``before_load`` creates the monthly partitions the price history falls in with core's own
+maintenance (``core.run_partition_maintenance``: one marker row per month lands in the DEFAULT
+partition, maintenance gives each month its partition, the markers are deleted), so the rows are
+COPied straight into their partitions and ``get_price_history`` prunes. The COPY then runs with
+``session_replication_role = replica``: no trigger fires, so the price history is loaded as generated
+(not one trigger-made row per deal at load time), and the derived counters the triggers keep
+(``users.active_goals_count``, ``users.total_deals_found``, ``goals.total_matches_found``, balances
+and token totals against the token history) are computed by the generator, consistent with the rows.
+Foreign keys are not re-checked during the COPY either (the generator only references rows it made);
+everything the workloads do afterwards runs with every trigger and constraint on.
+
+The package, by job: ``world`` (sizes and the shared draws of the generator), ``rows_deals`` and
+``rows_accounts`` (one row generator per table), ``load`` (``tables`` and the load hooks),
+``samples`` (keys drawn from the loaded data), ``params`` and ``prepare`` (workload parameters and
+their untimed setup), ``queries`` (the workloads), ``contests`` (side by side and hot rows) and
+``cleanup``. This module assembles ``BENCH``.
+"""
+
+from __future__ import annotations
+
+from ...orm_deals import setup as orm_setup
+from ...registry import DomainBench
+from .cleanup import cleanup
+from .contests import CONTESTS, HOT_ROWS
+from .load import after_load, before_load, tables
+from .queries import QUERIES
+from .samples import sample
+from .world import ANCHOR, HISTORY_START, _email, _referral, _wallet
+
+__all__ = ["ANCHOR", "BENCH", "HISTORY_START", "_email", "_referral", "_wallet", "tables"]
+
+
+BENCH = DomainBench(
+    domain="deals",
+    tables=tables,
+    sample=sample,
+    queries=QUERIES,
+    contests=CONTESTS,
+    mix={
+        "get_user_by_id": 10,
+        "get_deal_by_id": 10,
+        "search_deals": 15,
+        "list_unread_notifications": 10,
+        "count_unread_notifications": 10,
+        "get_price_history": 10,
+        "list_deals_for_goal": 10,
+        "deduct_tokens": 5,
+        "get_active_auth_token_by_hash": 10,
+        "insert_chat_message": 5,
+        "update_deal_price": 5,
+    },
+    orm_setup=orm_setup,
+    cleanup=cleanup,
+    before_load=before_load,
+    after_load=after_load,
+    hot_rows=HOT_ROWS,
+)
