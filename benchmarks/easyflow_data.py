@@ -26,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlfirst.bench.dataset import jsonb, rand_uuid
+from sqlfirst.bench.registry import TableLoad
 from sqlfirst.easyflow.models import (
     ConversationStatus,
     DeliveryStatus,
@@ -36,9 +38,6 @@ from sqlfirst.easyflow.models import (
     SyncStatus,
     SyncType,
 )
-
-from .dataset import jsonb, rand_uuid
-from .registry import TableLoad
 
 __all__ = ["ANCHOR", "CHAT_PLATFORMS", "INTENTS", "KEY_ID", "PLATFORMS", "SEALED", "SENTENCES", "SKUS",
            "after_load", "before_load", "tables"]  # fmt: skip

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
-from .registry import BENCH_DIR
-
-_sql = SqlFile("bench", "floor", root=BENCH_DIR / "sql")
+_sql = SqlFile("bench", "floor", root=Path(__file__).resolve().parent / "sql")
 
 
 @_sql.query("select_one")

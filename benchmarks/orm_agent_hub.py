@@ -18,8 +18,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
 from sqlalchemy.types import TIMESTAMP
 
 from sqlfirst.agent_hub.models import EventAuthor
-
-from .orm import OrmState
+from sqlfirst.bench.orm import OrmState
 
 
 class Base(DeclarativeBase):

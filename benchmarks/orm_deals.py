@@ -22,9 +22,8 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TIMESTAMP
 
+from sqlfirst.bench.orm import OrmState
 from sqlfirst.deals.models import BalanceChangeType, TransactionStatus, TransactionType
-
-from .orm import OrmState
 
 
 class Base(DeclarativeBase):

@@ -152,8 +152,8 @@ async def _seed_with_a_probe(url: str) -> None:
     """Every domain's generated rows (the bench's generators, tiny), and the probe counting them."""
     from rich.console import Console
 
-    from benchmarks import registry
-    from benchmarks.dataset import _DATASETS, load_domain
+    from sqlfirst.bench import registry
+    from sqlfirst.bench.dataset import _DATASETS, load_domain
 
     conn = await asyncpg.connect(url)
     try:

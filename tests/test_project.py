@@ -1,10 +1,11 @@
-"""A project of one's own: ``[tool.sqlfirst]`` in its pyproject.toml gets check, migrate, docs and typed
-calls, with nothing installed into sqlfirst's package; and the engine names no domain."""
+"""A project of one's own: ``[tool.sqlfirst]`` in its pyproject.toml gets migrate, check, docs, bench and
+typed calls, with nothing installed into sqlfirst's package; and the engine names no domain."""
 
 from __future__ import annotations
 
 import ast
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -18,7 +19,7 @@ from sqlfirst import paths, project
 from sqlfirst.db import connect_one
 from sqlfirst.errors import ConfigurationError
 from tests.cli_driver import run_cli
-from tests.conftest import _create_database, _drop_database
+from tests.conftest import _create_database, _drop_database, with_database
 
 SRC = Path(project.__file__).resolve().parent
 BUILTIN = ("agent_hub", "ai_seo", "deals", "devskyy", "easyflow")
@@ -107,6 +108,60 @@ asyncio.run(main())
 """
 
 
+WORKLOADS = """\
+\"\"\"The shop's benchmark: a generated catalogue and both of its queries.\"\"\"
+
+import random
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from sqlfirst.bench.registry import DomainBench, QueryWorkload, TableLoad
+
+ITEMS = 50_000  # at medium scale
+
+
+def tables(factor: float, seed: int) -> list[TableLoad]:
+    count = max(200, int(ITEMS * factor))
+
+    def records() -> Iterator[tuple[Any, ...]]:
+        rng = random.Random(seed)
+        for n in range(count):
+            yield (f"item {n}", Decimal(rng.randrange(100, 100_000)) / 100, None)
+
+    return [TableLoad("shop.items", ("name", "price", "note"), count, records)]
+
+
+async def sample(conn: Any, rng: random.Random) -> list[int]:
+    return [r[0] for r in await conn.fetch("select id from shop.items order by random() limit 5000")]
+
+
+async def cleanup(conn: Any) -> None:
+    await conn.execute("delete from shop.items where name like 'bench %'")
+
+
+BENCH = DomainBench(
+    domain="shop",
+    tables=tables,
+    sample=sample,
+    queries=[
+        QueryWorkload("get_item", lambda ids, rng: {"id": rng.choice(ids)}),
+        QueryWorkload("add_item", lambda ids, rng: {"name": f"bench {rng.random()}", "price": Decimal(2)}),
+    ],
+    mix={"get_item": 9, "add_item": 1},
+    cleanup=cleanup,
+)
+"""
+
+BUDGETS = """\
+[shop.get_item]
+p95_ms = 50
+
+[shop.add_item]
+p95_ms = 100
+"""
+
+
 def _write_project(root: Path) -> None:
     (root / "pyproject.toml").write_text(PYPROJECT)
     (root / "migrations").mkdir()
@@ -117,15 +172,18 @@ def _write_project(root: Path) -> None:
     (root / "shopdemo").mkdir()
     (root / "shopdemo" / "__init__.py").write_text('"""A demo shop: items and prices."""\n')
     (root / "shopdemo" / "items.py").write_text(DECLARATIONS)
+    (root / "benchmarks" / "workloads").mkdir(parents=True)
+    (root / "benchmarks" / "workloads" / "shop.py").write_text(WORKLOADS)
+    (root / "benchmarks" / "budgets.toml").write_text(BUDGETS)
 
 
 def _env(root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SQLFIRST_") and k != "DATABASE_URL"}
-    env["PYTHONPATH"] = os.pathsep.join([str(root), str(SRC.parents[1])])
+    env["PYTHONPATH"] = str(root)  # the project's own packages; sqlfirst is installed
     return env
 
 
-async def test_a_throwaway_project_gets_migrate_check_docs_and_typed_calls(
+async def test_a_throwaway_project_gets_migrate_check_docs_bench_and_typed_calls(
     server_url: str, tmp_path: Path
 ) -> None:
     root = tmp_path / "shopdemo-project"
@@ -133,13 +191,18 @@ async def test_a_throwaway_project_gets_migrate_check_docs_and_typed_calls(
     _write_project(root)
     env = _env(root)
     url = await _create_database(server_url, "sqlfirst_project_shop")
+    bench_db = "sqlfirst_project_shop_bench"
+    small_bench = ["bench", "--scale", "small", "--database-url", server_url, "--database", bench_db]
+    small_bench += ["--no-plot", "--json", "bench.json", "--duration", "1", "--iterations", "30"]
+    small_bench += ["--clients", "4", "--mixed-calls", "3"]
     try:
-        up, status, check, docs = run_cli(
+        up, status, check, docs, bench = run_cli(
             [
                 ["migrate", "up", "--database-url", url],
                 ["migrate", "status", "--database-url", url],
                 ["check", "--database-url", server_url],
                 ["docs", "--database-url", server_url, "--out", "docs"],
+                small_bench,
             ],
             env=env,
             cwd=root,
@@ -154,6 +217,19 @@ async def test_a_throwaway_project_gets_migrate_check_docs_and_typed_calls(
         assert "erDiagram" in page and "items" in page
         assert "queries/shop/items.sql:" in page  # every function with its SQL location
         assert not (root / "docs" / "agent_hub.md").exists()  # the built-in domains stay out
+
+        # A small bench of the project's own workloads and budgets, with sqlfirst's bench engine.
+        assert bench.code == 0, bench.stdout[-3000:] + bench.stderr
+        report = json.loads((root / "bench.json").read_text())
+        measured = {(q["domain"], q["query"]): q for q in report["queries"]}
+        assert set(measured) == {("shop", "get_item"), ("shop", "add_item")}
+        assert all(q["calls"] > 0 and q["error"] is None and q["plan"]["ok"] for q in measured.values())
+        assert report["ok"] and not report["concurrency"]["errors"]
+        bench_conn = await connect_one(with_database(server_url, bench_db))
+        try:  # the workload's cleanup left the generated catalogue as it was
+            assert await bench_conn.fetchval("select count(*) from shop.items where name like 'bench %'") == 0
+        finally:
+            await bench_conn.close()
 
         # Only the project's own schema was created: its migrations, not the built-in ones.
         conn = await connect_one(url)
@@ -188,6 +264,7 @@ async def test_a_throwaway_project_gets_migrate_check_docs_and_typed_calls(
         assert "note" in bad.stderr
     finally:
         await _drop_database(server_url, "sqlfirst_project_shop")
+        await _drop_database(server_url, bench_db)
 
 
 def test_a_project_is_found_from_the_working_directory(

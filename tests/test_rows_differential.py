@@ -36,11 +36,10 @@ from pydantic import (
     model_validator,
 )
 
-from sqlfirst import paths
 from sqlfirst import rows as rows_module
 from sqlfirst.binding import DECLARATIONS
-from sqlfirst.check import _import_declarations
 from sqlfirst.pgtypes import strip_optional
+from sqlfirst.project import import_declarations
 from sqlfirst.rows import row_factory
 
 BUILT = rows_module._RowBuilder is not None
@@ -187,7 +186,7 @@ EXTRA_MODELS: list[type[BaseModel]] = [
 
 
 def _declared_models() -> list[type[BaseModel]]:
-    _import_declarations(paths.sql_dir())
+    import_declarations()
     found: dict[str, type[BaseModel]] = {}
     for decl in DECLARATIONS.values():
         model = decl.result_type

@@ -8,10 +8,9 @@ import sys
 
 import pytest
 
-from sqlfirst import paths
 from sqlfirst.binding import DECLARATIONS
-from sqlfirst.check import _import_declarations
 from sqlfirst.db import Connection
+from sqlfirst.project import import_declarations
 from sqlfirst.statements import (
     HOW_TO_ENABLE,
     StatisticsUnavailable,
@@ -22,7 +21,7 @@ from sqlfirst.statements import (
 
 
 def test_a_statement_maps_back_to_its_named_query_whatever_its_whitespace() -> None:
-    _import_declarations(paths.sql_dir())
+    import_declarations()
     decl = DECLARATIONS[("agent_hub", "users", "get_user_by_id")]
     known = named_locations(DECLARATIONS)
     as_recorded = "  " + decl.query.sql.replace("\n", "\n    ").upper()

@@ -1,1 +1,1 @@
-"""One module per domain, each defining ``BENCH = DomainBench(...)`` (see ``benchmarks.registry``)."""
+"""One module per domain, each defining ``BENCH = DomainBench(...)`` (see ``sqlfirst.bench.registry``)."""

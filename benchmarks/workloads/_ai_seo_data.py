@@ -11,8 +11,8 @@ from decimal import Decimal
 from ipaddress import IPv4Address
 from typing import Any
 
-from ..dataset import PASSWORD_HASH, jsonb, rand_uuid
-from ..registry import TableLoad
+from sqlfirst.bench.dataset import PASSWORD_HASH, jsonb, rand_uuid
+from sqlfirst.bench.registry import TableLoad
 
 ANCHOR = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 HISTORY_DAYS = 180

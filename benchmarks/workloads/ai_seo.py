@@ -31,8 +31,9 @@ from ipaddress import IPv4Address
 from itertools import count
 from typing import Any
 
-from ..dataset import PASSWORD_HASH, sample_rows
-from ..registry import DomainBench, Params, QueryWorkload
+from sqlfirst.bench.dataset import PASSWORD_HASH, sample_rows
+from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
+
 from ._ai_seo_data import (
     AGENTS,
     ANCHOR,

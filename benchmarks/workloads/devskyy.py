@@ -17,10 +17,10 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
+from sqlfirst.bench.dataset import PASSWORD_HASH, sample_rows
+from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
 from sqlfirst.devskyy.models import EMBEDDING_DIMENSIONS
 
-from ..dataset import PASSWORD_HASH, sample_rows
-from ..registry import DomainBench, Params, QueryWorkload
 from .devskyy_data import (
     AGENTS,
     CATEGORIES,

@@ -29,10 +29,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlfirst.bench.dataset import PASSWORD_HASH, jsonb, rand_uuid
+from sqlfirst.bench.registry import TableLoad
 from sqlfirst.devskyy.models import EMBEDDING_DIMENSIONS
-
-from ..dataset import PASSWORD_HASH, jsonb, rand_uuid
-from ..registry import TableLoad
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 """The generated platform's "now": its history lies in the six months before it."""

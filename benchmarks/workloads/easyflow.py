@@ -17,6 +17,8 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
+from sqlfirst.bench.dataset import sample_rows
+from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
 from sqlfirst.easyflow.models import (
     ConversationStatus,
     IntegrationStatus,
@@ -26,7 +28,6 @@ from sqlfirst.easyflow.models import (
     SyncType,
 )
 
-from ..dataset import sample_rows
 from ..easyflow_data import (
     ANCHOR,
     CHAT_PLATFORMS,
@@ -40,7 +41,6 @@ from ..easyflow_data import (
     before_load,
     tables,
 )
-from ..registry import DomainBench, Params, QueryWorkload
 
 BENCH_PREFIX = "bench-"
 

@@ -14,7 +14,6 @@ migrations and compares what PostgreSQL reports with the Python declaration:
 
 from __future__ import annotations
 
-import importlib
 import re
 import secrets
 import types
@@ -34,11 +33,9 @@ from pydantic import BaseModel
 from sqlfirst import paths
 from sqlfirst.binding import DECLARATIONS, Declaration, NamedQuery, load_file
 from sqlfirst.db import connect_one
-from sqlfirst.errors import ConfigurationError
 from sqlfirst.migrate import Migrator
 from sqlfirst.pgtypes import DRIVER_TYPES, PARAM_WIDENING, strip_optional
-from sqlfirst.project import builtin as builtin_project
-from sqlfirst.project import current as current_project
+from sqlfirst.project import import_declarations
 
 __all__ = ["CheckReport", "Problem", "check_database", "run_check", "scratch_database"]
 
@@ -249,26 +246,6 @@ def _not_null(pg: psycopg.Connection[Any], sources: list[tuple[int, int]]) -> li
     return verdicts
 
 
-def _import_declarations(sql_root: Path) -> None:
-    """Import each domain's package and its ``<package>.<entity>`` module for every query file, so
-    every declaration registers (packages from the current project's configuration,
-    :mod:`sqlfirst.project`). A missing module is reported later, as queries without a declaration;
-    a module that fails for another reason (a missing dependency of its own) fails here."""
-    project = current_project()
-    for domain_dir in sorted(p for p in sql_root.iterdir() if p.is_dir()):
-        domain = project.domain(domain_dir.name) or builtin_project().domain(domain_dir.name)
-        if domain is None:
-            continue
-        modules = [domain.package] + [f"{domain.package}.{p.stem}" for p in sorted(domain_dir.glob("*.sql"))]
-        for module in modules:
-            try:
-                importlib.import_module(module)
-            except ModuleNotFoundError as exc:
-                if exc.name is not None and (module == exc.name or module.startswith(exc.name + ".")):
-                    continue
-                raise ConfigurationError(f"cannot import {module} (domain {domain.name}): {exc}") from exc
-
-
 async def check_database(
     url: str,
     *,
@@ -278,7 +255,7 @@ async def check_database(
     """Check every query under ``sql_root`` against the (already migrated) database at ``url``."""
     sql_root = sql_root or paths.sql_dir()
     if declarations is None:
-        _import_declarations(sql_root)
+        import_declarations(sql_root)
         declarations = DECLARATIONS
     problems: list[Problem] = []
     files: dict[tuple[str, str], dict[str, NamedQuery]] = {}

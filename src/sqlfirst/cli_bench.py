@@ -1,10 +1,10 @@
-"""``sqlfirst bench``: the benchmark suite of a checkout (``benchmarks/``), behind the ``bench`` extra."""
+"""``sqlfirst bench``: :mod:`sqlfirst.bench` on the current project's workloads and budgets, behind the
+``bench`` extra."""
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -151,22 +151,21 @@ def _missing_extra(module: str) -> ConfigurationError:
 
 
 def _bench_runner() -> Any:
-    """Import ``benchmarks.runner`` lazily, once the ``bench`` extra is known to be installed (some of
-    its modules are imported only half way through a run, e.g. matplotlib for the plot)."""
+    """Import :mod:`sqlfirst.bench.runner` lazily, once the ``bench`` extra is known to be installed
+    (some of its modules are imported only half way through a run, e.g. matplotlib for the plot). The
+    workloads and budgets are the current project's (``benchmarks/``, see :mod:`sqlfirst.project`)."""
     bench_dir = paths.benchmarks_dir()
-    if not (bench_dir / "runner.py").is_file():
+    if not (bench_dir / "workloads").is_dir():
         raise ConfigurationError(
-            f"no benchmark suite at {bench_dir}: it is not part of the installed package; clone the "
-            "sqlfirst repository and run `pip install -e '.[bench]'` there, or point "
-            "SQLFIRST_BENCH_DIR at its benchmarks/ folder"
+            f"no benchmark workloads at {bench_dir / 'workloads'}: a project's go in its benchmarks/ folder "
+            "(workloads/<domain>.py defining BENCH, and budgets.toml); the built-in domains' are in the "
+            "sqlfirst repository (clone it and run `pip install -e '.[bench]'` there)"
         )
     missing = sorted(m for m in BENCH_EXTRA_MODULES if _absent(m))
     if missing:
         raise _missing_extra(", ".join(missing))
-    if str(bench_dir.parent) not in sys.path:
-        sys.path.insert(0, str(bench_dir.parent))
     try:
-        return importlib.import_module(f"{bench_dir.name}.runner")
+        return importlib.import_module("sqlfirst.bench.runner")
     except ModuleNotFoundError as exc:
         if exc.name and any(
             exc.name == m or m.startswith(exc.name + ".") or exc.name.startswith(m + ".")

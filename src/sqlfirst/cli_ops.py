@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sqlfirst import paths
 from sqlfirst.cli import DatabaseUrl, _expected_errors, _url, app, db_app, err, out
 from sqlfirst.errors import ConfigurationError
 
@@ -62,13 +61,13 @@ def db_stats(
 ) -> None:
     """Top statements from pg_stat_statements, each mapped to its named query's .sql file and line."""
     from sqlfirst.binding import DECLARATIONS
-    from sqlfirst.check import _import_declarations
     from sqlfirst.db import connect_one
+    from sqlfirst.project import import_declarations
     from sqlfirst.statements import top_statements
 
     if order not in ("total", "mean"):
         raise ConfigurationError(f"--order is total or mean, got {order!r}")
-    _import_declarations(paths.sql_dir())
+    import_declarations()
 
     async def run() -> Any:
         conn = await connect_one(_url(database_url))

@@ -363,10 +363,10 @@ def _description(domain: str) -> str:
 async def render_all(url: str) -> dict[str, str]:
     """Every domain's page and the index, keyed by file name, from the migrated database at ``url``."""
     from sqlfirst.binding import DECLARATIONS
-    from sqlfirst.check import _import_declarations
     from sqlfirst.db import connect_one
+    from sqlfirst.project import import_declarations
 
-    _import_declarations(paths.sql_dir())
+    import_declarations()
     budgets = paths.benchmarks_dir() / "budgets.toml"
     conn = await connect_one(url)
     try:

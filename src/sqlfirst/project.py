@@ -27,6 +27,7 @@ working directory or a parent; else the built-in one. ``SQLFIRST_SQL_DIR``,
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import re
 import tomllib
@@ -37,7 +38,16 @@ from typing import Any
 
 from sqlfirst.errors import ConfigurationError
 
-__all__ = ["BUILTIN_CONFIG", "Domain", "Project", "builtin", "current", "load"]
+__all__ = [
+    "BUILTIN_CONFIG",
+    "Domain",
+    "Project",
+    "builtin",
+    "current",
+    "import_declarations",
+    "load",
+    "sql_root_for",
+]
 
 _PACKAGE = Path(__file__).resolve().parent
 BUILTIN_CONFIG = _PACKAGE / "builtin.toml"
@@ -227,3 +237,25 @@ def sql_root_for(domain: str) -> Path:
         f"domain {domain!r} is not registered: add it to [tool.sqlfirst.domains] in "
         f"{project.config} or pass root= to SqlFile"
     )
+
+
+def import_declarations(sql_root: Path | None = None) -> None:
+    """Import each domain's package and its ``<package>.<entity>`` module for every query file of
+    ``sql_root`` (the current project's ``sql/`` by default), so every declaration registers: what
+    ``check``, ``docs`` and ``bench`` read. A missing module is reported later, as queries without a
+    declaration; a module that fails for another reason (a missing dependency of its own) raises
+    :class:`ConfigurationError`."""
+    project = current()
+    sql_root = sql_root or project.sql_dir
+    for domain_dir in sorted(p for p in sql_root.iterdir() if p.is_dir()):
+        domain = project.domain(domain_dir.name) or builtin().domain(domain_dir.name)
+        if domain is None:
+            continue
+        modules = [domain.package] + [f"{domain.package}.{p.stem}" for p in sorted(domain_dir.glob("*.sql"))]
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except ModuleNotFoundError as exc:
+                if exc.name is not None and (module == exc.name or module.startswith(exc.name + ".")):
+                    continue
+                raise ConfigurationError(f"cannot import {module} (domain {domain.name}): {exc}") from exc

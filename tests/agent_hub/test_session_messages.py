@@ -12,8 +12,8 @@ from uuid import UUID
 import asyncpg
 import pytest
 
-from benchmarks.plans import PLAN_MODES, explain_analyze
 from sqlfirst.agent_hub import sessions, users
+from sqlfirst.bench.plans import PLAN_MODES, explain_analyze
 from sqlfirst.binding import Declaration
 from sqlfirst.db import Connection, connect_one
 from sqlfirst.migrate import Migrator

@@ -15,8 +15,8 @@ import pytest
 
 pytest.importorskip("sqlalchemy", reason="the workloads need the bench extra")
 
-from benchmarks import registry
 from benchmarks.workloads import ai_seo as gen
+from sqlfirst.bench import registry
 
 FACTOR = 0.002
 SEED = 11

@@ -15,8 +15,8 @@ from uuid import UUID
 import asyncpg
 import pytest
 
-from benchmarks.plans import PLAN_MODES, explain_analyze, plan_cost
 from sqlfirst.ai_seo import analytics, campaigns, events, metrics, sessions, tasks, users
+from sqlfirst.bench.plans import PLAN_MODES, explain_analyze, plan_cost
 from sqlfirst.binding import Declaration
 from sqlfirst.db import connect_one
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import baseline
-from benchmarks.measure import QueryResult, Stats
-from benchmarks.plans import PlanReport
+from sqlfirst.bench import baseline
+from sqlfirst.bench.measure import QueryResult, Stats
+from sqlfirst.bench.plans import PlanReport
 from sqlfirst.errors import ConfigurationError
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncpg
 from rich.console import Console
 
-from benchmarks.dataset import _DATASETS, load_domain
 from benchmarks.workloads import agent_hub as bench
 from sqlfirst.agent_hub import users
+from sqlfirst.bench.dataset import _DATASETS, load_domain
 from tests.agent_hub.factories import make_agent, make_session, make_user
 
 COUNTS = "select (select count(*) from agent_hub.users), (select count(*) from agent_hub.agents), " + (

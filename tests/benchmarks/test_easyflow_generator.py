@@ -12,8 +12,8 @@ import pytest
 pytest.importorskip("sqlalchemy", reason="the workloads need the bench extra")
 
 from benchmarks import easyflow_data as gen
-from benchmarks import registry
-from benchmarks.registry import load_budgets
+from sqlfirst.bench import registry
+from sqlfirst.bench.registry import load_budgets
 
 FACTOR = 0.004
 SEED = 11

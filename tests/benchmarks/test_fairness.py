@@ -6,8 +6,8 @@ import math
 import random
 from collections import Counter
 
-from benchmarks.sidebyside import ORDERS, SLOTS, round_orders
-from benchmarks.stats import median_interval, ratio_interval
+from sqlfirst.bench.sidebyside import ORDERS, SLOTS, round_orders
+from sqlfirst.bench.stats import median_interval, ratio_interval
 
 
 def test_balanced_rounds_run_every_order_equally_often() -> None:

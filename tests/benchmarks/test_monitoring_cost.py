@@ -7,11 +7,11 @@ from collections import Counter
 from typing import Any
 from uuid import UUID
 
-from benchmarks.monitoring_cost import ORDERS, SLOTS, run_monitoring_contest
-from benchmarks.registry import Contender, Contest, load_budgets
-from benchmarks.sidebyside import ContestContext, round_orders
 from sqlfirst import monitoring
 from sqlfirst.agent_hub import users
+from sqlfirst.bench.monitoring_cost import ORDERS, SLOTS, run_monitoring_contest
+from sqlfirst.bench.registry import Contender, Contest, load_budgets
+from sqlfirst.bench.sidebyside import ContestContext, round_orders
 from sqlfirst.db import Connection
 from tests.agent_hub.factories import make_user
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import asyncpg
 import pytest
 
-from benchmarks.plans import (
+from sqlfirst.bench.plans import (
     PLAN_MODES,
     PlanCost,
     check_plan,

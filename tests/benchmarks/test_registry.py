@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import registry
-from benchmarks.registry import Budget, coverage_problems, load_budgets
+from sqlfirst.bench import registry
+from sqlfirst.bench.registry import Budget, coverage_problems, load_budgets
 
 pytest.importorskip("sqlalchemy", reason="the workloads need the bench extra")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks import registry
-from benchmarks.concurrency import ConcurrencyResult
-from benchmarks.measure import Stats
-from benchmarks.replica_reads import is_read
+from sqlfirst.bench import registry
+from sqlfirst.bench.concurrency import ConcurrencyResult
+from sqlfirst.bench.measure import Stats
+from sqlfirst.bench.replica_reads import is_read
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -10,10 +10,10 @@ from uuid import UUID
 
 import asyncpg
 
-from benchmarks.registry import Contender, Contest, load_budgets
-from benchmarks.rls_cost import APP_ROLE, ORDERS, SLOTS, run_rls_contest
-from benchmarks.sidebyside import ContestContext
 from sqlfirst.agent_hub import events
+from sqlfirst.bench.registry import Contender, Contest, load_budgets
+from sqlfirst.bench.rls_cost import APP_ROLE, ORDERS, SLOTS, run_rls_contest
+from sqlfirst.bench.sidebyside import ContestContext
 from sqlfirst.db import create_pool
 from sqlfirst.settings import Settings
 from tests.agent_hub.factories import make_session, make_user

@@ -16,7 +16,7 @@ from uuid import UUID
 import asyncpg
 import pytest
 
-from benchmarks.plans import PLAN_MODES, explain_analyze
+from sqlfirst.bench.plans import PLAN_MODES, explain_analyze
 from sqlfirst.binding import Declaration
 from sqlfirst.db import connect_one
 from sqlfirst.deals import deal_activities, deals, goals, notifications, price_tracking, users

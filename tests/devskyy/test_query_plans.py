@@ -17,7 +17,7 @@ from uuid import UUID
 import asyncpg
 import pytest
 
-from benchmarks.plans import PLAN_MODES, explain_analyze, plan_cost
+from sqlfirst.bench.plans import PLAN_MODES, explain_analyze, plan_cost
 from sqlfirst.binding import Declaration
 from sqlfirst.db import connect_one
 from sqlfirst.devskyy import agent_executions, orders, products, rag, round_table, tool_executions, users

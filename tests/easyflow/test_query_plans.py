@@ -16,7 +16,7 @@ from uuid import UUID
 import asyncpg
 import pytest
 
-from benchmarks.plans import PLAN_MODES, explain_analyze, plan_cost
+from sqlfirst.bench.plans import PLAN_MODES, explain_analyze, plan_cost
 from sqlfirst.db import connect_one
 from sqlfirst.easyflow import conversations, integrations, messages, metrics, outbound, sync_logs
 from sqlfirst.easyflow.models import MetricType, SyncType

@@ -13,8 +13,9 @@ side and batching) and ``cleanup``. This module assembles ``BENCH``.
 
 from __future__ import annotations
 
+from sqlfirst.bench.registry import DomainBench
+
 from ...orm_agent_hub import setup as orm_setup
-from ...registry import DomainBench
 from .cleanup import cleanup
 from .contests import BATCHES, CONTESTS
 from .load import after_load, tables

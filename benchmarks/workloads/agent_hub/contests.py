@@ -12,13 +12,13 @@ from sqlalchemy import select, text
 
 from sqlfirst.agent_hub import events, users
 from sqlfirst.agent_hub.models import Event, EventAuthor
+from sqlfirst.bench.dataset import PASSWORD_HASH
+from sqlfirst.bench.orm import OrmState
+from sqlfirst.bench.registry import BatchContest, Contender, Contest
 from sqlfirst.db import copy_models
 
 from ... import floor
-from ...dataset import PASSWORD_HASH
-from ...orm import OrmState
 from ...orm_agent_hub import EventRow, UserRow
-from ...registry import BatchContest, Contender, Contest
 from .load import SENTENCES
 from .prepare import _new_session
 
@@ -26,7 +26,7 @@ BULK_ROWS = 10_000
 BULK_MARK = "bench-bulk-insert"
 """The external id of the session bulk_insert_10k writes into (``cleanup`` deletes it)."""
 
-# ctx: benchmarks.sidebyside.ContestContext (conn with sqlfirst's codecs, orm state, samples).
+# ctx: sqlfirst.bench.sidebyside.ContestContext (conn with sqlfirst's codecs, orm state, samples).
 
 _GET_USER = users.get_by_id.__sqlfirst__.query.sql  # type: ignore[attr-defined]
 _PAGE = events._list_page.__sqlfirst__.query.sql  # type: ignore[attr-defined]

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ...dataset import PASSWORD_HASH, jsonb, rand_uuid
-from ...registry import TableLoad
+from sqlfirst.bench.dataset import PASSWORD_HASH, jsonb, rand_uuid
+from sqlfirst.bench.registry import TableLoad
 
 ANCHOR = datetime(2025, 6, 1, tzinfo=UTC)
 YEAR_S = 365 * 24 * 3600

@@ -7,8 +7,9 @@ import random
 import uuid
 from typing import Any
 
-from ...dataset import PASSWORD_HASH
-from ...registry import Params
+from sqlfirst.bench.dataset import PASSWORD_HASH
+from sqlfirst.bench.registry import Params
+
 from .samples import Samples
 
 

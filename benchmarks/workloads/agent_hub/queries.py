@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlfirst.agent_hub.models import EventAuthor
+from sqlfirst.bench.dataset import PASSWORD_HASH
+from sqlfirst.bench.registry import QueryWorkload
 
-from ...dataset import PASSWORD_HASH
-from ...registry import QueryWorkload
 from .load import MODELS, SENTENCES, TAGS
 from .prepare import (
     _prep_agent_profile,

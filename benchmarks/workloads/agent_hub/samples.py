@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
-from ...dataset import SAMPLE_KEYS, sample_rows
-from ...registry import Params
+from sqlfirst.bench.dataset import SAMPLE_KEYS, sample_rows
+from sqlfirst.bench.registry import Params
 
 
 @dataclass

@@ -27,8 +27,9 @@ their untimed setup), ``queries`` (the workloads), ``contests`` (side by side an
 
 from __future__ import annotations
 
+from sqlfirst.bench.registry import DomainBench
+
 from ...orm_deals import setup as orm_setup
-from ...registry import DomainBench
 from .cleanup import cleanup
 from .contests import CONTESTS, HOT_ROWS
 from .load import after_load, before_load, tables

@@ -10,14 +10,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sqlfirst.bench.orm import OrmState
+from sqlfirst.bench.registry import Contender, Contest, HotRow, Params
 from sqlfirst.deals import tokens
 from sqlfirst.deals.models import BalanceChangeType, MarketStatus, TransactionStatus, TransactionType
 
-from ...orm import OrmState
 from ...orm_deals import DealsUserRow, TokenBalanceHistoryRow, TokenTransactionRow
-from ...registry import Contender, Contest, HotRow, Params
 
-# ctx: benchmarks.sidebyside.ContestContext (conn with sqlfirst's codecs, orm state, samples).
+# ctx: sqlfirst.bench.sidebyside.ContestContext (conn with sqlfirst's codecs, orm state, samples).
 
 _DEDUCT = tokens._deduct.__sqlfirst__.query.sql  # type: ignore[attr-defined]
 DEDUCTION = Decimal(1)

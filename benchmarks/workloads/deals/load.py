@@ -7,7 +7,8 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from ...registry import TableLoad
+from sqlfirst.bench.registry import TableLoad
+
 from .rows_accounts import (
     auth_token_rows,
     chat_rows,

@@ -11,10 +11,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlfirst.bench.dataset import PASSWORD_HASH
+from sqlfirst.bench.registry import Params
 from sqlfirst.deals.models import DealStatus, GoalPriority, MarketStatus, MarketType
 
-from ...dataset import PASSWORD_HASH
-from ...registry import Params
 from .samples import Samples, _amount, _deal, _goal, _now, _user
 from .world import (
     ANCHOR,

@@ -9,10 +9,10 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlfirst.bench.dataset import PASSWORD_HASH
+from sqlfirst.bench.registry import Params
 from sqlfirst.deals.models import GoalStatus, TransactionStatus
 
-from ...dataset import PASSWORD_HASH
-from ...registry import Params
 from .params import _market_fields
 from .samples import Samples, _deal, _now
 from .world import BENCH_PREFIX, FAR_PAST, MODEL_NAMES, _money

@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlfirst.bench.registry import QueryWorkload
 from sqlfirst.deals.models import (
     AgentStatus,
     AgentType,
@@ -25,7 +26,6 @@ from sqlfirst.deals.models import (
     TransactionType,
 )
 
-from ...registry import QueryWorkload
 from .params import (
     _deduct_params,
     _goal_terms,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlfirst.bench.dataset import rand_uuid
 from sqlfirst.deals.models import (
     BalanceChangeType,
     MarketDataType,
@@ -23,7 +24,6 @@ from sqlfirst.deals.models import (
     TransactionType,
 )
 
-from ...dataset import rand_uuid
 from .world import (
     ANCHOR,
     ANCHOR_S,

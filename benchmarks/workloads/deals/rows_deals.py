@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlfirst.bench.dataset import PASSWORD_HASH, jsonb, rand_uuid
 from sqlfirst.deals.models import (
     AgentStatus,
     AgentType,
@@ -23,7 +24,6 @@ from sqlfirst.deals.models import (
     UserStatus,
 )
 
-from ...dataset import PASSWORD_HASH, jsonb, rand_uuid
 from .world import (
     ANCHOR,
     ANCHOR_S,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from ...dataset import SAMPLE_KEYS, sample_rows
+from sqlfirst.bench.dataset import SAMPLE_KEYS, sample_rows
 
 
 @dataclass

@@ -12,9 +12,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlfirst.bench.dataset import rand_uuid
 from sqlfirst.deals.models import DealSource, DealStatus, GoalStatus, MarketCategory
-
-from ...dataset import rand_uuid
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 """The generated service's "now": history lies in the months before it."""

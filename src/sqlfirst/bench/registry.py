@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import random
+import sys
 import tomllib
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,9 +31,14 @@ from typing import Any, Literal
 
 from sqlfirst import paths, project
 from sqlfirst.binding import DECLARATIONS, Declaration
+from sqlfirst.errors import ConfigurationError
 
-BENCH_DIR = Path(__file__).resolve().parent
-BUDGETS_PATH = BENCH_DIR / "budgets.toml"
+
+def bench_dir() -> Path:
+    """The current project's ``benchmarks/`` folder (:mod:`sqlfirst.project`): ``budgets.toml`` and
+    the ``workloads`` package; the built-in domains' is the repository's."""
+    return paths.benchmarks_dir()
+
 
 ScaleName = Literal["small", "medium", "large"]
 SCALES: dict[str, float] = {"small": 0.02, "medium": 1.0, "large": 10.0}
@@ -83,7 +89,7 @@ class QueryWorkload:
 class Contender:
     """One way to run a contest: ``prepare`` builds the input (untimed), ``call`` is what is timed.
 
-    Each contest runs on two footings (benchmarks.sidebyside): ``held``, where ``ctx.conn`` is one
+    Each contest runs on two footings (sqlfirst.bench.sidebyside): ``held``, where ``ctx.conn`` is one
     connection, and ``pool``, where ``ctx.conn`` is sqlfirst's asyncpg pool. A contender should use
     only what both offer (``fetch``, ``fetchrow``, ``fetchval``, ``execute``,
     ``copy_records_to_table``, repository functions) and ``ctx.orm.sessions()`` for the ORM.
@@ -222,8 +228,11 @@ class Budgets:
     application role under row-level security (benchmarks.rls_cost), and the per-call target there."""
 
 
-def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
-    """Parse budgets.toml (see its header for the format)."""
+def load_budgets(path: Path | None = None) -> Budgets:
+    """Parse budgets.toml (see its header for the format); the current project's by default."""
+    path = path or bench_dir() / "budgets.toml"
+    if not path.is_file():
+        raise ConfigurationError(f"no budgets at {path}: every hot query needs a [<domain>.<query>] p95_ms")
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     settings = data.pop("settings", {})
     contests_raw = data.pop("side_by_side", {})
@@ -276,14 +285,8 @@ def load_budgets(path: Path = BUDGETS_PATH) -> Budgets:
 
 def declared_domains() -> list[str]:
     """Domains with named queries, their Python modules imported so every declaration is registered."""
-    found = []
-    current = project.current()
-    for domain in paths.domains():  # registered domains only, so each has its package
-        registered = current.domain(domain)
-        if registered is not None:
-            importlib.import_module(registered.package)
-        found.append(domain)
-    return found
+    project.import_declarations()
+    return paths.domains()
 
 
 def declarations(domain: str) -> dict[str, Declaration]:
@@ -298,8 +301,23 @@ def declarations(domain: str) -> dict[str, Declaration]:
 
 
 def discover() -> dict[str, DomainBench]:
-    """Every ``benchmarks/workloads/<domain>.py`` (or ``<domain>/`` package) that defines ``BENCH``."""
-    package = importlib.import_module(f"{__package__}.workloads")
+    """Every ``benchmarks/workloads/<domain>.py`` (or ``<domain>/`` package) of the current project
+    that defines ``BENCH``; the folder's parent goes on ``sys.path`` so it imports as a package."""
+    folder = bench_dir()
+    if not (folder / "workloads").is_dir():
+        raise ConfigurationError(
+            f"no benchmark workloads at {folder / 'workloads'}: a project benchmarks its domains with "
+            "benchmarks/workloads/<domain>.py defining BENCH and benchmarks/budgets.toml (the built-in "
+            "domains' are in the sqlfirst repository's benchmarks/)"
+        )
+    if str(folder.parent) not in sys.path:
+        sys.path.insert(0, str(folder.parent))
+    package = importlib.import_module(f"{folder.name}.workloads")
+    if not any(Path(entry).resolve() == (folder / "workloads").resolve() for entry in package.__path__):
+        raise ConfigurationError(
+            f"{folder.name}.workloads imports from {list(package.__path__)}, not {folder / 'workloads'}: "
+            f"another package named {folder.name!r} comes first on sys.path"
+        )
     found: dict[str, DomainBench] = {}
     for info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"{package.__name__}.{info.name}")

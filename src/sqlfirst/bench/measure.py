@@ -84,7 +84,7 @@ class QueryResult:
     hot: Stats | None = None
     timings_ms: tuple[float, ...] = ()
     """Every timed call (uniform draw), for confidence intervals against a baseline."""
-    """The same workload with a hot/cold key mix (:class:`benchmarks.dataset.HotColdRandom`), reported
+    """The same workload with a hot/cold key mix (:class:`sqlfirst.bench.dataset.HotColdRandom`), reported
     beside the uniform draw; budgets gate the uniform one."""
 
     @property

@@ -139,7 +139,8 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
     notes = {c["workload"]: c["note"] for c in doc["side_by_side"] if c.get("comparison") == "design"}
     for name, domain in doc["pending_side_by_side"].items():
         table.add_row(name, "-", "-", "-", "-", "-", "", f"[yellow]pending: arrives with the {domain} domain")
-    console.print(table)
+    if table.row_count:  # a project without contests has no table to show
+        console.print(table)
     for workload, note in notes.items():
         console.print(f"[dim]{workload} is a design comparison, not layer overhead: {note}[/]")
 
@@ -339,60 +340,3 @@ def _print_rls(console: Console, results: list[dict[str, Any]]) -> None:
 def write_json(path: Path, doc: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, default=str) + "\n", encoding="utf-8")
-
-
-def write_plot(path: Path, doc: dict[str, Any]) -> None:
-    """p95 against budget per query (log scale), and the side-by-side ratios against their targets."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    queries = [q for q in doc["queries"] if not q["error"]]
-    contests = [c for c in doc["side_by_side"] if not c["error"] and c.get("footing", "held") == "held"]
-    height = max(6.0, 0.22 * len(queries) + 2)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(16, height), gridspec_kw={"width_ratios": [3, 2]})
-    names = [f"{q['domain']}.{q['query']}" for q in queries]
-    ys = list(range(len(queries)))
-    colours = ["tab:green" if q["within_budget"] else "tab:red" for q in queries]
-    ax1.barh(ys, [q["p95_ms"] for q in queries], color=colours, label="p95")
-    ax1.scatter([q["budget_p95_ms"] for q in queries], ys, marker="|", s=200, color="black", label="budget")
-    ax1.set_yticks(ys, names, fontsize=7)
-    ax1.invert_yaxis()
-    ax1.set_xscale("log")
-    ax1.set_xlabel("ms (log)")
-    ax1.set_title(f"p95 vs budget ({doc['scale']} scale)")
-    ax1.legend(loc="lower right")
-
-    labels = [c["workload"] for c in contests]
-    xs = list(range(len(contests)))
-    ax2.bar(
-        [x - 0.2 for x in xs],
-        [c["ratio_vs_asyncpg"] for c in contests],
-        width=0.4,
-        label="sqlfirst / asyncpg",
-    )
-    ax2.bar(
-        [x + 0.2 for x in xs],
-        [c["speedup_vs_sqlalchemy"] for c in contests],
-        width=0.4,
-        label="sqlalchemy / sqlfirst",
-    )
-    for x, c in zip(xs, contests, strict=True):
-        t = c["targets"]
-        limit = t["max_ratio_vs_asyncpg"] or (
-            1 / t["min_throughput_vs_asyncpg"] if t["min_throughput_vs_asyncpg"] else None
-        )
-        if limit:
-            ax2.hlines(limit, x - 0.4, x, colors="black", linestyles="dashed")
-        if t["min_speedup_vs_sqlalchemy"]:
-            ax2.hlines(t["min_speedup_vs_sqlalchemy"], x, x + 0.4, colors="black", linestyles="dotted")
-    ax2.axhline(1.0, color="grey", linewidth=0.5)
-    ax2.set_xticks(xs, labels, rotation=30, ha="right")
-    ax2.set_ylabel("ratio of medians (dashed/dotted: targets)")
-    ax2.set_title("side by side")
-    ax2.legend()
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)

@@ -13,7 +13,7 @@ five slots run every round on one held connection:
   ending and exporting every span is on the timed path (a ``BatchSpanProcessor`` moves the export to
   a thread, so this is the most a call pays).
 
-The fair-contest rules of :mod:`benchmarks.sidebyside` hold: rounds walk all 120 orders of the five
+The fair-contest rules of :mod:`sqlfirst.bench.sidebyside` hold: rounds walk all 120 orders of the five
 slots equally often, every slot gets the same drawn inputs each round, ratios of medians come with
 paired 95% bootstrap intervals, and an A/A control outside 1.00 ± 5% marks the result unreliable.
 

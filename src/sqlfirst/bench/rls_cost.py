@@ -12,7 +12,7 @@ five slots run every round on two held connections:
   is set before each call, outside the timed region, as ``transaction(as_user=...)`` does once per
   transaction.
 
-The fair-contest rules of :mod:`benchmarks.sidebyside` hold: rounds walk all 120 orders of the five
+The fair-contest rules of :mod:`sqlfirst.bench.sidebyside` hold: rounds walk all 120 orders of the five
 slots equally often, every slot gets the same drawn inputs each round, ratios of medians come with
 paired 95% bootstrap intervals, and an A/A control outside 1.00 ± 5% marks the result unreliable.
 

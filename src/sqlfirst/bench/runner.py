@@ -62,7 +62,7 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
      baseline: {path, factor, gated, regressions: [str], notes: [str]}}
 
 ``--save-baseline PATH`` writes this machine's p50/p95 (with intervals) and concurrency figures;
-``--baseline PATH`` compares with them (see :mod:`benchmarks.baseline`).
+``--baseline PATH`` compares with them (see :mod:`sqlfirst.bench.baseline`).
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ import os
 import platform
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,14 +95,14 @@ from .dataset import TableResult, load_domain, stored_dataset, vacuum_analyze
 from .measure import PlanGates, measure_queries
 from .mixed import run_mixed
 from .monitoring_cost import run_monitoring
+from .plot import write_plots
 from .registry import PENDING_CONTESTS, SCALES, ContestTarget
 from .replica_reads import ReplicaComparison, run_replica_comparison
-from .report import print_report, write_json, write_plot
+from .report import print_report, write_json
 from .rls_cost import APP_ROLE, run_rls
 from .sidebyside import run_contests
 
 SCHEMA = "sqlfirst-bench/1"
-RESULTS_DIR = registry.BENCH_DIR / "results"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +160,14 @@ def run(options: Options, console: Console | None = None) -> int:
     if not console.is_terminal:
         console.width = max(console.width, 150)  # logs and CI: keep the tables readable
     return asyncio.run(run_async(options, console))
+
+
+async def _clean_up(pool: Any, benches: Mapping[str, registry.DomainBench]) -> None:
+    """Each domain's ``cleanup``: the rows the workloads wrote go, so reruns measure the same dataset."""
+    for bench in benches.values():
+        if bench.cleanup is not None:
+            async with pool.acquire() as conn:
+                await bench.cleanup(conn)
 
 
 async def run_async(options: Options, console: Console) -> int:
@@ -370,10 +379,7 @@ async def run_async(options: Options, console: Console) -> int:
                 failures.append(f"batching {b.name}: {b.error}")
             else:
                 timing_misses += b.misses
-        for bench in benches.values():
-            if bench.cleanup is not None:
-                async with pool.acquire() as conn:
-                    await bench.cleanup(conn)
+        await _clean_up(pool, benches)  # the contests' rows, before concurrency measures the dataset
         for c in contests:
             if c.error:
                 failures.append(f"side by side {c.name}: {c.error}")
@@ -447,6 +453,7 @@ async def run_async(options: Options, console: Console) -> int:
                     failures.append(
                         f"replicas: errors {contender.errors}, {contender.pool_timeouts} acquire timeouts"
                     )
+        await _clean_up(pool, benches)  # and what concurrency wrote: the next run finds the dataset as loaded
     finally:
         for state in orm_states.values():
             await state.close()
@@ -517,7 +524,6 @@ async def run_async(options: Options, console: Console) -> int:
         write_json(options.json_path, doc)
         console.print(f"json: {options.json_path}")
     if options.plot:
-        png = RESULTS_DIR / f"bench-{options.scale}-{stamp}.png"
-        write_plot(png, doc)
-        console.print(f"plot: {png}")
+        for png in write_plots(registry.bench_dir() / "results", f"bench-{options.scale}-{stamp}", doc):
+            console.print(f"plot: {png}")
     return 0 if ok else 1
