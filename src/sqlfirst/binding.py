@@ -205,6 +205,8 @@ class Declaration:
     not_null: Mapping[str, str] = field(default_factory=dict)
     """Result columns the declaration vouches are never NULL although ``sqlfirst check`` cannot prove
     it from the catalog (computed columns, the outer side of a join), each with the reason why."""
+    validate: type[BaseModel] | None = None
+    """The input model the call's arguments go through before the query runs (``query(validate=)``)."""
 
 
 def _declared_names(text: str) -> dict[str, int]:
@@ -271,21 +273,37 @@ class SqlFile:
     def __repr__(self) -> str:
         return f"SqlFile({self.domain!r}, {self.entity!r})"
 
-    def query(self, name: str, *, not_null: Mapping[str, str] | None = None) -> Callable[[F], F]:
+    def query(
+        self,
+        name: str,
+        *,
+        not_null: Mapping[str, str] | None = None,
+        validate: type[BaseModel] | None = None,
+    ) -> Callable[[F], F]:
         """Bind the decorated declaration to the named query (see the module docstring).
 
         ``not_null`` maps result columns that ``sqlfirst check`` cannot prove NOT NULL (computed
         columns such as ``count(*)``, the outer side of a join) to the reason they never are NULL;
         only those may feed a non-``Optional`` field. A NULL that arrives anyway is still refused
         at run time by Pydantic's validation.
+
+        ``validate`` names an input model whose fields are parameters of the query: on each call
+        those arguments go through ``validate.model_validate`` (``ValidationError`` before the
+        database) and the query receives the validated values (``model_dump()``): no wrapper
+        function is needed just to validate. ``None`` for a field that has a default and does not
+        take ``None`` stands for that default (``meta_data: JsonObject | None = None`` against a
+        field defaulting to ``{}``). ``sqlfirst check`` compares the model's field types, which are
+        what the query is sent, with the query's parameters.
         """
         vouched = dict(not_null or {})
         for column, reason in vouched.items():
             if not isinstance(reason, str) or not reason.strip():
                 raise QueryDeclarationError(f"{self.path}: {name}: not_null[{column!r}] needs a reason")
+        if validate is not None and not _is_model(validate):
+            raise QueryDeclarationError(f"{self.path}: {name}: validate= takes a Pydantic model class")
 
         def decorate(fn: F) -> F:
-            return self._bind(name, fn, vouched)
+            return self._bind(name, fn, vouched, validate)
 
         return decorate
 
@@ -293,7 +311,7 @@ class SqlFile:
         where = f"{query.path}:{query.line}" if query else str(self.path)
         return QueryDeclarationError(f"{where}: {fn.__module__}.{fn.__qualname__}: {problem}")
 
-    def _bind(self, name: str, fn: F, not_null: Mapping[str, str]) -> F:
+    def _bind(self, name: str, fn: F, not_null: Mapping[str, str], validate: type[BaseModel] | None) -> F:
         query = self.queries.get(name)
         if query is None:
             raise self._fail(None, fn, f"no query named {name!r} in {self.path.name}")
@@ -320,6 +338,15 @@ class SqlFile:
             )
         if "return" not in hints:
             raise self._fail(query, fn, "missing return annotation")
+        parameter_types = {p.name: hints.get(p.name, Any) for p in keyword}
+        if validate is not None:
+            fields = validate.model_fields
+            outside = sorted(set(fields) - declared)
+            if outside:
+                problem = f"validate={validate.__name__}: fields {outside} are not parameters"
+                raise self._fail(query, fn, problem)
+            # What the query is sent is the model's output: that is what check compares.
+            parameter_types |= {n: f.annotation for n, f in fields.items()}
         kind, result_type, optional = self._result(query, fn, hints["return"])
         declaration = Declaration(
             domain=self.domain,
@@ -327,10 +354,11 @@ class SqlFile:
             query=query,
             function=f"{fn.__module__}.{fn.__qualname__}",
             kind=kind,
-            parameter_types={p.name: hints.get(p.name, Any) for p in keyword},
+            parameter_types=parameter_types,
             result_type=result_type,
             result_optional=optional,
             not_null=not_null,
+            validate=validate,
         )
         impl = _make_impl(declaration, {p.name: p.default for p in keyword if p.default is not p.empty})
         functools.update_wrapper(impl, fn)
@@ -484,6 +512,22 @@ _BODIES: dict[str, str] = {
 }
 
 
+def _validated(decl: Declaration, env: dict[str, Any]) -> str:
+    """With ``validate=``: the lines that pass the model's arguments through it (before the clock
+    starts: a ``ValidationError`` here never reached the database) and rebind them to its output."""
+    if decl.validate is None:
+        return ""
+    env["_validate"] = decl.validate.model_validate
+    fields = decl.validate.model_fields
+    given = ", ".join(f"{n!r}: {n}" for n in fields)
+    # None for a field that has a default but does not take None means "the default" (as the
+    # wrappers this replaces said it): the field is left out and the model fills it in.
+    defaulted = [n for n, f in fields.items() if not f.is_required() and not strip_optional(f.annotation)[1]]
+    unset = "".join(f"\n    if {n} is None:\n        del _given[{n!r}]" for n in defaulted)
+    rebind = "".join(f"\n    {n} = _checked[{n!r}]" for n in fields)
+    return f"\n    _given = {{{given}}}{unset}\n    _checked = _validate(_given).model_dump(){rebind}"
+
+
 def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any]:
     """Build the function that runs ``decl``'s query.
 
@@ -533,7 +577,7 @@ def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any
     signature = f"conn, /, *, {', '.join(params)}" if params else "conn, /"
     args = "".join(f"{name}, " for name in order)
     name = fname if fname not in env else "_impl"  # the name Python's own TypeErrors will show
-    source = f"async def {name}({signature}):" + _BODIES[body].format(args=args)
+    source = f"async def {name}({signature}):" + _validated(decl, env) + _BODIES[body].format(args=args)
     exec(compile(source, f"<sqlfirst {decl.function}>", "exec"), env)  # noqa: S102
     impl: Callable[..., Any] = env[name]
     return impl
