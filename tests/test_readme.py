@@ -43,6 +43,7 @@ import asyncpg
 import httpx
 import pytest
 import typer.main
+from pydantic import ValidationError
 
 from sqlfirst import embedded, monitoring
 from sqlfirst.cli import app as cli_app
@@ -282,6 +283,10 @@ async def _own_queries(readme: Readme, ns: dict[str, Any]) -> None:
         )
         item = await ns["get"](pool, id=new_id)
         assert item == ns["Item"](id=new_id, name="lamp", price=Decimal("19.90"), note=None)
+        added = await ns["add"](pool, name=" desk ", price="120.5")
+        assert (added.name, added.price) == ("desk", Decimal("120.50"))
+        with pytest.raises(ValidationError):
+            await ns["add"](pool, name="  ", price="1")
     if "count_items" in ns:
         total = await pool.fetchval("select count(*) from shop.items")
         assert await ns["count_items"](pool) == ns["ItemCount"](total=total)
