@@ -35,7 +35,6 @@ from typing import Any, ClassVar
 
 from sqlfirst import monitoring
 
-from .measure import Stats
 from .registry import Contest
 from .sidebyside import (
     AA_SLOT,
@@ -182,11 +181,8 @@ async def run_monitoring_contest(
     if result.error is None:
         result.counted = sum(s.calls for s in monitoring.stats().values())
         result.traced_calls = warm + rounds * batch
-        result.timings = timings
-        result.stats = {slot: Stats.of(values) for slot, values in timings.items()}
-        result.rounds = rounds
     monitoring.reset()
-    result.evaluate()
+    result.finish(timings, rounds)
     return result
 
 

@@ -32,7 +32,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .measure import Stats
 from .registry import Contest
 from .sidebyside import AA_SLOT, ContestContext, balanced_rounds, batch_size, round_orders, scaled_iterations
 from .slotted import SlottedResult
@@ -141,11 +140,7 @@ async def run_rls_contest(
         result.error = f"{type(exc).__name__}: {exc}"
     finally:
         await app.conn.execute("reset sqlfirst.user_id")
-    if result.error is None:
-        result.timings = timings
-        result.stats = {slot: Stats.of(values) for slot, values in timings.items()}
-        result.rounds = rounds
-    result.evaluate()
+    result.finish(timings, rounds)
     return result
 
 

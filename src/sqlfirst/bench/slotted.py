@@ -74,6 +74,14 @@ class SlottedResult:
                 f"{self.label}: {what} is {ratio}x raw asyncpg (target <= {self.max_ratio_vs_asyncpg:.2f}x)"
             )
 
+    def finish(self, timings: dict[str, list[float]], rounds: int) -> None:
+        """Keep the timed calls of a run (``rounds`` rounds) unless it failed, then :meth:`evaluate`."""
+        if self.error is None:
+            self.timings = timings
+            self.stats = {slot: Stats.of(values) for slot, values in timings.items()}
+            self.rounds = rounds
+        self.evaluate()
+
     def evaluate(self) -> None:
         """Fill :attr:`failures` and :attr:`misses`: an error is the one failure, else what
         :meth:`check` finds."""
