@@ -16,6 +16,7 @@ project's own ``SF`` class; :func:`register_sqlstate` maps such a code to its Py
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import asyncpg
 
@@ -250,40 +251,40 @@ def register_sqlstate(sqlstate: str, error_type: type[DatabaseError]) -> None:
     _BY_SQLSTATE[sqlstate.upper()] = error_type
 
 
+def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Each character of ``text`` from ``start`` that is not inside quotes (nor a quote itself),
+    with its index and the parenthesis depth once it is read."""
+    depth, quote = 0, ""
+    for index in range(start, len(text)):
+        char = text[index]
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        else:
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+            yield index, char, depth
+
+
 def _key_list(detail: str) -> str | None:
     """The text inside ``Key (...)`` of a server DETAIL, matching parentheses and skipping quotes."""
     if not detail.startswith("Key ("):
         return None
-    depth, quote = 0, ""
-    for index in range(len("Key "), len(detail)):
-        char = detail[index]
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return detail[len("Key (") : index]
+    for index, char, depth in _unquoted(detail, len("Key ")):
+        if char == ")" and depth == 0:
+            return detail[len("Key (") : index]
     return None
 
 
 def _split_top_level(text: str) -> list[str]:
-    parts, depth, quote, start = [], 0, "", 0
-    for index, char in enumerate(text):
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "," and depth == 0:
+    """``text`` split at the commas outside parentheses and quotes, each part stripped, empty ones dropped."""
+    parts, start = [], 0
+    for index, char, depth in _unquoted(text):
+        if char == "," and depth == 0:
             parts.append(text[start:index])
             start = index + 1
     parts.append(text[start:])

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import math
 import random
 import time
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from sqlfirst.loader import Loader
 
 from .measure import Stats
 from .registry import BatchContest
+from .sidebyside import balanced_rounds, scaled_iterations
 from .stats import Interval, ratio_interval
 
 SLOTS = ("single", "batch", "loader")
@@ -82,8 +82,7 @@ async def run_batch_contest(
     seed: int,
 ) -> BatchResult:
     rng = random.Random(f"{seed}:{contest.name}")
-    rounds = max(len(ORDERS), int(contest.iterations * min(1.0, max(factor, 0.1))))
-    rounds = math.ceil(rounds / len(ORDERS)) * len(ORDERS)
+    rounds = balanced_rounds(scaled_iterations(contest.iterations, factor, floor=len(ORDERS)), 1, len(ORDERS))
     timings: dict[str, list[float]] = {slot: [] for slot in SLOTS}
 
     async def single(keys: list[Any]) -> object:

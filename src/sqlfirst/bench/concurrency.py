@@ -73,6 +73,52 @@ class ConcurrencyResult:
         }
 
 
+_Choice = tuple[Any, str, QueryWorkload, int, Any]
+"""One query of a mix: the resolved function, its kind, its workload, its weight, its samples."""
+
+
+class _Mix:
+    """A weighted mix of queries to pick the next call from."""
+
+    def __init__(self, mix: list[tuple[Declaration, QueryWorkload, int, Any]]) -> None:
+        self.choices: list[_Choice] = [
+            (resolve(d), d.kind, w, weight, samples) for d, w, weight, samples in mix
+        ]
+        self.weights = [c[3] for c in self.choices]
+
+    def pick(self, rng: random.Random) -> _Choice:
+        return rng.choices(self.choices, self.weights)[0]
+
+
+@dataclass
+class _Tally:
+    """What the calls of one load run came to: the latencies of those that completed, the others'
+    errors by type, and the pool timeouts apart."""
+
+    timings: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    timeouts: int = 0
+
+    def error(self, exc: Exception) -> None:
+        self.errors[type(exc).__name__] = self.errors.get(type(exc).__name__, 0) + 1
+
+    async def call(self, pool: Any, choice: _Choice, rng: random.Random, since: float) -> None:
+        """Draw ``choice``'s parameters with ``rng``, take a connection and make the call; a call
+        that completes counts its latency from ``since``."""
+        fn, kind, workload, _, samples = choice
+        try:
+            params = workload.params(samples, rng)
+            async with pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
+                await call_once(fn, kind, conn, params)
+        except TimeoutError:
+            self.timeouts += 1
+            return
+        except Exception as exc:
+            self.error(exc)
+            return
+        self.timings.append(time.perf_counter() - since)
+
+
 async def run_concurrency(
     pool: Any,
     mix: list[tuple[Declaration, QueryWorkload, int, Any]],
@@ -82,31 +128,16 @@ async def run_concurrency(
     seed: int,
 ) -> ConcurrencyResult:
     """Every client loops until the deadline: pick a query by weight, acquire, call, release."""
-    functions = [(resolve(d), d.kind, w, weight, samples) for d, w, weight, samples in mix]
-    weights = [f[3] for f in functions]
-    timings: list[float] = []
-    errors: dict[str, int] = {}
-    timeouts = 0
+    queries = _Mix(mix)
+    tally = _Tally()
     clock = time.perf_counter
     deadline = clock() + duration_s
 
     async def client(number: int) -> None:
-        nonlocal timeouts
         rng = random.Random(f"{seed}:client:{number}")
         while clock() < deadline:
-            fn, kind, workload, _, samples = rng.choices(functions, weights)[0]
-            t0 = clock()
-            try:
-                params = workload.params(samples, rng)
-                async with pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
-                    await call_once(fn, kind, conn, params)
-            except TimeoutError:
-                timeouts += 1
-                continue
-            except Exception as exc:
-                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
-                continue
-            timings.append(clock() - t0)
+            choice = queries.pick(rng)
+            await tally.call(pool, choice, rng, clock())
 
     started = clock()
     await asyncio.gather(*(client(n) for n in range(clients)))
@@ -115,11 +146,11 @@ async def run_concurrency(
         clients=clients,
         pool_max=pool.get_max_size(),
         seconds=elapsed,
-        operations=len(timings),
-        stats=Stats.of(timings),
-        errors=errors,
-        pool_timeouts=timeouts,
-        samples=tuple(timings),
+        operations=len(tally.timings),
+        stats=Stats.of(tally.timings),
+        errors=tally.errors,
+        pool_timeouts=tally.timeouts,
+        samples=tuple(tally.timings),
     )
 
 
@@ -160,30 +191,20 @@ async def run_open_loop(
     seed: int,
 ) -> OpenLoopResult:
     """Poisson arrivals at ``rate`` per second for ``duration_s``; latency from the scheduled arrival."""
-    functions = [(resolve(d), d.kind, w, weight, samples) for d, w, weight, samples in mix]
-    weights = [f[3] for f in functions]
+    queries = _Mix(mix)
     rng = random.Random(f"{seed}:open-loop")
-    timings: list[float] = []
-    errors: dict[str, int] = {}
-    timeouts = 0
+    tally = _Tally()
     in_flight = 0
     max_in_flight = 0
     clock = time.perf_counter
     tasks: set[asyncio.Task[None]] = set()
 
-    async def call(scheduled: float, fn: Any, kind: str, workload: QueryWorkload, samples: Any) -> None:
-        nonlocal timeouts, in_flight, max_in_flight
+    async def call(scheduled: float, choice: _Choice) -> None:
+        nonlocal in_flight, max_in_flight
         in_flight += 1
         max_in_flight = max(max_in_flight, in_flight)
         try:
-            params = workload.params(samples, random.Random(scheduled))
-            async with pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
-                await call_once(fn, kind, conn, params)
-            timings.append(clock() - scheduled)
-        except TimeoutError:
-            timeouts += 1
-        except Exception as exc:
-            errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+            await tally.call(pool, choice, random.Random(scheduled), scheduled)
         finally:
             in_flight -= 1
 
@@ -198,8 +219,7 @@ async def run_open_loop(
         delay = at - clock()
         if delay > 0:
             await asyncio.sleep(delay)
-        fn, kind, workload, _, samples = rng.choices(functions, weights)[0]
-        task = asyncio.create_task(call(at, fn, kind, workload, samples))
+        task = asyncio.create_task(call(at, queries.pick(rng)))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
         arrivals += 1
@@ -209,10 +229,10 @@ async def run_open_loop(
         rate=rate,
         seconds=clock() - started,
         arrivals=arrivals,
-        stats=Stats.of(timings),
+        stats=Stats.of(tally.timings),
         max_in_flight=max_in_flight,
-        errors=errors,
-        pool_timeouts=timeouts,
+        errors=tally.errors,
+        pool_timeouts=tally.timeouts,
     )
 
 
@@ -258,8 +278,7 @@ async def run_hot_row(
     """``clients`` closed-loop clients on one row, taking ``hot.calls`` in turn."""
     key = hot.key(samples)
     calls = [(resolve(declarations[name]), declarations[name].kind, params) for name, params in hot.calls]
-    timings: list[float] = []
-    errors: dict[str, int] = {}
+    tally = _Tally()  # a pool timeout is one more error here: nothing else is waited for
     clock = time.perf_counter
     deadline = clock() + duration_s
 
@@ -274,12 +293,12 @@ async def run_hot_row(
                 async with pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
                     await call_once(fn, kind, conn, params(key, rng))
             except Exception as exc:
-                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                tally.error(exc)
                 continue
-            timings.append(clock() - t0)
+            tally.timings.append(clock() - t0)
 
     started = clock()
     await asyncio.gather(*(client(n) for n in range(clients)))
     return HotRowResult(
-        domain, hot.name, hot.description, clients, clock() - started, Stats.of(timings), errors
+        domain, hot.name, hot.description, clients, clock() - started, Stats.of(tally.timings), tally.errors
     )

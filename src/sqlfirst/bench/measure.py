@@ -228,6 +228,19 @@ async def measure_query(
     )
 
 
+def progress_bar(label: str, console: Console) -> Progress:
+    """The bar a bench step shows while it runs items one by one: ``label``, done of total, and
+    the item in hand as the task's description; it disappears when the step ends."""
+    return Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    )
+
+
 async def measure_queries(
     pool: Any,
     items: list[tuple[Declaration, QueryWorkload, Budget, Any]],
@@ -241,14 +254,7 @@ async def measure_queries(
     gates: PlanGates | None = None,
 ) -> list[QueryResult]:
     results: list[QueryResult] = []
-    with Progress(
-        TextColumn("[bold]queries"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        transient=True,
-    ) as progress:
+    with progress_bar("queries", console) as progress:
         task = progress.add_task("", total=len(items))
         async with pool.acquire() as conn:
             for decl, workload, budget, samples in items:

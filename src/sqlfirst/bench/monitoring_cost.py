@@ -35,9 +35,16 @@ from typing import Any, ClassVar
 
 from sqlfirst import monitoring
 
-from .measure import Stats
 from .registry import Contest
-from .sidebyside import AA_SLOT, BATCH, ContestContext, round_orders
+from .sidebyside import (
+    AA_SLOT,
+    ContestContext,
+    balanced_rounds,
+    batch_size,
+    round_orders,
+    scaled_iterations,
+    warm_calls,
+)
 from .slotted import SlottedResult
 
 SLOTS = ("asyncpg", AA_SLOT, "off", "statistics", "tracing")
@@ -66,10 +73,7 @@ class MonitoringResult(SlottedResult):
     ORDERS: ClassVar[int] = ORDERS
     LABEL: ClassVar[str] = "monitoring"
 
-    def evaluate(self) -> None:
-        if self.error is not None:
-            self.failures.append(f"{self.label}: {self.error}")
-            return
+    def check(self) -> None:
         if self.spans == 0 or self.spans % self.traced_calls:
             self.failures.append(
                 f"{self.label}: the tracing slot made {self.traced_calls} calls but {self.spans} spans were "
@@ -122,25 +126,21 @@ async def run_monitoring_contest(
     """Run ``contest``'s raw and sqlfirst contenders in the five slots (see the module docstring).
 
     Leaves statistics on and tracing off, the process's defaults, and the statistics reset."""
-    result = MonitoringResult(
-        domain, contest.name, contest.description, contest.rows_per_call, max_ratio_vs_asyncpg
-    )
-    missing = [c for c in ("asyncpg", "sqlfirst") if c not in contest.contenders]
+    result = MonitoringResult.of(domain, contest, max_ratio_vs_asyncpg)
     try:
         provider, exporter = _sdk()
     except ImportError as exc:
-        result.error = f"opentelemetry-sdk is missing ({exc}): pip install -e '.[bench]'"
-    if missing:
-        result.error = f"no contender {missing}"
+        if result.error is None:  # a missing contender is the error to report first
+            result.error = f"opentelemetry-sdk is missing ({exc}): pip install -e '.[bench]'"
     if result.error is not None:
         result.evaluate()
         return result
     raw, typed = contest.contenders["asyncpg"], contest.contenders["sqlfirst"]
     slots = {slot: raw if slot in ("asyncpg", AA_SLOT) else typed for slot in SLOTS}
     rng = random.Random(f"{seed}:{contest.name}:monitoring")
-    batch = BATCH if contest.rows_per_call == 1 else 1
-    rounds = math.ceil(max(1, iterations // batch) / ORDERS) * ORDERS
-    warm = max(1, min(20, iterations // 10))
+    batch = batch_size(contest.rows_per_call)
+    rounds = balanced_rounds(iterations, batch, ORDERS)
+    warm = warm_calls(iterations)
     timings: dict[str, list[float]] = {slot: [] for slot in SLOTS}
     clock = time.perf_counter
     shared = typed.prepare if contest.shared_input else None
@@ -181,11 +181,8 @@ async def run_monitoring_contest(
     if result.error is None:
         result.counted = sum(s.calls for s in monitoring.stats().values())
         result.traced_calls = warm + rounds * batch
-        result.timings = timings
-        result.stats = {slot: Stats.of(values) for slot, values in timings.items()}
-        result.rounds = rounds
     monitoring.reset()
-    result.evaluate()
+    result.finish(timings, rounds)
     return result
 
 
@@ -202,7 +199,7 @@ async def run_monitoring(
     results = []
     for domain, contest, samples in entries:
         ctx = ContestContext(conn=conn, orm=None, samples=samples, footing="held")
-        iterations = max(6, int(contest.iterations * min(1.0, max(factor, 0.1))))
+        iterations = scaled_iterations(contest.iterations, factor)
         results.append(
             await run_monitoring_contest(
                 ctx, domain, contest, targets.get(contest.name), iterations=iterations, seed=seed

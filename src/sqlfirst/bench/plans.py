@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +57,11 @@ def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
 async def explain(conn: Any, sql: str, args: Sequence[Any]) -> dict[str, Any]:
     """The JSON plan of ``sql`` for these arguments (EXPLAIN without ANALYZE: nothing is executed)."""
     raw = await conn.fetchval(f"explain (format json, verbose) {sql}", *args)
+    return _plan_of(raw)
+
+
+def _plan_of(raw: Any) -> dict[str, Any]:
+    """The top plan node of ``EXPLAIN (FORMAT JSON)`` output (decoded already, or JSON text)."""
     doc = raw if isinstance(raw, list) else json.loads(raw)
     plan: dict[str, Any] = doc[0]["Plan"]
     return plan
@@ -269,9 +274,7 @@ async def explain_analyze(conn: Any, sql: str, args: Sequence[Any], *, mode: str
     finally:
         await transaction.rollback()
         await conn.execute(f"deallocate {name}")
-    doc = raw if isinstance(raw, list) else json.loads(raw)
-    plan: dict[str, Any] = doc[0]["Plan"]
-    return plan
+    return _plan_of(raw)
 
 
 async def _literals(conn: Any, sql: str, args: Sequence[Any]) -> list[str]:
@@ -306,18 +309,26 @@ def cost_problems(
         of_mode = [c for c in costs if c.mode == mode]
         if not of_mode:
             continue
-        worst_removed = max(of_mode, key=lambda c: c.removed - max_removed_per_row * c.rows)
-        if worst_removed.removed > slack_rows + max_removed_per_row * worst_removed.rows:
+        removed = _over_gate(of_mode, lambda c: c.removed, max_removed_per_row, slack_rows)
+        if removed is not None:
             problems.append(
-                f"{mode} plan discards {worst_removed.removed:,} rows for {worst_removed.rows:,} returned "
-                f"({worst_removed.removed_per_row:.0f} per row > {max_removed_per_row:g} + {slack_rows:,}); "
+                f"{mode} plan discards {removed.removed:,} rows for {removed.rows:,} returned "
+                f"({removed.removed_per_row:.0f} per row > {max_removed_per_row:g} + {slack_rows:,}); "
                 "read in index order, or plan_exception = '<reason>'"
             )
-        worst_blocks = max(of_mode, key=lambda c: c.blocks - max_blocks_per_row * c.rows)
-        if worst_blocks.blocks > slack_blocks + max_blocks_per_row * worst_blocks.rows:
+        blocks = _over_gate(of_mode, lambda c: c.blocks, max_blocks_per_row, slack_blocks)
+        if blocks is not None:
             problems.append(
-                f"{mode} plan touches {worst_blocks.blocks:,} blocks for {worst_blocks.rows:,} rows "
-                f"({worst_blocks.blocks_per_row:.0f} per row > {max_blocks_per_row:g} + {slack_blocks}); "
+                f"{mode} plan touches {blocks.blocks:,} blocks for {blocks.rows:,} rows "
+                f"({blocks.blocks_per_row:.0f} per row > {max_blocks_per_row:g} + {slack_blocks}); "
                 "read in index order and stop at the limit, or plan_exception = '<reason>'"
             )
     return problems
+
+
+def _over_gate(
+    costs: Sequence[PlanCost], amount: Callable[[PlanCost], int], per_row: float, slack: int
+) -> PlanCost | None:
+    """The draw furthest over ``slack + per_row × rows`` of ``amount``, when one is over it."""
+    worst = max(costs, key=lambda c: amount(c) - per_row * c.rows)
+    return worst if amount(worst) > slack + per_row * worst.rows else None

@@ -242,45 +242,76 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
 
 
 def _print_monitoring(console: Console, results: list[dict[str, Any]]) -> None:
-    table = Table(
+    _print_slotted(
+        console,
+        results,
         title="what monitoring costs (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
         caption="One held connection. off: statistics and tracing off; statistics: on (the default); "
         "tracing: statistics on and a span per call through the OpenTelemetry SDK (SimpleSpanProcessor "
         "into an in-memory exporter). A/A: raw asyncpg against itself. Orders: all 120 orders of the 5 "
         "slots equally often. Target: statistics on within the per-call target.",
+        slots={"asyncpg": "asyncpg", "off": "off", "statistics": "statistics", "tracing": "tracing"},
+        ratios={
+            "statistics/off": "statistics_vs_off_ci",
+            "tracing/off": "tracing_vs_off_ci",
+            "statistics/asyncpg": "statistics_vs_asyncpg_ci",
+        },
     )
-    for col in (
-        "workload",
-        "asyncpg",
-        "off",
-        "statistics",
-        "tracing",
-        "A/A",
-        "statistics/off",
-        "tracing/off",
-        "statistics/asyncpg",
-        "target",
-        "",
-    ):
+
+
+def _print_rls(console: Console, results: list[dict[str, Any]]) -> None:
+    _print_slotted(
+        console,
+        results,
+        title="row-level security (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
+        caption="Two held connections: the bench's superuser login (RLS does not apply) and the "
+        "application role acting for the row's owner (every policy runs). A/A: raw asyncpg against "
+        "itself. Orders: all 120 orders of the 5 slots equally often. Target: sqlfirst within the "
+        "per-call target of raw asyncpg under the same role.",
+        slots={
+            "asyncpg": "asyncpg",
+            "sqlfirst": "sqlfirst",
+            "asyncpg RLS": "asyncpg_rls",
+            "sqlfirst RLS": "sqlfirst_rls",
+        },
+        ratios={
+            "RLS cost (raw)": "rls_cost_asyncpg_ci",
+            "RLS cost (sqlfirst)": "rls_cost_sqlfirst_ci",
+            "sqlfirst/asyncpg RLS": "rls_sqlfirst_vs_asyncpg_ci",
+        },
+    )
+
+
+def _print_slotted(
+    console: Console,
+    results: list[dict[str, Any]],
+    *,
+    title: str,
+    caption: str,
+    slots: dict[str, str],
+    ratios: dict[str, str],
+) -> None:
+    """The table of slotted contests (:mod:`sqlfirst.bench.slotted`): per workload the p50 of each
+    slot (``slots``: column -> slot), the A/A control, the ratios (``ratios``: column -> JSON key),
+    the target and the verdict."""
+    table = Table(title=title, caption=caption)
+    for col in ("workload", *slots, "A/A", *ratios, "target", ""):
         table.add_column(col, justify="left" if col in ("workload", "target", "") else "right")
-    for m in results:
-        if m["error"]:
-            table.add_row(m["workload"], *["-"] * 8, "", f"[red]{m['error'][:60]}")
+    for r in results:
+        if r["error"]:
+            table.add_row(
+                r["workload"], *["-"] * (1 + len(slots) + len(ratios)), "", f"[red]{r['error'][:60]}"
+            )
             continue
-        p = {k: v["p50_ms"] for k, v in m["slots"].items()}
-        target = m["targets"]["max_ratio_vs_asyncpg"]
+        p = {k: v["p50_ms"] for k, v in r["slots"].items()}
+        target = r["targets"]["max_ratio_vs_asyncpg"]
         table.add_row(
-            m["workload"],
-            _ms(p["asyncpg"]),
-            _ms(p["off"]),
-            _ms(p["statistics"]),
-            _ms(p["tracing"]),
-            _ci(m["aa_ci"]),
-            _ci(m["statistics_vs_off_ci"]),
-            _ci(m["tracing_vs_off_ci"]),
-            _ci(m["statistics_vs_asyncpg_ci"]),
+            r["workload"],
+            *(_ms(p[slot]) for slot in slots.values()),
+            _ci(r["aa_ci"]),
+            *(_ci(r[key]) for key in ratios.values()),
             f"<={target}x raw" if target is not None else "",
-            _verdict(m),
+            _verdict(r),
         )
     console.print(table)
 
@@ -291,50 +322,6 @@ def _verdict(result: dict[str, Any]) -> str:
     if not result["reliable"]:
         return "[yellow]UNRELIABLE"
     return "[green]met" if result["met"] else "[red]MISSED"
-
-
-def _print_rls(console: Console, results: list[dict[str, Any]]) -> None:
-    table = Table(
-        title="row-level security (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
-        caption="Two held connections: the bench's superuser login (RLS does not apply) and the "
-        "application role acting for the row's owner (every policy runs). A/A: raw asyncpg against "
-        "itself. Orders: all 120 orders of the 5 slots equally often. Target: sqlfirst within the "
-        "per-call target of raw asyncpg under the same role.",
-    )
-    for col in (
-        "workload",
-        "asyncpg",
-        "sqlfirst",
-        "asyncpg RLS",
-        "sqlfirst RLS",
-        "A/A",
-        "RLS cost (raw)",
-        "RLS cost (sqlfirst)",
-        "sqlfirst/asyncpg RLS",
-        "target",
-        "",
-    ):
-        table.add_column(col, justify="left" if col in ("workload", "target", "") else "right")
-    for r in results:
-        if r["error"]:
-            table.add_row(r["workload"], *["-"] * 8, "", f"[red]{r['error'][:60]}")
-            continue
-        p = {k: v["p50_ms"] for k, v in r["slots"].items()}
-        target = r["targets"]["max_ratio_vs_asyncpg"]
-        table.add_row(
-            r["workload"],
-            _ms(p["asyncpg"]),
-            _ms(p["sqlfirst"]),
-            _ms(p["asyncpg_rls"]),
-            _ms(p["sqlfirst_rls"]),
-            _ci(r["aa_ci"]),
-            _ci(r["rls_cost_asyncpg_ci"]),
-            _ci(r["rls_cost_sqlfirst_ci"]),
-            _ci(r["rls_sqlfirst_vs_asyncpg_ci"]),
-            f"<={target}x raw" if target is not None else "",
-            _verdict(r),
-        )
-    console.print(table)
 
 
 def write_json(path: Path, doc: dict[str, Any]) -> None:

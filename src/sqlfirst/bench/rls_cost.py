@@ -32,9 +32,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .measure import Stats
 from .registry import Contest
-from .sidebyside import AA_SLOT, BATCH, ContestContext, round_orders
+from .sidebyside import AA_SLOT, ContestContext, balanced_rounds, batch_size, round_orders, scaled_iterations
 from .slotted import SlottedResult
 
 APP_ROLE = "sqlfirst_app"
@@ -63,10 +62,7 @@ class RlsResult(SlottedResult):
     ORDERS: ClassVar[int] = ORDERS
     LABEL: ClassVar[str] = "rls"
 
-    def evaluate(self) -> None:
-        if self.error is not None:
-            self.failures.append(f"{self.label}: {self.error}")
-            return
+    def check(self) -> None:
         if self.differed or not self.rows:
             self.failures.append(
                 f"{self.label}: under row-level security {self.differed} of {self.compared} calls returned "
@@ -95,11 +91,8 @@ async def run_rls_contest(
     seed: int,
 ) -> RlsResult:
     """Run ``contest``'s raw and sqlfirst contenders in the five slots (see the module docstring)."""
-    result = RlsResult(domain, contest.name, contest.description, contest.rows_per_call, max_ratio_vs_asyncpg)
-    missing = [c for c in ("asyncpg", "sqlfirst") if c not in contest.contenders]
-    if missing:
-        result.error = f"no contender {missing}"
-    elif contest.acting is None or not contest.shared_input:
+    result = RlsResult.of(domain, contest, max_ratio_vs_asyncpg)
+    if result.error is None and (contest.acting is None or not contest.shared_input):
         result.error = "an RLS contest needs shared inputs and `acting` (the user who owns a draw)"
     if result.error is not None:
         result.evaluate()
@@ -109,8 +102,8 @@ async def run_rls_contest(
     slots = {slot: raw if slot in ("asyncpg", AA_SLOT, "asyncpg_rls") else typed for slot in SLOTS}
     draw = typed.prepare
     rng = random.Random(f"{seed}:{contest.name}:rls")
-    batch = BATCH if contest.rows_per_call == 1 else 1
-    rounds = math.ceil(max(1, iterations // batch) / ORDERS) * ORDERS
+    batch = batch_size(contest.rows_per_call)
+    rounds = balanced_rounds(iterations, batch, ORDERS)
     timings: dict[str, list[float]] = {slot: [] for slot in SLOTS}
     clock = time.perf_counter
     acting = contest.acting
@@ -147,11 +140,7 @@ async def run_rls_contest(
         result.error = f"{type(exc).__name__}: {exc}"
     finally:
         await app.conn.execute("reset sqlfirst.user_id")
-    if result.error is None:
-        result.timings = timings
-        result.stats = {slot: Stats.of(values) for slot, values in timings.items()}
-        result.rounds = rounds
-    result.evaluate()
+    result.finish(timings, rounds)
     return result
 
 
@@ -171,7 +160,7 @@ async def run_rls(
     for domain, contest, samples in entries:
         owner = ContestContext(conn=owner_conn, orm=None, samples=samples, footing="held")
         app = ContestContext(conn=app_conn, orm=None, samples=samples, footing="held")
-        iterations = max(6, int(contest.iterations * min(1.0, max(factor, 0.1))))
+        iterations = scaled_iterations(contest.iterations, factor)
         results.append(
             await run_rls_contest(
                 owner, app, domain, contest, targets.get(contest.name), iterations=iterations, seed=seed

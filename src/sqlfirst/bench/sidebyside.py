@@ -43,9 +43,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from .measure import Stats
+from .measure import Stats, progress_bar
 from .registry import CONTENDERS, Contest, ContestTarget
 from .stats import Interval, ratio_interval
 
@@ -210,6 +209,28 @@ def round_orders(
     return orders[:rounds]
 
 
+def scaled_iterations(iterations: int, factor: float, *, floor: int = 6) -> int:
+    """A contest's calls at a dataset ``factor``: ``iterations`` (its medium-scale count) scaled down
+    with a smaller dataset (to a tenth at the most), never below ``floor``."""
+    return max(floor, int(iterations * min(1.0, max(factor, 0.1))))
+
+
+def batch_size(rows_per_call: int) -> int:
+    """Calls a slot makes per round: ``BATCH`` single-row calls, or one call of a bigger page."""
+    return BATCH if rows_per_call == 1 else 1
+
+
+def balanced_rounds(iterations: int, batch: int, orders: int) -> int:
+    """Rounds of ``batch`` calls a slot for about ``iterations`` calls, rounded up to whole passes
+    over the ``orders`` of the slots (so :func:`round_orders` can balance them)."""
+    return math.ceil(max(1, iterations // batch) / orders) * orders
+
+
+def warm_calls(iterations: int) -> int:
+    """Untimed calls a slot makes before the timed rounds: a tenth of them, 1 to 20."""
+    return max(1, min(20, iterations // 10))
+
+
 async def run_contest(
     ctx: ContestContext,
     domain: str,
@@ -242,12 +263,10 @@ async def run_contest(
     if contest.shared_input and len({c.prepare for c in contest.contenders.values()}) != 1:
         return failed("shared_input needs one prepare shared by every contender")
     slots = {slot: contest.contenders["asyncpg" if slot == AA_SLOT else slot] for slot in SLOTS}
-    batch = BATCH if contest.rows_per_call == 1 else 1
+    batch = batch_size(contest.rows_per_call)
     bulk = contest.rows_per_call >= BULK_ROWS
-    warm = 1 if bulk else max(1, min(20, iterations // 10))
-    rounds = max(1, iterations // batch)
-    if not bulk:
-        rounds = math.ceil(rounds / len(ORDERS)) * len(ORDERS)
+    warm = 1 if bulk else warm_calls(iterations)
+    rounds = max(1, iterations // batch) if bulk else balanced_rounds(iterations, batch, len(ORDERS))
     orders = round_orders(rounds, rng, balanced=not bulk)
     clock = time.perf_counter
     try:
@@ -307,19 +326,12 @@ async def run_contests(
     through the pools (bulk contests held only)."""
     results = []
     runs = [(e, f) for e in entries for f in FOOTINGS if f == "held" or e[1].rows_per_call < BULK_ROWS]
-    with Progress(
-        TextColumn("[bold]side by side"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        transient=True,
-    ) as progress:
+    with progress_bar("side by side", console) as progress:
         task = progress.add_task("", total=len(runs))
         async with pool.acquire() as conn:
             for (domain, contest, target, samples, orm), footing in runs:
                 progress.update(task, description=f"{contest.name} [{footing}]")
-                iterations = max(6, int(contest.iterations * min(1.0, max(factor, 0.1))))
+                iterations = scaled_iterations(contest.iterations, factor)
                 held_orm = await orm.held() if footing == "held" and orm is not None else None
                 try:
                     ctx = ContestContext(

@@ -5,9 +5,10 @@ intervals, the A/A verdict and the JSON."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from .measure import Stats
+from .registry import Contest
 from .sidebyside import AA_MAX_SPREAD
 from .stats import Interval, ratio_interval
 
@@ -32,6 +33,16 @@ class SlottedResult:
     """JSON key -> (numerator slot, denominator slot); ``aa_ci`` is the A/A control."""
     ORDERS: ClassVar[int] = 1
     LABEL: ClassVar[str] = ""
+
+    @classmethod
+    def of(cls, domain: str, contest: Contest, max_ratio_vs_asyncpg: float | None) -> Self:
+        """A result for ``contest``, with its error already set when it lacks the raw (``asyncpg``)
+        or the ``sqlfirst`` contender the slots run."""
+        result = cls(domain, contest.name, contest.description, contest.rows_per_call, max_ratio_vs_asyncpg)
+        missing = [c for c in ("asyncpg", "sqlfirst") if c not in contest.contenders]
+        if missing:
+            result.error = f"no contender {missing}"
+        return result
 
     def ratio(self, key: str) -> Interval:
         num, den = self.RATIOS[key]
@@ -62,6 +73,26 @@ class SlottedResult:
             self.misses.append(
                 f"{self.label}: {what} is {ratio}x raw asyncpg (target <= {self.max_ratio_vs_asyncpg:.2f}x)"
             )
+
+    def finish(self, timings: dict[str, list[float]], rounds: int) -> None:
+        """Keep the timed calls of a run (``rounds`` rounds) unless it failed, then :meth:`evaluate`."""
+        if self.error is None:
+            self.timings = timings
+            self.stats = {slot: Stats.of(values) for slot, values in timings.items()}
+            self.rounds = rounds
+        self.evaluate()
+
+    def evaluate(self) -> None:
+        """Fill :attr:`failures` and :attr:`misses`: an error is the one failure, else what
+        :meth:`check` finds."""
+        if self.error is not None:
+            self.failures.append(f"{self.label}: {self.error}")
+            return
+        self.check()
+
+    def check(self) -> None:
+        """A kind of contest's checks of a run without error: that its slots measured what their
+        names say (failures), and its timing gate (:meth:`gate`)."""
 
     def extra_json(self) -> dict[str, Any]:
         """What a kind of contest adds to the JSON of a run without error."""
