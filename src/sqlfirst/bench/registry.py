@@ -121,7 +121,7 @@ class Contest:
     """One line the report prints under a ``design`` comparison: what differs."""
     acting: Callable[[Any, Any], Awaitable[Any]] | None = None
     """``acting(ctx, input)``: the user who owns a drawn input's rows (untimed), for the contest run
-    as the application role under row-level security (benchmarks.rls_cost)."""
+    as the application role under row-level security (sqlfirst.bench.rls_cost)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,10 +222,10 @@ class Budgets:
     """``[batching.<name>] min_speedup = N``: batched lookups at least N× faster than single calls."""
     monitoring: dict[str, float | None] = field(default_factory=dict)
     """``[monitoring.<contest>] max_ratio_vs_asyncpg = N``: the side-by-side contests whose monitoring
-    cost is measured (benchmarks.monitoring_cost), and the per-call target with statistics on."""
+    cost is measured (sqlfirst.bench.monitoring_cost), and the per-call target with statistics on."""
     rls: dict[str, float | None] = field(default_factory=dict)
     """``[rls.<contest>] max_ratio_vs_asyncpg = N``: the side-by-side contests also run as the
-    application role under row-level security (benchmarks.rls_cost), and the per-call target there."""
+    application role under row-level security (sqlfirst.bench.rls_cost), and the per-call target there."""
 
 
 def load_budgets(path: Path | None = None) -> Budgets:

@@ -12,7 +12,7 @@ What makes a ratio printed here one a sceptic can sign:
   too noisy, and the contest is marked *unreliable* (a timing miss) instead of reporting a ratio
   nobody should believe.
 * **Confidence intervals.** Every ratio of medians comes with a 95% bootstrap interval over the
-  paired calls (:mod:`benchmarks.stats`).
+  paired calls (:mod:`sqlfirst.bench.stats`).
 * **Same footing.** Each contest runs twice. ``held``: raw asyncpg and sqlfirst share one held
   pooled connection (same codecs, same statement cache) and the ORM's sessions all run on one held
   connection of its engine, so no contender pays a pool checkout in the timed region. ``pool``:
@@ -63,7 +63,8 @@ class ContestContext:
     conn: Any
     """``held``: one connection with sqlfirst's codecs; ``pool``: sqlfirst's asyncpg pool itself."""
     orm: Any
-    """``held``: :class:`benchmarks.orm.HeldOrm`; ``pool``: the domain's :class:`benchmarks.orm.OrmState`."""
+    """``held``: :class:`sqlfirst.bench.orm.HeldOrm`; ``pool``: the domain's
+    :class:`sqlfirst.bench.orm.OrmState`."""
     samples: Any
     footing: str = "held"
 

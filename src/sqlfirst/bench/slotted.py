@@ -1,4 +1,4 @@
-"""What the slotted contests share (benchmarks.monitoring_cost, benchmarks.rls_cost): the result of
+"""What the slotted contests share (sqlfirst.bench.monitoring_cost, sqlfirst.bench.rls_cost): the result of
 one contest whose named slots ran in all orders on held connections, its ratios with bootstrap
 intervals, the A/A verdict and the JSON."""
 
