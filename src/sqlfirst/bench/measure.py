@@ -82,10 +82,10 @@ class QueryResult:
     plan: PlanReport
     error: str | None = None
     hot: Stats | None = None
-    timings_ms: tuple[float, ...] = ()
-    """Every timed call (uniform draw), for confidence intervals against a baseline."""
     """The same workload with a hot/cold key mix (:class:`sqlfirst.bench.dataset.HotColdRandom`), reported
     beside the uniform draw; budgets gate the uniform one."""
+    timings_ms: tuple[float, ...] = ()
+    """Every timed call (uniform draw), for confidence intervals against a baseline."""
 
     @property
     def within_budget(self) -> bool:
