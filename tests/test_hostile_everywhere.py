@@ -60,7 +60,15 @@ def _declarations() -> list[Declaration]:
 
 
 def _is_str(annotation: Any) -> bool:
-    return annotation is str or (_is_union(annotation) and str in typing.get_args(annotation))
+    annotation = _bare(annotation)
+    return annotation is str or (_is_union(annotation) and str in map(_bare, typing.get_args(annotation)))
+
+
+def _bare(annotation: Any) -> Any:
+    """``annotation`` without ``Annotated`` constraints (a ``validate=`` model's field types carry them)."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
 
 
 def _is_union(annotation: Any) -> bool:
@@ -69,8 +77,9 @@ def _is_union(annotation: Any) -> bool:
 
 def _value(annotation: Any, text: str) -> Any:
     """A value of ``annotation`` (the hostile ``text`` wherever a string can go)."""
+    annotation = _bare(annotation)
     if _is_union(annotation):
-        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        members = [_bare(a) for a in typing.get_args(annotation) if a is not type(None)]
         return text if str in members else _value(members[0], text)
     origin = typing.get_origin(annotation)
     if origin is list:

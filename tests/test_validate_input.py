@@ -3,12 +3,13 @@ through it (``ValidationError`` before the database), the query getting the vali
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PastDate, StringConstraints, ValidationError
 
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Connection, Executor, connect_one
@@ -85,6 +86,25 @@ def test_check_compares_what_the_query_is_sent(sql: SqlFile) -> None:
     types = echo.__sqlfirst__.parameter_types
     assert types["price"] is Decimal and types["tags"] == dict[str, Any]
     assert echo.__sqlfirst__.validate is ItemIn
+
+
+def test_a_pydantic_marker_type_is_recorded_as_what_it_validates_to(tmp_path: Path) -> None:
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "times.sql").write_text(
+        "-- name: echo_time(at, day)$\n-- What the query was sent.\n"
+        "select coalesce(:at::timestamptz, :day::date);\n"
+    )
+
+    class When(BaseModel):
+        at: AwareDatetime | None = None
+        day: Annotated[PastDate, Field(description="a day")]
+
+    @SqlFile("demo", "times", root=tmp_path).query("echo_time", validate=When)
+    async def echo_time(conn: Executor, *, at: datetime | None, day: date) -> datetime | None:
+        """What the query was sent."""
+
+    types = echo_time.__sqlfirst__.parameter_types  # type: ignore[attr-defined]
+    assert types["at"] == datetime | None and types["day"] is date
 
 
 def test_a_model_field_that_is_not_a_parameter_fails_at_import(sql: SqlFile) -> None:

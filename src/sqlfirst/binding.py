@@ -45,9 +45,11 @@ import collections.abc
 import functools
 import inspect
 import re
+import types
 import typing
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -55,7 +57,16 @@ import aiosql
 import asyncpg
 from aiosql.adapters.asyncpg import AsyncPGAdapter
 from aiosql.types import SQLOperationType
-from pydantic import BaseModel, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    FutureDate,
+    FutureDatetime,
+    NaiveDatetime,
+    PastDate,
+    PastDatetime,
+    ValidationError,
+)
 
 from sqlfirst import monitoring, paths
 from sqlfirst.errors import (
@@ -243,6 +254,31 @@ def load_file(path: Path) -> dict[str, NamedQuery]:
     return result
 
 
+_VALIDATES_TO: dict[Any, type] = {
+    AwareDatetime: datetime,
+    NaiveDatetime: datetime,
+    PastDatetime: datetime,
+    FutureDatetime: datetime,
+    PastDate: date,
+    FutureDate: date,
+}
+"""Pydantic's marker types, which are not the class of the value they validate to."""
+
+
+def _sent_type(annotation: Any) -> Any:
+    """The type of what a model field of ``annotation`` holds after validation: the annotation, with
+    Pydantic's marker types (``AwareDatetime``...) replaced by the class they validate to."""
+    if annotation in _VALIDATES_TO:
+        return _VALIDATES_TO[annotation]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        inner, *metadata = typing.get_args(annotation)
+        return typing.Annotated[(_sent_type(inner), *metadata)]
+    if origin in (typing.Union, types.UnionType):
+        return typing.Union[tuple(_sent_type(a) for a in typing.get_args(annotation))]  # noqa: UP007
+    return annotation
+
+
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
@@ -346,7 +382,7 @@ class SqlFile:
                 problem = f"validate={validate.__name__}: fields {outside} are not parameters"
                 raise self._fail(query, fn, problem)
             # What the query is sent is the model's output: that is what check compares.
-            parameter_types |= {n: f.annotation for n, f in fields.items()}
+            parameter_types |= {n: _sent_type(f.annotation) for n, f in fields.items()}
         kind, result_type, optional = self._result(query, fn, hints["return"])
         declaration = Declaration(
             domain=self.domain,

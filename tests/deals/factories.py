@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from sqlfirst.binding import _make_impl
 from sqlfirst.db import Executor
 from sqlfirst.deals import deals, goals, markets, users
 from sqlfirst.deals.models import Deal, Goal, Market, User
 
 WALLET = "7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV"  # 43 base58 characters
+
+
+def unvalidated(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn``'s query bound without its ``validate=`` model: what the database's own checks see when
+    a value gets past Pydantic (errors still come back as :mod:`sqlfirst.errors` types)."""
+    decl = fn.__sqlfirst__  # type: ignore[attr-defined]
+    return _make_impl(dataclasses.replace(decl, validate=None), {})
 
 
 async def make_user(conn: Executor, **overrides: Any) -> User:

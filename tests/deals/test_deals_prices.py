@@ -14,7 +14,7 @@ from sqlfirst.deals import deals, price_tracking
 from sqlfirst.deals.models import DealCreate, DealStatus
 from sqlfirst.errors import CheckViolation, ReferenceViolation
 
-from .factories import make_deal, make_goal, make_market
+from .factories import make_deal, make_goal, make_market, unvalidated
 
 
 async def test_price_changes_are_tracked_by_the_database(conn: Connection) -> None:
@@ -160,11 +160,11 @@ async def test_database_constraint_violations_come_back_typed_and_leave_no_rows(
     ]:
         with pytest.raises(CheckViolation) as caught:
             async with conn.transaction():
-                await deals._insert(conn, **{**fields, **bad})
+                await unvalidated(deals.create)(conn, **{**fields, **bad})
         assert caught.value.constraint == constraint
     with pytest.raises(ReferenceViolation) as missing:
         async with conn.transaction():
-            await deals._insert(conn, **{**fields, "market_id": uuid.uuid4()})
+            await unvalidated(deals.create)(conn, **{**fields, "market_id": uuid.uuid4()})
     assert missing.value.constraint == "fk_deals_market_id"
     assert await conn.fetchval("select count(*) from deals.deals where goal_id = $1", goal.id) == 0
     assert await conn.fetchval("select count(*) from deals.price_tracking") == await conn.fetchval(

@@ -14,7 +14,7 @@ from sqlfirst.deals import goals
 from sqlfirst.deals.models import GoalCreate, GoalStatus, MarketCategory
 from sqlfirst.errors import CheckViolation, ReferenceViolation
 
-from .factories import make_goal, make_user
+from .factories import make_goal, make_user, unvalidated
 
 
 async def active_count(conn: Connection, user_id: object) -> int:
@@ -113,9 +113,9 @@ async def test_the_database_enforces_goal_checks_and_owner(conn: Connection) -> 
     fields = GoalCreate(user_id=user.id, title="t", category=MarketCategory.HOME).model_dump()
     with pytest.raises(CheckViolation) as caught:
         async with conn.transaction():
-            await goals._insert(conn, **{**fields, "min_discount_percent": Decimal(150)})
+            await unvalidated(goals.create)(conn, **{**fields, "min_discount_percent": Decimal(150)})
     assert caught.value.constraint == "ck_goals_min_discount_percent"
     with pytest.raises(ReferenceViolation) as missing:
         async with conn.transaction():
-            await goals._insert(conn, **{**fields, "user_id": uuid.uuid4()})
+            await unvalidated(goals.create)(conn, **{**fields, "user_id": uuid.uuid4()})
     assert missing.value.constraint == "fk_goals_user_id"

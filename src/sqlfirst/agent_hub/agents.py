@@ -27,20 +27,7 @@ __all__ = [
 _sql = SqlFile("agent_hub", "agents")
 
 
-@_sql.query("insert_agent")
-async def _insert(
-    conn: Executor,
-    *,
-    name: str,
-    display_name: str,
-    description: str | None,
-    owner_id: UUID,
-    definition: JsonObject,
-    metadata: JsonObject,
-    is_public: bool,
-) -> Agent: ...
-
-
+@_sql.query("insert_agent", validate=AgentCreate)
 async def create(
     conn: Executor,
     *,
@@ -53,18 +40,6 @@ async def create(
     is_public: bool = False,
 ) -> Agent:
     """Create an agent. ``ValidationError`` on bad input; ``ReferenceViolation`` for an unknown owner."""
-    new = AgentCreate.model_validate(
-        {
-            "name": name,
-            "display_name": display_name,
-            "description": description,
-            "owner_id": owner_id,
-            "definition": definition,
-            "metadata": metadata if metadata is not None else {},
-            "is_public": is_public,
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_agent_by_id")

@@ -30,12 +30,7 @@ __all__ = [
 _sql = SqlFile("agent_hub", "sessions")
 
 
-@_sql.query("insert_session")
-async def _insert(
-    conn: Executor, *, agent_id: UUID, user_id: UUID, external_session_id: str | None, state: JsonObject
-) -> Session: ...
-
-
+@_sql.query("insert_session", validate=SessionCreate)
 async def create(
     conn: Executor,
     *,
@@ -45,15 +40,6 @@ async def create(
     state: JsonObject | None = None,
 ) -> Session:
     """Start a session. ``ReferenceViolation`` when the agent or user does not exist."""
-    new = SessionCreate.model_validate(
-        {
-            "agent_id": agent_id,
-            "user_id": user_id,
-            "external_session_id": external_session_id,
-            "state": state if state is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_session_by_id")

@@ -33,20 +33,7 @@ _level: TypeAdapter[AgentLevel] = TypeAdapter(AgentLevel)
 _config: TypeAdapter[JsonObject] = TypeAdapter(JsonObject)
 
 
-@_sql.query("insert_agent")
-async def _insert(
-    conn: Executor,
-    *,
-    name: str,
-    agent_id: str,
-    agent_level: AgentLevel,
-    description: str | None,
-    knowledge_base_path: str | None,
-    config: JsonObject,
-    is_active: bool,
-) -> Agent: ...
-
-
+@_sql.query("insert_agent", validate=AgentCreate)
 async def register(
     conn: Executor,
     *,
@@ -59,18 +46,6 @@ async def register(
     is_active: bool = True,
 ) -> Agent:
     """Register an agent. ``Conflict`` (``uq_agents_agent_id``) when the business key is taken."""
-    new = AgentCreate.model_validate(
-        {
-            "name": name,
-            "agent_id": agent_id,
-            "agent_level": agent_level,
-            "description": description,
-            "knowledge_base_path": knowledge_base_path,
-            "config": config if config is not None else {},
-            "is_active": is_active,
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_agent_by_id")

@@ -86,21 +86,7 @@ async def get_by_id(conn: Executor, *, id: UUID) -> Campaign | None:
     """The campaign with this id, or None."""
 
 
-@_sql.query("update_campaign")
-async def _update(
-    conn: Executor,
-    *,
-    id: UUID,
-    name: str,
-    campaign_type: str,
-    start_date: date | None,
-    end_date: date | None,
-    budget: Decimal | None,
-    objectives: list[str],
-    config: JsonObject,
-) -> Campaign | None: ...
-
-
+@_sql.query("update_campaign", validate=CampaignCreate)
 async def update(
     conn: Executor,
     *,
@@ -114,8 +100,6 @@ async def update(
     config: JsonObject | None = None,
 ) -> Campaign | None:
     """Replace the campaign's fields (not its status); None when there is no such campaign."""
-    new = _fields(name, campaign_type, start_date, end_date, budget, objectives, config)
-    return await _update(conn, id=id, **new.model_dump())
 
 
 @_sql.query("set_campaign_status")

@@ -20,19 +20,7 @@ _instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
 _object: TypeAdapter[JsonObject] = TypeAdapter(JsonObject)
 
 
-@_sql.query("record_event")
-async def _record(
-    conn: Executor,
-    *,
-    event_type: str,
-    source: str,
-    user_id: UUID | None,
-    agent_id: UUID | None,
-    event_data: JsonObject,
-    occurred_at: datetime | None,
-) -> SystemEvent: ...
-
-
+@_sql.query("record_event", validate=SystemEventCreate)
 async def record(
     conn: Executor,
     *,
@@ -44,17 +32,6 @@ async def record(
     occurred_at: datetime | None = None,
 ) -> SystemEvent:
     """Record one event (at ``occurred_at``, default now)."""
-    new = SystemEventCreate.model_validate(
-        {
-            "event_type": event_type,
-            "source": source,
-            "user_id": user_id,
-            "agent_id": agent_id,
-            "event_data": event_data,
-            "occurred_at": occurred_at,
-        }
-    )
-    return await _record(conn, **new.model_dump())
 
 
 async def ingest(conn: Executor, events: Iterable[SystemEventCreate | dict[str, object]]) -> int:

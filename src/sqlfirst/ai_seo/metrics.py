@@ -20,19 +20,7 @@ _sql = SqlFile("ai_seo", "metrics")
 _instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
 
 
-@_sql.query("record_metric")
-async def _record(
-    conn: Executor,
-    *,
-    agent_id: UUID,
-    metric_name: str,
-    metric_value: Decimal,
-    metric_unit: str | None,
-    recorded_at: datetime | None,
-    metadata: JsonObject,
-) -> AgentMetric: ...
-
-
+@_sql.query("record_metric", validate=AgentMetricCreate)
 async def record(
     conn: Executor,
     *,
@@ -44,17 +32,6 @@ async def record(
     metadata: JsonObject | None = None,
 ) -> AgentMetric:
     """Record one metric of the agent (at ``recorded_at``, default now)."""
-    new = AgentMetricCreate.model_validate(
-        {
-            "agent_id": agent_id,
-            "metric_name": metric_name,
-            "metric_value": metric_value,
-            "metric_unit": metric_unit,
-            "recorded_at": recorded_at,
-            "metadata": metadata if metadata is not None else {},
-        }
-    )
-    return await _record(conn, **new.model_dump())
 
 
 async def ingest(conn: Executor, metrics: Iterable[AgentMetricCreate | dict[str, object]]) -> int:

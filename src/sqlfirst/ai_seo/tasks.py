@@ -36,19 +36,7 @@ _output: TypeAdapter[JsonObject] = TypeAdapter(JsonObject)
 _error: TypeAdapter[str] = TypeAdapter(Annotated[str, StringConstraints(min_length=1)])
 
 
-@_sql.query("insert_task")
-async def _insert(
-    conn: Executor,
-    *,
-    agent_id: UUID,
-    campaign_id: UUID | None,
-    user_id: UUID | None,
-    task_type: str,
-    input_data: JsonObject,
-    priority: TaskPriority,
-) -> Task: ...
-
-
+@_sql.query("insert_task", validate=TaskCreate)
 async def create(
     conn: Executor,
     *,
@@ -63,17 +51,6 @@ async def create(
 
     ``ReferenceViolation`` names the foreign key when the agent, campaign or user does not exist.
     """
-    new = TaskCreate.model_validate(
-        {
-            "agent_id": agent_id,
-            "campaign_id": campaign_id,
-            "user_id": user_id,
-            "task_type": task_type,
-            "input_data": input_data,
-            "priority": priority,
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_task_by_id")

@@ -23,18 +23,7 @@ __all__ = [
 _sql = SqlFile("deals", "agents")
 
 
-@_sql.query("insert_agent")
-async def _insert(
-    conn: Executor,
-    *,
-    name: str,
-    type: AgentType,
-    status: AgentStatus,
-    capabilities: list[str],
-    config: JsonObject,
-) -> Agent: ...
-
-
+@_sql.query("insert_agent", validate=AgentCreate)
 async def create(
     conn: Executor,
     *,
@@ -45,16 +34,6 @@ async def create(
     config: JsonObject | None = None,
 ) -> Agent:
     """Register an agent."""
-    new = AgentCreate.model_validate(
-        {
-            "name": name,
-            "type": type,
-            "status": status,
-            "capabilities": capabilities if capabilities is not None else [],
-            "config": config if config is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_agent_by_id")

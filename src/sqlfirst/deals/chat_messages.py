@@ -14,19 +14,7 @@ __all__ = ["create", "list_for_goal", "list_for_user"]
 _sql = SqlFile("deals", "chat_messages")
 
 
-@_sql.query("insert_chat_message")
-async def _insert(
-    conn: Executor,
-    *,
-    user_id: UUID,
-    goal_id: UUID | None,
-    role: MessageRole,
-    content: str,
-    tokens_used: int,
-    meta_data: JsonObject,
-) -> ChatMessage: ...
-
-
+@_sql.query("insert_chat_message", validate=ChatMessageCreate)
 async def create(
     conn: Executor,
     *,
@@ -38,17 +26,6 @@ async def create(
     meta_data: JsonObject | None = None,
 ) -> ChatMessage:
     """Append a message to the user's conversation."""
-    new = ChatMessageCreate.model_validate(
-        {
-            "user_id": user_id,
-            "goal_id": goal_id,
-            "role": role,
-            "content": content,
-            "tokens_used": tokens_used,
-            "meta_data": meta_data if meta_data is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("list_chat_messages_for_user")

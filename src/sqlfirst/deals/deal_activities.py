@@ -19,19 +19,7 @@ __all__ = [
 _sql = SqlFile("deals", "deal_activities")
 
 
-@_sql.query("insert_deal_activity")
-async def _insert(
-    conn: Executor,
-    *,
-    deal_id: UUID,
-    user_id: UUID | None,
-    agent_id: UUID | None,
-    activity_type: DealActivityType,
-    description: str | None,
-    meta_data: JsonObject,
-) -> DealActivity: ...
-
-
+@_sql.query("insert_deal_activity", validate=DealActivityCreate)
 async def record(
     conn: Executor,
     *,
@@ -43,17 +31,6 @@ async def record(
     meta_data: JsonObject | None = None,
 ) -> DealActivity:
     """Record something that happened to a deal, by a user and/or an agent."""
-    new = DealActivityCreate.model_validate(
-        {
-            "deal_id": deal_id,
-            "user_id": user_id,
-            "agent_id": agent_id,
-            "activity_type": activity_type,
-            "description": description,
-            "meta_data": meta_data if meta_data is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("list_deal_activities")

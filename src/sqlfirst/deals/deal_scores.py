@@ -24,18 +24,7 @@ _sql = SqlFile("deals", "deal_scores")
 _score: TypeAdapter[Decimal] = TypeAdapter(Score)
 
 
-@_sql.query("insert_deal_score")
-async def _insert(
-    conn: Executor,
-    *,
-    deal_id: UUID,
-    score_type: ScoreType,
-    value: Decimal,
-    confidence: Decimal,
-    meta_data: JsonObject,
-) -> DealScore: ...
-
-
+@_sql.query("insert_deal_score", validate=DealScoreCreate)
 async def create(
     conn: Executor,
     *,
@@ -46,16 +35,6 @@ async def create(
     meta_data: JsonObject | None = None,
 ) -> DealScore:
     """Score a deal."""
-    new = DealScoreCreate.model_validate(
-        {
-            "deal_id": deal_id,
-            "score_type": score_type,
-            "value": value,
-            "confidence": confidence,
-            "meta_data": meta_data if meta_data is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("list_deal_scores")

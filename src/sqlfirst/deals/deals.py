@@ -49,34 +49,7 @@ _HIGHEST = Decimal("99999999.99")  # numeric(10, 2)
 _NIL = UUID(int=0)
 
 
-@_sql.query("insert_deal")
-async def _insert(
-    conn: Executor,
-    *,
-    goal_id: UUID,
-    market_id: UUID,
-    title: str,
-    description: str | None,
-    url: str,
-    image_url: str | None,
-    current_price: Decimal,
-    original_price: Decimal | None,
-    currency: str,
-    discount_percent: Decimal | None,
-    category: MarketCategory,
-    source: DealSource,
-    status: DealStatus,
-    seller_name: str | None,
-    seller_rating: Decimal | None,
-    availability_status: str | None,
-    shipping_info: JsonObject | None,
-    product_specs: JsonObject | None,
-    found_at: datetime | None,
-    expires_at: datetime | None,
-    meta_data: JsonObject,
-) -> Deal: ...
-
-
+@_sql.query("insert_deal", validate=DealCreate)
 async def create(
     conn: Executor,
     *,
@@ -108,32 +81,6 @@ async def create(
     outside 0-100, seller rating outside 0-5, unknown enum value); ``ReferenceViolation`` for an
     unknown goal or market.
     """
-    new = DealCreate.model_validate(
-        {
-            "goal_id": goal_id,
-            "market_id": market_id,
-            "title": title,
-            "description": description,
-            "url": url,
-            "image_url": image_url,
-            "current_price": current_price,
-            "original_price": original_price,
-            "currency": currency,
-            "discount_percent": discount_percent,
-            "category": category,
-            "source": source,
-            "status": status,
-            "seller_name": seller_name,
-            "seller_rating": seller_rating,
-            "availability_status": availability_status,
-            "shipping_info": shipping_info,
-            "product_specs": product_specs,
-            "found_at": found_at,
-            "expires_at": expires_at,
-            "meta_data": meta_data if meta_data is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_deal_by_id")
@@ -284,19 +231,7 @@ class _DealDetails(BaseModel):
     shipping_info: JsonObject | None
 
 
-@_sql.query("update_deal_details")
-async def _update_details(
-    conn: Executor,
-    *,
-    id: UUID,
-    availability_status: str | None,
-    seller_name: str | None,
-    seller_rating: Decimal | None,
-    expires_at: datetime | None,
-    shipping_info: JsonObject | None,
-) -> Deal | None: ...
-
-
+@_sql.query("update_deal_details", validate=_DealDetails)
 async def update_details(
     conn: Executor,
     *,
@@ -313,16 +248,6 @@ async def update_details(
     ``CheckViolation`` naming ``ck_deals_expires_after_found`` for an expiry before the deal was found.
     Prices change through :func:`update_price` (which the price history follows).
     """
-    details = _DealDetails.model_validate(
-        {
-            "availability_status": availability_status,
-            "seller_name": seller_name,
-            "seller_rating": seller_rating,
-            "expires_at": expires_at,
-            "shipping_info": shipping_info,
-        }
-    )
-    return await _update_details(conn, id=id, **details.model_dump())
 
 
 @_sql.query("list_deals_by_market")

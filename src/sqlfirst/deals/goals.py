@@ -46,29 +46,7 @@ _price: TypeAdapter[Decimal] = TypeAdapter(Price)
 _percent: TypeAdapter[Decimal] = TypeAdapter(Percent)
 
 
-@_sql.query("insert_goal")
-async def _insert(
-    conn: Executor,
-    *,
-    user_id: UUID,
-    title: str,
-    description: str | None,
-    category: MarketCategory,
-    constraints: JsonObject,
-    priority: GoalPriority,
-    start_date: datetime | None,
-    end_date: datetime | None,
-    max_budget: Decimal | None,
-    min_discount_percent: Decimal | None,
-    target_price: Decimal | None,
-    notification_threshold: Decimal | None,
-    auto_buy_threshold: Decimal | None,
-    max_matches: int | None,
-    max_tokens: Decimal | None,
-    meta_data: JsonObject,
-) -> Goal: ...
-
-
+@_sql.query("insert_goal", validate=GoalCreate)
 async def create(
     conn: Executor,
     *,
@@ -94,27 +72,6 @@ async def create(
     ``ValidationError`` on bad input (negative budget, percent outside 0-100, unknown category, end
     before start); ``ReferenceViolation`` for an unknown user.
     """
-    new = GoalCreate.model_validate(
-        {
-            "user_id": user_id,
-            "title": title,
-            "description": description,
-            "category": category,
-            "constraints": constraints if constraints is not None else {},
-            "priority": priority,
-            "start_date": start_date,
-            "end_date": end_date,
-            "max_budget": max_budget,
-            "min_discount_percent": min_discount_percent,
-            "target_price": target_price,
-            "notification_threshold": notification_threshold,
-            "auto_buy_threshold": auto_buy_threshold,
-            "max_matches": max_matches,
-            "max_tokens": max_tokens,
-            "meta_data": meta_data if meta_data is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_goal_by_id")

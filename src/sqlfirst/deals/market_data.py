@@ -15,24 +15,7 @@ __all__ = ["latest", "list_by_type", "upsert"]
 _sql = SqlFile("deals", "market_data")
 
 
-@_sql.query("upsert_market_data")
-async def _upsert(
-    conn: Executor,
-    *,
-    symbol: str,
-    market_type: MarketDataType,
-    price: Decimal,
-    high_24h: Decimal | None,
-    low_24h: Decimal | None,
-    volume_24h: Decimal | None,
-    change_24h: Decimal | None,
-    change_percent_24h: Decimal | None,
-    last_updated: datetime | None,
-    source: str,
-    meta_data: JsonObject,
-) -> MarketData | None: ...
-
-
+@_sql.query("upsert_market_data", validate=MarketDataUpsert)
 async def upsert(
     conn: Executor,
     *,
@@ -53,22 +36,6 @@ async def upsert(
     Returns the stored quote, or None when the stored one is newer than ``last_updated`` (a late,
     stale quote never overwrites a fresh one).
     """
-    new = MarketDataUpsert.model_validate(
-        {
-            "symbol": symbol,
-            "market_type": market_type,
-            "price": price,
-            "high_24h": high_24h,
-            "low_24h": low_24h,
-            "volume_24h": volume_24h,
-            "change_24h": change_24h,
-            "change_percent_24h": change_percent_24h,
-            "last_updated": last_updated,
-            "source": source,
-            "meta_data": meta_data if meta_data is not None else {},
-        }
-    )
-    return await _upsert(conn, **new.model_dump())
 
 
 @_sql.query("get_latest_market_data")

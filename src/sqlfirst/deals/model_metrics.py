@@ -19,25 +19,7 @@ __all__ = [
 _sql = SqlFile("deals", "model_metrics")
 
 
-@_sql.query("insert_model_metrics")
-async def _insert(
-    conn: Executor,
-    *,
-    model_name: str,
-    model_version: str,
-    accuracy: Decimal,
-    precision: Decimal,
-    recall: Decimal,
-    f1_score: Decimal,
-    training_duration: int,
-    training_samples: int,
-    validation_samples: int,
-    hyperparameters: JsonObject,
-    feature_importance: JsonObject,
-    meta_data: JsonObject,
-) -> ModelMetrics: ...
-
-
+@_sql.query("insert_model_metrics", validate=ModelMetricsCreate)
 async def record(
     conn: Executor,
     *,
@@ -55,23 +37,6 @@ async def record(
     meta_data: JsonObject | None = None,
 ) -> ModelMetrics:
     """Record a model version's metrics; each of accuracy, precision, recall and f1 lies in 0-1."""
-    new = ModelMetricsCreate.model_validate(
-        {
-            "model_name": model_name,
-            "model_version": model_version,
-            "accuracy": accuracy,
-            "precision": precision,
-            "recall": recall,
-            "f1_score": f1_score,
-            "training_duration": training_duration,
-            "training_samples": training_samples,
-            "validation_samples": validation_samples,
-            "hyperparameters": hyperparameters if hyperparameters is not None else {},
-            "feature_importance": feature_importance if feature_importance is not None else {},
-            "meta_data": meta_data if meta_data is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("list_latest_model_metrics")

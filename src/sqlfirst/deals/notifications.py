@@ -32,23 +32,7 @@ __all__ = [
 _sql = SqlFile("deals", "notifications")
 
 
-@_sql.query("insert_notification")
-async def _insert(
-    conn: Executor,
-    *,
-    user_id: UUID,
-    type: NotificationType,
-    priority: NotificationPriority,
-    title: str,
-    message: str,
-    goal_id: UUID | None,
-    deal_id: UUID | None,
-    action_url: str | None,
-    channels: list[str],
-    meta_data: JsonObject,
-) -> Notification: ...
-
-
+@_sql.query("insert_notification", validate=NotificationCreate)
 async def create(
     conn: Executor,
     *,
@@ -64,21 +48,6 @@ async def create(
     meta_data: JsonObject | None = None,
 ) -> Notification:
     """Create a pending notification for the user."""
-    fields: dict[str, object] = {
-        "user_id": user_id,
-        "type": type,
-        "priority": priority,
-        "title": title,
-        "message": message,
-        "goal_id": goal_id,
-        "deal_id": deal_id,
-        "action_url": action_url,
-        "meta_data": meta_data if meta_data is not None else {},
-    }
-    if channels is not None:
-        fields["channels"] = channels
-    new = NotificationCreate.model_validate(fields)
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("list_unread_notifications")

@@ -14,18 +14,7 @@ __all__ = ["list_for_task", "record"]
 _sql = SqlFile("deals", "task_activities")
 
 
-@_sql.query("insert_task_activity")
-async def _insert(
-    conn: Executor,
-    *,
-    task_id: UUID,
-    agent_id: UUID | None,
-    activity_type: TaskActivityType,
-    description: str | None,
-    meta_data: JsonObject,
-) -> TaskActivity: ...
-
-
+@_sql.query("insert_task_activity", validate=TaskActivityCreate)
 async def record(
     conn: Executor,
     *,
@@ -36,16 +25,6 @@ async def record(
     meta_data: JsonObject | None = None,
 ) -> TaskActivity:
     """Record progress on a task."""
-    new = TaskActivityCreate.model_validate(
-        {
-            "task_id": task_id,
-            "agent_id": agent_id,
-            "activity_type": activity_type,
-            "description": description,
-            "meta_data": meta_data if meta_data is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("list_task_activities")

@@ -15,20 +15,7 @@ __all__ = ["assign", "create", "delete", "get", "list_for_agent", "list_for_goal
 _sql = SqlFile("deals", "tasks")
 
 
-@_sql.query("insert_task")
-async def _insert(
-    conn: Executor,
-    *,
-    goal_id: UUID,
-    agent_id: UUID | None,
-    title: str,
-    description: str | None,
-    priority: int,
-    due_date: datetime | None,
-    meta_data: JsonObject,
-) -> Task: ...
-
-
+@_sql.query("insert_task", validate=TaskCreate)
 async def create(
     conn: Executor,
     *,
@@ -41,18 +28,6 @@ async def create(
     meta_data: JsonObject | None = None,
 ) -> Task:
     """Create a pending task for a goal."""
-    new = TaskCreate.model_validate(
-        {
-            "goal_id": goal_id,
-            "agent_id": agent_id,
-            "title": title,
-            "description": description,
-            "priority": priority,
-            "due_date": due_date,
-            "meta_data": meta_data if meta_data is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_task_by_id")

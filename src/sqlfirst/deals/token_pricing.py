@@ -19,20 +19,7 @@ EXCLUSION_CONSTRAINT = "ex_token_pricing_service_type_validity"
 """The constraint named by the Conflict raised for an overlapping window."""
 
 
-@_sql.query("insert_token_pricing")
-async def _insert(
-    conn: Executor,
-    *,
-    service_type: str,
-    token_cost: Decimal,
-    min_tokens: int,
-    max_tokens: int | None,
-    valid_from: datetime | None,
-    valid_to: datetime | None,
-    meta_data: JsonObject,
-) -> TokenPricing: ...
-
-
+@_sql.query("insert_token_pricing", validate=TokenPricingCreate)
 async def create(
     conn: Executor,
     *,
@@ -50,18 +37,6 @@ async def create(
     :class:`~sqlfirst.errors.Conflict` naming ``ex_token_pricing_service_type_validity``, also when
     two such inserts race.
     """
-    new = TokenPricingCreate.model_validate(
-        {
-            "service_type": service_type,
-            "token_cost": token_cost,
-            "min_tokens": min_tokens,
-            "max_tokens": max_tokens,
-            "valid_from": valid_from,
-            "valid_to": valid_to,
-            "meta_data": meta_data if meta_data is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_token_price_at")

@@ -14,17 +14,7 @@ __all__ = ["get", "save"]
 _sql = SqlFile("deals", "user_settings")
 
 
-@_sql.query("upsert_user_settings")
-async def _upsert(
-    conn: Executor,
-    *,
-    user_id: UUID,
-    notification_preferences: JsonObject,
-    ui_preferences: JsonObject,
-    agent_preferences: JsonObject,
-) -> UserSettings: ...
-
-
+@_sql.query("upsert_user_settings", validate=UserSettingsUpdate)
 async def save(
     conn: Executor,
     *,
@@ -34,15 +24,6 @@ async def save(
     agent_preferences: JsonObject | None = None,
 ) -> UserSettings:
     """Create or replace the user's settings (the one row per user); omitted parts become ``{}``."""
-    new = UserSettingsUpdate.model_validate(
-        {
-            "user_id": user_id,
-            "notification_preferences": notification_preferences or {},
-            "ui_preferences": ui_preferences or {},
-            "agent_preferences": agent_preferences or {},
-        }
-    )
-    return await _upsert(conn, **new.model_dump())
 
 
 @_sql.query("get_user_settings")

@@ -231,12 +231,7 @@ class _Profile(BaseModel):
     ]
 
 
-@_sql.query("update_user_profile")
-async def _update_profile(
-    conn: Executor, *, id: UUID, name: str | None, preferences: JsonObject, notification_channels: list[str]
-) -> User | None: ...
-
-
+@_sql.query("update_user_profile", validate=_Profile)
 async def update_profile(
     conn: Executor,
     *,
@@ -249,10 +244,6 @@ async def update_profile(
 
     ``ValidationError`` before the database for a name over 255 characters or a blank channel.
     """
-    profile = _Profile.model_validate(
-        {"name": name, "preferences": preferences, "notification_channels": notification_channels}
-    )
-    return await _update_profile(conn, id=id, **profile.model_dump())
 
 
 @_sql.query("mark_user_email_verified")

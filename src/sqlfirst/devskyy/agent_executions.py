@@ -30,12 +30,7 @@ __all__ = ["complete", "get", "list_for_agent", "log", "stats"]
 _sql = SqlFile("devskyy", "agent_executions")
 
 
-@_sql.query("log_agent_execution")
-async def _log(
-    conn: Executor, *, execution_id: str, agent_name: str, prompt: str, metadata: JsonObject
-) -> AgentExecution: ...
-
-
+@_sql.query("log_agent_execution", validate=AgentExecutionCreate)
 async def log(
     conn: Executor,
     *,
@@ -49,15 +44,6 @@ async def log(
     :class:`~sqlfirst.errors.Conflict` naming ``pk_agent_execution_ids`` when the execution id was
     used before.
     """
-    new = AgentExecutionCreate.model_validate(
-        {
-            "execution_id": execution_id,
-            "agent_name": agent_name,
-            "prompt": prompt,
-            "metadata": metadata if metadata is not None else {},
-        }
-    )
-    return await _log(conn, **new.model_dump())
 
 
 @_sql.query("complete_agent_execution")

@@ -31,22 +31,7 @@ _NIL = UUID(int=0)
 _QUANTITY: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(strict=True, gt=0, le=2**31 - 1)])
 
 
-@_sql.query("insert_product")
-async def _insert(
-    conn: Executor,
-    *,
-    sku: str,
-    name: str,
-    description: str | None,
-    category: str | None,
-    price: Decimal,
-    inventory_quantity: int,
-    status: ProductStatus,
-    tags: list[str],
-    metadata: JsonObject,
-) -> Product: ...
-
-
+@_sql.query("insert_product", validate=ProductCreate)
 async def create(
     conn: Executor,
     *,
@@ -65,20 +50,6 @@ async def create(
     ``ValidationError`` on bad input (negative price or stock, sizes); :class:`~sqlfirst.errors.Conflict`
     naming ``uq_products_sku`` for a taken SKU.
     """
-    new = ProductCreate.model_validate(
-        {
-            "sku": sku,
-            "name": name,
-            "price": price,
-            "description": description,
-            "category": category,
-            "inventory_quantity": inventory_quantity,
-            "status": status,
-            "tags": tags if tags is not None else [],
-            "metadata": metadata if metadata is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_product_by_id")

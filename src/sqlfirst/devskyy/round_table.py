@@ -23,20 +23,7 @@ __all__ = ["get", "save", "stats"]
 _sql = SqlFile("devskyy", "round_table")
 
 
-@_sql.query("insert_round_table_result")
-async def _insert(
-    conn: Executor,
-    *,
-    result_id: str,
-    prompt: str,
-    task_category: TaskCategory | None,
-    winner_provider: str | None,
-    winner_response: str | None,
-    participants: list[JsonValue],
-    metadata: JsonObject,
-) -> RoundTableResult: ...
-
-
+@_sql.query("insert_round_table_result", validate=RoundTableResultCreate)
 async def save(
     conn: Executor,
     *,
@@ -53,18 +40,6 @@ async def save(
     :class:`~sqlfirst.errors.Conflict` naming ``uq_llm_round_table_results_result_id`` for a result id
     already saved; ``ValidationError`` for a winner response without a winner provider.
     """
-    new = RoundTableResultCreate.model_validate(
-        {
-            "result_id": result_id,
-            "prompt": prompt,
-            "participants": participants,
-            "task_category": task_category,
-            "winner_provider": winner_provider,
-            "winner_response": winner_response,
-            "metadata": metadata if metadata is not None else {},
-        }
-    )
-    return await _insert(conn, **new.model_dump())
 
 
 @_sql.query("get_round_table_result")

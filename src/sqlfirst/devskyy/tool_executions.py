@@ -26,23 +26,7 @@ _sql = SqlFile("devskyy", "tool_executions")
 _END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
 
 
-@_sql.query("log_tool_execution")
-async def _log(
-    conn: Executor,
-    *,
-    correlation_id: str,
-    tool_name: str,
-    agent_id: str | None,
-    user_id: UUID | None,
-    inputs: JsonDocument,
-    output: JsonDocument | None,
-    status: ToolExecutionStatus,
-    duration_ms: int | None,
-    error_message: str | None,
-    metadata: JsonObject,
-) -> ToolExecution: ...
-
-
+@_sql.query("log_tool_execution", validate=ToolExecutionCreate)
 async def log(
     conn: Executor,
     *,
@@ -58,21 +42,6 @@ async def log(
     metadata: JsonObject | None = None,
 ) -> ToolExecution:
     """Append one tool execution. ``ReferenceViolation`` for an unknown ``user_id``."""
-    new = ToolExecutionCreate.model_validate(
-        {
-            "correlation_id": correlation_id,
-            "tool_name": tool_name,
-            "inputs": inputs,
-            "status": status,
-            "agent_id": agent_id,
-            "user_id": user_id,
-            "output": output,
-            "duration_ms": duration_ms,
-            "error_message": error_message,
-            "metadata": metadata if metadata is not None else {},
-        }
-    )
-    return await _log(conn, **new.model_dump())
 
 
 @_sql.query("trace_by_correlation_id")

@@ -38,19 +38,7 @@ _sql = SqlFile("easyflow", "conversations")
 _object: TypeAdapter[JsonObject] = TypeAdapter(JsonObject)
 
 
-@_sql.query("start_conversation")
-async def _start(
-    conn: Executor,
-    *,
-    session_id: str,
-    user_id: UUID,
-    platform: str,
-    chat_id: str | None,
-    current_state: str,
-    context_data: JsonObject,
-) -> Conversation: ...
-
-
+@_sql.query("start_conversation", validate=ConversationStart)
 async def start(
     conn: Executor,
     *,
@@ -63,17 +51,6 @@ async def start(
 ) -> Conversation:
     """Start a conversation; :class:`~sqlfirst.errors.Conflict` naming ``uq_conversations_session_id``
     when the session exists, ``ReferenceViolation`` for an unknown user or platform."""
-    new = ConversationStart.model_validate(
-        {
-            "session_id": session_id,
-            "user_id": user_id,
-            "platform": platform,
-            "chat_id": chat_id,
-            "current_state": current_state,
-            "context_data": context_data if context_data is not None else {},
-        }
-    )
-    return await _start(conn, **new.model_dump())
 
 
 @_sql.query("get_conversation")

@@ -124,25 +124,7 @@ async def append_inbound(
     return await _append_inbound(conn, id=uuid.uuid4(), **fields)
 
 
-@_sql.query("append_message")
-async def _append(
-    conn: Executor,
-    *,
-    conversation_id: UUID | None,
-    session_id: str,
-    user_id: UUID,
-    content: str,
-    role: MessageRole,
-    direction: MessageDirection | None,
-    platform: str,
-    platform_message_id: str | None,
-    intent: str | None,
-    entities: JsonObject,
-    confidence: Decimal | None,
-    metadata: JsonObject,
-) -> Message: ...
-
-
+@_sql.query("append_message", validate=MessageCreate)
 async def append(
     conn: Executor,
     *,
@@ -162,23 +144,6 @@ async def append(
     """Append a message as is (system notes, replies delivered elsewhere). An inbound message with a
     ``platform_message_id`` already stored raises ``Conflict`` naming ``pk_message_platform_ids``;
     use :func:`append_inbound` for platform deliveries, :mod:`.outbound` for messages to deliver."""
-    new = MessageCreate.model_validate(
-        {
-            "conversation_id": conversation_id,
-            "session_id": session_id,
-            "user_id": user_id,
-            "content": content,
-            "role": role,
-            "direction": direction,
-            "platform": platform,
-            "platform_message_id": platform_message_id,
-            "intent": intent,
-            "entities": entities if entities is not None else {},
-            "confidence": confidence,
-            "metadata": metadata if metadata is not None else {},
-        }
-    )
-    return await _append(conn, **new.model_dump())
 
 
 @_sql.query("get_inbound_message")
