@@ -120,3 +120,30 @@ def test_a_model_field_that_is_not_a_parameter_fails_at_import(sql: SqlFile) -> 
 
     with pytest.raises(QueryDeclarationError, match="takes a Pydantic model class"):
         sql.query("echo_item", validate=dict)  # type: ignore[arg-type]
+
+
+async def test_none_stands_for_the_default_only_where_the_declaration_takes_none(
+    sql: SqlFile, conn: Connection
+) -> None:
+    class Strict(BaseModel):
+        name: str
+        price: Decimal = Decimal(0)
+        tags: dict[str, Any] = Field(default_factory=dict)
+        note: str | None = None
+
+    @sql.query("echo_item", validate=Strict)
+    async def echo(
+        conn: Executor,
+        *,
+        name: str,
+        price: Decimal = Decimal(0),
+        tags: dict[str, Any] | None = None,
+        note: str | None = None,
+    ) -> Echo | None:
+        """What the query was sent."""
+
+    assert echo.__sqlfirst__.none_means_default == {"tags"}
+    got = await echo(conn, name="x", tags=None)  # declared `| None = None`: the model's {} applies
+    assert got == Echo(name="x", price=Decimal(0), tags={}, note=None)
+    with pytest.raises(ValidationError):  # declared `Decimal`: a None is refused, not defaulted
+        await echo(conn, name="x", price=None)  # type: ignore[arg-type]

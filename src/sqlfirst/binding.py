@@ -218,6 +218,9 @@ class Declaration:
     it from the catalog (computed columns, the outer side of a join), each with the reason why."""
     validate: type[BaseModel] | None = None
     """The input model the call's arguments go through before the query runs (``query(validate=)``)."""
+    none_means_default: frozenset[str] = frozenset()
+    """With ``validate``: parameters declared ``X | None`` whose model field has a default and does
+    not take None; a None there is left out, so the model's default applies."""
 
 
 def _declared_names(text: str) -> dict[str, int]:
@@ -375,6 +378,7 @@ class SqlFile:
         if "return" not in hints:
             raise self._fail(query, fn, "missing return annotation")
         parameter_types = {p.name: hints.get(p.name, Any) for p in keyword}
+        none_means_default: frozenset[str] = frozenset()
         if validate is not None:
             fields = validate.model_fields
             outside = sorted(set(fields) - declared)
@@ -383,6 +387,13 @@ class SqlFile:
                 raise self._fail(query, fn, problem)
             # What the query is sent is the model's output: that is what check compares.
             parameter_types |= {n: _sent_type(f.annotation) for n, f in fields.items()}
+            none_means_default = frozenset(
+                n
+                for n, f in fields.items()
+                if not f.is_required()
+                and not strip_optional(f.annotation)[1]
+                and strip_optional(hints.get(n, Any))[1]
+            )
         kind, result_type, optional = self._result(query, fn, hints["return"])
         declaration = Declaration(
             domain=self.domain,
@@ -395,6 +406,7 @@ class SqlFile:
             result_optional=optional,
             not_null=not_null,
             validate=validate,
+            none_means_default=none_means_default,
         )
         impl = _make_impl(declaration, {p.name: p.default for p in keyword if p.default is not p.empty})
         functools.update_wrapper(impl, fn)
@@ -556,10 +568,12 @@ def _validated(decl: Declaration, env: dict[str, Any]) -> str:
     env["_validate"] = decl.validate.model_validate
     fields = decl.validate.model_fields
     given = ", ".join(f"{n!r}: {n}" for n in fields)
-    # None for a field that has a default but does not take None means "the default" (as the
-    # wrappers this replaces said it): the field is left out and the model fills it in.
-    defaulted = [n for n, f in fields.items() if not f.is_required() and not strip_optional(f.annotation)[1]]
-    unset = "".join(f"\n    if {n} is None:\n        del _given[{n!r}]" for n in defaulted)
+    # None where the declaration takes None but the model's field does not (it has a default) means
+    # "the default", as the wrappers this replaces said: the field is left out and the model fills it
+    # in. Anywhere else None goes to the model, which refuses it where the field does.
+    unset = "".join(
+        f"\n    if {n} is None:\n        del _given[{n!r}]" for n in sorted(decl.none_means_default)
+    )
     rebind = "".join(f"\n    {n} = _checked[{n!r}]" for n in fields)
     return f"\n    _given = {{{given}}}{unset}\n    _checked = _validate(_given).model_dump(){rebind}"
 
