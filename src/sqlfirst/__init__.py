@@ -6,6 +6,7 @@ async with db.transaction() as conn:
 """
 
 from sqlfirst import errors
+from sqlfirst.binding import SqlFile
 from sqlfirst.bulk import copy_models
 from sqlfirst.db import Connection, Database, Executor, connect, connect_one, create_pool, retry_transaction
 from sqlfirst.settings import Settings
@@ -15,6 +16,7 @@ __all__ = [
     "Database",
     "Executor",
     "Settings",
+    "SqlFile",
     "connect",
     "connect_one",
     "copy_models",

@@ -54,7 +54,6 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import aiosql
-import asyncpg
 from aiosql.adapters.asyncpg import AsyncPGAdapter
 from aiosql.types import SQLOperationType
 from pydantic import (
@@ -65,17 +64,11 @@ from pydantic import (
     NaiveDatetime,
     PastDate,
     PastDatetime,
-    ValidationError,
 )
 
-from sqlfirst import monitoring, paths
-from sqlfirst.errors import (
-    DRIVER_ERRORS,
-    ConfigurationError,
-    DatabaseError,
-    QueryDeclarationError,
-    from_driver,
-)
+from sqlfirst import paths
+from sqlfirst.calls import is_model, make_call, rows_affected
+from sqlfirst.errors import DRIVER_ERRORS, ConfigurationError, QueryDeclarationError, from_driver
 from sqlfirst.pgtypes import strip_optional
 from sqlfirst.project import sql_root_for
 from sqlfirst.rows import ACCELERATED, RowFactory, row_factory
@@ -94,23 +87,8 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 Kind = Literal["one", "many", "stream", "value", "execute", "returning"]
 
-STREAM_PREFETCH = 500
-
 DECLARATIONS: dict[tuple[str, str, str], Declaration] = {}
 """Every declaration made so far, keyed by (domain, entity, query name); read by ``sqlfirst check``."""
-
-
-def _driver_error(exc: BaseException, conn: object = None) -> DatabaseError:
-    return from_driver(exc, conn)
-
-
-_DRIVER_ERRORS = DRIVER_ERRORS
-
-
-def rows_affected(status: str) -> int:
-    """The row count of a command status such as ``UPDATE 3`` or ``INSERT 0 1``."""
-    tail = status.rpartition(" ")[2]
-    return int(tail) if tail.isdigit() else 0
 
 
 class LeanAdapter(AsyncPGAdapter):
@@ -131,8 +109,8 @@ class LeanAdapter(AsyncPGAdapter):
     ) -> AsyncIterator[Any]:
         try:
             rows = await conn.fetch(sql, *self._ordered(query_name, parameters))
-        except _DRIVER_ERRORS as exc:
-            raise _driver_error(exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise from_driver(exc) from exc
         for row in rows:
             yield row if record_class is None else record_class(**dict(row))
 
@@ -141,21 +119,21 @@ class LeanAdapter(AsyncPGAdapter):
     ) -> Any:
         try:
             row = await conn.fetchrow(sql, *self._ordered(query_name, parameters))
-        except _DRIVER_ERRORS as exc:
-            raise _driver_error(exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise from_driver(exc) from exc
         return row if row is None or record_class is None else record_class(**dict(row))
 
     async def select_value(self, conn: Any, query_name: str, sql: str, parameters: Any) -> Any:
         try:
             return await conn.fetchval(sql, *self._ordered(query_name, parameters))
-        except _DRIVER_ERRORS as exc:
-            raise _driver_error(exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise from_driver(exc) from exc
 
     async def insert_returning(self, conn: Any, query_name: str, sql: str, parameters: Any) -> Any:
         try:
             row = await conn.fetchrow(sql, *self._ordered(query_name, parameters))
-        except _DRIVER_ERRORS as exc:
-            raise _driver_error(exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise from_driver(exc) from exc
         if row is None:
             return None
         return row[0] if len(row) == 1 else row
@@ -163,23 +141,23 @@ class LeanAdapter(AsyncPGAdapter):
     async def insert_update_delete(self, conn: Any, query_name: str, sql: str, parameters: Any) -> int:
         try:
             status = await conn.execute(sql, *self._ordered(query_name, parameters))
-        except _DRIVER_ERRORS as exc:
-            raise _driver_error(exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise from_driver(exc) from exc
         return rows_affected(status)
 
     async def insert_update_delete_many(self, conn: Any, query_name: str, sql: str, parameters: Any) -> int:
         batch = [self._ordered(query_name, p) for p in parameters]
         try:
             await conn.executemany(sql, batch)
-        except _DRIVER_ERRORS as exc:
-            raise _driver_error(exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise from_driver(exc) from exc
         return len(batch)
 
     async def execute_script(self, conn: Any, sql: str) -> str:
         try:
             return str(await conn.execute(sql))
-        except _DRIVER_ERRORS as exc:
-            raise _driver_error(exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise from_driver(exc) from exc
 
 
 aiosql.register_adapter("sqlfirst", LeanAdapter)  # type: ignore[arg-type]  # aiosql's Protocol types `select` as a sync def
@@ -282,10 +260,6 @@ def _sent_type(annotation: Any) -> Any:
     return annotation
 
 
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
 class SqlFile:
     """The named queries of ``sql/<domain>/<entity>.sql`` and the decorator that declares them."""
 
@@ -338,7 +312,7 @@ class SqlFile:
         for column, reason in vouched.items():
             if not isinstance(reason, str) or not reason.strip():
                 raise QueryDeclarationError(f"{self.path}: {name}: not_null[{column!r}] needs a reason")
-        if validate is not None and not _is_model(validate):
+        if validate is not None and not is_model(validate):
             raise QueryDeclarationError(f"{self.path}: {name}: validate= takes a Pydantic model class")
 
         def decorate(fn: F) -> F:
@@ -408,7 +382,7 @@ class SqlFile:
             validate=validate,
             none_means_default=none_means_default,
         )
-        impl = _make_impl(declaration, {p.name: p.default for p in keyword if p.default is not p.empty})
+        impl = make_call(declaration, {p.name: p.default for p in keyword if p.default is not p.empty})
         functools.update_wrapper(impl, fn)
         impl.__sqlfirst__ = declaration  # type: ignore[attr-defined]
         self.declarations[key] = declaration
@@ -421,9 +395,9 @@ class SqlFile:
         args = typing.get_args(inner)
         is_async = inspect.iscoroutinefunction(fn)
         if op is SQLOperationType.SELECT:
-            if origin is list and args and _is_model(args[0]) and is_async and not optional:
+            if origin is list and args and is_model(args[0]) and is_async and not optional:
                 return "many", args[0], False
-            if origin is collections.abc.AsyncIterator and args and _is_model(args[0]) and not is_async:
+            if origin is collections.abc.AsyncIterator and args and is_model(args[0]) and not is_async:
                 return "stream", args[0], False
             raise self._fail(
                 query, fn, "a plain select returns `list[Model]` (async def) or `AsyncIterator[Model]` (def)"
@@ -431,7 +405,7 @@ class SqlFile:
         if not is_async:
             raise self._fail(query, fn, "declare it `async def`")
         if op is SQLOperationType.SELECT_ONE:
-            if _is_model(inner) and optional:
+            if is_model(inner) and optional:
                 return "one", inner, True
             raise self._fail(query, fn, "a `^` query returns `Model | None`")
         if op is SQLOperationType.SELECT_VALUE:
@@ -441,7 +415,7 @@ class SqlFile:
                 return "execute", int, False
             raise self._fail(query, fn, "a `!` query returns `int` (rows affected)")
         if op is SQLOperationType.INSERT_RETURNING:
-            if any(_is_model(arg) for arg in args):
+            if any(is_model(arg) for arg in args):
                 raise self._fail(
                     query,
                     fn,
@@ -450,184 +424,3 @@ class SqlFile:
                 )
             return "returning", inner, optional
         raise self._fail(query, fn, f"operator {op.name} has no typed declaration in sqlfirst")
-
-
-def _not_a_model(row: Any) -> Any:
-    raise AssertionError("this query returns no model")
-
-
-_BODIES: dict[str, str] = {
-    # Each body reads the clock first and records the call (sqlfirst.monitoring) on every way out:
-    # rows on success, the sqlfirst error (or ValidationError) it raises on failure; `conn` names the
-    # server a span reports.
-    "one": """
-    _t0 = _now()
-    try:
-        row = await conn.fetchrow(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
-    if row is None:
-        if _required:
-            error = _DatabaseError(_no_row)
-            _failed(_slot, _t0, error, conn)
-            raise error
-        _done(_slot, _t0, 0, conn)
-        return None
-    try:
-        model = _one(row)
-    except _ValidationError as exc:
-        _failed(_slot, _t0, exc, conn)
-        raise
-    _done(_slot, _t0, 1, conn)
-    return model
-""",
-    "many": """
-    _t0 = _now()
-    try:
-        rows = await conn.fetch(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
-    try:
-        models = _many(rows)
-    except _ValidationError as exc:
-        _failed(_slot, _t0, exc, conn)
-        raise
-    _done(_slot, _t0, len(models), conn)
-    return models
-""",
-    "stream": """
-    _t0 = _now()
-    _count = 0
-    try:
-        if isinstance(conn, _Pool):
-            async with conn.acquire() as own, own.transaction(readonly=True):
-                async for row in own.cursor(_sql, {args} prefetch=_prefetch):
-                    _count += 1
-                    yield _one(row)
-        elif conn.is_in_transaction():
-            async for row in conn.cursor(_sql, {args} prefetch=_prefetch):
-                _count += 1
-                yield _one(row)
-        else:
-            async with conn.transaction(readonly=True):
-                async for row in conn.cursor(_sql, {args} prefetch=_prefetch):
-                    _count += 1
-                    yield _one(row)
-    except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
-    except _ValidationError as exc:
-        _failed(_slot, _t0, exc, conn)
-        raise
-    except GeneratorExit:
-        _done(_slot, _t0, _count, conn)  # the caller stopped reading: what it read is what the call did
-        raise
-    _done(_slot, _t0, _count, conn)
-""",
-    "value": """
-    _t0 = _now()
-    try:
-        row = await conn.fetchrow(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
-    value = None if row is None else row[0]
-    if value is None and _required:
-        error = _DatabaseError(_no_value)
-        _failed(_slot, _t0, error, conn)
-        raise error
-    _done(_slot, _t0, 0 if row is None else 1, conn)
-    return value
-""",
-    "execute": """
-    _t0 = _now()
-    try:
-        status = await conn.execute(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
-    affected = _rows_affected(status)
-    _done(_slot, _t0, affected, conn)
-    return affected
-""",
-}
-
-
-def _validated(decl: Declaration, env: dict[str, Any]) -> str:
-    """With ``validate=``: the lines that pass the model's arguments through it (before the clock
-    starts: a ``ValidationError`` here never reached the database) and rebind them to its output."""
-    if decl.validate is None:
-        return ""
-    env["_validate"] = decl.validate.model_validate
-    fields = decl.validate.model_fields
-    given = ", ".join(f"{n!r}: {n}" for n in fields)
-    # None where the declaration takes None but the model's field does not (it has a default) means
-    # "the default", as the wrappers this replaces said: the field is left out and the model fills it
-    # in. Anywhere else None goes to the model, which refuses it where the field does.
-    unset = "".join(
-        f"\n    if {n} is None:\n        del _given[{n!r}]" for n in sorted(decl.none_means_default)
-    )
-    rebind = "".join(f"\n    {n} = _checked[{n!r}]" for n in fields)
-    return f"\n    _given = {{{given}}}{unset}\n    _checked = _validate(_given).model_dump(){rebind}"
-
-
-def _make_impl(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any]:
-    """Build the function that runs ``decl``'s query.
-
-    The function is compiled with the declaration's own keyword-only signature (as dataclasses do
-    for ``__init__``), so Python itself checks the arguments and passes them straight through as
-    asyncpg's positional ``$n`` arguments: nothing is rebuilt per call.
-    """
-    order = decl.query.parameters
-    fname = decl.function.rpartition(".")[2]
-    kind = decl.kind
-    returns_model = kind in ("one", "many", "stream") or (kind == "returning" and _is_model(decl.result_type))
-    factory: RowFactory[Any] | None = row_factory(decl.result_type) if returns_model else None
-    # ``<!`` runs as a one-row fetch when it returns a model, as a value fetch otherwise.
-    body = ("one" if returns_model else "value") if kind == "returning" else kind
-    env: dict[str, Any] = {
-        "_sql": decl.query.sql,
-        "_DRIVER_ERRORS": _DRIVER_ERRORS,
-        "_driver_error": _driver_error,
-        "_DatabaseError": DatabaseError,
-        "_rows_affected": rows_affected,
-        "_Pool": asyncpg.Pool,
-        "_prefetch": STREAM_PREFETCH,
-        "_one": factory.build_one if factory is not None else _not_a_model,
-        "_many": factory.build_many if factory is not None else _not_a_model,
-        "_required": kind in ("returning", "value") and not decl.result_optional,
-        "_no_row": f"{fname}(): the query returned no row",
-        "_no_value": f"{fname}(): the query returned no value",
-        "_ValidationError": ValidationError,
-        "_now": monitoring.now,
-        "_done": monitoring.done,
-        "_failed": monitoring.failed,
-        "_slot": monitoring.recorder(
-            f"{decl.domain}.{decl.query.name}",
-            namespace=decl.domain,
-            operation=(decl.query.sql.split(None, 1) or ["?"])[0].upper(),
-            sql=decl.query.sql,
-        ),
-    }
-    # Names are aiosql parameter names (``\w+``) and were matched against the declaration.
-    params = []
-    for name in order:
-        if name in defaults:
-            env[f"_default_{name}"] = defaults[name]
-            params.append(f"{name}=_default_{name}")
-        else:
-            params.append(name)
-    signature = f"conn, /, *, {', '.join(params)}" if params else "conn, /"
-    args = "".join(f"{name}, " for name in order)
-    name = fname if fname not in env else "_impl"  # the name Python's own TypeErrors will show
-    source = f"async def {name}({signature}):" + _validated(decl, env) + _BODIES[body].format(args=args)
-    exec(compile(source, f"<sqlfirst {decl.function}>", "exec"), env)  # noqa: S102
-    impl: Callable[..., Any] = env[name]
-    return impl

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlfirst.binding import _make_impl
+from sqlfirst.calls import make_call
 from sqlfirst.db import Executor
 from sqlfirst.deals import deals, goals, markets, users
 from sqlfirst.deals.models import Deal, Goal, Market, User
@@ -20,7 +20,7 @@ def unvalidated(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``fn``'s query bound without its ``validate=`` model: what the database's own checks see when
     a value gets past Pydantic (errors still come back as :mod:`sqlfirst.errors` types)."""
     decl = fn.__sqlfirst__  # type: ignore[attr-defined]
-    return _make_impl(dataclasses.replace(decl, validate=None), {})
+    return make_call(dataclasses.replace(decl, validate=None), {})
 
 
 async def make_user(conn: Executor, **overrides: Any) -> User:

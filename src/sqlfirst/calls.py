@@ -1,0 +1,227 @@
+"""The functions a declaration becomes: compiled per query, with its own signature, calling asyncpg.
+
+:class:`sqlfirst.binding.SqlFile` checks a declaration against its query; :func:`make_call` then
+builds the function that runs it. Its source is one of :data:`_BODIES` (one row, all rows, a cursor,
+a value, a command), compiled with the declaration's keyword-only signature so Python checks the
+arguments and hands them to asyncpg as positional ``$n`` arguments; with ``validate=`` the model's
+arguments pass through it first. Every body records the call (:mod:`sqlfirst.monitoring`) on every
+way out and turns driver errors into :mod:`sqlfirst.errors` types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+from pydantic import BaseModel, ValidationError
+
+from sqlfirst import monitoring
+from sqlfirst.errors import DRIVER_ERRORS, DatabaseError, from_driver
+from sqlfirst.rows import RowFactory, row_factory
+
+if TYPE_CHECKING:
+    from sqlfirst.binding import Declaration
+
+__all__ = ["STREAM_PREFETCH", "is_model", "make_call", "rows_affected"]
+
+STREAM_PREFETCH = 500
+
+
+def _driver_error(exc: BaseException, conn: object = None) -> DatabaseError:
+    return from_driver(exc, conn)
+
+
+_DRIVER_ERRORS = DRIVER_ERRORS
+
+
+def rows_affected(status: str) -> int:
+    """The row count of a command status such as ``UPDATE 3`` or ``INSERT 0 1``."""
+    tail = status.rpartition(" ")[2]
+    return int(tail) if tail.isdigit() else 0
+
+
+def is_model(tp: Any) -> bool:
+    """Whether ``tp`` is a Pydantic model class."""
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _not_a_model(row: Any) -> Any:
+    raise AssertionError("this query returns no model")
+
+
+_BODIES: dict[str, str] = {
+    # Each body reads the clock first and records the call (sqlfirst.monitoring) on every way out:
+    # rows on success, the sqlfirst error (or ValidationError) it raises on failure; `conn` names the
+    # server a span reports.
+    "one": """
+    _t0 = _now()
+    try:
+        row = await conn.fetchrow(_sql, {args})
+    except _DRIVER_ERRORS as exc:
+        error = _driver_error(exc, conn)
+        _failed(_slot, _t0, error, conn)
+        raise error from exc
+    if row is None:
+        if _required:
+            error = _DatabaseError(_no_row)
+            _failed(_slot, _t0, error, conn)
+            raise error
+        _done(_slot, _t0, 0, conn)
+        return None
+    try:
+        model = _one(row)
+    except _ValidationError as exc:
+        _failed(_slot, _t0, exc, conn)
+        raise
+    _done(_slot, _t0, 1, conn)
+    return model
+""",
+    "many": """
+    _t0 = _now()
+    try:
+        rows = await conn.fetch(_sql, {args})
+    except _DRIVER_ERRORS as exc:
+        error = _driver_error(exc, conn)
+        _failed(_slot, _t0, error, conn)
+        raise error from exc
+    try:
+        models = _many(rows)
+    except _ValidationError as exc:
+        _failed(_slot, _t0, exc, conn)
+        raise
+    _done(_slot, _t0, len(models), conn)
+    return models
+""",
+    "stream": """
+    _t0 = _now()
+    _count = 0
+    try:
+        if isinstance(conn, _Pool):
+            async with conn.acquire() as own, own.transaction(readonly=True):
+                async for row in own.cursor(_sql, {args} prefetch=_prefetch):
+                    _count += 1
+                    yield _one(row)
+        elif conn.is_in_transaction():
+            async for row in conn.cursor(_sql, {args} prefetch=_prefetch):
+                _count += 1
+                yield _one(row)
+        else:
+            async with conn.transaction(readonly=True):
+                async for row in conn.cursor(_sql, {args} prefetch=_prefetch):
+                    _count += 1
+                    yield _one(row)
+    except _DRIVER_ERRORS as exc:
+        error = _driver_error(exc, conn)
+        _failed(_slot, _t0, error, conn)
+        raise error from exc
+    except _ValidationError as exc:
+        _failed(_slot, _t0, exc, conn)
+        raise
+    except GeneratorExit:
+        _done(_slot, _t0, _count, conn)  # the caller stopped reading: what it read is what the call did
+        raise
+    _done(_slot, _t0, _count, conn)
+""",
+    "value": """
+    _t0 = _now()
+    try:
+        row = await conn.fetchrow(_sql, {args})
+    except _DRIVER_ERRORS as exc:
+        error = _driver_error(exc, conn)
+        _failed(_slot, _t0, error, conn)
+        raise error from exc
+    value = None if row is None else row[0]
+    if value is None and _required:
+        error = _DatabaseError(_no_value)
+        _failed(_slot, _t0, error, conn)
+        raise error
+    _done(_slot, _t0, 0 if row is None else 1, conn)
+    return value
+""",
+    "execute": """
+    _t0 = _now()
+    try:
+        status = await conn.execute(_sql, {args})
+    except _DRIVER_ERRORS as exc:
+        error = _driver_error(exc, conn)
+        _failed(_slot, _t0, error, conn)
+        raise error from exc
+    affected = _rows_affected(status)
+    _done(_slot, _t0, affected, conn)
+    return affected
+""",
+}
+
+
+def _validated(decl: Declaration, env: dict[str, Any]) -> str:
+    """With ``validate=``: the lines that pass the model's arguments through it (before the clock
+    starts: a ``ValidationError`` here never reached the database) and rebind them to its output."""
+    if decl.validate is None:
+        return ""
+    env["_validate"] = decl.validate.model_validate
+    fields = decl.validate.model_fields
+    given = ", ".join(f"{n!r}: {n}" for n in fields)
+    # None where the declaration takes None but the model's field does not (it has a default) means
+    # "the default", as the wrappers this replaces said: the field is left out and the model fills it
+    # in. Anywhere else None goes to the model, which refuses it where the field does.
+    unset = "".join(
+        f"\n    if {n} is None:\n        del _given[{n!r}]" for n in sorted(decl.none_means_default)
+    )
+    rebind = "".join(f"\n    {n} = _checked[{n!r}]" for n in fields)
+    return f"\n    _given = {{{given}}}{unset}\n    _checked = _validate(_given).model_dump(){rebind}"
+
+
+def make_call(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any]:
+    """Build the function that runs ``decl``'s query.
+
+    The function is compiled with the declaration's own keyword-only signature (as dataclasses do
+    for ``__init__``), so Python itself checks the arguments and passes them straight through as
+    asyncpg's positional ``$n`` arguments: nothing is rebuilt per call.
+    """
+    order = decl.query.parameters
+    fname = decl.function.rpartition(".")[2]
+    kind = decl.kind
+    returns_model = kind in ("one", "many", "stream") or (kind == "returning" and is_model(decl.result_type))
+    factory: RowFactory[Any] | None = row_factory(decl.result_type) if returns_model else None
+    # ``<!`` runs as a one-row fetch when it returns a model, as a value fetch otherwise.
+    body = ("one" if returns_model else "value") if kind == "returning" else kind
+    env: dict[str, Any] = {
+        "_sql": decl.query.sql,
+        "_DRIVER_ERRORS": _DRIVER_ERRORS,
+        "_driver_error": _driver_error,
+        "_DatabaseError": DatabaseError,
+        "_rows_affected": rows_affected,
+        "_Pool": asyncpg.Pool,
+        "_prefetch": STREAM_PREFETCH,
+        "_one": factory.build_one if factory is not None else _not_a_model,
+        "_many": factory.build_many if factory is not None else _not_a_model,
+        "_required": kind in ("returning", "value") and not decl.result_optional,
+        "_no_row": f"{fname}(): the query returned no row",
+        "_no_value": f"{fname}(): the query returned no value",
+        "_ValidationError": ValidationError,
+        "_now": monitoring.now,
+        "_done": monitoring.done,
+        "_failed": monitoring.failed,
+        "_slot": monitoring.recorder(
+            f"{decl.domain}.{decl.query.name}",
+            namespace=decl.domain,
+            operation=(decl.query.sql.split(None, 1) or ["?"])[0].upper(),
+            sql=decl.query.sql,
+        ),
+    }
+    # Names are aiosql parameter names (``\w+``) and were matched against the declaration.
+    params = []
+    for name in order:
+        if name in defaults:
+            env[f"_default_{name}"] = defaults[name]
+            params.append(f"{name}=_default_{name}")
+        else:
+            params.append(name)
+    signature = f"conn, /, *, {', '.join(params)}" if params else "conn, /"
+    args = "".join(f"{name}, " for name in order)
+    name = fname if fname not in env else "_impl"  # the name Python's own TypeErrors will show
+    source = f"async def {name}({signature}):" + _validated(decl, env) + _BODIES[body].format(args=args)
+    exec(compile(source, f"<sqlfirst {decl.function}>", "exec"), env)  # noqa: S102
+    impl: Callable[..., Any] = env[name]
+    return impl
