@@ -187,6 +187,9 @@ def _reward_params(s: Samples, r: random.Random) -> Params:
     return {**_token_op([], 1, 20)(s, r)}
 
 
+EIGHT_PLACES = Decimal("1e-8")
+
+
 def _quote(s: Samples, r: random.Random) -> Params:
     q = r.choice(s.quotes)
     price = Decimal(f"{r.uniform(1, 1000):.8f}")
@@ -194,8 +197,8 @@ def _quote(s: Samples, r: random.Random) -> Params:
         "symbol": q["symbol"],
         "market_type": q["market_type"],
         "price": price,
-        "high_24h": price * Decimal("1.05"),
-        "low_24h": price * Decimal("0.95"),
+        "high_24h": (price * Decimal("1.05")).quantize(EIGHT_PLACES),  # numeric(20, 8), as the API takes it
+        "low_24h": (price * Decimal("0.95")).quantize(EIGHT_PLACES),
         "volume_24h": Decimal("12345.5"),
         "change_24h": Decimal("1.5"),
         "change_percent_24h": Decimal("0.15"),

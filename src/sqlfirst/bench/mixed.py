@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -32,12 +32,15 @@ class MixedResult:
     calls: int
     seconds: float
     per_query: dict[str, Stats]
+    errors: dict[str, str] = field(default_factory=dict)
+    """The first error of each query that raised one (its other calls still run)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
             "statement_cache_size": self.statement_cache_size,
             "calls": self.calls,
             "seconds": round(self.seconds, 2),
+            "errors": self.errors,
             "queries": {name: s.as_json() for name, s in self.per_query.items()},
         }
 
@@ -63,6 +66,7 @@ async def run_mixed(
         rng.shuffle(schedule)
         functions = [(resolve(d), d.kind) for d, _, _ in items]
         timings: dict[str, list[float]] = {f"{d.domain}.{d.query.name}": [] for d, _, _ in items}
+        errors: dict[str, str] = {}
         clock = time.perf_counter
         started = clock()
         for index in schedule:
@@ -72,9 +76,14 @@ async def run_mixed(
                 params = await workload.prepare(conn, samples, rng)
             else:
                 params = workload.params(samples, rng)
+            name = f"{decl.domain}.{decl.query.name}"
             t0 = clock()
-            await call_once(fn, kind, conn, params)
-            timings[f"{decl.domain}.{decl.query.name}"].append(clock() - t0)
+            try:
+                await call_once(fn, kind, conn, params)
+            except Exception as exc:  # a workload's error is a finding of the run, not its end
+                errors.setdefault(name, f"{type(exc).__name__}: {exc}")
+                continue
+            timings[name].append(clock() - t0)
         seconds = clock() - started
     finally:
         await conn.close()
@@ -82,5 +91,6 @@ async def run_mixed(
         statement_cache_size,
         len(schedule),
         seconds,
-        {name: Stats.of(values) for name, values in timings.items()},
+        {name: Stats.of(values) for name, values in timings.items() if values},
+        errors,
     )

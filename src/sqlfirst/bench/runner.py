@@ -298,6 +298,7 @@ async def run_async(options: Options, console: Console) -> int:
                 calls_per_query=options.mixed_calls,
                 seed=options.seed,
             )
+            failures.extend(f"mixed pass {name}: {error}" for name, error in mixed.errors.items())
 
         # 5. Side by side.
         entries = []
