@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from pathlib import Path
 
 import pytest
 
 from sqlfirst import citus, docs, paths
+from sqlfirst.bench.registry import budget_tables
 from sqlfirst.db import Connection
 
 DOMAINS = [d for d in paths.domains() if citus.plan_path(d).exists()]
@@ -141,10 +141,7 @@ async def test_a_plan_spans_schemas_naming_the_others_tables_with_their_schema(c
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_every_hot_query_pins_the_distribution_column_or_is_marked_cross_shard(domain: str) -> None:
     plan = citus.load_plan(citus.plan_path(domain))
-    budgets = tomllib.loads((paths.benchmarks_dir() / "budgets.toml").read_text())
-    hot = {
-        name for name, spec in budgets.get(domain, {}).items() if isinstance(spec, dict) and "p95_ms" in spec
-    }
+    hot = {name for name, spec in budget_tables().get(domain, {}).items() if "p95_ms" in spec}
     assert set(plan.cross_shard) <= set(citus.named_queries(domain)), "a cross-shard mark names no query"
     assert citus.unrouted_queries(plan, hot) == set(plan.cross_shard)
     assert all(reason.strip() for reason in plan.cross_shard.values())

@@ -158,7 +158,7 @@ def _bench_runner() -> Any:
     if not (bench_dir / "workloads").is_dir():
         raise ConfigurationError(
             f"no benchmark workloads at {bench_dir / 'workloads'}: a project's go in its benchmarks/ folder "
-            "(workloads/<domain>.py defining BENCH, and budgets.toml); the built-in domains' are in the "
+            "(workloads/<domain>/ defining BENCH, with its budgets.toml); the built-in domains' are in the "
             "sqlfirst repository (clone it and run `pip install -e '.[bench]'` there)"
         )
     missing = sorted(m for m in BENCH_EXTRA_MODULES if _absent(m))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
-import tomllib
 import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 import asyncpg
 
 from sqlfirst import paths, project
+from sqlfirst.bench.registry import TARGET_SECTIONS, budget_files, budget_tables
 from sqlfirst.binding import Declaration
 
 __all__ = ["domain_schemas", "render_domain", "render_index"]
@@ -155,17 +155,15 @@ async def _enums(conn: asyncpg.Connection[asyncpg.Record], schemas: list[str]) -
     return [(r["name"], list(r["labels"])) for r in rows]
 
 
-def _budgets(path: Path | None) -> dict[tuple[str, str], str]:
-    if path is None or not path.is_file():
+def _budgets(folder: Path | None) -> dict[tuple[str, str], str]:
+    if folder is None or not budget_files(folder):
         return {}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = budget_tables(folder)
     found: dict[tuple[str, str], str] = {}
     for domain, queries in data.items():
-        if not isinstance(queries, dict) or domain in ("settings", "side_by_side"):
+        if domain == "settings" or domain in TARGET_SECTIONS:
             continue
         for name, spec in queries.items():
-            if not isinstance(spec, dict):
-                continue
             if "p95_ms" in spec:
                 found[(domain, name)] = f"p95 ≤ {spec['p95_ms']} ms"
             elif "cold" in spec:
@@ -279,15 +277,16 @@ async def render_domain(
     domain: str,
     declarations: Mapping[tuple[str, str, str], Declaration],
     *,
-    budgets_path: Path | None = None,
+    benchmarks: Path | None = None,
     title: str | None = None,
 ) -> str:
-    """The Markdown reference of ``domain`` (read from the migrated database behind ``conn``)."""
+    """The Markdown reference of ``domain`` (read from the migrated database behind ``conn``), with the
+    latency budgets of the ``benchmarks`` folder (:func:`sqlfirst.bench.registry.budget_files`)."""
     schemas = domain_schemas(domain)
     tables = await _tables(conn, schemas)
     keys = await _keys(conn, [t.oid for t in tables])
     enums = await _enums(conn, schemas)
-    budgets = _budgets(budgets_path)
+    budgets = _budgets(benchmarks)
     lines = [
         f"# {title or domain}",
         "",
@@ -367,11 +366,10 @@ async def render_all(url: str) -> dict[str, str]:
     from sqlfirst.project import import_declarations
 
     import_declarations()
-    budgets = paths.benchmarks_dir() / "budgets.toml"
     conn = await connect_one(url)
     try:
         pages = {
-            f"{domain}.md": await render_domain(conn, domain, DECLARATIONS, budgets_path=budgets)
+            f"{domain}.md": await render_domain(conn, domain, DECLARATIONS, benchmarks=paths.benchmarks_dir())
             for domain in paths.domains()
         }
     finally:

@@ -5,7 +5,7 @@ A project describes itself in its own ``pyproject.toml``::
     [tool.sqlfirst]
     sql = "sql"                  # named queries: sql/<domain>/<entity>.sql       (default "sql")
     migrations = "migrations"    # NNNN_<domain>_<what>.sql and schema.sql        (default "migrations")
-    benchmarks = "benchmarks"    # budgets.toml of `sqlfirst bench` and `docs`    (default "benchmarks")
+    benchmarks = "benchmarks"    # workloads/<domain>/ and budgets of `sqlfirst bench` (default "benchmarks")
 
     [tool.sqlfirst.domains]
     shop = "shop.queries"        # a domain (one Postgres schema) -> the package declaring its queries

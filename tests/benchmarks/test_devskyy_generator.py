@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("sqlalchemy", reason="the workloads need the bench extra")
 
-from benchmarks.workloads import devskyy_data as gen
+from benchmarks.workloads.devskyy import data as gen
 from sqlfirst.db import Connection
 
 FACTOR = 0.002

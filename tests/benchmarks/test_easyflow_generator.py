@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("sqlalchemy", reason="the workloads need the bench extra")
 
-from benchmarks import easyflow_data as gen
+from benchmarks.workloads.easyflow import data as gen
 from sqlfirst.bench import registry
 from sqlfirst.bench.registry import load_budgets
 

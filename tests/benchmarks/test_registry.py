@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 
 from sqlfirst.bench import registry
 from sqlfirst.bench.registry import Budget, coverage_problems, load_budgets
+from sqlfirst.errors import ConfigurationError
 
 pytest.importorskip("sqlalchemy", reason="the workloads need the bench extra")
 
@@ -25,7 +28,7 @@ def test_a_query_without_a_budget_fails_the_run() -> None:
     budgets = load_budgets()
     del budgets.queries[("agent_hub", "get_user_by_id")]
     problems = coverage_problems(domains, registry.discover(), budgets)
-    assert problems == ["agent_hub.get_user_by_id: hot query without a budget in budgets.toml"]
+    assert problems == ["agent_hub.get_user_by_id: hot query without a budget (agent_hub/budgets.toml)"]
 
 
 def test_a_budget_without_a_workload_fails_the_run() -> None:
@@ -72,6 +75,48 @@ def test_budgets_toml_parses_settings_and_targets(tmp_path: Path) -> None:
     assert budgets.contests["page_50"].max_ratio_vs_asyncpg == 1.1
     entry = budgets.queries[("deals", "get_price_history")]
     assert (entry.p95_ms, entry.prunes, entry.max_partitions) == (100.0, True, 2)
+
+
+def test_a_domain_folder_holds_its_own_budgets_beside_the_shared_settings(tmp_path: Path) -> None:
+    (tmp_path / "budgets.toml").write_text("[settings]\nplan_draws = 3\n[shop.list_orders]\np95_ms = 9\n")
+    folder = tmp_path / "workloads" / "shop"
+    folder.mkdir(parents=True)
+    (folder / "budgets.toml").write_text(
+        "[get_order]\np95_ms = 2\nprunes = false\n[side_by_side.order_lookup]\nmax_ratio_vs_asyncpg = 1.2\n"
+        "[batching.orders_50]\nmin_speedup = 6\n"
+    )
+    budgets = load_budgets(tmp_path)
+    assert budgets.plan_draws == 3
+    assert set(budgets.queries) == {("shop", "list_orders"), ("shop", "get_order")}
+    assert budgets.queries[("shop", "get_order")].prunes is False
+    assert budgets.contests["order_lookup"].max_ratio_vs_asyncpg == 1.2
+    assert budgets.batching == {"orders_50": 6.0}
+
+
+@pytest.mark.parametrize(
+    ("shared", "own", "says"),
+    [
+        ("[shop.get_order]\np95_ms = 1\n", "[get_order]\np95_ms = 2\n", "[shop.get_order] stands in both"),
+        ("", "[settings]\nplan_draws = 2\n", "[settings] belongs in"),
+        ("", "[get_order]\np95_ms = \n", "not valid TOML"),
+        ("", "get_order = 3\n", "must be a table"),
+    ],
+)
+def test_a_budget_in_two_places_or_a_misplaced_table_is_a_configuration_error(
+    tmp_path: Path, shared: str, own: str, says: str
+) -> None:
+    (tmp_path / "budgets.toml").write_text(shared)
+    (tmp_path / "workloads" / "shop").mkdir(parents=True)
+    (tmp_path / "workloads" / "shop" / "budgets.toml").write_text(own)
+    with pytest.raises(ConfigurationError, match=re.escape(says)):
+        load_budgets(tmp_path)
+
+
+def test_every_built_in_domain_keeps_its_budgets_in_its_own_folder() -> None:
+    files = dict(registry.budget_files())
+    assert set(registry.discover()) <= {d for d in files if d is not None}
+    top = tomllib.loads(files[None].read_text())
+    assert set(top) == {"settings"}
 
 
 def test_every_deals_query_has_a_budget_and_a_workload() -> None:

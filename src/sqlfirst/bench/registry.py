@@ -1,10 +1,12 @@
 """What a domain contributes to ``sqlfirst bench``, and the rules that make coverage mechanical.
 
-A domain plugs in with one module, ``benchmarks/workloads/<domain>.py``, that defines
-``BENCH = DomainBench(...)``: its data generator, one :class:`QueryWorkload` per named query, its
-side-by-side :class:`Contest` entries and its concurrency mix. A domain too big for one file is a
-package, ``benchmarks/workloads/<domain>/``, split by job, whose ``__init__`` defines ``BENCH``.
-Budgets live in ``benchmarks/budgets.toml`` as ``[<domain>.<query name>]`` tables.
+A domain plugs in with one folder, ``benchmarks/workloads/<domain>/``: its ``__init__`` defines
+``BENCH = DomainBench(...)`` (its data generator, one :class:`QueryWorkload` per named query, its
+side-by-side :class:`Contest` entries and its concurrency mix), its other modules split that by job,
+and its ``budgets.toml`` holds one ``[<query name>]`` table per query and the targets of its
+contests. A small domain may instead be one module, ``benchmarks/workloads/<domain>.py``, with its
+budgets as ``[<domain>.<query name>]`` tables in ``benchmarks/budgets.toml``, which also holds the
+``[settings]`` every domain shares (:func:`budget_files`).
 
 The coverage rule (a run fails on any violation, whatever the scale):
 
@@ -50,7 +52,7 @@ PENDING_CONTESTS: dict[str, str] = {}
 """Side-by-side workloads that a domain not yet merged will provide (contest name -> domain).
 
 Hook: the domain adds ``Contest(name, ...)`` to ``BENCH.contests`` in
-``benchmarks/workloads/<domain>.py`` and a ``[side_by_side.<name>]`` table to budgets.toml; until
+``benchmarks/workloads/<domain>/`` and a ``[side_by_side.<name>]`` table to its budgets.toml; until
 then the report lists it as pending instead of failing. (deals' ``token_deduction`` has arrived.)
 """
 
@@ -228,12 +230,73 @@ class Budgets:
     application role under row-level security (sqlfirst.bench.rls_cost), and the per-call target there."""
 
 
+TARGET_SECTIONS = ("side_by_side", "batching", "monitoring", "rls")
+"""Tables of contest targets; every other table of a domain's budgets.toml is a query's budget."""
+
+
+def budget_files(folder: Path | None = None) -> list[tuple[str | None, Path]]:
+    """The budgets of a benchmarks folder: its own ``budgets.toml`` (domain ``None``: tables written
+    ``[<domain>.<query>]``) and each ``workloads/<domain>/budgets.toml`` (tables ``[<query>]``)."""
+    folder = folder or bench_dir()
+    files: list[tuple[str | None, Path]] = []
+    if (folder / "budgets.toml").is_file():
+        files.append((None, folder / "budgets.toml"))
+    workloads = folder / "workloads"
+    if workloads.is_dir():
+        files += [
+            (sub.name, sub / "budgets.toml")
+            for sub in sorted(workloads.iterdir())
+            if (sub / "budgets.toml").is_file()
+        ]
+    return files
+
+
+def budget_tables(folder: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Every budget table of a benchmarks folder (:func:`budget_files`) merged in one shape:
+    ``settings``, the target sections, and ``{domain: {query: table}}``. A table that stands in two
+    files, or a domain file's query named like a target section, is a :class:`ConfigurationError`."""
+    merged: dict[str, dict[str, Any]] = {}
+    where: dict[tuple[str, str], Path] = {}
+    for domain, path in budget_files(folder):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigurationError(f"{path}: not valid TOML: {exc}") from exc
+        if domain is not None:
+            if "settings" in data:
+                raise ConfigurationError(f"{path}: [settings] belongs in {path.parents[2] / 'budgets.toml'}")
+            queries = {k: v for k, v in data.items() if k not in TARGET_SECTIONS}
+            data = {k: v for k, v in data.items() if k in TARGET_SECTIONS} | {domain: queries}
+        for section, tables in data.items():
+            if not isinstance(tables, dict):
+                raise ConfigurationError(f"{path}: {section!r} must be a table, not {tables!r}")
+            into = merged.setdefault(section, {})
+            for name, table in tables.items():
+                if section == "settings":
+                    into[name] = table
+                    continue
+                if name in into:
+                    raise ConfigurationError(
+                        f"[{section}.{name}] stands in both {where[(section, name)]} and {path}: "
+                        "a budget may stand in one place only"
+                    )
+                if not isinstance(table, dict):
+                    raise ConfigurationError(f"{path}: [{section}.{name}] must be a table, not {table!r}")
+                into[name] = table
+                where[(section, name)] = path
+    return merged
+
+
 def load_budgets(path: Path | None = None) -> Budgets:
-    """Parse budgets.toml (see its header for the format); the current project's by default."""
-    path = path or bench_dir() / "budgets.toml"
-    if not path.is_file():
-        raise ConfigurationError(f"no budgets at {path}: every hot query needs a [<domain>.<query>] p95_ms")
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    """Parse the budgets of a benchmarks folder (see benchmarks/budgets.toml for the format): the
+    current project's by default, else ``path`` (a benchmarks folder, or the ``budgets.toml`` in one)."""
+    folder = bench_dir() if path is None else path if path.is_dir() else path.parent
+    if not budget_files(folder):
+        raise ConfigurationError(
+            f"no budgets at {folder / 'budgets.toml'} or {folder / 'workloads'}/<domain>/budgets.toml: "
+            "every hot query needs a p95_ms"
+        )
+    data = budget_tables(folder)
     settings = data.pop("settings", {})
     contests_raw = data.pop("side_by_side", {})
     batching = {name: float(entry["min_speedup"]) for name, entry in data.pop("batching", {}).items()}
@@ -301,13 +364,13 @@ def declarations(domain: str) -> dict[str, Declaration]:
 
 
 def discover() -> dict[str, DomainBench]:
-    """Every ``benchmarks/workloads/<domain>.py`` (or ``<domain>/`` package) of the current project
+    """Every ``benchmarks/workloads/<domain>/`` package (or ``<domain>.py`` module) of the current project
     that defines ``BENCH``; the folder's parent goes on ``sys.path`` so it imports as a package."""
     folder = bench_dir()
     if not (folder / "workloads").is_dir():
         raise ConfigurationError(
             f"no benchmark workloads at {folder / 'workloads'}: a project benchmarks its domains with "
-            "benchmarks/workloads/<domain>.py defining BENCH and benchmarks/budgets.toml (the built-in "
+            "benchmarks/workloads/<domain>/ defining BENCH, with its budgets.toml (the built-in "
             "domains' are in the sqlfirst repository's benchmarks/)"
         )
     if str(folder.parent) not in sys.path:
@@ -336,13 +399,13 @@ def coverage_problems(
         decls = declarations(domain)
         bench = benches.get(domain)
         if bench is None:
-            problems.append(f"{domain}: no benchmarks/workloads/{domain}.py defining BENCH")
+            problems.append(f"{domain}: no benchmarks/workloads/{domain}/ (or {domain}.py) defining BENCH")
             continue
         measured = {w.query for w in bench.queries}
         for name in sorted(decls):
             budget = budgets.queries.get((domain, name))
             if budget is None:
-                problems.append(f"{domain}.{name}: hot query without a budget in budgets.toml")
+                problems.append(f"{domain}.{name}: hot query without a budget ({domain}/budgets.toml)")
             elif budget.p95_ms is None and not budget.cold:
                 problems.append(f"{domain}.{name}: budget entry needs p95_ms (or cold = 'reason')")
             elif (

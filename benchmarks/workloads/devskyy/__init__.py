@@ -1,6 +1,6 @@
 """devskyy at scale: one workload per named query and the concurrency mix.
 
-The generator, its medium sizes and the load hooks live in ``devskyy_data.py``.
+The generator, its medium sizes and the load hooks live in ``data.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlfirst.bench.dataset import PASSWORD_HASH, sample_rows
 from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
 from sqlfirst.devskyy.models import EMBEDDING_DIMENSIONS
 
-from .devskyy_data import (
+from .data import (
     AGENTS,
     CATEGORIES,
     CHUNKS_PER_DOC,

@@ -1,6 +1,6 @@
 """easyflow in the bench: one workload per named query, samples drawn from the loaded data, a mix.
 
-The data comes from :mod:`benchmarks.easyflow_data` (medium: 50k users, 100k integrations, 500k
+The data comes from :mod:`benchmarks.workloads.easyflow.data` (medium: 50k users, 100k integrations, 500k
 conversations, ~5M messages over six monthly partitions). Writes that remove or consume their target
 prepare it untimed; :func:`cleanup` removes what the writes added and frees the claims they made.
 """
@@ -28,7 +28,7 @@ from sqlfirst.easyflow.models import (
     SyncType,
 )
 
-from ..easyflow_data import (
+from .data import (
     ANCHOR,
     CHAT_PLATFORMS,
     INTENTS,

@@ -1,4 +1,4 @@
-"""ai_seo at scale: one workload per named query and the concurrency mix (generator in ``_ai_seo_data``).
+"""ai_seo at scale: one workload per named query and the concurrency mix (generator in ``data``).
 
 Medium sizes (seed 000's agency, busy for half a year): 2,000 staff users, the 14 agents, 5,000
 clients, 20,000 campaigns, 2M agent tasks (2% still pending, 1% running), 1M agent metrics and 3M
@@ -34,7 +34,7 @@ from typing import Any
 from sqlfirst.bench.dataset import PASSWORD_HASH, sample_rows
 from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
 
-from ._ai_seo_data import (
+from .data import (
     AGENTS,
     ANCHOR,
     BENCH_PREFIX,

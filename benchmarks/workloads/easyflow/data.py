@@ -1,4 +1,4 @@
-"""easyflow's data at scale (the generator of ``benchmarks/workloads/easyflow.py``).
+"""easyflow's data at scale (the generator of ``benchmarks/workloads/easyflow/``).
 
 Medium sizes (the issue's: Easy Flow after half a year): 50k users, 100k integrations (one to three
 platforms per user), 500k conversations and ~5.2M messages over the six monthly partitions before
