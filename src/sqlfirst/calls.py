@@ -23,13 +23,18 @@ from sqlfirst.rows import RowFactory, row_factory
 if TYPE_CHECKING:
     from sqlfirst.binding import Declaration
 
-__all__ = ["STREAM_PREFETCH", "is_model", "make_call", "rows_affected"]
+__all__ = ["STREAM_PREFETCH", "driver_failed", "is_model", "make_call", "rows_affected"]
 
 STREAM_PREFETCH = 500
 
 
-def _driver_error(exc: BaseException, conn: object = None) -> DatabaseError:
-    return from_driver(exc, conn)
+def driver_failed(slot: Any, started: float, exc: BaseException, conn: object) -> DatabaseError:
+    """The :mod:`sqlfirst.errors` error a driver error ``exc`` becomes, recorded as the failure of the
+    call ``slot`` timed from ``started``: what every body's ``except`` branch raises (errors are cold,
+    so the success path makes no call for it)."""
+    error = from_driver(exc, conn)
+    monitoring.failed(slot, started, error, conn)
+    return error
 
 
 _DRIVER_ERRORS = DRIVER_ERRORS
@@ -59,9 +64,7 @@ _BODIES: dict[str, str] = {
     try:
         row = await conn.fetchrow(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
+        raise _driver_failed(_slot, _t0, exc, conn) from exc
     if row is None:
         if _required:
             error = _DatabaseError(_no_row)
@@ -82,9 +85,7 @@ _BODIES: dict[str, str] = {
     try:
         rows = await conn.fetch(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
+        raise _driver_failed(_slot, _t0, exc, conn) from exc
     try:
         models = _many(rows)
     except _ValidationError as exc:
@@ -112,9 +113,7 @@ _BODIES: dict[str, str] = {
                     _count += 1
                     yield _one(row)
     except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
+        raise _driver_failed(_slot, _t0, exc, conn) from exc
     except _ValidationError as exc:
         _failed(_slot, _t0, exc, conn)
         raise
@@ -128,9 +127,7 @@ _BODIES: dict[str, str] = {
     try:
         row = await conn.fetchrow(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
+        raise _driver_failed(_slot, _t0, exc, conn) from exc
     value = None if row is None else row[0]
     if value is None and _required:
         error = _DatabaseError(_no_value)
@@ -144,9 +141,7 @@ _BODIES: dict[str, str] = {
     try:
         status = await conn.execute(_sql, {args})
     except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
+        raise _driver_failed(_slot, _t0, exc, conn) from exc
     affected = _rows_affected(status)
     _done(_slot, _t0, affected, conn)
     return affected
@@ -189,7 +184,7 @@ def make_call(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any]
     env: dict[str, Any] = {
         "_sql": decl.query.sql,
         "_DRIVER_ERRORS": _DRIVER_ERRORS,
-        "_driver_error": _driver_error,
+        "_driver_failed": driver_failed,
         "_DatabaseError": DatabaseError,
         "_rows_affected": rows_affected,
         "_Pool": asyncpg.Pool,
