@@ -28,7 +28,7 @@ __all__ = ["STREAM_PREFETCH", "driver_failed", "is_model", "make_call", "rows_af
 STREAM_PREFETCH = 500
 
 
-def driver_failed(slot: Any, started: float, exc: BaseException, conn: object) -> DatabaseError:
+def driver_failed(slot: Any, started: int, exc: BaseException, conn: object) -> DatabaseError:
     """The :mod:`sqlfirst.errors` error a driver error ``exc`` becomes, recorded as the failure of the
     call ``slot`` timed from ``started``: what every body's ``except`` branch raises (errors are cold,
     so the success path makes no call for it)."""
