@@ -55,17 +55,24 @@ def _not_a_model(row: Any) -> Any:
     raise AssertionError("this query returns no model")
 
 
+def _fetched(into: str, method: str) -> str:
+    """The opening of a body that fetches at once: read the clock, run the query through
+    ``conn.<method>`` into ``into``; a driver error leaves as its sqlfirst error, recorded."""
+    return f"""
+    _t0 = _now()
+    try:
+        {into} = await conn.{method}(_sql, {{args}})
+    except _DRIVER_ERRORS as exc:
+        raise _driver_failed(_slot, _t0, exc, conn) from exc
+"""
+
+
 _BODIES: dict[str, str] = {
     # Each body reads the clock first and records the call (sqlfirst.monitoring) on every way out:
     # rows on success, the sqlfirst error (or ValidationError) it raises on failure; `conn` names the
     # server a span reports.
-    "one": """
-    _t0 = _now()
-    try:
-        row = await conn.fetchrow(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        raise _driver_failed(_slot, _t0, exc, conn) from exc
-    if row is None:
+    "one": _fetched("row", "fetchrow")
+    + """    if row is None:
         if _required:
             error = _DatabaseError(_no_row)
             _failed(_slot, _t0, error, conn)
@@ -80,13 +87,8 @@ _BODIES: dict[str, str] = {
     _done(_slot, _t0, 1, conn)
     return model
 """,
-    "many": """
-    _t0 = _now()
-    try:
-        rows = await conn.fetch(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        raise _driver_failed(_slot, _t0, exc, conn) from exc
-    try:
+    "many": _fetched("rows", "fetch")
+    + """    try:
         models = _many(rows)
     except _ValidationError as exc:
         _failed(_slot, _t0, exc, conn)
@@ -122,13 +124,8 @@ _BODIES: dict[str, str] = {
         raise
     _done(_slot, _t0, _count, conn)
 """,
-    "value": """
-    _t0 = _now()
-    try:
-        row = await conn.fetchrow(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        raise _driver_failed(_slot, _t0, exc, conn) from exc
-    value = None if row is None else row[0]
+    "value": _fetched("row", "fetchrow")
+    + """    value = None if row is None else row[0]
     if value is None and _required:
         error = _DatabaseError(_no_value)
         _failed(_slot, _t0, error, conn)
@@ -136,13 +133,8 @@ _BODIES: dict[str, str] = {
     _done(_slot, _t0, 0 if row is None else 1, conn)
     return value
 """,
-    "execute": """
-    _t0 = _now()
-    try:
-        status = await conn.execute(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        raise _driver_failed(_slot, _t0, exc, conn) from exc
-    affected = _rows_affected(status)
+    "execute": _fetched("status", "execute")
+    + """    affected = _rows_affected(status)
     _done(_slot, _t0, affected, conn)
     return affected
 """,
