@@ -21,7 +21,8 @@ import asyncpg
 from pydantic import BaseModel
 
 from sqlfirst import monitoring
-from sqlfirst.errors import InvalidInput, SqlfirstError, from_driver
+from sqlfirst.calls import driver_failed, rows_affected
+from sqlfirst.errors import InvalidInput, SqlfirstError
 
 if TYPE_CHECKING:
     from sqlfirst.db import Executor
@@ -113,13 +114,10 @@ async def copy_models(
         )
     except (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
         # Not OSError or TimeoutError: the caller's own iterator runs inside the COPY and may raise them.
-        error = from_driver(exc, conn)
-        monitoring.failed(slot, started, error, conn)
-        raise error from exc
+        raise driver_failed(slot, started, exc, conn) from exc
     except SqlfirstError as exc:  # a model without a column (InvalidInput), raised while streaming
         monitoring.failed(slot, started, exc, conn)
         raise
-    tail = status.rpartition(" ")[2]
-    written = int(tail) if tail.isdigit() else 0
+    written = rows_affected(status)
     monitoring.done(slot, started, written, conn)
     return written

@@ -23,13 +23,18 @@ from sqlfirst.rows import RowFactory, row_factory
 if TYPE_CHECKING:
     from sqlfirst.binding import Declaration
 
-__all__ = ["STREAM_PREFETCH", "is_model", "make_call", "rows_affected"]
+__all__ = ["STREAM_PREFETCH", "driver_failed", "is_model", "make_call", "rows_affected"]
 
 STREAM_PREFETCH = 500
 
 
-def _driver_error(exc: BaseException, conn: object = None) -> DatabaseError:
-    return from_driver(exc, conn)
+def driver_failed(slot: Any, started: int, exc: BaseException, conn: object) -> DatabaseError:
+    """The :mod:`sqlfirst.errors` error a driver error ``exc`` becomes, recorded as the failure of the
+    call ``slot`` timed from ``started``: what every body's ``except`` branch raises (errors are cold,
+    so the success path makes no call for it)."""
+    error = from_driver(exc, conn)
+    monitoring.failed(slot, started, error, conn)
+    return error
 
 
 _DRIVER_ERRORS = DRIVER_ERRORS
@@ -50,19 +55,24 @@ def _not_a_model(row: Any) -> Any:
     raise AssertionError("this query returns no model")
 
 
+def _fetched(into: str, method: str) -> str:
+    """The opening of a body that fetches at once: read the clock, run the query through
+    ``conn.<method>`` into ``into``; a driver error leaves as its sqlfirst error, recorded."""
+    return f"""
+    _t0 = _now()
+    try:
+        {into} = await conn.{method}(_sql, {{args}})
+    except _DRIVER_ERRORS as exc:
+        raise _driver_failed(_slot, _t0, exc, conn) from exc
+"""
+
+
 _BODIES: dict[str, str] = {
     # Each body reads the clock first and records the call (sqlfirst.monitoring) on every way out:
     # rows on success, the sqlfirst error (or ValidationError) it raises on failure; `conn` names the
     # server a span reports.
-    "one": """
-    _t0 = _now()
-    try:
-        row = await conn.fetchrow(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
-    if row is None:
+    "one": _fetched("row", "fetchrow")
+    + """    if row is None:
         if _required:
             error = _DatabaseError(_no_row)
             _failed(_slot, _t0, error, conn)
@@ -77,15 +87,8 @@ _BODIES: dict[str, str] = {
     _done(_slot, _t0, 1, conn)
     return model
 """,
-    "many": """
-    _t0 = _now()
-    try:
-        rows = await conn.fetch(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
-    try:
+    "many": _fetched("rows", "fetch")
+    + """    try:
         models = _many(rows)
     except _ValidationError as exc:
         _failed(_slot, _t0, exc, conn)
@@ -112,9 +115,7 @@ _BODIES: dict[str, str] = {
                     _count += 1
                     yield _one(row)
     except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
+        raise _driver_failed(_slot, _t0, exc, conn) from exc
     except _ValidationError as exc:
         _failed(_slot, _t0, exc, conn)
         raise
@@ -123,15 +124,8 @@ _BODIES: dict[str, str] = {
         raise
     _done(_slot, _t0, _count, conn)
 """,
-    "value": """
-    _t0 = _now()
-    try:
-        row = await conn.fetchrow(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
-    value = None if row is None else row[0]
+    "value": _fetched("row", "fetchrow")
+    + """    value = None if row is None else row[0]
     if value is None and _required:
         error = _DatabaseError(_no_value)
         _failed(_slot, _t0, error, conn)
@@ -139,15 +133,8 @@ _BODIES: dict[str, str] = {
     _done(_slot, _t0, 0 if row is None else 1, conn)
     return value
 """,
-    "execute": """
-    _t0 = _now()
-    try:
-        status = await conn.execute(_sql, {args})
-    except _DRIVER_ERRORS as exc:
-        error = _driver_error(exc, conn)
-        _failed(_slot, _t0, error, conn)
-        raise error from exc
-    affected = _rows_affected(status)
+    "execute": _fetched("status", "execute")
+    + """    affected = _rows_affected(status)
     _done(_slot, _t0, affected, conn)
     return affected
 """,
@@ -189,7 +176,7 @@ def make_call(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any]
     env: dict[str, Any] = {
         "_sql": decl.query.sql,
         "_DRIVER_ERRORS": _DRIVER_ERRORS,
-        "_driver_error": _driver_error,
+        "_driver_failed": driver_failed,
         "_DatabaseError": DatabaseError,
         "_rows_affected": rows_affected,
         "_Pool": asyncpg.Pool,

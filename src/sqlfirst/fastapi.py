@@ -128,71 +128,40 @@ Transaction = Annotated[Connection, Depends(transaction, scope="function")]
 _RETRY_AFTER = {"Retry-After": "1"}
 
 
-def _body(code: str, message: str, **extra: Any) -> dict[str, Any]:
-    return {"error": code, "message": message, **{k: v for k, v in extra.items() if v is not None}}
+def _reply(status_code: int, code: str, message: str, *, retry: bool = False, **extra: Any) -> JSONResponse:
+    """The JSON error response: ``{"error": code, "message": message}`` and the ``extra`` fields that
+    are not None; ``retry`` adds the ``Retry-After`` header."""
+    content = {"error": code, "message": message, **{k: v for k, v in extra.items() if v is not None}}
+    return JSONResponse(status_code=status_code, headers=_RETRY_AFTER if retry else None, content=content)
 
 
 def error_response(exc: Exception) -> JSONResponse:
     """The HTTP response for a sqlfirst error or a ``pydantic.ValidationError`` (see the module doc)."""
     if isinstance(exc, ValidationError):
         details = exc.errors(include_url=False, include_input=False, include_context=False)
-        return JSONResponse(
-            status_code=422,
-            content=_body("validation_error", "the request is not valid", errors=_jsonable(details)),
-        )
+        return _reply(422, "validation_error", "the request is not valid", errors=_jsonable(details))
     if isinstance(exc, errors.NotFound):
-        return JSONResponse(
-            status_code=404, content=_body("not_found", f"{exc.entity} not found", entity=exc.entity)
-        )
+        return _reply(404, "not_found", f"{exc.entity} not found", entity=exc.entity)
     if isinstance(exc, errors.Conflict):
-        return JSONResponse(
-            status_code=409,
-            content=_body(
-                "conflict",
-                "the row conflicts with an existing one",
-                constraint=exc.constraint,
-                columns=list(exc.columns),
-            ),
-        )
+        message = "the row conflicts with an existing one"
+        return _reply(409, "conflict", message, constraint=exc.constraint, columns=list(exc.columns))
     if isinstance(exc, errors.ReferenceViolation):
-        return JSONResponse(
-            status_code=409,
-            content=_body(
-                "reference_violation",
-                "a referenced row is missing or still referenced",
-                constraint=exc.constraint,
-            ),
-        )
+        message = "a referenced row is missing or still referenced"
+        return _reply(409, "reference_violation", message, constraint=exc.constraint)
     if isinstance(exc, errors.PermissionDenied):
-        return JSONResponse(
-            status_code=403, content=_body("permission_denied", "the operation is not permitted")
-        )
+        return _reply(403, "permission_denied", "the operation is not permitted")
     if isinstance(exc, errors.InsufficientBalance):
-        return JSONResponse(status_code=402, content=_body("insufficient_balance", "the balance is too low"))
+        return _reply(402, "insufficient_balance", "the balance is too low")
     if isinstance(exc, errors.CheckViolation | errors.NotNullViolation | errors.InvalidInput):
-        column = getattr(exc, "column", None)
-        return JSONResponse(
-            status_code=422,
-            content=_body(
-                "invalid_value",
-                "a value was rejected by the database",
-                constraint=exc.constraint,
-                column=column,
-            ),
-        )
+        message, column = "a value was rejected by the database", getattr(exc, "column", None)
+        return _reply(422, "invalid_value", message, constraint=exc.constraint, column=column)
     if isinstance(exc, errors.RetryableError):
-        return JSONResponse(
-            status_code=503, headers=_RETRY_AFTER, content=_body("retry", "the request lost a race; retry it")
-        )
+        return _reply(503, "retry", "the request lost a race; retry it", retry=True)
     if isinstance(exc, errors.LockTimeout | errors.QueryCanceled):
-        return JSONResponse(
-            status_code=503, headers=_RETRY_AFTER, content=_body("busy", "the database is busy; retry it")
-        )
+        return _reply(503, "busy", "the database is busy; retry it", retry=True)
     if isinstance(exc, errors.DatabaseUnavailable):
-        return JSONResponse(
-            status_code=503, headers=_RETRY_AFTER, content=_body("unavailable", "the database is unavailable")
-        )
-    return JSONResponse(status_code=500, content=_body("database_error", "the database reported an error"))
+        return _reply(503, "unavailable", "the database is unavailable", retry=True)
+    return _reply(500, "database_error", "the database reported an error")
 
 
 def _jsonable(details: list[Any]) -> list[dict[str, Any]]:
@@ -206,10 +175,7 @@ async def _handle(request: Request, exc: Exception) -> JSONResponse:
 async def _handle_request(request: Request, exc: Exception) -> JSONResponse:
     # FastAPI's own handler echoes every rejected input (a password included); this one does not.
     details = exc.errors() if isinstance(exc, RequestValidationError) else []
-    return JSONResponse(
-        status_code=422,
-        content=_body("validation_error", "the request is not valid", errors=_jsonable(list(details))),
-    )
+    return _reply(422, "validation_error", "the request is not valid", errors=_jsonable(list(details)))
 
 
 def install(app: FastAPI) -> None:

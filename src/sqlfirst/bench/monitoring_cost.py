@@ -27,8 +27,6 @@ name says.
 from __future__ import annotations
 
 import math
-import random
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -36,16 +34,8 @@ from typing import Any, ClassVar
 from sqlfirst import monitoring
 
 from .registry import Contest
-from .sidebyside import (
-    AA_SLOT,
-    ContestContext,
-    balanced_rounds,
-    batch_size,
-    round_orders,
-    scaled_iterations,
-    warm_calls,
-)
-from .slotted import SlottedResult
+from .sidebyside import AA_SLOT, ContestContext, scaled_iterations, warm_calls
+from .slotted import SlotPlan, SlottedResult
 
 SLOTS = ("asyncpg", AA_SLOT, "off", "statistics", "tracing")
 ORDERS = math.factorial(len(SLOTS))
@@ -135,40 +125,32 @@ async def run_monitoring_contest(
     if result.error is not None:
         result.evaluate()
         return result
-    raw, typed = contest.contenders["asyncpg"], contest.contenders["sqlfirst"]
-    slots = {slot: raw if slot in ("asyncpg", AA_SLOT) else typed for slot in SLOTS}
-    rng = random.Random(f"{seed}:{contest.name}:monitoring")
-    batch = batch_size(contest.rows_per_call)
-    rounds = balanced_rounds(iterations, batch, ORDERS)
+    plan = SlotPlan.of(result, contest, SLOTS, ("asyncpg", AA_SLOT), iterations=iterations, seed=seed)
+    rng, batch = plan.rng, plan.batch
     warm = warm_calls(iterations)
-    timings: dict[str, list[float]] = {slot: [] for slot in SLOTS}
-    clock = time.perf_counter
-    shared = typed.prepare if contest.shared_input else None
+    shared = contest.contenders["sqlfirst"].prepare if contest.shared_input else None
     monitoring.reset()
     exporter.clear()
     try:
         for slot in SLOTS:  # warm: statement cache, validators, the SDK's first spans
-            prepare = slots[slot].prepare
+            prepare = plan.contenders[slot].prepare
             for _ in range(warm):
                 _switch("off", provider)  # inputs are prepared unmonitored
                 arg = await prepare(ctx, rng) if prepare else None
                 _switch(slot, provider)
-                await slots[slot].call(ctx, arg)
-        for order in round_orders(rounds, rng, balanced=True, slots=SLOTS):
+                await plan.contenders[slot].call(ctx, arg)
+        for order in plan.orders():
             _switch("off", provider)
             inputs = [await shared(ctx, rng) for _ in range(batch)] if shared is not None else None
             for slot in order:
-                contender = slots[slot]
                 _switch("off", provider)
                 args = inputs
                 if args is None:
-                    prepare = contender.prepare
+                    prepare = plan.contenders[slot].prepare
                     args = [await prepare(ctx, rng) if prepare else None for _ in range(batch)]
                 _switch(slot, provider)
                 for arg in args:
-                    t0 = clock()
-                    await contender.call(ctx, arg)
-                    timings[slot].append(clock() - t0)
+                    await plan.timed(slot, ctx, arg)
             result.spans += len(exporter.get_finished_spans())
             exporter.clear()
         result.spans += len(exporter.get_finished_spans())
@@ -180,9 +162,9 @@ async def run_monitoring_contest(
         exporter.clear()
     if result.error is None:
         result.counted = sum(s.calls for s in monitoring.stats().values())
-        result.traced_calls = warm + rounds * batch
+        result.traced_calls = warm + plan.rounds * batch
     monitoring.reset()
-    result.finish(timings, rounds)
+    plan.finish(result)
     return result
 
 

@@ -144,10 +144,9 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
     for workload, note in notes.items():
         console.print(f"[dim]{workload} is a design comparison, not layer overhead: {note}[/]")
 
-    if doc.get("monitoring"):
-        _print_monitoring(console, doc["monitoring"])
-    if doc.get("rls"):
-        _print_rls(console, doc["rls"])
+    for kind, table_of in _SLOTTED_TABLES.items():
+        if doc.get(kind):
+            _print_slotted(console, doc[kind], **table_of)
 
     if doc.get("batching"):
         table = Table(title="batched keyed lookups (p50 ms per job; speedups over one call per key)")
@@ -241,45 +240,39 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
     )
 
 
-def _print_monitoring(console: Console, results: list[dict[str, Any]]) -> None:
-    _print_slotted(
-        console,
-        results,
-        title="what monitoring costs (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
-        caption="One held connection. off: statistics and tracing off; statistics: on (the default); "
+_SLOTTED_TABLES: dict[str, dict[str, Any]] = {  # the JSON key of a kind of slotted contest -> its table
+    "monitoring": {
+        "title": "what monitoring costs (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
+        "caption": "One held connection. off: statistics and tracing off; statistics: on (the default); "
         "tracing: statistics on and a span per call through the OpenTelemetry SDK (SimpleSpanProcessor "
         "into an in-memory exporter). A/A: raw asyncpg against itself. Orders: all 120 orders of the 5 "
         "slots equally often. Target: statistics on within the per-call target.",
-        slots={"asyncpg": "asyncpg", "off": "off", "statistics": "statistics", "tracing": "tracing"},
-        ratios={
+        "slots": {"asyncpg": "asyncpg", "off": "off", "statistics": "statistics", "tracing": "tracing"},
+        "ratios": {
             "statistics/off": "statistics_vs_off_ci",
             "tracing/off": "tracing_vs_off_ci",
             "statistics/asyncpg": "statistics_vs_asyncpg_ci",
         },
-    )
-
-
-def _print_rls(console: Console, results: list[dict[str, Any]]) -> None:
-    _print_slotted(
-        console,
-        results,
-        title="row-level security (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
-        caption="Two held connections: the bench's superuser login (RLS does not apply) and the "
+    },
+    "rls": {
+        "title": "row-level security (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
+        "caption": "Two held connections: the bench's superuser login (RLS does not apply) and the "
         "application role acting for the row's owner (every policy runs). A/A: raw asyncpg against "
         "itself. Orders: all 120 orders of the 5 slots equally often. Target: sqlfirst within the "
         "per-call target of raw asyncpg under the same role.",
-        slots={
+        "slots": {
             "asyncpg": "asyncpg",
             "sqlfirst": "sqlfirst",
             "asyncpg RLS": "asyncpg_rls",
             "sqlfirst RLS": "sqlfirst_rls",
         },
-        ratios={
+        "ratios": {
             "RLS cost (raw)": "rls_cost_asyncpg_ci",
             "RLS cost (sqlfirst)": "rls_cost_sqlfirst_ci",
             "sqlfirst/asyncpg RLS": "rls_sqlfirst_vs_asyncpg_ci",
         },
-    )
+    },
+}
 
 
 def _print_slotted(

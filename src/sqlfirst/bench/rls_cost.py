@@ -26,15 +26,13 @@ The cost of RLS itself (``*_rls`` against the superuser's calls) is reported, no
 from __future__ import annotations
 
 import math
-import random
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .registry import Contest
-from .sidebyside import AA_SLOT, ContestContext, balanced_rounds, batch_size, round_orders, scaled_iterations
-from .slotted import SlottedResult
+from .sidebyside import AA_SLOT, ContestContext, scaled_iterations
+from .slotted import SlotPlan, SlottedResult
 
 APP_ROLE = "sqlfirst_app"
 SLOTS = ("asyncpg", AA_SLOT, "sqlfirst", "asyncpg_rls", "sqlfirst_rls")
@@ -98,18 +96,13 @@ async def run_rls_contest(
         result.evaluate()
         return result
     assert contest.acting is not None
-    raw, typed = contest.contenders["asyncpg"], contest.contenders["sqlfirst"]
-    slots = {slot: raw if slot in ("asyncpg", AA_SLOT, "asyncpg_rls") else typed for slot in SLOTS}
-    draw = typed.prepare
-    rng = random.Random(f"{seed}:{contest.name}:rls")
-    batch = batch_size(contest.rows_per_call)
-    rounds = balanced_rounds(iterations, batch, ORDERS)
-    timings: dict[str, list[float]] = {slot: [] for slot in SLOTS}
-    clock = time.perf_counter
-    acting = contest.acting
+    plan = SlotPlan.of(
+        result, contest, SLOTS, ("asyncpg", AA_SLOT, "asyncpg_rls"), iterations=iterations, seed=seed
+    )
+    draw, rng, acting = contest.contenders["sqlfirst"].prepare, plan.rng, contest.acting
 
     async def inputs() -> list[tuple[Any, Any]]:
-        args = [await draw(owner, rng) if draw else None for _ in range(batch)]
+        args = [await draw(owner, rng) if draw else None for _ in range(plan.batch)]
         return [(arg, await acting(owner, arg)) for arg in args]
 
     try:
@@ -117,19 +110,16 @@ async def run_rls_contest(
             ctx = app if slot.endswith("_rls") else owner
             for arg, user in await inputs():
                 await app.conn.execute(_ACT, str(user))
-                await slots[slot].call(ctx, arg)
-        for order in round_orders(rounds, rng, balanced=True, slots=SLOTS):
+                await plan.contenders[slot].call(ctx, arg)
+        for order in plan.orders():
             drawn = await inputs()
             seen: dict[str, list[Any]] = {}
             for slot in order:
-                contender = slots[slot]
                 ctx = app if slot.endswith("_rls") else owner
                 for arg, user in drawn:
                     if ctx is app:
                         await app.conn.execute(_ACT, str(user))
-                    t0 = clock()
-                    out = await contender.call(ctx, arg)
-                    timings[slot].append(clock() - t0)
+                    out = await plan.timed(slot, ctx, arg)
                     if slot in ("sqlfirst", "sqlfirst_rls"):
                         seen.setdefault(slot, []).append(_rows(out))
             for plain, secured in zip(seen["sqlfirst"], seen["sqlfirst_rls"], strict=True):
@@ -140,7 +130,7 @@ async def run_rls_contest(
         result.error = f"{type(exc).__name__}: {exc}"
     finally:
         await app.conn.execute("reset sqlfirst.user_id")
-    result.finish(timings, rounds)
+    plan.finish(result)
     return result
 
 

@@ -318,34 +318,33 @@ async def run_async(options: Options, console: Console) -> int:
 
         # 5a. What monitoring costs: statistics and tracing on, against both off.
         known = {c.name for b in registry.discover().values() for c in b.contests}
+        sections = (("monitoring", budgets.monitoring), ("rls", budgets.rls))
         failures += [
             f"{section} {name}: [{section}.{name}] in budgets.toml names no side-by-side contest"
-            for section, names in (("monitoring", budgets.monitoring), ("rls", budgets.rls))
+            for section, names in sections
             for name in names
             if name not in known
         ]
-        watched = [(d, c, s) for d, c, _, s, _ in entries if c.name in budgets.monitoring]
-        monitored = []
+        slotted = {  # the side-by-side contests each kind of slotted run takes, by budgets.toml
+            section: [(d, c, s) for d, c, _, s, _ in entries if c.name in names]
+            for section, names in sections
+        }
+        watched, monitored = slotted["monitoring"], []
         if watched:
             console.print(
-                f"monitoring overhead: {', '.join(c.name for _, c, _ in watched)} "
+                f"monitoring overhead: {_names(watched)} "
                 "(statistics, tracing through the OpenTelemetry SDK, both off) ..."
             )
             async with pool.acquire() as conn:
                 monitored = await run_monitoring(
                     conn, watched, budgets.monitoring, factor=factor, seed=options.seed
                 )
-        for m in monitored:
-            failures += m.failures
-            timing_misses += m.misses
 
         # 5b. The same contests as the application role under row-level security.
-        secured = [(d, c, s) for d, c, _, s, _ in entries if c.name in budgets.rls]
-        rls_results = []
+        secured, rls_results = slotted["rls"], []
         if secured:
             console.print(
-                f"row-level security: {', '.join(c.name for _, c, _ in secured)} as {APP_ROLE} "
-                "against the same calls without it ..."
+                f"row-level security: {_names(secured)} as {APP_ROLE} against the same calls without it ..."
             )
             app_pool = await create_pool(
                 Settings(database_url=url, role=APP_ROLE, min_size=1, max_size=1, statement_timeout_ms=60_000)
@@ -357,9 +356,9 @@ async def run_async(options: Options, console: Console) -> int:
                     )
             finally:
                 await app_pool.close()
-        for r in rls_results:
-            failures += r.failures
-            timing_misses += r.misses
+        for slotted_result in [*monitored, *rls_results]:
+            failures += slotted_result.failures
+            timing_misses += slotted_result.misses
         batches = []
         async with pool.acquire() as conn:
             for domain, bench in benches.items():
@@ -528,3 +527,8 @@ async def run_async(options: Options, console: Console) -> int:
         for png in write_plots(registry.bench_dir() / "results", f"bench-{options.scale}-{stamp}", doc):
             console.print(f"plot: {png}")
     return 0 if ok else 1
+
+
+def _names(entries: list[tuple[str, registry.Contest, Any]]) -> str:
+    """The contests of (domain, contest, samples) ``entries``, for the console."""
+    return ", ".join(c.name for _, c, _ in entries)

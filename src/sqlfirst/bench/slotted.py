@@ -1,15 +1,19 @@
-"""What the slotted contests share (sqlfirst.bench.monitoring_cost, sqlfirst.bench.rls_cost): the result of
-one contest whose named slots ran in all orders on held connections, its ratios with bootstrap
-intervals, the A/A verdict and the JSON."""
+"""What the slotted contests share (sqlfirst.bench.monitoring_cost, sqlfirst.bench.rls_cost): the plan
+of a run whose named slots take turns in all orders on held connections (:class:`SlotPlan`: which
+contender each slot runs, the seeded draws, the rounds, the timed calls), and its result (the ratios
+with bootstrap intervals, the A/A verdict and the JSON)."""
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 from .measure import Stats
-from .registry import Contest
-from .sidebyside import AA_MAX_SPREAD
+from .registry import Contender, Contest
+from .sidebyside import AA_MAX_SPREAD, balanced_rounds, batch_size, round_orders
 from .stats import Interval, ratio_interval
 
 
@@ -119,3 +123,55 @@ class SlottedResult:
         out["failures"] = self.failures
         out["misses"] = self.misses
         return out
+
+
+@dataclass
+class SlotPlan:
+    """One run of a slotted contest: the contender each slot runs, the draws' generator, the calls a
+    slot makes per round (``batch``), the rounds (whole passes over every order of the slots) and the
+    timed calls of each slot."""
+
+    contenders: dict[str, Contender]
+    rng: random.Random
+    batch: int
+    rounds: int
+    timings: dict[str, list[float]]
+
+    @classmethod
+    def of(
+        cls,
+        result: SlottedResult,
+        contest: Contest,
+        slots: tuple[str, ...],
+        raw: Collection[str],
+        *,
+        iterations: int,
+        seed: int,
+    ) -> SlotPlan:
+        """The plan of ``contest``'s run in ``slots``: the raw (``asyncpg``) contender in the ``raw``
+        ones, the ``sqlfirst`` one in the others, about ``iterations`` timed calls a slot and draws
+        seeded by ``seed``, the contest and the kind of ``result``."""
+        batch = batch_size(contest.rows_per_call)
+        return cls(
+            contenders={s: contest.contenders["asyncpg" if s in raw else "sqlfirst"] for s in slots},
+            rng=random.Random(f"{seed}:{contest.name}:{result.LABEL}"),
+            batch=batch,
+            rounds=balanced_rounds(iterations, batch, result.ORDERS),
+            timings={slot: [] for slot in slots},
+        )
+
+    def orders(self) -> list[tuple[str, ...]]:
+        """The slot order of every round, each order of the slots equally often."""
+        return round_orders(self.rounds, self.rng, balanced=True, slots=tuple(self.contenders))
+
+    async def timed(self, slot: str, ctx: Any, arg: Any) -> Any:
+        """One call of ``slot``'s contender, timed on its own; what it returned."""
+        contender, timings, clock = self.contenders[slot], self.timings[slot], time.perf_counter
+        t0 = clock()
+        out = await contender.call(ctx, arg)
+        timings.append(clock() - t0)
+        return out
+
+    def finish(self, result: SlottedResult) -> None:
+        """Hand the timed calls to ``result`` (:meth:`SlottedResult.finish`)."""
+        result.finish(self.timings, self.rounds)

@@ -24,6 +24,7 @@ yoyo 9 leaves open, one module each:
 
 from __future__ import annotations
 
+from sqlfirst.migrate import outcomes
 from sqlfirst.migrate.files import (
     CORE,
     MIGRATION_NAME,
@@ -33,18 +34,7 @@ from sqlfirst.migrate.files import (
     non_transactional_problem,
 )
 from sqlfirst.migrate.migrator import Migrator
-from sqlfirst.migrate.outcomes import (
-    BadMigrationFile,
-    IntegrityError,
-    IntegrityProblem,
-    MigrationError,
-    MigrationFileError,
-    MigrationLockLost,
-    MigrationLockTimeout,
-    MigrationState,
-    UpResult,
-    VerifyReport,
-)
+from sqlfirst.migrate.outcomes import *  # noqa: F403  (the errors and results, as outcomes.py lists them)
 from sqlfirst.migrate.session import CHECKSUM_TABLE, LOCK_NAMESPACE, MIGRATION_LOCK
 from sqlfirst.migrate.snapshot import dump_schema, normalize_schema_dump, snapshot_schema
 
@@ -54,17 +44,7 @@ __all__ = [
     "LOCK_NAMESPACE",
     "MIGRATION_LOCK",
     "MIGRATION_NAME",
-    "BadMigrationFile",
-    "IntegrityError",
-    "IntegrityProblem",
-    "MigrationError",
-    "MigrationFileError",
-    "MigrationLockLost",
-    "MigrationLockTimeout",
-    "MigrationState",
     "Migrator",
-    "UpResult",
-    "VerifyReport",
     "dump_schema",
     "file_checksum",
     "migration_domain",
@@ -73,3 +53,4 @@ __all__ = [
     "normalize_schema_dump",
     "snapshot_schema",
 ]
+__all__ += outcomes.__all__
