@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import random
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from itertools import count
+from dataclasses import dataclass
 from typing import Any
 
-from sqlfirst.bench.dataset import SAMPLE_KEYS, sample_rows
+from sqlfirst.bench.dataset import SAMPLE_KEYS, Unique, sample_rows
 from sqlfirst.bench.registry import Params
 
 
 @dataclass
-class Samples:
+class Samples(Unique):
     """Parameters drawn from the loaded data."""
 
     users: list[Any]
@@ -28,11 +25,6 @@ class Samples:
     session_users: list[uuid.UUID]
     public_cursors: list[Any]
     entries: list[Any]
-    token: str = field(default_factory=lambda: os.urandom(4).hex())
-    serial: Iterator[int] = field(default_factory=count)
-
-    def unique(self, prefix: str) -> str:
-        return f"{prefix}{self.token}{next(self.serial)}"
 
 
 async def sample(conn: Any, rng: random.Random) -> Samples:

@@ -20,18 +20,15 @@ constraint on.
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from ipaddress import IPv4Address
-from itertools import count
 from typing import Any
 
-from sqlfirst.bench.dataset import PASSWORD_HASH, sample_rows
+from sqlfirst.bench.dataset import PASSWORD_HASH, Unique, sample_rows
 from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
 
 from .data import (
@@ -57,7 +54,7 @@ __all__ = ["AGENTS", "BENCH", "MEDIUM", "_month_starts", "after_load", "before_l
 
 
 @dataclass
-class Samples:
+class Samples(Unique):
     users: list[Any]
     task_users: list[uuid.UUID]
     agents: list[Any]
@@ -67,11 +64,6 @@ class Samples:
     sessions: list[Any]
     session_users: list[uuid.UUID]
     event_campaigns: list[str]
-    token: str = field(default_factory=lambda: os.urandom(4).hex())
-    serial: Iterator[int] = field(default_factory=count)
-
-    def unique(self, prefix: str) -> str:
-        return f"{BENCH_PREFIX}{prefix}{self.token}{next(self.serial)}"
 
 
 async def sample(conn: Any, rng: random.Random) -> Samples:
@@ -93,6 +85,7 @@ async def sample(conn: Any, rng: random.Random) -> Samples:
         conn, "analytics.system_events", ["event_data->>'campaign_id' as campaign"], n, seed=seed
     )
     return Samples(
+        prefix=BENCH_PREFIX,
         users=[u for u in users if not u["username"].startswith(BENCH_PREFIX)],
         task_users=[r["user_id"] for r in task_users],
         agents=list(

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import random
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from itertools import count
 from typing import Any
 
-from sqlfirst.bench.dataset import SAMPLE_KEYS, sample_rows
+from sqlfirst.bench.dataset import SAMPLE_KEYS, Unique, sample_rows
 
 
 @dataclass
-class Samples:
+class Samples(Unique):
     """Parameters drawn from the loaded data."""
 
     users: list[Any]
@@ -44,11 +41,6 @@ class Samples:
     chat_goals: list[uuid.UUID]
     settings_users: list[uuid.UUID]
     quotes: list[Any]
-    token: str = field(default_factory=lambda: os.urandom(4).hex())
-    serial: Iterator[int] = field(default_factory=count)
-
-    def unique(self, prefix: str) -> str:
-        return f"{prefix}{self.token}{next(self.serial)}"
 
 
 def _col(rows: list[Any], name: str) -> list[Any]:

@@ -5,19 +5,17 @@ The generator, its medium sizes and the load hooks live in ``data.py``.
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from itertools import count
 from typing import Any
 
-from sqlfirst.bench.dataset import PASSWORD_HASH, sample_rows
+from sqlfirst.bench.dataset import PASSWORD_HASH, Unique, sample_rows
 from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
 from sqlfirst.devskyy.models import EMBEDDING_DIMENSIONS
 
@@ -41,7 +39,7 @@ from .data import (
 
 
 @dataclass
-class Samples:
+class Samples(Unique):
     """Parameters drawn from the loaded data."""
 
     users: list[Any]
@@ -55,11 +53,6 @@ class Samples:
     chunks: list[Any]
     vectors: bool
     embeddings: list[list[float]]
-    token: str = field(default_factory=lambda: os.urandom(4).hex())
-    serial: Iterator[int] = field(default_factory=count)
-
-    def unique(self, prefix: str) -> str:
-        return f"{prefix}{self.token}{next(self.serial)}"
 
 
 VECTOR_QUERIES = ("search_chunks_vector", "search_chunks_hybrid")

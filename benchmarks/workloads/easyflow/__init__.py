@@ -7,17 +7,14 @@ prepare it untimed; :func:`cleanup` removes what the writes added and frees the 
 
 from __future__ import annotations
 
-import os
 import random
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from itertools import count
 from typing import Any
 
-from sqlfirst.bench.dataset import sample_rows
+from sqlfirst.bench.dataset import Unique, sample_rows
 from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
 from sqlfirst.easyflow.models import (
     ConversationStatus,
@@ -49,7 +46,7 @@ BENCH_PREFIX = "bench-"
 
 
 @dataclass
-class Samples:
+class Samples(Unique):
     """Parameters drawn from the loaded data."""
 
     users: list[Any]
@@ -60,11 +57,6 @@ class Samples:
     keys: list[Any]
     outbound: list[uuid.UUID]
     sync_logs: list[Any]
-    token: str = field(default_factory=lambda: os.urandom(4).hex())
-    serial: Iterator[int] = field(default_factory=count)
-
-    def unique(self, prefix: str) -> str:
-        return f"{prefix}{self.token}{next(self.serial)}"
 
 
 async def sample(conn: Any, rng: random.Random) -> Samples:

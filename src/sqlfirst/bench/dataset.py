@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import random
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, field
+from itertools import count, islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
@@ -160,6 +161,21 @@ async def _copy(conn: asyncpg.Connection[Any], load: TableLoad, progress: Progre
         elapsed = time.perf_counter() - start
         progress.update(task, completed=written, rate=f"{written / elapsed:,.0f} rows/s")
     return TableResult(load.table, written, time.perf_counter() - start)
+
+
+@dataclass(kw_only=True)
+class Unique:
+    """A base for a domain's ``Samples`` dataclass: :meth:`unique` names for the rows its write
+    workloads create, distinct across runs (a random token per sample) and calls (a counter).
+    Its fields are keyword-only, so a subclass's own fields need no defaults."""
+
+    token: str = field(default_factory=lambda: os.urandom(4).hex())
+    serial: Iterator[int] = field(default_factory=count)
+    prefix: str = ""
+    """Put before every name (e.g. a marker the domain's cleanup deletes by)."""
+
+    def unique(self, prefix: str) -> str:
+        return f"{self.prefix}{prefix}{self.token}{next(self.serial)}"
 
 
 SAMPLE_KEYS = 50_000
