@@ -43,10 +43,6 @@ from .base import SolAddress as SolAddress
 from .base import Title as Title
 from .base import TokenAmount as TokenAmount
 from .base import Url as Url
-from .base import _Input as _Input
-from .base import _ordered as _ordered
-from .base import _Row as _Row
-from .base import _text as _text
 from .base import page_size as page_size
 from .deals import (
     Deal,
