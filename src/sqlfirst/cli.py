@@ -9,42 +9,32 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Column, Table
 
 from sqlfirst import embedded, paths, project, replication
-from sqlfirst.db import Connection, resolve_url
-from sqlfirst.errors import ConfigurationError, SqlfirstError
+from sqlfirst.cli_base import (
+    DatabaseUrl,
+    Domains,
+    app,
+    db_app,
+    err,
+    expected_errors,
+    fail,
+    migrate_app,
+    out,
+    partitions_app,
+    url_of,
+)
+from sqlfirst.db import Connection
+from sqlfirst.errors import ConfigurationError
 from sqlfirst.migrate import Migrator, new_migration, snapshot_schema
-from sqlfirst.settings import Settings, normalize_url, redact
+from sqlfirst.settings import Settings, redact
 
-P = ParamSpec("P")
 R = TypeVar("R")
-
-app = typer.Typer(
-    name="sqlfirst",
-    help="SQL-first PostgreSQL data layer: embedded database, migrations, query checks, benchmarks.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-db_app: typer.Typer = typer.Typer(
-    help="Run the embedded PostgreSQL (from the pgserver wheel).", no_args_is_help=True
-)
-migrate_app = typer.Typer(help="Apply, roll back and inspect migrations (yoyo).", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-partitions_app = typer.Typer(
-    help="Keep RANGE-partitioned tables healthy (default partition, premake, retention).",
-    no_args_is_help=True,
-)
-app.add_typer(migrate_app, name="migrate")
-app.add_typer(partitions_app, name="partitions")
 
 
 def _mount_domain_commands() -> None:
@@ -60,24 +50,6 @@ def _mount_domain_commands() -> None:
 
 
 _mount_domain_commands()
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="DATABASE_URL",
-        help="postgresql://user:password@host:port/db. "
-        "Default: DATABASE_URL, then PG* variables, then the embedded server.",
-        show_envvar=True,
-    ),
-]
-Domains = Annotated[
-    list[str] | None,
-    typer.Option("--domain", "-d", help="Only this domain's migrations (and core). Repeatable."),
-]
 
 
 def _version(value: bool) -> None:
@@ -98,40 +70,11 @@ def _root(
     """SQL-first PostgreSQL data layer: embedded database, migrations, query checks, benchmarks."""
 
 
-def fail(message: object) -> None:
-    """Print ``message`` as one ``error:`` line on stderr (its own line breaks folded, no markup)."""
-    text = " ".join(str(message).split())
-    err.print(f"[bold red]error:[/] {escape(text)}", soft_wrap=True)
-
-
-def _expected_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Print expected failures as one human line on stderr and exit 1: no traceback."""
-
-    @wraps(fn)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except SqlfirstError as exc:
-            fail(exc)
-            raise typer.Exit(1) from None
-
-    return run
-
-
-def _url(database_url: str | None) -> str:
-    if database_url:
-        return normalize_url(database_url)
-    settings = Settings.from_env()
-    if settings.database_url:
-        return settings.database_url
-    return resolve_url(settings)  # logs the embedded server it falls back to; honours SQLFIRST_EMBEDDED
-
-
 # -- db --------------------------------------------------------------------------------------------
 
 
 @db_app.command("start")
-@_expected_errors
+@expected_errors
 def db_start(
     replicas: Annotated[
         int, typer.Option("--replicas", min=0, help="Also run N streaming read replicas on local ports.")
@@ -143,7 +86,7 @@ def db_start(
 
 
 @db_app.command("stop")
-@_expected_errors
+@expected_errors
 def db_stop() -> None:
     """Stop the embedded server and its replicas."""
     replication.stop_replicas()
@@ -152,7 +95,7 @@ def db_stop() -> None:
 
 
 @db_app.command("status")
-@_expected_errors
+@expected_errors
 def db_status() -> None:
     """Show whether the embedded server runs, where its data lives and its URL."""
     state = embedded.status()
@@ -167,7 +110,7 @@ def db_status() -> None:
 
 
 @db_app.command("url")
-@_expected_errors
+@expected_errors
 def db_url() -> None:
     """Print the URL of the running embedded server (exit 3 when it is not running)."""
     state = embedded.status()
@@ -203,7 +146,7 @@ AllowEdited = Annotated[
 def _migrator(
     database_url: str | None, domains: list[str] | None, lock_timeout_ms: int | None = None
 ) -> Migrator:
-    return Migrator(_url(database_url), domains=domains, lock_timeout_ms=lock_timeout_ms)
+    return Migrator(url_of(database_url), domains=domains, lock_timeout_ms=lock_timeout_ms)
 
 
 def _say_recorded(recorded: list[str]) -> None:
@@ -212,7 +155,7 @@ def _say_recorded(recorded: list[str]) -> None:
 
 
 @migrate_app.command("up")
-@_expected_errors
+@expected_errors
 def migrate_up(
     database_url: DatabaseUrl = None,
     domain: Domains = None,
@@ -238,7 +181,7 @@ def migrate_up(
 
 
 @migrate_app.command("down")
-@_expected_errors
+@expected_errors
 def migrate_down(
     database_url: DatabaseUrl = None,
     domain: Domains = None,
@@ -259,7 +202,7 @@ def migrate_down(
 
 
 @migrate_app.command("verify")
-@_expected_errors
+@expected_errors
 def migrate_verify(database_url: DatabaseUrl = None, domain: Domains = None) -> None:
     """Check that no applied migration was edited, removed or renamed (exit 1 naming each one)."""
     migrator = _migrator(database_url, domain)
@@ -286,7 +229,7 @@ _STATE_STYLE = {
 
 
 @migrate_app.command("status")
-@_expected_errors
+@expected_errors
 def migrate_status(database_url: DatabaseUrl = None, domain: Domains = None) -> None:
     """List every migration: applied, pending, edited, missing or unrecorded (exit 1 on edited/missing)."""
     migrator = _migrator(database_url, domain)
@@ -302,7 +245,7 @@ def migrate_status(database_url: DatabaseUrl = None, domain: Domains = None) -> 
 
 
 @migrate_app.command("dump")
-@_expected_errors
+@expected_errors
 def migrate_dump(
     database_url: DatabaseUrl = None,
     output: Annotated[
@@ -313,7 +256,7 @@ def migrate_dump(
     ] = None,
 ) -> None:
     """Migrate a scratch database from nothing and write its normalized schema (the committed snapshot)."""
-    schema = snapshot_schema(_url(database_url))
+    schema = snapshot_schema(url_of(database_url))
     if output is not None and str(output) == "-":
         sys.stdout.write(schema)
         return
@@ -323,7 +266,7 @@ def migrate_dump(
 
 
 @migrate_app.command("new")
-@_expected_errors
+@expected_errors
 def migrate_new(
     domain: Annotated[str, typer.Argument(help="Domain (schema) the migration belongs to, e.g. deals.")],
     what: Annotated[str, typer.Argument(help="What it does, e.g. add_user_settings.")],
@@ -362,7 +305,7 @@ async def _with_connection(
 
 
 @partitions_app.command("maintain")
-@_expected_errors
+@expected_errors
 def partitions_maintain(
     database_url: DatabaseUrl = None,
     table: Annotated[
@@ -375,7 +318,7 @@ def partitions_maintain(
 
     actions = asyncio.run(
         _with_connection(
-            _url(database_url), lock_timeout_ms, lambda conn: partitions.maintain(conn, parent=table)
+            url_of(database_url), lock_timeout_ms, lambda conn: partitions.maintain(conn, parent=table)
         )
     )
     for a in actions:
@@ -400,12 +343,12 @@ def _every(interval: str) -> str:
 
 
 @partitions_app.command("status")
-@_expected_errors
+@expected_errors
 def partitions_status(database_url: DatabaseUrl = None) -> None:
     """List every partitioned table under maintenance, its partitions and row counts."""
     from sqlfirst import partitions
 
-    tables = asyncio.run(_with_connection(_url(database_url), None, partitions.status))
+    tables = asyncio.run(_with_connection(url_of(database_url), None, partitions.status))
     summary = Table(
         Column("table", no_wrap=True),
         Column("every", no_wrap=True),
@@ -462,12 +405,12 @@ def partitions_status(database_url: DatabaseUrl = None) -> None:
 
 
 @app.command("check")
-@_expected_errors
+@expected_errors
 def check(database_url: DatabaseUrl = None) -> None:
     """Migrate a scratch database and prove every named query against its typed declaration."""
     from sqlfirst.check import run_check
 
-    report = asyncio.run(run_check(_url(database_url)))
+    report = asyncio.run(run_check(url_of(database_url)))
     for problem in report.problems:
         err.print(str(problem), soft_wrap=True, markup=False)
     if report.problems:

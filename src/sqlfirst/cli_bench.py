@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from sqlfirst import paths
-from sqlfirst.cli import DatabaseUrl, Domains, _expected_errors, app, out
+from sqlfirst.cli_base import DatabaseUrl, Domains, app, expected_errors, out
 from sqlfirst.errors import ConfigurationError
 from sqlfirst.settings import Settings
 
@@ -37,7 +37,7 @@ def _absent(module: str) -> bool:
 
 
 @app.command("bench")
-@_expected_errors
+@expected_errors
 def bench(
     scale: Annotated[
         str,

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sqlfirst.cli import DatabaseUrl, _expected_errors, _url, app, db_app, err, out
+from sqlfirst.cli_base import DatabaseUrl, app, db_app, err, expected_errors, out, url_of
 from sqlfirst.errors import ConfigurationError
 
 
 @db_app.command("health")
-@_expected_errors
+@expected_errors
 def db_health(
     database_url: DatabaseUrl = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
@@ -30,7 +30,7 @@ def db_health(
     from sqlfirst.health import Thresholds, check_health
 
     async def run() -> Any:
-        conn = await connect_one(_url(database_url))
+        conn = await connect_one(url_of(database_url))
         try:
             return await check_health(
                 conn, thresholds=Thresholds(transaction_threshold_s=transaction_threshold)
@@ -53,7 +53,7 @@ def db_health(
 
 
 @db_app.command("stats")
-@_expected_errors
+@expected_errors
 def db_stats(
     database_url: DatabaseUrl = None,
     order: Annotated[str, typer.Option(help="Order by `total` or `mean` execution time.")] = "total",
@@ -70,7 +70,7 @@ def db_stats(
     import_declarations()
 
     async def run() -> Any:
-        conn = await connect_one(_url(database_url))
+        conn = await connect_one(url_of(database_url))
         try:
             return await top_statements(
                 conn, DECLARATIONS, order="total" if order == "total" else "mean", limit=limit
@@ -92,7 +92,7 @@ def db_stats(
 
 
 @app.command("docs")
-@_expected_errors
+@expected_errors
 def docs(
     database_url: DatabaseUrl = None,
     out_dir: Annotated[
@@ -105,7 +105,7 @@ def docs(
     """Write docs/<domain>.md for every domain: ER diagram, enums, functions with SQL and budgets."""
     from sqlfirst.docs import generate, stale
 
-    pages = asyncio.run(generate(_url(database_url)))
+    pages = asyncio.run(generate(url_of(database_url)))
     if check_only:
         problems = stale(pages, out_dir)
         for problem in problems:
@@ -124,7 +124,7 @@ def docs(
 
 
 @db_app.command("roles")
-@_expected_errors
+@expected_errors
 def db_roles(database_url: DatabaseUrl = None) -> None:
     """Create or update the least-privilege roles (owner, app, readonly, worker) and their grants.
 
@@ -136,7 +136,7 @@ def db_roles(database_url: DatabaseUrl = None) -> None:
     passwords = passwords_from_env()
 
     async def run() -> list[str]:
-        conn = await connect_one(_url(database_url))
+        conn = await connect_one(url_of(database_url))
         try:
             return await ensure_roles(conn, passwords=passwords)
         finally:

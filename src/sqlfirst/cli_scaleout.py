@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from sqlfirst import backup, embedded, replication
-from sqlfirst.cli import _expected_errors, _url, db_app, out
+from sqlfirst.cli_base import db_app, expected_errors, out, url_of
 from sqlfirst.errors import ConfigurationError
 
 
@@ -32,7 +32,7 @@ def print_replicas(primary_url: str) -> None:
 
 
 @db_app.command("archive")
-@_expected_errors
+@expected_errors
 def db_archive(
     directory: Annotated[Path, typer.Argument(help="Where each finished WAL segment is copied.")],
 ) -> None:
@@ -43,7 +43,7 @@ def db_archive(
 
 
 @db_app.command("backup")
-@_expected_errors
+@expected_errors
 def db_backup(
     directory: Annotated[Path, typer.Option("--dir", help="Where the backup goes.")] = Path("backups"),
     logical: Annotated[
@@ -55,14 +55,14 @@ def db_backup(
 ) -> None:
     """Take a physical base backup of the embedded server (or a logical pg_dump with --logical)."""
     if logical:
-        out.print(backup.logical_backup(_url(database_url), directory))
+        out.print(backup.logical_backup(url_of(database_url), directory))
     else:
         embedded.start()
         out.print(backup.base_backup(directory))
 
 
 @db_app.command("restore")
-@_expected_errors
+@expected_errors
 def db_restore(
     base: Annotated[Path, typer.Argument(help="A base backup directory from `sqlfirst db backup`.")],
     into: Annotated[Path, typer.Option("--into", help="The new data directory to create.")],
