@@ -98,3 +98,17 @@ async def test_queries_without_declarations_and_declarations_without_queries_are
     messages = sorted(p.message for p in report.problems)
     assert any("no typed declaration" in m for m in messages)
     assert any("sqlfirst.agent_hub.marketplace.withdraw but no longer in the file" in m for m in messages)
+
+
+async def test_an_enum_column_read_into_another_enum_is_reported(db_url: str, sql_copy: Path) -> None:
+    # deals.users.status is deals.userstatus (User.status: UserStatus); read a goalpriority instead.
+    line = _edit(
+        sql_copy / "deals" / "users.sql",
+        "referred_by, token_balance, preferences, status,",
+        "referred_by, token_balance, preferences, 'high'::deals.goalpriority as status,",
+    )
+    report = await check_database(db_url, sql_root=sql_copy)
+    messages = [p.message for p in report.problems if p.query == "get_user_by_id" and p.line == line - 2]
+    assert any(
+        "enum deals.goalpriority has ['high', 'medium', 'low'] but UserStatus has" in m for m in messages
+    ), messages

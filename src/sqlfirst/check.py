@@ -145,7 +145,7 @@ async def _load_types(conn: asyncpg.Connection[asyncpg.Record], oids: Iterable[i
     while wanted - set(found):
         rows = await conn.fetch(
             """
-            select t.oid, t.typname, n.nspname, t.typtype, t.typelem,
+            select t.oid, t.typname, n.nspname, t.typtype::text as typtype, t.typelem,
                    coalesce(array(select e.enumlabel from pg_enum e
                                   where e.enumtypid = t.oid order by e.enumsortorder), '{}') as labels
             from pg_type t join pg_namespace n on n.oid = t.typnamespace
