@@ -104,8 +104,10 @@ async def test_an_enum_column_read_into_another_enum_is_reported(db_url: str, sq
     # deals.users.status is deals.userstatus (User.status: UserStatus); read a goalpriority instead.
     line = _edit(
         sql_copy / "deals" / "users.sql",
-        "referred_by, token_balance, preferences, status,",
-        "referred_by, token_balance, preferences, 'high'::deals.goalpriority as status,",
+        "select id, email, name, sol_address, referral_code, referred_by, token_balance, preferences,"
+        " status,",
+        "select id, email, name, sol_address, referral_code, referred_by, token_balance, preferences,"
+        " 'high'::deals.goalpriority as status,",
     )
     report = await check_database(db_url, sql_root=sql_copy)
     messages = [p.message for p in report.problems if p.query == "get_user_by_id" and p.line == line - 2]
