@@ -46,7 +46,28 @@ def _mount_domain_commands() -> None:
     for domain in domains.values():
         if domain.cli:
             module, _, attribute = domain.cli.partition(":")
-            app.add_typer(getattr(importlib.import_module(module), attribute), name=domain.name)
+            try:
+                commands = getattr(importlib.import_module(module), attribute)
+                if not isinstance(commands, typer.Typer):
+                    raise TypeError(f"{domain.cli} is a {type(commands).__name__}, not a typer.Typer")
+            except Exception as exc:  # a domain's broken module must not break every command
+                _unavailable(domain.name, domain.cli, exc)
+            else:
+                app.add_typer(commands, name=domain.name)
+
+
+def _unavailable(name: str, where: str, exc: Exception) -> None:
+    """``sqlfirst <name> ...`` when its commands cannot be loaded: one error line saying why, exit 1."""
+    reason = f"{type(exc).__name__}: {exc}"
+
+    @app.command(
+        name,
+        help=f"(unavailable: cannot load {where})",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    )
+    def unavailable(ctx: typer.Context) -> None:
+        fail(f"sqlfirst {name}: cannot load its commands from {where}: {reason}")
+        raise typer.Exit(1)
 
 
 _mount_domain_commands()

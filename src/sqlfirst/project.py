@@ -192,8 +192,14 @@ def _discover(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                if "tool.sqlfirst" in text:  # the project's own file, broken: never the built-in one instead
+                    raise ConfigurationError(f"cannot read {candidate}: {exc}") from exc
                 continue
             tool = data.get("tool")
             if isinstance(tool, dict) and "sqlfirst" in tool:
@@ -225,7 +231,12 @@ def _current(cwd: Path, named: str | None, *_overrides: str | None) -> Project:
 def sql_root_for(domain: str) -> Path:
     """The ``sql/`` folder holding ``domain``'s queries: the current project's when it has the domain,
     else the built-in one's; :class:`ConfigurationError` when neither registers it."""
-    project = current()
+    try:
+        project = current()
+    except ConfigurationError:
+        if builtin().domain(domain) is None:
+            raise
+        return builtin().sql_dir  # a built-in domain's declarations import whatever the project's state
     if project.domain(domain) is not None:
         return project.sql_dir
     if project.is_builtin:

@@ -1,0 +1,62 @@
+"""A broken project configuration is one ``error:`` line from the command that reads it, never a
+traceback from every command (the CLI imports the domains' commands before it parses anything)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BROKEN = {
+    "a folder that is not a string": "[tool.sqlfirst]\nsql = 5\n[tool.sqlfirst.domains]\nshop = 'shopapp'\n",
+    "a domain that is not snake_case": "[tool.sqlfirst.domains]\nMyShop = 'shopapp'\n",
+    "an unreadable pyproject naming tool.sqlfirst": "[tool.sqlfirst\nsql = \n",
+}
+
+
+def _sqlfirst(root: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SQLFIRST_", "PG")) and k != "DATABASE_URL"
+    }
+    env["SQLFIRST_EMBEDDED"] = "never"
+    return subprocess.run(
+        [sys.executable, "-m", "sqlfirst", *argv],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("config", BROKEN.values(), ids=BROKEN.keys())
+def test_a_broken_configuration_is_one_error_line_and_help_still_works(
+    server_url: str, tmp_path: Path, config: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(config)
+    helped = _sqlfirst(tmp_path, "--help")
+    assert helped.returncode == 0 and "Traceback" not in helped.stderr, helped.stderr
+    for argv in (
+        ["migrate", "status", "--database-url", server_url],
+        ["check", "--database-url", server_url],
+    ):
+        done = _sqlfirst(tmp_path, *argv)
+        assert done.returncode == 1, (argv, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.startswith("error:") and "pyproject.toml" in done.stderr, done.stderr
+
+
+def test_a_domain_whose_commands_cannot_be_imported_fails_alone(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.sqlfirst.domains]\nshop = {package = 'shopapp', cli = 'shopapp.cli:app'}\n"
+    )
+    helped = _sqlfirst(tmp_path, "--help")
+    assert helped.returncode == 0 and "Traceback" not in helped.stderr, helped.stderr
+    assert "shop" in helped.stdout
+    done = _sqlfirst(tmp_path, "shop", "rotate", "--now")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "sqlfirst shop: cannot load its commands from shopapp.cli:app" in " ".join(done.stderr.split())
+    assert "No module named 'shopapp'" in done.stderr
