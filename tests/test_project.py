@@ -217,6 +217,12 @@ async def test_a_throwaway_project_gets_migrate_check_docs_bench_and_typed_calls
         assert "erDiagram" in page and "items" in page
         assert "queries/shop/items.sql:" in page  # every function with its SQL location
         assert not (root / "docs" / "agent_hub.md").exists()  # the built-in domains stay out
+        # From a subfolder, the pages are the project's docs/, not the working directory's.
+        (checked,) = run_cli(
+            [["docs", "--database-url", server_url, "--check"]], env=env, cwd=root / "queries"
+        )
+        assert checked.code == 0, checked.stderr
+        assert f"up to date in {root / 'docs'}" in " ".join(checked.stdout.split())
 
         # A small bench of the project's own workloads and budgets, with sqlfirst's bench engine.
         assert bench.code == 0, bench.stdout[-3000:] + bench.stderr

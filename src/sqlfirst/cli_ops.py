@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from sqlfirst import project
 from sqlfirst.cli_base import DatabaseUrl, app, db_app, err, expected_errors, out, url_of
 from sqlfirst.errors import ConfigurationError
 
@@ -96,8 +97,13 @@ def db_stats(
 def docs(
     database_url: DatabaseUrl = None,
     out_dir: Annotated[
-        Path, typer.Option("--out", help="Where the pages go (default: docs/ of the current directory).")
-    ] = Path("docs"),
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Where the pages go (default: docs/ beside the project's pyproject.toml; with no project, "
+            "docs/ of the current directory). Each domain's page and an index, README.md, are overwritten.",
+        ),
+    ] = None,
     check_only: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 with a diff when the pages are stale.")
     ] = False,
@@ -105,6 +111,9 @@ def docs(
     """Write docs/<domain>.md for every domain: ER diagram, enums, functions with SQL and budgets."""
     from sqlfirst.docs import generate, stale
 
+    if out_dir is None:
+        current = project.current()
+        out_dir = Path("docs") if current.is_builtin else current.root / "docs"
     pages = asyncio.run(generate(url_of(database_url)))
     if check_only:
         problems = stale(pages, out_dir)
