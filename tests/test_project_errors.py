@@ -60,3 +60,22 @@ def test_a_domain_whose_commands_cannot_be_imported_fails_alone(tmp_path: Path) 
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "sqlfirst shop: cannot load its commands from shopapp.cli:app" in " ".join(done.stderr.split())
     assert "No module named 'shopapp'" in done.stderr
+
+
+def test_an_app_run_outside_its_project_is_told_how_to_find_it(tmp_path: Path) -> None:
+    (tmp_path / "shopapp").mkdir()
+    (tmp_path / "shopapp" / "__init__.py").write_text("")
+    (tmp_path / "shopapp" / "items.py").write_text(
+        'from sqlfirst import SqlFile\n_sql = SqlFile("shop", "items")\n'
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SQLFIRST_")}
+    env["PYTHONPATH"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", "import shopapp.items"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "QueryDeclarationError: no query file" in done.stderr
+    said = " ".join(done.stderr.split())
+    assert "'shop' is not a built-in domain, and no project with a [tool.sqlfirst] table" in said
+    assert f"was found from {tmp_path}" in said
+    assert "set SQLFIRST_PROJECT" in done.stderr

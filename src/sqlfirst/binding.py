@@ -66,7 +66,7 @@ from pydantic import (
     PastDatetime,
 )
 
-from sqlfirst import paths
+from sqlfirst import paths, project
 from sqlfirst.calls import is_model, make_call, rows_affected
 from sqlfirst.errors import DRIVER_ERRORS, ConfigurationError, QueryDeclarationError, from_driver
 from sqlfirst.pgtypes import strip_optional
@@ -276,7 +276,14 @@ class SqlFile:
             registered = root.resolve() == paths.sql_dir().resolve()
         self.path = root / domain / f"{entity}.sql"
         if not self.path.is_file():
-            raise QueryDeclarationError(f"no query file {self.path}")
+            current = project.current() if registered else None
+            hint = (
+                f": {domain!r} is not a built-in domain, and no project with a [tool.sqlfirst] table was "
+                f"found from {Path.cwd()}; run from the project's folder or set SQLFIRST_PROJECT"
+                if current is not None and current.is_builtin and current.domain(domain) is None
+                else ""
+            )
+            raise QueryDeclarationError(f"no query file {self.path}{hint}")
         self.queries = load_file(self.path)
         # A project's own files (the current project's, or a built-in domain's) register globally:
         # ``sqlfirst check`` and ``docs`` read DECLARATIONS. A file from another root (a test's tree)
