@@ -225,3 +225,45 @@ async def test_a_parameter_that_asyncpg_would_truncate_is_reported(
     assert [p.message.split(" (")[0] for p in report.problems] == [
         f"parameter 'day' is date but annotated {annotation}"
     ]
+
+
+NICKNAME = """
+-- name: nickname(id)$
+-- An owner's nickname.
+select nickname from owners where id = :id;
+
+-- name: name_of(id)$
+-- An owner's name.
+select name from owners where id = :id;
+"""
+
+
+async def test_a_scalar_query_of_a_nullable_column_must_return_an_optional(
+    db_url: str, tmp_path: Path
+) -> None:
+    def declare(sql: SqlFile) -> None:
+        @sql.query("nickname")
+        async def nickname(conn: Executor, *, id: UUID) -> str: ...
+
+        @sql.query("name_of")
+        async def name_of(conn: Executor, *, id: UUID) -> str: ...
+
+    report = await _check(db_url, tmp_path, NICKNAME, declare)
+    assert [(p.line, p.query) for p in report.problems] == [(2, "nickname")]
+    assert (
+        "result column 'nickname' is nullable but the declaration returns str" in report.problems[0].message
+    )
+
+
+async def test_a_scalar_query_of_a_nullable_column_may_return_an_optional(
+    db_url: str, tmp_path: Path
+) -> None:
+    def declare(sql: SqlFile) -> None:
+        @sql.query("nickname")
+        async def nickname(conn: Executor, *, id: UUID) -> str | None: ...
+
+        @sql.query("name_of")
+        async def name_of(conn: Executor, *, id: UUID) -> str: ...
+
+    report = await _check(db_url, tmp_path, NICKNAME, declare)
+    assert report.problems == []

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Connection, Executor, create_pool
-from sqlfirst.errors import QueryDeclarationError
+from sqlfirst.errors import DatabaseError, QueryDeclarationError
 from sqlfirst.rows import row_factory
 from sqlfirst.settings import Settings
 
@@ -58,6 +58,10 @@ select p.id, p.name from pets p order by p.id limit :lim;
 -- name: add_pet(name)<!
 -- Add a pet.
 insert into pets (id, name) values (gen_random_uuid(), :name) returning id, name;
+
+-- name: owner_of(id)$
+-- The owner's id of a pet (NULL for a stray).
+select owner_id from pets where id = :id;
 """
 
 
@@ -209,3 +213,19 @@ def test_a_returning_query_may_return_its_model(sql: SqlFile) -> None:
 
     decl: Any = add_pet.__sqlfirst__  # type: ignore[attr-defined]
     assert decl.kind == "returning" and decl.result_type is Named
+
+
+async def test_a_required_scalar_says_whether_the_row_was_missing_or_its_value_null(
+    sql: SqlFile, zoo: Connection
+) -> None:
+    @sql.query("owner_of")
+    async def owner_of(conn: Executor, *, id: uuid.UUID) -> uuid.UUID: ...
+
+    stray = uuid.uuid4()
+    await zoo.execute("insert into pets (id, name) values ($1, 'rex')", stray)
+    with pytest.raises(
+        DatabaseError, match=r"owner_of\(\): the query returned NULL, but the declaration's result"
+    ):
+        await owner_of(zoo, id=stray)
+    with pytest.raises(DatabaseError, match=r"owner_of\(\): the query returned no row"):
+        await owner_of(zoo, id=uuid.uuid4())

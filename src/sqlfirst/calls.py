@@ -127,7 +127,7 @@ _BODIES: dict[str, str] = {
     "value": _fetched("row", "fetchrow")
     + """    value = None if row is None else row[0]
     if value is None and _required:
-        error = _DatabaseError(_no_value)
+        error = _DatabaseError(_no_row if row is None else _null_value)
         _failed(_slot, _t0, error, conn)
         raise error
     _done(_slot, _t0, 0 if row is None else 1, conn)
@@ -185,7 +185,7 @@ def make_call(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any]
         "_many": factory.build_many if factory is not None else _not_a_model,
         "_required": kind in ("returning", "value") and not decl.result_optional,
         "_no_row": f"{fname}(): the query returned no row",
-        "_no_value": f"{fname}(): the query returned no value",
+        "_null_value": f"{fname}(): the query returned NULL, but the declaration's result is not Optional",
         "_ValidationError": ValidationError,
         "_now": monitoring.now,
         "_done": monitoring.done,

@@ -388,6 +388,13 @@ async def _check_one(
         problem(f"result column {first.name!r} {why}")
     if decl.kind == "value" and len(attributes) > 1:
         problem(f"a `$` query should select one column, got {len(attributes)}")
+    # A column the catalog proves nullable; computed values (count(*), exists) are proven neither way.
+    nullable = bool(not_null) and not_null[0] is False
+    if decl.kind == "value" and nullable and not decl.result_optional and first.name not in decl.not_null:
+        problem(
+            f"result column {first.name!r} is nullable but the declaration returns {_name(model)}: "
+            f"return {_name(model)} | None, or vouch for it with not_null={{{first.name!r}: 'why'}}"
+        )
     return problems
 
 
