@@ -51,8 +51,7 @@ class Migrator:
     ) -> None:
         self.url = url
         self.folders = (project.Folder(directory),) if directory else project.current().migration_folders
-        self.directory = self.folders[-1].path
-        """The (project's own) folder new migrations go to."""
+        self.directory = self.folders[-1].path  # the project's own folder
         for folder in self.folders:
             if not folder.path.is_dir():
                 raise ConfigurationError(f"migrations folder {folder.path} does not exist")
