@@ -30,12 +30,11 @@ import asyncpg
 import psycopg
 from pydantic import BaseModel
 
-from sqlfirst import paths
 from sqlfirst.binding import DECLARATIONS, Declaration, NamedQuery, load_file
 from sqlfirst.db import connect_one
 from sqlfirst.migrate import Migrator
 from sqlfirst.pgtypes import DRIVER_TYPES, PARAM_WIDENING, strip_optional
-from sqlfirst.project import import_declarations
+from sqlfirst.project import import_declarations, query_folders
 
 __all__ = ["CheckReport", "Problem", "check_database", "run_check", "scratch_database"]
 
@@ -252,17 +251,19 @@ async def check_database(
     sql_root: Path | None = None,
     declarations: Mapping[tuple[str, str, str], Declaration] | None = None,
 ) -> CheckReport:
-    """Check every query under ``sql_root`` against the (already migrated) database at ``url``."""
-    sql_root = sql_root or paths.sql_dir()
+    """Check every query under ``sql_root`` (by default the current project's query folders, the
+    included built-in domains' too: :func:`sqlfirst.project.query_folders`) against the (already
+    migrated) database at ``url``."""
     if declarations is None:
         import_declarations(sql_root)
         declarations = DECLARATIONS
     problems: list[Problem] = []
+    folders = dict(query_folders(sql_root))
     files: dict[tuple[str, str], dict[str, NamedQuery]] = {}
-    for domain_dir in sorted(p for p in sql_root.iterdir() if p.is_dir()):
+    for domain, domain_dir in folders.items():
         for path in sorted(domain_dir.glob("*.sql")):
             try:
-                files[(domain_dir.name, path.stem)] = load_file(path)
+                files[(domain, path.stem)] = load_file(path)
             except Exception as exc:  # aiosql parse errors carry the file and line in their text
                 problems.append(Problem(path, 1, "-", f"cannot parse: {exc}"))
 
@@ -281,7 +282,7 @@ async def check_database(
         if domain in checked_domains and name not in files.get((domain, entity), {}):
             problems.append(
                 Problem(
-                    sql_root / domain / f"{entity}.sql",
+                    folders[domain] / f"{entity}.sql",
                     decl.query.line,
                     name,
                     f"declared by {decl.function} but no longer in the file",

@@ -24,7 +24,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlfirst import paths
+from sqlfirst import project
 from sqlfirst.db import Executor
 
 __all__ = [
@@ -78,7 +78,7 @@ class Plan:
 
 def plan_path(domain: str) -> Path:
     """Where ``domain``'s plan lives: ``sql/<domain>/citus.toml``."""
-    return paths.sql_dir() / domain / "citus.toml"
+    return project.current().sql_root(domain) / domain / "citus.toml"
 
 
 def load_plan(path: Path) -> Plan:
@@ -228,7 +228,7 @@ _NAME = re.compile(r"^--\s*name:\s*(\w+)", re.M)
 def named_queries(domain: str) -> dict[str, str]:
     """Every named query of ``domain`` (``-- name:`` blocks in ``sql/<domain>/*.sql``) -> its SQL."""
     found: dict[str, str] = {}
-    for path in sorted((paths.sql_dir() / domain).glob("*.sql")):
+    for path in sorted((project.current().sql_root(domain) / domain).glob("*.sql")):
         text = path.read_text()
         marks = list(_NAME.finditer(text))
         for mark, following in zip(marks, [*marks[1:], None], strict=True):

@@ -34,9 +34,18 @@ _MIGRATION = re.compile(r"^\d{4}_(?P<domain>[a-z][a-z0-9]*(?:_[a-z0-9]+)*?)_[a-z
 
 
 def domain_schemas(domain: str, migrations: Path | None = None) -> list[str]:
-    """The schemas the domain's migrations create (``create schema``), in file order."""
+    """The schemas the domain's migrations create (``create schema``), in file order: those of the
+    ``migrations`` folder, by default of the current project's folders
+    (:attr:`~sqlfirst.project.Project.migration_folders`)."""
     found: list[str] = []
-    for path in sorted((migrations or paths.migrations_dir()).glob(f"[0-9][0-9][0-9][0-9]_{domain}_*.sql")):
+    folders = (project.Folder(migrations),) if migrations else project.current().migration_folders
+    files = [
+        path
+        for folder in folders
+        if folder.holds(domain)
+        for path in sorted(folder.path.glob(f"[0-9][0-9][0-9][0-9]_{domain}_*.sql"))
+    ]
+    for path in files:
         if path.name.endswith(".rollback.sql"):
             continue
         for name in _CREATE_SCHEMA.findall(path.read_text(encoding="utf-8")):
@@ -215,7 +224,7 @@ def _functions(
 ) -> dict[str, list[types.FunctionType]]:
     """Public functions of the modules that declare each entity's queries, in source order, keyed by
     module name (a module is usually ``sqlfirst.<domain>.<entity>``, but need not be)."""
-    root = paths.sql_dir() / domain
+    root = project.current().sql_root(domain) / domain
     found: dict[str, list[types.FunctionType]] = {}
     for path in sorted(root.glob("*.sql")):
         modules = sorted(
@@ -267,8 +276,9 @@ def _where(decl: Declaration) -> str:
     """``sql/<domain>/<entity>.sql:line``, the folder as the project names it (relative to its root)."""
     current = project.current()
     folder = Path("sql")
-    if not current.is_builtin and current.sql_dir.is_relative_to(current.root):
-        folder = current.sql_dir.relative_to(current.root)
+    root = current.sql_root(decl.domain)
+    if not current.is_builtin and root == current.sql_dir and root.is_relative_to(current.root):
+        folder = root.relative_to(current.root)
     return f"{folder.as_posix()}/{decl.domain}/{decl.entity}.sql:{decl.query.line}"
 
 

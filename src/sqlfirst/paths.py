@@ -36,16 +36,14 @@ def benchmarks_dir() -> Path:
 
 
 def domain_names() -> tuple[str, ...]:
-    """Every domain the current project registers, whether or not it has queries yet."""
+    """Every domain the current project registers (and the built-in ones it includes), whether or not
+    it has queries yet."""
     return project.current().domain_names
 
 
 def domains() -> list[str]:
-    """The current project's domains that have named queries, in name order."""
-    root = sql_dir()
+    """The current project's domains that have named queries (included built-in ones too), in name order."""
     registered = set(domain_names())
-    return (
-        sorted(p.name for p in root.iterdir() if p.is_dir() and p.name in registered and any(p.glob("*.sql")))
-        if root.is_dir()
-        else []
-    )
+    return [
+        name for name, folder in project.query_folders() if name in registered and any(folder.glob("*.sql"))
+    ]

@@ -7,11 +7,20 @@ A project describes itself in its own ``pyproject.toml``::
     migrations = "migrations"    # NNNN_<domain>_<what>.sql and schema.sql        (default "migrations")
     benchmarks = "benchmarks"    # workloads/<domain>/ and budgets of `sqlfirst bench` (default "benchmarks")
 
+    builtin = ["deals"]          # built-in domains used beside the project's own: names, or true for
+                                 # all of them                                      (default: none)
+
     [tool.sqlfirst.domains]
     shop = "shop.queries"        # a domain (one Postgres schema) -> the package declaring its queries
 
 A domain may also be a table: ``shop = {package = "shop.queries", cli = "shop.cli:app"}`` mounts a
 Typer app as ``sqlfirst shop``. Folders are relative to the pyproject's directory.
+
+The built-in domains a project includes are its domains like its own (a name may not be both):
+``migrate`` applies the built-in ``core`` migrations and theirs from the built-in migrations folder,
+then the project's own from its folder (:attr:`Project.migration_folders`); ``check`` and ``docs``
+read their queries from the built-in ``sql/`` (:attr:`Project.sql_folders`). ``bench`` measures the
+project's own domains only: the built-in ones are benchmarked in sqlfirst's repository.
 
 ``sqlfirst check``, ``migrate``, ``partitions`` and ``docs`` then work on that project, and
 ``SqlFile("shop", "orders")`` finds ``sql/shop/orders.sql``. sqlfirst's own five domains are
@@ -32,7 +41,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +49,15 @@ from sqlfirst.errors import ConfigurationError
 
 __all__ = [
     "BUILTIN_CONFIG",
+    "CORE",
     "Domain",
+    "Folder",
     "Project",
     "builtin",
     "current",
     "import_declarations",
     "load",
+    "query_folders",
     "sql_root_for",
 ]
 
@@ -55,7 +67,10 @@ BUILTIN_CONFIG = _PACKAGE / "builtin.toml"
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
-_KEYS = {"sql", "migrations", "benchmarks", "domains"}
+_KEYS = {"sql", "migrations", "benchmarks", "builtin", "domains"}
+
+CORE = "core"
+"""The engine's own domain: roles and partition upkeep (migrations ``NNNN_core_*``), no queries."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +84,18 @@ class Domain:
 
 
 @dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder of queries (``<domain>/`` subfolders) or of migrations, and the domains a project
+    takes from it: ``None`` for all of them."""
+
+    path: Path
+    domains: frozenset[str] | None = None
+
+    def holds(self, domain: str | None) -> bool:
+        return self.domains is None or domain in self.domains
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     """Where a project keeps its queries, migrations and benchmarks, and its domains."""
 
@@ -77,12 +104,20 @@ class Project:
     migrations_dir: Path
     benchmarks_dir: Path
     domains: tuple[Domain, ...]
+    """Every domain: the included built-in ones first, then the project's own."""
     config: Path | None = None
     """The ``pyproject.toml`` it was read from; None for the built-in domains."""
+    builtin: tuple[str, ...] = ()
+    """The built-in domains it includes beside its own (``[tool.sqlfirst] builtin``)."""
 
     @property
     def domain_names(self) -> tuple[str, ...]:
         return tuple(d.name for d in self.domains)
+
+    @property
+    def own_domain_names(self) -> tuple[str, ...]:
+        """Its domains but the included built-in ones (what ``sqlfirst bench`` measures)."""
+        return tuple(d.name for d in self.domains if d.name not in self.builtin)
 
     @property
     def is_builtin(self) -> bool:
@@ -91,15 +126,35 @@ class Project:
     def domain(self, name: str) -> Domain | None:
         return next((d for d in self.domains if d.name == name), None)
 
+    @property
+    def migration_folders(self) -> tuple[Folder, ...]:
+        """Where its migrations come from, in order: with included built-in domains, first the built-in
+        folder's ``core`` migrations and theirs, then every migration of its own folder."""
+        own = Folder(self.migrations_dir)
+        if not self.builtin:
+            return (own,)
+        return (Folder(builtin().migrations_dir, frozenset((CORE, *self.builtin))), own)
+
+    @property
+    def sql_folders(self) -> tuple[Folder, ...]:
+        """Where its queries come from: the built-in ``sql/`` for the included built-in domains, then
+        its own (a domain's queries are in the first folder that holds it)."""
+        own = Folder(self.sql_dir)
+        if not self.builtin:
+            return (own,)
+        return (Folder(builtin().sql_dir, frozenset(self.builtin)), own)
+
+    def sql_root(self, domain: str) -> Path:
+        """The folder holding ``domain``'s ``<domain>/`` query folder (see :attr:`sql_folders`)."""
+        return next(f.path for f in self.sql_folders if f.holds(domain))
+
     def with_env(self) -> Project:
-        """This project with the ``SQLFIRST_*_DIR`` overrides applied."""
-        return Project(
-            self.root,
-            _env_dir("SQLFIRST_SQL_DIR") or self.sql_dir,
-            _env_dir("SQLFIRST_MIGRATIONS_DIR") or self.migrations_dir,
-            _env_dir("SQLFIRST_BENCH_DIR") or self.benchmarks_dir,
-            self.domains,
-            self.config,
+        """This project with the ``SQLFIRST_*_DIR`` overrides applied (to its own folders)."""
+        return replace(
+            self,
+            sql_dir=_env_dir("SQLFIRST_SQL_DIR") or self.sql_dir,
+            migrations_dir=_env_dir("SQLFIRST_MIGRATIONS_DIR") or self.migrations_dir,
+            benchmarks_dir=_env_dir("SQLFIRST_BENCH_DIR") or self.benchmarks_dir,
         )
 
 
@@ -130,6 +185,34 @@ def _domains(raw: Any, where: str) -> tuple[Domain, ...]:
     return tuple(found)
 
 
+def _included(raw: Any, own: tuple[Domain, ...], where: str) -> tuple[Domain, ...]:
+    """The built-in domains ``[tool.sqlfirst] builtin`` includes: none, ``true`` for all, or a list."""
+    available = builtin().domains
+    names = [d.name for d in available]
+    if raw is None or raw is False:
+        return ()
+    if raw is True:
+        chosen = names
+    elif isinstance(raw, list) and all(isinstance(n, str) for n in raw):
+        unknown = [n for n in raw if n not in names]
+        if unknown:
+            raise ConfigurationError(
+                f"{where}: [tool.sqlfirst] builtin names {unknown}, not built-in domains; they are {names}"
+            )
+        chosen = [n for n in names if n in raw]
+    else:
+        raise ConfigurationError(
+            f"{where}: [tool.sqlfirst] builtin must be a list of built-in domains ({names}) or true for all"
+        )
+    clash = sorted(set(chosen) & {d.name for d in own})
+    if clash:
+        raise ConfigurationError(
+            f"{where}: domain(s) {clash} of [tool.sqlfirst.domains] are also included as built-in "
+            "(builtin = [...]): rename the project's own, or leave the built-in out"
+        )
+    return tuple(d for d in available if d.name in chosen)
+
+
 def _from_table(
     table: Any, root: Path, where: str, config: Path | None, defaults: Mapping[str, Path]
 ) -> Project:
@@ -147,13 +230,16 @@ def _from_table(
             folders[key] = (root / value).resolve()
         else:
             raise ConfigurationError(f"{where}: [tool.sqlfirst] {key} must be a folder (a string)")
+    own = _domains(table.get("domains"), where)
+    included = _included(table.get("builtin"), own, where) if config is not None else ()
     return Project(
         root,
         folders["sql"],
         folders["migrations"],
         folders["benchmarks"],
-        _domains(table.get("domains"), where),
+        included + own,
         config,
+        tuple(d.name for d in included),
     )
 
 
@@ -229,19 +315,18 @@ def _current(cwd: Path, named: str | None, *_overrides: str | None) -> Project:
 
 
 def sql_root_for(domain: str) -> Path:
-    """The ``sql/`` folder holding ``domain``'s queries: the current project's when it has the domain,
-    else the built-in one's; :class:`ConfigurationError` when neither registers it."""
+    """The ``sql/`` folder holding ``domain``'s queries: the current project's when it has the domain
+    (the built-in one for a built-in domain it includes), else the built-in one's;
+    :class:`ConfigurationError` when neither registers it."""
     try:
         project = current()
     except ConfigurationError:
         if builtin().domain(domain) is None:
             raise
         return builtin().sql_dir  # a built-in domain's declarations import whatever the project's state
-    if project.domain(domain) is not None:
-        return project.sql_dir
-    if project.is_builtin:
+    if project.domain(domain) is not None or project.is_builtin:
         # The built-in project with no such domain: today's behaviour, a folder under its sql/.
-        return project.sql_dir
+        return project.sql_root(domain)
     if builtin().domain(domain) is not None:
         return builtin().sql_dir
     raise ConfigurationError(
@@ -250,16 +335,28 @@ def sql_root_for(domain: str) -> Path:
     )
 
 
+def query_folders(sql_root: Path | None = None) -> list[tuple[str, Path]]:
+    """(domain, its ``<domain>/`` folder of query files) in name order: each subfolder of ``sql_root``,
+    or by default of the current project's :attr:`~Project.sql_folders` (a domain's folder is in the
+    first that holds it). What ``check``, ``docs`` and ``bench`` walk."""
+    folders = (Folder(sql_root),) if sql_root is not None else current().sql_folders
+    found: dict[str, Path] = {}
+    for folder in folders:
+        if folder.path.is_dir():
+            for sub in sorted(p for p in folder.path.iterdir() if p.is_dir() and folder.holds(p.name)):
+                found.setdefault(sub.name, sub)
+    return sorted(found.items())
+
+
 def import_declarations(sql_root: Path | None = None) -> None:
     """Import each domain's package and its ``<package>.<entity>`` module for every query file of
-    ``sql_root`` (the current project's ``sql/`` by default), so every declaration registers: what
+    :func:`query_folders` (the current project's by default), so every declaration registers: what
     ``check``, ``docs`` and ``bench`` read. A missing module is reported later, as queries without a
     declaration; a module that fails for another reason (a missing dependency of its own) raises
     :class:`ConfigurationError`."""
     project = current()
-    sql_root = sql_root or project.sql_dir
-    for domain_dir in sorted(p for p in sql_root.iterdir() if p.is_dir()):
-        domain = project.domain(domain_dir.name) or builtin().domain(domain_dir.name)
+    for name, domain_dir in query_folders(sql_root):
+        domain = project.domain(name) or builtin().domain(name)
         if domain is None:
             continue
         modules = [domain.package] + [f"{domain.package}.{p.stem}" for p in sorted(domain_dir.glob("*.sql"))]

@@ -14,13 +14,18 @@ ones that broke the pattern, so ``up``, ``status`` and ``verify`` never saw them
   ``DROP INDEX [CONCURRENTLY] IF EXISTS``;
 * no Python migrations (yoyo would run them);
 * ``schema.sql`` is the schema snapshot, not a migration.
+
+A project that includes built-in domains reads two folders
+(:attr:`sqlfirst.project.Project.migration_folders`): of the built-in one only the files of ``core``
+and of those domains, which the rules above cover like its own; ``-- depends:`` may name a migration
+of either, and an id in both is an error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +35,7 @@ from yoyo.migrations import read_sql_migration
 from sqlfirst import paths
 from sqlfirst.errors import ConfigurationError
 from sqlfirst.migrate.outcomes import BadMigrationFile, MigrationFileError
+from sqlfirst.project import CORE, Folder
 
 __all__ = [
     "CORE",
@@ -40,6 +46,7 @@ __all__ = [
     "checksum",
     "concurrent_index",
     "discover",
+    "discover_folders",
     "file_checksum",
     "migration_domain",
     "new_migration",
@@ -48,7 +55,6 @@ __all__ = [
 ]
 
 MIGRATION_NAME = re.compile(r"^(?P<number>\d{4})_(?P<rest>[a-z][a-z0-9_]*)$")
-CORE = "core"
 SNAPSHOT = "schema.sql"
 ROLLBACK = ".rollback.sql"
 
@@ -188,36 +194,73 @@ def discover(directory: Path) -> list[Path]:
 
     Raises :class:`MigrationFileError` naming every file that breaks them.
     """
-    entries = sorted(p for p in directory.iterdir() if p.is_file())
-    problems: list[BadMigrationFile] = []
+    return discover_folders([Folder(directory)])
+
+
+def _entries(folder: Folder) -> list[Path]:
+    """The folder's files that concern this project: all of them, or its domains' ``.sql`` files."""
+    entries = sorted(p for p in folder.path.iterdir() if p.is_file())
+    if folder.domains is None:
+        return entries
+    return [
+        p
+        for p in entries
+        if p.suffix == ".sql"
+        and folder.holds(migration_domain(p.name.removesuffix(ROLLBACK).removesuffix(".sql")))
+    ]
+
+
+def _ids(files: Iterable[Path]) -> set[str]:
+    return {p.stem for p in files if p.suffix == ".sql" and not p.name.endswith(ROLLBACK)}
+
+
+def discover_folders(folders: Iterable[Folder]) -> list[Path]:
+    """Every migration of ``folders`` (each in name order, the folders in order) that passed the rules.
+
+    Raises :class:`MigrationFileError` naming the files of the first folder that break them, and
+    :class:`ConfigurationError` for a migration id found in two folders.
+    """
+    selected = [(folder.path, _entries(folder)) for folder in folders]
+    ids = _ids(p for _, entries in selected for p in entries)
+    problems: dict[Path, list[BadMigrationFile]] = {}
     forward: list[Path] = []
-    for path in entries:
-        name = path.name
-        if name == SNAPSHOT:
-            continue
-        if path.suffix == ".py":
-            problems.append(BadMigrationFile(path, "migrations are .sql files (yoyo would run this Python)"))
-        elif path.suffix.lower() == ".sql" and path.suffix != ".sql":
-            problems.append(BadMigrationFile(path, "the extension must be .sql in lower case"))
-        elif name.endswith(ROLLBACK):
-            partner = name[: -len(ROLLBACK)] + ".sql"
-            if not (directory / partner).is_file():
-                problems.append(BadMigrationFile(path, f"a rollback without its migration {partner}"))
-        elif path.suffix == ".sql":
-            problem = _name_problem(path.stem)
-            if problem:
-                problems.append(BadMigrationFile(path, problem))
-            else:
+    where: dict[str, Path] = {}
+    for directory, entries in selected:
+        bad = problems.setdefault(directory, [])
+        for path in entries:
+            name = path.name
+            if name == SNAPSHOT:
+                continue
+            if path.suffix == ".py":
+                bad.append(BadMigrationFile(path, "migrations are .sql files (yoyo would run this Python)"))
+            elif path.suffix.lower() == ".sql" and path.suffix != ".sql":
+                bad.append(BadMigrationFile(path, "the extension must be .sql in lower case"))
+            elif name.endswith(ROLLBACK):
+                partner = name[: -len(ROLLBACK)] + ".sql"
+                if not (directory / partner).is_file():
+                    bad.append(BadMigrationFile(path, f"a rollback without its migration {partner}"))
+            elif path.suffix == ".sql":
+                problem = _name_problem(path.stem)
+                if problem:
+                    bad.append(BadMigrationFile(path, problem))
+                    continue
+                if path.stem in where:
+                    raise ConfigurationError(
+                        f"migration {path.stem} is in both {where[path.stem]} and {directory}: "
+                        "a project's migrations need ids of their own (another number)"
+                    )
+                where[path.stem] = directory
                 forward.append(path)
-    ids = {p.stem for p in forward} | {
-        p.stem for p in entries if p.suffix == ".sql" and not p.name.endswith(ROLLBACK)
-    }
+    # `-- depends:` names what runs, or any migration of its own folder: a built-in `core` migration
+    # names those of every built-in domain (yoyo orders what runs by the dependencies among it).
+    own = {directory: _ids(directory.iterdir()) for directory, _ in selected}
     for path in forward:
-        problem = _content_problem(path, ids)
+        problem = _content_problem(path, ids | own[path.parent])
         if problem:
-            problems.append(BadMigrationFile(path, problem))
-    if problems:
-        raise MigrationFileError(directory, problems)
+            problems[path.parent].append(BadMigrationFile(path, problem))
+    for directory, bad in problems.items():
+        if bad:
+            raise MigrationFileError(directory, bad)
     return forward
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from yoyo.exceptions import BadMigration
-from yoyo.migrations import ancestors, read_migrations
+from yoyo.migrations import MigrationList, ancestors, read_migrations
 
-from sqlfirst import paths
+from sqlfirst import project
 from sqlfirst.errors import ConfigurationError
 from sqlfirst.migrate import apply, integrity
-from sqlfirst.migrate.files import CORE, discover, migration_domain
+from sqlfirst.migrate.files import CORE, discover_folders, migration_domain
 from sqlfirst.migrate.outcomes import (
     IntegrityError,
     MigrationError,
@@ -30,6 +31,9 @@ __all__ = ["Migrator"]
 class Migrator:
     """Apply, roll back, verify and inspect migrations on one database.
 
+    ``directory`` is the one folder of migrations; by default the current project's folders
+    (:attr:`sqlfirst.project.Project.migration_folders`: the built-in ``core`` and included built-in
+    domains' migrations first, when it includes any, then its own).
     ``domains`` limits the run to those domains' migrations plus ``core``; None means all.
     ``lock_timeout_ms`` bounds how long each migration waits for a table lock (default: settings,
     ``SQLFIRST_LOCK_TIMEOUT_MS``); ``lock_wait_s`` how long a run waits for another migrator to finish
@@ -46,9 +50,11 @@ class Migrator:
         lock_wait_s: float = 300.0,
     ) -> None:
         self.url = url
-        self.directory = directory or paths.migrations_dir()
-        if not self.directory.is_dir():
-            raise ConfigurationError(f"migrations folder {self.directory} does not exist")
+        self.folders = (project.Folder(directory),) if directory else project.current().migration_folders
+        self.directory = self.folders[-1].path  # the project's own folder
+        for folder in self.folders:
+            if not folder.path.is_dir():
+                raise ConfigurationError(f"migrations folder {folder.path} does not exist")
         self.domains = list(domains) if domains else None
         self.lock_timeout_ms = (
             Settings.from_env().lock_timeout_ms if lock_timeout_ms is None else lock_timeout_ms
@@ -66,8 +72,14 @@ class Migrator:
 
     def _migrations(self) -> Any:
         """yoyo's list of this run's migrations; :class:`MigrationFileError` if any file breaks the rules."""
-        ids = {p.stem for p in discover(self.directory)}
-        migrations = read_migrations(str(self.directory)).filter(lambda m: m.id in ids)
+        ids = {p.stem for p in discover_folders(self.folders)}
+        # Folder by folder: a file of the built-in folder that this project leaves out may share its
+        # id with one of the project's own (yoyo refuses two of an id in one list).
+        migrations = MigrationList(
+            chain.from_iterable(
+                read_migrations(str(f.path)).filter(lambda m: m.id in ids) for f in self.folders
+            )
+        )
         if self.domains is not None:
             all_domains = self.known_domains()
             unknown = sorted(set(self.domains) - set(all_domains))
@@ -80,15 +92,16 @@ class Migrator:
             for migration in migrations:
                 migration.load()
         except BadMigration as exc:
-            raise MigrationError(f"cannot read the migrations in {self.directory}: {exc}") from exc
+            folders = " and ".join(str(f.path) for f in self.folders)
+            raise MigrationError(f"cannot read the migrations in {folders}: {exc}") from exc
         return migrations
 
     def _wanted(self, migration_id: str) -> bool:
         return self.domains is None or migration_domain(migration_id) in {CORE, *self.domains}
 
     def known_domains(self) -> list[str]:
-        """Domains that have migrations in the folder (``core`` included)."""
-        found = {migration_domain(p.stem) for p in discover(self.directory)}
+        """Domains that have migrations in the folders (``core`` included)."""
+        found = {migration_domain(p.stem) for p in discover_folders(self.folders)}
         return sorted(d for d in found if d is not None)
 
     def _inspect(self, cursor: Any) -> tuple[list[MigrationState], list[Any]]:
