@@ -48,7 +48,11 @@ def bench(
     ] = None,
     database_url: DatabaseUrl = None,
     database: Annotated[
-        str | None, typer.Option(help="Bench database on that server (default sqlfirst_bench_<scale>).")
+        str | None,
+        typer.Option(
+            help="Bench database on that server (default: sqlfirst_bench_<scale> for the built-in domains,"
+            " sqlfirst_bench_<project folder>_<scale> for a project of your own)."
+        ),
     ] = None,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Regenerate the dataset even if it is loaded.")

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlfirst.binding import Declaration
+from sqlfirst.errors import ConfigurationError
 
+from . import usercode
 from .measure import Stats, call_once, resolve
 from .registry import HotRow, QueryWorkload
 
@@ -73,17 +75,15 @@ class ConcurrencyResult:
         }
 
 
-_Choice = tuple[Any, str, QueryWorkload, int, Any]
-"""One query of a mix: the resolved function, its kind, its workload, its weight, its samples."""
+_Choice = tuple[Any, Declaration, QueryWorkload, int, Any]
+"""One query of a mix: the resolved function, its declaration, its workload, its weight, its samples."""
 
 
 class _Mix:
     """A weighted mix of queries to pick the next call from."""
 
     def __init__(self, mix: list[tuple[Declaration, QueryWorkload, int, Any]]) -> None:
-        self.choices: list[_Choice] = [
-            (resolve(d), d.kind, w, weight, samples) for d, w, weight, samples in mix
-        ]
+        self.choices: list[_Choice] = [(resolve(d), d, w, weight, samples) for d, w, weight, samples in mix]
         self.weights = [c[3] for c in self.choices]
 
     def pick(self, rng: random.Random) -> _Choice:
@@ -100,16 +100,18 @@ class _Tally:
     timeouts: int = 0
 
     def error(self, exc: Exception) -> None:
-        self.errors[type(exc).__name__] = self.errors.get(type(exc).__name__, 0) + 1
+        # A workload's own error is counted by what it says (it names the query), others by type.
+        key = str(exc) if isinstance(exc, ConfigurationError) else type(exc).__name__
+        self.errors[key] = self.errors.get(key, 0) + 1
 
     async def call(self, pool: Any, choice: _Choice, rng: random.Random, since: float) -> None:
         """Draw ``choice``'s parameters with ``rng``, take a connection and make the call; a call
         that completes counts its latency from ``since``."""
-        fn, kind, workload, _, samples = choice
+        fn, decl, workload, _, samples = choice
         try:
-            params = workload.params(samples, rng)
+            params = usercode.draw(decl, workload, samples, rng)
             async with pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
-                await call_once(fn, kind, conn, params)
+                await call_once(fn, decl.kind, conn, params)
         except TimeoutError:
             self.timeouts += 1
             return

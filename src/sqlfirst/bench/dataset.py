@@ -16,7 +16,10 @@ import orjson
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from sqlfirst.errors import DRIVER_ERRORS, ConfigurationError, from_driver
+
 from .registry import DomainBench, TableLoad
+from .usercode import blamed
 
 if TYPE_CHECKING:
     from _typeshed import SupportsLenAndGetItem
@@ -24,6 +27,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 CHUNK = 20_000
+
+_COPY_ERRORS: tuple[type[BaseException], ...] = (*DRIVER_ERRORS, asyncpg.exceptions.DataError)
+"""What a COPY of generated rows can raise: the server's errors and a value asyncpg cannot encode."""
 
 PASSWORD_HASH = (
     "$argon2id$v=19$m=65536,t=3,p=4$c3FsZmlyc3QtYmVuY2gtc2FsdA$Ohxc6JfHVvzJyFjLbzXXzCNQNohrVNsdLKxHAC0HB2I"
@@ -41,7 +47,8 @@ create table if not exists public.sqlfirst_bench_datasets (
     version integer not null,
     loaded_at timestamptz not null default now(),
     tables jsonb not null
-)
+);
+alter table public.sqlfirst_bench_datasets add column if not exists shape jsonb
 """
 
 
@@ -77,7 +84,7 @@ def jsonb(value: object) -> str:
 async def stored_dataset(conn: asyncpg.Connection[Any], domain: str) -> dict[str, Any] | None:
     await conn.execute(_DATASETS)
     row = await conn.fetchrow(
-        "select scale, seed, version, loaded_at, tables::text as tables"
+        "select scale, seed, version, loaded_at, tables::text as tables, shape::text as shape"
         " from public.sqlfirst_bench_datasets where domain = $1",
         domain,
     )
@@ -89,7 +96,63 @@ async def stored_dataset(conn: asyncpg.Connection[Any], domain: str) -> dict[str
         "version": row["version"],
         "loaded_at": row["loaded_at"].isoformat(),
         "tables": orjson.loads(row["tables"]),
+        "shape": orjson.loads(row["shape"]) if row["shape"] is not None else None,
     }
+
+
+def shape(loads: Sequence[TableLoad]) -> list[dict[str, Any]]:
+    """What a generator declares (each table, its columns and row count): part of a stored dataset's
+    identity, so a generator that now fills other tables or columns, or more rows, gets a new load."""
+    return [{"table": t.table, "columns": list(t.columns), "rows": t.rows} for t in loads]
+
+
+def generated_tables(bench: DomainBench, factor: float, seed: int) -> list[TableLoad]:
+    """``bench.tables(factor, seed)``; what it raises names the domain."""
+    with blamed(f"{bench.domain}: BENCH.tables"):
+        loads = bench.tables(factor, seed)
+    if not isinstance(loads, list | tuple) or not all(isinstance(t, TableLoad) for t in loads):
+        raise ConfigurationError(
+            f"{bench.domain}: BENCH.tables must return a list of TableLoad, not {loads!r:.80}"
+        )
+    return list(loads)
+
+
+async def dataset(
+    conn: asyncpg.Connection[Any],
+    bench: DomainBench,
+    *,
+    scale: str,
+    factor: float,
+    seed: int,
+    fresh: bool,
+    console: Console,
+) -> tuple[list[TableResult], bool]:
+    """The domain's dataset at this scale and seed: the stored one when scale, seed, ``BENCH.version``
+    and what the generator declares (:func:`shape`) all match and ``fresh`` is false (tables vacuumed),
+    else a new load. Returns its tables and whether it was reused."""
+    domain = bench.domain
+    loads = generated_tables(bench, factor, seed)
+    stored = await stored_dataset(conn, domain)
+    if stored is not None and not fresh:
+        same = (stored["scale"], stored["seed"], stored["version"]) == (scale, seed, bench.version)
+        if same and stored["shape"] == shape(loads):
+            console.print(
+                f"{domain}: reusing the {scale} dataset (seed {seed}) loaded {stored['loaded_at']}"
+                " (--fresh regenerates)"
+            )
+            # Earlier runs' writes leave dead rows; with autovacuum off (as on some servers) they pile
+            # up run after run and the tails measure bloat, not the queries.
+            await vacuum_analyze(conn, [t["table"] for t in stored["tables"]], console)
+            return [TableResult(t["table"], t["rows"], t["seconds"]) for t in stored["tables"]], True
+        if same:
+            console.print(
+                f"{domain}: the generator's tables, columns or row counts changed since its last load"
+            )
+    console.print(f"{domain}: generating the {scale} dataset (seed {seed})")
+    results = await load_domain(
+        conn, bench, scale=scale, factor=factor, seed=seed, console=console, loads=loads
+    )
+    return results, False
 
 
 async def vacuum_analyze(conn: asyncpg.Connection[Any], tables: list[str], console: Console) -> None:
@@ -108,15 +171,21 @@ async def load_domain(
     factor: float,
     seed: int,
     console: Console,
+    loads: list[TableLoad] | None = None,
 ) -> list[TableResult]:
-    """Empty the domain's tables and COPY its generated rows, with a progress bar per table."""
-    loads = bench.tables(factor, seed)
+    """Empty the domain's tables (their identities restarted, so a generator's foreign keys may count
+    ids from 1) and COPY its generated rows, with a progress bar per table."""
+    loads = generated_tables(bench, factor, seed) if loads is None else loads
     names = ", ".join(load.table for load in loads)
-    await conn.execute(f"truncate {names} cascade")
+    try:
+        await conn.execute(f"truncate {names} restart identity cascade")
+    except DRIVER_ERRORS as exc:
+        raise ConfigurationError(f"{bench.domain}: cannot empty {names}: {from_driver(exc, conn)}") from exc
     results: list[TableResult] = []
     try:
         if bench.before_load is not None:
-            await bench.before_load(conn, factor, seed)
+            with blamed(f"{bench.domain}: BENCH.before_load"):
+                await bench.before_load(conn, factor, seed)
         with Progress(
             TextColumn("[bold]{task.description:<28}"),
             BarColumn(),
@@ -131,32 +200,44 @@ async def load_domain(
                 results.append(await _copy(conn, load, progress, task))
     finally:
         if bench.after_load is not None:
-            await bench.after_load(conn)
+            with blamed(f"{bench.domain}: BENCH.after_load"):
+                await bench.after_load(conn)
     await vacuum_analyze(conn, [load.table for load in loads], console)
     await conn.execute(
-        "insert into public.sqlfirst_bench_datasets (domain, scale, seed, version, tables)"
-        " values ($1, $2, $3, $4, $5::text::jsonb)"
+        "insert into public.sqlfirst_bench_datasets (domain, scale, seed, version, tables, shape)"
+        " values ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb)"
         " on conflict (domain) do update set scale = excluded.scale, seed = excluded.seed,"
-        " version = excluded.version, loaded_at = now(), tables = excluded.tables",
+        " version = excluded.version, loaded_at = now(), tables = excluded.tables, shape = excluded.shape",
         bench.domain,
         scale,
         seed,
         bench.version,
         jsonb([r.as_json() for r in results]),
+        jsonb(shape(loads)),
     )
     return results
 
 
 async def _copy(conn: asyncpg.Connection[Any], load: TableLoad, progress: Progress, task: Any) -> TableResult:
     schema, _, name = load.table.partition(".")
-    records = load.records()
+    with blamed(f"loading {load.table}: the generator"):
+        records = load.records()
     written = 0
     start = time.perf_counter()
     while True:
-        chunk = list(islice(records, CHUNK))
+        with blamed(f"loading {load.table}: the generator"):
+            chunk = list(islice(records, CHUNK))
         if not chunk:
             break
-        await conn.copy_records_to_table(name, schema_name=schema, columns=list(load.columns), records=chunk)
+        try:
+            await conn.copy_records_to_table(
+                name, schema_name=schema, columns=list(load.columns), records=chunk
+            )
+        except _COPY_ERRORS as exc:
+            raise ConfigurationError(
+                f"loading {load.table} failed (rows {written + 1} to {written + len(chunk)}):"
+                f" {from_driver(exc, conn)}"
+            ) from exc
         written += len(chunk)
         elapsed = time.perf_counter() - start
         progress.update(task, completed=written, rate=f"{written / elapsed:,.0f} rows/s")

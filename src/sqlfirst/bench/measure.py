@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from sqlfirst.binding import Declaration
 
+from . import usercode
 from .dataset import HotColdRandom
 from .plans import (
     PLAN_MODES,
@@ -138,9 +139,7 @@ async def measure_query(
     gates = gates or PlanGates()
 
     async def draw(r: random.Random = rng) -> dict[str, Any]:
-        if workload.prepare is not None:
-            return await workload.prepare(conn, samples, r)
-        return workload.params(samples, r)
+        return await usercode.arguments(decl, workload, conn, samples, r, every=True)
 
     assert budget.p95_ms is not None
     try:
@@ -162,7 +161,7 @@ async def measure_query(
             conn, decl.query.sql, [draws[0][p] for p in decl.query.parameters], mode="custom"
         )
         if workload.heavy is not None:
-            draws.append(workload.heavy(samples, rng))
+            draws.append(usercode.draw(decl, workload, samples, rng, heavy=True, every=True))
         for params in draws:
             args = [params[p] for p in decl.query.parameters]
             for mode in PLAN_MODES:
@@ -214,7 +213,7 @@ async def measure_query(
         hot = None
         timings = []
         plan = PlanReport(problems=[])
-        error = f"{type(exc).__name__}: {exc}"
+        error = usercode.without_where(decl, exc)
     return QueryResult(
         decl.domain,
         decl.query.name,

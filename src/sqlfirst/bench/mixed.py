@@ -22,6 +22,7 @@ from sqlfirst.binding import Declaration
 from sqlfirst.db import init_connection
 from sqlfirst.settings import Settings
 
+from . import usercode
 from .measure import Stats, call_once, resolve
 from .registry import QueryWorkload
 
@@ -72,16 +73,13 @@ async def run_mixed(
         for index in schedule:
             decl, workload, samples = items[index]
             fn, kind = functions[index]
-            if workload.prepare is not None:
-                params = await workload.prepare(conn, samples, rng)
-            else:
-                params = workload.params(samples, rng)
             name = f"{decl.domain}.{decl.query.name}"
-            t0 = clock()
             try:
+                params = await usercode.arguments(decl, workload, conn, samples, rng)
+                t0 = clock()
                 await call_once(fn, kind, conn, params)
             except Exception as exc:  # a workload's error is a finding of the run, not its end
-                errors.setdefault(name, f"{type(exc).__name__}: {exc}")
+                errors.setdefault(name, usercode.without_where(decl, exc))
                 continue
             timings[name].append(clock() - t0)
         seconds = clock() - started

@@ -22,6 +22,8 @@ So adding a query to ``sql/<domain>/`` without a budget fails the next bench run
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import keyword
 import pkgutil
 import random
 import sys
@@ -233,6 +235,77 @@ class Budgets:
 TARGET_SECTIONS = ("side_by_side", "batching", "monitoring", "rls")
 """Tables of contest targets; every other table of a domain's budgets.toml is a query's budget."""
 
+_Kind = Literal["number", "integer", "reason", "bool"]
+_RATIO: dict[str, _Kind] = {"max_ratio_vs_asyncpg": "number"}
+KEYS: dict[str, dict[str, _Kind]] = {
+    "settings": {
+        "seq_scan_rows": "integer",
+        "max_removed_per_row": "number",
+        "max_blocks_per_row": "number",
+        "plan_slack_rows": "integer",
+        "plan_slack_blocks": "integer",
+        "plan_draws": "integer",
+    },
+    "side_by_side": {
+        "max_ratio_vs_asyncpg": "number",
+        "min_speedup_vs_sqlalchemy": "number",
+        "min_throughput_vs_asyncpg": "number",
+    },
+    "batching": {"min_speedup": "number"},
+    "monitoring": _RATIO,
+    "rls": _RATIO,
+    "query": {
+        "p95_ms": "number",
+        "cold": "reason",
+        "allow_seq_scan": "reason",
+        "prunes": "bool",
+        "max_partitions": "integer",
+        "plan_exception": "reason",
+        "max_removed_per_row": "number",
+        "max_blocks_per_row": "number",
+        "plan_reason": "reason",
+    },
+}
+"""The keys each kind of budget table takes, and what their values are."""
+REQUIRED: dict[str, tuple[str, ...]] = {"batching": ("min_speedup",)}
+
+_KIND_TEXT = {
+    "number": "a number",
+    "integer": "a whole number",
+    "reason": "a non-empty string (the reason)",
+    "bool": "true or false",
+}
+
+
+def _fits(value: object, kind: _Kind) -> bool:
+    if kind == "bool":
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    if kind == "integer":
+        return isinstance(value, int)
+    if kind == "number":
+        return isinstance(value, int | float)
+    return isinstance(value, str) and bool(value.strip())
+
+
+def check_table(path: Path, title: str, kind: str, table: Mapping[str, Any]) -> None:
+    """A budget table's keys are known and their values of the right type, else a
+    :class:`ConfigurationError` naming the file, the table (``title``, as written) and the key."""
+    known = KEYS[kind]
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigurationError(
+                f"{path}: [{title}] has an unknown key {key!r} (known: {', '.join(known)})"
+            )
+        if not _fits(value, known[key]):
+            raise ConfigurationError(
+                f"{path}: [{title}] {key} must be {_KIND_TEXT[known[key]]}, not {value!r}"
+            )
+    for key in REQUIRED.get(kind, ()):
+        if key not in table:
+            raise ConfigurationError(f"{path}: [{title}] needs {key}")
+
 
 def budget_files(folder: Path | None = None) -> list[tuple[str | None, Path]]:
     """The budgets of a benchmarks folder: its own ``budgets.toml`` (domain ``None``: tables written
@@ -271,6 +344,8 @@ def budget_tables(folder: Path | None = None) -> dict[str, dict[str, Any]]:
             if not isinstance(tables, dict):
                 raise ConfigurationError(f"{path}: {section!r} must be a table, not {tables!r}")
             into = merged.setdefault(section, {})
+            if section == "settings":
+                check_table(path, "settings", "settings", tables)
             for name, table in tables.items():
                 if section == "settings":
                     into[name] = table
@@ -282,6 +357,8 @@ def budget_tables(folder: Path | None = None) -> dict[str, dict[str, Any]]:
                     )
                 if not isinstance(table, dict):
                     raise ConfigurationError(f"{path}: [{section}.{name}] must be a table, not {table!r}")
+                title = name if domain is not None and section == domain else f"{section}.{name}"
+                check_table(path, title, section if section in TARGET_SECTIONS else "query", table)
                 into[name] = table
                 where[(section, name)] = path
     return merged
@@ -375,21 +452,52 @@ def discover() -> dict[str, DomainBench]:
             "benchmarks/workloads/<domain>/ defining BENCH, with its budgets.toml (the built-in "
             "domains' are in the sqlfirst repository's benchmarks/)"
         )
+    if not folder.name.isidentifier() or keyword.iskeyword(folder.name):
+        raise ConfigurationError(
+            f"{folder}: the benchmarks folder imports as a package, so its name must be a Python identifier"
+        )
     if str(folder.parent) not in sys.path:
         sys.path.insert(0, str(folder.parent))
-    package = importlib.import_module(f"{folder.name}.workloads")
+    shadowed = ConfigurationError(
+        f"{folder.name}.workloads does not import from {folder / 'workloads'}: another module named"
+        f" {folder.name!r} comes first (an installed package or the standard library); rename the"
+        " benchmarks folder (and `benchmarks` in [tool.sqlfirst])"
+    )
+    try:
+        spec = importlib.util.find_spec(folder.name)
+    except (ImportError, ValueError) as exc:
+        raise shadowed from exc
+    locations = [] if spec is None else list(spec.submodule_search_locations or [])
+    if not any(Path(entry).resolve() == folder.resolve() for entry in locations):
+        raise shadowed
+    package = _imported(f"{folder.name}.workloads", folder / "workloads")
     if not any(Path(entry).resolve() == (folder / "workloads").resolve() for entry in package.__path__):
-        raise ConfigurationError(
-            f"{folder.name}.workloads imports from {list(package.__path__)}, not {folder / 'workloads'}: "
-            f"another package named {folder.name!r} comes first on sys.path"
-        )
+        raise shadowed
     found: dict[str, DomainBench] = {}
     for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        shown = folder / "workloads" / (info.name if info.ispkg else f"{info.name}.py")
+        module = _imported(f"{package.__name__}.{info.name}", shown)
         bench = getattr(module, "BENCH", None)
         if isinstance(bench, DomainBench):
             found[bench.domain] = bench
     return found
+
+
+def _imported(name: str, path: Path) -> Any:
+    """Import the project's module ``name`` (at ``path``); what its code raises names the file."""
+    try:
+        return importlib.import_module(name)
+    except Exception as exc:
+        text = " ".join(str(exc).split())
+        raise ConfigurationError(f"{_shown(path)}: cannot import: {type(exc).__name__}: {text}") from exc
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it is under it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def coverage_problems(

@@ -235,9 +235,19 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
         for note in base["notes"]:
             console.print(f"[dim]baseline: {note}[/]", soft_wrap=True)
     verdict = "[bold green]PASS" if doc["ok"] else "[bold red]FAIL"
+    queries, contests = len(doc["queries"]), len(doc["side_by_side"])
+    problems = len(doc["failures"]) + (len(doc["timing_misses"]) if doc["timing_gates"] else 0)
+    gated = base.get("regressions", []) if base.get("gated") else []
+    problems += len(gated)
+    counted = f"{problems} {_plural(problems, 'failure')}; " if problems or not doc["ok"] else ""
     console.print(
-        f"{verdict}[/]: {len(doc['queries'])} queries, {len(doc['side_by_side'])} side-by-side workloads"
+        f"{verdict}[/]: {counted}measured {queries} {_plural(queries, 'query', 'queries')},"
+        f" {contests} side-by-side {_plural(contests, 'workload')}"
     )
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return one if count == 1 else many or f"{one}s"
 
 
 _SLOTTED_TABLES: dict[str, dict[str, Any]] = {  # the JSON key of a kind of slotted contest -> its table

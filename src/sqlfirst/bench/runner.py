@@ -68,10 +68,12 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import importlib.metadata
 import os
 import platform
 import random
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -83,15 +85,16 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 from rich.console import Console
 
-from sqlfirst import binding, embedded
+from sqlfirst import binding, embedded, project
 from sqlfirst.db import connect_one, create_pool
-from sqlfirst.migrate import Migrator
+from sqlfirst.errors import ConfigurationError
+from sqlfirst.migrate import IntegrityError, Migrator
 from sqlfirst.settings import Settings, normalize_url, redact
 
 from . import baseline, registry
 from .batching import run_batch_contest
 from .concurrency import run_concurrency, run_hot_row, run_open_loop
-from .dataset import TableResult, load_domain, stored_dataset, vacuum_analyze
+from .dataset import TableResult, dataset
 from .measure import PlanGates, measure_queries
 from .mixed import run_mixed
 from .monitoring_cost import run_monitoring
@@ -101,6 +104,7 @@ from .replica_reads import ReplicaComparison, run_replica_comparison
 from .report import print_report, write_json
 from .rls_cost import APP_ROLE, run_rls
 from .sidebyside import run_contests
+from .usercode import blamed
 
 SCHEMA = "sqlfirst-bench/1"
 
@@ -143,15 +147,31 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
-async def ensure_database(server_url: str, name: str) -> str:
+async def ensure_database(server_url: str, name: str) -> tuple[str, bool]:
+    """The URL of database ``name`` on the server, created if missing; and whether it existed."""
     admin = await connect_one(server_url)  # an unreachable server is DatabaseUnavailable, one line
     try:
-        exists = await admin.fetchval("select 1 from pg_database where datname = $1", name)
+        exists = bool(await admin.fetchval("select 1 from pg_database where datname = $1", name))
         if not exists:
             await admin.execute(f'create database "{name}"')
     finally:
         await admin.close()
-    return with_database(server_url, name)
+    return with_database(server_url, name), exists
+
+
+def database_name(scale: str, current: project.Project | None = None) -> str:
+    """The default bench database: ``sqlfirst_bench_<scale>`` for the built-in domains,
+    ``sqlfirst_bench_<project>_<scale>`` for a configured project (its folder's name as an identifier,
+    shortened with a hash to fit PostgreSQL's 63 bytes), so two projects never share one."""
+    current = current or project.current()
+    if current.is_builtin:
+        return f"sqlfirst_bench_{scale}"
+    slug = re.sub(r"[^a-z0-9]+", "_", current.root.name.lower()).strip("_") or "project"
+    room = 63 - len(f"sqlfirst_bench__{scale}")
+    if len(slug) > room:
+        digest = hashlib.sha256(current.root.name.encode()).hexdigest()[:8]
+        slug = f"{slug[: room - 9].rstrip('_')}_{digest}"
+    return f"sqlfirst_bench_{slug}_{scale}"
 
 
 def run(options: Options, console: Console | None = None) -> int:
@@ -167,7 +187,8 @@ async def _clean_up(pool: Any, benches: Mapping[str, registry.DomainBench]) -> N
     for bench in benches.values():
         if bench.cleanup is not None:
             async with pool.acquire() as conn:
-                await bench.cleanup(conn)
+                with blamed(f"{bench.domain}: BENCH.cleanup"):
+                    await bench.cleanup(conn)
 
 
 async def run_async(options: Options, console: Console) -> int:
@@ -198,38 +219,38 @@ async def run_async(options: Options, console: Console) -> int:
             " --database-url / DATABASE_URL"
         )
     server = normalize_url(configured) if configured else embedded.start()
-    name = options.database or f"sqlfirst_bench_{options.scale}"
-    url = await ensure_database(server, name)
+    name = options.database or database_name(options.scale)
+    url, existed = await ensure_database(server, name)
     console.print(f"bench database: {redact(url)}")
-    Migrator(url).up()
+    try:
+        Migrator(url).up()
+    except IntegrityError as exc:
+        if not existed:
+            raise
+        shown = "; ".join(str(p) for p in exc.problems[:3]) + ("; ..." if len(exc.problems) > 3 else "")
+        raise ConfigurationError(
+            f"the bench database {name} has {len(exc.problems)} applied migration(s) this project does"
+            f" not have or has changed ({shown}): it may belong to another project; pass"
+            " --database NAME to bench in a database of this project's own"
+        ) from exc
 
     loaded: list[TableResult] = []
     reused = True
     plain = await asyncpg.connect(url)
     try:
         await plain.execute("set statement_timeout = 0")
-        for domain, bench in benches.items():
-            stored = await stored_dataset(plain, domain)
-            wanted = (options.scale, options.seed, bench.version)
-            if (
-                stored is not None
-                and (stored["scale"], stored["seed"], stored["version"]) == wanted
-                and not options.fresh
-            ):
-                console.print(
-                    f"{domain}: reusing the {options.scale} dataset (seed {options.seed}) "
-                    f"loaded {stored['loaded_at']} (--fresh regenerates)"
-                )
-                loaded += [TableResult(t["table"], t["rows"], t["seconds"]) for t in stored["tables"]]
-                # Earlier runs' writes leave dead rows; with autovacuum off (as on some servers) they
-                # pile up run after run and the tails measure bloat, not the queries.
-                await vacuum_analyze(plain, [t["table"] for t in stored["tables"]], console)
-                continue
-            reused = False
-            console.print(f"{domain}: generating the {options.scale} dataset (seed {options.seed})")
-            loaded += await load_domain(
-                plain, bench, scale=options.scale, factor=factor, seed=options.seed, console=console
+        for bench in benches.values():
+            tables, kept = await dataset(
+                plain,
+                bench,
+                scale=options.scale,
+                factor=factor,
+                seed=options.seed,
+                fresh=options.fresh,
+                console=console,
             )
+            loaded += tables
+            reused = reused and kept
         server_version = await plain.fetchval("show server_version")
     finally:
         await plain.close()
@@ -242,7 +263,8 @@ async def run_async(options: Options, console: Console) -> int:
         samples: dict[str, Any] = {}
         async with pool.acquire() as conn:
             for domain, bench in benches.items():
-                samples[domain] = await bench.sample(conn, random.Random(options.seed))
+                with blamed(f"{domain}: BENCH.sample"):
+                    samples[domain] = await bench.sample(conn, random.Random(options.seed))
 
         # 4. Every budgeted query: latency and plan.
         items = []
@@ -304,7 +326,8 @@ async def run_async(options: Options, console: Console) -> int:
         entries = []
         for domain, bench in benches.items():
             if bench.contests and bench.orm_setup is not None:
-                orm_states[domain] = await bench.orm_setup(url)
+                with blamed(f"{domain}: BENCH.orm_setup"):
+                    orm_states[domain] = await bench.orm_setup(url)
             for contest in bench.contests:
                 target = budgets.contests.get(contest.name)
                 if target is None:
