@@ -179,7 +179,7 @@ def _write_project(root: Path) -> None:
 
 def _env(root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SQLFIRST_") and k != "DATABASE_URL"}
-    env["PYTHONPATH"] = str(root)  # the project's own packages; sqlfirst is installed
+    # No PYTHONPATH: the commands import the project's own packages from its folder themselves.
     return env
 
 

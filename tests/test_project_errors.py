@@ -79,3 +79,15 @@ def test_an_app_run_outside_its_project_is_told_how_to_find_it(tmp_path: Path) -
     assert "'shop' is not a built-in domain, and no project with a [tool.sqlfirst] table" in said
     assert f"was found from {tmp_path}" in said
     assert "set SQLFIRST_PROJECT" in done.stderr
+
+
+def test_a_domain_package_that_cannot_be_imported_is_named(server_url: str, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.sqlfirst.domains]\nshop = 'shopapp'\n")
+    (tmp_path / "sql" / "shop").mkdir(parents=True)
+    (tmp_path / "sql" / "shop" / "items.sql").write_text("-- name: one()$\n-- One.\nselect 1;\n")
+    (tmp_path / "migrations").mkdir()
+    done = _sqlfirst(tmp_path, "check", "--database-url", server_url)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    said = " ".join(done.stderr.split())
+    assert said.startswith("error: cannot import shopapp, the package declaring domain shop's queries"), said
+    assert f"put the package in {tmp_path}" in said

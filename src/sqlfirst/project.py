@@ -39,6 +39,7 @@ import functools
 import importlib
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -353,8 +354,13 @@ def import_declarations(sql_root: Path | None = None) -> None:
     :func:`query_folders` (the current project's by default), so every declaration registers: what
     ``check``, ``docs`` and ``bench`` read. A missing module is reported later, as queries without a
     declaration; a module that fails for another reason (a missing dependency of its own) raises
-    :class:`ConfigurationError`."""
+    :class:`ConfigurationError`; so does a domain's package itself that cannot be found.
+
+    A project's own packages import from its folder (the pyproject's) as well as from where they
+    are installed: the folder goes at the end of ``sys.path``, so an installed module always wins."""
     project = current()
+    if not project.is_builtin and str(project.root) not in sys.path:
+        sys.path.append(str(project.root))
     for name, domain_dir in query_folders(sql_root):
         domain = project.domain(name) or builtin().domain(name)
         if domain is None:
@@ -364,6 +370,12 @@ def import_declarations(sql_root: Path | None = None) -> None:
             try:
                 importlib.import_module(module)
             except ModuleNotFoundError as exc:
-                if exc.name is not None and (module == exc.name or module.startswith(exc.name + ".")):
-                    continue
+                missing = exc.name is not None and (module == exc.name or module.startswith(exc.name + "."))
+                if missing and module == domain.package:
+                    raise ConfigurationError(
+                        f"cannot import {module}, the package declaring domain {domain.name}'s queries: "
+                        f"{exc}; install the project (pip install -e .) or put the package in {project.root}"
+                    ) from exc
+                if missing:
+                    continue  # a query file without a module of declarations: check reports its queries
                 raise ConfigurationError(f"cannot import {module} (domain {domain.name}): {exc}") from exc
