@@ -102,6 +102,16 @@ def test_migrate_new_creates_a_numbered_pair(tmp_path: Path) -> None:
     assert created.read_text().startswith("-- depends: 0001_core_schema")
 
 
+def test_a_new_projects_first_migration_creates_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    result = sqlfirst("migrate", "new", "agent_hub", "first", "--directory", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert (folder / "0001_agent_hub_first.sql").exists()
+    assert (folder / "0001_agent_hub_first.rollback.sql").exists()
+    nowhere = sqlfirst("migrate", "new", "agent_hub", "x", "--directory", str(tmp_path / "a" / "b"))
+    assert nowhere.returncode == 1 and "nor a folder to create it in" in nowhere.stderr
+
+
 def test_version_prints_the_installed_version() -> None:
     from importlib.metadata import version
 

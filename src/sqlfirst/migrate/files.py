@@ -285,7 +285,9 @@ def new_migration(
     if not slug:
         raise ConfigurationError("describe what the migration does, e.g. 'add_user_settings'")
     if not directory.is_dir():
-        raise ConfigurationError(f"no migrations folder at {directory}")
+        if not directory.parent.is_dir():
+            raise ConfigurationError(f"no migrations folder at {directory}, nor a folder to create it in")
+        directory.mkdir()  # a new project's first migration
     numbers = [int(p.name[:4]) for p in directory.glob("[0-9][0-9][0-9][0-9]_*.sql")]
     number = max(numbers, default=0) + 1
     stem = f"{number:04d}_{domain}_{slug}"
