@@ -47,7 +47,7 @@ FAILURES: dict[str, tuple[list[str], str]] = {
     "migrate status": (["--database-url", BAD_URL], NO_SERVER),
     "migrate dump": (["--database-url", BAD_URL, "--output", "-"], NO_SERVER),
     "migrate new": (
-        ["agent_hub", "add_thing", "--directory", "{tmp}/no-such-folder"],
+        ["agent_hub", "add_thing", "--directory", "{tmp}/no-such-parent/migrations"],
         "no migrations folder",
     ),
     "partitions maintain": (["--database-url", BAD_URL], NO_SERVER),
