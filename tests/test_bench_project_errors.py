@@ -4,6 +4,7 @@ never as "a bug in sqlfirst"."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -47,7 +48,9 @@ async def test_workload_errors_fail_their_query_in_a_bench_database_of_the_proje
     workloads = WORKLOADS.replace('{"id": rng.choice(ids)}', '{"id": rng.choice(ids), **{}["nope"]}')
     workloads = workloads.replace('{"name": f"bench {rng.random()}"', '{"nom": f"bench {rng.random()}"')
     root = _project(tmp_path, workloads)
-    database = "sqlfirst_bench_shopdemo_project_small"  # the project's folder, not the built-in one's
+    # The project's folder and a hash of its path, not the built-in domains' database.
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:6]
+    database = f"sqlfirst_bench_shopdemo_project_{digest}_small"
     await _drop_database(server_url, database)
     try:
         result = _bench(root, "--database-url", server_url, "--json", "bench.json")
@@ -130,3 +133,20 @@ async def test_a_bench_database_of_another_project_is_named_as_such(server_url: 
         await _drop_database(server_url, database)
     assert f"the bench database {database} has 1 applied migration(s)" in line, line
     assert "may belong to another project; pass --database NAME" in line, line
+
+
+def test_two_projects_of_the_same_folder_name_get_different_bench_databases(tmp_path: Path) -> None:
+    from sqlfirst import project
+    from sqlfirst.bench.runner import database_name
+
+    names = set()
+    for parent in ("one", "two", "three"):
+        for folder in ("api", "проект", "x" * 80):
+            root = tmp_path / parent / folder
+            root.mkdir(parents=True)
+            (root / "pyproject.toml").write_text("[tool.sqlfirst.domains]\nshop = 'shopapp'\n")
+            name = database_name("small", project.load(root))
+            assert len(name.encode()) <= 63 and name.isascii() and name.endswith("_small"), name
+            names.add(name)
+    assert len(names) == 9
+    assert database_name("small", project.builtin()) == "sqlfirst_bench_small"

@@ -235,6 +235,10 @@ select nickname from owners where id = :id;
 -- name: name_of(id)$
 -- An owner's name.
 select name from owners where id = :id;
+
+-- name: renamed(id)<!
+-- Clear an owner's nickname, returning the old one.
+update owners set nickname = null where id = :id returning nickname;
 """
 
 
@@ -248,8 +252,11 @@ async def test_a_scalar_query_of_a_nullable_column_must_return_an_optional(
         @sql.query("name_of")
         async def name_of(conn: Executor, *, id: UUID) -> str: ...
 
+        @sql.query("renamed")
+        async def renamed(conn: Executor, *, id: UUID) -> str: ...
+
     report = await _check(db_url, tmp_path, NICKNAME, declare)
-    assert [(p.line, p.query) for p in report.problems] == [(2, "nickname")]
+    assert [(p.line, p.query) for p in report.problems] == [(2, "nickname"), (10, "renamed")]
     assert (
         "result column 'nickname' is nullable but the declaration returns str" in report.problems[0].message
     )
@@ -264,6 +271,9 @@ async def test_a_scalar_query_of_a_nullable_column_may_return_an_optional(
 
         @sql.query("name_of")
         async def name_of(conn: Executor, *, id: UUID) -> str: ...
+
+        @sql.query("renamed")
+        async def renamed(conn: Executor, *, id: UUID) -> str | None: ...
 
     report = await _check(db_url, tmp_path, NICKNAME, declare)
     assert report.problems == []

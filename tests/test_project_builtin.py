@@ -218,6 +218,8 @@ def test_builtin_true_includes_all_of_them(tmp_path: Path) -> None:
         ('"deals"', "shop", "builtin must be a list of built-in domains"),
         ("[1]", "shop", "builtin must be a list of built-in domains"),
         ('["deals"]', "deals", r"domain\(s\) \['deals'\] of \[tool.sqlfirst.domains\] are also included"),
+        ('["deals"]', "deals_query", r"\['deals_query'\] .* begin with the name of an included built-in"),
+        ("true", "core_extra", r"\['core_extra'\] .* begin with the name of an included built-in"),
     ],
 )
 def test_a_bad_builtin_is_a_configuration_error(

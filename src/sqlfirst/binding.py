@@ -199,6 +199,8 @@ class Declaration:
     none_means_default: frozenset[str] = frozenset()
     """With ``validate``: parameters declared ``X | None`` whose model field has a default and does
     not take None; a None there is left out, so the model's default applies."""
+    defaulted: frozenset[str] = frozenset()
+    """Keyword parameters the function gives a default: a call may leave them out."""
 
 
 def _declared_names(text: str) -> dict[str, int]:
@@ -376,6 +378,7 @@ class SqlFile:
                 and strip_optional(hints.get(n, Any))[1]
             )
         kind, result_type, optional = self._result(query, fn, hints["return"])
+        defaults = {p.name: p.default for p in keyword if p.default is not p.empty}
         declaration = Declaration(
             domain=self.domain,
             entity=self.entity,
@@ -388,8 +391,9 @@ class SqlFile:
             not_null=not_null,
             validate=validate,
             none_means_default=none_means_default,
+            defaulted=frozenset(defaults),
         )
-        impl = make_call(declaration, {p.name: p.default for p in keyword if p.default is not p.empty})
+        impl = make_call(declaration, defaults)
         functools.update_wrapper(impl, fn)
         impl.__sqlfirst__ = declaration  # type: ignore[attr-defined]
         self.declarations[key] = declaration

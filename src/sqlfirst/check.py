@@ -391,7 +391,9 @@ async def _check_one(
         problem(f"a `$` query should select one column, got {len(attributes)}")
     # A column the catalog proves nullable; computed values (count(*), exists) are proven neither way.
     nullable = bool(not_null) and not_null[0] is False
-    if decl.kind == "value" and nullable and not decl.result_optional and first.name not in decl.not_null:
+    # A required scalar (`$`, or `<!` returning one value) refuses NULL at run time (sqlfirst.calls).
+    required = decl.kind in ("value", "returning") and not decl.result_optional
+    if required and nullable and first.name not in decl.not_null:
         problem(
             f"result column {first.name!r} is nullable but the declaration returns {_name(model)}: "
             f"return {_name(model)} | None, or vouch for it with not_null={{{first.name!r}: 'why'}}"

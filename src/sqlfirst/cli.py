@@ -42,7 +42,7 @@ def _mount_domain_commands() -> None:
     ``sqlfirst <domain>``: the built-in domains' and the current project's (:mod:`sqlfirst.project`)."""
     domains = {d.name: d for d in project.builtin().domains}
     with contextlib.suppress(ConfigurationError):  # every command that reads the project reports it
-        domains.update((d.name, d) for d in project.current().domains)
+        domains.update((d.name, d) for d in project.importable().domains)
     for domain in domains.values():
         if domain.cli:
             module, _, attribute = domain.cli.partition(":")

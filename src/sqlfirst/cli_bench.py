@@ -51,7 +51,7 @@ def bench(
         str | None,
         typer.Option(
             help="Bench database on that server (default: sqlfirst_bench_<scale> for the built-in domains,"
-            " sqlfirst_bench_<project folder>_<scale> for a project of your own)."
+            " sqlfirst_bench_<project folder>_<path hash>_<scale> for a project of your own)."
         ),
     ] = None,
     fresh: Annotated[

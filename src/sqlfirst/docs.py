@@ -88,7 +88,7 @@ async def _tables(conn: asyncpg.Connection[asyncpg.Record], schemas: list[str]) 
     }
     columns = await conn.fetch(
         """
-        select a.attrelid, a.attname, a.attnotnull, t.typname, t.typtype,
+        select a.attrelid, a.attname, a.attnotnull, t.typname, t.typtype::text as typtype,
                format_type(a.atttypid, null) as formatted
         from pg_attribute a join pg_type t on t.oid = a.atttypid
         where a.attrelid = any($1::oid[]) and a.attnum > 0 and not a.attisdropped

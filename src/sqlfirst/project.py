@@ -57,6 +57,7 @@ __all__ = [
     "builtin",
     "current",
     "import_declarations",
+    "importable",
     "load",
     "query_folders",
     "sql_root_for",
@@ -211,6 +212,15 @@ def _included(raw: Any, own: tuple[Domain, ...], where: str) -> tuple[Domain, ..
             f"{where}: domain(s) {clash} of [tool.sqlfirst.domains] are also included as built-in "
             "(builtin = [...]): rename the project's own, or leave the built-in out"
         )
+    # Migration files name their domain by prefix (NNNN_<domain>_<what>, the longest known name wins):
+    # an own domain "deals_query" would claim the built-in 0022_deals_query_order_indexes of deals.
+    ambiguous = sorted(d.name for d in own for name in (CORE, *chosen) if d.name.startswith(name + "_"))
+    if chosen and ambiguous:
+        raise ConfigurationError(
+            f"{where}: domain(s) {ambiguous} of [tool.sqlfirst.domains] begin with the name of an included "
+            f"built-in domain or {CORE!r} and an underscore, which makes their migration files' names "
+            "ambiguous: rename them"
+        )
     return tuple(d for d in available if d.name in chosen)
 
 
@@ -279,13 +289,14 @@ def _discover(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
-                text = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
+                raw = candidate.read_bytes()
+            except OSError as exc:
+                # Unreadable: it may be the project's own file, so never fall back to the built-in one.
+                raise ConfigurationError(f"cannot read {candidate}: {exc}") from exc
             try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
-                if "tool.sqlfirst" in text:  # the project's own file, broken: never the built-in one instead
+                data = tomllib.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                if b"tool.sqlfirst" in raw:  # the project's own file, broken: never the built-in one instead
                     raise ConfigurationError(f"cannot read {candidate}: {exc}") from exc
                 continue
             tool = data.get("tool")
@@ -349,6 +360,15 @@ def query_folders(sql_root: Path | None = None) -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
+def importable() -> Project:
+    """The current project, its folder (the pyproject's) made importable: appended to ``sys.path``
+    once, so a package installed elsewhere always wins over a folder of the same name."""
+    project = current()
+    if not project.is_builtin and str(project.root) not in sys.path:
+        sys.path.append(str(project.root))
+    return project
+
+
 def import_declarations(sql_root: Path | None = None) -> None:
     """Import each domain's package and its ``<package>.<entity>`` module for every query file of
     :func:`query_folders` (the current project's by default), so every declaration registers: what
@@ -358,9 +378,7 @@ def import_declarations(sql_root: Path | None = None) -> None:
 
     A project's own packages import from its folder (the pyproject's) as well as from where they
     are installed: the folder goes at the end of ``sys.path``, so an installed module always wins."""
-    project = current()
-    if not project.is_builtin and str(project.root) not in sys.path:
-        sys.path.append(str(project.root))
+    project = importable()
     for name, domain_dir in query_folders(sql_root):
         domain = project.domain(name) or builtin().domain(name)
         if domain is None:

@@ -155,3 +155,12 @@ def test_token_deduction_is_labelled_a_design_comparison() -> None:
     contests = {c.name: c for bench in registry.discover().values() for c in bench.contests}
     assert contests["token_deduction"].comparison == "design" and contests["token_deduction"].note
     assert all(c.comparison == "layer" for name, c in contests.items() if name != "token_deduction")
+
+
+def test_a_budgets_file_of_another_name_is_the_one_read(tmp_path: Path) -> None:
+    (tmp_path / "budgets.toml").write_text("[settings]\nplan_draws = 3\n")
+    (tmp_path / "strict.toml").write_text("[settings]\nplan_draws = 9\n[shop.get_order]\np95_ms = 1\n")
+    budgets = load_budgets(tmp_path / "strict.toml")
+    assert budgets.plan_draws == 9 and set(budgets.queries) == {("shop", "get_order")}
+    with pytest.raises(ConfigurationError, match="no budgets file at"):
+        load_budgets(tmp_path / "missing.toml")

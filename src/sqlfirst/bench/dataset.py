@@ -144,7 +144,9 @@ async def dataset(
             # up run after run and the tails measure bloat, not the queries.
             await vacuum_analyze(conn, [t["table"] for t in stored["tables"]], console)
             return [TableResult(t["table"], t["rows"], t["seconds"]) for t in stored["tables"]], True
-        if same:
+        if same and stored["shape"] is None:
+            console.print(f"{domain}: the stored dataset records no shape (loaded by an older sqlfirst)")
+        elif same:
             console.print(
                 f"{domain}: the generator's tables, columns or row counts changed since its last load"
             )

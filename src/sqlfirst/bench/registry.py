@@ -307,13 +307,14 @@ def check_table(path: Path, title: str, kind: str, table: Mapping[str, Any]) -> 
             raise ConfigurationError(f"{path}: [{title}] needs {key}")
 
 
-def budget_files(folder: Path | None = None) -> list[tuple[str | None, Path]]:
-    """The budgets of a benchmarks folder: its own ``budgets.toml`` (domain ``None``: tables written
-    ``[<domain>.<query>]``) and each ``workloads/<domain>/budgets.toml`` (tables ``[<query>]``)."""
+def budget_files(folder: Path | None = None, shared: Path | None = None) -> list[tuple[str | None, Path]]:
+    """The budgets of a benchmarks folder: its own ``budgets.toml`` (or ``shared``; domain ``None``:
+    tables written ``[<domain>.<query>]``) and each ``workloads/<domain>/budgets.toml`` (``[<query>]``)."""
     folder = folder or bench_dir()
+    shared = shared or folder / "budgets.toml"
     files: list[tuple[str | None, Path]] = []
-    if (folder / "budgets.toml").is_file():
-        files.append((None, folder / "budgets.toml"))
+    if shared.is_file():
+        files.append((None, shared))
     workloads = folder / "workloads"
     if workloads.is_dir():
         files += [
@@ -324,13 +325,13 @@ def budget_files(folder: Path | None = None) -> list[tuple[str | None, Path]]:
     return files
 
 
-def budget_tables(folder: Path | None = None) -> dict[str, dict[str, Any]]:
+def budget_tables(folder: Path | None = None, shared: Path | None = None) -> dict[str, dict[str, Any]]:
     """Every budget table of a benchmarks folder (:func:`budget_files`) merged in one shape:
     ``settings``, the target sections, and ``{domain: {query: table}}``. A table that stands in two
     files, or a domain file's query named like a target section, is a :class:`ConfigurationError`."""
     merged: dict[str, dict[str, Any]] = {}
     where: dict[tuple[str, str], Path] = {}
-    for domain, path in budget_files(folder):
+    for domain, path in budget_files(folder, shared):
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
@@ -366,14 +367,18 @@ def budget_tables(folder: Path | None = None) -> dict[str, dict[str, Any]]:
 
 def load_budgets(path: Path | None = None) -> Budgets:
     """Parse the budgets of a benchmarks folder (see benchmarks/budgets.toml for the format): the
-    current project's by default, else ``path`` (a benchmarks folder, or the ``budgets.toml`` in one)."""
+    current project's by default, else ``path``: a benchmarks folder, or a shared budgets file read
+    with the ``workloads/<domain>/budgets.toml`` beside it."""
     folder = bench_dir() if path is None else path if path.is_dir() else path.parent
-    if not budget_files(folder):
+    shared = path if path is not None and not path.is_dir() else None
+    if shared is not None and not shared.is_file():
+        raise ConfigurationError(f"no budgets file at {shared}")
+    if not budget_files(folder, shared):
         raise ConfigurationError(
             f"no budgets at {folder / 'budgets.toml'} or {folder / 'workloads'}/<domain>/budgets.toml: "
             "every hot query needs a p95_ms"
         )
-    data = budget_tables(folder)
+    data = budget_tables(folder, shared)
     settings = data.pop("settings", {})
     contests_raw = data.pop("side_by_side", {})
     batching = {name: float(entry["min_speedup"]) for name, entry in data.pop("batching", {}).items()}

@@ -161,17 +161,16 @@ async def ensure_database(server_url: str, name: str) -> tuple[str, bool]:
 
 def database_name(scale: str, current: project.Project | None = None) -> str:
     """The default bench database: ``sqlfirst_bench_<scale>`` for the built-in domains,
-    ``sqlfirst_bench_<project>_<scale>`` for a configured project (its folder's name as an identifier,
-    shortened with a hash to fit PostgreSQL's 63 bytes), so two projects never share one."""
+    ``sqlfirst_bench_<project>_<hash>_<scale>`` for a configured project (its folder's name as an
+    identifier, shortened to fit PostgreSQL's 63 bytes, and 6 hex digits of its full path), so two
+    projects never share one, not even two checkouts of the same name."""
     current = current or project.current()
     if current.is_builtin:
         return f"sqlfirst_bench_{scale}"
     slug = re.sub(r"[^a-z0-9]+", "_", current.root.name.lower()).strip("_") or "project"
-    room = 63 - len(f"sqlfirst_bench__{scale}")
-    if len(slug) > room:
-        digest = hashlib.sha256(current.root.name.encode()).hexdigest()[:8]
-        slug = f"{slug[: room - 9].rstrip('_')}_{digest}"
-    return f"sqlfirst_bench_{slug}_{scale}"
+    digest = hashlib.sha256(str(current.root.resolve()).encode()).hexdigest()[:6]
+    room = 63 - len(f"sqlfirst_bench___{digest}_{scale}")
+    return f"sqlfirst_bench_{slug[:room].rstrip('_')}_{digest}_{scale}"
 
 
 def run(options: Options, console: Console | None = None) -> int:

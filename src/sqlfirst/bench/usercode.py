@@ -4,9 +4,6 @@ domain, query or table it came from, never an unexpected error "in sqlfirst"."""
 
 from __future__ import annotations
 
-import functools
-import importlib
-import inspect
 import random
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -48,23 +45,6 @@ def without_where(decl: Declaration, exc: BaseException) -> str:
     return described(exc)
 
 
-def _optional(decl: Declaration) -> frozenset[str]:
-    """The declaration's keyword arguments that have a default (a call may leave them out)."""
-    return _defaulted(decl.function)
-
-
-@functools.lru_cache(maxsize=1024)
-def _defaulted(function: str) -> frozenset[str]:
-    module, _, name = function.rpartition(".")
-    try:
-        signature = inspect.signature(getattr(importlib.import_module(module), name))
-    except (TypeError, ValueError, ImportError, AttributeError):
-        return frozenset()
-    return frozenset(
-        p.name for p in signature.parameters.values() if p.default is not inspect.Parameter.empty
-    )
-
-
 def checked(decl: Declaration, params: object, *, every: bool = False) -> Params:
     """``params`` when they are the keyword arguments the declaration takes; else a ConfigurationError
     naming the unexpected and the missing ones. ``every``: none may be left to its default (the plan
@@ -76,7 +56,7 @@ def checked(decl: Declaration, params: object, *, every: bool = False) -> Params
         )
     accepted = set(decl.parameter_types) | set(decl.query.parameters)
     unexpected = [k for k in params if k not in accepted]
-    optional = frozenset() if every else _optional(decl)
+    optional = frozenset() if every else decl.defaulted
     missing = [p for p in decl.query.parameters if p not in params and p not in optional]
     if unexpected or missing:
         problems = []

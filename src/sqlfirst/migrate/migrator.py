@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Sequence
 from itertools import chain
 from pathlib import Path
@@ -77,7 +78,7 @@ class Migrator:
         # id with one of the project's own (yoyo refuses two of an id in one list).
         migrations = MigrationList(
             chain.from_iterable(
-                read_migrations(str(f.path)).filter(lambda m: m.id in ids) for f in self.folders
+                read_migrations(glob.escape(str(f.path))).filter(lambda m: m.id in ids) for f in self.folders
             )
         )
         if self.domains is not None:
