@@ -104,3 +104,10 @@ async def test_cli_names_the_bad_files_without_a_traceback(empty_db_url: str, tm
         assert "0002_core_add-b.sql" in run.stderr, command
         assert "Traceback" not in run.stderr
     assert await applied_ids(empty_db_url) == []
+
+
+async def test_a_folder_whose_path_has_glob_characters_is_read(empty_db_url: str, tmp_path: Path) -> None:
+    # yoyo reads its source as a glob pattern: "[v2]" would match "v" or "2" and find nothing.
+    migrations = copy_migrations(tmp_path / "app[v2]" / "migrations", CORE_SCHEMA)
+    write_migration(migrations, "0002_core_add_b", "create table core.b (id int);\n", "drop table core.b;\n")
+    assert Migrator(empty_db_url, directory=migrations).up().applied == [CORE_SCHEMA, "0002_core_add_b"]

@@ -91,3 +91,29 @@ def test_a_domain_package_that_cannot_be_imported_is_named(server_url: str, tmp_
     said = " ".join(done.stderr.split())
     assert said.startswith("error: cannot import shopapp, the package declaring domain shop's queries"), said
     assert f"put the package in {tmp_path}" in said
+
+
+def test_a_pyproject_naming_tool_sqlfirst_that_is_not_utf8_is_an_error(
+    server_url: str, tmp_path: Path
+) -> None:
+    text = "[project]\nauthors = [{name = 'José'}]\n[tool.sqlfirst.domains]\nshop = 'shopapp'\n"
+    (tmp_path / "pyproject.toml").write_bytes(text.encode("latin-1"))
+    done = _sqlfirst(tmp_path, "migrate", "status", "--database-url", server_url)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("error: cannot read") and "pyproject.toml" in done.stderr, done.stderr
+
+
+def test_a_domain_cli_imports_from_the_project_folder(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.sqlfirst.domains]\nshop = {package = 'shopapp', cli = 'shopapp.cli:app'}\n"
+    )
+    (tmp_path / "shopapp").mkdir()
+    (tmp_path / "shopapp" / "__init__.py").write_text("")
+    (tmp_path / "shopapp" / "cli.py").write_text(
+        "import typer\napp = typer.Typer()\n\n@app.command()\ndef hello() -> None:\n"
+        "    print('hello shop')\n\n@app.command()\ndef bye() -> None:\n    print('bye')\n"
+    )
+    (tmp_path / "sub").mkdir()
+    done = _sqlfirst(tmp_path / "sub", "shop", "hello")  # not the project's folder: not on sys.path by itself
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "hello shop"
