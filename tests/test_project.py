@@ -267,6 +267,7 @@ async def test_a_throwaway_project_gets_migrate_check_docs_bench_and_typed_calls
         assert bad.code == 1, bad.stdout
         line = QUERIES.splitlines().index("-- name: get_item(id)^") + 1
         assert f"queries/shop/items.sql:{line}: get_item:" in bad.stderr, bad.stderr
+        assert str(root) not in bad.stderr  # the path as the reader would type it, from where they are
         assert "note" in bad.stderr
     finally:
         await _drop_database(server_url, "sqlfirst_project_shop")

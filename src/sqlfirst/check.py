@@ -49,7 +49,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.query}: {self.message}"
+        """``path:line: query: message``, the path relative to the working directory when under it
+        (the line is the query's ``-- name:`` line)."""
+        where = self.path.relative_to(Path.cwd()) if self.path.is_relative_to(Path.cwd()) else self.path
+        return f"{where}:{self.line}: {self.query}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
