@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from sqlfirst.bench.dataset import month_starts
 from sqlfirst.bench.registry import TableLoad
 
 from .rows_accounts import (
@@ -41,7 +42,6 @@ from .world import (
     PRICING_WINDOWS,
     SERVICES,
     SOURCES,
-    _month_starts,
     _n,
     _world,
 )
@@ -384,7 +384,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
 
 async def before_load(conn: Any, factor: float, seed: int) -> None:
     """Give every month of the price history its partition (core's maintenance), then load trigger-free."""
-    months = _month_starts(HISTORY_START, ANCHOR + timedelta(days=1))
+    months = month_starts(HISTORY_START, ANCHOR + timedelta(days=1))
     await conn.execute("set session_replication_role = replica")
     async with conn.transaction():
         # One marker per month into the parent: the months without a partition land in DEFAULT, and

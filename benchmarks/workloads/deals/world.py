@@ -149,15 +149,6 @@ def _skewed(rng: random.Random, n: int, power: float) -> int:
     return min(n - 1, int(n * rng.random() ** power))
 
 
-def _month_starts(start: datetime, end: datetime) -> list[datetime]:
-    month = datetime(start.year, start.month, 1, tzinfo=UTC)
-    out = []
-    while month < end:
-        out.append(month)
-        month = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
-    return out
-
-
 HISTORY_START = ANCHOR - timedelta(days=HISTORY_DAYS)
 
 ANCHOR_S = ANCHOR.timestamp()

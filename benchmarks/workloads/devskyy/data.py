@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlfirst.bench.dataset import PASSWORD_HASH, jsonb, rand_uuid
+from sqlfirst.bench.dataset import month_starts as _month_starts
 from sqlfirst.bench.registry import TableLoad
 from sqlfirst.devskyy.models import EMBEDDING_DIMENSIONS
 
@@ -71,15 +72,6 @@ def order_number(n: int) -> str:
     x = ((x ^ (x >> 16)) * 73244475) % 4294967296
     x = ((x ^ (x >> 16)) * 73244475) % 4294967296
     return f"ORD-{x ^ (x >> 16):08X}"
-
-
-def _month_starts(start: datetime, end: datetime) -> list[datetime]:
-    month = datetime(start.year, start.month, 1, tzinfo=UTC)
-    out = []
-    while month < end:
-        out.append(month)
-        month = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
-    return out
 
 
 def _sizes(factor: float) -> dict[str, int]:

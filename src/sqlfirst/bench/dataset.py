@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import count, islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -259,6 +260,17 @@ class Unique:
 
     def unique(self, prefix: str) -> str:
         return f"{self.prefix}{prefix}{self.token}{next(self.serial)}"
+
+
+def month_starts(start: datetime, end: datetime) -> list[datetime]:
+    """The first instant (UTC) of every month from ``start``'s up to ``end``: a monthly partition's
+    lower bounds."""
+    month = datetime(start.year, start.month, 1, tzinfo=UTC)
+    out = []
+    while month < end:
+        out.append(month)
+        month = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
+    return out
 
 
 SAMPLE_KEYS = 50_000

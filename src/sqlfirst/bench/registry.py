@@ -433,7 +433,8 @@ def declared_domains() -> list[str]:
     is registered. Built-in domains a project includes are not its to benchmark (their workloads and
     budgets are in sqlfirst's repository), so the coverage rule asks nothing of them."""
     project.import_declarations()
-    return [d for d in paths.domains() if d not in project.current().builtin]
+    own = project.current().own_domain_names
+    return [d for d in paths.domains() if d in own]
 
 
 def declarations(domain: str) -> dict[str, Declaration]:
