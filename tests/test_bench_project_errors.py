@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,7 @@ async def test_a_sample_that_raises_names_the_domain(server_url: str, tmp_path: 
         "async def sample(conn, rng):\n    return [r['nope'] for r in await conn.fetch(",
     )
     root = _project(tmp_path, workloads)
-    database = "sqlfirst_bench_user_errors"
+    database = f"sqlfirst_bench_user_errors_{secrets.token_hex(4)}"
     try:
         line = _error_line(_bench(root, "--database-url", server_url, "--database", database))
     finally:
@@ -123,7 +124,7 @@ async def test_a_bench_database_of_another_project_is_named_as_such(server_url: 
     (other / "pyproject.toml").write_text("[tool.sqlfirst.domains]\nshop = 'shopdemo'\n")
     (other / "migrations" / "0001_shop_catalogue.sql").write_text(MIGRATION)
     (other / "migrations" / "0001_shop_catalogue.rollback.sql").write_text("drop schema shop cascade;\n")
-    database = "sqlfirst_bench_other_project"
+    database = f"sqlfirst_bench_other_project_{secrets.token_hex(4)}"
     url = await _create_database(server_url, database)
     try:
         (up,) = run_cli([["migrate", "up", "--database-url", url]], env=_env(other), cwd=other)

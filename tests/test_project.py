@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 import textwrap
@@ -190,8 +191,9 @@ async def test_a_throwaway_project_gets_migrate_check_docs_bench_and_typed_calls
     root.mkdir()
     _write_project(root)
     env = _env(root)
-    url = await _create_database(server_url, "sqlfirst_project_shop")
-    bench_db = "sqlfirst_project_shop_bench"
+    name = f"sqlfirst_project_shop_{secrets.token_hex(4)}"
+    url = await _create_database(server_url, name)
+    bench_db = f"{name}_bench"
     small_bench = ["bench", "--scale", "small", "--database-url", server_url, "--database", bench_db]
     small_bench += ["--no-plot", "--json", "bench.json", "--duration", "1", "--iterations", "30"]
     small_bench += ["--clients", "4", "--mixed-calls", "3"]
@@ -270,7 +272,7 @@ async def test_a_throwaway_project_gets_migrate_check_docs_bench_and_typed_calls
         assert str(root) not in bad.stderr  # the path as the reader would type it, from where they are
         assert "note" in bad.stderr
     finally:
-        await _drop_database(server_url, "sqlfirst_project_shop")
+        await _drop_database(server_url, name)
         await _drop_database(server_url, bench_db)
 
 

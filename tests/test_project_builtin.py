@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -72,8 +73,9 @@ async def test_a_project_with_a_built_in_domain_beside_its_own(server_url: str, 
     root.mkdir()
     _write(root)
     env = _env(root)
-    url = await _create_database(server_url, "sqlfirst_project_deals")
-    bench_db = "sqlfirst_project_deals_bench"
+    name = f"sqlfirst_project_deals_{secrets.token_hex(4)}"
+    url = await _create_database(server_url, name)
+    bench_db = f"{name}_bench"
     small_bench = ["bench", "--scale", "small", "--database-url", server_url, "--database", bench_db]
     small_bench += ["--no-plot", "--json", "bench.json", "--duration", "1", "--iterations", "30"]
     small_bench += ["--clients", "2", "--mixed-calls", "2"]
@@ -160,7 +162,7 @@ async def test_a_project_with_a_built_in_domain_beside_its_own(server_url: str, 
         assert f"queries/shop/items.sql:{line}: get_item:" in bad.stderr, bad.stderr
         assert "sql/deals/" not in bad.stderr
     finally:
-        await _drop_database(server_url, "sqlfirst_project_deals")
+        await _drop_database(server_url, name)
         await _drop_database(server_url, bench_db)
 
 
