@@ -13,7 +13,8 @@ side and batching) and ``cleanup``. This module assembles ``BENCH``.
 
 from __future__ import annotations
 
-from sqlfirst.bench.registry import DomainBench
+from sqlfirst.bench.callers import APP_ROLE, WORKER_ROLE
+from sqlfirst.bench.registry import DomainBench, as_worker
 
 from ...orm_agent_hub import setup as orm_setup
 from .cleanup import cleanup
@@ -28,7 +29,8 @@ BENCH = DomainBench(
     domain="agent_hub",
     tables=tables,
     sample=sample,
-    queries=QUERIES,
+    # the sessions of an agent span its users: only a worker (or the agent's operator) lists them all
+    queries=as_worker(QUERIES, {"list_sessions_for_agent"}),
     contests=CONTESTS,
     mix={
         "get_user_by_id": 20,
@@ -42,7 +44,19 @@ BENCH = DomainBench(
     },
     orm_setup=orm_setup,
     cleanup=cleanup,
-    version=2,  # 2: long sessions have long histories; the histories fill session_messages
+    # 2: long sessions have long histories; the histories fill session_messages. 3: a private agent's
+    # sessions are its owner's (row-level security allows no other)
+    version=3,
     after_load=after_load,
     batches=BATCHES,
+    app_role=APP_ROLE,
+    worker_role=WORKER_ROLE,
+    owners={
+        "owner_id": "select $1::uuid",
+        "agents.id": "select owner_id from agent_hub.agents where id = $1",
+        "agent_id": "select owner_id from agent_hub.agents where id = $1",
+        "sessions.id": "select user_id from agent_hub.sessions where id = $1",
+        "session_id": "select user_id from agent_hub.sessions where id = $1",
+        "external_session_id": "select user_id from agent_hub.sessions where external_session_id = $1",
+    },
 )

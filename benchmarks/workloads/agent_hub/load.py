@@ -81,6 +81,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
     user_ids = [rand_uuid(ids) for _ in range(n_users)]
     agent_ids = [rand_uuid(ids) for _ in range(n_agents)]
     agent_public = [ids.random() < 0.25 for _ in range(n_agents)]
+    agent_owner = [ids.choice(user_ids) for _ in range(n_agents)]
     session_ids = [rand_uuid(ids) for _ in range(n_sessions)]
     event_counts = [
         ids.randint(50, 70) if ids.random() < 0.1 else ids.randint(0, 8) for _ in range(n_sessions)
@@ -114,7 +115,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 name,
                 f"{name.title()} #{i}",
                 rng.choice(SENTENCES),
-                rng.choice(user_ids),
+                agent_owner[i],
                 rng.choice(definitions),
                 "{}",
                 agent_public[i],
@@ -130,10 +131,13 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             created = session_created[i]
             updated = created + timedelta(seconds=30 * event_counts[i])
             external = f"ext-{i:08d}" if rng.random() < 0.5 else None
+            # Anyone may talk to a public agent; a private one only to its owner (what the
+            # sessions' row-level security lets the application create).
+            agent = rng.randrange(n_agents)
             yield (
                 sid,
-                rng.choice(agent_ids),
-                rng.choice(user_ids),
+                agent_ids[agent],
+                rng.choice(user_ids) if agent_public[agent] else agent_owner[agent],
                 external,
                 rng.choice(long_histories if event_counts[i] >= 50 else histories),
                 '{"step": 1}',

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+from typing import Any
+
 from sqlfirst.agent_hub.models import EventAuthor
 from sqlfirst.bench.dataset import PASSWORD_HASH
-from sqlfirst.bench.registry import QueryWorkload
+from sqlfirst.bench.registry import Params, QueryWorkload
 
 from .load import MODELS, SENTENCES, TAGS
 from .prepare import (
@@ -81,15 +84,7 @@ QUERIES = [
     ),
     QueryWorkload("delete_agent", lambda s, r: {}, prepare=_prep_delete_agent),
     # sessions
-    QueryWorkload(
-        "insert_session",
-        lambda s, r: {
-            "agent_id": r.choice(s.agents)["id"],
-            "user_id": _user(s, r)["id"],
-            "external_session_id": s.unique("x"),
-            "state": {},
-        },
-    ),
+    QueryWorkload("insert_session", lambda s, r: _new_session(s, r, r.choice(s.agents))),
     QueryWorkload("get_session_by_id", lambda s, r: {"id": r.choice(s.sessions)["id"]}),
     QueryWorkload(
         "find_session_by_external_id", lambda s, r: {"external_session_id": r.choice(s.external_ids)}
@@ -175,3 +170,10 @@ QUERIES = [
     ),
     QueryWorkload("delete_marketplace_entry", lambda s, r: {}, prepare=_prep_withdraw),
 ]
+
+
+def _new_session(s: Any, r: random.Random, agent: Any) -> Params:
+    """A session with a public agent for any user, or with a private one for its owner: whom the
+    sessions' row-level security lets start one."""
+    user_id = _user(s, r)["id"] if agent["is_public"] else agent["owner_id"]
+    return {"agent_id": agent["id"], "user_id": user_id, "external_session_id": s.unique("x"), "state": {}}

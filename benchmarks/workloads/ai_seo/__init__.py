@@ -28,8 +28,9 @@ from decimal import Decimal
 from ipaddress import IPv4Address
 from typing import Any
 
+from sqlfirst.bench.callers import APP_ROLE, WORKER_ROLE
 from sqlfirst.bench.dataset import PASSWORD_HASH, Unique, sample_rows
-from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
+from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload, as_worker
 
 from .data import (
     AGENTS,
@@ -503,7 +504,7 @@ BENCH = DomainBench(
     domain="ai_seo",
     tables=tables,
     sample=sample,
-    queries=QUERIES,
+    queries=as_worker(QUERIES, {"delete_stale_sessions"}),  # retention, every user's sessions
     mix={
         "claim_next_task": 15,
         "get_task_by_id": 10,
@@ -520,4 +521,6 @@ BENCH = DomainBench(
     version=2,
     before_load=before_load,
     after_load=after_load,
+    app_role=APP_ROLE,
+    worker_role=WORKER_ROLE,
 )

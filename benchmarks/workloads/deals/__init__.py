@@ -27,7 +27,8 @@ their untimed setup), ``queries`` (the workloads), ``contests`` (side by side an
 
 from __future__ import annotations
 
-from sqlfirst.bench.registry import DomainBench
+from sqlfirst.bench.callers import APP_ROLE, WORKER_ROLE
+from sqlfirst.bench.registry import DomainBench, as_worker
 
 from ...orm_deals import setup as orm_setup
 from .cleanup import cleanup
@@ -40,11 +41,34 @@ from .world import ANCHOR, HISTORY_START, _email, _referral, _wallet
 __all__ = ["ANCHOR", "BENCH", "HISTORY_START", "_email", "_referral", "_wallet", "tables"]
 
 
+DEAL_OWNER = "select g.user_id from deals.deals d join deals.goals g on g.id = d.goal_id where d.id = $1"
+"""Who owns a deal: its goal's user (a deal found on a public market, with no goal, is nobody's)."""
+TASK_OWNER = "select g.user_id from deals.tasks t join deals.goals g on g.id = t.goal_id where t.id = $1"
+
+WORKER_QUERIES = {
+    # maintenance and the goal-checking queue: every user's rows
+    "delete_expired_auth_tokens",
+    "expire_stale_deals",
+    "expire_stale_goals",
+    "claim_due_goals",
+    # the matcher and the agents' views span users' goals
+    "find_goals_matching_deal",
+    "list_deal_activities_by_agent",
+    "list_tasks_for_agent",
+    # the notification sender, and the market sync worker's credentials
+    "mark_notifications_sent",
+    "mark_notifications_delivered",
+    "mark_notification_failed",
+    "get_market_api_key",
+}
+"""Queries the product runs as its worker role (sqlfirst.bench.callers)."""
+
+
 BENCH = DomainBench(
     domain="deals",
     tables=tables,
     sample=sample,
-    queries=QUERIES,
+    queries=as_worker(QUERIES, WORKER_QUERIES),
     contests=CONTESTS,
     mix={
         "get_user_by_id": 10,
@@ -64,4 +88,21 @@ BENCH = DomainBench(
     before_load=before_load,
     after_load=after_load,
     hot_rows=HOT_ROWS,
+    app_role=APP_ROLE,
+    worker_role=WORKER_ROLE,
+    owners={
+        "goal_id": "select user_id from deals.goals where id = $1",
+        "goals.id": "select user_id from deals.goals where id = $1",
+        "deal_id": DEAL_OWNER,
+        "deals.id": DEAL_OWNER,
+        "deal_scores.id": (
+            "select g.user_id from deals.deal_scores s join deals.deals d on d.id = s.deal_id"
+            " join deals.goals g on g.id = d.goal_id where s.id = $1"
+        ),
+        "task_id": TASK_OWNER,
+        "tasks.id": TASK_OWNER,
+        "auth_tokens.id": "select user_id from deals.auth_tokens where id = $1",
+        "tokens.id": "select user_id from deals.token_transactions where id = $1",
+        "tokens.tx_hash": "select user_id from deals.token_transactions where tx_hash = $1",
+    },
 )

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlfirst.bench.callers import APP_ROLE, WORKER_ROLE
 from sqlfirst.bench.dataset import PASSWORD_HASH, Unique, sample_rows
-from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
+from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload, acting_for
 from sqlfirst.devskyy.models import EMBEDDING_DIMENSIONS
 
 from .data import (
@@ -79,7 +80,9 @@ async def sample(conn: Any, rng: random.Random) -> Samples:
             seed=seed,
             where="status = 'published' and metadata ? 'dimensions'",  # generated, not made by a workload
         ),
-        orders=orders,
+        # a customer's own orders: guest orders (no user) are the fulfilment worker's, whom no
+        # customer-facing lookup serves under row-level security
+        orders=[o for o in orders if o["user_id"] is not None],
         buyers=[r["user_id"] for r in orders if r["user_id"] is not None],
         executions=await sample_rows(
             conn, "devskyy.agent_executions", ["execution_id", "agent_name", "created_at"], n, seed=seed
@@ -416,6 +419,18 @@ async def cleanup(conn: Any) -> None:
     )
 
 
+CATALOGUE_WRITES = {"insert_product", "publish_product", "archive_product", "restock_product"}
+"""Changes to the catalogue, which row-level security leaves to active staff members and admins."""
+
+
+async def _staff(conn: Any, params: Params) -> object:
+    return await conn.fetchval(
+        "select id from devskyy.users where is_active and role in ('staff', 'admin') order by id limit 1"
+    )
+
+
+QUERIES[:] = acting_for(QUERIES, CATALOGUE_WRITES, _staff)  # sample() may drop the vector queries
+
 BENCH = DomainBench(
     domain="devskyy",
     tables=tables,
@@ -436,4 +451,12 @@ BENCH = DomainBench(
     version=3,
     before_load=before_load,
     after_load=after_load,
+    app_role=APP_ROLE,
+    worker_role=WORKER_ROLE,
+    owners={
+        "users.id": "select $1::uuid",  # a user changes their own account
+        "orders.id": "select user_id from devskyy.orders where id = $1",
+        "order_id": "select user_id from devskyy.orders where id = $1",
+        "order_number": "select user_id from devskyy.orders where order_number = $1",
+    },
 )

@@ -14,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlfirst.bench.callers import APP_ROLE, WORKER_ROLE
 from sqlfirst.bench.dataset import Unique, sample_rows
-from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload
+from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload, as_worker
 from sqlfirst.easyflow.models import (
     ConversationStatus,
     IntegrationStatus,
@@ -528,12 +529,36 @@ async def cleanup(conn: Any) -> None:
     await conn.execute("delete from easyflow.sync_logs where started_at >= $1", ANCHOR)
 
 
+WORKER_QUERIES = {
+    # the sync worker: due integrations, their sealed credentials, key rotation, abandoned runs
+    "claim_due_integrations",
+    "finish_sync",
+    "fail_abandoned_syncs",
+    "get_sealed_credentials",
+    "lock_credentials_to_rekey",
+    "rekey_credentials",
+    "list_integrations_by_settings",
+    # the outbound sender and its dead-letter queue
+    "claim_outbound_messages",
+    "mark_outbound_sent",
+    "mark_outbound_failed",
+    "release_stale_outbound",
+    "list_dead_letters",
+    "requeue_dead_letter",
+    # support and analytics across users' conversations, and retention
+    "list_escalated_conversations",
+    "find_conversations_by_context",
+    "find_messages_by_entities",
+}
+"""Queries the product runs as its worker role (sqlfirst.bench.callers)."""
+
+
 BENCH = DomainBench(
     domain="easyflow",
     version=2,  # 2: exactly two integrations per user on average (100k at medium)
     tables=tables,
     sample=sample,
-    queries=QUERIES,
+    queries=as_worker(QUERIES, WORKER_QUERIES),
     mix={
         "get_conversation_by_session": 15,
         "update_session_state": 10,
@@ -551,4 +576,16 @@ BENCH = DomainBench(
     cleanup=cleanup,
     before_load=before_load,
     after_load=after_load,
+    app_role=APP_ROLE,
+    worker_role=WORKER_ROLE,
+    owners={
+        "integrations.id": "select user_id from easyflow.integrations where id = $1",
+        "integration_id": "select user_id from easyflow.integrations where id = $1",
+        "sync_logs.id": "select user_id from easyflow.sync_logs where id = $1",
+        "conversations.id": "select user_id from easyflow.conversations where id = $1",
+        "conversation_id": "select user_id from easyflow.conversations where id = $1",
+        "session_id": "select user_id from easyflow.conversations where session_id = $1",
+        "chat_id": "select user_id from easyflow.conversations where chat_id = $1 limit 1",
+        "outbound_messages.id": "select user_id from easyflow.outbound_messages where id = $1",
+    },
 )

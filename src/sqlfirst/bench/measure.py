@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +15,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from sqlfirst.binding import Declaration
+from sqlfirst.errors import ConfigurationError
 
 from . import usercode
+from .callers import Caller, owner_of
 from .dataset import HotColdRandom
 from .plans import (
     PLAN_MODES,
@@ -26,7 +29,7 @@ from .plans import (
     plan_cost,
     small_tables,
 )
-from .registry import Budget, QueryWorkload
+from .registry import Budget, DomainBench, QueryWorkload
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,18 @@ async def call_once(fn: Callable[..., Any], kind: str, conn: Any, params: dict[s
         await fn(conn, **params)
 
 
+def _collecting(fn: Callable[..., Any], kind: str) -> Callable[[Any, dict[str, Any]], Awaitable[object]]:
+    """``fn`` as ``call(conn, params)`` returning its result (a stream's models as a list)."""
+
+    async def call(conn: Any, params: dict[str, Any]) -> object:
+        if kind == "stream":
+            return [model async for model in fn(conn, **params)]
+        result: object = await fn(conn, **params)
+        return result
+
+    return call
+
+
 async def measure_query(
     conn: Any,
     decl: Declaration,
@@ -134,18 +149,28 @@ async def measure_query(
     time_cap_s: float,
     seq_scan_rows: int,
     gates: PlanGates | None = None,
+    caller: Caller | None = None,
 ) -> QueryResult:
+    """Plan and latency of ``decl``'s calls on ``conn`` (the bench's login), or on ``caller``'s
+    connection acting for each draw's owner (:mod:`sqlfirst.bench.callers`); draws and ``prepare``
+    run on ``conn``."""
     fn = resolve(decl)
     gates = gates or PlanGates()
+    on = conn if caller is None else caller.conn
 
     async def draw(r: random.Random = rng) -> dict[str, Any]:
         return await usercode.arguments(decl, workload, conn, samples, r, every=True)
 
+    async def act(params: dict[str, Any]) -> None:
+        if caller is not None:
+            await caller.act(params)
+
     assert budget.p95_ms is not None
     try:
         explain_params = await draw()
+        await act(explain_params)
         plan = await check_plan(
-            conn,
+            on,
             decl.query.sql,
             [explain_params[p] for p in decl.query.parameters],
             seq_scan_rows=seq_scan_rows,
@@ -157,19 +182,22 @@ async def measure_query(
         draws = [explain_params] + [await draw() for _ in range(gates.draws - 1)]
         # One execution first, not counted: a session's first run of a statement reads catalog and
         # free-space pages that no later call does.
-        await explain_analyze(
-            conn, decl.query.sql, [draws[0][p] for p in decl.query.parameters], mode="custom"
-        )
+        await explain_analyze(on, decl.query.sql, [draws[0][p] for p in decl.query.parameters], mode="custom")
         if workload.heavy is not None:
             draws.append(usercode.draw(decl, workload, samples, rng, heavy=True, every=True))
+        if caller is not None:
+            differed = await caller.differences(decl, _collecting(fn, decl.kind), conn, draws)
+            if differed is not None:
+                raise ConfigurationError(f"{usercode.where(decl)}: {differed}")
         for params in draws:
             args = [params[p] for p in decl.query.parameters]
+            await act(params)
             for mode in PLAN_MODES:
                 plan.costs.append(
                     plan_cost(
                         mode,
-                        executed := await explain_analyze(conn, decl.query.sql, args, mode=mode),
-                        small=await small_tables(conn, executed, seq_scan_rows),
+                        executed := await explain_analyze(on, decl.query.sql, args, mode=mode),
+                        small=await small_tables(on, executed, seq_scan_rows),
                     )
                 )
         if not budget.plan_exception:
@@ -183,14 +211,16 @@ async def measure_query(
                 )
             )
         for _ in range(warmup):
-            await call_once(fn, decl.kind, conn, await draw())
+            await act(params := await draw())
+            await call_once(fn, decl.kind, on, params)
         timings: list[float] = []
         started = time.perf_counter()
         clock = time.perf_counter
         for i in range(iterations):
             params = await draw()
+            await act(params)
             t0 = clock()
-            await call_once(fn, decl.kind, conn, params)
+            await call_once(fn, decl.kind, on, params)
             timings.append(clock() - t0)
             if i >= 50 and clock() - started > time_cap_s:
                 break
@@ -201,8 +231,9 @@ async def measure_query(
         started = clock()
         for i in range(max(1, len(timings) // 2)):
             params = await draw(skewed)
+            await act(params)
             t0 = clock()
-            await call_once(fn, decl.kind, conn, params)
+            await call_once(fn, decl.kind, on, params)
             hot_timings.append(clock() - t0)
             if i >= 25 and clock() - started > time_cap_s / 2:
                 break
@@ -242,7 +273,7 @@ def progress_bar(label: str, console: Console) -> Progress:
 
 async def measure_queries(
     pool: Any,
-    items: list[tuple[Declaration, QueryWorkload, Budget, Any]],
+    items: list[tuple[Declaration, QueryWorkload, Budget, Any, DomainBench]],
     *,
     seed: int,
     iterations: int,
@@ -251,14 +282,30 @@ async def measure_queries(
     seq_scan_rows: int,
     console: Console,
     gates: PlanGates | None = None,
+    roles: Mapping[str, Any] | None = None,
 ) -> list[QueryResult]:
+    """Measure every item on one connection of ``pool`` (the bench's login), or of ``roles[name]``
+    (a pool per role) for a domain that names its ``app_role``/``worker_role``."""
     results: list[QueryResult] = []
+    roles = roles or {}
     with progress_bar("queries", console) as progress:
-        task = progress.add_task("", total=len(items))
-        async with pool.acquire() as conn:
-            for decl, workload, budget, samples in items:
+        async with contextlib.AsyncExitStack() as held:
+            task = progress.add_task("", total=len(items))
+            conn = await held.enter_async_context(pool.acquire())
+            role_conns: dict[str, Any] = {}
+            for decl, workload, budget, samples, bench in items:
                 progress.update(task, description=f"{decl.domain}.{decl.query.name}")
                 rng = random.Random(f"{seed}:{decl.domain}.{decl.query.name}")
+                caller = None
+                role = bench.worker_role if workload.role == "worker" else bench.app_role
+                if role is not None:
+                    if role not in role_conns:
+                        role_conns[role] = await held.enter_async_context(roles[role].acquire())
+                    if role == bench.app_role and workload.role != "worker":
+                        owner, how = owner_of(decl, workload, bench.owners, conn)
+                        caller = Caller(role_conns[role], role, owner, how)
+                    else:
+                        caller = Caller(role_conns[role], role)
                 results.append(
                     await measure_query(
                         conn,
@@ -272,6 +319,7 @@ async def measure_queries(
                         time_cap_s=time_cap_s,
                         seq_scan_rows=seq_scan_rows,
                         gates=gates,
+                        caller=caller,
                     )
                 )
                 progress.advance(task)

@@ -28,8 +28,8 @@ import pkgutil
 import random
 import sys
 import tomllib
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -87,6 +87,35 @@ class QueryWorkload:
     heavy: Callable[[Any, random.Random], Params] | None = None
     """Optional: parameters for the heaviest keys of the data (the user with the most sessions, the
     most common category), added to the plan check's draws so the worst case is checked too."""
+    role: Literal["app", "worker"] = "app"
+    """``worker``: a queue or maintenance query that works across tenants, measured as the domain's
+    ``worker_role`` (which bypasses row-level security) instead of its ``app_role``."""
+    acting: Callable[[Any, Params], Awaitable[Any]] | None = None
+    """``await acting(conn, params)``: the user who owns a draw's rows (untimed, on the bench's login),
+    when neither a ``user_id`` argument nor ``DomainBench.owners`` tells (sqlfirst.bench.callers)."""
+
+
+def as_worker(queries: Sequence[QueryWorkload], names: Iterable[str]) -> tuple[QueryWorkload, ...]:
+    """``queries`` with those ``names`` marked ``role="worker"`` (queue and maintenance queries that
+    work across tenants); a name with no workload is a ConfigurationError."""
+    return _amended(queries, names, "as_worker", role="worker")
+
+
+def acting_for(
+    queries: Sequence[QueryWorkload], names: Iterable[str], acting: Callable[[Any, Params], Awaitable[Any]]
+) -> tuple[QueryWorkload, ...]:
+    """``queries`` with those ``names`` acting for ``acting(conn, params)`` (see QueryWorkload.acting)."""
+    return _amended(queries, names, "acting_for", acting=acting)
+
+
+def _amended(
+    queries: Sequence[QueryWorkload], names: Iterable[str], by: str, **changes: Any
+) -> tuple[QueryWorkload, ...]:
+    wanted = set(names)
+    unknown = wanted - {w.query for w in queries}
+    if unknown:
+        raise ConfigurationError(f"{by}: no workload for {', '.join(sorted(unknown))}")
+    return tuple(replace(w, **changes) if w.query in wanted else w for w in queries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +213,17 @@ class DomainBench:
     after_load: Callable[[Any], Awaitable[None]] | None = None
     """``await after_load(conn)`` once the COPY is over (also when it failed): undo ``before_load``."""
     batches: Sequence[BatchContest] = ()
+    """Batched forms of hot keyed lookups, measured against one call per key (see BatchContest)."""
     hot_rows: Sequence[HotRow] = ()
     """Hot-row contention cases (one user's tokens, one market's rate limit)."""
-    """Batched forms of hot keyed lookups, measured against one call per key (see BatchContest)."""
+    app_role: str | None = None
+    """The role the per-query measurements run as (``SET ROLE``), under row-level security acting for
+    the user who owns each draw (sqlfirst.bench.callers); None: the bench's login."""
+    worker_role: str | None = None
+    """The role of the workloads marked ``role="worker"``; None: the bench's login."""
+    owners: Mapping[str, str] = field(default_factory=dict)
+    """``"<parameter>"`` or ``"<entity>.<parameter>"`` -> SQL of one parameter ``$1`` returning the user
+    who owns the row that argument names: the acting user of a draw without a ``user_id`` argument."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,11 +30,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from .callers import APP_ROLE
 from .registry import Contest
 from .sidebyside import AA_SLOT, ContestContext, scaled_iterations
 from .slotted import SlotPlan, SlottedResult
 
-APP_ROLE = "sqlfirst_app"
 SLOTS = ("asyncpg", AA_SLOT, "sqlfirst", "asyncpg_rls", "sqlfirst_rls")
 ORDERS = math.factorial(len(SLOTS))
 RATIOS = {  # JSON key -> (numerator slot, denominator slot)

@@ -91,8 +91,9 @@ from sqlfirst.errors import ConfigurationError
 from sqlfirst.migrate import IntegrityError, Migrator
 from sqlfirst.settings import Settings, normalize_url, redact
 
-from . import baseline, registry
+from . import baseline, callers, registry
 from .batching import run_batch_contest
+from .callers import APP_ROLE
 from .concurrency import run_concurrency, run_hot_row, run_open_loop
 from .dataset import TableResult, dataset
 from .measure import PlanGates, measure_queries
@@ -102,7 +103,7 @@ from .plot import write_plots
 from .registry import PENDING_CONTESTS, SCALES, ContestTarget
 from .replica_reads import ReplicaComparison, run_replica_comparison
 from .report import print_report, write_json
-from .rls_cost import APP_ROLE, run_rls
+from .rls_cost import run_rls
 from .sidebyside import run_contests
 from .usercode import blamed
 
@@ -272,24 +273,35 @@ async def run_async(options: Options, console: Console) -> int:
             for workload in bench.queries:
                 budget = budgets.queries.get((domain, workload.query))
                 if workload.query in decls and budget is not None and budget.p95_ms is not None:
-                    items.append((decls[workload.query], workload, budget, samples[domain]))
-        queries = await measure_queries(
-            pool,
-            items,
-            seed=options.seed,
-            iterations=iterations,
-            warmup=10 if small else 30,
-            time_cap_s=1.0 if small else 4.0,
-            seq_scan_rows=budgets.plan_seq_scan_rows,
-            console=console,
-            gates=PlanGates(
-                draws=budgets.plan_draws,
-                max_removed_per_row=budgets.max_removed_per_row,
-                max_blocks_per_row=budgets.max_blocks_per_row,
-                slack_rows=budgets.plan_slack_rows,
-                slack_blocks=budgets.plan_slack_blocks,
-            ),
-        )
+                    items.append((decls[workload.query], workload, budget, samples[domain], bench))
+        role_pools = {
+            role: await create_pool(
+                Settings(database_url=url, role=role, min_size=1, max_size=1, statement_timeout_ms=60_000)
+            )
+            for role in sorted({r for bench in benches.values() for r in callers.roles(bench)})
+        }
+        try:
+            queries = await measure_queries(
+                pool,
+                items,
+                seed=options.seed,
+                iterations=iterations,
+                warmup=10 if small else 30,
+                time_cap_s=1.0 if small else 4.0,
+                seq_scan_rows=budgets.plan_seq_scan_rows,
+                console=console,
+                gates=PlanGates(
+                    draws=budgets.plan_draws,
+                    max_removed_per_row=budgets.max_removed_per_row,
+                    max_blocks_per_row=budgets.max_blocks_per_row,
+                    slack_rows=budgets.plan_slack_rows,
+                    slack_blocks=budgets.plan_slack_blocks,
+                ),
+                roles=role_pools,
+            )
+        finally:
+            for role_pool in role_pools.values():
+                await role_pool.close()
         for q in queries:
             if q.error:
                 failures.append(f"{q.domain}.{q.query}: workload failed: {q.error}")
@@ -314,7 +326,7 @@ async def run_async(options: Options, console: Console) -> int:
             )
             mixed = await run_mixed(
                 url,
-                [(decl, workload, smp) for decl, workload, _, smp in items],
+                [(decl, workload, smp) for decl, workload, _, smp, _ in items],
                 statement_cache_size=options.statement_cache_size,
                 calls_per_query=options.mixed_calls,
                 seed=options.seed,
