@@ -1523,6 +1523,20 @@ begin
 end;
 $$;
 
+CREATE FUNCTION deals.label(deals.dealactivitytype) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$ select $1::text $_$;
+
+CREATE FUNCTION deals.label(deals.dealstatus) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$ select $1::text $_$;
+
+CREATE FUNCTION deals.label(deals.marketcategory) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$ select $1::text $_$;
+
+COMMENT ON FUNCTION deals.label(deals.marketcategory) IS 'The label of a category, as text: what generated columns store so searches under RLS compare with leakproof operators.';
+
 CREATE FUNCTION deals.lock_token_pricing_service() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -2777,6 +2791,7 @@ CREATE TABLE deals.deal_activities (
     description text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    activity_type_label text GENERATED ALWAYS AS (deals.label(activity_type)) STORED,
     CONSTRAINT ck_deal_activities_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
 );
 
@@ -2824,6 +2839,9 @@ CREATE TABLE deals.deals (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    category_label text GENERATED ALWAYS AS (deals.label(category)) STORED,
+    status_label text GENERATED ALWAYS AS (deals.label(status)) STORED,
+    price_cents bigint GENERATED ALWAYS AS (((current_price * (100)::numeric))::bigint) STORED,
     CONSTRAINT ck_deals_currency_format CHECK (((currency)::text ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT ck_deals_current_price CHECK ((current_price >= (0)::numeric)),
     CONSTRAINT ck_deals_discount_percent CHECK (((discount_percent >= (0)::numeric) AND (discount_percent <= (100)::numeric))),
@@ -3939,7 +3957,7 @@ CREATE INDEX ix_deal_activities_created_at ON deals.deal_activities USING btree 
 
 CREATE INDEX ix_deal_activities_deal_id ON deals.deal_activities USING btree (deal_id, created_at);
 
-CREATE INDEX ix_deal_activities_user_id_activity_type_created_at_id ON deals.deal_activities USING btree (user_id, activity_type, created_at, id);
+CREATE INDEX ix_deal_activities_user_id_activity_type_label_created_at_id ON deals.deal_activities USING btree (user_id, activity_type_label, created_at, id);
 
 CREATE INDEX ix_deal_activities_user_id_created_at_id ON deals.deal_activities USING btree (user_id, created_at, id);
 
@@ -3951,13 +3969,13 @@ CREATE INDEX ix_deal_scores_score_type ON deals.deal_scores USING btree (score_t
 
 CREATE INDEX ix_deals_category ON deals.deals USING btree (category);
 
-CREATE INDEX ix_deals_category_status_current_price_id ON deals.deals USING btree (category, status, current_price, id);
+CREATE INDEX ix_deals_category_label_status_label_price_cents_id ON deals.deals USING btree (category_label, status_label, price_cents, id);
 
 CREATE INDEX ix_deals_expires_at_active ON deals.deals USING btree (expires_at) WHERE ((status = 'active'::deals.dealstatus) AND (expires_at IS NOT NULL));
 
 CREATE INDEX ix_deals_goal_status ON deals.deals USING btree (goal_id, status);
 
-CREATE INDEX ix_deals_market_id_status_found_at_id ON deals.deals USING btree (market_id, status, found_at DESC, id DESC);
+CREATE INDEX ix_deals_market_id_status_label_found_at_id ON deals.deals USING btree (market_id, status_label, found_at DESC, id DESC);
 
 CREATE INDEX ix_deals_product_specs ON deals.deals USING gin (product_specs jsonb_path_ops);
 

@@ -30,7 +30,7 @@ where id = any(array(
     union all
     (select id from deals.deal_activities
      where user_id = :user_id
-       and activity_type = :activity_type::deals.dealactivitytype
+       and activity_type_label = deals.label(:activity_type::deals.dealactivitytype)  -- leakproof (0082)
      order by created_at desc, id desc
      limit :lim)
 ))

@@ -54,33 +54,41 @@ returning id, goal_id, market_id, title, description, url, image_url, current_pr
 
 -- name: search_deals(category, status, min_price, max_price, after_price, after_id, lim)
 -- Deals of a category and status within a price range, cheapest first, one keyset page after (price, id).
+-- The index conditions are on the text and cents copies of category, status and price (migration
+-- 0082: under row-level security only leakproof comparisons may use an index, and enum and numeric
+-- ones are not); the cents bounds are a superset, which the conditions on current_price then make
+-- exact for any price the caller passes.
 select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
        discount_percent, category, source, status, seller_name, seller_rating, availability_status,
        shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
 from deals.deals
-where category = :category
-  and status = :status
+where category_label = deals.label(:category::deals.marketcategory)
+  and status_label = deals.label(:status::deals.dealstatus)
+  and price_cents between floor(:min_price::numeric * 100)::bigint and ceil(:max_price::numeric * 100)::bigint
+  and (price_cents, id) > (floor(:after_price::numeric * 100)::bigint, :after_id)
   and current_price between :min_price and :max_price
   and (current_price, id) > (:after_price, :after_id)
-order by current_price, id
+order by price_cents, id
 limit :lim;
 
 -- name: search_deals_by_specs(category, status, specs, min_price, max_price, after_price, after_id, lim)
 -- Like search_deals, restricted to deals whose product_specs contain the given JSON object.
 -- jsonb_contains() is `@>` in function form, on purpose: the planner estimates `@>` as very
 -- selective and answered with a BitmapAnd of the GIN index over every deal with those specs, then
--- sorted them; as a function it reads (category, status, current_price, id) in order, checks the
+-- sorted them; as a function it reads (category, status, price, id) in order, checks the
 -- specs on each deal and stops at the limit (generic and custom plans alike).
 select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
        discount_percent, category, source, status, seller_name, seller_rating, availability_status,
        shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
 from deals.deals
 where jsonb_contains(product_specs, :specs)
-  and category = :category
-  and status = :status
+  and category_label = deals.label(:category::deals.marketcategory)
+  and status_label = deals.label(:status::deals.dealstatus)
+  and price_cents between floor(:min_price::numeric * 100)::bigint and ceil(:max_price::numeric * 100)::bigint
+  and (price_cents, id) > (floor(:after_price::numeric * 100)::bigint, :after_id)
   and current_price between :min_price and :max_price
   and (current_price, id) > (:after_price, :after_id)
-order by current_price, id
+order by price_cents, id
 limit :lim;
 
 -- name: expire_stale_deals(as_of)!
@@ -138,6 +146,6 @@ select id, goal_id, market_id, title, description, url, image_url, current_price
        shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
 from deals.deals
 where market_id = :market_id
-  and status = :status
+  and status_label = deals.label(:status::deals.dealstatus)  -- leakproof under RLS (migration 0082)
 order by found_at desc, id desc
 limit :lim;

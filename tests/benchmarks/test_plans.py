@@ -61,6 +61,29 @@ async def test_a_sequential_scan_of_a_big_table_fails(plain: asyncpg.Connection[
     assert "sequential scan on public.big" in report.problems[0]
 
 
+async def test_a_scan_behind_a_false_one_time_filter_never_runs_and_passes(
+    plain: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    # A branch for another case of a parameter (`$2::int is null` when it is given) is planned but
+    # never run. Under row-level security the planner keeps a scan below the folded filter (the
+    # policy's condition holds it there): it costs nothing and is no sequential scan to report.
+    await plain.execute(
+        """
+        alter table big enable row level security;
+        create policy p_big on big using (kind <> coalesce(current_setting('x.kind', true), '-1')::int);
+        grant select on big to sqlfirst_app;
+        set role sqlfirst_app;
+        """
+    )
+    sql = (
+        "select count(*) from ((select id from big where kind = $1 and $2::int is null order by id limit 5)"
+        " union all (select id from big where id = $2)) as both_cases"
+    )
+    assert (await check_plan(plain, sql, [3, 1])).problems == []
+    given = await check_plan(plain, sql, [3, None])
+    assert [p for p in given.problems if "sequential scan on public.big" in p], given.problems
+
+
 async def test_a_sequential_scan_can_be_allowed_with_a_reason(
     plain: asyncpg.Connection[asyncpg.Record],
 ) -> None:
