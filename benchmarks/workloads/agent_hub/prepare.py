@@ -37,11 +37,12 @@ async def _new_agent(conn: Any, s: Samples, rng: random.Random, *, is_public: bo
 
 
 async def _new_session(conn: Any, s: Samples, rng: random.Random, external: str | None = None) -> uuid.UUID:
+    agent = rng.choice(s.agents)  # anyone's session with a public agent, or its owner's with a private one
     sid: uuid.UUID = await conn.fetchval(
         "insert into agent_hub.sessions (agent_id, user_id, external_session_id)"
         " values ($1, $2, $3) returning id",
-        rng.choice(s.agents)["id"],
-        rng.choice(s.users)["id"],
+        agent["id"],
+        rng.choice(s.users)["id"] if agent["is_public"] else agent["owner_id"],
         external,
     )
     return sid
