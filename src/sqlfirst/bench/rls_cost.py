@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .callers import APP_ROLE
+from .callers import ACT, APP_ROLE
 from .registry import Contest
 from .sidebyside import AA_SLOT, ContestContext, scaled_iterations
 from .slotted import SlotPlan, SlottedResult
@@ -44,7 +44,6 @@ RATIOS = {  # JSON key -> (numerator slot, denominator slot)
     "rls_cost_asyncpg_ci": ("asyncpg_rls", "asyncpg"),
     "rls_cost_sqlfirst_ci": ("sqlfirst_rls", "sqlfirst"),
 }
-_ACT = "select set_config('sqlfirst.user_id', $1::text, false)"
 
 
 @dataclass
@@ -109,7 +108,7 @@ async def run_rls_contest(
         for slot in SLOTS:  # warm: statement caches, validators, the policies' plans
             ctx = app if slot.endswith("_rls") else owner
             for arg, user in await inputs():
-                await app.conn.execute(_ACT, str(user))
+                await app.conn.execute(ACT, str(user))
                 await plan.contenders[slot].call(ctx, arg)
         for order in plan.orders():
             drawn = await inputs()
@@ -118,7 +117,7 @@ async def run_rls_contest(
                 ctx = app if slot.endswith("_rls") else owner
                 for arg, user in drawn:
                     if ctx is app:
-                        await app.conn.execute(_ACT, str(user))
+                        await app.conn.execute(ACT, str(user))
                     out = await plan.timed(slot, ctx, arg)
                     if slot in ("sqlfirst", "sqlfirst_rls"):
                         seen.setdefault(slot, []).append(_rows(out))
