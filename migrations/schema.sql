@@ -813,6 +813,15 @@ $$;
 
 COMMENT ON FUNCTION core.acting_user() IS 'The user the current transaction acts for (setting sqlfirst.user_id), or NULL: what RLS policies compare with.';
 
+CREATE FUNCTION core.bound_by_row_security() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+    select not (rolsuper or rolbypassrls) from pg_roles where rolname = current_user
+$$;
+
+COMMENT ON FUNCTION core.bound_by_row_security() IS 'Whether the current role is subject to row-level security (neither superuser nor BYPASSRLS).';
+
 CREATE FUNCTION core.domain_schemas() RETURNS SETOF name
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog'
@@ -1753,6 +1762,21 @@ $$;
 
 COMMENT ON FUNCTION devskyy.facet_key(p_facet jsonb) IS 'The 64-bit key of a facet in devskyy.product_facets.';
 
+CREATE FUNCTION devskyy.guard_catalogue_write() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if core.bound_by_row_security() and not devskyy.user_is_staff(core.acting_user()) then
+        raise exception 'only an acting staff member or admin changes the catalogue (%)',
+                        coalesce('acting user ' || core.acting_user()::text, 'nobody acts')
+            using errcode = 'insufficient_privilege', schema = 'devskyy', table = 'products';
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.guard_catalogue_write() IS 'BEFORE INSERT/UPDATE/DELETE on products, per statement: only staff (or a role RLS does not bind) writes the catalogue.';
+
 CREATE FUNCTION devskyy.guard_user_role() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -2093,6 +2117,20 @@ end;
 $$;
 
 COMMENT ON FUNCTION devskyy.rebuild_product_facets() IS 'Rebuilds devskyy.product_facets from the products (after writing products with triggers off); returns the rows.';
+
+CREATE FUNCTION devskyy.refuse_facet_write() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if core.bound_by_row_security() then
+        raise exception 'product_facets is derived from products by its trigger: change the product instead'
+            using errcode = 'insufficient_privilege', schema = 'devskyy', table = 'product_facets';
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.refuse_facet_write() IS 'BEFORE INSERT/UPDATE/DELETE on product_facets, per statement: only its sync trigger (as the owner) writes it.';
 
 CREATE FUNCTION devskyy.restock_cancelled_order() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3267,8 +3305,6 @@ CREATE TABLE devskyy.product_facets (
     product_id uuid NOT NULL
 );
 
-ALTER TABLE ONLY devskyy.product_facets FORCE ROW LEVEL SECURITY;
-
 COMMENT ON TABLE devskyy.product_facets IS 'Each product''s tag and metadata facets with its status and price, in search order; kept by triggers on devskyy.products.';
 
 CREATE TABLE devskyy.products (
@@ -3290,8 +3326,6 @@ CREATE TABLE devskyy.products (
     CONSTRAINT ck_products_price CHECK ((price >= (0)::numeric)),
     CONSTRAINT ck_products_sku_not_blank CHECK ((btrim((sku)::text) <> ''::text))
 );
-
-ALTER TABLE ONLY devskyy.products FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE devskyy.rag_documents (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -4399,9 +4433,13 @@ CREATE CONSTRAINT TRIGGER tg_orders_subtotal_matches_items AFTER INSERT OR UPDAT
 
 CREATE TRIGGER tg_orders_updated_at BEFORE UPDATE ON devskyy.orders FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_product_facets_refuse_write BEFORE INSERT OR DELETE OR UPDATE ON devskyy.product_facets FOR EACH STATEMENT EXECUTE FUNCTION devskyy.refuse_facet_write();
+
 CREATE TRIGGER tg_products_facets AFTER INSERT OR DELETE ON devskyy.products FOR EACH ROW EXECUTE FUNCTION devskyy.sync_product_facets();
 
 CREATE TRIGGER tg_products_facets_update AFTER UPDATE OF status, price, tags, metadata ON devskyy.products FOR EACH ROW WHEN (((((old.status IS DISTINCT FROM new.status) OR (old.price IS DISTINCT FROM new.price)) OR (old.tags IS DISTINCT FROM new.tags)) OR (old.metadata IS DISTINCT FROM new.metadata))) EXECUTE FUNCTION devskyy.sync_product_facets();
+
+CREATE TRIGGER tg_products_guard_write BEFORE INSERT OR DELETE OR UPDATE ON devskyy.products FOR EACH STATEMENT EXECUTE FUNCTION devskyy.guard_catalogue_write();
 
 CREATE TRIGGER tg_products_updated_at BEFORE UPDATE ON devskyy.products FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -4638,13 +4676,13 @@ CREATE POLICY rls_marketplace_entries_insert ON agent_hub.marketplace_entries FO
    FROM agent_hub.agents a
   WHERE ((a.id = marketplace_entries.agent_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user))))));
 
-CREATE POLICY rls_marketplace_entries_select ON agent_hub.marketplace_entries FOR SELECT USING ((EXISTS ( SELECT
+CREATE POLICY rls_marketplace_entries_select ON agent_hub.marketplace_entries FOR SELECT USING ((listed OR (EXISTS ( SELECT
    FROM agent_hub.agents a
-  WHERE (a.id = marketplace_entries.agent_id))));
+  WHERE ((a.id = marketplace_entries.agent_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user)))))));
 
-CREATE POLICY rls_marketplace_entries_update ON agent_hub.marketplace_entries FOR UPDATE USING ((EXISTS ( SELECT
+CREATE POLICY rls_marketplace_entries_update ON agent_hub.marketplace_entries FOR UPDATE USING ((listed OR (EXISTS ( SELECT
    FROM agent_hub.agents a
-  WHERE (a.id = marketplace_entries.agent_id))));
+  WHERE ((a.id = marketplace_entries.agent_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user)))))));
 
 CREATE POLICY rls_marketplace_versions_insert ON agent_hub.marketplace_versions FOR INSERT WITH CHECK ((EXISTS ( SELECT
    FROM (agent_hub.marketplace_entries e
@@ -4833,25 +4871,11 @@ ALTER TABLE devskyy.order_items ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE devskyy.orders ENABLE ROW LEVEL SECURITY;
 
-ALTER TABLE devskyy.product_facets ENABLE ROW LEVEL SECURITY;
-
-ALTER TABLE devskyy.products ENABLE ROW LEVEL SECURITY;
-
 CREATE POLICY rls_order_items_own_order ON devskyy.order_items USING ((EXISTS ( SELECT
    FROM devskyy.orders o
   WHERE (o.id = order_items.order_id))));
 
 CREATE POLICY rls_orders_own ON devskyy.orders USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
-
-CREATE POLICY rls_product_facets_select ON devskyy.product_facets FOR SELECT USING (true);
-
-CREATE POLICY rls_products_delete ON devskyy.products FOR DELETE USING (( SELECT devskyy.user_is_staff(core.acting_user()) AS user_is_staff));
-
-CREATE POLICY rls_products_insert ON devskyy.products FOR INSERT WITH CHECK (( SELECT devskyy.user_is_staff(core.acting_user()) AS user_is_staff));
-
-CREATE POLICY rls_products_select ON devskyy.products FOR SELECT USING (true);
-
-CREATE POLICY rls_products_update ON devskyy.products FOR UPDATE USING (( SELECT devskyy.user_is_staff(core.acting_user()) AS user_is_staff)) WITH CHECK (( SELECT devskyy.user_is_staff(core.acting_user()) AS user_is_staff));
 
 CREATE POLICY rls_users_delete ON devskyy.users FOR DELETE USING (((id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT devskyy.user_is_admin(core.acting_user()) AS user_is_admin)));
 

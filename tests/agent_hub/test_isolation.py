@@ -7,8 +7,9 @@ session and events, and A owns a public, published agent.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,8 @@ import sqlfirst
 from sqlfirst.acting import acting_user
 from sqlfirst.agent_hub import agents, events, marketplace, sessions, users
 from sqlfirst.agent_hub.models import Agent, Session, User
-from sqlfirst.db import Database
+from sqlfirst.bench.plans import explain_analyze
+from sqlfirst.db import Database, connect_one
 from sqlfirst.errors import CheckViolation, NotFound, PermissionDenied
 from sqlfirst.settings import Settings
 
@@ -225,6 +227,53 @@ async def test_search_drops_an_agent_made_private(world: World) -> None:
         assert await marketplace.search(conn, tags=["web"]) == []
     async with world.db.transaction(as_user=world.b.user.id) as conn:
         assert await marketplace.get(conn, agent_id=world.public.id) is None
+        with pytest.raises(NotFound):
+            await marketplace.download(conn, agent_id=world.public.id)
+        assert await conn.fetchval("select count(*) from agent_hub.marketplace_entries") == 0
+    async with world.db.transaction(as_user=world.a.user.id) as conn:  # the owner still sees theirs
+        entry = await marketplace.get(conn, agent_id=world.public.id)
+        assert entry is not None and entry.category == "research"
+        assert await marketplace.download(conn, agent_id=world.public.id) == 1
+
+
+def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from nodes(child)
+
+
+@pytest.mark.parametrize("mode", ["custom", "generic"])
+async def test_the_entries_policy_reads_no_agent_per_listed_entry(
+    world: World, db_url: str, mode: str
+) -> None:
+    """A listed entry passes the select policy on its own column (0085): a search as the app role
+    looks up the acting user's agents at most once, not the agent of every candidate entry (with
+    many agents, the old policy probed one per entry)."""
+    owner = await connect_one(db_url)
+    try:
+        await owner.execute(
+            """
+            insert into agent_hub.agents (name, display_name, owner_id, definition, is_public)
+            select 'bulk', 'Bulk', $1, '{}', true from generate_series(1, 20000);
+            insert into agent_hub.marketplace_entries (agent_id, category, tags)
+            select id, 'research', '["web"]' from agent_hub.agents where name = 'bulk' limit 8;
+            analyze agent_hub.agents;
+            analyze agent_hub.marketplace_entries;
+            """.replace("$1", f"'{world.a.user.id}'")
+        )
+    finally:
+        await owner.close()
+    searches = (
+        (marketplace._search_tags, (["web"], 50)),
+        (marketplace._search_category, ("research", ["web"], 50)),
+    )
+    for search, args in searches:
+        async with world.db.transaction(as_user=world.b.user.id) as conn:
+            sql = search.__sqlfirst__.query.sql  # type: ignore[attr-defined]
+            plan = await explain_analyze(conn, sql, args, mode=mode)
+        scans = [n for n in nodes(plan) if n.get("Relation Name") == "agents"]
+        assert plan["Actual Rows"] == 9, plan
+        assert sum(n["Actual Loops"] for n in scans) <= 1, (mode, scans)
 
 
 async def test_a_single_pooled_call_acts_for_the_acting_user(world: World) -> None:

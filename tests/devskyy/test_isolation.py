@@ -7,14 +7,14 @@ place an order.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 
 import sqlfirst
-from sqlfirst.db import Database
+from sqlfirst.db import Connection, Database
 from sqlfirst.devskyy import orders, products, users
 from sqlfirst.devskyy.models import OrderStatus, OrderWithItems, Product, User
 from sqlfirst.errors import PermissionDenied
@@ -180,13 +180,26 @@ async def test_products_are_shared_and_only_staff_change_them(world: World) -> N
         found = await products.search_by_category(conn, category="Jewelry")
         assert {p.id for p in found} == {world.ring.id, world.chain.id}
         assert [p.id for p in await products.search_by_tag(conn, tag="premium")] != []
-        assert await products.archive(conn, id=world.ring.id) is None
-        assert await products.restock(conn, id=world.ring.id, quantity=100) is None
-        assert await conn.execute("update devskyy.products set inventory_quantity = 0") == "UPDATE 0"
-        assert await conn.execute("delete from devskyy.product_facets") == "DELETE 0"
-    with pytest.raises(PermissionDenied):
-        async with world.db.transaction(as_user=world.b.id) as conn:
-            await make_product(conn, name="Fake")
+    # A customer's write to the catalogue, through the API or raw SQL, is refused (0084's guard).
+    refused: list[Callable[[Connection], Awaitable[object]]] = [
+        lambda conn: make_product(conn, name="Fake"),
+        lambda conn: products.archive(conn, id=world.ring.id),
+        lambda conn: products.restock(conn, id=world.ring.id, quantity=100),
+        lambda conn: conn.execute("update devskyy.products set inventory_quantity = 0"),
+        lambda conn: conn.execute("delete from devskyy.products"),
+        lambda conn: conn.execute("delete from devskyy.product_facets"),
+    ]
+    for write in refused:
+        for acting in (world.b.id, None):
+            with pytest.raises(PermissionDenied):
+                async with world.db.transaction(as_user=acting) as conn:
+                    await write(conn)
+    with pytest.raises(PermissionDenied):  # not even staff write the facets
+        async with world.db.transaction(as_user=world.admin.id) as conn:
+            await conn.execute("delete from devskyy.product_facets")
+    async with world.db.transaction() as conn:
+        ring = await products.get_by_id(conn, id=world.ring.id)
+        assert ring is not None and ring.inventory_quantity == 8 and ring.status == world.ring.status
     with pytest.raises(PermissionDenied):  # a customer cannot make themselves staff
         async with world.db.transaction(as_user=world.b.id) as conn:
             await conn.execute("update devskyy.users set role = 'staff' where id = $1", world.b.id)

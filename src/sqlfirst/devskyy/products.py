@@ -1,5 +1,10 @@
 """Products: the catalogue, its search (category, status, tag, price range, metadata), publish,
-archive and restock."""
+archive and restock.
+
+Everyone reads the catalogue; under row-level security (the application role) only an acting staff
+member or admin writes it: ``create``, ``publish``, ``archive`` and ``restock`` raise
+:class:`~sqlfirst.errors.PermissionDenied` for anyone else (migration 0084).
+"""
 
 from __future__ import annotations
 
