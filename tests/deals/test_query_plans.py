@@ -121,21 +121,32 @@ def declaration(fn: Any) -> Declaration:
 
 
 async def explain(
-    url: str, fn: Any, *, generic: bool = False, as_app: bool = False, **arguments: Any
+    url: str,
+    fn: Any,
+    *,
+    generic: bool = False,
+    as_app: bool = False,
+    acting: Any = None,
+    analyze: bool = False,
+    **arguments: Any,
 ) -> dict[str, Any]:
     """The plan of ``fn``'s query; ``generic``: the plan a prepared statement switches to after five
     calls, made without the values (``plan_cache_mode = force_generic_plan``); ``as_app``: as the
-    application role under row-level security, acting for a user who has goals."""
+    application role under row-level security, acting for ``acting`` (default: a user who has goals);
+    ``analyze``: run it (rolled back) for actual rows and loops (always so for ``generic``)."""
     decl = declaration(fn)
     conn = await connect_one(url)
     try:
         if as_app:
-            acting = await conn.fetchval("select user_id::text from deals.goals order by id limit 1")
+            if acting is None:
+                acting = await conn.fetchval("select user_id from deals.goals order by id limit 1")
             await conn.execute("set role sqlfirst_app")
-            await conn.execute("select set_config('sqlfirst.user_id', $1, false)", acting)
+            await conn.execute("select set_config('sqlfirst.user_id', $1, false)", str(acting))
         values = [arguments[name] for name in decl.query.parameters]
-        if generic:  # a prepared statement EXPLAINed under force_generic_plan, run and rolled back
-            return await explain_analyze(conn, decl.query.sql, values, mode="generic")
+        if generic or analyze:  # a prepared statement EXPLAINed under plan_cache_mode, run and rolled back
+            return await explain_analyze(
+                conn, decl.query.sql, values, mode="generic" if generic else "custom"
+            )
         plan = await conn.fetchval(f"explain (format json) {decl.query.sql}", *values)
     finally:
         await conn.close()
@@ -222,20 +233,20 @@ async def test_deal_searches_keep_their_index_under_row_level_security(
 async def test_a_users_activities_of_one_type_keep_their_index_under_row_level_security(
     seeded: str, mode: str
 ) -> None:
-    conn = await connect_one(seeded)
-    try:
-        user = await conn.fetchval(
-            "select user_id from deals.deal_activities where user_id is not null limit 1"
-        )
-        await conn.execute("set role sqlfirst_app")
-        await conn.execute("select set_config('sqlfirst.user_id', $1::text, false)", str(user))
-        decl = declaration(deal_activities._list_by_user)
-        arguments = {"user_id": user, "activity_type": "analyzed", "lim": 50}
-        plan = await explain_analyze(
-            conn, decl.query.sql, [arguments[n] for n in decl.query.parameters], mode=mode
-        )
-    finally:
-        await conn.close()
+    user = await first_id(
+        seeded, "select user_id from deals.deal_activities where user_id is not null limit 1"
+    )
+    plan = await explain(
+        seeded,
+        deal_activities._list_by_user,
+        generic=mode == "generic",
+        as_app=True,
+        acting=user,
+        analyze=True,
+        user_id=user,
+        activity_type="analyzed",
+        lim=50,
+    )
     label = "ix_deal_activities_user_id_activity_type_label_created_at_id"
     typed = [
         n
