@@ -54,25 +54,31 @@ returning id, goal_id, market_id, title, description, url, image_url, current_pr
 
 -- name: search_deals(category, status, min_price, max_price, after_price, after_id, lim)
 -- Deals of a category and status within a price range, cheapest first, one keyset page after (price, id).
--- The index conditions are on the text and cents copies of category, status and price (migration
--- 0082: under row-level security only leakproof comparisons may use an index, and enum and numeric
--- ones are not); the cents bounds are a superset, which the conditions on current_price then make
--- exact for any price the caller passes.
+-- The conditions are on the text and cents copies of category, status and price (migration 0082:
+-- under row-level security only leakproof comparisons may use an index or the column statistics,
+-- and enum and numeric ones are not). current_price is numeric(10,2), so price_cents is it exactly,
+-- and the integer bounds are exact for any price passed: price >= p is cents >= ceil(100p), and the
+-- keyset (price, id) > (p, i) is (cents, id) > (100p, i) when 100p is whole, else cents > floor(100p),
+-- i.e. (cents, id) > (floor(100p), the greatest uuid). No condition on current_price is left: as a
+-- non-leakproof filter it was estimated blind, and a custom plan expecting 1 row bitmap-scanned and
+-- sorted 24k deals (16k blocks) for a page of 50.
 select id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
        discount_percent, category, source, status, seller_name, seller_rating, availability_status,
        shipping_info, product_specs, found_at, expires_at, last_checked_at, created_at, updated_at, meta_data
 from deals.deals
 where category_label = deals.label(:category::deals.marketcategory)
   and status_label = deals.label(:status::deals.dealstatus)
-  and price_cents between floor(:min_price::numeric * 100)::bigint and ceil(:max_price::numeric * 100)::bigint
-  and (price_cents, id) > (floor(:after_price::numeric * 100)::bigint, :after_id)
-  and current_price between :min_price and :max_price
-  and (current_price, id) > (:after_price, :after_id)
+  and price_cents between ceil(:min_price::numeric * 100)::bigint and floor(:max_price::numeric * 100)::bigint
+  and (price_cents, id) > (floor(:after_price::numeric * 100)::bigint,
+                           case when :after_price::numeric * 100 = floor(:after_price::numeric * 100)
+                                then :after_id::uuid
+                                else 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid end)
 order by price_cents, id
 limit :lim;
 
 -- name: search_deals_by_specs(category, status, specs, min_price, max_price, after_price, after_id, lim)
--- Like search_deals, restricted to deals whose product_specs contain the given JSON object.
+-- Like search_deals (the same exact cents conditions), restricted to deals whose product_specs
+-- contain the given JSON object.
 -- jsonb_contains() is `@>` in function form, on purpose: the planner estimates `@>` as very
 -- selective and answered with a BitmapAnd of the GIN index over every deal with those specs, then
 -- sorted them; as a function it reads (category, status, price, id) in order, checks the
@@ -84,10 +90,11 @@ from deals.deals
 where jsonb_contains(product_specs, :specs)
   and category_label = deals.label(:category::deals.marketcategory)
   and status_label = deals.label(:status::deals.dealstatus)
-  and price_cents between floor(:min_price::numeric * 100)::bigint and ceil(:max_price::numeric * 100)::bigint
-  and (price_cents, id) > (floor(:after_price::numeric * 100)::bigint, :after_id)
-  and current_price between :min_price and :max_price
-  and (current_price, id) > (:after_price, :after_id)
+  and price_cents between ceil(:min_price::numeric * 100)::bigint and floor(:max_price::numeric * 100)::bigint
+  and (price_cents, id) > (floor(:after_price::numeric * 100)::bigint,
+                           case when :after_price::numeric * 100 = floor(:after_price::numeric * 100)
+                                then :after_id::uuid
+                                else 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid end)
 order by price_cents, id
 limit :lim;
 

@@ -170,3 +170,49 @@ async def test_database_constraint_violations_come_back_typed_and_leave_no_rows(
     assert await conn.fetchval("select count(*) from deals.price_tracking") == await conn.fetchval(
         "select count(*) from deals.price_tracking where deal_id in (select id from deals.deals)"
     )
+
+
+@pytest.mark.parametrize("with_specs", [False, True], ids=["search", "by_specs"])
+async def test_search_bounds_are_exact_for_any_price_passed(conn: Connection, with_specs: bool) -> None:
+    """The queries compare integer cents (0082): whole-cent, sub-cent and negative bounds and keysets
+    must select exactly what comparing the prices themselves selects."""
+    goal = await make_goal(conn)
+    market = await make_market(conn)
+    prices = [Decimal(p) for p in ("10.00", "10.01", "10.02", "10.03", "10.03", "10.03", "11.00")]
+    created = [
+        await make_deal(conn, goal, market, current_price=p, product_specs={"brand": "Acme"}) for p in prices
+    ]
+    middle = sorted(created, key=lambda d: (d.current_price, d.id))[4]  # one of the three at 10.03
+    points = [Decimal(p) for p in ("-1", "0", "10.005", "10.01", "10.015", "10.03", "10.035", "11")]
+    for low in points:
+        for high in points:
+            for after_price, after_id in [
+                (Decimal(-1), uuid.UUID(int=0)),
+                (Decimal("10.015"), uuid.UUID(int=0)),
+                (Decimal("10.025"), uuid.UUID(int=2**128 - 1)),
+                (middle.current_price, middle.id),
+                (Decimal("10.02"), uuid.UUID(int=2**128 - 1)),
+            ]:
+                arguments = {
+                    "category": "electronics",
+                    "status": "active",
+                    "min_price": low,
+                    "max_price": high,
+                    "after_price": after_price,
+                    "after_id": after_id,
+                    "lim": 50,
+                }
+                if with_specs:
+                    found = await deals._search_by_specs(conn, specs={"brand": "Acme"}, **arguments)
+                else:
+                    found = await deals._search(conn, **arguments)
+                expected = sorted(
+                    (
+                        d
+                        for d in created
+                        if low <= d.current_price <= high
+                        and (d.current_price, d.id) > (after_price, after_id)
+                    ),
+                    key=lambda d: (d.current_price, d.id),
+                )
+                assert [d.id for d in found] == [d.id for d in expected], (low, high, after_price, after_id)
