@@ -109,3 +109,28 @@ async def test_a_generator_that_raises_names_the_domain_or_the_table(plain: asyn
         match=r"^loading bt.items: the generator raised IndexError: Cannot choose from an empty sequence$",
     ):
         await _load(plain, _bench(bad))
+
+
+async def test_tables_derived_after_the_load_get_statistics_too(plain: asyncpg.Connection[Any]) -> None:
+    """The planner sees every table of the domain's schemas analyzed (on a load and on a reuse), a
+    table ``after_load`` derives from the generated ones included: with autovacuum off it would be
+    planned on default estimates."""
+    await plain.execute("create table bt.derived (item_id bigint primary key)")
+
+    async def derive(conn: Any) -> None:
+        await conn.execute("truncate bt.derived")
+        await conn.execute("insert into bt.derived select id from bt.items")
+
+    async def sample(conn: Any, rng: Any) -> None:
+        return None
+
+    bench = DomainBench(
+        domain="bt", tables=lambda factor, seed: [_items()], sample=sample, queries=[], after_load=derive
+    )
+    estimate = "select reltuples from pg_class where oid = 'bt.derived'::regclass"
+    assert await plain.fetchval(estimate) < 0  # never analyzed
+    assert not await _load(plain, bench)
+    assert await plain.fetchval(estimate) == ITEMS
+    await plain.execute("insert into bt.derived select id + 1000 from bt.items")
+    assert await _load(plain, bench)  # reused: analyzed again
+    assert await plain.fetchval(estimate) == 2 * ITEMS
