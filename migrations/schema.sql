@@ -1546,6 +1546,10 @@ CREATE FUNCTION deals.label(deals.marketcategory) RETURNS text
 
 COMMENT ON FUNCTION deals.label(deals.marketcategory) IS 'The label of a category, as text: what generated columns store so searches under RLS compare with leakproof operators.';
 
+CREATE FUNCTION deals.label(deals.notificationtype) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$ select $1::text $_$;
+
 CREATE FUNCTION deals.lock_token_pricing_service() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -3030,6 +3034,7 @@ CREATE TABLE deals.notifications (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    type_label text GENERATED ALWAYS AS (deals.label(type)) STORED,
     CONSTRAINT ck_notifications_channels_array CHECK ((jsonb_typeof(channels) = 'array'::text)),
     CONSTRAINT ck_notifications_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
     CONSTRAINT ck_notifications_title_not_blank CHECK ((btrim((title)::text) <> ''::text))
@@ -4057,7 +4062,7 @@ CREATE INDEX ix_notifications_user_id_created_at_id ON deals.notifications USING
 
 CREATE INDEX ix_notifications_user_id_created_at_unread ON deals.notifications USING btree (user_id, created_at DESC, id DESC) WHERE (read_at IS NULL);
 
-CREATE INDEX ix_notifications_user_id_type_created_at_id ON deals.notifications USING btree (user_id, type, created_at, id);
+CREATE INDEX ix_notifications_user_id_type_label_created_at_id ON deals.notifications USING btree (user_id, type_label, created_at, id);
 
 CREATE INDEX ix_notifications_user_status ON deals.notifications USING btree (user_id, status);
 

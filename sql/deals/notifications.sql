@@ -77,7 +77,8 @@ returning id, user_id, type, priority, status, title, message, goal_id, deal_id,
 -- from an index in the ORDER BY's order up to the limit, so the generic plan (which cannot tell
 -- whether the filter is given) stops at the limit too; the rows are then fetched by primary key
 -- (`= any(array(...))`: an index scan of pk in both plan modes, never a join the planner could
--- turn into a scan of the table; migration 0062).
+-- turn into a scan of the table; migration 0062). The type is compared as its text copy (0086:
+-- under row-level security an enum comparison cannot be an index condition).
 select id, user_id, type, priority, status, title, message, goal_id, deal_id, action_url, channels,
        sent_at, delivered_at, read_at, created_at, updated_at, meta_data
 from deals.notifications
@@ -91,7 +92,7 @@ where id = any(array(
     union all
     (select id from deals.notifications
      where user_id = :user_id
-       and type = :type::deals.notificationtype
+       and type_label = deals.label(:type::deals.notificationtype)
        and (:priority::deals.notificationpriority is null or priority = :priority::deals.notificationpriority)
      order by created_at desc, id desc
      limit :lim)

@@ -360,18 +360,32 @@ async def test_activity_lists_read_the_owners_index_in_order_with_or_without_a_t
     assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
 
 
+@pytest.mark.parametrize("as_app", [False, True], ids=["owner", "app"])
 @pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
-async def test_notification_history_reads_the_users_index_in_order(seeded: str, generic: bool) -> None:
+async def test_notification_history_reads_the_users_index_in_order(
+    seeded: str, generic: bool, as_app: bool
+) -> None:
     user_id = await first_id(seeded, "select id from deals.users order by id limit 1")
     for kind, wanted in (
         (None, "ix_notifications_user_id_created_at_id"),
-        ("deal", "ix_notifications_user_id_type_created_at_id"),
+        ("deal", "ix_notifications_user_id_type_label_created_at_id"),
     ):
         plan = await explain(
-            seeded, notifications._list, generic=generic, user_id=user_id, type=kind, priority=None, lim=50
+            seeded,
+            notifications._list,
+            generic=generic,
+            as_app=as_app,
+            acting=user_id,
+            user_id=user_id,
+            type=kind,
+            priority=None,
+            lim=50,
         )
         assert wanted in indexes_used(plan), (kind, indexes_used(plan))
         assert not any(n["Node Type"] == "Seq Scan" for n in nodes(plan))
+        if kind is not None:  # the type is an index condition, under row-level security too (0086)
+            typed = [n for n in nodes(plan) if n.get("Index Name") == wanted]
+            assert all("type_label" in n.get("Index Cond", "") for n in typed), typed
 
 
 @pytest.mark.parametrize("mode", PLAN_MODES)
