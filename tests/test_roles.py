@@ -342,6 +342,36 @@ async def test_core_internals_are_not_granted_to_the_app_role(conn: Connection) 
     ), "the updated_at trigger function stays callable"
 
 
+async def test_no_security_definer_trigger_function_is_executable_by_the_app_or_readonly_role(
+    conn: Connection,
+) -> None:
+    # EXECUTE on a trigger function is checked when a trigger is created, not when it fires: one the
+    # app may execute, it may attach to a temporary table of its own and fire as the function's owner.
+    open_ = await conn.fetch(
+        """
+        select p.oid::regprocedure::text as name, r.role
+          from pg_proc as p
+          cross join unnest(array['sqlfirst_app', 'sqlfirst_readonly']) as r (role)
+         where p.pronamespace in (select s::regnamespace from core.domain_schemas() as s)
+           and p.prosecdef and p.prorettype = 'trigger'::regtype
+           and has_function_privilege(r.role, p.oid, 'execute')
+        """
+    )
+    assert [(row["name"], row["role"]) for row in open_] == []
+
+
+async def test_the_app_cannot_fire_an_owners_trigger_function_from_a_table_of_its_own(
+    app_db: Database,
+) -> None:
+    with pytest.raises(PermissionDenied):
+        async with app_db.transaction() as conn:
+            await conn.execute("create temporary table restocks (id uuid) on commit drop")
+            await conn.execute(
+                "create trigger again after insert on restocks for each row"
+                " execute function devskyy.restock_cancelled_order()"
+            )
+
+
 async def test_a_table_a_later_migration_creates_is_granted_by_default(db_url: str) -> None:
     owner = await sqlfirst.connect(Settings(database_url=db_url, min_size=1, max_size=1))
     try:
