@@ -1977,10 +1977,16 @@ CREATE FUNCTION devskyy.order_number(p_n bigint) RETURNS text
 $$;
 
 CREATE FUNCTION devskyy.place_order(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) RETURNS TABLE(id uuid, order_number character varying, user_id uuid, status devskyy.order_status, total_price numeric, subtotal numeric, created_at timestamp with time zone, updated_at timestamp with time zone, metadata jsonb, items jsonb)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+declare
+    -- Who called: the role set for the session (SET ROLE, as Settings.role does), else the login.
+    -- A SECURITY DEFINER function changes current_user, not these.
+    caller name := coalesce(nullif(current_setting('role'), 'none'), session_user);
 begin
-    if row_security_active('devskyy.orders') and p_user_id is distinct from core.acting_user() then
+    if exists (select from pg_roles where rolname = caller and not (rolsuper or rolbypassrls))
+       and p_user_id is distinct from core.acting_user() then
         raise exception 'an order is placed for the acting user (%), not for %',
                         coalesce(core.acting_user()::text, 'nobody: a guest order'), coalesce(p_user_id::text, 'a guest')
             using errcode = 'insufficient_privilege', schema = 'devskyy', table = 'orders';

@@ -254,3 +254,18 @@ async def test_login_works_through_the_function(world: World, db_url: str) -> No
                 await conn.fetchval("select devskyy.login_password_hash($1)", world.a.id)
         finally:
             await readonly.close()
+
+
+async def test_a_customer_cannot_place_an_order_in_another_customers_name(world: World) -> None:
+    """Through the owner's function directly (0088: only devskyy.place_order, which checks its caller,
+    may call it) or through the wrapper by raw SQL."""
+    for function in ("devskyy.place_order_as_owner", "devskyy.place_order"):
+        with pytest.raises(PermissionDenied):
+            async with world.db.transaction(as_user=world.a.id) as conn:
+                await conn.fetch(
+                    f"select * from {function}($1, array[$2]::uuid[], array[1], 0, '{{}}'::jsonb)",
+                    world.b.id,
+                    world.ring.id,
+                )
+    async with world.db.transaction(as_user=world.b.id) as conn:
+        assert [o.id for o in await orders.list_for_user(conn, user_id=world.b.id)] == [world.b_order.id]
