@@ -97,23 +97,30 @@ where status in ('active', 'paused')
 -- name: claim_due_goals(checked_before, lim)
 -- Claim active goals due for a check (never checked first, then oldest), skipping goals other agents hold.
 with due as (
-    select id
+    select id, last_checked_at
     from deals.goals
     where status = 'active'
       and (last_checked_at is null or last_checked_at < :checked_before)
     order by last_checked_at nulls first, id
     limit :lim
     for update skip locked
+),
+claimed as (
+    update deals.goals as g
+    set last_checked_at = statement_timestamp()
+    -- = any(array(...)): primary-key lookups of the claimed ids in both plan modes (a join with the
+    -- CTE let the generic plan hash-join it against a scan of every goal).
+    where g.id = any(array(select id from due))
+    returning g.*
 )
-update deals.goals as g
-set last_checked_at = statement_timestamp()
--- = any(array(...)): primary-key lookups of the claimed ids in both plan modes (a join with the CTE
--- let the generic plan hash-join it against a scan of every goal).
-where g.id = any(array(select id from due))
-returning g.id, g.user_id, g.title, g.description, g.category, g.constraints, g.status, g.priority,
-          g.start_date, g.end_date, g.max_budget, g.min_discount_percent, g.target_price,
-          g.notification_threshold, g.auto_buy_threshold, g.max_matches, g.max_tokens, g.total_tokens_spent,
-          g.total_matches_found, g.last_checked_at, g.created_at, g.updated_at, g.meta_data;
+-- In the order claimed (an UPDATE returns its rows in no particular order).
+select c.id, c.user_id, c.title, c.description, c.category, c.constraints, c.status, c.priority,
+       c.start_date, c.end_date, c.max_budget, c.min_discount_percent, c.target_price,
+       c.notification_threshold, c.auto_buy_threshold, c.max_matches, c.max_tokens, c.total_tokens_spent,
+       c.total_matches_found, c.last_checked_at, c.created_at, c.updated_at, c.meta_data
+from claimed as c
+join due as d on d.id = c.id
+order by d.last_checked_at nulls first, d.id;
 
 -- name: lock_goal(id)^
 -- The goal with this id, locked for an edit (read, change, write back without losing a concurrent edit).

@@ -192,6 +192,23 @@ async def test_claim_due_orders_never_checked_then_oldest_and_skips_recent(conn:
     assert not ours & {x.id for x in again}
 
 
+async def test_claimed_goals_come_back_in_claim_order(conn: Connection) -> None:
+    """An UPDATE returns its rows in no particular order (the claimed ids are found through the
+    primary key, in id order); claim_due returns them never-checked first, then oldest."""
+    user = await make_user(conn)
+    goals_by_age = [await make_goal(conn, user) for _ in range(10)]
+    for hours, goal in enumerate(goals_by_age):
+        await conn.execute(
+            "update deals.goals set last_checked_at = now() - make_interval(hours => $2) where id = $1",
+            goal.id,
+            float(20 - hours),
+        )
+    never = await make_goal(conn, user)
+    ours = {g.id for g in goals_by_age} | {never.id}
+    claimed = [x.id for x in await goals.claim_due(conn, limit=1000) if x.id in ours]
+    assert claimed == [never.id, *(g.id for g in goals_by_age)]
+
+
 async def test_concurrent_claimers_never_get_the_same_goal(db_url: str) -> None:
     pool = await create_pool(Settings(database_url=db_url, min_size=2, max_size=20))
     try:

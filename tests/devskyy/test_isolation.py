@@ -257,7 +257,7 @@ async def test_login_works_through_the_function(world: World, db_url: str) -> No
 
 
 async def test_a_customer_cannot_place_an_order_in_another_customers_name(world: World) -> None:
-    """Through the owner's function directly (0088: only devskyy.place_order, which checks its caller,
+    """Through the owner's function directly (0087: only devskyy.place_order, which checks its caller,
     may call it) or through the wrapper by raw SQL."""
     for function in ("devskyy.place_order_as_owner", "devskyy.place_order"):
         with pytest.raises(PermissionDenied):

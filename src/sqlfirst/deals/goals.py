@@ -196,7 +196,8 @@ async def claim_due(
     conn: Executor, *, interval: timedelta = timedelta(hours=1), limit: int = 10
 ) -> list[Goal]:
     """Claim up to ``limit`` active goals due for a check: never checked, or last checked more than
-    ``interval`` ago; never-checked first, then the oldest. Their ``last_checked_at`` becomes now.
+    ``interval`` ago; never-checked first, then the oldest, and returned in that order. Their
+    ``last_checked_at`` becomes now.
 
     Rows are taken ``FOR UPDATE SKIP LOCKED``: two agents claiming at once never get the same goal,
     and a goal stays claimed (locked) until the claimer's transaction ends.

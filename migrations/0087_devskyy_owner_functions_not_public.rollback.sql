@@ -1,3 +1,7 @@
+grant execute on function devskyy.check_order_subtotal() to public;
+grant execute on function devskyy.sync_product_facets() to public;
+grant execute on function devskyy.restock_cancelled_order() to public;
+
 grant execute on function devskyy.place_order_as_owner(uuid, uuid[], integer[], numeric, jsonb)
     to sqlfirst_app, sqlfirst_worker;
 

@@ -1,4 +1,6 @@
--- depends: 0087_devskyy_definer_triggers_not_public
+-- depends: 0084_devskyy_catalogue_guard
+--
+-- Two ways around devskyy's rules that 0076 left to the application role, both closed here.
 --
 -- devskyy.place_order_as_owner (0076) takes stock and writes an order as the owner, for any user it
 -- is given; the application role could execute it directly and skip devskyy.place_order's check, so
@@ -10,6 +12,13 @@
 -- session's role (SET ROLE, how Settings.role applies it), else the login: the application role
 -- cannot set a role it is not a member of, and a login that may reset its role to a superuser is
 -- a superuser already.
+--
+-- devskyy's three SECURITY DEFINER trigger functions (0076) kept PostgreSQL's default EXECUTE for
+-- PUBLIC. A trigger function's privilege is checked when a trigger is created, not when it fires,
+-- so with it the application role could attach one to a temporary table of its own and fire it at
+-- will, as the owner: restock_cancelled_order restocked an order's items again on every insert,
+-- and sync_product_facets wrote any product's facets, past 0084's catalogue guard (the owner is not
+-- bound by RLS). Nobody needs to execute them but their own triggers, which keep firing.
 create or replace function devskyy.place_order(
     p_user_id uuid,
     p_product_ids uuid[],
@@ -51,3 +60,6 @@ $$;
 
 revoke execute on function devskyy.place_order_as_owner(uuid, uuid[], integer[], numeric, jsonb)
     from sqlfirst_app, sqlfirst_worker;
+revoke execute on function devskyy.restock_cancelled_order() from public;
+revoke execute on function devskyy.sync_product_facets() from public;
+revoke execute on function devskyy.check_order_subtotal() from public;
