@@ -157,6 +157,25 @@ async def test_backend_terminated_mid_statement_is_connection_lost(
     assert await q.count_entries(database.pool) == 0
 
 
+async def test_the_driver_refusing_a_raw_call_after_the_farewell_is_connection_lost(
+    database: Database, admin: asyncpg.Connection[asyncpg.Record]
+) -> None:
+    # When the server's FATAL farewell (57P01) lands between two protocol steps of a raw call
+    # (after Parse, before Bind), asyncpg refuses the next step with InternalClientError ("cannot
+    # switch to state 12; another operation (2) is in progress"); CI hit it by chance. The timing
+    # cannot be forced from outside, so the block raises what the driver raises there, on a
+    # connection whose backend really is gone. Neither block may let the raw error out.
+    refusal = "cannot switch to state 12; another operation (2) is in progress"
+    with pytest.raises(ConnectionLost):
+        async with database.transaction() as conn:
+            await terminate(admin, conn.get_server_pid())
+            raise asyncpg.InternalClientError(refusal)
+    with pytest.raises(ConnectionLost):  # never sent, so not "outcome unknown" even outside one
+        async with database.connection() as conn:
+            await terminate(admin, conn.get_server_pid())
+            raise asyncpg.InternalClientError(refusal)
+
+
 async def test_connection_lost_after_the_last_statement_is_connection_lost_at_commit(
     database: Database, admin: asyncpg.Connection[asyncpg.Record], q: Queries
 ) -> None:

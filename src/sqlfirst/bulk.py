@@ -17,12 +17,11 @@ import operator
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-import asyncpg
 from pydantic import BaseModel
 
 from sqlfirst import monitoring
 from sqlfirst.calls import driver_failed, rows_affected
-from sqlfirst.errors import InvalidInput, SqlfirstError
+from sqlfirst.errors import RAISED_BY_DRIVER, InvalidInput, SqlfirstError
 
 if TYPE_CHECKING:
     from sqlfirst.db import Executor
@@ -112,7 +111,7 @@ async def copy_models(
         status = await conn.copy_records_to_table(
             name, schema_name=schema or None, columns=list(names), records=records
         )
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
+    except RAISED_BY_DRIVER as exc:
         # Not OSError or TimeoutError: the caller's own iterator runs inside the COPY and may raise them.
         raise driver_failed(slot, started, exc, conn) from exc
     except SqlfirstError as exc:  # a model without a column (InvalidInput), raised while streaming

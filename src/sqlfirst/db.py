@@ -27,6 +27,7 @@ from sqlfirst.arguments import invalid_argument
 from sqlfirst.bulk import copy_models  # re-exported: it lived here first
 from sqlfirst.errors import (
     DRIVER_ERRORS,
+    RAISED_BY_DRIVER,
     CommandTimeout,
     ConfigurationError,
     ConnectionLost,
@@ -269,7 +270,7 @@ async def _committing(
         if isinstance(exc, TransactionOutcomeUnknown) and exc.executor is conn:
             # A statement of this transaction lost the connection: COMMIT was never sent.
             raise ConnectionLost(str(exc), sqlstate=exc.sqlstate) from exc
-        if isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError):
+        if isinstance(exc, RAISED_BY_DRIVER):
             err = from_driver(exc, conn)
             if isinstance(err, TransactionOutcomeUnknown):
                 err = ConnectionLost(str(err), sqlstate=err.sqlstate)
@@ -394,7 +395,7 @@ class Database:
         conn = await _acquire(self.pool)
         try:
             yield conn
-        except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except RAISED_BY_DRIVER as exc:
             raise from_driver(exc, conn) from exc
         finally:
             await _release(self.pool, conn)

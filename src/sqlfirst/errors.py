@@ -376,6 +376,14 @@ DRIVER_ERRORS: tuple[type[BaseException], ...] = (
 )
 """What asyncpg raises from a call: catch these around a driver call and raise :func:`from_driver`."""
 
+RAISED_BY_DRIVER: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
+"""What only asyncpg raises: typed when it leaves a block of user code (a timeout or an ``OSError``
+there may be the user's own, so those pass through unchanged)."""
+
 
 def _connection_gone(executor: object) -> bool:
     """Whether ``executor`` is a connection that can no longer be used (closed, or given back)."""
