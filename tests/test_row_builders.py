@@ -165,6 +165,36 @@ async def test_a_page_from_the_database_equals_validated_models(conn: Connection
 
 
 @pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
+def test_values_go_in_by_position_where_the_interpreter_allows_it() -> None:
+    # On CPython 3.11 and 3.12 each row's dict is a copy of the template whose values are replaced
+    # by position; the differential test checks that this gives what validation gives.
+    keys = tuple(Frozen.model_fields)
+    builder = c_builder(Frozen, keys, (0,) * len(keys), (None,) * len(keys))
+    expected = sys.implementation.name == "cpython" and sys.version_info[:2] in {(3, 11), (3, 12)}
+    assert builder.by_position == int(expected)
+    by_key = rows_module._RowBuilder(
+        Frozen,
+        keys,
+        tuple(range(len(keys))),
+        (0,) * len(keys),
+        (None,) * len(keys),
+        (True,) * len(keys),
+        len(keys),
+        set(keys),
+        False,
+        SETTERS,
+        by_position=False,
+    )
+    assert by_key.by_position == 0
+    row = (1, Mood.CALM, None, ["a"], {"k": [1, None]})
+    built, keyed = builder.one(row), by_key.one(row)
+    assert built.__dict__ == keyed.__dict__ == dict(zip(keys, row, strict=True))
+    assert list(built.__dict__) == list(keys)  # insertion order too
+    built.__dict__["extra"] = 1  # the copy is an ordinary dict: it grows and looks up like one
+    assert built.__dict__["extra"] == 1 and built.__dict__["mood"] is Mood.CALM
+
+
+@pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
 def test_the_c_builder_keeps_reference_counts_balanced() -> None:
     build = row_factory(Frozen, accelerated=True)
     tags = ["shared"]

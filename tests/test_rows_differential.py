@@ -303,15 +303,21 @@ def _outcome(build: Any) -> tuple[str, Any]:
 
 
 def _builders() -> list[Any]:
-    found = [pytest.param(False, id="python")]
+    """(accelerated, by_position): the C builder writing values by position (CPython 3.11, 3.12) and
+    by key (other interpreters), and the generated Python loop."""
+    found = [pytest.param((False, True), id="python")]
     if BUILT or REQUIRED:
-        found.insert(0, pytest.param(True, id="c"))
+        found[:0] = [pytest.param((True, True), id="c"), pytest.param((True, False), id="c-by-key")]
     return found
 
 
-@pytest.mark.parametrize("accelerated", _builders())
+@pytest.mark.parametrize("builder", _builders())
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: f"{m.__module__.rpartition('.')[2]}.{m.__name__}")
-def test_built_rows_equal_validated_rows(model: type[BaseModel], accelerated: bool) -> None:
+def test_built_rows_equal_validated_rows(
+    model: type[BaseModel], builder: tuple[bool, bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accelerated, by_position = builder
+    monkeypatch.setattr(rows_module, "_BY_POSITION", by_position)
     factory = row_factory(model, accelerated=accelerated)
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

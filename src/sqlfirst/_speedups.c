@@ -12,10 +12,73 @@
  *
  * A value that fails its check raises Fallback (KeyError or TypeError from an enum map are turned
  * into it too); the Python side then lets Pydantic validate the rows, so the result is always what
- * validation gives. Only public C API is used.
+ * validation gives. Only public C API is used, but for one thing: on CPython 3.11 and 3.12 the copied
+ * dict's values are written by position (the layout of its entries is mirrored below and checked on
+ * a real copy when a builder is made), which saves a hash lookup and an insert per value.
  */
 #include "_speedups.h"
+
+/* Writing a copied dict's values in place, without a lookup per key: CPython 3.11 and 3.12 lay out
+ * a dict's keys object as below (Include/internal/pycore_dict.h, the same in both). An extension
+ * cannot include that header without building as the core, so the layout is mirrored, only for
+ * those versions, and checked at run time on a real copy before it is used (direct_layout). On any
+ * other version every value is set with PyDict_SetItem, which gives the same dict. */
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000 && !defined(Py_LIMITED_API)
+#define SQLFIRST_DIRECT_DICT 1
+typedef struct {
+    Py_ssize_t dk_refcnt;
+    uint8_t dk_log2_size;
+    uint8_t dk_log2_index_bytes;
+    uint8_t dk_kind; /* 0: general (hashed entries); 1 unicode, 2 split: key-value entries */
+    uint32_t dk_version;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+    char dk_indices[];
+} MirrorKeys;
+
+typedef struct {
+    PyObject *me_key;
+    PyObject *me_value;
+} MirrorUnicodeEntry;
+
+static MirrorUnicodeEntry *
+unicode_entries(PyObject *dict)
+{
+    MirrorKeys *keys = (MirrorKeys *)((PyDictObject *)dict)->ma_keys;
+    return (MirrorUnicodeEntry *)&keys->dk_indices[(size_t)1 << keys->dk_log2_index_bytes];
+}
+#endif
+
+#ifdef SQLFIRST_DIRECT_DICT
+/* Entry i of a fresh copy of template holds key i, in a combined table of str keys: then, and only
+ * then, a copy's values may be written by position. Checked once, on a real copy. */
+static int
+direct_layout(PyObject *template, PyObject *keys)
+{
+    PyDictObject *copy = (PyDictObject *)PyDict_Copy(template);
+    if (copy == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    MirrorKeys *layout = (MirrorKeys *)copy->ma_keys;
+    int ok = copy->ma_values == NULL && layout->dk_kind == 1 && layout->dk_refcnt == 1 &&
+             layout->dk_nentries == PyTuple_GET_SIZE(keys) && copy->ma_used == PyTuple_GET_SIZE(keys);
+    if (ok) {
+        MirrorUnicodeEntry *entries = unicode_entries((PyObject *)copy);
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(keys); i++) {
+            if (entries[i].me_key != PyTuple_GET_ITEM(keys, i) || entries[i].me_value == NULL) {
+                ok = 0;
+                break;
+            }
+        }
+    }
+    Py_DECREF(copy);
+    return ok;
+}
+#endif
 #include <descrobject.h>
+#include <stddef.h>
+#include <structmember.h>
 
 enum { K_ANY = 0, K_EXACT = 1, K_MAP = 2, K_DECIMAL = 3, K_JSON = 4, K_LIST = 5, K_DICT = 6 };
 #define JSON_MAX_DEPTH 200
@@ -79,14 +142,16 @@ static PyObject *
 builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"cls", "keys", "columns", "kinds", "args", "nullables", "ncolumns",
-                             "fields_set", "copy_fields_set", "setters", NULL};
+                             "fields_set", "copy_fields_set", "setters", "by_position", NULL};
     PyObject *cls, *keys, *columns, *kinds, *checks, *nullables, *fields_set, *setters;
     Py_ssize_t ncolumns;
     int copy_fields_set;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!O!O!nO!pO!:RowBuilder", kwlist, &PyType_Type,
+    int by_position = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!O!O!nO!pO!|$p:RowBuilder", kwlist, &PyType_Type,
                                      &cls, &PyTuple_Type, &keys, &PyTuple_Type, &columns, &PyTuple_Type,
                                      &kinds, &PyTuple_Type, &checks, &PyTuple_Type, &nullables, &ncolumns,
-                                     &PySet_Type, &fields_set, &copy_fields_set, &PyTuple_Type, &setters)) {
+                                     &PySet_Type, &fields_set, &copy_fields_set, &PyTuple_Type, &setters,
+                                     &by_position)) {
         return NULL;
     }
     PyTypeObject *tp = (PyTypeObject *)cls;
@@ -199,6 +264,12 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     self->size = size;
     self->ncolumns = ncolumns;
     self->copy_fields_set = copy_fields_set;
+#ifdef SQLFIRST_DIRECT_DICT
+    self->direct = by_position && direct_layout(template, keys);
+#else
+    (void)by_position;
+    self->direct = 0;
+#endif
     return (PyObject *)self;
 
 fail:
@@ -372,6 +443,13 @@ sqlfirst_build_row(RowBuilder *self, PyObject *row)
         if (value == NULL) {
             goto fail_dict;
         }
+#ifdef SQLFIRST_DIRECT_DICT
+        if (self->direct) {
+            /* The copy is new and nobody else holds it: replace the template's None in place. */
+            Py_SETREF(unicode_entries(dict)[i].me_value, value);
+            continue;
+        }
+#endif
         int rc = PyDict_SetItem(dict, PyTuple_GET_ITEM(self->keys, i), value);
         Py_DECREF(value);
         if (rc < 0) {
@@ -458,11 +536,17 @@ static PyMethodDef builder_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+static PyMemberDef builder_members[] = {
+    {"by_position", T_INT, offsetof(RowBuilder, direct), READONLY,
+     "1 when values are written into each row's dict by position (CPython 3.11 and 3.12), 0 when by key"},
+    {NULL, 0, 0, 0, NULL},
+};
+
 PyTypeObject RowBuilderType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "sqlfirst._speedups.RowBuilder",
     .tp_doc = PyDoc_STR("RowBuilder(cls, keys, columns, kinds, args, nullables, ncolumns, fields_set, "
-                        "copy_fields_set, setters)\n\n"
+                        "copy_fields_set, setters, *, by_position=True)\n\n"
                         "Builds instances of a Pydantic model from rows, checking each value against its "
                         "field's check (sqlfirst.trust); raises Fallback when validation must decide."),
     .tp_basicsize = sizeof(RowBuilder),
@@ -472,6 +556,7 @@ PyTypeObject RowBuilderType = {
     .tp_traverse = (traverseproc)builder_traverse,
     .tp_clear = (inquiry)builder_clear,
     .tp_methods = builder_methods,
+    .tp_members = builder_members,
 };
 
 static struct PyModuleDef speedups_module = {

@@ -28,6 +28,7 @@ typedef struct {
     Py_ssize_t size;         /* fields */
     Py_ssize_t ncolumns;     /* columns of a row */
     int copy_fields_set;     /* 1: each instance gets its own copy (mutable models) */
+    int direct;              /* 1: a copy of template holds key i in entry i (values written in place) */
 } RowBuilder;
 
 /* sqlfirst._speedups.Fallback: a value failed its field's check, the row needs validation. */

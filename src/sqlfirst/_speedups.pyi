@@ -23,6 +23,11 @@ class RowBuilder:
         fields_set: set[str],
         copy_fields_set: bool,
         setters: tuple[Any, Any, Any],
+        *,
+        by_position: bool = True,
     ) -> None: ...
+    @property
+    def by_position(self) -> int:
+        """1 when each row's dict gets its values by position (CPython 3.11, 3.12), 0 by key."""
     def one(self, row: Sequence[Any], /) -> Any: ...
     def many(self, rows: Sequence[Sequence[Any]], /) -> list[Any]: ...

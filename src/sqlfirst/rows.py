@@ -79,6 +79,11 @@ compiler is there) rather than in generated Python; ``SQLFIRST_PURE_PYTHON=1`` t
 
 _FALLBACKS = (KeyError, TypeError, ValueError, _Fallback)
 
+_BY_POSITION = True
+"""The C builder writes each row's values into its dict by position where the interpreter allows
+it (CPython 3.11, 3.12: ``RowBuilder.by_position``), by key elsewhere; tests turn it off to check
+that both give the same models."""
+
 
 class RowFactory(typing.Generic[ModelT]):
     """Turns rows into ``model`` instances; see :func:`row_factory`.
@@ -207,6 +212,7 @@ def _c_builders(
             # Frozen models never change their fields-set, so all instances share one.
             not model.model_config.get("frozen"),
             _MODEL_SLOTS,
+            by_position=_BY_POSITION,
         )
     except (TypeError, ValueError):
         return None
