@@ -504,3 +504,22 @@ async def test_partitions_made_by_maintenance_are_secured_like_the_ones_before(c
     assert all(row["forced"] and not row["app"] and not row["readonly"] for row in rows), rows
     # The parent keeps its grants: the app reaches the rows through it, under its policy.
     assert await conn.fetchval("select has_table_privilege('sqlfirst_app', 'deals.rls_probe', 'select')")
+
+
+async def test_ensure_roles_leaves_the_partitions_of_tables_under_rls_ungranted(conn: Connection) -> None:
+    # core.grant_domain_privileges grants every table of a schema, partitions included: ensure_roles
+    # (`sqlfirst db roles`) secures them again afterwards, as 0079 and partition maintenance do.
+    await ensure_roles(conn)
+    granted = await conn.fetch(
+        """
+        select c.oid::regclass::text as name
+          from pg_inherits as i
+          join pg_class as parent on parent.oid = i.inhparent
+          join pg_class as c on c.oid = i.inhrelid
+         where parent.relrowsecurity and parent.relkind = 'p'
+           and (has_table_privilege('sqlfirst_app', c.oid, 'select,insert,update,delete')
+                or has_table_privilege('sqlfirst_readonly', c.oid, 'select'))
+        """
+    )
+    assert [row["name"] for row in granted] == []
+    assert await conn.fetchval("select has_table_privilege('sqlfirst_app', 'deals.price_tracking', 'select')")

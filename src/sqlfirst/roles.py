@@ -126,6 +126,10 @@ async def ensure_roles(conn: Connection, *, passwords: Mapping[str, str] | None 
             ),
         )
         done.append(f"granted on {', '.join(schemas or ())}")
+        if await _run(conn, "select to_regprocedure('core.secure_partitions(regclass)') is not null"):
+            # Granting covers every table of a schema, partitions too: close those of tables under
+            # RLS again, whose policies apply through the parent only (0079).
+            await _run(conn, "select core.secure_partitions()")
     return done
 
 
