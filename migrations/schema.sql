@@ -684,6 +684,37 @@ $$;
 
 COMMENT ON FUNCTION ai_seo.enforce_task_lifecycle() IS 'BEFORE UPDATE OF status on agent_tasks: legal transitions only (else SF031), stamps started_at/completed_at/processing_time_ms.';
 
+CREATE FUNCTION ai_seo.guard_user_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+    problem text;
+begin
+    if not core.bound_by_row_security() or ai_seo.acting_user_is_admin() then
+        return case when tg_op = 'DELETE' then old else new end;
+    end if;
+    if tg_op = 'INSERT' then
+        if new.role <> 'operator' then
+            problem := format('only an acting admin creates a %s', new.role);
+        end if;
+    elsif old.id is distinct from core.acting_user() then
+        problem := 'a staff member changes or deletes only their own account; an acting admin, anyone''s';
+    elsif tg_op = 'UPDATE' and new.role is distinct from old.role then
+        problem := 'only an acting admin changes a role';
+    elsif tg_op = 'UPDATE' and new.is_active is distinct from old.is_active then
+        problem := 'only an acting admin activates or deactivates an account';
+    end if;
+    if problem is not null then
+        raise exception '% (%)', problem, coalesce('acting user ' || core.acting_user()::text, 'nobody acts')
+            using errcode = 'insufficient_privilege', schema = 'ai_seo', table = 'users';
+    end if;
+    return case when tg_op = 'DELETE' then old else new end;
+end;
+$$;
+
+COMMENT ON FUNCTION ai_seo.guard_user_write() IS 'BEFORE INSERT/UPDATE/DELETE row trigger on users: under RLS rules only an acting admin gives roles, (de)activates, or writes another account.';
+
 CREATE FUNCTION ai_seo.login_password_hash(p_username text) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -932,6 +963,26 @@ end;
 $$;
 
 COMMENT ON FUNCTION core.grant_domain_privileges(p_schema name) IS 'Hands a domain schema to sqlfirst_owner and grants the app, read-only and worker roles on it, now and by default.';
+
+CREATE FUNCTION core.guard_own_row() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+    column_name text := coalesce(tg_argv[0], 'id');
+    row_user uuid := (to_jsonb(old) ->> column_name)::uuid;
+begin
+    if core.bound_by_row_security() and row_user is distinct from core.acting_user() then
+        raise exception 'a row of %.% is changed or deleted only by its own user, acting (%)',
+                        tg_table_schema, tg_table_name,
+                        coalesce('acting user ' || core.acting_user()::text, 'nobody acts')
+            using errcode = 'insufficient_privilege', schema = tg_table_schema, table = tg_table_name;
+    end if;
+    return case when tg_op = 'DELETE' then old else new end;
+end;
+$$;
+
+COMMENT ON FUNCTION core.guard_own_row() IS 'BEFORE UPDATE/DELETE row trigger: under RLS rules only the user named by column TG_ARGV[0] (default id) changes the row.';
 
 CREATE FUNCTION core.partition_bound_literal(boundary timestamp without time zone, control_type regtype) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -4350,6 +4401,8 @@ CREATE TRIGGER tg_sessions_initial_messages AFTER INSERT ON agent_hub.sessions R
 
 CREATE TRIGGER tg_sessions_updated_at BEFORE UPDATE ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_users_guard_own_row BEFORE DELETE OR UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.guard_own_row('id');
+
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_agent_tasks_count_delete AFTER DELETE ON ai_seo.agent_tasks REFERENCING OLD TABLE AS old_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
@@ -4371,6 +4424,8 @@ CREATE TRIGGER tg_campaigns_lifecycle BEFORE UPDATE OF status ON ai_seo.campaign
 CREATE TRIGGER tg_campaigns_updated_at BEFORE UPDATE ON ai_seo.campaigns FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_clients_updated_at BEFORE UPDATE ON ai_seo.clients FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_users_guard_write BEFORE INSERT OR DELETE OR UPDATE ON ai_seo.users FOR EACH ROW EXECUTE FUNCTION ai_seo.guard_user_write();
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON ai_seo.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -4427,6 +4482,8 @@ CREATE TRIGGER tg_token_transactions_guard_status BEFORE UPDATE OF status ON dea
 CREATE TRIGGER tg_token_transactions_updated_at BEFORE UPDATE ON deals.token_transactions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_user_settings_updated_at BEFORE UPDATE ON deals.user_settings FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_users_guard_own_row BEFORE DELETE OR UPDATE ON deals.users FOR EACH ROW EXECUTE FUNCTION core.guard_own_row('id');
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON deals.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -4485,6 +4542,8 @@ CREATE TRIGGER tg_messages_20_key_update AFTER UPDATE OF user_id, platform, plat
 CREATE TRIGGER tg_outbound_messages_notify AFTER INSERT ON easyflow.outbound_messages FOR EACH ROW EXECUTE FUNCTION easyflow.notify_outbound_queued();
 
 CREATE TRIGGER tg_outbound_messages_updated_at BEFORE UPDATE ON easyflow.outbound_messages FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_users_guard_own_row BEFORE DELETE OR UPDATE ON easyflow.users FOR EACH ROW EXECUTE FUNCTION core.guard_own_row('id');
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON easyflow.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -4746,7 +4805,9 @@ ALTER TABLE deals.price_tracking_default ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY rls_auth_tokens_own ON deals.auth_tokens USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
-CREATE POLICY rls_chat_messages_own ON deals.chat_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_chat_messages_own ON deals.chat_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND ((goal_id IS NULL) OR (EXISTS ( SELECT
+   FROM deals.goals g
+  WHERE (g.id = chat_messages.goal_id))))));
 
 CREATE POLICY rls_deal_activities_delete ON deals.deal_activities FOR DELETE USING ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
    FROM deals.deals d
@@ -4822,7 +4883,11 @@ CREATE POLICY rls_deals_update ON deals.deals FOR UPDATE USING ((EXISTS ( SELECT
 
 CREATE POLICY rls_goals_own ON deals.goals USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
-CREATE POLICY rls_notifications_own ON deals.notifications USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_notifications_own ON deals.notifications USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND ((goal_id IS NULL) OR (EXISTS ( SELECT
+   FROM deals.goals g
+  WHERE (g.id = notifications.goal_id)))) AND ((deal_id IS NULL) OR (EXISTS ( SELECT
+   FROM deals.deals d
+  WHERE (d.id = notifications.deal_id))))));
 
 CREATE POLICY rls_price_tracking_delete ON deals.price_tracking FOR DELETE USING ((EXISTS ( SELECT
    FROM deals.deals d
@@ -4862,9 +4927,13 @@ CREATE POLICY rls_tasks_own_goal ON deals.tasks USING ((EXISTS ( SELECT
    FROM deals.goals g
   WHERE (g.id = tasks.goal_id))));
 
-CREATE POLICY rls_token_balance_history_own ON deals.token_balance_history USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_token_balance_history_own ON deals.token_balance_history USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND ((transaction_id IS NULL) OR (EXISTS ( SELECT
+   FROM deals.token_transactions t
+  WHERE (t.id = token_balance_history.transaction_id))))));
 
-CREATE POLICY rls_token_transactions_own ON deals.token_transactions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_token_transactions_own ON deals.token_transactions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND ((goal_id IS NULL) OR (EXISTS ( SELECT
+   FROM deals.goals g
+  WHERE (g.id = token_transactions.goal_id))))));
 
 CREATE POLICY rls_user_settings_own ON deals.user_settings USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 

@@ -242,14 +242,13 @@ async def test_the_probe_reports_a_changed_or_deleted_row(app_db: Database) -> N
     """The check above can fail: even an UPDATE that writes the same value is seen (a DELETE removes
     the row, which the same count sees)."""
     async with app_db.transaction() as conn:
+        first = await conn.fetchval("select id from agent_hub.users order by id limit 1")
+    async with app_db.transaction(as_user=first) as conn:  # an account is changed by its own user
         mark = await conn.fetchval("select pg_current_xact_id()::text::bigint")
         assert await conn.fetch("select probe.changed($1)", mark) == []
         try:
             async with conn.transaction():
-                await conn.execute(
-                    "update agent_hub.users set full_name = full_name"
-                    " where id = (select id from agent_hub.users order by id limit 1)"
-                )
+                await conn.execute("update agent_hub.users set full_name = full_name where id = $1", first)
                 changed = [row[0] for row in await conn.fetch("select probe.changed($1)", mark)]
                 assert changed == [changed[0]] and changed[0].startswith("agent_hub.users: 1 of its ")
                 raise _RollBack

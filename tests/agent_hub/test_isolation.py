@@ -289,3 +289,27 @@ async def test_a_single_pooled_call_acts_for_the_acting_user(world: World) -> No
     # Nobody acting: tenant rows are invisible; shared ones are not.
     assert await world.db.call(agents.get, id=a.private.id) is None
     assert await world.db.call(agents.get, id=world.public.id) == world.public
+
+
+async def test_b_cannot_change_or_delete_a_s_account(world: World) -> None:
+    # users is the readable registry, without RLS: 0089's row trigger keeps each account for its own
+    # user. Before it, B could take A's account over (email, password) or delete it, and with it
+    # every agent, session and event of A's through the cascades.
+    a, b = world.a, world.b
+    attempts = (
+        lambda conn: users.update_profile(conn, id=a.user.id, email="evil@example.com", full_name="x"),
+        lambda conn: users.set_password(conn, id=a.user.id, password="a stolen horse battery"),
+        lambda conn: users.deactivate(conn, id=a.user.id),
+        lambda conn: users.delete(conn, id=a.user.id),
+    )
+    for attempt in attempts:
+        for acting in (b.user.id, None):  # B, or nobody
+            with pytest.raises(PermissionDenied):
+                async with world.db.transaction(as_user=acting) as conn:
+                    await attempt(conn)
+    async with world.db.transaction(as_user=a.user.id) as conn:
+        user = await users.get_by_id(conn, id=a.user.id)
+        assert user is not None and user.email == a.user.email and user.is_active
+        assert await agents.get(conn, id=a.private.id) is not None
+        mine = await users.update_profile(conn, id=a.user.id, email=a.user.email, full_name="Ada")
+        assert mine is not None and mine.full_name == "Ada"

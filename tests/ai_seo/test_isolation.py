@@ -63,7 +63,9 @@ async def world(db_url: str) -> AsyncIterator[World]:
     db = await sqlfirst.connect(settings)  # one connection: every transaction reuses it
     try:
         a, b = await _sign_up(db, "ada"), await _sign_up(db, "bob")
-        admin = await _sign_up(db, "cleo", role="admin")
+        # The first admin is made by a role that row-level security does not bind (0092).
+        async with await sqlfirst.connect(Settings(database_url=db_url, min_size=1, max_size=1)) as owner:
+            admin = await _sign_up(owner, "cleo", role="admin")
         async with db.transaction(as_user=a.user.id) as conn:
             campaign = await make_campaign(conn)
             task = await tasks.create(
@@ -279,3 +281,33 @@ async def test_only_the_worker_may_recount_every_user_s_tasks(db_url: str, world
             assert await conn.fetchval("select ai_seo.recount_user_tasks()") == 1  # A's task
     finally:
         await worker.close()
+
+
+async def test_only_an_acting_admin_gives_roles_or_writes_another_s_account(world: World) -> None:
+    # 0092: before it, operator B made themselves admin with set_role and then, through the sessions
+    # policies that trust the role, listed and revoked A's sessions.
+    a, b, admin = world.a, world.b, world.admin
+    attempts = (
+        lambda conn: users.set_role(conn, id=b.user.id, role="admin"),
+        lambda conn: users.set_active(conn, id=a.user.id, is_active=False),
+        lambda conn: users.set_active(conn, id=b.user.id, is_active=False),
+        lambda conn: users.update_profile(conn, id=a.user.id, email="evil@agency.example", full_name="x"),
+        lambda conn: users.delete(conn, id=a.user.id),
+        lambda conn: users.create(
+            conn, username="mallory", email="mallory@agency.example", password=PASSWORD, role="manager"
+        ),
+    )
+    for attempt in attempts:
+        for acting in (b.user.id, None):
+            with pytest.raises(PermissionDenied):
+                async with world.db.transaction(as_user=acting) as conn:
+                    await attempt(conn)
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        assert await sessions.list_active(conn, user_id=a.user.id) == []  # still an operator
+        mine = await users.update_profile(conn, id=b.user.id, email="bob2@agency.example", full_name="Bob")
+        assert mine is not None and mine.full_name == "Bob" and mine.role == "operator"
+    async with world.db.transaction(as_user=admin.user.id) as conn:
+        promoted = await users.set_role(conn, id=b.user.id, role="manager")
+        assert promoted is not None and promoted.role == "manager"
+        paused = await users.set_active(conn, id=a.user.id, is_active=False)
+        assert paused is not None and not paused.is_active

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from uuid import uuid4
 
 import pytest
 from pydantic import SecretStr
@@ -35,7 +36,7 @@ from sqlfirst.deals import (
     user_settings,
     users,
 )
-from sqlfirst.deals.models import Deal, Goal, Task, User
+from sqlfirst.deals.models import Deal, Goal, Task, User, UserStatus
 from sqlfirst.errors import PermissionDenied, SqlfirstError
 from sqlfirst.settings import Settings
 
@@ -354,3 +355,83 @@ async def test_a_partition_named_directly_is_closed(world: World) -> None:
             async with world.db.transaction(as_user=world.b.user.id) as conn:
                 args = (world.b.private_deal.id,) if "$1" in statement else ()
                 await conn.execute(statement, *args)
+
+
+async def test_b_cannot_change_or_delete_a_s_account(world: World, db_url: str) -> None:
+    # users is the readable registry, without RLS: the row trigger of 0090 keeps each account for
+    # its own user. Before it, B could suspend A, or delete A and with A every goal and deal.
+    a, b = world.a, world.b
+    attempts = (
+        lambda conn: users.set_status(conn, id=a.user.id, status=UserStatus.SUSPENDED),
+        lambda conn: users.update_profile(
+            conn, id=a.user.id, name="pwned", preferences={}, notification_channels=[]
+        ),
+        lambda conn: users.record_login(conn, id=a.user.id),
+        lambda conn: users.delete(conn, id=a.user.id),
+    )
+    for attempt in attempts:
+        for acting in (b.user.id, None):  # B, or nobody
+            with pytest.raises(PermissionDenied):
+                async with world.db.transaction(as_user=acting) as conn:
+                    await attempt(conn)
+    async with world.db.transaction(as_user=a.user.id) as conn:
+        user = await users.get_by_id(conn, id=a.user.id)
+        assert user is not None and user.status == a.user.status and user.name == a.user.name
+        assert await goals.get(conn, id=a.goal.id) is not None
+        # A changes her own account.
+        renamed = await users.update_profile(
+            conn, id=a.user.id, name="Alice", preferences={}, notification_channels=["email"]
+        )
+        assert renamed is not None and renamed.name == "Alice"
+    # The worker, which RLS does not bind, still manages every account.
+    worker = await sqlfirst.connect(
+        Settings(database_url=db_url, role="sqlfirst_worker", min_size=1, max_size=1)
+    )
+    async with worker, worker.transaction() as conn:
+        suspended = await users.set_status(conn, id=b.user.id, status=UserStatus.SUSPENDED)
+        assert suspended is not None and suspended.status == UserStatus.SUSPENDED
+
+
+async def test_b_cannot_hang_rows_on_a_s_goal_or_private_deal_and_learns_nothing_from_trying(
+    world: World,
+) -> None:
+    # A foreign key check does not see RLS: before 0090, B's message could point at A's goal, and a
+    # hidden id succeeded where an unknown one failed. Both now fail alike.
+    a, b = world.a, world.b
+    for goal_id in (a.goal.id, uuid4()):
+        attempts = (
+            lambda conn, g=goal_id: chat_messages.create(
+                conn, user_id=b.user.id, role="user", content="planted", goal_id=g
+            ),
+            lambda conn, g=goal_id: notifications.create(
+                conn, user_id=b.user.id, type="goal", title="t", message="m", goal_id=g
+            ),
+            lambda conn, g=goal_id: tokens.begin(conn, user_id=b.user.id, type="reward", amount=1, goal_id=g),
+        )
+        for attempt in attempts:
+            with pytest.raises(PermissionDenied):
+                async with world.db.transaction(as_user=b.user.id) as conn:
+                    await attempt(conn)
+    for deal_id in (a.private_deal.id, uuid4()):
+        with pytest.raises(PermissionDenied):
+            async with world.db.transaction(as_user=b.user.id) as conn:
+                await notifications.create(
+                    conn, user_id=b.user.id, type="deal", title="t", message="m", deal_id=deal_id
+                )
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        # What B may see, B may point at: A's shared deal, B's own goal.
+        note = await notifications.create(
+            conn, user_id=b.user.id, type="deal", title="t", message="m", deal_id=a.shared_deal.id
+        )
+        assert note.deal_id == a.shared_deal.id
+        message = await chat_messages.create(
+            conn, user_id=b.user.id, role="user", content="mine", goal_id=b.goal.id
+        )
+        assert message.goal_id == b.goal.id
+    with pytest.raises(PermissionDenied):  # nor can B's own message move onto A's goal
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await conn.execute(
+                "update deals.chat_messages set goal_id = $1 where id = $2", a.goal.id, message.id
+            )
+    async with world.db.transaction(as_user=a.user.id) as conn:
+        assert [m.user_id for m in await chat_messages.list_for_goal(conn, goal_id=a.goal.id)] == [a.user.id]

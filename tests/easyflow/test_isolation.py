@@ -16,7 +16,16 @@ import pytest
 
 import sqlfirst
 from sqlfirst.db import Database
-from sqlfirst.easyflow import conversations, credentials, integrations, messages, metrics, outbound, sync_logs
+from sqlfirst.easyflow import (
+    conversations,
+    credentials,
+    integrations,
+    messages,
+    metrics,
+    outbound,
+    sync_logs,
+    users,
+)
 from sqlfirst.easyflow.credentials import KeyRing
 from sqlfirst.easyflow.models import Conversation, Integration, Message, User
 from sqlfirst.errors import PermissionDenied
@@ -303,3 +312,25 @@ async def test_the_worker_claims_across_tenants(world: World, worker: Database) 
             )
             == 1
         )
+
+
+async def test_b_cannot_change_or_delete_a_s_account(world: World) -> None:
+    # users is the readable registry, without RLS: 0091's row trigger keeps each account for its own
+    # user. Before it, B could deactivate A, or delete A and every conversation of A's with A.
+    a, b = world.a, world.b
+    attempts = (
+        lambda conn: users.update_locale(conn, id=a.user.id, language_code="fr"),
+        lambda conn: users.deactivate(conn, id=a.user.id),
+        lambda conn: users.delete(conn, id=a.user.id),
+    )
+    for attempt in attempts:
+        for acting in (b.user.id, None):  # B, or nobody
+            with pytest.raises(PermissionDenied):
+                async with world.db.transaction(as_user=acting) as conn:
+                    await attempt(conn)
+    async with world.db.transaction(as_user=a.user.id) as conn:
+        user = await users.get_by_id(conn, id=a.user.id)
+        assert user is not None and user.is_active and user.language_code == a.user.language_code
+        assert await conversations.get(conn, id=a.conversation.id) is not None
+        mine = await users.update_locale(conn, id=a.user.id, language_code="de")
+        assert mine is not None and mine.language_code == "de"

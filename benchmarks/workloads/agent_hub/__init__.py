@@ -52,6 +52,7 @@ BENCH = DomainBench(
     app_role=APP_ROLE,
     worker_role=WORKER_ROLE,
     owners={
+        "users.id": "select $1::uuid",  # an account is changed by its own user (core.guard_own_row)
         "owner_id": "select $1::uuid",
         "agents.id": "select owner_id from agent_hub.agents where id = $1",
         "agent_id": "select owner_id from agent_hub.agents where id = $1",

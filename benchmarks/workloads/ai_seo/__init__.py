@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlfirst.bench.callers import APP_ROLE, WORKER_ROLE
 from sqlfirst.bench.dataset import PASSWORD_HASH, Unique, sample_rows
-from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload, as_worker
+from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload, acting_for, as_worker
 
 from .data import (
     AGENTS,
@@ -500,11 +500,20 @@ async def cleanup(conn: Any) -> None:
     await conn.execute("delete from ai_seo.agents where agent_id like 'bench\\_newagent%'")
 
 
+async def _admin(conn: Any, params: Params) -> object:
+    return await conn.fetchval(
+        "select id from ai_seo.users where is_active and role = 'admin' order by id limit 1"
+    )
+
+
+# Roles and (de)activation are an acting admin's (0092); every other account write is its own user's.
+_QUERIES = acting_for(QUERIES, {"set_user_role", "set_user_active"}, _admin)
+
 BENCH = DomainBench(
     domain="ai_seo",
     tables=tables,
     sample=sample,
-    queries=as_worker(QUERIES, {"delete_stale_sessions"}),  # retention, every user's sessions
+    queries=as_worker(_QUERIES, {"delete_stale_sessions"}),  # retention, every user's sessions
     mix={
         "claim_next_task": 15,
         "get_task_by_id": 10,
@@ -523,4 +532,5 @@ BENCH = DomainBench(
     after_load=after_load,
     app_role=APP_ROLE,
     worker_role=WORKER_ROLE,
+    owners={"users.id": "select $1::uuid"},  # an account is changed by its own user (0092)
 )

@@ -91,6 +91,7 @@ BENCH = DomainBench(
     app_role=APP_ROLE,
     worker_role=WORKER_ROLE,
     owners={
+        "users.id": "select $1::uuid",  # an account is changed by its own user (core.guard_own_row)
         "goal_id": "select user_id from deals.goals where id = $1",
         "goals.id": "select user_id from deals.goals where id = $1",
         "deal_id": DEAL_OWNER,

@@ -579,6 +579,7 @@ BENCH = DomainBench(
     app_role=APP_ROLE,
     worker_role=WORKER_ROLE,
     owners={
+        "users.id": "select $1::uuid",  # an account is changed by its own user (core.guard_own_row)
         "integrations.id": "select user_id from easyflow.integrations where id = $1",
         "integration_id": "select user_id from easyflow.integrations where id = $1",
         "sync_logs.id": "select user_id from easyflow.sync_logs where id = $1",

@@ -1,0 +1,1 @@
+drop function core.guard_own_row();
