@@ -264,6 +264,19 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     self->size = size;
     self->ncolumns = ncolumns;
     self->copy_fields_set = copy_fields_set;
+    /* A fresh instance from tp_alloc has NULL in its __dict__ pointer and its slots, so where the
+     * class keeps them at a fixed offset (a __dict__ slot, T_OBJECT_EX members, writable) they are
+     * stored directly; what setting them through their descriptors checks holds by construction
+     * (checked above: the descriptors belong to a base of cls). Anything else goes through the
+     * descriptors and PyObject_GenericSetDict. */
+    self->dict_offset = by_position && tp->tp_dictoffset > 0 ? tp->tp_dictoffset : 0;
+    for (Py_ssize_t i = 0; i < 3; i++) {
+        PyMemberDef *member = ((PyMemberDescrObject *)PyTuple_GET_ITEM(setters, i))->d_member;
+        self->slot_offsets[i] = by_position && member->type == T_OBJECT_EX && !(member->flags & READONLY) &&
+                                        member->offset > 0
+                                    ? member->offset
+                                    : 0;
+    }
 #ifdef SQLFIRST_DIRECT_DICT
     self->direct = by_position && direct_layout(template, keys);
 #else
@@ -460,23 +473,34 @@ sqlfirst_build_row(RowBuilder *self, PyObject *row)
     if (instance == NULL) {
         goto fail_dict;
     }
-    if (PyObject_GenericSetDict(instance, dict, NULL) < 0) {
-        Py_DECREF(instance);
-        goto fail_dict;
+    if (self->dict_offset > 0) {
+        *(PyObject **)((char *)instance + self->dict_offset) = dict; /* the reference moves */
     }
-    Py_DECREF(dict);
+    else {
+        int rc = PyObject_GenericSetDict(instance, dict, NULL);
+        Py_DECREF(dict);
+        if (rc < 0) {
+            Py_DECREF(instance);
+            return NULL;
+        }
+    }
     PyObject *fields_set = self->copy_fields_set ? PySet_New(self->fields_set) : Py_NewRef(self->fields_set);
     if (fields_set == NULL) {
         Py_DECREF(instance);
         return NULL;
     }
-    int rc = set_slot(PyTuple_GET_ITEM(self->setters, 0), instance, fields_set);
-    Py_DECREF(fields_set);
-    if (rc < 0 || set_slot(PyTuple_GET_ITEM(self->setters, 1), instance, Py_None) < 0 ||
-        set_slot(PyTuple_GET_ITEM(self->setters, 2), instance, Py_None) < 0) {
-        Py_DECREF(instance);
-        return NULL;
+    PyObject *values[3] = {fields_set, Py_None, Py_None};
+    for (int i = 0; i < 3; i++) {
+        if (self->slot_offsets[i] > 0) {
+            *(PyObject **)((char *)instance + self->slot_offsets[i]) = Py_NewRef(values[i]);
+        }
+        else if (set_slot(PyTuple_GET_ITEM(self->setters, i), instance, values[i]) < 0) {
+            Py_DECREF(fields_set);
+            Py_DECREF(instance);
+            return NULL;
+        }
     }
+    Py_DECREF(fields_set);
     return instance;
 
 fail_dict:

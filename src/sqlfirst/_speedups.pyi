@@ -28,6 +28,8 @@ class RowBuilder:
     ) -> None: ...
     @property
     def by_position(self) -> int:
-        """1 when each row's dict gets its values by position (CPython 3.11, 3.12), 0 by key."""
+        """1 when each row's dict gets its values by position (CPython 3.11, 3.12), 0 by key.
+
+        ``by_position=False`` also sets ``__dict__`` and the slots through their descriptors."""
     def one(self, row: Sequence[Any], /) -> Any: ...
     def many(self, rows: Sequence[Sequence[Any]], /) -> list[Any]: ...
