@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import weakref
 from enum import StrEnum
 from typing import Any
 
@@ -192,6 +193,49 @@ def test_values_go_in_by_position_where_the_interpreter_allows_it() -> None:
     assert list(built.__dict__) == list(keys)  # insertion order too
     built.__dict__["extra"] = 1  # the copy is an ordinary dict: it grows and looks up like one
     assert built.__dict__["extra"] == 1 and built.__dict__["mood"] is Mood.CALM
+
+
+class _Sentinel:
+    """Something a weak reference can watch, inside a row's value."""
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [
+        pytest.param((True, True), id="c", marks=pytest.mark.skipif(not BUILT, reason="not compiled")),
+        pytest.param(
+            (True, False), id="c-by-key", marks=pytest.mark.skipif(not BUILT, reason="not compiled")
+        ),
+        pytest.param((False, True), id="python"),
+    ],
+)
+def test_a_cycle_through_a_built_model_is_collected(
+    builder: tuple[bool, bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The C builder's dict is a copy of a template of str keys and None, which the collector does
+    # not track; values written by position must make it tracked, as PyDict_SetItem does, or a
+    # cycle through the model (a value that refers back to it) is never freed.
+    accelerated, by_position = builder
+    monkeypatch.setattr(rows_module, "_BY_POSITION", by_position)
+    build = row_factory(Frozen, accelerated=accelerated)
+    sentinel = _Sentinel()
+    watch = weakref.ref(sentinel)
+    doc: dict[str, Any] = {"kept": sentinel}
+    built = build.many([{"id": 1, "mood": "calm", "maybe": None, "tags": ["a"], "doc": doc}])[0]
+    assert built.doc is doc and gc.is_tracked(built.__dict__)
+    doc["model"] = built  # the cycle: model -> __dict__ -> doc -> model
+    del built, doc, sentinel
+    gc.collect()
+    assert watch() is None
+
+
+@pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")
+def test_the_template_dict_is_out_of_python_s_reach() -> None:
+    # Rows' dicts are written by the template's layout: Python code must not get hold of it to
+    # change it (gc.get_referents of the builder would hand it out if the builder visited it).
+    keys = tuple(Frozen.model_fields)
+    builder = c_builder(Frozen, keys, (0,) * len(keys), (None,) * len(keys))
+    assert not [r for r in gc.get_referents(builder) if isinstance(r, dict) and set(r) == set(keys)]
 
 
 @pytest.mark.skipif(not BUILT, reason="sqlfirst._speedups not compiled")

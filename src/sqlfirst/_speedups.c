@@ -94,7 +94,8 @@ builder_traverse(RowBuilder *self, visitproc visit, void *arg)
     Py_VISIT(self->cls);
     Py_VISIT(self->keys);
     Py_VISIT(self->args);
-    Py_VISIT(self->template);
+    /* Not self->template: a dict of str keys and None joins no cycle, and it must stay out of
+     * Python's reach (gc.get_referents), since rows' dicts are written by its layout. */
     Py_VISIT(self->fields_set);
     Py_VISIT(self->setters);
     return 0;
@@ -264,12 +265,11 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     self->size = size;
     self->ncolumns = ncolumns;
     self->copy_fields_set = copy_fields_set;
-    /* A fresh instance from tp_alloc has NULL in its __dict__ pointer and its slots, so where the
-     * class keeps them at a fixed offset (a __dict__ slot, T_OBJECT_EX members, writable) they are
-     * stored directly; what setting them through their descriptors checks holds by construction
-     * (checked above: the descriptors belong to a base of cls). Anything else goes through the
-     * descriptors and PyObject_GenericSetDict. */
-    self->dict_offset = by_position && tp->tp_dictoffset > 0 ? tp->tp_dictoffset : 0;
+    /* A fresh instance from tp_alloc has NULL in its slots, so where a slot is a writable
+     * T_OBJECT_EX member it is stored at its offset; what setting it through its descriptor checks
+     * holds by construction (checked above: the descriptors belong to a base of cls). Anything else
+     * goes through the descriptor. (__dict__ still goes through PyObject_GenericSetDict: Pydantic's
+     * __dict__ slot makes CPython manage it, at no fixed offset.) */
     for (Py_ssize_t i = 0; i < 3; i++) {
         PyMemberDef *member = ((PyMemberDescrObject *)PyTuple_GET_ITEM(setters, i))->d_member;
         self->slot_offsets[i] = by_position && member->type == T_OBJECT_EX && !(member->flags & READONLY) &&
@@ -445,6 +445,7 @@ sqlfirst_build_row(RowBuilder *self, PyObject *row)
     if (dict == NULL) {
         return NULL;
     }
+    int holds_gc_objects = 0; /* written by position: the dict must start tracking itself then */
     for (Py_ssize_t i = 0; i < self->size; i++) {
         FieldSpec *spec = &self->specs[i];
         PyObject *raw = PySequence_GetItem(row, spec->column);
@@ -459,6 +460,7 @@ sqlfirst_build_row(RowBuilder *self, PyObject *row)
 #ifdef SQLFIRST_DIRECT_DICT
         if (self->direct) {
             /* The copy is new and nobody else holds it: replace the template's None in place. */
+            holds_gc_objects |= PyObject_IS_GC(value);
             Py_SETREF(unicode_entries(dict)[i].me_value, value);
             continue;
         }
@@ -469,20 +471,20 @@ sqlfirst_build_row(RowBuilder *self, PyObject *row)
             goto fail_dict;
         }
     }
+    /* The template's copy is untracked (str and None only); PyDict_SetItem would have started
+     * tracking it on the first container put in, and a cycle through it would leak otherwise. */
+    if (holds_gc_objects && !PyObject_GC_IsTracked(dict)) {
+        PyObject_GC_Track(dict);
+    }
     PyObject *instance = self->cls->tp_alloc(self->cls, 0);
     if (instance == NULL) {
         goto fail_dict;
     }
-    if (self->dict_offset > 0) {
-        *(PyObject **)((char *)instance + self->dict_offset) = dict; /* the reference moves */
-    }
-    else {
-        int rc = PyObject_GenericSetDict(instance, dict, NULL);
-        Py_DECREF(dict);
-        if (rc < 0) {
-            Py_DECREF(instance);
-            return NULL;
-        }
+    int set = PyObject_GenericSetDict(instance, dict, NULL);
+    Py_DECREF(dict);
+    if (set < 0) {
+        Py_DECREF(instance);
+        return NULL;
     }
     PyObject *fields_set = self->copy_fields_set ? PySet_New(self->fields_set) : Py_NewRef(self->fields_set);
     if (fields_set == NULL) {

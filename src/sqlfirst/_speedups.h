@@ -29,7 +29,6 @@ typedef struct {
     Py_ssize_t ncolumns;     /* columns of a row */
     int copy_fields_set;     /* 1: each instance gets its own copy (mutable models) */
     int direct;              /* 1: a copy of template holds key i in entry i (values written in place) */
-    Py_ssize_t dict_offset;  /* > 0: where a fresh instance keeps its __dict__ (stored directly) */
     Py_ssize_t slot_offsets[3]; /* > 0: where a fresh instance keeps each of the three slots */
 } RowBuilder;
 

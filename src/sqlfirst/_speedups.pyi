@@ -30,6 +30,6 @@ class RowBuilder:
     def by_position(self) -> int:
         """1 when each row's dict gets its values by position (CPython 3.11, 3.12), 0 by key.
 
-        ``by_position=False`` also sets ``__dict__`` and the slots through their descriptors."""
+        ``by_position=False`` also sets the slots through their descriptors."""
     def one(self, row: Sequence[Any], /) -> Any: ...
     def many(self, rows: Sequence[Sequence[Any]], /) -> list[Any]: ...

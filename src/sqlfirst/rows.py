@@ -82,7 +82,7 @@ _FALLBACKS = (KeyError, TypeError, ValueError, _Fallback)
 _BY_POSITION = True
 """The C builder writes each row's values into its dict by position where the interpreter allows
 it (CPython 3.11, 3.12: ``RowBuilder.by_position``), by key elsewhere, and stores a fresh instance's
-``__dict__`` and Pydantic slots at their offsets rather than through their descriptors; tests turn
+Pydantic slots at their offsets rather than through their descriptors; tests turn
 both off to check that either way gives the same models."""
 
 
