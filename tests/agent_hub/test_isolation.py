@@ -21,6 +21,7 @@ from sqlfirst.bench.plans import explain_analyze
 from sqlfirst.db import Database, connect_one
 from sqlfirst.errors import CheckViolation, NotFound, PermissionDenied
 from sqlfirst.settings import Settings
+from tests.isolation_helpers import assert_each_refused
 
 from .factories import make_agent, make_user
 
@@ -302,11 +303,7 @@ async def test_b_cannot_change_or_delete_a_s_account(world: World) -> None:
         lambda conn: users.deactivate(conn, id=a.user.id),
         lambda conn: users.delete(conn, id=a.user.id),
     )
-    for attempt in attempts:
-        for acting in (b.user.id, None):  # B, or nobody
-            with pytest.raises(PermissionDenied):
-                async with world.db.transaction(as_user=acting) as conn:
-                    await attempt(conn)
+    await assert_each_refused(world.db, attempts, acting=(b.user.id, None))  # B, or nobody
     async with world.db.transaction(as_user=a.user.id) as conn:
         user = await users.get_by_id(conn, id=a.user.id)
         assert user is not None and user.email == a.user.email and user.is_active

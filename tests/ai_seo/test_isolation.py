@@ -22,6 +22,7 @@ from sqlfirst.ai_seo.models import Campaign, Session, Task, User
 from sqlfirst.db import Connection, Database
 from sqlfirst.errors import PermissionDenied
 from sqlfirst.settings import Settings
+from tests.isolation_helpers import assert_each_refused
 
 from .factories import PASSWORD, make_agent, make_campaign
 
@@ -297,11 +298,7 @@ async def test_only_an_acting_admin_gives_roles_or_writes_another_s_account(worl
             conn, username="mallory", email="mallory@agency.example", password=PASSWORD, role="manager"
         ),
     )
-    for attempt in attempts:
-        for acting in (b.user.id, None):
-            with pytest.raises(PermissionDenied):
-                async with world.db.transaction(as_user=acting) as conn:
-                    await attempt(conn)
+    await assert_each_refused(world.db, attempts, acting=(b.user.id, None))  # B, or nobody
     async with world.db.transaction(as_user=b.user.id) as conn:
         assert await sessions.list_active(conn, user_id=a.user.id) == []  # still an operator
         mine = await users.update_profile(conn, id=b.user.id, email="bob2@agency.example", full_name="Bob")

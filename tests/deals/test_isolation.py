@@ -39,6 +39,7 @@ from sqlfirst.deals import (
 from sqlfirst.deals.models import Deal, Goal, Task, User, UserStatus
 from sqlfirst.errors import PermissionDenied, SqlfirstError
 from sqlfirst.settings import Settings
+from tests.isolation_helpers import assert_each_refused
 
 from .factories import make_deal, make_goal
 
@@ -369,11 +370,7 @@ async def test_b_cannot_change_or_delete_a_s_account(world: World, db_url: str) 
         lambda conn: users.record_login(conn, id=a.user.id),
         lambda conn: users.delete(conn, id=a.user.id),
     )
-    for attempt in attempts:
-        for acting in (b.user.id, None):  # B, or nobody
-            with pytest.raises(PermissionDenied):
-                async with world.db.transaction(as_user=acting) as conn:
-                    await attempt(conn)
+    await assert_each_refused(world.db, attempts, acting=(b.user.id, None))  # B, or nobody
     async with world.db.transaction(as_user=a.user.id) as conn:
         user = await users.get_by_id(conn, id=a.user.id)
         assert user is not None and user.status == a.user.status and user.name == a.user.name

@@ -30,6 +30,7 @@ from sqlfirst.easyflow.credentials import KeyRing
 from sqlfirst.easyflow.models import Conversation, Integration, Message, User
 from sqlfirst.errors import PermissionDenied
 from sqlfirst.settings import Settings
+from tests.isolation_helpers import assert_each_refused
 
 from .factories import key_ring, make_conversation, make_integration, make_user, telegram_credentials
 
@@ -323,11 +324,7 @@ async def test_b_cannot_change_or_delete_a_s_account(world: World) -> None:
         lambda conn: users.deactivate(conn, id=a.user.id),
         lambda conn: users.delete(conn, id=a.user.id),
     )
-    for attempt in attempts:
-        for acting in (b.user.id, None):  # B, or nobody
-            with pytest.raises(PermissionDenied):
-                async with world.db.transaction(as_user=acting) as conn:
-                    await attempt(conn)
+    await assert_each_refused(world.db, attempts, acting=(b.user.id, None))  # B, or nobody
     async with world.db.transaction(as_user=a.user.id) as conn:
         user = await users.get_by_id(conn, id=a.user.id)
         assert user is not None and user.is_active and user.language_code == a.user.language_code
