@@ -487,6 +487,19 @@ $$;
 
 COMMENT ON FUNCTION agent_hub.login_password_hash(p_username text) IS 'The stored hash of one user, for password verification only (the app role cannot select the column).';
 
+CREATE FUNCTION agent_hub.marketplace_search_tag(tags jsonb) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    -- The asked tag fewest listed entries carry (none, for a tag nobody carries); null for no tags.
+    select q.tag
+      from jsonb_array_elements_text(tags) as q (tag)
+      left join agent_hub.marketplace_tags as c on c.tag = q.tag
+     order by coalesce(c.entries, 0), q.tag
+     limit 1
+$$;
+
+COMMENT ON FUNCTION agent_hub.marketplace_search_tag(tags jsonb) IS 'The tag a marketplace search reads the ranking of: the rarest of the asked tags (0093).';
+
 CREATE FUNCTION agent_hub.record_marketplace_version() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -528,6 +541,50 @@ end;
 $$;
 
 COMMENT ON FUNCTION agent_hub.sync_marketplace_listing() IS 'AFTER UPDATE OF is_public on an agent: its marketplace entry follows (listed).';
+
+CREATE FUNCTION agent_hub.sync_marketplace_ranking() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    was_ranked boolean := tg_op <> 'INSERT' and old.listed;
+    is_ranked boolean := tg_op <> 'DELETE' and new.listed;
+begin
+    if was_ranked and is_ranked
+       and new.id = old.id and new.tags = old.tags and new.category = old.category then
+        -- A download or a rating: the entry keeps its tags, only its place in their rankings moves.
+        if (new.rating, new.download_count) is distinct from (old.rating, old.download_count) then
+            update agent_hub.marketplace_entry_tags
+               set rating = new.rating, download_count = new.download_count
+             where entry_id = new.id;
+        end if;
+        return null;
+    end if;
+    if was_ranked then
+        delete from agent_hub.marketplace_entry_tags where entry_id = old.id;
+    end if;
+    if is_ranked then
+        insert into agent_hub.marketplace_entry_tags (entry_id, tag, category, tags, rating, download_count)
+        select distinct new.id, t.tag, new.category, new.tags, new.rating, new.download_count
+          from jsonb_array_elements_text(new.tags) as t (tag);
+    end if;
+    -- One statement, in tag order: the counts' row locks are always taken in the same order.
+    insert into agent_hub.marketplace_tags as c (tag, entries)
+    select d.tag, sum(d.delta)::integer
+      from (select t.tag, -1 as delta
+              from (select distinct jsonb_array_elements_text(old.tags) as tag where was_ranked) as t
+            union all
+            select t.tag, 1
+              from (select distinct jsonb_array_elements_text(new.tags) as tag where is_ranked) as t) as d
+     group by d.tag
+    having sum(d.delta) <> 0
+     order by d.tag
+    on conflict (tag) do update set entries = c.entries + excluded.entries;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION agent_hub.sync_marketplace_ranking() IS 'AFTER INSERT/UPDATE/DELETE of a marketplace entry: its rows in marketplace_entry_tags and the tag counts follow (0093).';
 
 CREATE FUNCTION ai_seo.acting_user_is_admin() RETURNS boolean
     LANGUAGE sql STABLE
@@ -2585,6 +2642,24 @@ ALTER TABLE ONLY agent_hub.marketplace_entries FORCE ROW LEVEL SECURITY;
 
 COMMENT ON COLUMN agent_hub.marketplace_entries.listed IS 'The agent''s is_public, kept by agent_hub.guard_marketplace_entry(): only listed entries are searched.';
 
+CREATE TABLE agent_hub.marketplace_entry_tags (
+    entry_id uuid NOT NULL,
+    tag text NOT NULL,
+    category text NOT NULL,
+    tags jsonb NOT NULL,
+    rating double precision,
+    download_count integer NOT NULL
+);
+
+COMMENT ON TABLE agent_hub.marketplace_entry_tags IS 'One row per listed marketplace entry and tag, in search order per tag (and category); kept by agent_hub.sync_marketplace_ranking().';
+
+CREATE TABLE agent_hub.marketplace_tags (
+    tag text NOT NULL,
+    entries integer DEFAULT 0 NOT NULL
+);
+
+COMMENT ON TABLE agent_hub.marketplace_tags IS 'Listed marketplace entries per tag, kept by agent_hub.sync_marketplace_ranking(): a search reads its rarest tag''s ranking.';
+
 CREATE TABLE agent_hub.marketplace_versions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     entry_id uuid NOT NULL,
@@ -3681,6 +3756,12 @@ ALTER TABLE ONLY agent_hub.events
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT pk_marketplace_entries PRIMARY KEY (id);
 
+ALTER TABLE ONLY agent_hub.marketplace_entry_tags
+    ADD CONSTRAINT pk_marketplace_entry_tags PRIMARY KEY (entry_id, tag);
+
+ALTER TABLE ONLY agent_hub.marketplace_tags
+    ADD CONSTRAINT pk_marketplace_tags PRIMARY KEY (tag);
+
 ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT pk_marketplace_versions PRIMARY KEY (id);
 
@@ -3965,7 +4046,13 @@ CREATE INDEX ix_agents_owner_id_is_public ON agent_hub.agents USING btree (owner
 
 CREATE INDEX ix_marketplace_entries_category_rating ON agent_hub.marketplace_entries USING btree (category, rating DESC NULLS LAST);
 
+CREATE INDEX ix_marketplace_entries_rank ON agent_hub.marketplace_entries USING btree (rating DESC NULLS LAST, download_count DESC, id) WHERE listed;
+
 CREATE INDEX ix_marketplace_entries_tags ON agent_hub.marketplace_entries USING gin (tags jsonb_path_ops);
+
+CREATE INDEX ix_marketplace_entry_tags_category_rank ON agent_hub.marketplace_entry_tags USING btree (tag, category, rating DESC NULLS LAST, download_count DESC, entry_id) INCLUDE (tags);
+
+CREATE INDEX ix_marketplace_entry_tags_rank ON agent_hub.marketplace_entry_tags USING btree (tag, rating DESC NULLS LAST, download_count DESC, entry_id) INCLUDE (tags);
 
 CREATE INDEX ix_sessions_agent_id ON agent_hub.sessions USING btree (agent_id);
 
@@ -4389,6 +4476,8 @@ CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH R
 
 CREATE TRIGGER tg_marketplace_entries_guard BEFORE INSERT OR UPDATE ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.guard_marketplace_entry();
 
+CREATE TRIGGER tg_marketplace_entries_ranking AFTER INSERT OR DELETE OR UPDATE ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.sync_marketplace_ranking();
+
 CREATE TRIGGER tg_marketplace_entries_version_insert AFTER INSERT ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.record_marketplace_version();
 
 CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, tags, changelog, published_at ON agent_hub.marketplace_entries FOR EACH ROW WHEN (((old.published_at IS DISTINCT FROM new.published_at) OR (old.changelog IS DISTINCT FROM new.changelog) OR ((old.category)::text IS DISTINCT FROM (new.category)::text) OR (old.tags IS DISTINCT FROM new.tags))) EXECUTE FUNCTION agent_hub.record_marketplace_version();
@@ -4555,6 +4644,9 @@ ALTER TABLE ONLY agent_hub.events
 
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT fk_marketplace_entries_agent_id FOREIGN KEY (agent_id) REFERENCES agent_hub.agents(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY agent_hub.marketplace_entry_tags
+    ADD CONSTRAINT fk_marketplace_entry_tags_entry_id FOREIGN KEY (entry_id) REFERENCES agent_hub.marketplace_entries(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT fk_marketplace_versions_entry_id FOREIGN KEY (entry_id) REFERENCES agent_hub.marketplace_entries(id) ON DELETE CASCADE;
@@ -4724,6 +4816,10 @@ ALTER TABLE agent_hub.events ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE agent_hub.marketplace_entries ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE agent_hub.marketplace_entry_tags ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE agent_hub.marketplace_tags ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE agent_hub.marketplace_versions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY rls_agents_delete ON agent_hub.agents FOR DELETE USING ((owner_id = ( SELECT core.acting_user() AS acting_user)));
@@ -4753,6 +4849,10 @@ CREATE POLICY rls_marketplace_entries_select ON agent_hub.marketplace_entries FO
 CREATE POLICY rls_marketplace_entries_update ON agent_hub.marketplace_entries FOR UPDATE USING ((listed OR (EXISTS ( SELECT
    FROM agent_hub.agents a
   WHERE ((a.id = marketplace_entries.agent_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user)))))));
+
+CREATE POLICY rls_marketplace_entry_tags_select ON agent_hub.marketplace_entry_tags FOR SELECT USING (true);
+
+CREATE POLICY rls_marketplace_tags_select ON agent_hub.marketplace_tags FOR SELECT USING (true);
 
 CREATE POLICY rls_marketplace_versions_insert ON agent_hub.marketplace_versions FOR INSERT WITH CHECK ((EXISTS ( SELECT
    FROM (agent_hub.marketplace_entries e

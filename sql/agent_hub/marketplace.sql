@@ -17,20 +17,53 @@ where agent_id = :agent_id;
 
 -- name: search_marketplace_by_category(category, tags, lim)
 -- Entries of public agents (listed) in a category carrying all the given tags, best rated first.
-select id, agent_id, category, tags, rating, rating_count, download_count, changelog, published_at
-from agent_hub.marketplace_entries as e
-where category = :category
-  and tags @> :tags
-  and listed
+-- Reads the category's ranking of the rarest asked tag in order, checks the other tags on the ranking
+-- row, stops at the limit and then fetches the page's entries (0093); with no tags, the category in
+-- rank order.
+select *
+from ((select e.id, e.agent_id, e.category, e.tags, e.rating, e.rating_count, e.download_count, e.changelog, e.published_at
+       from (select r.entry_id
+               from agent_hub.marketplace_entry_tags as r
+              where r.category = :category
+                and r.tag = agent_hub.marketplace_search_tag(:tags)
+                and r.tags @> :tags
+              order by r.rating desc nulls last, r.download_count desc, r.entry_id
+              limit :lim) as page
+       join agent_hub.marketplace_entries as e on e.id = page.entry_id
+       where e.listed)
+      union all
+      (select e.id, e.agent_id, e.category, e.tags, e.rating, e.rating_count, e.download_count, e.changelog, e.published_at
+       from agent_hub.marketplace_entries as e
+       where jsonb_array_length(:tags) = 0
+         and e.category = :category
+         and e.listed
+       order by e.rating desc nulls last, e.download_count desc, e.id
+       limit :lim)) as found
 order by rating desc nulls last, download_count desc, id
 limit :lim;
 
 -- name: search_marketplace_by_tags(tags, lim)
 -- Entries of public agents (listed) of any category carrying all the given tags, best rated first.
-select id, agent_id, category, tags, rating, rating_count, download_count, changelog, published_at
-from agent_hub.marketplace_entries as e
-where tags @> :tags
-  and listed
+-- Reads the ranking of the rarest asked tag in order, checks the other tags on the ranking row, stops
+-- at the limit and then fetches the page's entries (0093); with no tags, every listed entry in rank
+-- order.
+select *
+from ((select e.id, e.agent_id, e.category, e.tags, e.rating, e.rating_count, e.download_count, e.changelog, e.published_at
+       from (select r.entry_id
+               from agent_hub.marketplace_entry_tags as r
+              where r.tag = agent_hub.marketplace_search_tag(:tags)
+                and r.tags @> :tags
+              order by r.rating desc nulls last, r.download_count desc, r.entry_id
+              limit :lim) as page
+       join agent_hub.marketplace_entries as e on e.id = page.entry_id
+       where e.listed)
+      union all
+      (select e.id, e.agent_id, e.category, e.tags, e.rating, e.rating_count, e.download_count, e.changelog, e.published_at
+       from agent_hub.marketplace_entries as e
+       where jsonb_array_length(:tags) = 0
+         and e.listed
+       order by e.rating desc nulls last, e.download_count desc, e.id
+       limit :lim)) as found
 order by rating desc nulls last, download_count desc, id
 limit :lim;
 

@@ -9,7 +9,7 @@ from sqlfirst.agent_hub.models import EventAuthor
 from sqlfirst.bench.dataset import PASSWORD_HASH
 from sqlfirst.bench.registry import Params, QueryWorkload
 
-from .load import MODELS, SENTENCES, TAGS
+from .load import CATEGORIES, MODELS, SENTENCES, TAGS
 from .prepare import (
     _prep_agent_profile,
     _prep_delete_agent,
@@ -157,7 +157,12 @@ QUERIES = [
     QueryWorkload(
         "get_marketplace_entry_by_agent", lambda s, r: {"agent_id": r.choice(s.entries)["agent_id"]}
     ),
-    QueryWorkload("search_marketplace_by_category", _entry_search),
+    QueryWorkload(
+        "search_marketplace_by_category",
+        _entry_search,
+        # two tags rarely carried together in one category: the ranking of the rarer is read to its end
+        heavy=lambda s, r: {"category": CATEGORIES[0], "tags": [TAGS[0], TAGS[1]], "lim": 50},
+    ),
     QueryWorkload(
         "search_marketplace_by_tags",
         lambda s, r: {"tags": [r.choice(TAGS)], "lim": 50},

@@ -51,13 +51,21 @@ async def get(conn: Executor, *, agent_id: UUID) -> MarketplaceEntry | None:
     """The agent's marketplace entry, or None."""
 
 
-@_sql.query("search_marketplace_by_category")
+# The searches select the entries' own columns in both branches of a union (0093), which hides their
+# NOT NULL from ``sqlfirst check``: each is a NOT NULL column of agent_hub.marketplace_entries.
+_SEARCH_NOT_NULL = {
+    column: "both branches of the search's union select the NOT NULL marketplace_entries column"
+    for column in ("id", "agent_id", "category", "tags", "rating_count", "download_count", "published_at")
+}
+
+
+@_sql.query("search_marketplace_by_category", not_null=_SEARCH_NOT_NULL)
 async def _search_category(
     conn: Executor, *, category: str, tags: list[str], lim: int
 ) -> list[MarketplaceEntry]: ...
 
 
-@_sql.query("search_marketplace_by_tags")
+@_sql.query("search_marketplace_by_tags", not_null=_SEARCH_NOT_NULL)
 async def _search_tags(conn: Executor, *, tags: list[str], lim: int) -> list[MarketplaceEntry]: ...
 
 
