@@ -112,6 +112,26 @@ create trigger tg_marketplace_entries_ranking
     after insert or update or delete on agent_hub.marketplace_entries
     for each row execute function agent_hub.sync_marketplace_ranking();
 
+create function agent_hub.reset_marketplace_tags()
+returns trigger
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    -- TRUNCATE ... CASCADE empties the ranking through its foreign key; the counts follow here.
+    delete from agent_hub.marketplace_tags;
+    return null;
+end;
+$$;
+
+comment on function agent_hub.reset_marketplace_tags() is
+    'AFTER TRUNCATE of the marketplace entries: no tag is carried any more (0093).';
+
+create trigger tg_marketplace_entries_ranking_truncate
+    after truncate on agent_hub.marketplace_entries
+    for each statement execute function agent_hub.reset_marketplace_tags();
+
 create function agent_hub.marketplace_search_tag(tags jsonb)
 returns text
 language sql
@@ -147,3 +167,4 @@ select core.grant_domain_privileges('agent_hub');
 -- A SECURITY DEFINER trigger function nobody but the owner may execute: EXECUTE is checked when a
 -- trigger is created, so one the app could execute it could attach to a table of its own (0087).
 revoke execute on function agent_hub.sync_marketplace_ranking() from public;
+revoke execute on function agent_hub.reset_marketplace_tags() from public;

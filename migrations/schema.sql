@@ -530,6 +530,19 @@ begin
 end;
 $$;
 
+CREATE FUNCTION agent_hub.reset_marketplace_tags() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    -- TRUNCATE ... CASCADE empties the ranking through its foreign key; the counts follow here.
+    delete from agent_hub.marketplace_tags;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION agent_hub.reset_marketplace_tags() IS 'AFTER TRUNCATE of the marketplace entries: no tag is carried any more (0093).';
+
 CREATE FUNCTION agent_hub.sync_marketplace_listing() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -4477,6 +4490,8 @@ CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH R
 CREATE TRIGGER tg_marketplace_entries_guard BEFORE INSERT OR UPDATE ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.guard_marketplace_entry();
 
 CREATE TRIGGER tg_marketplace_entries_ranking AFTER INSERT OR DELETE OR UPDATE ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.sync_marketplace_ranking();
+
+CREATE TRIGGER tg_marketplace_entries_ranking_truncate AFTER TRUNCATE ON agent_hub.marketplace_entries FOR EACH STATEMENT EXECUTE FUNCTION agent_hub.reset_marketplace_tags();
 
 CREATE TRIGGER tg_marketplace_entries_version_insert AFTER INSERT ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.record_marketplace_version();
 

@@ -108,6 +108,11 @@ async def test_searches_give_the_definition_s_answer_through_every_kind_of_write
     await assert_ranking_is_derived(conn)
     await assert_searches_match_the_definition(conn, rng, tags, categories, rounds=80)
 
+    await conn.execute("truncate agent_hub.marketplace_entries cascade")  # the ranking and counts empty too
+    await assert_ranking_is_derived(conn)
+    assert await conn.fetchval("select count(*) from agent_hub.marketplace_tags") == 0
+    await assert_searches_match_the_definition(conn, rng, tags, categories, rounds=10)
+
 
 async def test_concurrent_publishes_sharing_tags_neither_deadlock_nor_miscount(
     pool: asyncpg.Pool[asyncpg.Record],
