@@ -7,32 +7,28 @@
 -- whose tag matched 29 entries read 383 blocks in its generic plan; at large a tag search read 948
 -- blocks for 50 rows (the GIN bitmap fetches every entry carrying the tag, then sorts).
 --
--- agent_hub.marketplace_entry_tags holds one row per (listed entry, tag) with the entry's category,
--- tags, rating and download count, indexed in the searches' order per tag and per (tag, category). A
--- search reads the ranking of its rarest asked tag (agent_hub.marketplace_tags counts the listed
--- entries per tag) in order, checks the other asked tags on the ranking row itself, stops at its
--- limit, and only then fetches the page's entries: it reads at most the listed entries of that one tag
--- (of that category), and a tag nobody carries reads nothing. The row carries the entry's whole tags
--- so that no entry is fetched before the limit: joined first, the planner hash-joins every entry of
--- the tag (it cannot know the limit stops early).
+-- agent_hub.marketplace_entry_tags holds one row per (listed entry, string tag) with the entry's
+-- category, tags, rating and download count, indexed in the searches' order per tag and per (tag,
+-- category). A search reads the ranking of its rarest asked tag in order, checks the other asked tags
+-- on the ranking row itself, stops at its limit, and only then fetches the page's entries: it reads at
+-- most the listed entries of that one tag (of that category), and a tag nobody carries reads nothing.
+-- The row carries the entry's tags so that no entry is fetched before the limit (joined first, the
+-- planner hash-joins every entry of the tag: it cannot know the limit stops early). They stay out of
+-- the indexes: an entry's tags have no size limit, an index row has one.
 --
--- Both tables are derived and written only by agent_hub.sync_marketplace_ranking(), an AFTER trigger
--- on the entries, SECURITY DEFINER so it writes as the tables' owner. Row-level security is enabled
--- (not forced: the owner writes) with a SELECT policy only, so the application and read-only roles
--- read them and cannot write them: a forged rank or count would reorder every user's search. They
--- hold only what every user already reads: listed entries' tags, category, rating and downloads.
--- Counts are changed in tag order in one statement, so two publishes sharing tags cannot deadlock.
--- (No CHECK (entries >= 0) on the counts: the statement proposes a tag's delta as the row to insert,
--- -1 for a tag an entry leaves, and PostgreSQL checks the proposed row before it finds the conflict.)
-
-create table agent_hub.marketplace_tags (
-    tag text not null,
-    entries integer not null default 0,
-    constraint pk_marketplace_tags primary key (tag)
-);
-
-comment on table agent_hub.marketplace_tags is
-    'Listed marketplace entries per tag, kept by agent_hub.sync_marketplace_ranking(): a search reads its rarest tag''s ranking.';
+-- The rarest tag is read from the ranking's own statistics (pg_stats' most common values of tag,
+-- kept by ANALYZE), not from counters: a counter row per tag would make every publish, withdrawal and
+-- account deletion wait on (and deadlock with) every other one sharing a popular tag. A tag outside
+-- the most common values is rarer than those in it; ties go by name. The choice only steers the cost:
+-- any asked tag's ranking holds every entry the search can return.
+--
+-- The ranking is derived and written only by agent_hub.sync_marketplace_ranking(), an AFTER trigger on
+-- the entries, SECURITY DEFINER so it writes as the table's owner. Row-level security is enabled (not
+-- forced: the owner writes) with a SELECT policy only, so the application and read-only roles read the
+-- ranking and cannot write it: a forged rank would reorder every user's search. It holds only what
+-- every user already reads: listed entries' tags, category, rating and downloads. pg_stats hides the
+-- statistics of a table under row-level security from those roles, so marketplace_search_tag() reads
+-- them as the owner (SECURITY DEFINER; it returns one of the tags it was given).
 
 create table agent_hub.marketplace_entry_tags (
     entry_id uuid not null,
@@ -47,19 +43,18 @@ create table agent_hub.marketplace_entry_tags (
 );
 
 comment on table agent_hub.marketplace_entry_tags is
-    'One row per listed marketplace entry and tag, in search order per tag (and category); kept by agent_hub.sync_marketplace_ranking().';
+    'One row per listed marketplace entry and string tag, in search order per tag (and category); kept by agent_hub.sync_marketplace_ranking().';
 
--- The rankings carry the entry's tags, so a search checks the other asked tags in the index alone.
 create index ix_marketplace_entry_tags_rank
-    on agent_hub.marketplace_entry_tags (tag, rating desc nulls last, download_count desc, entry_id)
-    include (tags);
+    on agent_hub.marketplace_entry_tags (tag, rating desc nulls last, download_count desc, entry_id);
 create index ix_marketplace_entry_tags_category_rank
-    on agent_hub.marketplace_entry_tags (tag, category, rating desc nulls last, download_count desc, entry_id)
-    include (tags);
+    on agent_hub.marketplace_entry_tags (tag, category, rating desc nulls last, download_count desc, entry_id);
 
--- A search with no tags reads every listed entry in rank order.
+-- A search with no tags reads the listed entries (of a category) in rank order.
 create index ix_marketplace_entries_rank
     on agent_hub.marketplace_entries (rating desc nulls last, download_count desc, id) where listed;
+create index ix_marketplace_entries_category_rank
+    on agent_hub.marketplace_entries (category, rating desc nulls last, download_count desc, id) where listed;
 
 create function agent_hub.sync_marketplace_ranking()
 returns trigger
@@ -85,86 +80,60 @@ begin
         delete from agent_hub.marketplace_entry_tags where entry_id = old.id;
     end if;
     if is_ranked then
+        -- String tags only: a search asks for strings (the API's Tag), and @> never matches a string
+        -- against another JSON type.
         insert into agent_hub.marketplace_entry_tags (entry_id, tag, category, tags, rating, download_count)
-        select distinct new.id, t.tag, new.category, new.tags, new.rating, new.download_count
-          from jsonb_array_elements_text(new.tags) as t (tag);
+        select distinct new.id, t.value #>> '{}', new.category, new.tags, new.rating, new.download_count
+          from jsonb_array_elements(new.tags) as t
+         where jsonb_typeof(t.value) = 'string';
     end if;
-    -- One statement, in tag order: the counts' row locks are always taken in the same order.
-    insert into agent_hub.marketplace_tags as c (tag, entries)
-    select d.tag, sum(d.delta)::integer
-      from (select t.tag, -1 as delta
-              from (select distinct jsonb_array_elements_text(old.tags) as tag where was_ranked) as t
-            union all
-            select t.tag, 1
-              from (select distinct jsonb_array_elements_text(new.tags) as tag where is_ranked) as t) as d
-     group by d.tag
-    having sum(d.delta) <> 0
-     order by d.tag
-    on conflict (tag) do update set entries = c.entries + excluded.entries;
     return null;
 end;
 $$;
 
 comment on function agent_hub.sync_marketplace_ranking() is
-    'AFTER INSERT/UPDATE/DELETE of a marketplace entry: its rows in marketplace_entry_tags and the tag counts follow (0093).';
+    'AFTER INSERT/UPDATE/DELETE of a marketplace entry: its rows in marketplace_entry_tags follow (0093).';
 
 create trigger tg_marketplace_entries_ranking
     after insert or update or delete on agent_hub.marketplace_entries
     for each row execute function agent_hub.sync_marketplace_ranking();
 
-create function agent_hub.reset_marketplace_tags()
-returns trigger
-language plpgsql
-security definer
-set search_path = pg_catalog, pg_temp
-as $$
-begin
-    -- TRUNCATE ... CASCADE empties the ranking through its foreign key; the counts follow here.
-    delete from agent_hub.marketplace_tags;
-    return null;
-end;
-$$;
-
-comment on function agent_hub.reset_marketplace_tags() is
-    'AFTER TRUNCATE of the marketplace entries: no tag is carried any more (0093).';
-
-create trigger tg_marketplace_entries_ranking_truncate
-    after truncate on agent_hub.marketplace_entries
-    for each statement execute function agent_hub.reset_marketplace_tags();
-
 create function agent_hub.marketplace_search_tag(tags jsonb)
 returns text
 language sql
 stable
-parallel safe
+security definer
+set search_path = pg_catalog, pg_temp
 as $$
-    -- The asked tag fewest listed entries carry (none, for a tag nobody carries); null for no tags.
+    -- The asked tag the fewest listed entries carry, by the ranking's statistics; null for no tags.
     select q.tag
       from jsonb_array_elements_text(tags) as q (tag)
-      left join agent_hub.marketplace_tags as c on c.tag = q.tag
-     order by coalesce(c.entries, 0), q.tag
+      left join lateral (
+          select m.freq
+            from pg_catalog.pg_stats as s,
+                 unnest(s.most_common_vals::text::text[], s.most_common_freqs) as m (value, freq)
+           where s.schemaname = 'agent_hub' and s.tablename = 'marketplace_entry_tags'
+             and s.attname = 'tag' and m.value = q.tag
+      ) as common on true
+     order by coalesce(common.freq, 0), q.tag
      limit 1
 $$;
 
 comment on function agent_hub.marketplace_search_tag(jsonb) is
-    'The tag a marketplace search reads the ranking of: the rarest of the asked tags (0093).';
+    'The tag a marketplace search reads the ranking of: the rarest of the asked tags by pg_stats (0093).';
 
-alter table agent_hub.marketplace_tags enable row level security;
-create policy rls_marketplace_tags_select on agent_hub.marketplace_tags for select using (true);
 alter table agent_hub.marketplace_entry_tags enable row level security;
 create policy rls_marketplace_entry_tags_select on agent_hub.marketplace_entry_tags for select using (true);
 
 insert into agent_hub.marketplace_entry_tags (entry_id, tag, category, tags, rating, download_count)
-select distinct e.id, t.tag, e.category, e.tags, e.rating, e.download_count
+select distinct e.id, t.value #>> '{}', e.category, e.tags, e.rating, e.download_count
   from agent_hub.marketplace_entries as e
- cross join lateral jsonb_array_elements_text(e.tags) as t (tag)
- where e.listed;
+ cross join lateral jsonb_array_elements(e.tags) as t
+ where e.listed and jsonb_typeof(t.value) = 'string';
 
-insert into agent_hub.marketplace_tags (tag, entries)
-select tag, count(*) from agent_hub.marketplace_entry_tags group by tag;
+analyze agent_hub.marketplace_entry_tags;
 
 select core.grant_domain_privileges('agent_hub');
 -- A SECURITY DEFINER trigger function nobody but the owner may execute: EXECUTE is checked when a
 -- trigger is created, so one the app could execute it could attach to a table of its own (0087).
 revoke execute on function agent_hub.sync_marketplace_ranking() from public;
-revoke execute on function agent_hub.reset_marketplace_tags() from public;

@@ -488,17 +488,24 @@ $$;
 COMMENT ON FUNCTION agent_hub.login_password_hash(p_username text) IS 'The stored hash of one user, for password verification only (the app role cannot select the column).';
 
 CREATE FUNCTION agent_hub.marketplace_search_tag(tags jsonb) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    -- The asked tag fewest listed entries carry (none, for a tag nobody carries); null for no tags.
+    -- The asked tag the fewest listed entries carry, by the ranking's statistics; null for no tags.
     select q.tag
       from jsonb_array_elements_text(tags) as q (tag)
-      left join agent_hub.marketplace_tags as c on c.tag = q.tag
-     order by coalesce(c.entries, 0), q.tag
+      left join lateral (
+          select m.freq
+            from pg_catalog.pg_stats as s,
+                 unnest(s.most_common_vals::text::text[], s.most_common_freqs) as m (value, freq)
+           where s.schemaname = 'agent_hub' and s.tablename = 'marketplace_entry_tags'
+             and s.attname = 'tag' and m.value = q.tag
+      ) as common on true
+     order by coalesce(common.freq, 0), q.tag
      limit 1
 $$;
 
-COMMENT ON FUNCTION agent_hub.marketplace_search_tag(tags jsonb) IS 'The tag a marketplace search reads the ranking of: the rarest of the asked tags (0093).';
+COMMENT ON FUNCTION agent_hub.marketplace_search_tag(tags jsonb) IS 'The tag a marketplace search reads the ranking of: the rarest of the asked tags by pg_stats (0093).';
 
 CREATE FUNCTION agent_hub.record_marketplace_version() RETURNS trigger
     LANGUAGE plpgsql
@@ -529,19 +536,6 @@ begin
         message = 'a session''s messages are append-only: delete the session to remove them';
 end;
 $$;
-
-CREATE FUNCTION agent_hub.reset_marketplace_tags() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-begin
-    -- TRUNCATE ... CASCADE empties the ranking through its foreign key; the counts follow here.
-    delete from agent_hub.marketplace_tags;
-    return null;
-end;
-$$;
-
-COMMENT ON FUNCTION agent_hub.reset_marketplace_tags() IS 'AFTER TRUNCATE of the marketplace entries: no tag is carried any more (0093).';
 
 CREATE FUNCTION agent_hub.sync_marketplace_listing() RETURNS trigger
     LANGUAGE plpgsql
@@ -577,27 +571,18 @@ begin
         delete from agent_hub.marketplace_entry_tags where entry_id = old.id;
     end if;
     if is_ranked then
+        -- String tags only: a search asks for strings (the API's Tag), and @> never matches a string
+        -- against another JSON type.
         insert into agent_hub.marketplace_entry_tags (entry_id, tag, category, tags, rating, download_count)
-        select distinct new.id, t.tag, new.category, new.tags, new.rating, new.download_count
-          from jsonb_array_elements_text(new.tags) as t (tag);
+        select distinct new.id, t.value #>> '{}', new.category, new.tags, new.rating, new.download_count
+          from jsonb_array_elements(new.tags) as t
+         where jsonb_typeof(t.value) = 'string';
     end if;
-    -- One statement, in tag order: the counts' row locks are always taken in the same order.
-    insert into agent_hub.marketplace_tags as c (tag, entries)
-    select d.tag, sum(d.delta)::integer
-      from (select t.tag, -1 as delta
-              from (select distinct jsonb_array_elements_text(old.tags) as tag where was_ranked) as t
-            union all
-            select t.tag, 1
-              from (select distinct jsonb_array_elements_text(new.tags) as tag where is_ranked) as t) as d
-     group by d.tag
-    having sum(d.delta) <> 0
-     order by d.tag
-    on conflict (tag) do update set entries = c.entries + excluded.entries;
     return null;
 end;
 $$;
 
-COMMENT ON FUNCTION agent_hub.sync_marketplace_ranking() IS 'AFTER INSERT/UPDATE/DELETE of a marketplace entry: its rows in marketplace_entry_tags and the tag counts follow (0093).';
+COMMENT ON FUNCTION agent_hub.sync_marketplace_ranking() IS 'AFTER INSERT/UPDATE/DELETE of a marketplace entry: its rows in marketplace_entry_tags follow (0093).';
 
 CREATE FUNCTION ai_seo.acting_user_is_admin() RETURNS boolean
     LANGUAGE sql STABLE
@@ -2664,14 +2649,7 @@ CREATE TABLE agent_hub.marketplace_entry_tags (
     download_count integer NOT NULL
 );
 
-COMMENT ON TABLE agent_hub.marketplace_entry_tags IS 'One row per listed marketplace entry and tag, in search order per tag (and category); kept by agent_hub.sync_marketplace_ranking().';
-
-CREATE TABLE agent_hub.marketplace_tags (
-    tag text NOT NULL,
-    entries integer DEFAULT 0 NOT NULL
-);
-
-COMMENT ON TABLE agent_hub.marketplace_tags IS 'Listed marketplace entries per tag, kept by agent_hub.sync_marketplace_ranking(): a search reads its rarest tag''s ranking.';
+COMMENT ON TABLE agent_hub.marketplace_entry_tags IS 'One row per listed marketplace entry and string tag, in search order per tag (and category); kept by agent_hub.sync_marketplace_ranking().';
 
 CREATE TABLE agent_hub.marketplace_versions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -3772,9 +3750,6 @@ ALTER TABLE ONLY agent_hub.marketplace_entries
 ALTER TABLE ONLY agent_hub.marketplace_entry_tags
     ADD CONSTRAINT pk_marketplace_entry_tags PRIMARY KEY (entry_id, tag);
 
-ALTER TABLE ONLY agent_hub.marketplace_tags
-    ADD CONSTRAINT pk_marketplace_tags PRIMARY KEY (tag);
-
 ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT pk_marketplace_versions PRIMARY KEY (id);
 
@@ -4057,15 +4032,17 @@ CREATE INDEX ix_agents_name ON agent_hub.agents USING btree (name);
 
 CREATE INDEX ix_agents_owner_id_is_public ON agent_hub.agents USING btree (owner_id, is_public);
 
+CREATE INDEX ix_marketplace_entries_category_rank ON agent_hub.marketplace_entries USING btree (category, rating DESC NULLS LAST, download_count DESC, id) WHERE listed;
+
 CREATE INDEX ix_marketplace_entries_category_rating ON agent_hub.marketplace_entries USING btree (category, rating DESC NULLS LAST);
 
 CREATE INDEX ix_marketplace_entries_rank ON agent_hub.marketplace_entries USING btree (rating DESC NULLS LAST, download_count DESC, id) WHERE listed;
 
 CREATE INDEX ix_marketplace_entries_tags ON agent_hub.marketplace_entries USING gin (tags jsonb_path_ops);
 
-CREATE INDEX ix_marketplace_entry_tags_category_rank ON agent_hub.marketplace_entry_tags USING btree (tag, category, rating DESC NULLS LAST, download_count DESC, entry_id) INCLUDE (tags);
+CREATE INDEX ix_marketplace_entry_tags_category_rank ON agent_hub.marketplace_entry_tags USING btree (tag, category, rating DESC NULLS LAST, download_count DESC, entry_id);
 
-CREATE INDEX ix_marketplace_entry_tags_rank ON agent_hub.marketplace_entry_tags USING btree (tag, rating DESC NULLS LAST, download_count DESC, entry_id) INCLUDE (tags);
+CREATE INDEX ix_marketplace_entry_tags_rank ON agent_hub.marketplace_entry_tags USING btree (tag, rating DESC NULLS LAST, download_count DESC, entry_id);
 
 CREATE INDEX ix_sessions_agent_id ON agent_hub.sessions USING btree (agent_id);
 
@@ -4491,8 +4468,6 @@ CREATE TRIGGER tg_marketplace_entries_guard BEFORE INSERT OR UPDATE ON agent_hub
 
 CREATE TRIGGER tg_marketplace_entries_ranking AFTER INSERT OR DELETE OR UPDATE ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.sync_marketplace_ranking();
 
-CREATE TRIGGER tg_marketplace_entries_ranking_truncate AFTER TRUNCATE ON agent_hub.marketplace_entries FOR EACH STATEMENT EXECUTE FUNCTION agent_hub.reset_marketplace_tags();
-
 CREATE TRIGGER tg_marketplace_entries_version_insert AFTER INSERT ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.record_marketplace_version();
 
 CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, tags, changelog, published_at ON agent_hub.marketplace_entries FOR EACH ROW WHEN (((old.published_at IS DISTINCT FROM new.published_at) OR (old.changelog IS DISTINCT FROM new.changelog) OR ((old.category)::text IS DISTINCT FROM (new.category)::text) OR (old.tags IS DISTINCT FROM new.tags))) EXECUTE FUNCTION agent_hub.record_marketplace_version();
@@ -4833,8 +4808,6 @@ ALTER TABLE agent_hub.marketplace_entries ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE agent_hub.marketplace_entry_tags ENABLE ROW LEVEL SECURITY;
 
-ALTER TABLE agent_hub.marketplace_tags ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE agent_hub.marketplace_versions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY rls_agents_delete ON agent_hub.agents FOR DELETE USING ((owner_id = ( SELECT core.acting_user() AS acting_user)));
@@ -4866,8 +4839,6 @@ CREATE POLICY rls_marketplace_entries_update ON agent_hub.marketplace_entries FO
   WHERE ((a.id = marketplace_entries.agent_id) AND (a.owner_id = ( SELECT core.acting_user() AS acting_user)))))));
 
 CREATE POLICY rls_marketplace_entry_tags_select ON agent_hub.marketplace_entry_tags FOR SELECT USING (true);
-
-CREATE POLICY rls_marketplace_tags_select ON agent_hub.marketplace_tags FOR SELECT USING (true);
 
 CREATE POLICY rls_marketplace_versions_insert ON agent_hub.marketplace_versions FOR INSERT WITH CHECK ((EXISTS ( SELECT
    FROM (agent_hub.marketplace_entries e

@@ -68,7 +68,7 @@ async def test_payloads_round_trip_through_every_text_column(conn: Connection, p
     tables = await conn.fetch("select tablename from pg_tables where schemaname = 'agent_hub'")
     assert {t["tablename"] for t in tables} == {
         "users", "agents", "sessions", "session_messages", "events", "marketplace_entries",
-        "marketplace_versions", "marketplace_entry_tags", "marketplace_tags",
+        "marketplace_versions", "marketplace_entry_tags",
     }  # fmt: skip
 
 
