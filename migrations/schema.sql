@@ -574,7 +574,8 @@ begin
         -- String tags only: a search asks for strings (the API's Tag), and @> never matches a string
         -- against another JSON type.
         insert into agent_hub.marketplace_entry_tags (entry_id, tag, category, tags, rating, download_count)
-        select distinct new.id, t.value #>> '{}', new.category, new.tags, new.rating, new.download_count
+        select distinct new.id, t.value #>> '{}', new.category,
+               case when pg_column_size(new.tags) <= 1024 then new.tags end, new.rating, new.download_count
           from jsonb_array_elements(new.tags) as t
          where jsonb_typeof(t.value) = 'string';
     end if;
@@ -2644,12 +2645,14 @@ CREATE TABLE agent_hub.marketplace_entry_tags (
     entry_id uuid NOT NULL,
     tag text NOT NULL,
     category text NOT NULL,
-    tags jsonb NOT NULL,
+    tags jsonb,
     rating double precision,
     download_count integer NOT NULL
 );
 
 COMMENT ON TABLE agent_hub.marketplace_entry_tags IS 'One row per listed marketplace entry and string tag, in search order per tag (and category); kept by agent_hub.sync_marketplace_ranking().';
+
+COMMENT ON COLUMN agent_hub.marketplace_entry_tags.tags IS 'The entry''s tags when they take at most 1,024 bytes (they are in the indexes), else null: check them on the entry.';
 
 CREATE TABLE agent_hub.marketplace_versions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -4040,9 +4043,9 @@ CREATE INDEX ix_marketplace_entries_rank ON agent_hub.marketplace_entries USING 
 
 CREATE INDEX ix_marketplace_entries_tags ON agent_hub.marketplace_entries USING gin (tags jsonb_path_ops);
 
-CREATE INDEX ix_marketplace_entry_tags_category_rank ON agent_hub.marketplace_entry_tags USING btree (tag, category, rating DESC NULLS LAST, download_count DESC, entry_id);
+CREATE INDEX ix_marketplace_entry_tags_category_rank ON agent_hub.marketplace_entry_tags USING btree (tag, category, rating DESC NULLS LAST, download_count DESC, entry_id) INCLUDE (tags);
 
-CREATE INDEX ix_marketplace_entry_tags_rank ON agent_hub.marketplace_entry_tags USING btree (tag, rating DESC NULLS LAST, download_count DESC, entry_id);
+CREATE INDEX ix_marketplace_entry_tags_rank ON agent_hub.marketplace_entry_tags USING btree (tag, rating DESC NULLS LAST, download_count DESC, entry_id) INCLUDE (tags);
 
 CREATE INDEX ix_sessions_agent_id ON agent_hub.sessions USING btree (agent_id);
 

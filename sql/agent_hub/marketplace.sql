@@ -17,8 +17,8 @@ where agent_id = :agent_id;
 
 -- name: search_marketplace_by_category(category, tags, lim)
 -- Entries of public agents (listed) in a category carrying all the given tags, best rated first.
--- Reads the category's ranking of the rarest asked tag in order, checks the other tags on the ranking
--- row, stops at the limit and then fetches the page's entries (0093); with no tags, the category in
+-- Reads the category's ranking of the rarest asked tag in order, checks the other tags in the ranking's
+-- index, stops at the limit and then fetches the page's entries (0093); with no tags, the category in
 -- rank order.
 select *
 from ((select e.id, e.agent_id, e.category, e.tags, e.rating, e.rating_count, e.download_count, e.changelog, e.published_at
@@ -26,7 +26,10 @@ from ((select e.id, e.agent_id, e.category, e.tags, e.rating, e.rating_count, e.
                from agent_hub.marketplace_entry_tags as r
               where r.category = :category
                 and r.tag = agent_hub.marketplace_search_tag(:tags)
-                and r.tags @> :tags
+                and (r.tags @> :tags
+                     or (r.tags is null
+                         and exists (select from agent_hub.marketplace_entries as long
+                                     where long.id = r.entry_id and long.tags @> :tags)))
               order by r.rating desc nulls last, r.download_count desc, r.entry_id
               limit :lim) as page
        join agent_hub.marketplace_entries as e on e.id = page.entry_id
@@ -44,15 +47,18 @@ limit :lim;
 
 -- name: search_marketplace_by_tags(tags, lim)
 -- Entries of public agents (listed) of any category carrying all the given tags, best rated first.
--- Reads the ranking of the rarest asked tag in order, checks the other tags on the ranking row, stops
--- at the limit and then fetches the page's entries (0093); with no tags, every listed entry in rank
--- order.
+-- Reads the ranking of the rarest asked tag in order, checks the other tags in the ranking's index,
+-- stops at the limit and then fetches the page's entries (0093); with no tags, every listed entry in
+-- rank order.
 select *
 from ((select e.id, e.agent_id, e.category, e.tags, e.rating, e.rating_count, e.download_count, e.changelog, e.published_at
        from (select r.entry_id
                from agent_hub.marketplace_entry_tags as r
               where r.tag = agent_hub.marketplace_search_tag(:tags)
-                and r.tags @> :tags
+                and (r.tags @> :tags
+                     or (r.tags is null
+                         and exists (select from agent_hub.marketplace_entries as long
+                                     where long.id = r.entry_id and long.tags @> :tags)))
               order by r.rating desc nulls last, r.download_count desc, r.entry_id
               limit :lim) as page
        join agent_hub.marketplace_entries as e on e.id = page.entry_id

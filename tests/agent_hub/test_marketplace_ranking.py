@@ -36,9 +36,13 @@ select distinct e.id, t.value #>> '{}', e.category, e.tags::text, e.rating, e.do
   from agent_hub.marketplace_entries as e, jsonb_array_elements(e.tags) as t
  where e.listed and jsonb_typeof(t.value) = 'string'
 """
-STORED_RANKING = (
-    "select entry_id, tag, category, tags::text, rating, download_count from agent_hub.marketplace_entry_tags"
-)
+# A ranking row copies the entry's tags only when they fit an index row; else tags is null.
+STORED_RANKING = """
+select r.entry_id, r.tag, r.category, coalesce(r.tags, e.tags)::text, r.rating, r.download_count
+  from agent_hub.marketplace_entry_tags as r
+  join agent_hub.marketplace_entries as e on e.id = r.entry_id
+ where r.tags is null or r.tags = e.tags
+"""
 
 
 async def assert_ranking_is_derived(conn: Any) -> None:
@@ -128,7 +132,11 @@ async def test_entries_with_many_long_or_non_string_tags_are_ranked_and_found(co
         marker,
     )
     await assert_ranking_is_derived(conn)
+    copied = "select bool_and(tags is not null) from agent_hub.marketplace_entry_tags where entry_id = $1"
+    assert await conn.fetchval(copied, entry.id) is False  # 3 KB of tags: checked on the entry
     assert [e.id for e in await marketplace.search(conn, tags=[many[7], many[42]])] == [entry.id]
+    assert [e.id for e in await marketplace.search(conn, category="x", tags=[many[3]])] == [entry.id]
+    assert await marketplace.search(conn, tags=[many[7], "absent"]) == []
     # Such a row fails the API's model (tags are strings), so the query is run raw here.
     by_category = marketplace._search_category.__sqlfirst__.query.sql  # type: ignore[attr-defined]
     found = [r["agent_id"] for r in await conn.fetch(by_category, "x", [marker], 50)]
