@@ -3838,10 +3838,10 @@ ALTER TABLE ONLY deals.agents
     ADD CONSTRAINT pk_agents PRIMARY KEY (id);
 
 ALTER TABLE ONLY deals.auth_tokens
-    ADD CONSTRAINT pk_auth_tokens PRIMARY KEY (id);
+    ADD CONSTRAINT pk_auth_tokens PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.chat_messages
-    ADD CONSTRAINT pk_chat_messages PRIMARY KEY (id);
+    ADD CONSTRAINT pk_chat_messages PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.deal_activities
     ADD CONSTRAINT pk_deal_activities PRIMARY KEY (id);
@@ -3865,7 +3865,7 @@ ALTER TABLE ONLY deals.model_metrics
     ADD CONSTRAINT pk_model_metrics PRIMARY KEY (id);
 
 ALTER TABLE ONLY deals.notifications
-    ADD CONSTRAINT pk_notifications PRIMARY KEY (id);
+    ADD CONSTRAINT pk_notifications PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.price_tracking
     ADD CONSTRAINT pk_price_tracking PRIMARY KEY (id, tracked_at);
@@ -3877,7 +3877,7 @@ ALTER TABLE ONLY deals.tasks
     ADD CONSTRAINT pk_tasks PRIMARY KEY (id);
 
 ALTER TABLE ONLY deals.token_balance_history
-    ADD CONSTRAINT pk_token_balance_history PRIMARY KEY (id);
+    ADD CONSTRAINT pk_token_balance_history PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.token_pricing
     ADD CONSTRAINT pk_token_pricing PRIMARY KEY (id);
@@ -3886,7 +3886,7 @@ ALTER TABLE ONLY deals.token_transactions
     ADD CONSTRAINT pk_token_transactions PRIMARY KEY (id);
 
 ALTER TABLE ONLY deals.user_settings
-    ADD CONSTRAINT pk_user_settings PRIMARY KEY (id);
+    ADD CONSTRAINT pk_user_settings PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.users
     ADD CONSTRAINT pk_users PRIMARY KEY (id);
@@ -3979,22 +3979,22 @@ ALTER TABLE ONLY devskyy.users
     ADD CONSTRAINT uq_users_username UNIQUE (username);
 
 ALTER TABLE ONLY easyflow.messages
-    ADD CONSTRAINT pk_messages PRIMARY KEY (id, created_at);
+    ADD CONSTRAINT pk_messages PRIMARY KEY (id, created_at, user_id);
 
 ALTER TABLE ONLY easyflow.messages_default
-    ADD CONSTRAINT messages_default_pkey PRIMARY KEY (id, created_at);
+    ADD CONSTRAINT messages_default_pkey PRIMARY KEY (id, created_at, user_id);
 
 ALTER TABLE ONLY easyflow.conversations
-    ADD CONSTRAINT pk_conversations PRIMARY KEY (id);
+    ADD CONSTRAINT pk_conversations PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY easyflow.integrations
-    ADD CONSTRAINT pk_integrations PRIMARY KEY (id);
+    ADD CONSTRAINT pk_integrations PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY easyflow.message_platform_ids
     ADD CONSTRAINT pk_message_platform_ids PRIMARY KEY (user_id, platform, platform_message_id);
 
 ALTER TABLE ONLY easyflow.outbound_messages
-    ADD CONSTRAINT pk_outbound_messages PRIMARY KEY (id);
+    ADD CONSTRAINT pk_outbound_messages PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY easyflow.platform_metrics
     ADD CONSTRAINT pk_platform_metrics PRIMARY KEY (id);
@@ -4003,19 +4003,13 @@ ALTER TABLE ONLY easyflow.platforms
     ADD CONSTRAINT pk_platforms PRIMARY KEY (id);
 
 ALTER TABLE ONLY easyflow.sync_logs
-    ADD CONSTRAINT pk_sync_logs PRIMARY KEY (id);
+    ADD CONSTRAINT pk_sync_logs PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY easyflow.users
     ADD CONSTRAINT pk_users PRIMARY KEY (id);
 
 ALTER TABLE ONLY easyflow.conversations
-    ADD CONSTRAINT uq_conversations_id_user_id UNIQUE (id, user_id);
-
-ALTER TABLE ONLY easyflow.conversations
     ADD CONSTRAINT uq_conversations_session_id UNIQUE (session_id);
-
-ALTER TABLE ONLY easyflow.integrations
-    ADD CONSTRAINT uq_integrations_id_user_id UNIQUE (id, user_id);
 
 ALTER TABLE ONLY easyflow.integrations
     ADD CONSTRAINT uq_integrations_user_id_platform_id UNIQUE (user_id, platform_id);

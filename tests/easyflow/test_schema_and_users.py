@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import asyncpg
 import pytest
 from pydantic import ValidationError
 
@@ -13,7 +14,7 @@ from sqlfirst.easyflow.errors import PlatformInactive
 from sqlfirst.easyflow.models import PlatformRegion, PlatformType
 from sqlfirst.errors import CheckViolation, Conflict
 
-from .factories import key_ring, make_integration, make_user
+from .factories import key_ring, make_conversation, make_integration, make_user
 
 HOSTILE = "Robert'); drop table easyflow.users; -- \u0000\u200b\U0001f600 <script>alert(1)</script> $1 :id %s"
 HOSTILE_TEXT = HOSTILE.replace("\u0000", "")  # PostgreSQL text cannot hold NUL
@@ -135,3 +136,58 @@ async def test_check_violation_names_its_constraint(conn: Connection) -> None:
     with pytest.raises(CheckViolation) as caught:
         await integrations._set_interval(conn, id=integration.id, sync_interval_minutes=-5)
     assert caught.value.constraint == "ck_integrations_sync_interval_minutes"
+
+
+async def test_every_tenant_key_carries_the_user_and_children_stay_in_their_tenancy(conn: Connection) -> None:
+    # 0094: the primary keys hold user_id (Citus' rule for a table distributed by it), and the
+    # foreign keys re-pointed at them still refuse a child filed under another user.
+    keys = await conn.fetch(
+        """
+        select c.conrelid::regclass::text as tbl, array_agg(a.attname::text order by k.i) as cols
+        from pg_constraint c
+        cross join lateral unnest(c.conkey) with ordinality as k(attnum, i)
+        join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum
+        where c.contype = 'p' and c.connamespace = 'easyflow'::regnamespace
+          and c.conrelid::regclass::text in (
+              'easyflow.conversations', 'easyflow.messages', 'easyflow.outbound_messages',
+              'easyflow.integrations', 'easyflow.sync_logs')
+        group by c.conrelid
+        """
+    )
+    assert {r["tbl"]: r["cols"] for r in keys} == {
+        "easyflow.conversations": ["id", "user_id"],
+        "easyflow.messages": ["id", "created_at", "user_id"],
+        "easyflow.outbound_messages": ["id", "user_id"],
+        "easyflow.integrations": ["id", "user_id"],
+        "easyflow.sync_logs": ["id", "user_id"],
+    }
+    integration = await make_integration(conn, key_ring("k1"))
+    conversation = await make_conversation(conn)
+    stranger = await make_user(conn)
+    crossings = {
+        "fk_sync_logs_integration_id": (
+            "insert into easyflow.sync_logs (integration_id, user_id, sync_type, status)"
+            " values ($1, $2, 'full', 'running')",
+            integration,
+        ),
+        "fk_platform_metrics_integration_id": (
+            "insert into easyflow.platform_metrics (integration_id, user_id, platform_id, metric_type,"
+            " metric_value, period_start, period_end)"
+            " values ($1, $2, 'telegram', 'messages_sent', 1, now(), now() + interval '1 hour')",
+            integration,
+        ),
+        "fk_outbound_messages_conversation_id": (
+            "insert into easyflow.outbound_messages (conversation_id, user_id, message_id,"
+            " message_created_at, platform, chat_id)"
+            " values ($1, $2, gen_random_uuid(), now(), 'telegram', '1')",
+            conversation,
+        ),
+    }
+    for constraint, (sql, parent) in crossings.items():
+        # Filed under its parent's own user the row is accepted; under another user it is refused.
+        await conn.execute(sql, parent.id, parent.user_id)
+        await conn.execute("savepoint crossing")
+        with pytest.raises(asyncpg.ForeignKeyViolationError) as caught:
+            await conn.execute(sql, parent.id, stranger.id)
+        await conn.execute("rollback to savepoint crossing")
+        assert caught.value.constraint_name == constraint
