@@ -187,3 +187,40 @@ async def test_a_tiny_table_scanned_whole_is_not_counted_as_discarded(
     small = await small_tables(plain, executed, 10_000)
     assert small == {"tiny"} and plan_cost("custom", executed, small=small).removed == 0
     assert await small_tables(plain, executed, 100) == set()
+
+
+async def test_a_claim_through_a_cte_is_gated_on_what_it_reads_not_on_the_index_pages_it_writes(
+    plain: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    # A queue claim: pick the oldest rows in index order, update them in a CTE, return them. Each
+    # updated row writes a new entry into every index of the table (eight here): that cost is the
+    # same for any plan, as it is for a plain UPDATE, and must not fail the per-row block gate.
+    await plain.execute(
+        """
+        create table jobs (id int primary key, due int not null, a int, b int, c int, d int, e int,
+                           f int, g int);
+        insert into jobs select n, n, n, n, n, n, n, n, n from generate_series(1, 50000) n;
+        create index on jobs (due, id);
+        create index on jobs (a); create index on jobs (b); create index on jobs (c);
+        create index on jobs (d); create index on jobs (e); create index on jobs (f);
+        create index on jobs (g);
+        analyze jobs;
+        """
+    )
+    claim = """
+        with due as (select id from jobs order by due, id limit $1 for update skip locked),
+        claimed as (update jobs set due = due + 100000, a = a + 1, b = b + 1, c = c + 1, d = d + 1,
+                    e = e + 1, f = f + 1, g = g + 1 where id = any(array(select id from due)) returning *)
+        select * from claimed order by due, id
+    """
+    costs = await _costs(plain, claim, [10])
+    assert all(c.rows == 10 for c in costs)
+    assert cost_problems(costs, max_removed_per_row=10, max_blocks_per_row=10) == []
+    # What it reads is still counted: the same claim walking a table in the wrong order fails.
+    await plain.execute("drop index jobs_due_id_idx")
+    costs = await _costs(plain, claim, [10])
+    assert any("touches" in p for p in cost_problems(costs, max_removed_per_row=10, max_blocks_per_row=10))
+    # A data-modifying CTE nobody reads runs after the statement's top node: its scans still count.
+    unread = "with gone as (update jobs set a = a + 1 where g % 1000 = $1 returning id) select 1"
+    (custom, _) = await _costs(plain, unread, [7])
+    assert custom.blocks >= 200

@@ -253,12 +253,20 @@ def plan_cost(mode: str, plan: dict[str, Any], *, small: set[str] | frozenset[st
         elif node.get("Relation Name"):
             label += f" {node['Relation Name']}"
         nodes.append(label)
-    blocks = _blocks(plan)
-    if plan.get("Node Type") == "ModifyTable":
-        # A write: gate what it reads to find its rows (the scans under ModifyTable), not the heap
-        # and index pages it writes, which every row written costs whatever the plan.
-        blocks = sum(_blocks(child) for child in plan.get("Plans", ()))
-    return PlanCost(mode, rows, removed, blocks, tuple(nodes))
+    return PlanCost(mode, rows, removed, _read_blocks(plan), tuple(nodes))
+
+
+def _read_blocks(plan: dict[str, Any]) -> int:
+    """The blocks ``plan`` touches, less the pages its writes touch: a write (a ModifyTable node, at
+    the top or in a ``with … as (update …)``) is gated on what it reads to find its rows, the scans
+    under it, not on the heap and index pages it writes, which every row written costs whatever the
+    plan. A node's buffers include its children's, so a ModifyTable's own writes are its buffers less
+    its children's. (A data-modifying CTE the statement never reads runs after the top node, outside
+    its buffers: its scans are then counted on their own, as the floor.)"""
+    writes = [node for node in _nodes(plan) if node.get("Node Type") == "ModifyTable"]
+    reads = sum(_blocks(child) for node in writes for child in node.get("Plans", ()))
+    written = sum(_blocks(node) for node in writes) - reads
+    return max(_blocks(plan) - written, reads)
 
 
 def _blocks(node: dict[str, Any]) -> int:
