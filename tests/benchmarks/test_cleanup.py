@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import asyncpg
 from rich.console import Console
 
 from benchmarks.workloads import agent_hub as bench
+from benchmarks.workloads.deals.queries import QUERIES as DEALS_QUERIES
 from sqlfirst.agent_hub import users
-from sqlfirst.bench.dataset import _DATASETS, load_domain
+from sqlfirst.bench.dataset import _DATASETS, Unique, load_domain
+from sqlfirst.deals import agents, markets
 from tests.agent_hub.factories import make_agent, make_session, make_user
 
 COUNTS = "select (select count(*) from agent_hub.users), (select count(*) from agent_hub.agents), " + (
@@ -40,3 +44,24 @@ async def test_agent_hub_cleanup_removes_users_and_agents_created_after_the_load
         assert tuple(await conn.fetchrow(COUNTS)) != loaded
         await bench.cleanup(conn)
         assert tuple(await conn.fetchrow(COUNTS)) == loaded
+
+
+async def test_deals_catalogue_inserts_do_not_grow_the_catalogue_the_next_workloads_read(
+    pool: asyncpg.Pool[asyncpg.Record],
+) -> None:
+    # deals' agents and markets are catalogues of a few hundred rows that list queries read by
+    # type and status: a thousand timed inserts left behind would make those lists (and their
+    # latency) those of another dataset. Each insert workload's untimed prepare removes the last one.
+    calls = {"insert_agent": agents.create, "insert_market": markets.create}
+    async with pool.acquire() as conn:
+        for name, create in calls.items():
+            (workload,) = [w for w in DEALS_QUERIES if w.query == name]
+            assert workload.prepare is not None, f"{name} has no prepare to remove its last row"
+            samples, rng = Unique(), random.Random(7)
+            for _ in range(5):
+                await create(conn, **await workload.prepare(conn, samples, rng))
+        left = await conn.fetchval(
+            "select (select count(*) from deals.agents where name like 'bench-%')"
+            " + (select count(*) from deals.markets where name like 'bench-%')"
+        )
+        assert left == 2  # the last insert of each workload, which the run's cleanup removes

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlfirst.bench.dataset import PASSWORD_HASH
 from sqlfirst.bench.registry import Params
-from sqlfirst.deals.models import DealStatus, GoalPriority, MarketStatus, MarketType
+from sqlfirst.deals.models import AgentStatus, AgentType, DealStatus, GoalPriority, MarketStatus, MarketType
 
 from .samples import Samples, _amount, _deal, _goal, _now, _user
 from .world import (
@@ -28,6 +28,16 @@ from .world import (
     WINDOW_DAYS,
     _money,
 )
+
+
+def _agent_fields(s: Any, r: random.Random) -> Params:
+    return {
+        "name": s.unique(BENCH_PREFIX),
+        "type": r.choice(list(AgentType)),
+        "status": AgentStatus.ACTIVE,
+        "capabilities": ["search", "compare"],
+        "config": {"model": "gpt-4o-mini"},
+    }
 
 
 def _market_fields(s: Any, r: random.Random) -> Params:

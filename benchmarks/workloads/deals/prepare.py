@@ -13,7 +13,7 @@ from sqlfirst.bench.dataset import PASSWORD_HASH
 from sqlfirst.bench.registry import Params
 from sqlfirst.deals.models import GoalStatus, TransactionStatus
 
-from .params import _market_fields
+from .params import _agent_fields, _market_fields
 from .samples import Samples, _deal, _now
 from .world import BENCH_PREFIX, FAR_PAST, MODEL_NAMES, _money
 
@@ -83,6 +83,15 @@ async def _new_notifications(conn: Any, user_id: uuid.UUID, n: int) -> list[uuid
 
 async def _prep_delete_user(conn: Any, s: Samples, rng: random.Random) -> Params:
     return {"id": await _new_user(conn, s)}
+
+
+async def _prep_insert_agent(conn: Any, s: Any, rng: random.Random) -> Params:
+    # Agents are a catalogue of a few hundred that list_agents_by_type_status reads by type and
+    # status: the agent the previous call inserted goes first, so a run's thousand active agents do
+    # not grow the lists the next workloads read (at medium an active list then built ~270 models,
+    # not ~20).
+    await conn.execute("delete from deals.agents where name like 'bench-%'")
+    return _agent_fields(s, rng)
 
 
 async def _prep_insert_market(conn: Any, s: Any, rng: random.Random) -> Params:

@@ -10,8 +10,6 @@ from decimal import Decimal
 
 from sqlfirst.bench.registry import QueryWorkload
 from sqlfirst.deals.models import (
-    AgentStatus,
-    AgentType,
     DealActivityType,
     DealSource,
     DealStatus,
@@ -27,6 +25,7 @@ from sqlfirst.deals.models import (
 )
 
 from .params import (
+    _agent_fields,
     _deduct_params,
     _goal_terms,
     _history,
@@ -56,6 +55,7 @@ from .prepare import (
     _prep_expire_deals,
     _prep_expire_goals,
     _prep_failed_notification,
+    _prep_insert_agent,
     _prep_insert_market,
     _prep_link_social,
     _prep_mark_all_read,
@@ -75,16 +75,7 @@ from .world import BENCH_PREFIX, BRANDS, MODEL_NAMES, SENTENCES, SERVICES, _mone
 
 QUERIES = [
     # agents
-    QueryWorkload(
-        "insert_agent",
-        lambda s, r: {
-            "name": s.unique(BENCH_PREFIX),
-            "type": r.choice(list(AgentType)),
-            "status": AgentStatus.ACTIVE,
-            "capabilities": ["search", "compare"],
-            "config": {"model": "gpt-4o-mini"},
-        },
-    ),
+    QueryWorkload("insert_agent", _agent_fields, prepare=_prep_insert_agent),
     QueryWorkload("get_agent_by_id", lambda s, r: {"id": r.choice(s.agents)["id"]}),
     QueryWorkload(
         "list_agents_by_type_status",
