@@ -224,3 +224,61 @@ async def test_a_claim_through_a_cte_is_gated_on_what_it_reads_not_on_the_index_
     unread = "with gone as (update jobs set a = a + 1 where g % 1000 = $1 returning id) select 1"
     (custom, _) = await _costs(plain, unread, [7])
     assert custom.blocks >= 200
+
+
+async def test_the_writes_of_an_unread_cte_do_not_hide_the_reads_of_the_rest_of_the_statement(
+    plain: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    # The CTE writes 50 rows into eight indexes after the top node has run (nobody reads it); the main
+    # query reads all of big to return 20 rows. Its reads must stay in the count whatever the CTE wrote.
+    await plain.execute(
+        """
+        create table marks (id int primary key, a int, b int, c int, d int, e int, f int, g int);
+        insert into marks select n, n, n, n, n, n, n, n from generate_series(1, 20000) n;
+        create index on marks (a); create index on marks (b); create index on marks (c);
+        create index on marks (d); create index on marks (e); create index on marks (f);
+        create index on marks (g);
+        analyze marks;
+        """
+    )
+    statement = """
+        with touched as (update marks set a = a + 1, b = b + 1, c = c + 1, d = d + 1, e = e + 1,
+                         f = f + 1, g = g + 1 where id <= 50)
+        select id from big where id % 1000 = $1
+    """
+    costs = await _costs(plain, statement, [7])
+    scan = (await _costs(plain, "select id from big where id % 1000 = $1", [7]))[0].blocks
+    assert all(c.rows == 20 and c.blocks >= scan for c in costs)
+    assert any("touches" in p for p in cost_problems(costs, max_removed_per_row=10**6, max_blocks_per_row=1))
+
+
+async def test_a_write_fed_by_a_modifying_cte_counts_each_write_once_and_every_read(
+    plain: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    # An update whose rows come from another update (fail_abandoned_syncs' shape): the CTE appears
+    # under the top update both as its InitPlan and inside the scan that pulls it; its index writes
+    # must leave the count once, and neither write may hide what either one reads.
+    await plain.execute(
+        """
+        create table syncs (id int primary key, due int not null, a int, b int, c int, d int, e int,
+                            f int, g int);
+        insert into syncs select n, n, n, n, n, n, n, n, n from generate_series(1, 50000) n;
+        create index on syncs (due, id);
+        create index on syncs (a); create index on syncs (b); create index on syncs (c);
+        create index on syncs (d); create index on syncs (e); create index on syncs (f);
+        create index on syncs (g);
+        analyze syncs;
+        """
+    )
+    statement = """
+        with abandoned as (
+            update syncs set due = due + 100000, a = a + 1, b = b + 1, c = c + 1, d = d + 1,
+                   e = e + 1, f = f + 1, g = g + 1
+            where id = any(array(select id from syncs order by due, id limit $1))
+            returning id)
+        update big set kind = kind + 1 where id = any(array(select id from abandoned)) returning id
+    """
+    costs = await _costs(plain, statement, [10])
+    assert all(c.rows == 10 for c in costs)
+    assert cost_problems(costs, max_removed_per_row=10, max_blocks_per_row=10) == []
+    assert all(c.blocks >= 20 for c in costs)  # the two key lookups of each of the 10 rows, at least

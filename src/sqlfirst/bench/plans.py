@@ -257,16 +257,45 @@ def plan_cost(mode: str, plan: dict[str, Any], *, small: set[str] | frozenset[st
 
 
 def _read_blocks(plan: dict[str, Any]) -> int:
-    """The blocks ``plan`` touches, less the pages its writes touch: a write (a ModifyTable node, at
-    the top or in a ``with … as (update …)``) is gated on what it reads to find its rows, the scans
-    under it, not on the heap and index pages it writes, which every row written costs whatever the
-    plan. A node's buffers include its children's, so a ModifyTable's own writes are its buffers less
-    its children's. (A data-modifying CTE the statement never reads runs after the top node, outside
-    its buffers: its scans are then counted on their own, as the floor.)"""
+    """The blocks the statement touches, less the pages its writes touch.
+
+    A write (a ModifyTable node, at the top or in a ``with … as (update …)``) is gated on what it
+    reads to find its rows, not on the heap and index pages it writes, which every row written costs
+    whatever the plan. A node's buffers include those of everything that ran inside it; a node's
+    ``Plans`` also lists its InitPlans and SubPlans (a CTE among them), which run inside the sibling
+    that first needs them, so only the plain children are a ModifyTable's own reads and the rest of
+    its buffers are its writes (never less than none: overlaps make that estimate small, the safe
+    side). A data-modifying CTE that no CTE Scan reads to its end runs on after the top node, outside
+    its buffers: its blocks are added to the total (counted twice where it was partly read, again the
+    safe side). Writes of different ModifyTable nodes never overlap, so the result is never negative.
+    """
     writes = [node for node in _nodes(plan) if node.get("Node Type") == "ModifyTable"]
-    reads = sum(_blocks(child) for node in writes for child in node.get("Plans", ()))
-    written = sum(_blocks(node) for node in writes) - reads
-    return max(_blocks(plan) - written, reads)
+    total = _blocks(plan)
+    for node in writes:
+        if node is not plan and not _read_to_its_end(plan, node):
+            total += _blocks(node)
+    written = 0
+    for node in writes:
+        reads = sum(_blocks(child) for child in node.get("Plans", ()) if not _is_subplan(child))
+        written += max(0, _blocks(node) - reads)
+    return total - written
+
+
+def _is_subplan(node: dict[str, Any]) -> bool:
+    return node.get("Parent Relationship") in ("InitPlan", "SubPlan")
+
+
+def _read_to_its_end(plan: dict[str, Any], write: dict[str, Any]) -> bool:
+    """Whether a CTE Scan of ``write``'s CTE (``with name as (update …)``) ran and read all its rows."""
+    name = str(write.get("Subplan Name", "")).removeprefix("CTE ")
+    rows = write.get("Actual Rows", 0)
+    return any(
+        node.get("Node Type") == "CTE Scan"
+        and node.get("CTE Name") == name
+        and node.get("Actual Loops", 0) > 0
+        and node.get("Actual Rows", 0) >= rows
+        for node in _nodes(plan)
+    )
 
 
 def _blocks(node: dict[str, Any]) -> int:
