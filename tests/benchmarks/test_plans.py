@@ -189,24 +189,28 @@ async def test_a_tiny_table_scanned_whole_is_not_counted_as_discarded(
     assert await small_tables(plain, executed, 100) == set()
 
 
+async def _queue_with_eight_indexes(conn: asyncpg.Connection[asyncpg.Record], name: str) -> None:
+    """A 50k-row table ``name`` claimed in (due, id) order, with seven more indexes an update of a
+    row's columns writes a new entry into."""
+    await conn.execute(
+        f"""
+        create table {name} (id int primary key, due int not null, a int, b int, c int, d int, e int,
+                             f int, g int);
+        insert into {name} select n, n, n, n, n, n, n, n, n from generate_series(1, 50000) n;
+        create index on {name} (due, id);
+        """
+        + "".join(f"create index on {name} ({column});" for column in "abcdefg")
+        + f"analyze {name};"
+    )
+
+
 async def test_a_claim_through_a_cte_is_gated_on_what_it_reads_not_on_the_index_pages_it_writes(
     plain: asyncpg.Connection[asyncpg.Record],
 ) -> None:
     # A queue claim: pick the oldest rows in index order, update them in a CTE, return them. Each
     # updated row writes a new entry into every index of the table (eight here): that cost is the
     # same for any plan, as it is for a plain UPDATE, and must not fail the per-row block gate.
-    await plain.execute(
-        """
-        create table jobs (id int primary key, due int not null, a int, b int, c int, d int, e int,
-                           f int, g int);
-        insert into jobs select n, n, n, n, n, n, n, n, n from generate_series(1, 50000) n;
-        create index on jobs (due, id);
-        create index on jobs (a); create index on jobs (b); create index on jobs (c);
-        create index on jobs (d); create index on jobs (e); create index on jobs (f);
-        create index on jobs (g);
-        analyze jobs;
-        """
-    )
+    await _queue_with_eight_indexes(plain, "jobs")
     claim = """
         with due as (select id from jobs order by due, id limit $1 for update skip locked),
         claimed as (update jobs set due = due + 100000, a = a + 1, b = b + 1, c = c + 1, d = d + 1,
@@ -258,18 +262,7 @@ async def test_a_write_fed_by_a_modifying_cte_counts_each_write_once_and_every_r
     # An update whose rows come from another update (fail_abandoned_syncs' shape): the CTE appears
     # under the top update both as its InitPlan and inside the scan that pulls it; its index writes
     # must leave the count once, and neither write may hide what either one reads.
-    await plain.execute(
-        """
-        create table syncs (id int primary key, due int not null, a int, b int, c int, d int, e int,
-                            f int, g int);
-        insert into syncs select n, n, n, n, n, n, n, n, n from generate_series(1, 50000) n;
-        create index on syncs (due, id);
-        create index on syncs (a); create index on syncs (b); create index on syncs (c);
-        create index on syncs (d); create index on syncs (e); create index on syncs (f);
-        create index on syncs (g);
-        analyze syncs;
-        """
-    )
+    await _queue_with_eight_indexes(plain, "syncs")
     statement = """
         with abandoned as (
             update syncs set due = due + 100000, a = a + 1, b = b + 1, c = c + 1, d = d + 1,
