@@ -4357,7 +4357,7 @@ CREATE INDEX ix_messages_session_id ON ONLY easyflow.messages USING btree (sessi
 
 CREATE INDEX ix_messages_user_id_created_at ON ONLY easyflow.messages USING btree (user_id, created_at);
 
-CREATE INDEX ix_outbound_messages_claimed_at_sending ON easyflow.outbound_messages USING btree (claimed_at) WHERE (status = 'sending'::easyflow.delivery_status);
+CREATE INDEX ix_outbound_messages_claimed_at_in_flight ON easyflow.outbound_messages USING btree (claimed_at) WHERE ((status = 'sending'::easyflow.delivery_status) AND (claimed_at IS NOT NULL));
 
 CREATE INDEX ix_outbound_messages_conversation_id ON easyflow.outbound_messages USING btree (conversation_id) WHERE (conversation_id IS NOT NULL);
 

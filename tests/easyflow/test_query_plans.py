@@ -350,6 +350,41 @@ async def test_finishing_a_sync_finds_its_log_by_the_primary_key(seeded: str) ->
         assert (scan["Actual Rows"], removed(scan)) == (1, 0), mode
 
 
+async def test_marking_a_delivery_finds_it_by_the_primary_key_among_unseen_claims(seeded: str) -> None:
+    # Deliveries in flight the statistics never saw (claimed after ANALYZE), here a thousand: marking
+    # one sent or failed reads it by its key, not by walking every claimed delivery in the stale-claim
+    # index (which `status = 'sending'` alone matched: 13,000 blocks a call at medium).
+    conn = await connect_one(seeded)
+    claimed: list[UUID] = []
+    try:
+        claimed = await conn.fetchval(
+            "with claimed as (update easyflow.outbound_messages"
+            " set status = 'sending', attempts = attempts + 1, claimed_at = now(), sent_at = null"
+            " where id in (select id from easyflow.outbound_messages where status = 'sent' limit 1000)"
+            " returning id) select array_agg(id) from claimed"
+        )
+        delivery = claimed[-1]
+        plans = {
+            "sent": await executed(seeded, outbound._mark_sent, id=delivery, platform_message_id="pm-x"),
+            "failed": await executed(
+                seeded, outbound._mark_failed, id=delivery, error="boom", backoff=timedelta(1)
+            ),
+        }
+    finally:
+        await conn.execute(  # as they were: sent, never claimed
+            "update easyflow.outbound_messages"
+            " set status = 'sent', attempts = attempts - 1, claimed_at = null, sent_at = now()"
+            " where id = any($1::uuid[])",
+            claimed,
+        )
+        await conn.close()
+    for name, by_mode in plans.items():
+        for mode, plan in by_mode.items():
+            scan = scan_of(plan, "outbound_messages")
+            assert scan.get("Index Name") == "pk_outbound_messages", (name, mode, scan.get("Index Name"))
+            assert (scan["Actual Rows"], removed(scan)) == (1, 0), (name, mode)
+
+
 async def test_the_watchdog_reads_only_the_abandoned_syncs(seeded: str) -> None:
     abandoned = await first_id(
         seeded,

@@ -1,0 +1,1 @@
+drop index concurrently if exists easyflow.ix_outbound_messages_claimed_at_in_flight;

@@ -1,0 +1,11 @@
+-- depends: 0096_easyflow_in_flight_index
+--
+-- easyflow: ix_outbound_messages_claimed_at_sending goes; ix_outbound_messages_claimed_at_in_flight
+-- (0096) holds the same rows for the stale-claim sweep without matching the statements that mark
+-- one delivery by id (see 0096).
+--
+-- A plain DROP INDEX: it changes the catalog only, so its ACCESS EXCLUSIVE lock lasts an instant,
+-- and the migrator's lock_timeout keeps it from queueing behind a long transaction (a
+-- `-- transactional: false` migration may only create an index).
+-- squawk-ignore require-concurrent-index-deletion
+drop index easyflow.ix_outbound_messages_claimed_at_sending;
