@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,8 @@ from sqlfirst.deals.models import GoalStatus, TransactionStatus
 from .params import _agent_fields, _market_fields
 from .samples import Samples, _deal, _now
 from .world import BENCH_PREFIX, FAR_PAST, MODEL_NAMES, _money
+
+Prepare = Callable[[Any, Any, random.Random], Awaitable[Params]]
 
 
 async def _new_user(conn: Any, s: Samples) -> uuid.UUID:
@@ -85,21 +88,21 @@ async def _prep_delete_user(conn: Any, s: Samples, rng: random.Random) -> Params
     return {"id": await _new_user(conn, s)}
 
 
-async def _prep_insert_agent(conn: Any, s: Any, rng: random.Random) -> Params:
-    # Agents are a catalogue of a few hundred that list_agents_by_type_status reads by type and
-    # status: the agent the previous call inserted goes first, so a run's thousand active agents do
-    # not grow the lists the next workloads read (at medium an active list then built ~270 models,
-    # not ~20).
-    await conn.execute("delete from deals.agents where name like 'bench-%'")
-    return _agent_fields(s, rng)
+def _replacing_last(table: str, fields: Callable[[Any, random.Random], Params]) -> Prepare:
+    """The prepare of an insert into a catalogue the next workloads read by type and status (agents,
+    markets: a few hundred rows): the row the previous call inserted goes first, so a run's thousand
+    inserts do not grow the lists those workloads read (at medium they made list_active_markets build
+    ~1,000 models instead of 17, and an active agent list ~270 instead of ~20)."""
+
+    async def prepare(conn: Any, s: Any, rng: random.Random) -> Params:
+        await conn.execute(f"delete from {table} where name like '{BENCH_PREFIX}%'")
+        return fields(s, rng)
+
+    return prepare
 
 
-async def _prep_insert_market(conn: Any, s: Any, rng: random.Random) -> Params:
-    # Markets are a catalogue of a few dozen that list_active_markets reads whole: the market the
-    # previous call inserted goes first, so a run's thousand inserts do not grow the table the next
-    # workloads read (at medium they made list_active_markets build ~1,000 models instead of 17).
-    await conn.execute("delete from deals.markets where name like 'bench-%'")
-    return _market_fields(s, rng)
+_prep_insert_agent = _replacing_last("deals.agents", _agent_fields)
+_prep_insert_market = _replacing_last("deals.markets", _market_fields)
 
 
 async def _prep_delete_goal(conn: Any, s: Samples, rng: random.Random) -> Params:
