@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import asyncpg
 from rich.console import Console
@@ -65,3 +66,66 @@ async def test_deals_catalogue_inserts_do_not_grow_the_catalogue_the_next_worklo
             " (select count(*) from deals.markets where name like 'bench-%') as markets"
         )
         assert dict(left) == {"agents": 1, "markets": 1}  # each workload's last, which cleanup removes
+
+
+# Everything of easyflow's delivery queue and history a workload can change: cleanup must restore it.
+EASYFLOW_STATE = """
+select
+    (select md5(string_agg(o::text, ',' order by o.id)) from easyflow.outbound_messages as o) as deliveries,
+    (select count(*) from easyflow.messages) as messages,
+    (select count(*) from easyflow.message_platform_ids) as keys,
+    (select md5(string_agg(c.id::text || ':' || c.messages_count, ',' order by c.id))
+     from easyflow.conversations as c) as counts
+"""
+
+# The workloads that claim, fail, release, requeue, send and append, each as the bench draws them.
+EASYFLOW_WRITES = (
+    "claim_outbound_messages",
+    "release_stale_outbound",
+    "mark_outbound_sent",
+    "mark_outbound_failed",
+    "requeue_dead_letter",
+    "queue_outbound_message",
+    "append_inbound_message",
+    "append_message",
+)
+
+
+async def test_easyflow_cleanup_restores_the_delivery_queue_and_history_the_workloads_changed(
+    pool: asyncpg.Pool[asyncpg.Record], db_url: str
+) -> None:
+    # A claim turns queued and failed deliveries into sending (one attempt more), a release turns
+    # them failed or dead: left as they are, every run measured the queue the previous runs made.
+    import sqlfirst.easyflow  # noqa: F401  (binds the declarations the bench resolves)
+    from benchmarks.workloads import easyflow as ef
+    from sqlfirst.bench.measure import resolve
+    from sqlfirst.bench.registry import declarations
+
+    plain = await asyncpg.connect(db_url)
+    try:
+        await plain.execute(_DATASETS)
+        await load_domain(plain, ef.BENCH, scale="small", factor=0.002, seed=5, console=Console(quiet=True))
+    finally:
+        await plain.close()
+    decls = declarations("easyflow")
+    workloads = {w.query: w for w in ef.BENCH.queries}
+    async with pool.acquire() as conn:
+        loaded = dict(await conn.fetchrow(EASYFLOW_STATE))
+        rng = random.Random(11)
+        samples = await ef.sample(conn, rng)
+        for name in EASYFLOW_WRITES:
+            workload = workloads[name]
+            fn = resolve(decls[name])
+            for _ in range(30):
+                params = (
+                    await workload.prepare(conn, samples, rng)
+                    if workload.prepare is not None
+                    else workload.params(samples, rng)
+                )
+                if name == "release_stale_outbound":
+                    params = {"older_than": timedelta(0)}  # every claim made so far is stale
+                await fn(conn, **params)
+        changed = dict(await conn.fetchrow(EASYFLOW_STATE))
+        assert all(changed[k] != loaded[k] for k in loaded), "the workloads changed too little to test"
+        await ef.cleanup(conn)
+        assert dict(await conn.fetchrow(EASYFLOW_STATE)) == loaded

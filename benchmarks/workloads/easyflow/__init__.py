@@ -32,6 +32,7 @@ from .data import (
     INTENTS,
     KEY_ID,
     PLATFORMS,
+    QUEUE_SNAPSHOT,
     SEALED,
     SENTENCES,
     SKUS,
@@ -527,6 +528,38 @@ async def cleanup(conn: Any) -> None:
     )
     # The generated sync history ends before ANCHOR; what started later is the bench's.
     await conn.execute("delete from easyflow.sync_logs where started_at >= $1", ANCHOR)
+    # So do the generated messages and deliveries: later ones were queued, appended or made sending
+    # by the workloads (deleting a message takes its dedupe key and its count on the conversation).
+    await conn.execute("delete from easyflow.outbound_messages where created_at >= $1", ANCHOR)
+    await conn.execute("delete from easyflow.messages where created_at >= $1", ANCHOR)
+    await _restore_queue(conn)
+
+
+_QUEUE_COLUMNS = (
+    "status",
+    "attempts",
+    "run_after",
+    "claimed_at",
+    "sent_at",
+    "last_error",
+    "platform_message_id",
+    "updated_at",
+)
+
+
+async def _restore_queue(conn: Any) -> None:
+    """The generated deliveries the claims, releases and requeues changed go back to their loaded state,
+    updated_at included (so without the trigger that would stamp it now)."""
+    if await conn.fetchval("select to_regclass($1)", QUEUE_SNAPSHOT) is None:
+        return  # loaded before the snapshot existed: BENCH.version reloads such a dataset
+    columns = ", ".join(f"{c} = s.{c}" for c in _QUEUE_COLUMNS)
+    changed = " or ".join(f"o.{c} is distinct from s.{c}" for c in _QUEUE_COLUMNS)
+    async with conn.transaction():
+        await conn.execute("set local session_replication_role = replica")
+        await conn.execute(
+            f"update easyflow.outbound_messages as o set {columns}"
+            f" from {QUEUE_SNAPSHOT} as s where o.id = s.id and ({changed})"
+        )
 
 
 WORKER_QUERIES = {
@@ -555,7 +588,7 @@ WORKER_QUERIES = {
 
 BENCH = DomainBench(
     domain="easyflow",
-    version=2,  # 2: exactly two integrations per user on average (100k at medium)
+    version=3,  # 2: exactly two integrations per user on average (100k at medium); 3: the queue's snapshot
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),
