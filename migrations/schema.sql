@@ -3061,7 +3061,8 @@ CREATE TABLE deals.goals (
     CONSTRAINT ck_goals_title_not_blank CHECK ((btrim((title)::text) <> ''::text)),
     CONSTRAINT ck_goals_total_matches_found CHECK ((total_matches_found >= 0)),
     CONSTRAINT ck_goals_total_tokens_spent CHECK ((total_tokens_spent >= (0)::numeric))
-);
+)
+WITH (autovacuum_vacuum_scale_factor='0.01', autovacuum_vacuum_threshold='1000');
 
 ALTER TABLE ONLY deals.goals FORCE ROW LEVEL SECURITY;
 
@@ -4015,7 +4016,7 @@ ALTER TABLE ONLY easyflow.integrations
     ADD CONSTRAINT uq_integrations_user_id_platform_id UNIQUE (user_id, platform_id);
 
 ALTER TABLE ONLY easyflow.outbound_messages
-    ADD CONSTRAINT uq_outbound_messages_message_id UNIQUE (message_id);
+    ADD CONSTRAINT uq_outbound_messages_user_id_message_id UNIQUE (user_id, message_id);
 
 ALTER TABLE ONLY easyflow.platform_metrics
     ADD CONSTRAINT uq_platform_metrics_bucket UNIQUE NULLS NOT DISTINCT (platform_id, user_id, integration_id, metric_type, aggregation_period, period_start);
@@ -4366,8 +4367,6 @@ CREATE INDEX ix_outbound_messages_platform ON easyflow.outbound_messages USING b
 CREATE INDEX ix_outbound_messages_run_after_waiting ON easyflow.outbound_messages USING btree (run_after) WHERE (status = ANY (ARRAY['queued'::easyflow.delivery_status, 'failed'::easyflow.delivery_status]));
 
 CREATE INDEX ix_outbound_messages_updated_at_dead ON easyflow.outbound_messages USING btree (updated_at) WHERE (status = 'dead'::easyflow.delivery_status);
-
-CREATE INDEX ix_outbound_messages_user_id ON easyflow.outbound_messages USING btree (user_id);
 
 CREATE INDEX ix_platform_metrics_integration_id_period_start ON easyflow.platform_metrics USING btree (integration_id, period_start);
 

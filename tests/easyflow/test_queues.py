@@ -219,6 +219,23 @@ async def test_outbound_queue_errors(conn: Connection) -> None:
     assert (released.status, released.last_error) == (DeliveryStatus.FAILED, "claim expired")
 
 
+async def test_a_message_has_one_delivery_under_its_tenant_key(conn: Connection) -> None:
+    # uq_outbound_messages_user_id_message_id (0099/0100): the key holds the distribution column, as
+    # Citus requires, and still refuses a second delivery of a message.
+    conversation = await make_conversation(conn)
+    queued = await outbound.queue(conn, conversation_id=conversation.id, content="x")
+    copy = (
+        "insert into easyflow.outbound_messages"
+        " (user_id, conversation_id, message_id, message_created_at, platform, chat_id)"
+        " select user_id, conversation_id, message_id, message_created_at, platform, chat_id"
+        " from easyflow.outbound_messages where id = $1"
+    )
+    with pytest.raises(asyncpg.UniqueViolationError) as refused:
+        async with conn.transaction():
+            await conn.execute(copy, queued.id)
+    assert refused.value.constraint_name == "uq_outbound_messages_user_id_message_id"
+
+
 async def test_eight_send_workers_drain_two_thousand_messages_with_retries(
     pool: asyncpg.Pool[asyncpg.Record],
 ) -> None:

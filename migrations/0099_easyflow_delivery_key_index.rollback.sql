@@ -1,0 +1,1 @@
+drop index concurrently if exists easyflow.uq_outbound_messages_user_id_message_id;
