@@ -2425,6 +2425,25 @@ begin
 end;
 $$;
 
+CREATE FUNCTION easyflow.index_conversation_session() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        delete from easyflow.conversation_sessions s
+        where s.session_id = old.session_id
+          and s.conversation_id = old.id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        insert into easyflow.conversation_sessions (session_id, user_id, conversation_id)
+        values (new.session_id, new.user_id, new.id);
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION easyflow.index_conversation_session() IS 'Keeps easyflow.conversation_sessions in step with the conversation a row starts, deletes or re-keys.';
+
 CREATE FUNCTION easyflow.integration_credentials(p_integration_id uuid) RETURNS TABLE(id uuid, credentials_encrypted bytea, encryption_key_id character varying)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -3542,6 +3561,16 @@ CREATE TABLE devskyy.users (
 
 ALTER TABLE ONLY devskyy.users FORCE ROW LEVEL SECURITY;
 
+CREATE TABLE easyflow.conversation_sessions (
+    session_id character varying(255) NOT NULL,
+    user_id uuid NOT NULL,
+    conversation_id uuid NOT NULL
+);
+
+ALTER TABLE ONLY easyflow.conversation_sessions FORCE ROW LEVEL SECURITY;
+
+COMMENT ON TABLE easyflow.conversation_sessions IS 'session:{session_id}: the session''s user and conversation, unique across users; kept by tg_conversations_session on conversations.';
+
 CREATE TABLE easyflow.conversations (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     session_id character varying(255) NOT NULL,
@@ -3655,7 +3684,7 @@ CREATE TABLE easyflow.platform_metrics (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     integration_id uuid,
     platform_id character varying(50) NOT NULL,
-    user_id uuid,
+    user_id uuid NOT NULL,
     metric_type easyflow.metric_type NOT NULL,
     metric_value numeric(15,4) NOT NULL,
     metric_unit character varying(50),
@@ -3666,11 +3695,30 @@ CREATE TABLE easyflow.platform_metrics (
     attributes jsonb DEFAULT '{}'::jsonb NOT NULL,
     CONSTRAINT ck_platform_metrics_aggregation_period CHECK (((aggregation_period)::text = ANY ((ARRAY['minute'::character varying, 'hour'::character varying, 'day'::character varying])::text[]))),
     CONSTRAINT ck_platform_metrics_attributes_object CHECK ((jsonb_typeof(attributes) = 'object'::text)),
-    CONSTRAINT ck_platform_metrics_integration_has_user CHECK (((integration_id IS NULL) OR (user_id IS NOT NULL))),
     CONSTRAINT ck_platform_metrics_period CHECK ((period_end > period_start))
 );
 
 ALTER TABLE ONLY easyflow.platform_metrics FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE easyflow.platform_totals (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    platform_id character varying(50) NOT NULL,
+    metric_type easyflow.metric_type NOT NULL,
+    metric_value numeric(15,4) NOT NULL,
+    metric_unit character varying(50),
+    aggregation_period character varying(20) DEFAULT 'hour'::character varying NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    period_start timestamp with time zone NOT NULL,
+    period_end timestamp with time zone NOT NULL,
+    attributes jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ck_platform_totals_aggregation_period CHECK (((aggregation_period)::text = ANY ((ARRAY['minute'::character varying, 'hour'::character varying, 'day'::character varying])::text[]))),
+    CONSTRAINT ck_platform_totals_attributes_object CHECK ((jsonb_typeof(attributes) = 'object'::text)),
+    CONSTRAINT ck_platform_totals_period CHECK ((period_end > period_start))
+);
+
+ALTER TABLE ONLY easyflow.platform_totals FORCE ROW LEVEL SECURITY;
+
+COMMENT ON TABLE easyflow.platform_totals IS 'metrics:{platform}:{date}:{hour}: platform-wide metric buckets (no tenant; the worker writes them).';
 
 CREATE TABLE easyflow.platforms (
     id character varying(50) NOT NULL,
@@ -3985,6 +4033,9 @@ ALTER TABLE ONLY easyflow.messages
 ALTER TABLE ONLY easyflow.messages_default
     ADD CONSTRAINT messages_default_pkey PRIMARY KEY (id, created_at, user_id);
 
+ALTER TABLE ONLY easyflow.conversation_sessions
+    ADD CONSTRAINT pk_conversation_sessions PRIMARY KEY (session_id);
+
 ALTER TABLE ONLY easyflow.conversations
     ADD CONSTRAINT pk_conversations PRIMARY KEY (id, user_id);
 
@@ -3998,7 +4049,10 @@ ALTER TABLE ONLY easyflow.outbound_messages
     ADD CONSTRAINT pk_outbound_messages PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY easyflow.platform_metrics
-    ADD CONSTRAINT pk_platform_metrics PRIMARY KEY (id);
+    ADD CONSTRAINT pk_platform_metrics PRIMARY KEY (id, user_id);
+
+ALTER TABLE ONLY easyflow.platform_totals
+    ADD CONSTRAINT pk_platform_totals PRIMARY KEY (id);
 
 ALTER TABLE ONLY easyflow.platforms
     ADD CONSTRAINT pk_platforms PRIMARY KEY (id);
@@ -4010,7 +4064,7 @@ ALTER TABLE ONLY easyflow.users
     ADD CONSTRAINT pk_users PRIMARY KEY (id);
 
 ALTER TABLE ONLY easyflow.conversations
-    ADD CONSTRAINT uq_conversations_session_id UNIQUE (session_id);
+    ADD CONSTRAINT uq_conversations_session_id_user_id UNIQUE (session_id, user_id);
 
 ALTER TABLE ONLY easyflow.integrations
     ADD CONSTRAINT uq_integrations_user_id_platform_id UNIQUE (user_id, platform_id);
@@ -4020,6 +4074,9 @@ ALTER TABLE ONLY easyflow.outbound_messages
 
 ALTER TABLE ONLY easyflow.platform_metrics
     ADD CONSTRAINT uq_platform_metrics_bucket UNIQUE NULLS NOT DISTINCT (platform_id, user_id, integration_id, metric_type, aggregation_period, period_start);
+
+ALTER TABLE ONLY easyflow.platform_totals
+    ADD CONSTRAINT uq_platform_totals_bucket UNIQUE (platform_id, metric_type, aggregation_period, period_start);
 
 ALTER TABLE ONLY easyflow.users
     ADD CONSTRAINT uq_users_email UNIQUE (email);
@@ -4322,6 +4379,8 @@ CREATE INDEX tool_executions_default_tool_name_created_at_idx1 ON devskyy.tool_e
 
 CREATE INDEX tool_executions_default_user_id_idx ON devskyy.tool_executions_default USING btree (user_id) WHERE (user_id IS NOT NULL);
 
+CREATE INDEX ix_conversation_sessions_user_id ON easyflow.conversation_sessions USING btree (user_id);
+
 CREATE INDEX ix_conversations_context_data ON easyflow.conversations USING gin (context_data jsonb_path_ops);
 
 CREATE INDEX ix_conversations_platform_chat_id ON easyflow.conversations USING btree (platform, chat_id);
@@ -4594,6 +4653,8 @@ CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON devskyy.users FOR EACH ROW E
 
 CREATE TRIGGER tg_conversations_closed_at BEFORE INSERT OR UPDATE OF status, closed_at ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION easyflow.set_closed_at();
 
+CREATE TRIGGER tg_conversations_session AFTER INSERT OR DELETE OR UPDATE OF id, session_id, user_id ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION easyflow.index_conversation_session();
+
 CREATE TRIGGER tg_conversations_updated_at BEFORE UPDATE ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_integrations_next_sync_at BEFORE INSERT OR UPDATE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION easyflow.set_next_sync_at();
@@ -4751,6 +4812,9 @@ ALTER TABLE ONLY devskyy.orders
 ALTER TABLE devskyy.tool_executions
     ADD CONSTRAINT fk_tool_executions_user_id FOREIGN KEY (user_id) REFERENCES devskyy.users(id) ON DELETE SET NULL;
 
+ALTER TABLE ONLY easyflow.conversation_sessions
+    ADD CONSTRAINT fk_conversation_sessions_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY easyflow.conversations
     ADD CONSTRAINT fk_conversations_platform FOREIGN KEY (platform) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
 
@@ -4792,6 +4856,9 @@ ALTER TABLE ONLY easyflow.platform_metrics
 
 ALTER TABLE ONLY easyflow.platform_metrics
     ADD CONSTRAINT fk_platform_metrics_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.platform_totals
+    ADD CONSTRAINT fk_platform_totals_platform_id FOREIGN KEY (platform_id) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
 
 ALTER TABLE ONLY easyflow.sync_logs
     ADD CONSTRAINT fk_sync_logs_integration_id FOREIGN KEY (integration_id, user_id) REFERENCES easyflow.integrations(id, user_id) ON DELETE CASCADE;
@@ -5049,6 +5116,8 @@ CREATE POLICY rls_users_update ON devskyy.users FOR UPDATE USING (((id = ( SELEC
 
 ALTER TABLE devskyy.users ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE easyflow.conversation_sessions ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE easyflow.conversations ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE easyflow.integrations ENABLE ROW LEVEL SECURITY;
@@ -5062,6 +5131,10 @@ ALTER TABLE easyflow.messages_default ENABLE ROW LEVEL SECURITY;
 ALTER TABLE easyflow.outbound_messages ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE easyflow.platform_metrics ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE easyflow.platform_totals ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY rls_conversation_sessions_own ON easyflow.conversation_sessions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 CREATE POLICY rls_conversations_own ON easyflow.conversations USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 

@@ -74,6 +74,8 @@ select
     (select md5(string_agg(o::text, ',' order by o.id)) from easyflow.outbound_messages as o) as deliveries,
     (select count(*) from easyflow.messages) as messages,
     (select count(*) from easyflow.message_platform_ids) as keys,
+    (select md5(string_agg(m::text, ',' order by m.id)) from easyflow.platform_metrics as m) as buckets,
+    (select md5(string_agg(t::text, ',' order by t.id)) from easyflow.platform_totals as t) as totals,
     (select md5(string_agg(c.id::text || ':' || c.messages_count, ',' order by c.id))
      from easyflow.conversations as c) as counts
 """
@@ -88,6 +90,8 @@ EASYFLOW_WRITES = (
     "queue_outbound_message",
     "append_inbound_message",
     "append_message",
+    "increment_metric",
+    "increment_platform_metric",
 )
 
 

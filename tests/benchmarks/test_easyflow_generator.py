@@ -57,6 +57,14 @@ def test_derived_values_agree_with_the_rows(rows: dict[str, list[dict[str, Any]]
         assert i["status"] != "connected" or i["credentials_encrypted"] is not None
 
 
+def test_the_session_index_holds_every_conversation_once(rows: dict[str, list[dict[str, Any]]]) -> None:
+    index = {
+        s["session_id"]: (s["user_id"], s["conversation_id"]) for s in rows["easyflow.conversation_sessions"]
+    }
+    assert len(index) == len(rows["easyflow.conversation_sessions"])
+    assert index == {c["session_id"]: (c["user_id"], c["id"]) for c in rows["easyflow.conversations"]}
+
+
 def test_keys_and_deliveries_point_at_real_messages(rows: dict[str, list[dict[str, Any]]]) -> None:
     messages = {(m["id"], m["created_at"]): m for m in rows["easyflow.messages"]}
     inbound = [m for m in rows["easyflow.messages"] if m["direction"] == "inbound"]

@@ -45,12 +45,67 @@ async def test_start_and_find_by_session_and_by_chat(conn: Connection) -> None:
     with pytest.raises(Conflict) as caught:
         async with conn.transaction():
             await make_conversation(conn, user=user, session_id=first.session_id)
-    assert caught.value.constraint == "uq_conversations_session_id"
+    assert caught.value.constraint == "uq_conversations_session_id_user_id"  # another user's: see below
     with pytest.raises(ReferenceViolation):
         async with conn.transaction():
             await make_conversation(conn, user=user, platform="icq")
     with pytest.raises(ValidationError):
         await make_conversation(conn, user=user, session_id="  ")
+
+
+async def test_a_session_id_is_unique_across_users_through_the_session_index(conn: Connection) -> None:
+    # 0105-0108: conversations are unique on (user_id, session_id) (Citus' rule), and the session
+    # index conversation_sessions keeps a session id to one conversation of one user.
+    alice, bob = await make_user(conn), await make_user(conn)
+    first = await make_conversation(conn, user=alice, session_id="tg-shared")
+    with pytest.raises(Conflict) as caught:
+        async with conn.transaction():
+            await make_conversation(conn, user=bob, session_id="tg-shared")
+    assert caught.value.constraint == "pk_conversation_sessions"
+    assert await conversations.get_by_session(conn, session_id="tg-shared") == first
+    await conn.execute("update easyflow.conversations set session_id = 'tg-moved' where id = $1", first.id)
+    assert await conversations.get_by_session(conn, session_id="tg-shared") is None
+    moved = await conversations.update_session(
+        conn, session_id="tg-moved", current_state="checkout", context_patch={}
+    )
+    assert moved is not None
+    assert (moved.id, moved.current_state) == (first.id, "checkout")
+    # Deleting the conversation frees its session id, for any user.
+    assert await conversations.delete(conn, id=first.id)
+    again = await make_conversation(conn, user=bob, session_id="tg-moved")
+    assert await conversations.get_by_session(conn, session_id="tg-moved") == again
+    index = (
+        "select session_id, user_id, conversation_id from easyflow.conversation_sessions"
+        " where user_id = any($1)"
+    )
+    assert [tuple(r) for r in await conn.fetch(index, [alice.id, bob.id])] == [("tg-moved", bob.id, again.id)]
+    await conn.execute("delete from easyflow.users where id = $1", bob.id)
+    assert await conn.fetch(index, [alice.id, bob.id]) == []
+
+
+async def test_concurrent_starts_of_one_session_by_many_users_leave_one_conversation(
+    pool: asyncpg.Pool[asyncpg.Record],
+) -> None:
+    async with pool.acquire() as conn:
+        users = [await make_user(conn) for _ in range(16)]
+
+    async def start(user_id: object) -> bool:
+        async with pool.acquire() as conn:
+            try:
+                await conversations.start(conn, session_id="tg-race", user_id=user_id, platform="telegram")
+            except Conflict:
+                return False
+            return True
+
+    won = await asyncio.gather(*(start(u.id) for u in users))
+    assert won.count(True) == 1
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "select c.user_id, s.user_id as indexed from easyflow.conversations as c"
+            " join easyflow.conversation_sessions as s on s.conversation_id = c.id"
+            " where c.session_id = 'tg-race'"
+        )
+    assert [(r["user_id"], r["indexed"]) for r in rows] == [(users[won.index(True)].id,) * 2]
 
 
 async def test_session_state_and_context_change_in_one_statement(conn: Connection) -> None:

@@ -58,9 +58,7 @@ select c.id, c.session_id, c.user_id, 'message ' || m, 'user', 'inbound', 'teleg
        jsonb_build_object('product', 'sku-' || (m % 3000)),
        date_trunc('month', now()) + make_interval(days => (m % 85), secs => m)
 from generate_series(1, 60000) as m
-join lateral (
-    select id, session_id, user_id from easyflow.conversations where session_id = 'session-' || (1 + m % 6000)
-) as c on true;
+join easyflow.conversations as c on c.session_id = 'session-' || (1 + m % 6000);
 alter table easyflow.messages enable trigger user;
 insert into easyflow.message_platform_ids (
     user_id, platform, platform_message_id, message_id, message_created_at
@@ -195,7 +193,7 @@ async def test_settings_containment_uses_the_gin_index(seeded: str) -> None:
 async def test_conversation_lookups_use_their_indexes(seeded: str) -> None:
     user_id = await first_id(seeded, "select id from easyflow.users order by id limit 1")
     by_session = await explain(seeded, conversations.get_by_session, session_id="session-42")
-    assert "uq_conversations_session_id" in indexes_used(by_session)
+    assert "uq_conversations_session_id_user_id" in indexes_used(by_session)
     by_chat = await explain(seeded, conversations.find_by_chat, platform="telegram", chat_id="chat-42")
     assert "ix_conversations_platform_chat_id" in indexes_used(by_chat)
     mine = await explain(seeded, conversations._list_for_user, user_id=user_id, lim=50)

@@ -14,8 +14,15 @@ from pydantic import ValidationError
 
 from sqlfirst.db import Connection, connect_one
 from sqlfirst.easyflow import integrations, metrics, outbound, sync_logs
-from sqlfirst.easyflow.models import DeliveryStatus, IntegrationStatus, MetricType, SyncStatus, SyncType
-from sqlfirst.errors import CheckViolation, NotFound, NotNullViolation
+from sqlfirst.easyflow.models import (
+    DeliveryStatus,
+    IntegrationStatus,
+    MetricType,
+    PlatformMetric,
+    SyncStatus,
+    SyncType,
+)
+from sqlfirst.errors import NotFound, NotNullViolation
 
 from .factories import key_ring, make_conversation, make_integration, make_user
 
@@ -365,13 +372,20 @@ async def test_hourly_metric_buckets_and_series(conn: Connection) -> None:
     platform_wide = await metrics.increment(conn, platform_id="telegram", metric_type="api_calls", at=hour)
     again = await metrics.increment(conn, platform_id="telegram", metric_type="api_calls", at=hour)
     assert again.id == platform_wide.id
+    assert isinstance(again, PlatformMetric)  # no user, no integration: the model has neither
     assert again.metric_value == 2
-    with pytest.raises(CheckViolation) as caught:
-        async with conn.transaction():
-            await metrics.increment(
-                conn, platform_id="telegram", metric_type="errors", integration_id=integration.id, at=hour
-            )
-    assert caught.value.constraint == "ck_platform_metrics_integration_has_user"
+    # A platform-wide bucket is no tenant's: it lives in platform_totals, not among the users' buckets.
+    assert await conn.fetchval("select count(*) from easyflow.platform_metrics where user_id is null") == 0
+    assert [
+        (p.hour, p.value)
+        for p in await metrics.platform_series(
+            conn, platform_id="telegram", metric_type="api_calls", since=hour, until=hour + timedelta(hours=1)
+        )
+    ] == [(hour, Decimal(2))]
+    with pytest.raises(ValidationError, match="needs the integration's user_id"):
+        await metrics.increment(
+            conn, platform_id="telegram", metric_type="errors", integration_id=integration.id, at=hour
+        )
 
 
 async def test_hundred_concurrent_increments_of_one_hourly_metric_sum_exactly(

@@ -478,6 +478,25 @@ QUERIES = [
         )(r.choice(s.integrations)),
     ),
     QueryWorkload(
+        "increment_platform_metric",
+        lambda s, r: {
+            "platform_id": r.choice(PLATFORMS),
+            "metric_type": r.choice(list(MetricType)),
+            "amount": Decimal(1),
+            "metric_unit": "count",
+            "at": None,
+        },
+    ),
+    QueryWorkload(
+        "platform_metric_series",
+        lambda s, r: {
+            "platform_id": r.choice(PLATFORMS),
+            "metric_type": r.choice(list(MetricType)),
+            "since": _window_now()[0],
+            "until": _window_now()[1],
+        },
+    ),
+    QueryWorkload(
         "list_integration_metrics",
         lambda s, r: {
             "integration_id": r.choice(s.integrations)["id"],
@@ -532,6 +551,9 @@ async def cleanup(conn: Any) -> None:
     # by the workloads (deleting a message takes its dedupe key and its count on the conversation).
     await conn.execute("delete from easyflow.outbound_messages where created_at >= $1", ANCHOR)
     await conn.execute("delete from easyflow.messages where created_at >= $1", ANCHOR)
+    # The generated metric buckets end at ANCHOR too; the increments' buckets are of the hour they ran.
+    await conn.execute("delete from easyflow.platform_metrics where period_start >= $1", ANCHOR)
+    await conn.execute("delete from easyflow.platform_totals where period_start >= $1", ANCHOR)
     await _restore_queue(conn)
 
 
@@ -571,6 +593,9 @@ WORKER_QUERIES = {
     "lock_credentials_to_rekey",
     "rekey_credentials",
     "list_integrations_by_settings",
+    # the whole platform's hourly counters (no tenant's: platform_totals has no policy for the app)
+    "increment_platform_metric",
+    "platform_metric_series",
     # the outbound sender and its dead-letter queue
     "claim_outbound_messages",
     "mark_outbound_sent",
@@ -588,7 +613,9 @@ WORKER_QUERIES = {
 
 BENCH = DomainBench(
     domain="easyflow",
-    version=3,  # 2: exactly two integrations per user on average (100k at medium); 3: the queue's snapshot
+    # 2: two integrations per user on average (100k at medium); 3: the queue's snapshot;
+    # 4: platform_totals; 5: conversation_sessions
+    version=5,
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),
@@ -618,7 +645,7 @@ BENCH = DomainBench(
         "sync_logs.id": "select user_id from easyflow.sync_logs where id = $1",
         "conversations.id": "select user_id from easyflow.conversations where id = $1",
         "conversation_id": "select user_id from easyflow.conversations where id = $1",
-        "session_id": "select user_id from easyflow.conversations where session_id = $1",
+        "session_id": "select user_id from easyflow.conversation_sessions where session_id = $1",
         "chat_id": "select user_id from easyflow.conversations where chat_id = $1 limit 1",
         "outbound_messages.id": "select user_id from easyflow.outbound_messages where id = $1",
     },

@@ -3,7 +3,8 @@
 Medium sizes (the issue's: Easy Flow after half a year): 50k users, 100k integrations (one to three
 platforms per user), 500k conversations and ~5.2M messages over the six monthly partitions before
 ``ANCHOR`` (2026-06 .. 2026-11), ~2.7M inbound dedupe keys, ~150k sync logs (marketplace
-integrations), 500k hourly metric buckets and ~450k outbound deliveries (the first assistant reply of
+integrations), 500k hourly metric buckets of users, 105k platform-wide ones (every platform, metric type
+and hour of the history, at any scale) and ~450k outbound deliveries (the first assistant reply of
 each conversation and every 25th after it). Conversations are skewed like chat traffic: one in ten
 runs 40-60 messages, the rest 0-12; a few users own many conversations.
 
@@ -11,9 +12,9 @@ Loading: ``before_load`` gives each month of the history its partition with core
 marker row per month lands in DEFAULT, maintenance creates the month's partition, the markers go), so
 rows are COPied straight into their months and time-range queries prune. The COPY runs with
 ``session_replication_role = replica``: no trigger fires, so what the triggers keep (messages_count,
-closed_at, next_sync_at, the dedupe keys) is written by the generator, consistent with the rows. Message
-ids and times are functions of (conversation, position), so the keys and deliveries that point at
-messages are generated without keeping 5M rows in memory.
+closed_at, next_sync_at, the dedupe keys, the session index) is written by the generator, consistent
+with the rows. Message ids and times are functions of (conversation, position), so the keys and
+deliveries that point at messages are generated without keeping 5M rows in memory.
 """
 
 from __future__ import annotations
@@ -240,6 +241,11 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 last if status is ConversationStatus.CLOSED else None,
             )
 
+    def session_rows() -> Iterator[tuple[Any, ...]]:
+        # What tg_conversations_session writes for each conversation (the COPY runs without triggers).
+        for c, cid in enumerate(w.conversation_ids):
+            yield (_session(c), w.user_ids[w.conversation_user[c]], cid)
+
     def message_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 4)
         confidences = [Decimal(f"0.{n:02d}") for n in range(100)]
@@ -371,6 +377,27 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                         "{}",
                     )
 
+    def platform_total_rows() -> Iterator[tuple[Any, ...]]:
+        # The whole platform's hourly counters over the history (metrics:{platform}:{date}:{hour}):
+        # one bucket per platform, metric type and hour, whatever the number of users.
+        rng = random.Random(seed + 9)
+        for hour in range(HISTORY_DAYS * 24):
+            start = HISTORY_START + timedelta(hours=hour)
+            for platform in PLATFORMS:
+                for metric in MetricType:
+                    yield (
+                        rand_uuid(rng),
+                        platform,
+                        metric,
+                        Decimal(rng.randrange(1, 50_000)),
+                        "count",
+                        "hour",
+                        start + timedelta(minutes=59),
+                        start,
+                        start + timedelta(hours=1),
+                        "{}",
+                    )
+
     n_sync = sum(
         logs_each for platforms in w.user_platforms for p in platforms if p in ("wildberries", "ozon")
     )
@@ -431,6 +458,12 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             ),
             len(w.conversation_ids),
             conversation_rows,
+        ),
+        TableLoad(
+            "easyflow.conversation_sessions",
+            ("session_id", "user_id", "conversation_id"),
+            len(w.conversation_ids),
+            session_rows,
         ),
         TableLoad(
             "easyflow.messages",
@@ -520,6 +553,23 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             ),
             n_integrations * buckets_each,
             metric_rows,
+        ),
+        TableLoad(
+            "easyflow.platform_totals",
+            (
+                "id",
+                "platform_id",
+                "metric_type",
+                "metric_value",
+                "metric_unit",
+                "aggregation_period",
+                "recorded_at",
+                "period_start",
+                "period_end",
+                "attributes",
+            ),
+            HISTORY_DAYS * 24 * len(PLATFORMS) * len(MetricType),
+            platform_total_rows,
         ),
     ]
 

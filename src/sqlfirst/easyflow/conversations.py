@@ -49,8 +49,9 @@ async def start(
     current_state: str = "initial",
     context_data: JsonObject | None = None,
 ) -> Conversation:
-    """Start a conversation; :class:`~sqlfirst.errors.Conflict` naming ``uq_conversations_session_id``
-    when the session exists, ``ReferenceViolation`` for an unknown user or platform."""
+    """Start a conversation; :class:`~sqlfirst.errors.Conflict` naming ``pk_conversation_sessions``
+    when the session exists (session ids are unique across users), ``ReferenceViolation`` for an
+    unknown user or platform."""
 
 
 @_sql.query("get_conversation")

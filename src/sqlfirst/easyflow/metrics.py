@@ -1,14 +1,17 @@
-"""metrics:{platform}:{date}:{hour} as a table: hourly buckets incremented atomically.
+"""metrics:{platform}:{date}:{hour} as tables: hourly buckets incremented atomically.
 
 :func:`increment` adds to the bucket of (platform, user, integration, metric type, hour) in one
 ``INSERT ... ON CONFLICT DO UPDATE``: the first increment of an hour creates the row, concurrent ones
-wait on its lock and add, so no count is ever lost.
+wait on its lock and add, so no count is ever lost. A user's buckets live in ``platform_metrics``
+(distributed by user in the Citus plan); a platform-wide one (no user) lives in ``platform_totals``,
+which belongs to no tenant: only roles that bypass row-level security (the worker) see or write it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import overload
 from uuid import UUID
 
 from pydantic import AwareDatetime, TypeAdapter
@@ -16,9 +19,9 @@ from pydantic import AwareDatetime, TypeAdapter
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
-from .models import HourlyPoint, Metric, MetricIncrement, MetricType
+from .models import HourlyPoint, Metric, MetricIncrement, MetricType, PlatformMetric
 
-__all__ = ["hourly_series", "increment", "integration_metrics"]
+__all__ = ["hourly_series", "increment", "integration_metrics", "platform_series"]
 
 _sql = SqlFile("easyflow", "metrics")
 _instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
@@ -29,13 +32,41 @@ async def _increment(
     conn: Executor,
     *,
     platform_id: str,
-    user_id: UUID | None,
+    user_id: UUID,
     integration_id: UUID | None,
     metric_type: MetricType,
     amount: Decimal,
     metric_unit: str | None,
     at: datetime | None,
 ) -> Metric: ...
+
+
+@overload
+async def increment(
+    conn: Executor,
+    *,
+    platform_id: str,
+    metric_type: MetricType | str,
+    amount: Decimal | int | str = 1,
+    user_id: UUID,
+    integration_id: UUID | None = None,
+    metric_unit: str | None = None,
+    at: datetime | None = None,
+) -> Metric: ...
+
+
+@overload
+async def increment(
+    conn: Executor,
+    *,
+    platform_id: str,
+    metric_type: MetricType | str,
+    amount: Decimal | int | str = 1,
+    user_id: None = None,
+    integration_id: None = None,
+    metric_unit: str | None = None,
+    at: datetime | None = None,
+) -> PlatformMetric: ...
 
 
 async def increment(
@@ -48,11 +79,13 @@ async def increment(
     integration_id: UUID | None = None,
     metric_unit: str | None = None,
     at: datetime | None = None,
-) -> Metric:
+) -> Metric | PlatformMetric:
     """Add ``amount`` to the hourly bucket of ``at`` (default now); returns the bucket after the add.
 
-    ``CheckViolation`` (``ck_platform_metrics_integration_has_user``) for an integration without its
-    user; ``ReferenceViolation`` when the integration is not that user's.
+    With ``user_id`` the bucket is the user's (:class:`Metric`, in ``platform_metrics``); without
+    it, the whole platform's (:class:`PlatformMetric`, in ``platform_totals``, the worker's to
+    write). ``ValidationError`` for an integration without its user; ``ReferenceViolation`` when the
+    integration is not that user's.
     """
     new = MetricIncrement.model_validate(
         {
@@ -64,7 +97,38 @@ async def increment(
             "metric_unit": metric_unit,
         }
     )
-    return await _increment(conn, **new.model_dump(), at=None if at is None else _instant.validate_python(at))
+    when = None if at is None else _instant.validate_python(at)
+    if new.user_id is None:
+        return await _increment_platform(
+            conn,
+            platform_id=new.platform_id,
+            metric_type=new.metric_type,
+            amount=new.amount,
+            metric_unit=new.metric_unit,
+            at=when,
+        )
+    return await _increment(
+        conn,
+        platform_id=new.platform_id,
+        user_id=new.user_id,
+        integration_id=new.integration_id,
+        metric_type=new.metric_type,
+        amount=new.amount,
+        metric_unit=new.metric_unit,
+        at=when,
+    )
+
+
+@_sql.query("increment_platform_metric")
+async def _increment_platform(
+    conn: Executor,
+    *,
+    platform_id: str,
+    metric_type: MetricType,
+    amount: Decimal,
+    metric_unit: str | None,
+    at: datetime | None,
+) -> PlatformMetric: ...
 
 
 @_sql.query("list_integration_metrics")
@@ -103,6 +167,26 @@ async def hourly_series(
     return await _series(
         conn,
         user_id=user_id,
+        metric_type=MetricType(metric_type),
+        since=_instant.validate_python(since),
+        until=_instant.validate_python(until),
+    )
+
+
+@_sql.query("platform_metric_series")
+async def _platform_series(
+    conn: Executor, *, platform_id: str, metric_type: MetricType, since: datetime, until: datetime
+) -> list[HourlyPoint]: ...
+
+
+async def platform_series(
+    conn: Executor, *, platform_id: str, metric_type: MetricType | str, since: datetime, until: datetime
+) -> list[HourlyPoint]:
+    """The platform-wide hourly totals of one metric, hours without data left out (the worker's and
+    operators' view: a tenant's role reads none)."""
+    return await _platform_series(
+        conn,
+        platform_id=platform_id,
         metric_type=MetricType(metric_type),
         since=_instant.validate_python(since),
         until=_instant.validate_python(until),

@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     JsonValue,
     StringConstraints,
+    model_validator,
 )
 
 from sqlfirst import arguments
@@ -51,6 +52,7 @@ __all__ = [
     "OutboundCreate",
     "OutboundMessage",
     "Platform",
+    "PlatformMetric",
     "PlatformRegion",
     "PlatformType",
     "SyncClaim",
@@ -439,12 +441,35 @@ class MetricIncrement(BaseModel):
     amount: Annotated[Decimal, Field(max_digits=15, decimal_places=4)]
     metric_unit: Annotated[str, StringConstraints(max_length=50)] | None = None
 
+    @model_validator(mode="after")
+    def _integration_has_its_user(self) -> MetricIncrement:
+        if self.integration_id is not None and self.user_id is None:
+            raise ValueError("an integration's metric needs the integration's user_id")
+        return self
+
 
 class Metric(BaseModel):
+    """A user's hourly bucket (``platform_metrics``)."""
+
     id: UUID
     integration_id: UUID | None
     platform_id: str
-    user_id: UUID | None
+    user_id: UUID
+    metric_type: MetricType
+    metric_value: Decimal
+    metric_unit: str | None
+    aggregation_period: str
+    recorded_at: datetime
+    period_start: datetime
+    period_end: datetime
+    attributes: JsonObject
+
+
+class PlatformMetric(BaseModel):
+    """The whole platform's hourly bucket (``platform_totals``: no user, no integration)."""
+
+    id: UUID
+    platform_id: str
     metric_type: MetricType
     metric_value: Decimal
     metric_unit: str | None

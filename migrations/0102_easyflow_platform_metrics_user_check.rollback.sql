@@ -1,0 +1,1 @@
+-- Nothing to undo: 0101's rollback drops the constraint this validated.

@@ -1,0 +1,4 @@
+drop trigger tg_conversations_session on easyflow.conversations;
+drop function easyflow.index_conversation_session();
+-- squawk-ignore ban-drop-table
+drop table easyflow.conversation_sessions;

@@ -1,0 +1,1 @@
+delete from easyflow.conversation_sessions;

@@ -1,0 +1,1 @@
+drop index concurrently if exists easyflow.uq_conversations_session_id_user_id;
