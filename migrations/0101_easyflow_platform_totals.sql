@@ -9,8 +9,9 @@
 -- read by operators, never by a tenant. The user's buckets stay in platform_metrics, whose user_id
 -- then becomes NOT NULL (0102, 0104).
 --
--- Row-level security is enabled and forced with no policy: a platform-wide bucket belongs to no
--- tenant, so only roles that bypass RLS (the worker, the owner) see or write it, as in 0077.
+-- Row-level security is enabled and forced with no policy for the app: a platform-wide bucket
+-- belongs to no tenant, so only roles that bypass RLS (the worker, the owner) write it, as in 0077,
+-- and the read-only role of operators' reports reads it.
 create table easyflow.platform_totals (
     id uuid not null default gen_random_uuid(),
     platform_id varchar(50) not null,
@@ -35,6 +36,13 @@ comment on table easyflow.platform_totals is
     'metrics:{platform}:{date}:{hour}: platform-wide metric buckets (no tenant; the worker writes them).';
 alter table easyflow.platform_totals enable row level security;
 alter table easyflow.platform_totals force row level security;
+-- Operators' reports (the read-only role, on a replica too) read every platform-wide bucket.
+create policy rls_platform_totals_read on easyflow.platform_totals for select to sqlfirst_readonly
+    using (true);
+-- The owner role owns the new table (a login acting for it runs later migrations); that re-grants
+-- the app and read-only roles every partition of messages, which 0077's function takes back.
+select core.grant_domain_privileges('easyflow');
+select easyflow.protect_message_partitions();
 
 -- The platform-wide buckets move; a bucket already there (none unless this is rerun by hand) adds up.
 with moved as (

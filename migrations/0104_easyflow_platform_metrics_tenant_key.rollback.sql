@@ -6,3 +6,5 @@ alter table easyflow.platform_metrics
 alter table easyflow.platform_metrics
     add constraint ck_platform_metrics_user_id_not_null check (user_id is not null);
 alter table easyflow.platform_metrics alter column user_id drop not null;
+-- Dropping the constraint dropped the index 0103 built: it comes back, so 0103 is undone by its own rollback.
+create unique index ix_platform_metrics_id_user_id on easyflow.platform_metrics (id, user_id);

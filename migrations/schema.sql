@@ -2396,6 +2396,20 @@ begin
 end;
 $$;
 
+CREATE FUNCTION easyflow.clear_conversation_sessions() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    -- DELETE, not TRUNCATE: a TRUNCATE naming both tables (the bench's reload) still holds the index
+    -- when this runs, and TRUNCATE refuses a table in use.
+    delete from easyflow.conversation_sessions;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION easyflow.clear_conversation_sessions() IS 'TRUNCATE of easyflow.conversations empties the session index with it.';
+
 CREATE FUNCTION easyflow.count_conversation_messages() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -2426,7 +2440,8 @@ end;
 $$;
 
 CREATE FUNCTION easyflow.index_conversation_session() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
     if tg_op in ('UPDATE', 'DELETE') then
@@ -2442,7 +2457,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION easyflow.index_conversation_session() IS 'Keeps easyflow.conversation_sessions in step with the conversation a row starts, deletes or re-keys.';
+COMMENT ON FUNCTION easyflow.index_conversation_session() IS 'Keeps easyflow.conversation_sessions in step with the conversation a row starts, deletes or re-keys (the only writer).';
 
 CREATE FUNCTION easyflow.integration_credentials(p_integration_id uuid) RETURNS TABLE(id uuid, credentials_encrypted bytea, encryption_key_id character varying)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -4655,6 +4670,8 @@ CREATE TRIGGER tg_conversations_closed_at BEFORE INSERT OR UPDATE OF status, clo
 
 CREATE TRIGGER tg_conversations_session AFTER INSERT OR DELETE OR UPDATE OF id, session_id, user_id ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION easyflow.index_conversation_session();
 
+CREATE TRIGGER tg_conversations_session_truncate AFTER TRUNCATE ON easyflow.conversations FOR EACH STATEMENT EXECUTE FUNCTION easyflow.clear_conversation_sessions();
+
 CREATE TRIGGER tg_conversations_updated_at BEFORE UPDATE ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_integrations_next_sync_at BEFORE INSERT OR UPDATE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION easyflow.set_next_sync_at();
@@ -5134,7 +5151,7 @@ ALTER TABLE easyflow.platform_metrics ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE easyflow.platform_totals ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY rls_conversation_sessions_own ON easyflow.conversation_sessions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_conversation_sessions_own ON easyflow.conversation_sessions FOR SELECT USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 CREATE POLICY rls_conversations_own ON easyflow.conversations USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
@@ -5147,6 +5164,8 @@ CREATE POLICY rls_messages_own ON easyflow.messages USING ((user_id = ( SELECT c
 CREATE POLICY rls_outbound_messages_own ON easyflow.outbound_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 CREATE POLICY rls_platform_metrics_own ON easyflow.platform_metrics USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
+CREATE POLICY rls_platform_totals_read ON easyflow.platform_totals FOR SELECT TO sqlfirst_readonly USING (true);
 
 CREATE POLICY rls_sync_logs_own ON easyflow.sync_logs USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 

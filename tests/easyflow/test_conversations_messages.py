@@ -83,6 +83,19 @@ async def test_a_session_id_is_unique_across_users_through_the_session_index(con
     assert await conn.fetch(index, [alice.id, bob.id]) == []
 
 
+async def test_truncating_conversations_empties_the_session_index(conn: Connection) -> None:
+    first = await make_conversation(conn, session_id="tg-before-truncate")
+    await conn.execute("truncate easyflow.conversations cascade")
+    assert await conn.fetchval("select count(*) from easyflow.conversation_sessions") == 0
+    again = await make_conversation(conn, session_id=first.session_id)  # the session id is free again
+    assert await conversations.get_by_session(conn, session_id=first.session_id) == again
+
+
+async def test_a_blank_state_is_a_validation_error(conn: Connection) -> None:
+    with pytest.raises(ValidationError, match="must not be blank"):
+        await conversations.update_session(conn, session_id="tg-x", current_state="  ")
+
+
 async def test_concurrent_starts_of_one_session_by_many_users_leave_one_conversation(
     pool: asyncpg.Pool[asyncpg.Record],
 ) -> None:

@@ -28,7 +28,7 @@ from sqlfirst.easyflow import (
 )
 from sqlfirst.easyflow.credentials import KeyRing
 from sqlfirst.easyflow.models import Conversation, Integration, Message, User
-from sqlfirst.errors import PermissionDenied
+from sqlfirst.errors import Conflict, PermissionDenied
 from sqlfirst.settings import Settings
 from tests.isolation_helpers import assert_each_refused
 
@@ -331,3 +331,46 @@ async def test_b_cannot_change_or_delete_a_s_account(world: World) -> None:
         assert await conversations.get(conn, id=a.conversation.id) is not None
         mine = await users.update_locale(conn, id=a.user.id, language_code="de")
         assert mine is not None and mine.language_code == "de"
+
+
+async def test_no_tenant_can_write_the_session_index_around_its_trigger(world: World) -> None:
+    # conversation_sessions keeps a session id to one user (0105): were A able to delete its row,
+    # B could start A's session id too, and lookups by session would find two conversations.
+    a, b = world.a, world.b
+    with pytest.raises(PermissionDenied):  # the SELECT policy allows no new row
+        async with world.db.transaction(as_user=a.user.id) as conn:
+            await conn.execute(
+                "insert into easyflow.conversation_sessions values ('tg-squat', $1, gen_random_uuid())",
+                a.user.id,
+            )
+    async with world.db.transaction(as_user=a.user.id) as conn:  # nor shows one to change
+        assert await conn.execute("delete from easyflow.conversation_sessions") == "DELETE 0"
+        assert await conn.execute("update easyflow.conversation_sessions set session_id = 'x'") == "UPDATE 0"
+    async with world.db.transaction(as_user=a.user.id) as conn:
+        mine = await conn.fetch("select session_id, user_id from easyflow.conversation_sessions")
+    assert [tuple(r) for r in mine] == [("tg-alice", a.user.id)]  # A reads its own sessions only
+    with pytest.raises(Conflict) as caught:
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await make_conversation(conn, b.user, session_id="tg-alice")
+    assert caught.value.constraint == "pk_conversation_sessions"
+
+
+async def test_platform_wide_metrics_are_the_workers_and_the_operators_not_a_tenants(
+    world: World, worker: Database, db_url: str
+) -> None:
+    bucket = await metrics.increment(worker.pool, platform_id="telegram", metric_type="errors")
+    async with world.db.transaction(as_user=world.a.user.id) as conn:
+        assert await conn.fetch("select * from easyflow.platform_totals") == []
+    with pytest.raises(PermissionDenied):
+        async with world.db.transaction(as_user=world.a.user.id) as conn:
+            await metrics.increment(conn, platform_id="telegram", metric_type="errors")
+    readonly = await sqlfirst.connect(
+        Settings(database_url=db_url, role="sqlfirst_readonly", min_size=1, max_size=1)
+    )
+    try:
+        seen = await readonly.pool.fetchval(
+            "select count(*) from easyflow.platform_totals where id = $1", bucket.id
+        )
+    finally:
+        await readonly.close()
+    assert seen == 1

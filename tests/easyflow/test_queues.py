@@ -382,6 +382,15 @@ async def test_hourly_metric_buckets_and_series(conn: Connection) -> None:
             conn, platform_id="telegram", metric_type="api_calls", since=hour, until=hour + timedelta(hours=1)
         )
     ] == [(hour, Decimal(2))]
+    for series in (metrics.hourly_series, metrics.platform_series):
+        with pytest.raises(ValidationError):  # not a bare ValueError from the enum
+            await series(
+                conn,
+                **({"user_id": user.id} if series is metrics.hourly_series else {"platform_id": "telegram"}),
+                metric_type="bogus",
+                since=hour,
+                until=hour,
+            )
     with pytest.raises(ValidationError, match="needs the integration's user_id"):
         await metrics.increment(
             conn, platform_id="telegram", metric_type="errors", integration_id=integration.id, at=hour

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -88,7 +89,9 @@ async def update_session(
     both survive (each statement re-reads the row it updates). None when there is no such session.
     """
     if current_state is not None and not current_state.strip():
-        raise ValueError("current_state must not be blank")
+        raise arguments.invalid_argument(
+            "update_session", "current_state", "must not be blank", current_state
+        )
     return await _update_session(
         conn,
         session_id=session_id,

@@ -26,6 +26,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.errors import ConfigurationError, NotFound
@@ -217,7 +218,7 @@ async def rotate_keys(
     stay done).
     """
     if batch_size < 1:
-        raise ValueError("batch_size must be positive")
+        raise arguments.invalid_argument("rotate_keys", "batch_size", "must be positive", batch_size)
     after = UUID(int=0)
     rekeyed = batches = 0
     while True:

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -229,7 +230,9 @@ async def find_by_entities(
     """Messages whose entities contain ``entities`` (jsonb ``@>``, GIN) in ``[since, until)``,
     newest first."""
     if not entities:
-        raise ValueError("entities must name at least one key")
+        raise arguments.invalid_argument(
+            "find_by_entities", "entities", "entities must name at least one key", entities
+        )
     return await _by_entities(
         conn,
         entities=_object.validate_python(entities),

@@ -25,6 +25,7 @@ __all__ = ["hourly_series", "increment", "integration_metrics", "platform_series
 
 _sql = SqlFile("easyflow", "metrics")
 _instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
+_metric_type: TypeAdapter[MetricType] = TypeAdapter(MetricType)
 
 
 @_sql.query("increment_metric")
@@ -167,7 +168,7 @@ async def hourly_series(
     return await _series(
         conn,
         user_id=user_id,
-        metric_type=MetricType(metric_type),
+        metric_type=_metric_type.validate_python(metric_type),
         since=_instant.validate_python(since),
         until=_instant.validate_python(until),
     )
@@ -187,7 +188,7 @@ async def platform_series(
     return await _platform_series(
         conn,
         platform_id=platform_id,
-        metric_type=MetricType(metric_type),
+        metric_type=_metric_type.validate_python(metric_type),
         since=_instant.validate_python(since),
         until=_instant.validate_python(until),
     )

@@ -20,6 +20,7 @@ from uuid import UUID
 
 import asyncpg
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Connection, Executor
 from sqlfirst.errors import NotFound, translate
@@ -140,7 +141,7 @@ async def mark_failed(
     """The claimed delivery failed: ``failed`` until ``now + backoff * 2^(attempts-1)``, or ``dead`` when
     it used its last attempt. None when the delivery is not ``sending``."""
     if backoff < timedelta(0):
-        raise ValueError("backoff must not be negative")
+        raise arguments.invalid_argument("mark_failed", "backoff", "must not be negative", backoff)
     return await _mark_failed(conn, id=id, error=error, backoff=backoff)
 
 

@@ -1,12 +1,11 @@
--- depends: 0107_easyflow_conversation_session_key_index
+-- depends: 0108_easyflow_conversation_session_key_index
 --
 -- easyflow: conversations are unique on (session_id, user_id), the key holding Citus' distribution
 -- column; a session id stays unique across users through pk_conversation_sessions (0105).
 --
--- First the sweep: a conversation deleted while 0106 filled the index could leave its row there
--- (0106's snapshot saw it, the trigger's delete ran before the row existed). Every delete since
--- 0106 committed found its row, so what is left without its conversation now is exactly that.
--- Then the constraints: ADD CONSTRAINT ... USING INDEX and DROP CONSTRAINT change the catalog
+-- First 0107's sweep once more (a row without its conversation can only be one 0106 wrote for a
+-- conversation deleted meanwhile, and 0107 removed those; this keeps the key's move safe even if
+-- something else left one). Then the constraints: ADD CONSTRAINT ... USING INDEX and DROP CONSTRAINT change the catalog
 -- only, so the ACCESS EXCLUSIVE lock lasts an instant, and the migrator's lock_timeout keeps it
 -- from queueing behind a long transaction.
 delete from easyflow.conversation_sessions as s

@@ -1,0 +1,1 @@
+-- Nothing to undo: the rows this removed had no conversation.
