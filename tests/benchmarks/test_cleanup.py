@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from datetime import timedelta
+from typing import Any
 
 import asyncpg
+import pytest
 from rich.console import Console
 
+import sqlfirst.agent_hub
+import sqlfirst.ai_seo
+import sqlfirst.deals
+import sqlfirst.devskyy
+import sqlfirst.easyflow  # noqa: F401
 from benchmarks.workloads import agent_hub as bench
 from benchmarks.workloads.deals.queries import QUERIES as DEALS_QUERIES
 from sqlfirst.agent_hub import users
 from sqlfirst.bench.dataset import _DATASETS, Unique, load_domain
+from sqlfirst.bench.measure import call_once, resolve
+from sqlfirst.bench.registry import DomainBench, declarations
 from sqlfirst.deals import agents, markets
 from tests.agent_hub.factories import make_agent, make_session, make_user
 
@@ -68,68 +78,97 @@ async def test_deals_catalogue_inserts_do_not_grow_the_catalogue_the_next_worklo
         assert dict(left) == {"agents": 1, "markets": 1}  # each workload's last, which cleanup removes
 
 
-# Everything of easyflow's delivery queue and history a workload can change: cleanup must restore it.
-EASYFLOW_STATE = """
-select
-    (select md5(string_agg(o::text, ',' order by o.id)) from easyflow.outbound_messages as o) as deliveries,
-    (select count(*) from easyflow.messages) as messages,
-    (select count(*) from easyflow.message_platform_ids) as keys,
-    (select md5(string_agg(m::text, ',' order by m.id)) from easyflow.platform_metrics as m) as buckets,
-    (select md5(string_agg(t::text, ',' order by t.id)) from easyflow.platform_totals as t) as totals,
-    (select md5(string_agg(c.id::text || ':' || c.messages_count, ',' order by c.id))
-     from easyflow.conversations as c) as counts
+# Each table of a domain's schemas as text, row by row: what cleanup must give back as loaded.
+DOMAIN_TABLES = """
+select c.oid::regclass::text as name from pg_class as c
+where c.relnamespace = any($1::regnamespace[]) and c.relkind in ('r', 'p') and not c.relispartition
+order by 1
 """
 
-# The workloads that claim, fail, release, requeue, send and append, each as the bench draws them.
-EASYFLOW_WRITES = (
-    "claim_outbound_messages",
-    "release_stale_outbound",
-    "mark_outbound_sent",
-    "mark_outbound_failed",
-    "requeue_dead_letter",
-    "queue_outbound_message",
-    "append_inbound_message",
-    "append_message",
-    "increment_metric",
-    "increment_platform_metric",
-)
+
+async def _state(conn: asyncpg.Connection[asyncpg.Record], schemas: list[str]) -> dict[str, str | None]:
+    state: dict[str, str | None] = {}
+    for row in await conn.fetch(DOMAIN_TABLES, schemas):
+        state[row["name"]] = await conn.fetchval(
+            f"select md5(string_agg(t::text, ',' order by t::text)) from {row['name']} as t"
+        )
+    return state
 
 
-async def test_easyflow_cleanup_restores_the_delivery_queue_and_history_the_workloads_changed(
-    pool: asyncpg.Pool[asyncpg.Record], db_url: str
-) -> None:
-    # A claim turns queued and failed deliveries into sending (one attempt more), a release turns
-    # them failed or dead: left as they are, every run measured the queue the previous runs made.
-    import sqlfirst.easyflow  # noqa: F401  (binds the declarations the bench resolves)
-    from benchmarks.workloads import easyflow as ef
-    from sqlfirst.bench.measure import resolve
-    from sqlfirst.bench.registry import declarations
-
-    plain = await asyncpg.connect(db_url)
+async def _changed_and_cleaned(
+    pool: asyncpg.Pool[asyncpg.Record], db_url: str, bench: DomainBench, schemas: list[str], *, factor: float
+) -> tuple[set[str], list[str]]:
+    """Load ``bench``'s data, run every workload 20 times, clean up: the tables the workloads changed,
+    and those cleanup did not give back as loaded."""
+    plain = await asyncpg.connect(db_url)  # the loader COPYs through a codec-less connection
     try:
         await plain.execute(_DATASETS)
-        await load_domain(plain, ef.BENCH, scale="small", factor=0.002, seed=5, console=Console(quiet=True))
+        await load_domain(plain, bench, scale="small", factor=factor, seed=5, console=Console(quiet=True))
     finally:
         await plain.close()
-    decls = declarations("easyflow")
-    workloads = {w.query: w for w in ef.BENCH.queries}
+    decls = declarations(bench.domain)
+    queries = list(bench.queries)  # devskyy's sample() drops its vector queries where pgvector is absent
+    try:
+        return await _run_and_clean(pool, bench, schemas, decls)
+    finally:
+        if isinstance(bench.queries, list):
+            bench.queries[:] = queries
+
+
+async def _run_and_clean(
+    pool: asyncpg.Pool[asyncpg.Record], bench: DomainBench, schemas: list[str], decls: Any
+) -> tuple[set[str], list[str]]:
     async with pool.acquire() as conn:
-        loaded = dict(await conn.fetchrow(EASYFLOW_STATE))
+        loaded = await _state(conn, schemas)
         rng = random.Random(11)
-        samples = await ef.sample(conn, rng)
-        for name in EASYFLOW_WRITES:
-            workload = workloads[name]
-            fn = resolve(decls[name])
-            for _ in range(30):
+        samples = await bench.sample(conn, rng)
+        for workload in bench.queries:
+            fn = resolve(decls[workload.query])
+            for _ in range(20):
                 params = (
                     await workload.prepare(conn, samples, rng)
                     if workload.prepare is not None
                     else workload.params(samples, rng)
                 )
-                if name == "release_stale_outbound":
+                if workload.query == "release_stale_outbound":
                     params = {"older_than": timedelta(0)}  # every claim made so far is stale
-                await fn(conn, **params)
-        changed = dict(await conn.fetchrow(EASYFLOW_STATE))
-        assert all(changed[k] != loaded[k] for k in loaded), "the workloads changed too little to test"
-        await ef.cleanup(conn)
-        assert dict(await conn.fetchrow(EASYFLOW_STATE)) == loaded
+                await call_once(fn, decls[workload.query].kind, conn, params)
+        changed = await _state(conn, schemas)
+        assert bench.cleanup is not None
+        await bench.cleanup(conn)
+        after = await _state(conn, schemas)
+    return {n for n in loaded if changed[n] != loaded[n]}, [n for n in loaded if after[n] != loaded[n]]
+
+
+async def test_easyflow_cleanup_gives_back_every_table_as_loaded_after_every_workload_ran(
+    pool: asyncpg.Pool[asyncpg.Record], db_url: str
+) -> None:
+    # Claims turn queued deliveries sending, releases make them failed or dead, updates change a
+    # user's locale, an integration's settings, a conversation's state, appends its counters: left
+    # as they are, every run measured the dataset the previous runs made.
+    from benchmarks.workloads import easyflow as ef
+
+    moved, left = await _changed_and_cleaned(pool, db_url, ef.BENCH, ["easyflow"], factor=0.002)
+    for name in ("outbound_messages", "messages", "users", "integrations", "conversations", "sync_logs"):
+        assert f"easyflow.{name}" in moved, f"the workloads left easyflow.{name} alone: nothing to test"
+    assert left == [], ", ".join(left)
+
+
+@pytest.mark.parametrize(
+    ("domain", "schemas", "factor"),
+    [
+        ("deals", ["deals"], 0.002),
+        ("agent_hub", ["agent_hub"], 0.002),
+        ("ai_seo", ["ai_seo", "analytics"], 0.001),
+        ("devskyy", ["devskyy"], 0.0005),
+    ],
+)
+async def test_cleanup_gives_back_every_table_of_the_domain_as_loaded(
+    pool: asyncpg.Pool[asyncpg.Record], db_url: str, domain: str, schemas: list[str], factor: float
+) -> None:
+    # Claims mark goals checked and tasks running, updates change terms, settings and states,
+    # deletes remove generated rows: left as they are, the next run measured another dataset.
+    bench = importlib.import_module(f"benchmarks.workloads.{domain}").BENCH
+    moved, left = await _changed_and_cleaned(pool, db_url, bench, schemas, factor=factor)
+    assert len(moved) >= 3, f"the workloads changed only {sorted(moved)}: nothing to test"
+    assert left == [], ", ".join(left)

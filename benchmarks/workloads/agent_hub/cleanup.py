@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlfirst.bench.restore import restore_schemas
+
 from .contests import BULK_MARK
 
 
@@ -22,3 +24,6 @@ async def cleanup(conn: Any) -> None:
         await conn.execute("delete from agent_hub.users where created_at > $1", loaded)
         await conn.execute("delete from agent_hub.agents where created_at > $1", loaded)
         await conn.execute("delete from agent_hub.sessions where created_at > $1", loaded)
+    # What the deletes above do not cover (a session's state, an agent's settings, a user's
+    # profile, each changed in place) goes back as loaded.
+    await restore_schemas(conn, "agent_hub")

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlfirst.bench.dataset import PASSWORD_HASH, jsonb, rand_uuid
 from sqlfirst.bench.registry import TableLoad
+from sqlfirst.bench.restore import snapshot_schemas
 
 ANCHOR = datetime(2025, 6, 1, tzinfo=UTC)
 YEAR_S = 365 * 24 * 3600
@@ -274,5 +275,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
 
 
 async def after_load(conn: Any) -> None:
-    """The loader vacuums the tables it copied; session_messages was filled by the sessions' trigger."""
+    """The loader vacuums the tables it copied; session_messages was filled by the sessions' trigger.
+    Then every table as loaded, which cleanup gives back after each run."""
     await conn.execute("vacuum (analyze) agent_hub.session_messages")
+    await snapshot_schemas(conn, "agent_hub")

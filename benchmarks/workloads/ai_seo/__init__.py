@@ -31,6 +31,7 @@ from typing import Any
 from sqlfirst.bench.callers import APP_ROLE, WORKER_ROLE
 from sqlfirst.bench.dataset import PASSWORD_HASH, Unique, sample_rows
 from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload, acting_for, as_worker
+from sqlfirst.bench.restore import restore_schemas
 
 from .data import (
     AGENTS,
@@ -42,6 +43,7 @@ from .data import (
     INDUSTRIES,
     MEDIUM,
     OBJECTIVES,
+    SCHEMAS,
     TASK_TYPES,
     _month_starts,
     after_load,
@@ -498,6 +500,9 @@ async def cleanup(conn: Any) -> None:
     await conn.execute("delete from ai_seo.agent_tasks where task_type = 'bench'")
     await conn.execute("delete from ai_seo.users where username like 'bench\\_%'")
     await conn.execute("delete from ai_seo.agents where agent_id like 'bench\\_newagent%'")
+    # What the deletes above do not cover (tasks claimed and finished, sessions used, staff
+    # re-roled, agents re-configured, each in place) goes back as loaded.
+    await restore_schemas(conn, *SCHEMAS)
 
 
 async def _admin(conn: Any, params: Params) -> object:
@@ -527,7 +532,7 @@ BENCH = DomainBench(
         "insert_task": 5,
     },
     cleanup=cleanup,
-    version=2,
+    version=3,  # 3: the snapshot of every table that cleanup gives back
     before_load=before_load,
     after_load=after_load,
     app_role=APP_ROLE,

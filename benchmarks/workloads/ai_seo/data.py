@@ -13,10 +13,13 @@ from typing import Any
 
 from sqlfirst.bench.dataset import PASSWORD_HASH, jsonb, rand_uuid
 from sqlfirst.bench.registry import TableLoad
+from sqlfirst.bench.restore import snapshot_schemas
 
 ANCHOR = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 HISTORY_DAYS = 180
 HISTORY_S = HISTORY_DAYS * 24 * 3600
+SCHEMAS = ("ai_seo", "analytics")
+"""The domain's schemas: the system event log lives in ``analytics``."""
 MEDIUM = {
     "users": 2_000,
     "clients": 5_000,
@@ -423,8 +426,10 @@ async def before_load(conn: Any, factor: float, seed: int) -> None:
 
 
 async def after_load(conn: Any) -> None:
-    """Triggers back on; the per-user task counts (kept by triggers the COPY bypassed) rebuilt."""
+    """Triggers back on; the per-user task counts (kept by triggers the COPY bypassed) rebuilt; then
+    every table as loaded, which cleanup gives back after each run."""
     await conn.execute("set session_replication_role = origin")
     async with conn.transaction():
         await conn.execute("select ai_seo.recount_user_tasks()")
     await conn.execute("analyze ai_seo.user_task_counts")
+    await snapshot_schemas(conn, *SCHEMAS)

@@ -66,6 +66,8 @@ WORKER_QUERIES = {
 
 BENCH = DomainBench(
     domain="deals",
+    # 2: the snapshot of every table that cleanup gives back
+    version=2,
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),

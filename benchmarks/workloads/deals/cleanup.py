@@ -1,15 +1,25 @@
-"""What a deals run leaves behind, removed after the contests."""
+"""What a deals run changes, put back after the contests: the dataset stays the one the generator made.
+
+The workloads change nearly every deals table in place (goals checked and re-termed, deals
+re-priced, notifications read, tokens spent, agents and markets re-configured) besides adding rows:
+each table is snapshotted once the load is done and given back whole (sqlfirst.bench.restore).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlfirst.bench.restore import restore_schemas, snapshot_schemas
+
+__all__ = ["cleanup", "snapshot"]
+
+
+async def snapshot(conn: Any) -> None:
+    """Every deals table as loaded (run by ``after_load``)."""
+    await snapshot_schemas(conn, "deals")
+
 
 async def cleanup(conn: Any) -> None:
-    """Remove the catalogue rows the insert workloads add, so repeated runs keep the dataset's shape."""
-    await conn.execute("delete from deals.markets where name like 'bench-%'")
-    await conn.execute("delete from deals.agents where name like 'bench-%'")
-    await conn.execute("delete from deals.model_metrics where model_version like 'bench-%'")
-    await conn.execute("delete from deals.token_pricing where service_type like 'bench-%'")
-    await conn.execute("delete from deals.users where email like 'prep%@bench.example.com'")
-    await conn.execute("delete from deals.users where email like 'new%@bench.example.com'")
+    """Every deals table back as loaded: the rows the workloads added go, the ones they changed or
+    deleted come back."""
+    await restore_schemas(conn, "deals")

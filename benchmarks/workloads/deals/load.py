@@ -10,6 +10,7 @@ from typing import Any
 from sqlfirst.bench.dataset import month_starts
 from sqlfirst.bench.registry import TableLoad
 
+from .cleanup import snapshot
 from .rows_accounts import (
     auth_token_rows,
     chat_rows,
@@ -400,4 +401,6 @@ async def before_load(conn: Any, factor: float, seed: int) -> None:
 
 
 async def after_load(conn: Any) -> None:
+    """Triggers back on; every table as loaded, which cleanup gives back after each run."""
     await conn.execute("set session_replication_role = origin")
+    await snapshot(conn)

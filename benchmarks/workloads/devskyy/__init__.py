@@ -18,6 +18,7 @@ from typing import Any
 from sqlfirst.bench.callers import APP_ROLE, WORKER_ROLE
 from sqlfirst.bench.dataset import PASSWORD_HASH, Unique, sample_rows
 from sqlfirst.bench.registry import DomainBench, Params, QueryWorkload, acting_for
+from sqlfirst.bench.restore import restore_schemas
 from sqlfirst.devskyy.models import EMBEDDING_DIMENSIONS
 
 from .data import (
@@ -412,11 +413,8 @@ QUERIES: list[QueryWorkload] = [
 
 
 async def cleanup(conn: Any) -> None:
-    """Remove what the workloads wrote that would grow the dataset run after run."""
-    await conn.execute(
-        "delete from devskyy.rag_documents"
-        " where parent_doc_id like 'bench-doc-%' or parent_doc_id like 'prep-doc-%'"
-    )
+    """Give back every table as loaded: what the workloads added goes, what they changed comes back."""
+    await restore_schemas(conn, "devskyy")
 
 
 CATALOGUE_WRITES = {"insert_product", "publish_product", "archive_product", "restock_product"}
@@ -448,7 +446,7 @@ BENCH = DomainBench(
         "search_chunks_text": 10,
     },
     cleanup=cleanup,
-    version=3,
+    version=4,  # 4: the snapshot of every table that cleanup gives back
     before_load=before_load,
     after_load=after_load,
     app_role=APP_ROLE,

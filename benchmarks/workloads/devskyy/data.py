@@ -32,6 +32,7 @@ from typing import Any
 from sqlfirst.bench.dataset import PASSWORD_HASH, jsonb, rand_uuid
 from sqlfirst.bench.dataset import month_starts as _month_starts
 from sqlfirst.bench.registry import TableLoad
+from sqlfirst.bench.restore import snapshot_schemas
 from sqlfirst.devskyy.models import EMBEDDING_DIMENSIONS
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
@@ -395,6 +396,13 @@ async def before_load(conn: Any, factor: float, seed: int) -> None:
 
 
 async def after_load(conn: Any) -> None:
+    """Finish the load (:func:`_finish_load`), then every table as loaded, which cleanup gives back
+    after each run."""
+    await _finish_load(conn)
+    await snapshot_schemas(conn, "devskyy")
+
+
+async def _finish_load(conn: Any) -> None:
     """Triggers back on, the product facets the triggers did not write, the order-number sequence past
     the generated numbers, embeddings and HNSW."""
     await conn.execute("set session_replication_role = origin")

@@ -26,17 +26,16 @@ from sqlfirst.easyflow.models import (
     SyncType,
 )
 
+from .cleanup import FINISH_RUNNING_SYNCS, after_load, cleanup
 from .data import (
     ANCHOR,
     CHAT_PLATFORMS,
     INTENTS,
     KEY_ID,
     PLATFORMS,
-    QUEUE_SNAPSHOT,
     SEALED,
     SENTENCES,
     SKUS,
-    after_load,
     before_load,
     tables,
 )
@@ -210,25 +209,13 @@ async def _prep_requeue_dead(conn: Any, s: Samples, rng: random.Random) -> Param
 
 # What a sync worker reports after a claim, set-based: the syncs the bench's claims opened finish, so
 # their integrations are free and due again after their interval (last_sync_at moves on).
-_FINISH_RUNNING_SYNCS = """
-with finished as (
-    update easyflow.sync_logs
-    set status = 'success', completed_at = greatest(now(), started_at)
-    where status = 'running'
-    returning integration_id, completed_at
-)
-update easyflow.integrations as i
-set last_sync_at = finished.completed_at, sync_claimed_at = null
-from finished
-where i.id = finished.integration_id
-"""
 
 
 async def _prep_claim_due(conn: Any, s: Samples, rng: random.Random) -> Params:
     # A worker reports its syncs before it claims again: without this, every claim of the run left
     # ten running syncs behind (thousands by the end, where a fleet has a few in flight), and the
     # sync queries measured the leak, planned with statistics that saw no running sync at all.
-    await conn.execute(_FINISH_RUNNING_SYNCS)
+    await conn.execute(FINISH_RUNNING_SYNCS)
     return {"sync_type": SyncType.ORDERS, "lim": 10}
 
 
@@ -537,53 +524,6 @@ QUERIES = [
 ]
 
 
-async def cleanup(conn: Any) -> None:
-    """Remove what the write workloads add and free the claims they made: reruns keep the dataset's shape."""
-    await conn.execute("delete from easyflow.users where email like '%@bench.example.com'")
-    await conn.execute("delete from easyflow.conversations where session_id like 'bench-%'")
-    await conn.execute(_FINISH_RUNNING_SYNCS)
-    await conn.execute(
-        "update easyflow.integrations set sync_claimed_at = null where sync_claimed_at is not null"
-    )
-    # The generated sync history ends before ANCHOR; what started later is the bench's.
-    await conn.execute("delete from easyflow.sync_logs where started_at >= $1", ANCHOR)
-    # So do the generated messages and deliveries: later ones were queued, appended or made sending
-    # by the workloads (deleting a message takes its dedupe key and its count on the conversation).
-    await conn.execute("delete from easyflow.outbound_messages where created_at >= $1", ANCHOR)
-    await conn.execute("delete from easyflow.messages where created_at >= $1", ANCHOR)
-    # The generated metric buckets end at ANCHOR too; the increments' buckets are of the hour they ran.
-    await conn.execute("delete from easyflow.platform_metrics where period_start >= $1", ANCHOR)
-    await conn.execute("delete from easyflow.platform_totals where period_start >= $1", ANCHOR)
-    await _restore_queue(conn)
-
-
-_QUEUE_COLUMNS = (
-    "status",
-    "attempts",
-    "run_after",
-    "claimed_at",
-    "sent_at",
-    "last_error",
-    "platform_message_id",
-    "updated_at",
-)
-
-
-async def _restore_queue(conn: Any) -> None:
-    """The generated deliveries the claims, releases and requeues changed go back to their loaded state,
-    updated_at included (so without the trigger that would stamp it now)."""
-    if await conn.fetchval("select to_regclass($1)", QUEUE_SNAPSHOT) is None:
-        return  # loaded before the snapshot existed: BENCH.version reloads such a dataset
-    columns = ", ".join(f"{c} = s.{c}" for c in _QUEUE_COLUMNS)
-    changed = " or ".join(f"o.{c} is distinct from s.{c}" for c in _QUEUE_COLUMNS)
-    async with conn.transaction():
-        await conn.execute("set local session_replication_role = replica")
-        await conn.execute(
-            f"update easyflow.outbound_messages as o set {columns}"
-            f" from {QUEUE_SNAPSHOT} as s where o.id = s.id and ({changed})"
-        )
-
-
 WORKER_QUERIES = {
     # the sync worker: due integrations, their sealed credentials, key rotation, abandoned runs
     "claim_due_integrations",
@@ -614,8 +554,9 @@ WORKER_QUERIES = {
 BENCH = DomainBench(
     domain="easyflow",
     # 2: two integrations per user on average (100k at medium); 3: the queue's snapshot;
-    # 4: platform_totals; 5: conversation_sessions
-    version=5,
+    # 4: platform_totals; 5: conversation_sessions; 6: the snapshots of users, integrations and
+    # conversations cleanup restores
+    version=6,
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),

@@ -40,8 +40,8 @@ from sqlfirst.easyflow.models import (
     SyncType,
 )
 
-__all__ = ["ANCHOR", "CHAT_PLATFORMS", "INTENTS", "KEY_ID", "PLATFORMS", "QUEUE_SNAPSHOT", "SEALED",
-           "SENTENCES", "SKUS", "after_load", "before_load", "tables"]  # fmt: skip
+__all__ = ["ANCHOR", "CHAT_PLATFORMS", "INTENTS", "KEY_ID", "PLATFORMS", "SEALED", "SENTENCES", "SKUS",
+           "before_load", "tables"]  # fmt: skip
 
 ANCHOR = datetime(2026, 12, 1, tzinfo=UTC)
 HISTORY_DAYS = 183
@@ -599,19 +599,3 @@ async def before_load(conn: Any, factor: float, seed: int) -> None:
         )
         await conn.execute("select count(*) from core.run_partition_maintenance('easyflow.messages')")
         await conn.execute("delete from easyflow.messages where metadata @> '{\"bench_marker\": true}'")
-
-
-QUEUE_SNAPSHOT = "public.sqlfirst_bench_easyflow_queue"
-"""The generated deliveries a workload can change (every one not sent), as loaded: ``cleanup`` puts
-them back, so each run claims from the queue the generator made, not the one the last run left."""
-
-
-async def after_load(conn: Any) -> None:
-    await conn.execute("set session_replication_role = origin")
-    await conn.execute(f"drop table if exists {QUEUE_SNAPSHOT}")
-    await conn.execute(
-        f"create table {QUEUE_SNAPSHOT} as"
-        " select id, status, attempts, run_after, claimed_at, sent_at, last_error, platform_message_id,"
-        " updated_at from easyflow.outbound_messages where status <> 'sent'"
-    )
-    await conn.execute(f"alter table {QUEUE_SNAPSHOT} add primary key (id)")
