@@ -377,6 +377,7 @@ CREATE FUNCTION agent_hub.append_session_messages(p_session_id uuid, p_messages 
 declare
     v_added integer;
     v_count integer;
+    v_user uuid;
 begin
     if jsonb_typeof(p_messages) is distinct from 'array' then
         raise exception using
@@ -394,14 +395,14 @@ begin
     set message_history = message_history || p_messages,
         message_count = message_count + v_added
     where id = p_session_id
-    returning message_count into v_count;
+    returning message_count, user_id into v_count, v_user;
     perform set_config('agent_hub.appending_messages', 'off', true);
     if v_count is null then
         return null;  -- no such session
     end if;
 
-    insert into agent_hub.session_messages (session_id, position, message)
-    select p_session_id, v_count - v_added + m.ordinality::integer - 1, m.value
+    insert into agent_hub.session_messages (session_id, position, message, user_id)
+    select p_session_id, v_count - v_added + m.ordinality::integer - 1, m.value, v_user
     from jsonb_array_elements(p_messages) with ordinality as m;
     return v_count;
 end;
@@ -470,8 +471,8 @@ CREATE FUNCTION agent_hub.insert_initial_session_messages() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-    insert into agent_hub.session_messages (session_id, position, message, created_at)
-    select n.id, m.ordinality::integer - 1, m.value, n.created_at
+    insert into agent_hub.session_messages (session_id, position, message, created_at, user_id)
+    select n.id, m.ordinality::integer - 1, m.value, n.created_at, n.user_id
     from new_sessions as n
     cross join lateral jsonb_array_elements(n.message_history) with ordinality as m;
     return null;
@@ -2706,6 +2707,7 @@ CREATE TABLE agent_hub.session_messages (
     "position" integer NOT NULL,
     message jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    user_id uuid NOT NULL,
     CONSTRAINT ck_session_messages_position CHECK (("position" >= 0))
 );
 
@@ -3821,7 +3823,7 @@ ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT pk_marketplace_versions PRIMARY KEY (id);
 
 ALTER TABLE ONLY agent_hub.session_messages
-    ADD CONSTRAINT pk_session_messages PRIMARY KEY (session_id, "position");
+    ADD CONSTRAINT pk_session_messages PRIMARY KEY (session_id, "position", user_id);
 
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT pk_sessions PRIMARY KEY (id);
@@ -3837,6 +3839,9 @@ ALTER TABLE ONLY agent_hub.marketplace_entries
 
 ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT uq_marketplace_versions_entry_id_version UNIQUE (entry_id, version);
+
+ALTER TABLE ONLY agent_hub.sessions
+    ADD CONSTRAINT uq_sessions_id_user_id UNIQUE (id, user_id);
 
 ALTER TABLE ONLY agent_hub.users
     ADD CONSTRAINT uq_users_email UNIQUE (email);
@@ -4542,7 +4547,7 @@ CREATE TRIGGER tg_marketplace_entries_version_insert AFTER INSERT ON agent_hub.m
 
 CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, tags, changelog, published_at ON agent_hub.marketplace_entries FOR EACH ROW WHEN (((old.published_at IS DISTINCT FROM new.published_at) OR (old.changelog IS DISTINCT FROM new.changelog) OR ((old.category)::text IS DISTINCT FROM (new.category)::text) OR (old.tags IS DISTINCT FROM new.tags))) EXECUTE FUNCTION agent_hub.record_marketplace_version();
 
-CREATE TRIGGER tg_session_messages_append_only BEFORE DELETE OR UPDATE ON agent_hub.session_messages FOR EACH STATEMENT EXECUTE FUNCTION agent_hub.refuse_session_message_change();
+CREATE TRIGGER tg_session_messages_append_only BEFORE DELETE OR UPDATE OF session_id, "position", message, created_at ON agent_hub.session_messages FOR EACH STATEMENT EXECUTE FUNCTION agent_hub.refuse_session_message_change();
 
 CREATE TRIGGER tg_sessions_history_guard BEFORE INSERT OR UPDATE OF message_history, message_count ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION agent_hub.guard_session_history();
 
@@ -4716,7 +4721,7 @@ ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT fk_marketplace_versions_entry_id FOREIGN KEY (entry_id) REFERENCES agent_hub.marketplace_entries(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY agent_hub.session_messages
-    ADD CONSTRAINT fk_session_messages_session_id FOREIGN KEY (session_id) REFERENCES agent_hub.sessions(id) ON DELETE CASCADE;
+    ADD CONSTRAINT fk_session_messages_session_id_user_id FOREIGN KEY (session_id, user_id) REFERENCES agent_hub.sessions(id, user_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY agent_hub.sessions
     ADD CONSTRAINT fk_sessions_agent_id FOREIGN KEY (agent_id) REFERENCES agent_hub.agents(id) ON DELETE CASCADE;
@@ -4929,9 +4934,7 @@ CREATE POLICY rls_marketplace_versions_select ON agent_hub.marketplace_versions 
    FROM agent_hub.marketplace_entries e
   WHERE (e.id = marketplace_versions.entry_id))));
 
-CREATE POLICY rls_session_messages_own_session ON agent_hub.session_messages USING ((EXISTS ( SELECT
-   FROM agent_hub.sessions s
-  WHERE (s.id = session_messages.session_id))));
+CREATE POLICY rls_session_messages_own_session ON agent_hub.session_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 CREATE POLICY rls_sessions_own ON agent_hub.sessions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND (EXISTS ( SELECT
    FROM agent_hub.agents a

@@ -102,6 +102,74 @@ async def test_the_database_refuses_to_change_history_other_than_by_appending(co
     assert await stored_rows(conn, other.id) == []
 
 
+async def test_every_message_carries_its_sessions_user_and_no_other(conn: Connection) -> None:
+    # The tenant of a message is its session's (Citus distributes both by user_id, co-located):
+    # both writers set it, and fk_session_messages_session_id_user_id refuses any other.
+    session = await make_session(conn)
+    await sessions.append_messages(conn, id=session.id, messages=[{"n": 0}, {"n": 1}])
+    agent = await make_agent(conn, await make_user(conn))
+    imported = await conn.fetchval(
+        "insert into agent_hub.sessions (agent_id, user_id, message_history) values ($1, $2, '[1, 2, 3]')"
+        " returning id",
+        agent.id,
+        session.user_id,
+    )
+    owners = await conn.fetch(
+        "select m.session_id, m.user_id, s.user_id as session_user_id from agent_hub.session_messages as m"
+        " join agent_hub.sessions as s on s.id = m.session_id where m.session_id = any($1::uuid[])",
+        [session.id, imported],
+    )
+    assert len(owners) == 5
+    assert all(r["user_id"] == r["session_user_id"] == session.user_id for r in owners)
+
+    stranger = await make_user(conn)
+    for statement in (
+        "update agent_hub.session_messages set user_id = $2 where session_id = $1",
+        "insert into agent_hub.session_messages (session_id, position, message, user_id)"
+        " values ($1, 9, '{}', $2)",
+    ):
+        with pytest.raises(asyncpg.ForeignKeyViolationError) as caught:
+            async with conn.transaction():
+                await conn.execute(statement, session.id, stranger.id)
+        assert caught.value.constraint_name == "fk_session_messages_session_id_user_id"
+    with pytest.raises(asyncpg.NotNullViolationError):
+        async with conn.transaction():
+            await conn.execute(
+                "insert into agent_hub.session_messages (session_id, position, message) values ($1, 9, '{}')",
+                session.id,
+            )
+    # Setting a message's user to its session's own changes nothing, and the append-only rule stands.
+    same = "update agent_hub.session_messages set user_id = $2 where session_id = $1"
+    assert await conn.execute(same, session.id, session.user_id) == "UPDATE 2"
+    assert await stored_rows(conn, session.id) == [(0, {"n": 0}), (1, {"n": 1})]
+
+
+async def test_the_migrations_give_existing_messages_their_sessions_user(empty_db_url: str) -> None:
+    migrator = Migrator(empty_db_url, domains=["agent_hub"])
+    migrator.up()
+    undone = migrator.down(steps=6)  # back to 0110: messages without a user_id column yet
+    assert undone[-1] == "0111_agent_hub_session_messages_user", undone
+    conn = await connect_one(empty_db_url)
+    try:
+        session = await make_session(conn)
+        await sessions.append_messages(conn, id=session.id, messages=[{"n": 0}, {"n": 1}, {"n": 2}])
+    finally:
+        await conn.close()
+    migrator.up()
+    conn = await connect_one(empty_db_url)
+    try:
+        users_of_messages = await conn.fetch(
+            "select distinct user_id from agent_hub.session_messages where session_id = $1", session.id
+        )
+        key = await conn.fetchval(
+            "select pg_get_constraintdef(oid) from pg_constraint where conname = 'pk_session_messages'"
+        )
+    finally:
+        await conn.close()
+    assert [r["user_id"] for r in users_of_messages] == [session.user_id]
+    assert key == 'PRIMARY KEY (session_id, "position", user_id)'
+
+
 async def test_a_session_inserted_with_a_history_gets_its_rows_and_count(conn: Connection) -> None:
     owner = await make_user(conn)
     agent = await make_agent(conn, owner)

@@ -1,0 +1,1 @@
+drop index concurrently if exists agent_hub.uq_session_messages_session_id_position_user_id;
