@@ -106,41 +106,62 @@ async def restore_table(conn: Any, table: str, *, partial: bool = False) -> int:
     ``partial`` (a snapshot taken with ``where``): only the rows it holds get their values back; no
     row is deleted or inserted. Nothing happens without a snapshot (a dataset loaded before the
     domain took one: the domain's ``BENCH.version`` reloads such a dataset).
+
+    One join of the table with its snapshot finds the keys that differ (added, missing, changed);
+    the writes then touch only those.
     """
     snapshot = snapshot_name(table)
     if await conn.fetchval("select to_regclass($1)", snapshot) is None:
         return 0
     shape = await _shape(conn, table)
-    same_key = " and ".join(f"t.{_ident(c)} = s.{_ident(c)}" for c in shape.key)
-    values = [c for c in shape.columns if c not in shape.key and c not in shape.fixed]
+    keys = [_ident(c) for c in shape.key]
+    values = [_ident(c) for c in shape.columns if c not in shape.key and c not in shape.fixed]
+    on = " and ".join(f"t.{k} = s.{k}" for k in keys)
+    # Compared as text: every type has an output function, not every type an `=` on the search
+    # path (pgvector's lives in core). Text may tell apart equal values (1.0, 1.00); those are
+    # written back as they were, which changes nothing.
+    changed = (
+        f"row({', '.join('t.' + c for c in values)})::text"
+        f" is distinct from row({', '.join('s.' + c for c in values)})::text"
+        if values
+        else "false"
+    )
+    first = keys[0]  # a key column is never null: null on one side means no row there
+    diff = "sqlfirst_restore_diff"
+    in_diff = " and ".join(f"d.{k} = x.{k}" for k in keys)
     touched = 0
     async with conn.transaction():
         await conn.execute("set local session_replication_role = replica")
+        await conn.execute("set local work_mem = '256MB'")
+        await conn.execute(f"drop table if exists pg_temp.{diff}")  # a caller's transaction may hold one
+        await conn.execute(
+            f"create temp table {diff} on commit drop as"
+            f" select {', '.join(f'coalesce(t.{k}, s.{k}) as {k}' for k in keys)},"
+            f" s.{first} is null as added, t.{first} is null as missing"
+            f" from {table} as t {'join' if partial else 'full join'} {snapshot} as s on {on}"
+            f" where s.{first} is null or t.{first} is null or {changed}"
+        )
         if not partial:
-            added = f"not exists (select from {snapshot} as s where {same_key})"
-            touched += _count(await conn.execute(f"delete from {table} as t where {added}"))
-        if values:
-            now = ", ".join(f"t.{_ident(c)}" for c in values)
-            then = ", ".join(f"s.{_ident(c)}" for c in values)
-            assignments = ", ".join(f"{_ident(c)} = s.{_ident(c)}" for c in values)
-            # Compared as text: every type has an output function, not every type an `=` on the
-            # search path (pgvector's lives in core). Text may tell apart equal values (1.0, 1.00);
-            # those are written back as they were, which changes nothing.
-            touched += _count(
-                await conn.execute(
-                    f"update {table} as t set {assignments} from {snapshot} as s"
-                    f" where {same_key} and row({now})::text is distinct from row({then})::text"
-                )
+            deleted = await conn.execute(
+                f"delete from {table} as x using {diff} as d where d.added and {in_diff}"
             )
+            touched += _count(deleted)
+        if values:
+            assignments = ", ".join(f"{c} = s.{c}" for c in values)
+            updated = await conn.execute(
+                f"update {table} as x set {assignments} from {snapshot} as s, {diff} as d"
+                f" where not d.added and not d.missing and {in_diff}"
+                f" and {' and '.join(f's.{k} = x.{k}' for k in keys)}"
+            )
+            touched += _count(updated)
         if not partial:
             columns = ", ".join(_ident(c) for c in shape.columns)
-            touched += _count(
-                await conn.execute(
-                    f"insert into {table} ({columns}) overriding system value"
-                    f" select {', '.join('s.' + _ident(c) for c in shape.columns)} from {snapshot} as s"
-                    f" where not exists (select from {table} as t where {same_key})"
-                )
+            inserted = await conn.execute(
+                f"insert into {table} ({columns}) overriding system value"
+                f" select {', '.join('x.' + _ident(c) for c in shape.columns)} from {snapshot} as x"
+                f" join {diff} as d on {in_diff} where d.missing"
             )
+            touched += _count(inserted)
     return touched
 
 
