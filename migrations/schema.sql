@@ -410,6 +410,19 @@ $$;
 
 COMMENT ON FUNCTION agent_hub.append_session_messages(p_session_id uuid, p_messages jsonb) IS 'Append messages to a session: message_history, message_count and session_messages together, under the session row lock; the new count, or NULL when there is no such session.';
 
+CREATE FUNCTION agent_hub.fill_event_user() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if new.user_id is null then
+        select s.user_id into new.user_id from agent_hub.sessions as s where s.id = new.session_id;
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION agent_hub.fill_event_user() IS 'An event written without its user gets its session''s (tg_events_user).';
+
 CREATE FUNCTION agent_hub.guard_marketplace_entry() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -2647,6 +2660,7 @@ CREATE TABLE agent_hub.events (
     error_code character varying(50),
     error_message text,
     "timestamp" timestamp with time zone DEFAULT now() NOT NULL,
+    user_id uuid NOT NULL,
     CONSTRAINT ck_events_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT ck_events_sequence_number_positive CHECK ((sequence_number > 0))
 );
@@ -3811,7 +3825,7 @@ ALTER TABLE ONLY agent_hub.agents
     ADD CONSTRAINT pk_agents PRIMARY KEY (id);
 
 ALTER TABLE ONLY agent_hub.events
-    ADD CONSTRAINT pk_events PRIMARY KEY (id);
+    ADD CONSTRAINT pk_events PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT pk_marketplace_entries PRIMARY KEY (id);
@@ -3832,7 +3846,7 @@ ALTER TABLE ONLY agent_hub.users
     ADD CONSTRAINT pk_users PRIMARY KEY (id);
 
 ALTER TABLE ONLY agent_hub.events
-    ADD CONSTRAINT uq_events_session_id_sequence_number UNIQUE (session_id, sequence_number);
+    ADD CONSTRAINT uq_events_session_id_sequence_number UNIQUE (session_id, sequence_number, user_id);
 
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT uq_marketplace_entries_agent_id UNIQUE (agent_id);
@@ -4539,6 +4553,8 @@ CREATE TRIGGER tg_agents_marketplace_listing AFTER UPDATE OF is_public ON agent_
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_events_user BEFORE INSERT ON agent_hub.events FOR EACH ROW EXECUTE FUNCTION agent_hub.fill_event_user();
+
 CREATE TRIGGER tg_marketplace_entries_guard BEFORE INSERT OR UPDATE ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.guard_marketplace_entry();
 
 CREATE TRIGGER tg_marketplace_entries_ranking AFTER INSERT OR DELETE OR UPDATE ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.sync_marketplace_ranking();
@@ -4709,7 +4725,7 @@ ALTER TABLE ONLY agent_hub.agents
     ADD CONSTRAINT fk_agents_owner_id FOREIGN KEY (owner_id) REFERENCES agent_hub.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY agent_hub.events
-    ADD CONSTRAINT fk_events_session_id FOREIGN KEY (session_id) REFERENCES agent_hub.sessions(id) ON DELETE CASCADE;
+    ADD CONSTRAINT fk_events_session_id_user_id FOREIGN KEY (session_id, user_id) REFERENCES agent_hub.sessions(id, user_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY agent_hub.marketplace_entries
     ADD CONSTRAINT fk_marketplace_entries_agent_id FOREIGN KEY (agent_id) REFERENCES agent_hub.agents(id) ON DELETE CASCADE;
@@ -4903,9 +4919,7 @@ CREATE POLICY rls_agents_select ON agent_hub.agents FOR SELECT USING ((is_public
 
 CREATE POLICY rls_agents_update ON agent_hub.agents FOR UPDATE USING ((owner_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((owner_id = ( SELECT core.acting_user() AS acting_user)));
 
-CREATE POLICY rls_events_own_session ON agent_hub.events USING ((EXISTS ( SELECT
-   FROM agent_hub.sessions s
-  WHERE (s.id = events.session_id))));
+CREATE POLICY rls_events_own_session ON agent_hub.events USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 CREATE POLICY rls_marketplace_entries_delete ON agent_hub.marketplace_entries FOR DELETE USING ((EXISTS ( SELECT
    FROM agent_hub.agents a

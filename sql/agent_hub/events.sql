@@ -1,16 +1,19 @@
 -- name: append_event(session_id, author, content, metadata, partial, turn_complete, error_code, error_message)<!
 -- Append an event with the session's next sequence number. The session row lock taken by the update
--- serialises concurrent appends, so numbers run 1, 2, 3... with no gap and no duplicate.
+-- serialises concurrent appends, so numbers run 1, 2, 3... with no gap and no duplicate. The event
+-- carries its session's user (the tenant Citus routes it by).
 with next_number as (
     update agent_hub.sessions
     set last_event_sequence = last_event_sequence + 1
     where id = :session_id
-    returning id, last_event_sequence
+    returning id, user_id, last_event_sequence
 )
 insert into agent_hub.events (
-    session_id, sequence_number, author, content, metadata, partial, turn_complete, error_code, error_message
+    session_id, user_id, sequence_number, author, content, metadata, partial, turn_complete, error_code,
+    error_message
 )
-select id, last_event_sequence, :author, :content, :metadata, :partial, :turn_complete, :error_code, :error_message
+select id, user_id, last_event_sequence, :author, :content, :metadata, :partial, :turn_complete, :error_code,
+       :error_message
 from next_number
 returning id, session_id, sequence_number, author, content, metadata, partial, turn_complete,
           error_code, error_message, "timestamp";

@@ -147,7 +147,9 @@ async def test_every_message_carries_its_sessions_user_and_no_other(conn: Connec
 async def test_the_migrations_give_existing_messages_their_sessions_user(empty_db_url: str) -> None:
     migrator = Migrator(empty_db_url, domains=["agent_hub"])
     migrator.up()
-    undone = migrator.down(steps=6)  # back to 0110: messages without a user_id column yet
+    # Back to just before 0111 (every later migration of the domain rolled back first).
+    later = [state.id for state in migrator.status() if state.id >= "0111_agent_hub_session_messages_user"]
+    undone = migrator.down(steps=len(later))
     assert undone[-1] == "0111_agent_hub_session_messages_user", undone
     conn = await connect_one(empty_db_url)
     try:

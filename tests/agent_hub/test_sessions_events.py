@@ -165,3 +165,82 @@ async def test_deleting_an_agent_keeps_its_owner(conn: Connection) -> None:
     assert await agents.delete(conn, id=agent.id) == 1
     assert await sessions.get(conn, id=session.id) is None
     assert await users.get_by_id(conn, id=owner.id) is not None
+
+
+async def test_every_event_carries_its_sessions_user_and_no_other(conn: Connection) -> None:
+    # The tenant of an event is its session's (Citus distributes both by user_id, co-located):
+    # append_event writes it, a writer that leaves it out gets it from tg_events_user, and
+    # fk_events_session_id_user_id refuses any other.
+    session = await make_session(conn)
+    appended = await events.append(conn, session_id=session.id, author=EventAuthor.USER, content="hi")
+    copied = await conn.fetchval(
+        "insert into agent_hub.events (session_id, sequence_number, author)"
+        " values ($1, 99, 'agent') returning id",
+        session.id,
+    )
+    owners = await conn.fetch(
+        "select id, user_id from agent_hub.events where session_id = $1 order by sequence_number", session.id
+    )
+    assert [(r["id"], r["user_id"]) for r in owners] == [
+        (appended.id, session.user_id),
+        (copied, session.user_id),
+    ]
+
+    stranger = await make_user(conn)
+    for statement in (
+        "update agent_hub.events set user_id = $2 where session_id = $1",
+        "insert into agent_hub.events (session_id, sequence_number, author, user_id)"
+        " values ($1, 7, 'agent', $2)",
+    ):
+        with pytest.raises(asyncpg.ForeignKeyViolationError) as caught:
+            async with conn.transaction():
+                await conn.execute(statement, session.id, stranger.id)
+        assert caught.value.constraint_name == "fk_events_session_id_user_id"
+    # The sequence stays unique per session, and its constraint keeps its name.
+    with pytest.raises(asyncpg.UniqueViolationError) as duplicate:
+        async with conn.transaction():
+            await conn.execute(
+                "insert into agent_hub.events (session_id, sequence_number, author) values ($1, 99, 'agent')",
+                session.id,
+            )
+    assert duplicate.value.constraint_name == "uq_events_session_id_sequence_number"
+
+
+async def test_the_migrations_give_existing_events_their_sessions_user(empty_db_url: str) -> None:
+    from sqlfirst.db import connect_one
+    from sqlfirst.migrate import Migrator
+
+    migrator = Migrator(empty_db_url, domains=["agent_hub"])
+    migrator.up()
+    # Back to just before 0117 (every later migration of the domain rolled back first).
+    later = [state.id for state in migrator.status() if state.id >= "0117_agent_hub_events_user"]
+    undone = migrator.down(steps=len(later))
+    assert undone[-1] == "0117_agent_hub_events_user", undone
+    conn = await connect_one(empty_db_url)
+    try:
+        session = await make_session(conn)
+        for n in range(1, 4):  # as the old schema takes them (append_event now names user_id)
+            await conn.execute(
+                "insert into agent_hub.events (session_id, sequence_number, author) values ($1, $2, 'user')",
+                session.id,
+                n,
+            )
+    finally:
+        await conn.close()
+    migrator.up()
+    conn = await connect_one(empty_db_url)
+    try:
+        users_of_events = await conn.fetch(
+            "select distinct user_id from agent_hub.events where session_id = $1", session.id
+        )
+        keys = await conn.fetch(
+            "select conname, pg_get_constraintdef(oid) as def from pg_constraint"
+            " where conrelid = 'agent_hub.events'::regclass and contype in ('p', 'u') order by conname"
+        )
+    finally:
+        await conn.close()
+    assert [r["user_id"] for r in users_of_events] == [session.user_id]
+    assert [(r["conname"], r["def"]) for r in keys] == [
+        ("pk_events", "PRIMARY KEY (id, user_id)"),
+        ("uq_events_session_id_sequence_number", "UNIQUE (session_id, sequence_number, user_id)"),
+    ]

@@ -124,6 +124,10 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 created,
             )
 
+    # Each session's user, written as its row is generated: its events (COPied after the sessions)
+    # carry it.
+    session_user: list[Any] = [None] * len(session_ids)
+
     def session_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 3)
         histories = _histories(rng)
@@ -135,10 +139,11 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             # Anyone may talk to a public agent; a private one only to its owner (what the
             # sessions' row-level security lets the application create).
             agent = rng.randrange(n_agents)
+            session_user[i] = rng.choice(user_ids) if agent_public[agent] else agent_owner[agent]
             yield (
                 sid,
                 agent_ids[agent],
-                rng.choice(user_ids) if agent_public[agent] else agent_owner[agent],
+                session_user[i],
                 external,
                 rng.choice(long_histories if event_counts[i] >= 50 else histories),
                 '{"step": 1}',
@@ -158,6 +163,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 yield (
                     rand_uuid(rng),
                     sid,
+                    session_user[i],
                     seq,
                     "system" if seq == 1 else authors[seq % 2],
                     rng.choice(SENTENCES),
@@ -242,6 +248,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             (
                 "id",
                 "session_id",
+                "user_id",
                 "sequence_number",
                 "author",
                 "content",

@@ -1,0 +1,1 @@
+drop index concurrently if exists agent_hub.uq_events_id_user_id;

@@ -1,0 +1,1 @@
+drop index concurrently if exists agent_hub.uq_events_session_id_sequence_number_user_id;
