@@ -174,17 +174,17 @@ async def test_non_transactional_migration_applies_and_rolls_back(
 ) -> None:
     write_migration(
         migrations,
-        "0099_agent_hub_full_name_index",
+        "9999_agent_hub_full_name_index",
         "-- depends: 0010_agent_hub_schema\n-- transactional: false\n"
         "create index concurrently if not exists ix_users_full_name on agent_hub.users (full_name);\n",
         "drop index concurrently if exists agent_hub.ix_users_full_name;\n",
     )
     # Only core and agent_hub, so the new file is the one migration to roll back first.
     migrator = Migrator(empty_db_url, directory=migrations, domains=["agent_hub"])
-    assert "0099_agent_hub_full_name_index" in migrator.up().applied
+    assert "9999_agent_hub_full_name_index" in migrator.up().applied
     assert migrator.verify().ok
-    assert migrator.down() == ["0099_agent_hub_full_name_index"]
-    assert "0099_agent_hub_full_name_index" not in await applied_ids(empty_db_url)
+    assert migrator.down() == ["9999_agent_hub_full_name_index"]
+    assert "9999_agent_hub_full_name_index" not in await applied_ids(empty_db_url)
 
 
 async def test_cli_verify_exits_nonzero_naming_the_edited_migration(
