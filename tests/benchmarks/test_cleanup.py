@@ -21,7 +21,7 @@ from benchmarks.workloads.deals.queries import QUERIES as DEALS_QUERIES
 from sqlfirst.agent_hub import users
 from sqlfirst.bench.dataset import _DATASETS, Unique, load_domain
 from sqlfirst.bench.measure import call_once, resolve
-from sqlfirst.bench.registry import DomainBench, declarations
+from sqlfirst.bench.registry import DomainBench, declarations, measurable
 from sqlfirst.deals import agents, markets
 from tests.agent_hub.factories import make_agent, make_session, make_user
 
@@ -106,13 +106,7 @@ async def _changed_and_cleaned(
         await load_domain(plain, bench, scale="small", factor=factor, seed=5, console=Console(quiet=True))
     finally:
         await plain.close()
-    decls = declarations(bench.domain)
-    queries = list(bench.queries)  # devskyy's sample() drops its vector queries where pgvector is absent
-    try:
-        return await _run_and_clean(pool, bench, schemas, decls)
-    finally:
-        if isinstance(bench.queries, list):
-            bench.queries[:] = queries
+    return await _run_and_clean(pool, bench, schemas, declarations(bench.domain))
 
 
 async def _run_and_clean(
@@ -122,7 +116,7 @@ async def _run_and_clean(
         loaded = await _state(conn, schemas)
         rng = random.Random(11)
         samples = await bench.sample(conn, rng)
-        for workload in bench.queries:
+        for workload in measurable(bench, samples)[0]:
             fn = resolve(decls[workload.query])
             for _ in range(20):
                 params = (

@@ -164,3 +164,22 @@ def test_a_budgets_file_of_another_name_is_the_one_read(tmp_path: Path) -> None:
     assert budgets.plan_draws == 9 and set(budgets.queries) == {("shop", "get_order")}
     with pytest.raises(ConfigurationError, match="no budgets file at"):
         load_budgets(tmp_path / "missing.toml")
+
+
+def test_a_query_the_server_cannot_run_is_left_out_with_its_reason_and_the_workloads_stay_whole() -> None:
+    from types import SimpleNamespace
+
+    bench = registry.discover()["devskyy"]
+    declared = [w.query for w in bench.queries]
+    vector = {"search_chunks_vector", "search_chunks_hybrid"}
+    assert vector <= set(declared)
+
+    runnable, skipped = registry.measurable(bench, SimpleNamespace(vectors=False))
+    assert set(skipped) == vector
+    assert all("pgvector" in reason for reason in skipped.values())
+    assert [w.query for w in runnable] == [q for q in declared if q not in vector]
+    # Nothing about the domain changed: the next run (or a server with pgvector) sees every workload,
+    # and the coverage rule still holds.
+    assert [w.query for w in bench.queries] == declared
+    assert registry.measurable(bench, SimpleNamespace(vectors=True)) == (list(bench.queries), {})
+    assert coverage_problems(registry.declared_domains(), registry.discover(), load_budgets()) == []

@@ -93,6 +93,24 @@ class QueryWorkload:
     acting: Callable[[Any, Params], Awaitable[Any]] | None = None
     """``await acting(conn, params)``: the user who owns a draw's rows (untimed, on the bench's login),
     when neither a ``user_id`` argument nor ``DomainBench.owners`` tells (sqlfirst.bench.callers)."""
+    unavailable: Callable[[Any], str | None] | None = None
+    """``unavailable(samples)``: why this query cannot run on this server (an extension it needs is
+    missing, say), or None. The run then leaves it out, reports it as not measured with that reason,
+    and does not count it a coverage failure; nothing else about the domain changes."""
+
+
+def measurable(bench: DomainBench, samples: Any) -> tuple[list[QueryWorkload], dict[str, str]]:
+    """``bench``'s workloads that can run with these ``samples``, and why each other one cannot
+    (query name -> reason, from :attr:`QueryWorkload.unavailable`)."""
+    runnable: list[QueryWorkload] = []
+    skipped: dict[str, str] = {}
+    for workload in bench.queries:
+        reason = workload.unavailable(samples) if workload.unavailable is not None else None
+        if reason:
+            skipped[workload.query] = reason
+        else:
+            runnable.append(workload)
+    return runnable, skipped
 
 
 def as_worker(queries: Sequence[QueryWorkload], names: Iterable[str]) -> tuple[QueryWorkload, ...]:

@@ -68,6 +68,8 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
             plan_text,
         )
     console.print(table)
+    for name, reason in doc.get("not_measured", {}).items():
+        console.print(f"[yellow]{name}: not measured: {reason}[/]", soft_wrap=True)
 
     mixed = doc.get("mixed")
     if mixed:

@@ -50,6 +50,7 @@ JSON (``--json PATH``, schema ``sqlfirst-bench/1``; times in ms)::
                  p50_ms, ...}}, speedup_ci: [value, low, high], loader_speedup_ci, min_speedup, met}],
      mixed: {statement_cache_size, calls, seconds, queries: {domain.query: {calls, p50_ms, ...}}},
      pending_side_by_side: {workload: domain},
+     not_measured: {domain.query: reason}  (queries this server cannot run, e.g. without pgvector),
      concurrency: {clients, pool_max_size, seconds, operations, throughput_ops_s,
                    p50_ms, p95_ms, p99_ms, mean_ms, max_ms, errors: {type: count}, pool_timeouts},
      open_loop: {rate_ops_s, seconds, arrivals, completed, throughput_ops_s, p50_ms, p95_ms,
@@ -268,9 +269,14 @@ async def run_async(options: Options, console: Console) -> int:
 
         # 4. Every budgeted query: latency and plan.
         items = []
+        not_measured: dict[str, str] = {}
         for domain, bench in benches.items():
             decls = registry.declarations(domain)
-            for workload in bench.queries:
+            runnable, skipped = registry.measurable(bench, samples[domain])
+            for name, reason in skipped.items():
+                not_measured[f"{domain}.{name}"] = reason
+                console.print(f"[yellow]{domain}.{name}: not measured: {reason}[/]")
+            for workload in runnable:
                 budget = budgets.queries.get((domain, workload.query))
                 if workload.query in decls and budget is not None and budget.p95_ms is not None:
                     items.append((decls[workload.query], workload, budget, samples[domain], bench))
@@ -427,7 +433,11 @@ async def run_async(options: Options, console: Console) -> int:
         for domain, bench in benches.items():
             decls = registry.declarations(domain)
             by_name = {w.query: w for w in bench.queries}
-            mix += [(decls[q], by_name[q], weight, samples[domain]) for q, weight in bench.mix.items()]
+            mix += [
+                (decls[q], by_name[q], weight, samples[domain])
+                for q, weight in bench.mix.items()
+                if f"{domain}.{q}" not in not_measured
+            ]
         concurrency = None
         if mix and options.clients > 0 and duration > 0:
             console.print(f"concurrency: {options.clients} clients for {duration:g} s ...")
@@ -538,6 +548,7 @@ async def run_async(options: Options, console: Console) -> int:
         "batching": [b.as_json() for b in batches],
         "mixed": mixed.as_json() if mixed else None,
         "pending_side_by_side": pending,
+        "not_measured": not_measured,
         "concurrency": concurrency.as_json() if concurrency else None,
         "open_loop": open_loop.as_json() if open_loop else None,
         "hot_rows": [h.as_json() for h in hot_rows],
