@@ -19,6 +19,7 @@ from sqlfirst.db import Connection, connect_one
 from sqlfirst.migrate import Migrator
 
 from .factories import make_agent, make_session, make_user
+from .tenancy import assert_refuses_another_user, migrated_to_just_before
 
 
 async def stored_rows(conn: Any, session_id: object) -> list[tuple[int, Any]]:
@@ -122,16 +123,14 @@ async def test_every_message_carries_its_sessions_user_and_no_other(conn: Connec
     assert len(owners) == 5
     assert all(r["user_id"] == r["session_user_id"] == session.user_id for r in owners)
 
-    stranger = await make_user(conn)
-    for statement in (
-        "update agent_hub.session_messages set user_id = $2 where session_id = $1",
-        "insert into agent_hub.session_messages (session_id, position, message, user_id)"
+    await assert_refuses_another_user(
+        conn,
+        table="session_messages",
+        insert="insert into agent_hub.session_messages (session_id, position, message, user_id)"
         " values ($1, 9, '{}', $2)",
-    ):
-        with pytest.raises(asyncpg.ForeignKeyViolationError) as caught:
-            async with conn.transaction():
-                await conn.execute(statement, session.id, stranger.id)
-        assert caught.value.constraint_name == "fk_session_messages_session_id_user_id"
+        session_id=session.id,
+        constraint="fk_session_messages_session_id_user_id",
+    )
     with pytest.raises(asyncpg.NotNullViolationError):
         async with conn.transaction():
             await conn.execute(
@@ -145,12 +144,7 @@ async def test_every_message_carries_its_sessions_user_and_no_other(conn: Connec
 
 
 async def test_the_migrations_give_existing_messages_their_sessions_user(empty_db_url: str) -> None:
-    migrator = Migrator(empty_db_url, domains=["agent_hub"])
-    migrator.up()
-    # Back to just before 0111 (every later migration of the domain rolled back first).
-    later = [state.id for state in migrator.status() if state.id >= "0111_agent_hub_session_messages_user"]
-    undone = migrator.down(steps=len(later))
-    assert undone[-1] == "0111_agent_hub_session_messages_user", undone
+    migrator = migrated_to_just_before(empty_db_url, "0111_agent_hub_session_messages_user")
     conn = await connect_one(empty_db_url)
     try:
         session = await make_session(conn)
