@@ -4553,7 +4553,7 @@ CREATE TRIGGER tg_agents_marketplace_listing AFTER UPDATE OF is_public ON agent_
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON agent_hub.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_events_user BEFORE INSERT ON agent_hub.events FOR EACH ROW EXECUTE FUNCTION agent_hub.fill_event_user();
+CREATE TRIGGER tg_events_user BEFORE INSERT ON agent_hub.events FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION agent_hub.fill_event_user();
 
 CREATE TRIGGER tg_marketplace_entries_guard BEFORE INSERT OR UPDATE ON agent_hub.marketplace_entries FOR EACH ROW EXECUTE FUNCTION agent_hub.guard_marketplace_entry();
 

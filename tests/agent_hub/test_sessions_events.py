@@ -13,6 +13,7 @@ from sqlfirst.db import Connection
 from sqlfirst.errors import NotFound, ReferenceViolation
 
 from .factories import make_agent, make_session, make_user
+from .tenancy import assert_refuses_another_user, migrated_to_just_before
 
 
 async def test_create_get_and_find_by_external_id(conn: Connection) -> None:
@@ -186,16 +187,14 @@ async def test_every_event_carries_its_sessions_user_and_no_other(conn: Connecti
         (copied, session.user_id),
     ]
 
-    stranger = await make_user(conn)
-    for statement in (
-        "update agent_hub.events set user_id = $2 where session_id = $1",
-        "insert into agent_hub.events (session_id, sequence_number, author, user_id)"
+    await assert_refuses_another_user(
+        conn,
+        table="events",
+        insert="insert into agent_hub.events (session_id, sequence_number, author, user_id)"
         " values ($1, 7, 'agent', $2)",
-    ):
-        with pytest.raises(asyncpg.ForeignKeyViolationError) as caught:
-            async with conn.transaction():
-                await conn.execute(statement, session.id, stranger.id)
-        assert caught.value.constraint_name == "fk_events_session_id_user_id"
+        session_id=session.id,
+        constraint="fk_events_session_id_user_id",
+    )
     # The sequence stays unique per session, and its constraint keeps its name.
     with pytest.raises(asyncpg.UniqueViolationError) as duplicate:
         async with conn.transaction():
@@ -206,16 +205,28 @@ async def test_every_event_carries_its_sessions_user_and_no_other(conn: Connecti
     assert duplicate.value.constraint_name == "uq_events_session_id_sequence_number"
 
 
+async def test_the_fill_trigger_runs_only_for_an_event_written_without_its_user(conn: Connection) -> None:
+    # tg_events_user's WHEN clause (0124): append_event names the user, so it pays no trigger call.
+    session = await make_session(conn)
+    async with conn.transaction():
+        await conn.execute("set local track_functions = 'pl'")
+        await events.append(conn, session_id=session.id, author=EventAuthor.USER, content="hi")
+        await events.append(conn, session_id=session.id, author=EventAuthor.AGENT, content="hello")
+        await conn.execute(
+            "insert into agent_hub.events (session_id, sequence_number, author) values ($1, 99, 'agent')",
+            session.id,
+        )
+        calls = await conn.fetchval(
+            "select calls from pg_stat_xact_user_functions"
+            " where schemaname = 'agent_hub' and funcname = 'fill_event_user'"
+        )
+    assert calls == 1
+
+
 async def test_the_migrations_give_existing_events_their_sessions_user(empty_db_url: str) -> None:
     from sqlfirst.db import connect_one
-    from sqlfirst.migrate import Migrator
 
-    migrator = Migrator(empty_db_url, domains=["agent_hub"])
-    migrator.up()
-    # Back to just before 0117 (every later migration of the domain rolled back first).
-    later = [state.id for state in migrator.status() if state.id >= "0117_agent_hub_events_user"]
-    undone = migrator.down(steps=len(later))
-    assert undone[-1] == "0117_agent_hub_events_user", undone
+    migrator = migrated_to_just_before(empty_db_url, "0117_agent_hub_events_user")
     conn = await connect_one(empty_db_url)
     try:
         session = await make_session(conn)
