@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from dataclasses import replace
 
 from sqlfirst.bench.sidebyside import ORDERS, SLOTS, round_orders
 from sqlfirst.bench.stats import median_interval, ratio_interval
@@ -45,3 +46,51 @@ def test_ratio_interval_detects_a_ten_percent_slowdown() -> None:
 def test_median_interval_brackets_the_median() -> None:
     interval = median_interval([float(x) for x in range(1, 102)])
     assert interval.value == 51.0 and interval.low < 51.0 < interval.high
+
+
+def test_the_aa_control_must_resolve_the_contests_own_target() -> None:
+    from sqlfirst.bench.measure import Stats
+    from sqlfirst.bench.registry import ContestTarget
+    from sqlfirst.bench.sidebyside import ContestResult, aa_spread, evaluate
+
+    ceiling, floor = ContestTarget(max_ratio_vs_asyncpg=1.10), ContestTarget(min_throughput_vs_asyncpg=0.8)
+    assert math.isclose(aa_spread(replace(ceiling, min_speedup_vs_sqlalchemy=3.0)), 0.05)
+    assert math.isclose(aa_spread(floor), 0.125)
+    assert math.isclose(aa_spread(replace(floor, max_ratio_vs_asyncpg=1.10)), 0.05)
+    assert math.isclose(aa_spread(ContestTarget(max_ratio_vs_asyncpg=1.02)), 0.05)  # never demands better
+    assert math.isclose(aa_spread(ContestTarget()), 0.05)
+
+    # A noisy A/A control: 30 calls a slot, spread ~8% each, no round-to-round drift.
+    rng = random.Random(5)
+    timings = {slot: [rng.lognormvariate(math.log(0.2), 0.08) for _ in range(30)] for slot in SLOTS}
+    timings["sqlalchemy"] = [t * 5 for t in timings["sqlalchemy"]]
+
+    def result(target: ContestTarget) -> ContestResult:
+        stats = {slot: Stats.of(values) for slot, values in timings.items()}
+        return ContestResult("d", "bulk", "", 10_000, stats, target, timings=timings, rounds=30)
+
+    aa = result(ContestTarget()).aa()
+    assert aa.contains(1.0) and 0.05 < max(1 - aa.low, aa.high - 1) < 0.125, aa
+    held_to_floor = result(floor)
+    assert held_to_floor.reliable and not any("unreliable" in m for m in evaluate(held_to_floor))
+    held_to_ceiling = result(ceiling)
+    assert not held_to_ceiling.reliable
+    assert "not 1.00 within ±5.0%" in evaluate(held_to_ceiling)[0]
+
+
+def test_bulk_ratios_are_the_median_of_the_rounds_own_ratios() -> None:
+    from sqlfirst.bench.stats import paired_ratio_interval
+
+    # Each round's conditions (a checkpoint, the WAL) move all its slots together, by up to 2x:
+    # the ratio of medians drowns in it, the rounds' own ratios do not.
+    rng = random.Random(6)
+    rounds = [rng.uniform(0.5, 1.0) for _ in range(30)]
+    base = [r * rng.lognormvariate(0, 0.02) for r in rounds]
+    slower = [r * 1.1 * rng.lognormvariate(0, 0.02) for r in rounds]
+    paired = paired_ratio_interval(slower, base)
+    assert 1.08 < paired.low < paired.value < paired.high < 1.12, paired
+    unpaired = ratio_interval(slower, base)
+    assert unpaired.high - unpaired.low > 2 * (paired.high - paired.low), (unpaired, paired)
+    same = paired_ratio_interval(base, base)
+    assert same.value == same.low == same.high == 1.0
+    assert math.isnan(paired_ratio_interval([1.0], [1.0, 2.0]).value)

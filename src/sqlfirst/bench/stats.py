@@ -76,6 +76,25 @@ def ratio_interval(
     return Interval(point, float(np.quantile(ratios, alpha)), float(np.quantile(ratios, 1 - alpha)))
 
 
+def paired_ratio_interval(
+    numerator: Sequence[float], denominator: Sequence[float], *, seed: int = 0, resamples: int = RESAMPLES
+) -> Interval:
+    """The median of the per-pair ratios ``numerator[k] / denominator[k]`` and its bootstrap interval
+    over the pairs: for calls so long and so few (a 10k-row COPY) that what a round shares (the WAL
+    flushed, a checkpoint under way) moves every slot of it, and cancels in the round's own ratio.
+    Both sequences must have the same length and be aligned (index ``k`` ran in the same round)."""
+    num = np.asarray(numerator, dtype=np.float64)
+    den = np.asarray(denominator, dtype=np.float64)
+    if num.size == 0 or num.size != den.size:
+        return Interval(float("nan"), float("nan"), float("nan"))
+    pairs = num / den
+    medians = np.median(pairs[_indices(pairs.size, seed, resamples)], axis=1)
+    alpha = (1 - LEVEL) / 2
+    return Interval(
+        float(np.median(pairs)), float(np.quantile(medians, alpha)), float(np.quantile(medians, 1 - alpha))
+    )
+
+
 def quantile_interval(
     samples: Sequence[float], q: float, *, seed: int = 0, resamples: int = RESAMPLES
 ) -> Interval:
