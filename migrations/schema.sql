@@ -3840,7 +3840,7 @@ ALTER TABLE ONLY agent_hub.session_messages
     ADD CONSTRAINT pk_session_messages PRIMARY KEY (session_id, "position", user_id);
 
 ALTER TABLE ONLY agent_hub.sessions
-    ADD CONSTRAINT pk_sessions PRIMARY KEY (id);
+    ADD CONSTRAINT pk_sessions PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY agent_hub.users
     ADD CONSTRAINT pk_users PRIMARY KEY (id);
@@ -3853,9 +3853,6 @@ ALTER TABLE ONLY agent_hub.marketplace_entries
 
 ALTER TABLE ONLY agent_hub.marketplace_versions
     ADD CONSTRAINT uq_marketplace_versions_entry_id_version UNIQUE (entry_id, version);
-
-ALTER TABLE ONLY agent_hub.sessions
-    ADD CONSTRAINT uq_sessions_id_user_id UNIQUE (id, user_id);
 
 ALTER TABLE ONLY agent_hub.users
     ADD CONSTRAINT uq_users_email UNIQUE (email);

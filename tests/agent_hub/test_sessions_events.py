@@ -255,3 +255,70 @@ async def test_the_migrations_give_existing_events_their_sessions_user(empty_db_
         ("pk_events", "PRIMARY KEY (id, user_id)"),
         ("uq_events_session_id_sequence_number", "UNIQUE (session_id, sequence_number, user_id)"),
     ]
+
+
+_KEYS_OF_SESSIONS = """
+select c.conrelid::regclass::text as tbl, c.conname, pg_get_constraintdef(c.oid) as def, c.convalidated,
+       c.conindid::regclass::text as via
+from pg_constraint as c
+where 'agent_hub.sessions'::regclass in (c.conrelid, c.confrelid) and c.contype in ('p', 'u', 'f')
+order by 1, 2
+"""
+
+
+async def test_the_migrations_key_sessions_by_their_user_and_keep_every_child(empty_db_url: str) -> None:
+    # 0125-0127: sessions' key includes the tenant (Citus), the children's foreign keys name it,
+    # and rows written before stay whole and tied to their session.
+    from sqlfirst.db import connect_one
+
+    migrator = migrated_to_just_before(empty_db_url, "0125_agent_hub_sessions_key_index")
+    conn = await connect_one(empty_db_url)
+    try:
+        session = await make_session(conn)
+        await sessions.append_messages(conn, id=session.id, messages=[{"n": 0}, {"n": 1}])
+        await events.append(conn, session_id=session.id, author=EventAuthor.USER, content="hi")
+    finally:
+        await conn.close()
+    migrator.up()
+    conn = await connect_one(empty_db_url)
+    try:
+        keys = [tuple(r) for r in await conn.fetch(_KEYS_OF_SESSIONS)]
+        counts = await conn.fetchrow(
+            "select (select count(*) from agent_hub.session_messages where session_id = $1) as messages,"
+            " (select count(*) from agent_hub.events where session_id = $1) as events",
+            session.id,
+        )
+        # The key still refuses a second session with the same id and user, and deleting the
+        # session still takes its children with it.
+        with pytest.raises(asyncpg.UniqueViolationError) as duplicate:
+            await conn.execute(
+                "insert into agent_hub.sessions (id, agent_id, user_id) values ($1, $2, $3)",
+                session.id,
+                session.agent_id,
+                session.user_id,
+            )
+        assert duplicate.value.constraint_name == "pk_sessions"
+        await conn.execute("delete from agent_hub.sessions where id = $1", session.id)
+        left = await conn.fetchval(
+            "select (select count(*) from agent_hub.session_messages where session_id = $1)"
+            " + (select count(*) from agent_hub.events where session_id = $1)",
+            session.id,
+        )
+    finally:
+        await conn.close()
+    assert (counts["messages"], counts["events"]) == (2, 1)
+    assert left == 0
+    by_name = {k[1]: k for k in keys}
+    assert by_name["pk_sessions"][2:] == ("PRIMARY KEY (id, user_id)", True, "agent_hub.pk_sessions")
+    assert "uq_sessions_id_user_id" not in by_name
+    for child, fk in (
+        ("agent_hub.session_messages", "fk_session_messages_session_id_user_id"),
+        ("agent_hub.events", "fk_events_session_id_user_id"),
+    ):
+        assert by_name[fk] == (
+            child,
+            fk,
+            "FOREIGN KEY (session_id, user_id) REFERENCES agent_hub.sessions(id, user_id) ON DELETE CASCADE",
+            True,
+            "agent_hub.pk_sessions",
+        )

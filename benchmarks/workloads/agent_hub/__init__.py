@@ -46,7 +46,7 @@ BENCH = DomainBench(
     cleanup=cleanup,
     # 2: long sessions have long histories; the histories fill session_messages. 3: a private agent's
     # sessions are its owner's (row-level security allows no other)
-    version=5,  # 4: the snapshot of every table that cleanup gives back; 5: events carry user_id
+    version=6,  # 4: snapshots for cleanup; 5: events carry user_id; 6: sessions keyed (id, user_id)
     after_load=after_load,
     batches=BATCHES,
     app_role=APP_ROLE,
