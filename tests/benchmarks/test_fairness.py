@@ -94,3 +94,29 @@ def test_bulk_ratios_are_the_median_of_the_rounds_own_ratios() -> None:
     same = paired_ratio_interval(base, base)
     assert same.value == same.low == same.high == 1.0
     assert math.isnan(paired_ratio_interval([1.0], [1.0, 2.0]).value)
+
+
+def test_the_aa_control_is_read_at_99_5_percent_and_still_catches_a_biased_procedure() -> None:
+    from sqlfirst.bench.measure import Stats
+    from sqlfirst.bench.registry import ContestTarget
+    from sqlfirst.bench.sidebyside import AA_LEVEL, AA_SLOT, ContestResult
+
+    def result(bias: float, seed: int) -> ContestResult:
+        rng = random.Random(seed)
+        timings = {slot: [rng.lognormvariate(math.log(0.3), 0.1) for _ in range(1200)] for slot in SLOTS}
+        timings[AA_SLOT] = [t * bias for t in timings[AA_SLOT]]
+        stats = {slot: Stats.of(values) for slot, values in timings.items()}
+        target = ContestTarget(max_ratio_vs_asyncpg=1.10)
+        return ContestResult("d", "page", "", 50, stats, target, timings=timings, rounds=240)
+
+    fair = result(1.0, 7)
+    at_95 = ratio_interval(fair.timings[AA_SLOT], fair.timings["asyncpg"], seed=len(fair.name))
+    at_level = fair.aa()
+    assert AA_LEVEL == 0.995
+    assert at_level.value == at_95.value
+    assert at_level.low < at_95.low and at_level.high > at_95.high  # the wider, family-wise interval
+    assert fair.reliable
+    # A procedure that favours one slot by 4% is no less caught: 1.00 lies outside even the 99.5% one.
+    biased = result(0.96, 7)
+    assert not biased.aa().contains(1.0)
+    assert not biased.reliable

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Self
 
 from .measure import Stats
 from .registry import Contender, Contest
-from .sidebyside import AA_MAX_SPREAD, balanced_rounds, batch_size, round_orders
+from .sidebyside import AA_LEVEL, AA_MAX_SPREAD, AA_RESAMPLES, balanced_rounds, batch_size, round_orders
 from .stats import Interval, ratio_interval
 
 
@@ -50,6 +50,9 @@ class SlottedResult:
 
     def ratio(self, key: str) -> Interval:
         num, den = self.RATIOS[key]
+        if key == "aa_ci":
+            timings = self.timings[num], self.timings[den]
+            return ratio_interval(*timings, seed=len(self.name), level=AA_LEVEL, resamples=AA_RESAMPLES)
         return ratio_interval(self.timings[num], self.timings[den], seed=len(self.name))
 
     @property

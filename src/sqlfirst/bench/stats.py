@@ -19,7 +19,8 @@ LEVEL = 0.95
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A point estimate and its bootstrap interval (percentile method, ``LEVEL`` coverage)."""
+    """A point estimate and its bootstrap interval (percentile method, ``LEVEL`` coverage unless the
+    function that made it was given another ``level``)."""
 
     value: float
     low: float
@@ -53,7 +54,12 @@ def median_interval(samples: Sequence[float], *, seed: int = 0, resamples: int =
 
 
 def ratio_interval(
-    numerator: Sequence[float], denominator: Sequence[float], *, seed: int = 0, resamples: int = RESAMPLES
+    numerator: Sequence[float],
+    denominator: Sequence[float],
+    *,
+    seed: int = 0,
+    resamples: int = RESAMPLES,
+    level: float = LEVEL,
 ) -> Interval:
     """``median(numerator) / median(denominator)`` and its paired bootstrap interval.
 
@@ -72,12 +78,17 @@ def ratio_interval(
         ratios = np.median(num[_indices(num.size, seed, resamples)], axis=1) / np.median(
             den[_indices(den.size, seed + 1, resamples)], axis=1
         )
-    alpha = (1 - LEVEL) / 2
+    alpha = (1 - level) / 2
     return Interval(point, float(np.quantile(ratios, alpha)), float(np.quantile(ratios, 1 - alpha)))
 
 
 def paired_ratio_interval(
-    numerator: Sequence[float], denominator: Sequence[float], *, seed: int = 0, resamples: int = RESAMPLES
+    numerator: Sequence[float],
+    denominator: Sequence[float],
+    *,
+    seed: int = 0,
+    resamples: int = RESAMPLES,
+    level: float = LEVEL,
 ) -> Interval:
     """The median of the per-pair ratios ``numerator[k] / denominator[k]`` and its bootstrap interval
     over the pairs: for calls so long and so few (a 10k-row COPY) that what a round shares (the WAL
@@ -89,7 +100,7 @@ def paired_ratio_interval(
         return Interval(float("nan"), float("nan"), float("nan"))
     pairs = num / den
     medians = np.median(pairs[_indices(pairs.size, seed, resamples)], axis=1)
-    alpha = (1 - LEVEL) / 2
+    alpha = (1 - level) / 2
     return Interval(
         float(np.median(pairs)), float(np.quantile(medians, alpha)), float(np.quantile(medians, 1 - alpha))
     )
