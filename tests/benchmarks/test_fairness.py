@@ -120,3 +120,17 @@ def test_the_aa_control_is_read_at_99_5_percent_and_still_catches_a_biased_proce
     biased = result(0.96, 7)
     assert not biased.aa().contains(1.0)
     assert not biased.reliable
+
+
+def test_an_aa_control_vouches_when_it_reaches_one_and_is_narrow_enough() -> None:
+    from sqlfirst.bench.sidebyside import aa_reliable
+    from sqlfirst.bench.stats import Interval
+
+    assert aa_reliable(Interval(1.0, 0.97, 1.03), 0.05)
+    # a lean of 0.6% on an interval of +-0.5% is below anything a target resolves
+    assert aa_reliable(Interval(1.006, 1.001, 1.011), 0.05)
+    # a 2.3% lean is not
+    assert not aa_reliable(Interval(0.977, 0.962, 0.985), 0.05)
+    # reaching 1.00 is not enough when the interval cannot resolve the target
+    assert not aa_reliable(Interval(1.0, 0.94, 1.06), 0.05)
+    assert aa_reliable(Interval(1.0, 0.94, 1.06), 0.125)

@@ -13,7 +13,15 @@ from typing import Any, ClassVar, Self
 
 from .measure import Stats
 from .registry import Contender, Contest
-from .sidebyside import AA_LEVEL, AA_MAX_SPREAD, AA_RESAMPLES, balanced_rounds, batch_size, round_orders
+from .sidebyside import (
+    AA_LEVEL,
+    AA_MAX_SPREAD,
+    AA_RESAMPLES,
+    aa_reliable,
+    balanced_rounds,
+    batch_size,
+    round_orders,
+)
 from .stats import Interval, ratio_interval
 
 
@@ -60,7 +68,7 @@ class SlottedResult:
         if self.error is not None:
             return False
         aa = self.ratio("aa_ci")
-        return aa.contains(1.0) and aa.low >= 1 - AA_MAX_SPREAD and aa.high <= 1 + AA_MAX_SPREAD
+        return aa_reliable(aa, AA_MAX_SPREAD)
 
     @property
     def label(self) -> str:
