@@ -18,6 +18,7 @@ from .sidebyside import (
     AA_MAX_SPREAD,
     AA_RESAMPLES,
     aa_reliable,
+    aa_verdict,
     balanced_rounds,
     batch_size,
     round_orders,
@@ -58,17 +59,19 @@ class SlottedResult:
 
     def ratio(self, key: str) -> Interval:
         num, den = self.RATIOS[key]
-        if key == "aa_ci":
-            timings = self.timings[num], self.timings[den]
-            return ratio_interval(*timings, seed=len(self.name), level=AA_LEVEL, resamples=AA_RESAMPLES)
         return ratio_interval(self.timings[num], self.timings[den], seed=len(self.name))
+
+    def aa_family(self) -> Interval:
+        """The A/A ratio's ``AA_LEVEL`` interval (see :func:`sqlfirst.bench.sidebyside.aa_reliable`)."""
+        num, den = self.RATIOS["aa_ci"]
+        timings = self.timings[num], self.timings[den]
+        return ratio_interval(*timings, seed=len(self.name), level=AA_LEVEL, resamples=AA_RESAMPLES)
 
     @property
     def reliable(self) -> bool:
         if self.error is not None:
             return False
-        aa = self.ratio("aa_ci")
-        return aa_reliable(aa, AA_MAX_SPREAD)
+        return aa_reliable(self.ratio("aa_ci"), self.aa_family(), AA_MAX_SPREAD)
 
     @property
     def label(self) -> str:
@@ -78,10 +81,7 @@ class SlottedResult:
         """The timing verdict: unreliable, or ``key``'s ratio over the target (``what`` says which
         call was compared with what)."""
         if not self.reliable:
-            self.misses.append(
-                f"{self.label}: unreliable: the A/A control (raw asyncpg against itself) reads "
-                f"{self.ratio('aa_ci')}, not 1.00 within ±{AA_MAX_SPREAD:.0%}; rerun on a quieter machine"
-            )
+            self.misses.append(aa_verdict(self.label, self.ratio("aa_ci"), self.aa_family(), AA_MAX_SPREAD))
             return
         ratio = self.ratio(key)
         if self.max_ratio_vs_asyncpg is not None and ratio.value > self.max_ratio_vs_asyncpg:
