@@ -93,8 +93,8 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
         title="side by side (p50 ms per call; ratios of medians with 95% bootstrap intervals)",
         caption=f"row builder: {machine['row_builder']}; {versions}. held: every contender on one held "
         "connection; pool: every call through its pool. A/A: raw asyncpg against itself (its 99.5% "
-        "interval must reach 1.00, give or take 1%). Orders: all 24 orders of the 4 slots equally often (bulk: random "
-        "per round, and its ratios are medians of the rounds' own ratios).",
+        "interval must reach 1.00, give or take 1%). Orders: all 24 orders of the 4 slots equally often "
+        "(bulk: random per round, and its ratios are medians of the rounds' own ratios).",
     )
     for col in (
         "workload",
