@@ -79,21 +79,19 @@ def test_the_aa_control_must_resolve_the_contests_own_target() -> None:
 
 
 def test_bulk_ratios_are_the_median_of_the_rounds_own_ratios() -> None:
-    from sqlfirst.bench.stats import paired_ratio_interval
-
     # Each round's conditions (a checkpoint, the WAL) move all its slots together, by up to 2x:
     # the ratio of medians drowns in it, the rounds' own ratios do not.
     rng = random.Random(6)
     rounds = [rng.uniform(0.5, 1.0) for _ in range(30)]
     base = [r * rng.lognormvariate(0, 0.02) for r in rounds]
     slower = [r * 1.1 * rng.lognormvariate(0, 0.02) for r in rounds]
-    paired = paired_ratio_interval(slower, base)
+    paired = ratio_interval(slower, base, per_pair=True)
     assert 1.08 < paired.low < paired.value < paired.high < 1.12, paired
     unpaired = ratio_interval(slower, base)
     assert unpaired.high - unpaired.low > 2 * (paired.high - paired.low), (unpaired, paired)
-    same = paired_ratio_interval(base, base)
+    same = ratio_interval(base, base, per_pair=True)
     assert same.value == same.low == same.high == 1.0
-    assert math.isnan(paired_ratio_interval([1.0], [1.0, 2.0]).value)
+    assert math.isnan(ratio_interval([1.0], [1.0, 2.0], per_pair=True).value)
 
 
 def test_the_aa_control_is_read_at_99_5_percent_and_still_catches_a_biased_procedure() -> None:
@@ -142,3 +140,24 @@ def test_an_aa_control_vouches_when_it_reaches_one_and_is_narrow_enough() -> Non
     assert check(0.94, 1.06, 0.92, 1.08, spread=0.125)
     # ...but the wider 99.5% interval is not held to that spread (the last run's RLS page of 50)
     assert check(0.975, 1.04, 0.966, 1.052)
+
+
+def test_a_slotted_result_reads_its_new_timings_after_each_finish() -> None:
+    from sqlfirst.bench.rls_cost import SLOTS as RLS_SLOTS
+    from sqlfirst.bench.rls_cost import RlsResult
+    from sqlfirst.bench.sidebyside import AA_SLOT
+
+    def timings(bias: float) -> dict[str, list[float]]:
+        rng = random.Random(3)
+        out = {slot: [rng.lognormvariate(math.log(0.3), 0.1) for _ in range(1200)] for slot in RLS_SLOTS}
+        out[AA_SLOT] = [t * bias for t in out[AA_SLOT]]
+        return out
+
+    result = RlsResult("d", "page", "", 50, 1.10, compared=10, rows=10)
+    result.finish(timings(1.0), rounds=120)
+    assert result.reliable and not result.misses, result.misses
+    assert result.aa_family() is result.aa_family()  # bootstrapped once, read by the gate and the JSON
+    result.misses.clear()
+    result.finish(timings(0.9), rounds=120)  # a rerun whose A/A slot leans 10%
+    assert not result.reliable
+    assert "unreliable" in result.misses[0]

@@ -29,7 +29,7 @@ Ratios compare medians: ``ratio_vs_asyncpg = sqlfirst / asyncpg``, ``aa_ratio = 
 asyncpg``, ``speedup_vs_sqlalchemy = sqlalchemy / sqlfirst``, and for bulk ingest
 ``throughput_vs_asyncpg = asyncpg / sqlfirst`` (time per 10k rows). Bulk contests run one call per
 slot per round, and a round's slots share its conditions (the WAL being flushed, a checkpoint): their
-ratios are the median of the rounds' own ratios (:func:`sqlfirst.bench.stats.paired_ratio_interval`).
+ratios are the median of the rounds' own ratios (``ratio_interval(..., per_pair=True)``).
 Targets (budgets.toml) apply to the held footing; the pool footing is held to ``max_ratio_vs_asyncpg`` and
 ``min_throughput_vs_asyncpg`` only (an ORM's pool and session are part of what it costs, and the
 figure is reported). A contest whose ``comparison`` is ``design`` (deals' token_deduction: one
@@ -51,7 +51,7 @@ from rich.console import Console
 
 from .measure import Stats, progress_bar
 from .registry import CONTENDERS, Contest, ContestTarget
-from .stats import LEVEL, RESAMPLES, Interval, paired_ratio_interval, ratio_interval
+from .stats import LEVEL, RESAMPLES, Interval, ratio_interval
 
 BATCH = 5
 AA_SLOT = "asyncpg_aa"
@@ -134,13 +134,23 @@ class ContestResult:
     balanced: bool = False
     error: str | None = None
     misses: list[str] = field(default_factory=list)
+    _intervals: dict[tuple[str, str, float], Interval] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Each ratio's bootstrap, computed once (the timings never change after construction)."""
 
     def _interval(self, num: str, den: str, *, level: float = LEVEL, resamples: int = RESAMPLES) -> Interval:
-        interval = paired_ratio_interval if self.rows_per_call >= BULK_ROWS else ratio_interval
-        # bulk: one call per slot per round, so the rounds' own ratios
-        return interval(
-            self.timings[num], self.timings[den], seed=len(self.name), level=level, resamples=resamples
-        )
+        key = (num, den, level)
+        if key not in self._intervals:
+            self._intervals[key] = ratio_interval(
+                self.timings[num],
+                self.timings[den],
+                seed=len(self.name),
+                level=level,
+                resamples=resamples,
+                per_pair=self.rows_per_call >= BULK_ROWS,  # bulk: one call per slot per round
+            )
+        return self._intervals[key]
 
     def ratio(self) -> Interval:
         return self._interval("sqlfirst", "asyncpg")

@@ -23,7 +23,7 @@ from .sidebyside import (
     batch_size,
     round_orders,
 )
-from .stats import Interval, ratio_interval
+from .stats import LEVEL, RESAMPLES, Interval, ratio_interval
 
 
 @dataclass
@@ -42,6 +42,11 @@ class SlottedResult:
     misses: list[str] = field(default_factory=list)
     """Timing misses: the A/A control unreliable, or a ratio over its target."""
 
+    _intervals: dict[tuple[str, float], Interval] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Each ratio's bootstrap, computed once per set of timings (:meth:`finish` clears it)."""
+
     RATIOS: ClassVar[dict[str, tuple[str, str]]] = {}
     """JSON key -> (numerator slot, denominator slot); ``aa_ci`` is the A/A control."""
     ORDERS: ClassVar[int] = 1
@@ -57,15 +62,17 @@ class SlottedResult:
             result.error = f"no contender {missing}"
         return result
 
-    def ratio(self, key: str) -> Interval:
-        num, den = self.RATIOS[key]
-        return ratio_interval(self.timings[num], self.timings[den], seed=len(self.name))
+    def ratio(self, key: str, *, level: float = LEVEL, resamples: int = RESAMPLES) -> Interval:
+        if (key, level) not in self._intervals:
+            num, den = self.RATIOS[key]
+            self._intervals[key, level] = ratio_interval(
+                self.timings[num], self.timings[den], seed=len(self.name), level=level, resamples=resamples
+            )
+        return self._intervals[key, level]
 
     def aa_family(self) -> Interval:
         """The A/A ratio's ``AA_LEVEL`` interval (see :func:`sqlfirst.bench.sidebyside.aa_reliable`)."""
-        num, den = self.RATIOS["aa_ci"]
-        timings = self.timings[num], self.timings[den]
-        return ratio_interval(*timings, seed=len(self.name), level=AA_LEVEL, resamples=AA_RESAMPLES)
+        return self.ratio("aa_ci", level=AA_LEVEL, resamples=AA_RESAMPLES)
 
     @property
     def reliable(self) -> bool:
@@ -93,6 +100,7 @@ class SlottedResult:
         """Keep the timed calls of a run (``rounds`` rounds) unless it failed, then :meth:`evaluate`."""
         if self.error is None:
             self.timings = timings
+            self._intervals.clear()
             self.stats = {slot: Stats.of(values) for slot, values in timings.items()}
             self.rounds = rounds
         self.evaluate()

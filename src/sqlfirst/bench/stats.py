@@ -41,16 +41,11 @@ def _indices(n: int, seed: int, resamples: int) -> np.ndarray[tuple[int, int], n
     return rng.integers(0, n, size=(resamples, n))
 
 
-def median_interval(samples: Sequence[float], *, seed: int = 0, resamples: int = RESAMPLES) -> Interval:
+def median_interval(
+    samples: Sequence[float], *, seed: int = 0, resamples: int = RESAMPLES, level: float = LEVEL
+) -> Interval:
     """The median of ``samples`` and its bootstrap interval."""
-    data = np.asarray(samples, dtype=np.float64)
-    if data.size == 0:
-        return Interval(float("nan"), float("nan"), float("nan"))
-    medians = np.median(data[_indices(data.size, seed, resamples)], axis=1)
-    alpha = (1 - LEVEL) / 2
-    return Interval(
-        float(np.median(data)), float(np.quantile(medians, alpha)), float(np.quantile(medians, 1 - alpha))
-    )
+    return quantile_interval(samples, 0.5, seed=seed, resamples=resamples, level=level)
 
 
 def ratio_interval(
@@ -60,16 +55,23 @@ def ratio_interval(
     seed: int = 0,
     resamples: int = RESAMPLES,
     level: float = LEVEL,
+    per_pair: bool = False,
 ) -> Interval:
     """``median(numerator) / median(denominator)`` and its paired bootstrap interval.
 
     Both sequences must have the same length and be aligned (index ``k`` ran in the same round);
     unequal lengths fall back to resampling each side on its own.
+
+    ``per_pair``: the median of the per-pair ratios ``numerator[k] / denominator[k]`` instead, for
+    calls so long and so few (a 10k-row COPY) that what a round shares (the WAL flushed, a checkpoint
+    under way) moves every slot of it, and cancels in the round's own ratio. Unequal lengths give NaN.
     """
     num = np.asarray(numerator, dtype=np.float64)
     den = np.asarray(denominator, dtype=np.float64)
-    if num.size == 0 or den.size == 0:
+    if num.size == 0 or den.size == 0 or (per_pair and num.size != den.size):
         return Interval(float("nan"), float("nan"), float("nan"))
+    if per_pair:
+        return median_interval((num / den).tolist(), seed=seed, resamples=resamples, level=level)
     point = float(np.median(num) / np.median(den))
     if num.size == den.size:
         idx = _indices(num.size, seed, resamples)
@@ -82,39 +84,15 @@ def ratio_interval(
     return Interval(point, float(np.quantile(ratios, alpha)), float(np.quantile(ratios, 1 - alpha)))
 
 
-def paired_ratio_interval(
-    numerator: Sequence[float],
-    denominator: Sequence[float],
-    *,
-    seed: int = 0,
-    resamples: int = RESAMPLES,
-    level: float = LEVEL,
-) -> Interval:
-    """The median of the per-pair ratios ``numerator[k] / denominator[k]`` and its bootstrap interval
-    over the pairs: for calls so long and so few (a 10k-row COPY) that what a round shares (the WAL
-    flushed, a checkpoint under way) moves every slot of it, and cancels in the round's own ratio.
-    Both sequences must have the same length and be aligned (index ``k`` ran in the same round)."""
-    num = np.asarray(numerator, dtype=np.float64)
-    den = np.asarray(denominator, dtype=np.float64)
-    if num.size == 0 or num.size != den.size:
-        return Interval(float("nan"), float("nan"), float("nan"))
-    pairs = num / den
-    medians = np.median(pairs[_indices(pairs.size, seed, resamples)], axis=1)
-    alpha = (1 - level) / 2
-    return Interval(
-        float(np.median(pairs)), float(np.quantile(medians, alpha)), float(np.quantile(medians, 1 - alpha))
-    )
-
-
 def quantile_interval(
-    samples: Sequence[float], q: float, *, seed: int = 0, resamples: int = RESAMPLES
+    samples: Sequence[float], q: float, *, seed: int = 0, resamples: int = RESAMPLES, level: float = LEVEL
 ) -> Interval:
     """The ``q`` quantile of ``samples`` (e.g. 0.95) and its bootstrap interval."""
     data = np.asarray(samples, dtype=np.float64)
     if data.size == 0:
         return Interval(float("nan"), float("nan"), float("nan"))
     values = np.quantile(data[_indices(data.size, seed, resamples)], q, axis=1)
-    alpha = (1 - LEVEL) / 2
+    alpha = (1 - level) / 2
     return Interval(
         float(np.quantile(data, q)), float(np.quantile(values, alpha)), float(np.quantile(values, 1 - alpha))
     )
