@@ -1598,6 +1598,29 @@ CREATE FUNCTION deals.deduct_tokens(p_user_id uuid, p_amount numeric, p_descript
     select * from deals.apply_token_change(p_user_id, 'deduction', p_amount, p_description, p_goal_id, p_meta_data);
 $$;
 
+CREATE FUNCTION deals.fill_goal_user() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    select g.user_id into new.user_id from deals.goals as g where g.id = new.goal_id;
+    if new.user_id is null and new.goal_id is not null and not row_security_active('deals.goals') then
+        raise exception using
+            errcode = 'foreign_key_violation',
+            schema = tg_table_schema,
+            table = tg_table_name,
+            constraint = format('fk_%s_goal_id', tg_table_name),
+            message = format(
+                'insert or update on table "%s" violates foreign key constraint "fk_%s_goal_id"',
+                tg_table_name, tg_table_name
+            ),
+            detail = format('Key (goal_id)=(%s) is not present in table "goals".', new.goal_id);
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.fill_goal_user() IS 'A deal or a task written without its user gets its goal''s (tg_deals_user, tg_tasks_user).';
+
 CREATE FUNCTION deals.guard_token_transaction_status() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -3060,6 +3083,7 @@ CREATE TABLE deals.deals (
     category_label text GENERATED ALWAYS AS (deals.label(category)) STORED,
     status_label text GENERATED ALWAYS AS (deals.label(status)) STORED,
     price_cents bigint GENERATED ALWAYS AS (((current_price * (100)::numeric))::bigint) STORED,
+    user_id uuid NOT NULL,
     CONSTRAINT ck_deals_currency_format CHECK (((currency)::text ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT ck_deals_current_price CHECK ((current_price >= (0)::numeric)),
     CONSTRAINT ck_deals_discount_percent CHECK (((discount_percent >= (0)::numeric) AND (discount_percent <= (100)::numeric))),
@@ -3275,6 +3299,7 @@ CREATE TABLE deals.tasks (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    user_id uuid NOT NULL,
     CONSTRAINT ck_tasks_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
     CONSTRAINT ck_tasks_priority CHECK (((priority >= 1) AND (priority <= 5))),
     CONSTRAINT ck_tasks_title_not_blank CHECK ((btrim((title)::text) <> ''::text))
@@ -4342,6 +4367,8 @@ CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracki
 
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
 
+CREATE UNIQUE INDEX uq_goals_id_user_id ON deals.goals USING btree (id, user_id);
+
 CREATE UNIQUE INDEX uq_token_transactions_tx_hash ON deals.token_transactions USING btree (tx_hash);
 
 CREATE UNIQUE INDEX uq_users_social_provider_social_id ON deals.users USING btree (social_provider, social_id);
@@ -4616,6 +4643,8 @@ CREATE TRIGGER tg_deals_track_price_update AFTER UPDATE OF current_price ON deal
 
 CREATE TRIGGER tg_deals_updated_at BEFORE UPDATE ON deals.deals FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_deals_user BEFORE INSERT ON deals.deals FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_goal_user();
+
 CREATE TRIGGER tg_deals_user_deals_found_insert AFTER INSERT ON deals.deals REFERENCING NEW TABLE AS inserted_deals FOR EACH STATEMENT EXECUTE FUNCTION deals.count_user_deals_found();
 
 CREATE TRIGGER tg_goals_active_count_delete AFTER DELETE ON deals.goals FOR EACH ROW WHEN ((old.status = 'active'::deals.goalstatus)) EXECUTE FUNCTION deals.count_active_goals();
@@ -4639,6 +4668,8 @@ CREATE TRIGGER tg_markets_updated_at BEFORE UPDATE ON deals.markets FOR EACH ROW
 CREATE TRIGGER tg_notifications_updated_at BEFORE UPDATE ON deals.notifications FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_tasks_updated_at BEFORE UPDATE ON deals.tasks FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_tasks_user BEFORE INSERT ON deals.tasks FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_goal_user();
 
 CREATE TRIGGER tg_token_pricing_lock_service BEFORE INSERT OR UPDATE ON deals.token_pricing FOR EACH ROW EXECUTE FUNCTION deals.lock_token_pricing_service();
 
@@ -4782,7 +4813,7 @@ ALTER TABLE ONLY deals.deal_scores
     ADD CONSTRAINT fk_deal_scores_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deals(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.deals
-    ADD CONSTRAINT fk_deals_goal_id FOREIGN KEY (goal_id) REFERENCES deals.goals(id) ON DELETE CASCADE;
+    ADD CONSTRAINT fk_deals_goal_id FOREIGN KEY (goal_id, user_id) REFERENCES deals.goals(id, user_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.deals
     ADD CONSTRAINT fk_deals_market_id FOREIGN KEY (market_id) REFERENCES deals.markets(id) ON DELETE CASCADE;
@@ -4812,7 +4843,7 @@ ALTER TABLE ONLY deals.tasks
     ADD CONSTRAINT fk_tasks_agent_id FOREIGN KEY (agent_id) REFERENCES deals.agents(id) ON DELETE SET NULL;
 
 ALTER TABLE ONLY deals.tasks
-    ADD CONSTRAINT fk_tasks_goal_id FOREIGN KEY (goal_id) REFERENCES deals.goals(id) ON DELETE CASCADE;
+    ADD CONSTRAINT fk_tasks_goal_id FOREIGN KEY (goal_id, user_id) REFERENCES deals.goals(id, user_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.token_balance_history
     ADD CONSTRAINT fk_token_balance_history_transaction_id FOREIGN KEY (transaction_id) REFERENCES deals.token_transactions(id) ON DELETE SET NULL;
@@ -5043,9 +5074,7 @@ CREATE POLICY rls_deal_scores_update ON deals.deal_scores FOR UPDATE USING ((EXI
            FROM deals.goals g
           WHERE (g.id = d.goal_id)))))));
 
-CREATE POLICY rls_deals_delete ON deals.deals FOR DELETE USING ((EXISTS ( SELECT
-   FROM deals.goals g
-  WHERE (g.id = deals.goal_id))));
+CREATE POLICY rls_deals_delete ON deals.deals FOR DELETE USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 CREATE POLICY rls_deals_insert ON deals.deals FOR INSERT WITH CHECK ((EXISTS ( SELECT
    FROM deals.goals g
@@ -5055,9 +5084,7 @@ CREATE POLICY rls_deals_select ON deals.deals FOR SELECT USING (((source <> ALL 
    FROM deals.goals g
   WHERE (g.id = deals.goal_id)))));
 
-CREATE POLICY rls_deals_update ON deals.deals FOR UPDATE USING ((EXISTS ( SELECT
-   FROM deals.goals g
-  WHERE (g.id = deals.goal_id)))) WITH CHECK ((EXISTS ( SELECT
+CREATE POLICY rls_deals_update ON deals.deals FOR UPDATE USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((EXISTS ( SELECT
    FROM deals.goals g
   WHERE (g.id = deals.goal_id))));
 
@@ -5101,9 +5128,7 @@ CREATE POLICY rls_task_activities_own_task ON deals.task_activities USING ((EXIS
    FROM deals.tasks t
   WHERE (t.id = task_activities.task_id))));
 
-CREATE POLICY rls_tasks_own_goal ON deals.tasks USING ((EXISTS ( SELECT
-   FROM deals.goals g
-  WHERE (g.id = tasks.goal_id)))) WITH CHECK ((EXISTS ( SELECT
+CREATE POLICY rls_tasks_own_goal ON deals.tasks USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((EXISTS ( SELECT
    FROM deals.goals g
   WHERE (g.id = tasks.goal_id))));
 

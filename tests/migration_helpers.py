@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from sqlfirst import paths
+from sqlfirst.migrate import Migrator, migration_domain
 
 
 def copy_migrations(target: Path, *stems: str) -> Path:
@@ -106,3 +107,16 @@ async def waiting_for_migration_lock(conn: asyncpg.Connection[asyncpg.Record]) -
         MIGRATION_LOCK,
     )
     return waiting
+
+
+def migrated_to_just_before(url: str, migration: str) -> Migrator:
+    """``migration``'s domain migrated up, then rolled back to just before ``migration`` (every later
+    migration of the domain undone first); ``.up()`` on the result applies them again."""
+    domain = migration_domain(migration)
+    assert domain is not None, migration
+    migrator = Migrator(url, domains=[domain])
+    migrator.up()
+    later = [state.id for state in migrator.status() if state.id >= migration]
+    undone = migrator.down(steps=len(later))
+    assert undone[-1] == migration, undone
+    return migrator

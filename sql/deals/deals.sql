@@ -1,13 +1,13 @@
 -- name: insert_deal(goal_id, market_id, title, description, url, image_url, current_price, original_price, currency, discount_percent, category, source, status, seller_name, seller_rating, availability_status, shipping_info, product_specs, found_at, expires_at, meta_data)<!
 -- Record a deal found for a goal; its first price lands in price_tracking and the goal's match count grows.
 insert into deals.deals (
-    goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,
-    discount_percent, category, source, status, seller_name, seller_rating, availability_status,
+    user_id, goal_id, market_id, title, description, url, image_url, current_price, original_price,
+    currency, discount_percent, category, source, status, seller_name, seller_rating, availability_status,
     shipping_info, product_specs, found_at, expires_at, meta_data
 )
 values (
-    :goal_id, :market_id, :title, :description, :url, :image_url, :current_price, :original_price, :currency,
-    :discount_percent, :category, :source, :status, :seller_name, :seller_rating, :availability_status,
+    (select g.user_id from deals.goals as g where g.id = :goal_id), :goal_id, :market_id, :title,
+    :description, :url, :image_url, :current_price, :original_price, :currency, :discount_percent, :category, :source, :status, :seller_name, :seller_rating, :availability_status,
     :shipping_info, :product_specs, coalesce(:found_at, now()), :expires_at, :meta_data
 )
 returning id, goal_id, market_id, title, description, url, image_url, current_price, original_price, currency,

@@ -1,7 +1,12 @@
 -- name: insert_task(goal_id, agent_id, title, description, priority, due_date, meta_data)<!
 -- Create a pending task for a goal, optionally assigned to an agent.
-insert into deals.tasks (goal_id, agent_id, title, description, priority, due_date, meta_data, created_at)
-values (:goal_id, :agent_id, :title, :description, :priority, :due_date, :meta_data, clock_timestamp())
+insert into deals.tasks (
+    user_id, goal_id, agent_id, title, description, priority, due_date, meta_data, created_at
+)
+values (
+    (select g.user_id from deals.goals as g where g.id = :goal_id), :goal_id, :agent_id, :title,
+    :description, :priority, :due_date, :meta_data, clock_timestamp()
+)
 returning id, goal_id, agent_id, title, description, status, priority, due_date, created_at, updated_at, meta_data;
 
 -- name: get_task_by_id(id)^

@@ -8,9 +8,11 @@ import asyncpg
 import pytest
 
 from sqlfirst.db import Connection
-from sqlfirst.migrate import Migrator
 
+from ..migration_helpers import migrated_to_just_before
 from .factories import make_user
+
+__all__ = ["assert_refuses_another_user", "migrated_to_just_before"]
 
 
 async def assert_refuses_another_user(
@@ -24,14 +26,3 @@ async def assert_refuses_another_user(
             async with conn.transaction():
                 await conn.execute(statement, session_id, stranger.id)
         assert caught.value.constraint_name == constraint, statement
-
-
-def migrated_to_just_before(url: str, migration: str) -> Migrator:
-    """agent_hub migrated up, then rolled back to just before ``migration`` (every later migration of
-    the domain undone first); ``.up()`` on the result applies them again."""
-    migrator = Migrator(url, domains=["agent_hub"])
-    migrator.up()
-    later = [state.id for state in migrator.status() if state.id >= migration]
-    undone = migrator.down(steps=len(later))
-    assert undone[-1] == migration, undone
-    return migrator

@@ -14,7 +14,7 @@ from sqlfirst.deals import deals, price_tracking
 from sqlfirst.deals.models import DealCreate, DealStatus
 from sqlfirst.errors import CheckViolation, ReferenceViolation
 
-from .factories import make_deal, make_goal, make_market, unvalidated
+from .factories import make_deal, make_goal, make_market, make_user, unvalidated
 
 
 async def test_price_changes_are_tracked_by_the_database(conn: Connection) -> None:
@@ -47,8 +47,9 @@ async def test_price_history_is_limited_to_the_time_range(conn: Connection) -> N
 
 
 async def test_total_matches_found_follows_the_goals_deals(conn: Connection) -> None:
-    goal = await make_goal(conn)
-    other = await make_goal(conn)
+    owner = await make_user(conn)  # a deal moves between its user's goals only (0128-0133)
+    goal = await make_goal(conn, owner)
+    other = await make_goal(conn, owner)
     market = await make_market(conn)
     first = await make_deal(conn, goal, market)
     await make_deal(conn, goal, market)

@@ -404,6 +404,18 @@ async def test_b_cannot_hang_rows_on_a_s_goal_or_private_deal_and_learns_nothing
                 conn, user_id=b.user.id, type="goal", title="t", message="m", goal_id=g
             ),
             lambda conn, g=goal_id: tokens.begin(conn, user_id=b.user.id, type="reward", amount=1, goal_id=g),
+            # a deal or a task takes its goal's user (0129): none is visible to B, so neither is B's
+            lambda conn, g=goal_id: tasks.create(conn, goal_id=g, title="planted"),
+            lambda conn, g=goal_id: deals.create(
+                conn,
+                goal_id=g,
+                market_id=b.shared_deal.market_id,
+                title="planted",
+                url="https://www.amazon.com/dp/planted",
+                current_price="1.00",
+                category=b.shared_deal.category,
+                source="manual",
+            ),
         )
         for attempt in attempts:
             with pytest.raises(PermissionDenied):

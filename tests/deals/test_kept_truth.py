@@ -38,7 +38,10 @@ async def test_total_deals_found_counts_deals_of_the_users_goals_and_follows_a_m
     await make_deal(conn, second, market)
     assert (await user_counters(conn, alice.id))[0] == 2
 
-    await conn.execute("update deals.deals set goal_id = $2 where id = $1", deal.id, bobs.id)
+    # A deal holds its goal's user (0128-0133): moving it to another user's goal moves both.
+    await conn.execute(
+        "update deals.deals set goal_id = $2, user_id = $3 where id = $1", deal.id, bobs.id, bob.id
+    )
     assert [(await user_counters(conn, u.id))[0] for u in (alice, bob)] == [1, 1]
     # A deal found stays found: deleting it lowers the goal's matches, not the user's total.
     await deals.delete(conn, id=deal.id)

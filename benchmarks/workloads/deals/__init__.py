@@ -67,7 +67,8 @@ WORKER_QUERIES = {
 BENCH = DomainBench(
     domain="deals",
     # 2: the snapshot of every table that cleanup gives back
-    version=2,
+    # 3: deals and tasks carry their goal's user_id (0128-0133)
+    version=3,
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),

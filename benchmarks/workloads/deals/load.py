@@ -146,6 +146,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             "deals.deals",
             (
                 "id",
+                "user_id",
                 "goal_id",
                 "market_id",
                 "title",
@@ -205,6 +206,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             "deals.tasks",
             (
                 "id",
+                "user_id",
                 "goal_id",
                 "agent_id",
                 "title",

@@ -169,6 +169,7 @@ def deal_rows(w: _World, seed: int) -> Iterator[tuple[Any, ...]]:
         product = rng.choice(PRODUCTS)
         yield (
             did,
+            w.user_ids[w.goal_user[g]],
             w.goal_ids[g],
             w.market_ids[m],
             f"{brand.title()} {product} {rng.randint(100, 999)}",
@@ -254,6 +255,7 @@ def task_rows(w: _World, seed: int) -> Iterator[tuple[Any, ...]]:
         created = _at(w.goal_created[g] + rng.randrange(DAY_S))
         yield (
             tid,
+            w.user_ids[w.goal_user[g]],
             w.goal_ids[g],
             rng.choice(w.agent_ids) if rng.random() < 0.8 else None,
             rng.choice(["Search markets", "Compare offers", "Negotiate price", "Check stock"]),

@@ -1,0 +1,1 @@
+-- Nothing to undo: 0129's rollback drops the columns this filled.
