@@ -1621,6 +1621,27 @@ $$;
 
 COMMENT ON FUNCTION deals.fill_goal_user() IS 'A deal or a task written without its user gets its goal''s (tg_deals_user, tg_tasks_user).';
 
+CREATE FUNCTION deals.fill_task_user() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    select t.user_id into new.user_id from deals.tasks as t where t.id = new.task_id;
+    if new.user_id is null and new.task_id is not null and not row_security_active('deals.tasks') then
+        raise exception using
+            errcode = 'foreign_key_violation',
+            schema = tg_table_schema,
+            table = tg_table_name,
+            constraint = 'fk_task_activities_task_id',
+            message = 'insert or update on table "task_activities" violates foreign key constraint '
+                      '"fk_task_activities_task_id"',
+            detail = format('Key (task_id)=(%s) is not present in table "tasks".', new.task_id);
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.fill_task_user() IS 'A task activity written without its user gets its task''s (tg_task_activities_user).';
+
 CREATE FUNCTION deals.guard_token_transaction_status() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -3282,6 +3303,7 @@ CREATE TABLE deals.task_activities (
     description text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    user_id uuid NOT NULL,
     CONSTRAINT ck_task_activities_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
 );
 
@@ -3976,10 +3998,10 @@ ALTER TABLE ONLY deals.price_tracking
     ADD CONSTRAINT pk_price_tracking PRIMARY KEY (id, tracked_at);
 
 ALTER TABLE ONLY deals.task_activities
-    ADD CONSTRAINT pk_task_activities PRIMARY KEY (id);
+    ADD CONSTRAINT pk_task_activities PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.tasks
-    ADD CONSTRAINT pk_tasks PRIMARY KEY (id);
+    ADD CONSTRAINT pk_tasks PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.token_balance_history
     ADD CONSTRAINT pk_token_balance_history PRIMARY KEY (id, user_id);
@@ -4667,6 +4689,8 @@ CREATE TRIGGER tg_markets_updated_at BEFORE UPDATE ON deals.markets FOR EACH ROW
 
 CREATE TRIGGER tg_notifications_updated_at BEFORE UPDATE ON deals.notifications FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_task_activities_user BEFORE INSERT ON deals.task_activities FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_task_user();
+
 CREATE TRIGGER tg_tasks_updated_at BEFORE UPDATE ON deals.tasks FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_tasks_user BEFORE INSERT ON deals.tasks FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_goal_user();
@@ -4837,7 +4861,7 @@ ALTER TABLE ONLY deals.task_activities
     ADD CONSTRAINT fk_task_activities_agent_id FOREIGN KEY (agent_id) REFERENCES deals.agents(id) ON DELETE SET NULL;
 
 ALTER TABLE ONLY deals.task_activities
-    ADD CONSTRAINT fk_task_activities_task_id FOREIGN KEY (task_id) REFERENCES deals.tasks(id) ON DELETE CASCADE;
+    ADD CONSTRAINT fk_task_activities_task_id FOREIGN KEY (task_id, user_id) REFERENCES deals.tasks(id, user_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.tasks
     ADD CONSTRAINT fk_tasks_agent_id FOREIGN KEY (agent_id) REFERENCES deals.agents(id) ON DELETE SET NULL;
@@ -5122,9 +5146,7 @@ CREATE POLICY rls_price_tracking_update ON deals.price_tracking FOR UPDATE USING
            FROM deals.goals g
           WHERE (g.id = d.goal_id)))))));
 
-CREATE POLICY rls_task_activities_own_task ON deals.task_activities USING ((EXISTS ( SELECT
-   FROM deals.tasks t
-  WHERE (t.id = task_activities.task_id)))) WITH CHECK ((EXISTS ( SELECT
+CREATE POLICY rls_task_activities_own_task ON deals.task_activities USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((EXISTS ( SELECT
    FROM deals.tasks t
   WHERE (t.id = task_activities.task_id))));
 

@@ -1,7 +1,12 @@
 -- name: insert_task_activity(task_id, agent_id, activity_type, description, meta_data)<!
 -- Record progress on a task.
-insert into deals.task_activities (task_id, agent_id, activity_type, description, meta_data, created_at)
-values (:task_id, :agent_id, :activity_type, :description, :meta_data, clock_timestamp())
+insert into deals.task_activities (
+    user_id, task_id, agent_id, activity_type, description, meta_data, created_at
+)
+values (
+    (select t.user_id from deals.tasks as t where t.id = :task_id), :task_id, :agent_id, :activity_type,
+    :description, :meta_data, clock_timestamp()
+)
 returning id, task_id, agent_id, activity_type, description, created_at, meta_data;
 
 -- name: list_task_activities(task_id, lim)

@@ -421,6 +421,10 @@ async def test_b_cannot_hang_rows_on_a_s_goal_or_private_deal_and_learns_nothing
             with pytest.raises(PermissionDenied):
                 async with world.db.transaction(as_user=b.user.id) as conn:
                     await attempt(conn)
+    for task_id in (a.task.id, uuid4()):  # an activity takes its task's user (0135): likewise
+        with pytest.raises(PermissionDenied):
+            async with world.db.transaction(as_user=b.user.id) as conn:
+                await task_activities.record(conn, task_id=task_id, activity_type="started")
     for deal_id in (a.private_deal.id, uuid4()):
         with pytest.raises(PermissionDenied):
             async with world.db.transaction(as_user=b.user.id) as conn:

@@ -68,7 +68,8 @@ BENCH = DomainBench(
     domain="deals",
     # 2: the snapshot of every table that cleanup gives back
     # 3: deals and tasks carry their goal's user_id (0128-0133)
-    version=3,
+    # 4: task activities carry their task's user_id (0134-0141)
+    version=4,
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),

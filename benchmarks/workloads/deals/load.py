@@ -223,7 +223,16 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
         ),
         TableLoad(
             "deals.task_activities",
-            ("id", "task_id", "agent_id", "activity_type", "description", "created_at", "meta_data"),
+            (
+                "id",
+                "user_id",
+                "task_id",
+                "agent_id",
+                "activity_type",
+                "description",
+                "created_at",
+                "meta_data",
+            ),
             n_task_acts,
             partial(task_activity_rows, w, seed, n_task_acts),
         ),

@@ -249,9 +249,8 @@ def deal_activity_rows(w: _World, seed: int, n_deal_acts: int) -> Iterator[tuple
 
 def task_rows(w: _World, seed: int) -> Iterator[tuple[Any, ...]]:
     rng = random.Random(seed + 9)
-    n_goals = len(w.goal_ids)
-    for tid in w.task_ids:
-        g = _skewed(rng, n_goals, 1.3)
+    for t, tid in enumerate(w.task_ids):
+        g = w.task_goal[t]
         created = _at(w.goal_created[g] + rng.randrange(DAY_S))
         yield (
             tid,
@@ -273,9 +272,11 @@ def task_activity_rows(w: _World, seed: int, n_task_acts: int) -> Iterator[tuple
     rng = random.Random(seed + 10)
     n_tasks = len(w.task_ids)
     for _ in range(n_task_acts):
+        t = _skewed(rng, n_tasks, 1.5)
         yield (
             rand_uuid(rng),
-            w.task_ids[_skewed(rng, n_tasks, 1.5)],
+            w.user_ids[w.goal_user[w.task_goal[t]]],
+            w.task_ids[t],
             rng.choice(w.agent_ids),
             rng.choice(list(TaskActivityType)),
             "step done",

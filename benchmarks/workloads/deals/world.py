@@ -177,6 +177,7 @@ class _World:
     market_ids: list[uuid.UUID]
     agent_ids: list[uuid.UUID]
     task_ids: list[uuid.UUID]
+    task_goal: array[int]
     op_user: array[int]
     op_kind: array[int]
     op_amount: array[int]
@@ -194,6 +195,7 @@ def _n(name: str, factor: float, minimum: int) -> int:
 
 def _world(factor: float, seed: int) -> _World:
     ids = random.Random(seed)
+    task_rng = random.Random(seed + 90)
     n_users = _n("users", factor, 100)
     n_goals = _n("goals", factor, 200)
     n_deals = _n("deals", factor, 500)
@@ -277,6 +279,8 @@ def _world(factor: float, seed: int) -> _World:
         market_ids=[rand_uuid(ids) for _ in range(MARKETS)],
         agent_ids=[rand_uuid(ids) for _ in range(n_agents)],
         task_ids=[rand_uuid(ids) for _ in range(n_tasks)],
+        # a stream of its own, so the draws above stay what they were
+        task_goal=array("l", (_skewed(task_rng, n_goals, 1.3) for _ in range(n_tasks))),
         op_user=op_user,
         op_kind=op_kind,
         op_amount=op_amount,

@@ -1,5 +1,6 @@
-"""Deals and tasks carry their goal's user (0128-0133): the Citus tenant of sql/deals/citus.toml,
-held by the foreign key to the goal and read by row-level security on the row itself."""
+"""Deals and tasks carry their goal's user (0128-0133), task activities their task's (0134-0141):
+the Citus tenant of sql/deals/citus.toml, held by the foreign key to the parent, in tasks' and task
+activities' primary keys, and read by row-level security on the row itself."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import asyncpg
 import pytest
 
 from sqlfirst.db import Connection, connect_one
-from sqlfirst.deals import deals, tasks
+from sqlfirst.deals import deals, task_activities, tasks
 from sqlfirst.errors import ReferenceViolation
 
 from ..migration_helpers import migrated_to_just_before
@@ -19,22 +20,25 @@ _RAW_INSERT = {
     "deals": "insert into deals.deals (goal_id, market_id, title, url, current_price, category, source{user})"
     " values ($1, $2, 'raw', 'https://www.amazon.com/dp/raw', 10, 'electronics', 'amazon'{arg}) returning id",
     "tasks": "insert into deals.tasks (goal_id, title{user}) values ($1, 'raw'{arg}) returning id",
+    "task_activities": "insert into deals.task_activities (task_id, activity_type{user})"
+    " values ($1, 'started'{arg}) returning id",
 }
 
 
 async def _raw_insert(
-    conn: Connection, table: str, goal_id: uuid.UUID, user_id: uuid.UUID | None = None
+    conn: Connection, table: str, parent_id: uuid.UUID, user_id: uuid.UUID | None = None
 ) -> object:
-    """A row of ``table`` written as a COPY or an ORM would: naming the user or not."""
+    """A row of ``table`` under its parent (a goal, or a task for task_activities) written as a COPY
+    or an ORM would: naming the user or not."""
     sql = _RAW_INSERT[table]
     if table == "deals":
         market = await make_market(conn)
         if user_id is None:
-            return await conn.fetchval(sql.format(user="", arg=""), goal_id, market.id)
-        return await conn.fetchval(sql.format(user=", user_id", arg=", $3"), goal_id, market.id, user_id)
+            return await conn.fetchval(sql.format(user="", arg=""), parent_id, market.id)
+        return await conn.fetchval(sql.format(user=", user_id", arg=", $3"), parent_id, market.id, user_id)
     if user_id is None:
-        return await conn.fetchval(sql.format(user="", arg=""), goal_id)
-    return await conn.fetchval(sql.format(user=", user_id", arg=", $2"), goal_id, user_id)
+        return await conn.fetchval(sql.format(user="", arg=""), parent_id)
+    return await conn.fetchval(sql.format(user=", user_id", arg=", $2"), parent_id, user_id)
 
 
 async def test_a_deal_and_a_task_carry_their_goals_user_and_no_other(conn: Connection) -> None:
@@ -125,25 +129,130 @@ async def test_the_fill_trigger_runs_only_for_a_row_written_without_its_user(con
         await conn.execute("set local track_functions = 'pl'")
         await make_deal(conn, goal)
         await tasks.create(conn, goal_id=goal.id, title="watch it")
+        task = await tasks.create(conn, goal_id=goal.id, title="and this")
+        await task_activities.record(conn, task_id=task.id, activity_type="started")
         await _raw_insert(conn, "tasks", goal.id)
-        calls = await conn.fetchval(
-            "select calls from pg_stat_xact_user_functions"
-            " where schemaname = 'deals' and funcname = 'fill_goal_user'"
+        await _raw_insert(conn, "task_activities", task.id)
+        calls = await conn.fetch(
+            "select funcname, calls from pg_stat_xact_user_functions"
+            " where schemaname = 'deals' and funcname in ('fill_goal_user', 'fill_task_user') order by 1"
         )
-    assert calls == 1
+    assert [tuple(r) for r in calls] == [("fill_goal_user", 1), ("fill_task_user", 1)]
 
 
-async def test_deleting_a_goal_still_takes_its_deals_and_tasks(conn: Connection) -> None:
+async def test_deleting_a_goal_or_a_task_still_takes_what_hangs_off_it(conn: Connection) -> None:
     goal = await make_goal(conn)
     await make_deal(conn, goal)
-    await tasks.create(conn, goal_id=goal.id, title="watch it")
+    task = await tasks.create(conn, goal_id=goal.id, title="watch it")
+    other = await tasks.create(conn, goal_id=goal.id, title="and this")
+    for t in (task, other):
+        await task_activities.record(conn, task_id=t.id, activity_type="started")
+    await conn.execute("delete from deals.tasks where id = $1", task.id)
+    assert await conn.fetchval("select count(*) from deals.task_activities where task_id = $1", task.id) == 0
     await conn.execute("delete from deals.goals where id = $1", goal.id)
     left = await conn.fetchval(
         "select (select count(*) from deals.deals where goal_id = $1) + (select count(*) from deals.tasks"
-        " where goal_id = $1)",
+        " where goal_id = $1) + (select count(*) from deals.task_activities where task_id = $2)",
         goal.id,
+        other.id,
     )
     assert left == 0
+
+
+async def test_a_task_activity_carries_its_tasks_user_and_no_other(conn: Connection) -> None:
+    goal = await make_goal(conn)
+    task = await tasks.create(conn, goal_id=goal.id, title="watch it")
+    recorded = await task_activities.record(conn, task_id=task.id, activity_type="started")
+    raw = await _raw_insert(conn, "task_activities", task.id)
+    owners = await conn.fetch("select id, user_id from deals.task_activities where task_id = $1", task.id)
+    assert {r["id"]: r["user_id"] for r in owners} == {recorded.id: goal.user_id, raw: goal.user_id}
+
+    stranger = await make_user(conn)
+    strangers_task = await tasks.create(conn, goal_id=(await make_goal(conn, stranger)).id, title="theirs")
+    for statement, value in (
+        ("update deals.task_activities set user_id = $2 where task_id = $1", stranger.id),
+        ("update deals.task_activities set task_id = $2 where task_id = $1", strangers_task.id),
+    ):
+        with pytest.raises(asyncpg.ForeignKeyViolationError) as moved:
+            async with conn.transaction():
+                await conn.execute(statement, task.id, value)
+        assert moved.value.constraint_name == "fk_task_activities_task_id", statement
+    with pytest.raises(asyncpg.ForeignKeyViolationError) as planted:
+        async with conn.transaction():
+            await _raw_insert(conn, "task_activities", task.id, stranger.id)
+    assert planted.value.constraint_name == "fk_task_activities_task_id"
+
+    missing = uuid.uuid4()
+    with pytest.raises(ReferenceViolation) as unknown:
+        async with conn.transaction():
+            await task_activities.record(conn, task_id=missing, activity_type="started")
+    assert unknown.value.constraint == "fk_task_activities_task_id"
+    with pytest.raises(asyncpg.ForeignKeyViolationError) as unknown_raw:
+        async with conn.transaction():
+            await _raw_insert(conn, "task_activities", missing)
+    assert f'Key (task_id)=({missing}) is not present in table "tasks"' in (unknown_raw.value.detail or "")
+
+    # The keys hold the tenant and still refuse a second row with the same id, under their names.
+    for table, row_id in (("tasks", task.id), ("task_activities", recorded.id)):
+        with pytest.raises(asyncpg.UniqueViolationError) as duplicate:
+            async with conn.transaction():
+                await conn.execute(
+                    f"insert into deals.{table} select * from deals.{table} where id = $1", row_id
+                )
+        assert duplicate.value.constraint_name == f"pk_{table}"
+
+
+_TASK_KEYS = """
+select c.conrelid::regclass::text as tbl, c.conname, pg_get_constraintdef(c.oid) as def, c.convalidated
+from pg_constraint as c
+where c.conrelid in ('deals.tasks'::regclass, 'deals.task_activities'::regclass) and c.contype in ('p', 'f')
+  and c.confrelid is distinct from 'deals.agents'::regclass
+order by 1, 2
+"""
+
+
+async def test_the_migrations_key_tasks_and_their_activities_by_their_user(empty_db_url: str) -> None:
+    # 0134-0141: activities written before get their task's user; both tables are keyed (id, user_id)
+    # and the activities' foreign key names the tenant on both sides.
+    migrator = migrated_to_just_before(empty_db_url, "0134_deals_tasks_key_index")
+    conn = await connect_one(empty_db_url)
+    try:
+        goal = await make_goal(conn)
+        task = await tasks.create(conn, goal_id=goal.id, title="old")
+        written = [
+            await conn.fetchval(
+                "insert into deals.task_activities (task_id, activity_type)"
+                " values ($1, 'started') returning id",
+                task.id,
+            )
+            for _ in range(2)
+        ]
+    finally:
+        await conn.close()
+    migrator.up()
+    conn = await connect_one(empty_db_url)
+    try:
+        owners = await conn.fetch("select id, user_id from deals.task_activities")
+        keys = [tuple(r) for r in await conn.fetch(_TASK_KEYS)]
+    finally:
+        await conn.close()
+    assert {r["id"]: r["user_id"] for r in owners} == dict.fromkeys(written, goal.user_id)
+    assert keys == [
+        (
+            "deals.task_activities",
+            "fk_task_activities_task_id",
+            "FOREIGN KEY (task_id, user_id) REFERENCES deals.tasks(id, user_id) ON DELETE CASCADE",
+            True,
+        ),
+        ("deals.task_activities", "pk_task_activities", "PRIMARY KEY (id, user_id)", True),
+        (
+            "deals.tasks",
+            "fk_tasks_goal_id",
+            "FOREIGN KEY (goal_id, user_id) REFERENCES deals.goals(id, user_id) ON DELETE CASCADE",
+            True,
+        ),
+        ("deals.tasks", "pk_tasks", "PRIMARY KEY (id, user_id)", True),
+    ]
 
 
 _KEYS = """

@@ -1,0 +1,1 @@
+drop index concurrently if exists deals.pk_task_activities_id_user_id;

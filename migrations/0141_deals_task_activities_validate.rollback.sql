@@ -1,0 +1,1 @@
+-- Nothing to undo: a validated foreign key is what 0140's rollback drops.
