@@ -1598,6 +1598,27 @@ CREATE FUNCTION deals.deduct_tokens(p_user_id uuid, p_amount numeric, p_descript
     select * from deals.apply_token_change(p_user_id, 'deduction', p_amount, p_description, p_goal_id, p_meta_data);
 $$;
 
+CREATE FUNCTION deals.fill_deal_user() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    select d.user_id into new.user_id from deals.deals as d where d.id = new.deal_id;
+    if new.user_id is null and new.deal_id is not null and not row_security_active('deals.deals') then
+        raise exception using
+            errcode = 'foreign_key_violation',
+            schema = tg_table_schema,
+            table = tg_table_name,
+            constraint = 'fk_deal_scores_deal_id',
+            message = 'insert or update on table "deal_scores" violates foreign key constraint '
+                      '"fk_deal_scores_deal_id"',
+            detail = format('Key (deal_id)=(%s) is not present in table "deals".', new.deal_id);
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.fill_deal_user() IS 'A deal score written without its user gets its deal''s (tg_deal_scores_user).';
+
 CREATE FUNCTION deals.fill_goal_user() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -3068,6 +3089,7 @@ CREATE TABLE deals.deal_scores (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    user_id uuid NOT NULL,
     CONSTRAINT ck_deal_scores_confidence CHECK (((confidence >= (0)::numeric) AND (confidence <= (100)::numeric))),
     CONSTRAINT ck_deal_scores_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
     CONSTRAINT ck_deal_scores_value CHECK (((value >= (0)::numeric) AND (value <= (100)::numeric)))
@@ -3974,7 +3996,7 @@ ALTER TABLE ONLY deals.deal_activities
     ADD CONSTRAINT pk_deal_activities PRIMARY KEY (id);
 
 ALTER TABLE ONLY deals.deal_scores
-    ADD CONSTRAINT pk_deal_scores PRIMARY KEY (id);
+    ADD CONSTRAINT pk_deal_scores PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.deals
     ADD CONSTRAINT pk_deals PRIMARY KEY (id);
@@ -4389,6 +4411,8 @@ CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracki
 
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
 
+CREATE UNIQUE INDEX uq_deals_id_user_id ON deals.deals USING btree (id, user_id);
+
 CREATE UNIQUE INDEX uq_goals_id_user_id ON deals.goals USING btree (id, user_id);
 
 CREATE UNIQUE INDEX uq_token_transactions_tx_hash ON deals.token_transactions USING btree (tx_hash);
@@ -4653,6 +4677,8 @@ CREATE TRIGGER tg_auth_tokens_updated_at BEFORE UPDATE ON deals.auth_tokens FOR 
 
 CREATE TRIGGER tg_deal_scores_updated_at BEFORE UPDATE ON deals.deal_scores FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_deal_scores_user BEFORE INSERT ON deals.deal_scores FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_deal_user();
+
 CREATE TRIGGER tg_deals_goal_matches_delete AFTER DELETE ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.count_goal_matches();
 
 CREATE TRIGGER tg_deals_goal_matches_insert AFTER INSERT ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.count_goal_matches();
@@ -4834,7 +4860,7 @@ ALTER TABLE ONLY deals.deal_activities
     ADD CONSTRAINT fk_deal_activities_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE SET NULL;
 
 ALTER TABLE ONLY deals.deal_scores
-    ADD CONSTRAINT fk_deal_scores_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deals(id) ON DELETE CASCADE;
+    ADD CONSTRAINT fk_deal_scores_deal_id FOREIGN KEY (deal_id, user_id) REFERENCES deals.deals(id, user_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.deals
     ADD CONSTRAINT fk_deals_goal_id FOREIGN KEY (goal_id, user_id) REFERENCES deals.goals(id, user_id) ON DELETE CASCADE;
@@ -5072,11 +5098,7 @@ CREATE POLICY rls_deal_activities_update ON deals.deal_activities FOR UPDATE USI
            FROM deals.goals g
           WHERE (g.id = d.goal_id))))))));
 
-CREATE POLICY rls_deal_scores_delete ON deals.deal_scores FOR DELETE USING ((EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = deal_scores.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id)))))));
+CREATE POLICY rls_deal_scores_delete ON deals.deal_scores FOR DELETE USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 CREATE POLICY rls_deal_scores_insert ON deals.deal_scores FOR INSERT WITH CHECK ((EXISTS ( SELECT
    FROM deals.deals d
@@ -5088,11 +5110,7 @@ CREATE POLICY rls_deal_scores_select ON deals.deal_scores FOR SELECT USING ((EXI
    FROM deals.deals d
   WHERE (d.id = deal_scores.deal_id))));
 
-CREATE POLICY rls_deal_scores_update ON deals.deal_scores FOR UPDATE USING ((EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = deal_scores.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id))))))) WITH CHECK ((EXISTS ( SELECT
+CREATE POLICY rls_deal_scores_update ON deals.deal_scores FOR UPDATE USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((EXISTS ( SELECT
    FROM deals.deals d
   WHERE ((d.id = deal_scores.deal_id) AND (EXISTS ( SELECT
            FROM deals.goals g

@@ -1,7 +1,10 @@
 -- name: insert_deal_score(deal_id, score_type, value, confidence, meta_data)<!
 -- Score a deal (0-100) with a confidence (0-100).
-insert into deals.deal_scores (deal_id, score_type, value, confidence, meta_data, created_at)
-values (:deal_id, :score_type, :value, :confidence, :meta_data, clock_timestamp())
+insert into deals.deal_scores (user_id, deal_id, score_type, value, confidence, meta_data, created_at)
+values (
+    (select d.user_id from deals.deals as d where d.id = :deal_id), :deal_id, :score_type, :value, :confidence,
+    :meta_data, clock_timestamp()
+)
 returning id, deal_id, score_type, value, confidence, created_at, updated_at, meta_data;
 
 -- name: list_deal_scores(deal_id)

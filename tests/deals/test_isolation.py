@@ -425,6 +425,10 @@ async def test_b_cannot_hang_rows_on_a_s_goal_or_private_deal_and_learns_nothing
         with pytest.raises(PermissionDenied):
             async with world.db.transaction(as_user=b.user.id) as conn:
                 await task_activities.record(conn, task_id=task_id, activity_type="started")
+    for deal_id in (a.private_deal.id, uuid4()):  # a score takes its deal's user (0143): likewise
+        with pytest.raises(PermissionDenied):
+            async with world.db.transaction(as_user=b.user.id) as conn:
+                await deal_scores.create(conn, deal_id=deal_id, score_type="risk", value=1, confidence=1)
     for deal_id in (a.private_deal.id, uuid4()):
         with pytest.raises(PermissionDenied):
             async with world.db.transaction(as_user=b.user.id) as conn:

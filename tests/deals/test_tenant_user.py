@@ -1,6 +1,7 @@
-"""Deals and tasks carry their goal's user (0128-0133), task activities their task's (0134-0141):
-the Citus tenant of sql/deals/citus.toml, held by the foreign key to the parent, in tasks' and task
-activities' primary keys, and read by row-level security on the row itself."""
+"""Deals and tasks carry their goal's user (0128-0133), task activities their task's (0134-0141),
+deal scores their deal's (0142-0148): the Citus tenant of sql/deals/citus.toml, held by the foreign
+key to the parent, in the primary keys of tasks, task activities and scores, and read by row-level
+security on the row itself."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import asyncpg
 import pytest
 
 from sqlfirst.db import Connection, connect_one
-from sqlfirst.deals import deals, task_activities, tasks
+from sqlfirst.deals import deal_scores, deals, task_activities, tasks
 from sqlfirst.errors import ReferenceViolation
 
 from ..migration_helpers import migrated_to_just_before
@@ -22,14 +23,16 @@ _RAW_INSERT = {
     "tasks": "insert into deals.tasks (goal_id, title{user}) values ($1, 'raw'{arg}) returning id",
     "task_activities": "insert into deals.task_activities (task_id, activity_type{user})"
     " values ($1, 'started'{arg}) returning id",
+    "deal_scores": "insert into deals.deal_scores (deal_id, score_type, value, confidence{user})"
+    " values ($1, 'risk', 50, 50{arg}) returning id",
 }
 
 
 async def _raw_insert(
     conn: Connection, table: str, parent_id: uuid.UUID, user_id: uuid.UUID | None = None
 ) -> object:
-    """A row of ``table`` under its parent (a goal, or a task for task_activities) written as a COPY
-    or an ORM would: naming the user or not."""
+    """A row of ``table`` under its parent (a goal; a task for task_activities, a deal for
+    deal_scores) written as a COPY or an ORM would: naming the user or not."""
     sql = _RAW_INSERT[table]
     if table == "deals":
         market = await make_market(conn)
@@ -133,11 +136,14 @@ async def test_the_fill_trigger_runs_only_for_a_row_written_without_its_user(con
         await task_activities.record(conn, task_id=task.id, activity_type="started")
         await _raw_insert(conn, "tasks", goal.id)
         await _raw_insert(conn, "task_activities", task.id)
+        deal = await make_deal(conn, goal)
+        await deal_scores.create(conn, deal_id=deal.id, score_type="risk", value=10, confidence=90)
+        await _raw_insert(conn, "deal_scores", deal.id)
         calls = await conn.fetch(
-            "select funcname, calls from pg_stat_xact_user_functions"
-            " where schemaname = 'deals' and funcname in ('fill_goal_user', 'fill_task_user') order by 1"
+            "select funcname, calls from pg_stat_xact_user_functions where schemaname = 'deals'"
+            " and funcname in ('fill_goal_user', 'fill_task_user', 'fill_deal_user') order by 1"
         )
-    assert [tuple(r) for r in calls] == [("fill_goal_user", 1), ("fill_task_user", 1)]
+    assert [tuple(r) for r in calls] == [("fill_deal_user", 1), ("fill_goal_user", 1), ("fill_task_user", 1)]
 
 
 async def test_deleting_a_goal_or_a_task_still_takes_what_hangs_off_it(conn: Connection) -> None:
@@ -200,6 +206,82 @@ async def test_a_task_activity_carries_its_tasks_user_and_no_other(conn: Connect
                     f"insert into deals.{table} select * from deals.{table} where id = $1", row_id
                 )
         assert duplicate.value.constraint_name == f"pk_{table}"
+
+
+async def test_a_deal_score_carries_its_deals_user_and_no_other(conn: Connection) -> None:
+    goal = await make_goal(conn)
+    deal = await make_deal(conn, goal)
+    scored = await deal_scores.create(conn, deal_id=deal.id, score_type="risk", value=10, confidence=90)
+    raw = await _raw_insert(conn, "deal_scores", deal.id)
+    owners = await conn.fetch("select id, user_id from deals.deal_scores where deal_id = $1", deal.id)
+    assert {r["id"]: r["user_id"] for r in owners} == {scored.id: goal.user_id, raw: goal.user_id}
+
+    stranger = await make_user(conn)
+    strangers_deal = await make_deal(conn, await make_goal(conn, stranger))
+    for statement, value in (
+        ("update deals.deal_scores set user_id = $2 where deal_id = $1", stranger.id),
+        ("update deals.deal_scores set deal_id = $2 where deal_id = $1", strangers_deal.id),
+    ):
+        with pytest.raises(asyncpg.ForeignKeyViolationError) as moved:
+            async with conn.transaction():
+                await conn.execute(statement, deal.id, value)
+        assert moved.value.constraint_name == "fk_deal_scores_deal_id", statement
+
+    missing = uuid.uuid4()
+    with pytest.raises(ReferenceViolation) as unknown:
+        async with conn.transaction():
+            await deal_scores.create(conn, deal_id=missing, score_type="risk", value=1, confidence=1)
+    assert unknown.value.constraint == "fk_deal_scores_deal_id"
+    with pytest.raises(asyncpg.ForeignKeyViolationError) as unknown_raw:
+        async with conn.transaction():
+            await _raw_insert(conn, "deal_scores", missing)
+    assert f'Key (deal_id)=({missing}) is not present in table "deals"' in (unknown_raw.value.detail or "")
+    with pytest.raises(asyncpg.UniqueViolationError) as duplicate:
+        async with conn.transaction():
+            await conn.execute(
+                "insert into deals.deal_scores select * from deals.deal_scores where id = $1", raw
+            )
+    assert duplicate.value.constraint_name == "pk_deal_scores"
+    # Deleting the deal still takes its scores with it.
+    await conn.execute("delete from deals.deals where id = $1", deal.id)
+    assert await conn.fetchval("select count(*) from deals.deal_scores where deal_id = $1", deal.id) == 0
+
+
+async def test_the_migrations_give_existing_scores_their_deals_user(empty_db_url: str) -> None:
+    migrator = migrated_to_just_before(empty_db_url, "0142_deals_deals_tenant_key_index")
+    conn = await connect_one(empty_db_url)
+    try:
+        deal = await make_deal(conn)
+        written = await conn.fetchval(
+            "insert into deals.deal_scores (deal_id, score_type, value, confidence)"
+            " values ($1, 'risk', 5, 5) returning id",
+            deal.id,
+        )
+    finally:
+        await conn.close()
+    migrator.up()
+    conn = await connect_one(empty_db_url)
+    try:
+        owner = await conn.fetchval("select user_id from deals.deal_scores where id = $1", written)
+        goal_user = await conn.fetchval("select user_id from deals.goals where id = $1", deal.goal_id)
+        keys = [
+            tuple(r)
+            for r in await conn.fetch(
+                "select conname, pg_get_constraintdef(oid), convalidated from pg_constraint"
+                " where conrelid = 'deals.deal_scores'::regclass and contype in ('p', 'f') order by 1"
+            )
+        ]
+    finally:
+        await conn.close()
+    assert owner == goal_user
+    assert keys == [
+        (
+            "fk_deal_scores_deal_id",
+            "FOREIGN KEY (deal_id, user_id) REFERENCES deals.deals(id, user_id) ON DELETE CASCADE",
+            True,
+        ),
+        ("pk_deal_scores", "PRIMARY KEY (id, user_id)", True),
+    ]
 
 
 _TASK_KEYS = """

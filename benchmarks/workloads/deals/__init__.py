@@ -69,7 +69,8 @@ BENCH = DomainBench(
     # 2: the snapshot of every table that cleanup gives back
     # 3: deals and tasks carry their goal's user_id (0128-0133)
     # 4: task activities carry their task's user_id (0134-0141)
-    version=4,
+    # 5: deal scores carry their deal's user_id (0142-0148)
+    version=5,
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),

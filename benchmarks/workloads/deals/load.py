@@ -183,7 +183,17 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
         ),
         TableLoad(
             "deals.deal_scores",
-            ("id", "deal_id", "score_type", "value", "confidence", "created_at", "updated_at", "meta_data"),
+            (
+                "id",
+                "user_id",
+                "deal_id",
+                "score_type",
+                "value",
+                "confidence",
+                "created_at",
+                "updated_at",
+                "meta_data",
+            ),
             n_scores,
             partial(score_rows, w, seed, n_scores),
         ),

@@ -219,6 +219,7 @@ def score_rows(w: _World, seed: int, n_scores: int) -> Iterator[tuple[Any, ...]]
         at = _at(w.deal_found[d] + rng.randrange(DAY_S))
         yield (
             rand_uuid(rng),
+            w.user_ids[w.goal_user[w.deal_goal[d]]],
             w.deal_ids[d],
             rng.choice(list(ScoreType)),
             _money(rng.uniform(0, 100)),

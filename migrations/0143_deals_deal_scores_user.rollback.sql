@@ -1,0 +1,3 @@
+drop trigger tg_deal_scores_user on deals.deal_scores;
+drop function deals.fill_deal_user();
+alter table deals.deal_scores drop column user_id;
