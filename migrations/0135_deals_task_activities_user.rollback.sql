@@ -1,3 +1,2 @@
 drop trigger tg_task_activities_user on deals.task_activities;
-drop function deals.fill_task_user();
 alter table deals.task_activities drop column user_id;

@@ -7,34 +7,13 @@
 -- * task_activities.user_id, nullable for now (0136 fills the existing rows, 0137-0138 make it NOT
 --   NULL): adding a nullable column without a default rewrites nothing.
 -- * insert_task_activity writes it (its task's user). A writer that does not name it (a COPY, an
---   ORM) gets its task's from tg_task_activities_user, on one server.
+--   ORM) gets its task's from tg_task_activities_user (0129's function), on one server.
 -- * An unknown task fails as the foreign key would, naming it (fk_task_activities_task_id). Under
 --   row-level security the trigger sees only the acting user's tasks: another user's task leaves
 --   user_id null, and the policy refuses the row (PermissionDenied) as it refuses an unknown task's.
 alter table deals.task_activities add column user_id uuid;
 
-create function deals.fill_task_user()
-returns trigger
-language plpgsql
-as $$
-begin
-    select t.user_id into new.user_id from deals.tasks as t where t.id = new.task_id;
-    if new.user_id is null and new.task_id is not null and not row_security_active('deals.tasks') then
-        raise exception using
-            errcode = 'foreign_key_violation',
-            schema = tg_table_schema,
-            table = tg_table_name,
-            constraint = 'fk_task_activities_task_id',
-            message = 'insert or update on table "task_activities" violates foreign key constraint '
-                      '"fk_task_activities_task_id"',
-            detail = format('Key (task_id)=(%s) is not present in table "tasks".', new.task_id);
-    end if;
-    return new;
-end;
-$$;
-comment on function deals.fill_task_user() is
-    'A task activity written without its user gets its task''s (tg_task_activities_user).';
-
 create trigger tg_task_activities_user
     before insert on deals.task_activities
-    for each row when (new.user_id is null) execute function deals.fill_task_user();
+    for each row when (new.user_id is null)
+    execute function deals.fill_parent_user('tasks', 'task_id', 'fk_task_activities_task_id');

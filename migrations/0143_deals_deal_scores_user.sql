@@ -7,35 +7,14 @@
 -- * deal_scores.user_id, nullable for now (0144 fills the existing rows, 0145-0146 make it NOT
 --   NULL): adding a nullable column without a default rewrites nothing.
 -- * insert_deal_score writes it (its deal's user). A writer that does not name it (a COPY, an ORM)
---   gets its deal's from tg_deal_scores_user, on one server.
+--   gets its deal's from tg_deal_scores_user (0129's function), on one server.
 -- * An unknown deal fails as the foreign key would, naming it (fk_deal_scores_deal_id). Under
 --   row-level security the trigger sees the deals the acting user may read: a shared deal of another
 --   user gives that user, and the insert policy refuses the row (the deal's goal is not the acting
 --   user's), as it refuses a private deal of another user or an unknown one (user_id left null).
 alter table deals.deal_scores add column user_id uuid;
 
-create function deals.fill_deal_user()
-returns trigger
-language plpgsql
-as $$
-begin
-    select d.user_id into new.user_id from deals.deals as d where d.id = new.deal_id;
-    if new.user_id is null and new.deal_id is not null and not row_security_active('deals.deals') then
-        raise exception using
-            errcode = 'foreign_key_violation',
-            schema = tg_table_schema,
-            table = tg_table_name,
-            constraint = 'fk_deal_scores_deal_id',
-            message = 'insert or update on table "deal_scores" violates foreign key constraint '
-                      '"fk_deal_scores_deal_id"',
-            detail = format('Key (deal_id)=(%s) is not present in table "deals".', new.deal_id);
-    end if;
-    return new;
-end;
-$$;
-comment on function deals.fill_deal_user() is
-    'A deal score written without its user gets its deal''s (tg_deal_scores_user).';
-
 create trigger tg_deal_scores_user
     before insert on deals.deal_scores
-    for each row when (new.user_id is null) execute function deals.fill_deal_user();
+    for each row when (new.user_id is null)
+    execute function deals.fill_parent_user('deals', 'deal_id', 'fk_deal_scores_deal_id');

@@ -1598,70 +1598,32 @@ CREATE FUNCTION deals.deduct_tokens(p_user_id uuid, p_amount numeric, p_descript
     select * from deals.apply_token_change(p_user_id, 'deduction', p_amount, p_description, p_goal_id, p_meta_data);
 $$;
 
-CREATE FUNCTION deals.fill_deal_user() RETURNS trigger
+CREATE FUNCTION deals.fill_parent_user() RETURNS trigger
     LANGUAGE plpgsql
-    AS $$
+    AS $_$
+declare
+    v_parent_id uuid;
 begin
-    select d.user_id into new.user_id from deals.deals as d where d.id = new.deal_id;
-    if new.user_id is null and new.deal_id is not null and not row_security_active('deals.deals') then
+    execute format('select ($1).%I', tg_argv[1]) into v_parent_id using new;
+    execute format('select p.user_id from deals.%I as p where p.id = $1', tg_argv[0])
+        into new.user_id using v_parent_id;
+    if new.user_id is null and v_parent_id is not null
+       and not row_security_active(format('deals.%I', tg_argv[0])) then
         raise exception using
             errcode = 'foreign_key_violation',
             schema = tg_table_schema,
             table = tg_table_name,
-            constraint = 'fk_deal_scores_deal_id',
-            message = 'insert or update on table "deal_scores" violates foreign key constraint '
-                      '"fk_deal_scores_deal_id"',
-            detail = format('Key (deal_id)=(%s) is not present in table "deals".', new.deal_id);
-    end if;
-    return new;
-end;
-$$;
-
-COMMENT ON FUNCTION deals.fill_deal_user() IS 'A deal score written without its user gets its deal''s (tg_deal_scores_user).';
-
-CREATE FUNCTION deals.fill_goal_user() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-begin
-    select g.user_id into new.user_id from deals.goals as g where g.id = new.goal_id;
-    if new.user_id is null and new.goal_id is not null and not row_security_active('deals.goals') then
-        raise exception using
-            errcode = 'foreign_key_violation',
-            schema = tg_table_schema,
-            table = tg_table_name,
-            constraint = format('fk_%s_goal_id', tg_table_name),
+            constraint = tg_argv[2],
             message = format(
-                'insert or update on table "%s" violates foreign key constraint "fk_%s_goal_id"',
-                tg_table_name, tg_table_name
+                'insert or update on table "%s" violates foreign key constraint "%s"', tg_table_name, tg_argv[2]
             ),
-            detail = format('Key (goal_id)=(%s) is not present in table "goals".', new.goal_id);
+            detail = format('Key (%s)=(%s) is not present in table "%s".', tg_argv[1], v_parent_id, tg_argv[0]);
     end if;
     return new;
 end;
-$$;
+$_$;
 
-COMMENT ON FUNCTION deals.fill_goal_user() IS 'A deal or a task written without its user gets its goal''s (tg_deals_user, tg_tasks_user).';
-
-CREATE FUNCTION deals.fill_task_user() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-begin
-    select t.user_id into new.user_id from deals.tasks as t where t.id = new.task_id;
-    if new.user_id is null and new.task_id is not null and not row_security_active('deals.tasks') then
-        raise exception using
-            errcode = 'foreign_key_violation',
-            schema = tg_table_schema,
-            table = tg_table_name,
-            constraint = 'fk_task_activities_task_id',
-            message = 'insert or update on table "task_activities" violates foreign key constraint '
-                      '"fk_task_activities_task_id"',
-            detail = format('Key (task_id)=(%s) is not present in table "tasks".', new.task_id);
-    end if;
-    return new;
-end;
-$$;
-
-COMMENT ON FUNCTION deals.fill_task_user() IS 'A task activity written without its user gets its task''s (tg_task_activities_user).';
+COMMENT ON FUNCTION deals.fill_parent_user() IS 'A row written without its user gets its parent''s: tg_argv is the parent table, the column naming the parent and the foreign key''s name (tg_deals_user, tg_tasks_user, ...).';
 
 CREATE FUNCTION deals.guard_token_transaction_status() RETURNS trigger
     LANGUAGE plpgsql
@@ -4677,7 +4639,7 @@ CREATE TRIGGER tg_auth_tokens_updated_at BEFORE UPDATE ON deals.auth_tokens FOR 
 
 CREATE TRIGGER tg_deal_scores_updated_at BEFORE UPDATE ON deals.deal_scores FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_deal_scores_user BEFORE INSERT ON deals.deal_scores FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_deal_user();
+CREATE TRIGGER tg_deal_scores_user BEFORE INSERT ON deals.deal_scores FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_parent_user('deals', 'deal_id', 'fk_deal_scores_deal_id');
 
 CREATE TRIGGER tg_deals_goal_matches_delete AFTER DELETE ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.count_goal_matches();
 
@@ -4691,7 +4653,7 @@ CREATE TRIGGER tg_deals_track_price_update AFTER UPDATE OF current_price ON deal
 
 CREATE TRIGGER tg_deals_updated_at BEFORE UPDATE ON deals.deals FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_deals_user BEFORE INSERT ON deals.deals FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_goal_user();
+CREATE TRIGGER tg_deals_user BEFORE INSERT ON deals.deals FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_parent_user('goals', 'goal_id', 'fk_deals_goal_id');
 
 CREATE TRIGGER tg_deals_user_deals_found_insert AFTER INSERT ON deals.deals REFERENCING NEW TABLE AS inserted_deals FOR EACH STATEMENT EXECUTE FUNCTION deals.count_user_deals_found();
 
@@ -4715,11 +4677,11 @@ CREATE TRIGGER tg_markets_updated_at BEFORE UPDATE ON deals.markets FOR EACH ROW
 
 CREATE TRIGGER tg_notifications_updated_at BEFORE UPDATE ON deals.notifications FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_task_activities_user BEFORE INSERT ON deals.task_activities FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_task_user();
+CREATE TRIGGER tg_task_activities_user BEFORE INSERT ON deals.task_activities FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_parent_user('tasks', 'task_id', 'fk_task_activities_task_id');
 
 CREATE TRIGGER tg_tasks_updated_at BEFORE UPDATE ON deals.tasks FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_tasks_user BEFORE INSERT ON deals.tasks FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_goal_user();
+CREATE TRIGGER tg_tasks_user BEFORE INSERT ON deals.tasks FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_parent_user('goals', 'goal_id', 'fk_tasks_goal_id');
 
 CREATE TRIGGER tg_token_pricing_lock_service BEFORE INSERT OR UPDATE ON deals.token_pricing FOR EACH ROW EXECUTE FUNCTION deals.lock_token_pricing_service();
 
