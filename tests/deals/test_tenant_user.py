@@ -81,6 +81,11 @@ async def test_a_deal_and_a_task_carry_their_goals_user_and_no_other(conn: Conne
             async with conn.transaction():
                 await _raw_insert(conn, table, goal.id, stranger.id)
         assert planted.value.constraint_name == constraint
+    # A goal changes owner only while nothing hangs off it: its deals and tasks hold its user.
+    with pytest.raises(asyncpg.ForeignKeyViolationError) as handed_over:
+        async with conn.transaction():
+            await conn.execute("update deals.goals set user_id = $2 where id = $1", goal.id, stranger.id)
+    assert handed_over.value.constraint_name in {"fk_deals_goal_id", "fk_tasks_goal_id"}
 
 
 async def test_an_unknown_goal_is_refused_by_name_through_the_api_and_raw(conn: Connection) -> None:
@@ -198,7 +203,8 @@ async def test_a_task_activity_carries_its_tasks_user_and_no_other(conn: Connect
             await _raw_insert(conn, "task_activities", missing)
     assert f'Key (task_id)=({missing}) is not present in table "tasks"' in (unknown_raw.value.detail or "")
 
-    # The keys hold the tenant and still refuse a second row with the same id, under their names.
+    # The keys are (id, user_id): they refuse a second row with the same id and user, under their
+    # names (a row's id stays unique by being a uuid the server draws).
     for table, row_id in (("tasks", task.id), ("task_activities", recorded.id)):
         with pytest.raises(asyncpg.UniqueViolationError) as duplicate:
             async with conn.transaction():

@@ -134,13 +134,13 @@ class ContestResult:
     balanced: bool = False
     error: str | None = None
     misses: list[str] = field(default_factory=list)
-    _intervals: dict[tuple[str, str, float], Interval] = field(
+    _intervals: dict[tuple[str, str, float, int], Interval] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
     """Each ratio's bootstrap, computed once (the timings never change after construction)."""
 
     def _interval(self, num: str, den: str, *, level: float = LEVEL, resamples: int = RESAMPLES) -> Interval:
-        key = (num, den, level)
+        key = (num, den, level, resamples)
         if key not in self._intervals:
             self._intervals[key] = ratio_interval(
                 self.timings[num],
