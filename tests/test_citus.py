@@ -176,3 +176,35 @@ def test_a_statement_is_routed_only_when_every_distributed_table_it_names_is_pin
     plan = citus.Plan("d", "s", {"t": "tenant_id", "log": "tenant_id"}, {"t": "a", "log": "a"}, (), {}, {})
     hot = {"by_tenant", "copy_by_id", "log_row", "local_only"}
     assert citus.unrouted_queries(plan, hot) == {"copy_by_id"}
+
+
+def test_a_call_of_a_domain_function_is_routed_only_when_it_passes_the_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A function hides the tables it touches from the query text: its body (and the bodies of the
+    functions it calls) is read from the schema snapshot, and a call reaching a distributed table
+    must pass that table's column."""
+    (tmp_path / "sql" / "d").mkdir(parents=True)
+    (tmp_path / "sql" / "d" / "q.sql").write_text(
+        "-- name: delete_by_id(id)$\nselect s.delete_t(:id);\n"
+        "-- name: spend(u, amount)$\nselect * from s.spend(:tenant_id, :amount);\n"
+        "-- name: spend_by_id(id, amount)$\nselect * from s.spend_via(:id, :amount);\n"
+        "-- name: label(x)$\nselect s.label(:x);\n"
+    )
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "schema.sql").write_text(
+        "CREATE FUNCTION s.delete_t(p_id uuid) RETURNS integer\n    LANGUAGE plpgsql\n    AS $$\nbegin\n"
+        "    delete from s.t where id = p_id;\n    return 1;\nend;\n$$;\n\n"
+        "CREATE FUNCTION s.spend(p_tenant uuid, p_amount numeric) RETURNS numeric\n    LANGUAGE sql\n"
+        "    AS $_$ update s.t set n = n - $2 where tenant_id = $1 returning n $_$;\n\n"
+        "CREATE FUNCTION s.spend_via(p_id uuid, p_amount numeric) RETURNS numeric\n    LANGUAGE sql\n"
+        "    AS $$ select s.spend(p_id, p_amount) $$;\n\n"
+        "CREATE FUNCTION s.label(text) RETURNS text\n    LANGUAGE sql IMMUTABLE\n"
+        "    AS $$ select upper($1) $$;\n"
+    )
+    monkeypatch.setenv("SQLFIRST_SQL_DIR", str(tmp_path / "sql"))
+    monkeypatch.setenv("SQLFIRST_MIGRATIONS_DIR", str(tmp_path / "migrations"))
+    plan = citus.Plan("d", "s", {"t": "tenant_id"}, {"t": "a"}, (), {}, {})
+    assert set(citus.function_bodies(("s",))) == {"s.delete_t", "s.spend", "s.spend_via", "s.label"}
+    hot = {"delete_by_id", "spend", "spend_by_id", "label"}
+    assert citus.unrouted_queries(plan, hot) == {"delete_by_id", "spend_by_id"}

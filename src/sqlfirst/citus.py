@@ -30,6 +30,7 @@ from sqlfirst.db import Executor
 __all__ = [
     "Plan",
     "Violation",
+    "function_bodies",
     "load_plan",
     "named_queries",
     "pins_column",
@@ -253,12 +254,76 @@ def pins_column(sql: str, column: str, *, table: str | None = None) -> bool:
 def unrouted_queries(plan: Plan, hot: set[str]) -> set[str]:
     """Hot queries of the domain that touch a distributed table without pinning its column: each
     distributed table a statement names must be pinned (a statement that inserts into one table by
-    its tenant but reads another by id alone still reads every shard)."""
+    its tenant but reads another by id alone still reads every shard). A call of one of the domain's
+    functions whose body (or a function it calls) names a distributed table is routed only when it
+    passes that table's column as an argument, as ``create_distributed_function`` would route it by
+    ``distribution_arg_name``; the bodies are read from the schema snapshots (``schema.sql``)."""
+    bodies = function_bodies(plan.schemas)
     unrouted: set[str] = set()
     for name, sql in named_queries(plan.domain).items():
         if name not in hot:
             continue
-        touched = [t for t in plan.distributed if re.search(rf"\b{re.escape(plan.qualified(t))}\b", sql)]
+        touched = [t for t in plan.distributed if _names(sql, plan.qualified(t))]
         if not all(pins_column(sql, plan.distributed[t], table=plan.qualified(t)) for t in touched):
             unrouted.add(name)
+            continue
+        for function, arguments in _calls(sql, bodies):
+            reached = _reached(function, bodies)
+            columns = {
+                plan.distributed[t]
+                for t in plan.distributed
+                if any(_names(b, plan.qualified(t)) for b in reached)
+            }
+            if any(not re.search(rf":{c}\b", arguments) for c in columns):
+                unrouted.add(name)
     return unrouted
+
+
+def _names(sql: str, qualified: str) -> bool:
+    return re.search(rf"\b{re.escape(qualified)}\b", sql, re.I) is not None
+
+
+_FUNCTION = re.compile(r"^CREATE FUNCTION (\w+\.\w+)\(.*?\bAS \$(\w*)\$(.*?)\$\2\$;", re.M | re.S)
+
+
+def function_bodies(schemas: tuple[str, ...]) -> dict[str, list[str]]:
+    """The bodies of the functions of ``schemas`` (``schema.name`` -> one body per overload), from the
+    schema snapshot of every migrations folder of the current project."""
+    bodies: dict[str, list[str]] = {}
+    current = project.current()
+    folders = [f.path for f in current.migration_folders]
+    for snapshot in dict.fromkeys(folder / "schema.sql" for folder in folders):
+        if not snapshot.is_file():
+            continue
+        for match in _FUNCTION.finditer(snapshot.read_text()):
+            if match.group(1).split(".")[0] in schemas:
+                bodies.setdefault(match.group(1), []).append(match.group(3))
+    return bodies
+
+
+def _calls(sql: str, bodies: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The calls in ``sql`` of a function with a known body: (name, argument text)."""
+    body = re.sub(r"--[^\n]*", "", sql)
+    found = []
+    for match in re.finditer(r"\b(\w+\.\w+)\s*\(", body):
+        if match.group(1) not in bodies:
+            continue
+        depth, end = 1, match.end()
+        while end < len(body) and depth:
+            depth += {"(": 1, ")": -1}.get(body[end], 0)
+            end += 1
+        found.append((match.group(1), body[match.end() : end - 1]))
+    return found
+
+
+def _reached(function: str, bodies: dict[str, list[str]]) -> list[str]:
+    """The bodies of ``function`` and of every function of known body it calls, transitively."""
+    seen, pending, reached = {function}, [function], []
+    while pending:
+        for text in bodies[pending.pop()]:
+            reached.append(text)
+            for callee, _ in _calls(text, bodies):
+                if callee not in seen:
+                    seen.add(callee)
+                    pending.append(callee)
+    return reached
