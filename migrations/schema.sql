@@ -1598,6 +1598,26 @@ CREATE FUNCTION deals.deduct_tokens(p_user_id uuid, p_amount numeric, p_descript
     select * from deals.apply_token_change(p_user_id, 'deduction', p_amount, p_description, p_goal_id, p_meta_data);
 $$;
 
+CREATE FUNCTION deals.delete_goal(p_id uuid) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_user uuid;
+begin
+    select g.user_id into v_user from deals.goals as g where g.id = p_id for update;
+    if not found then
+        return 0;
+    end if;
+    update deals.chat_messages set goal_id = null where goal_id = p_id and user_id = v_user;
+    update deals.notifications set goal_id = null where goal_id = p_id and user_id = v_user;
+    update deals.token_transactions set goal_id = null where goal_id = p_id and user_id = v_user;
+    delete from deals.goals where id = p_id and user_id = v_user;
+    return 1;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.delete_goal(p_id uuid) IS 'Delete one goal (its deals and tasks cascade); chat messages, notifications and token transactions that pointed at it stay, with goal_id null. 1, or 0 when there is no such goal.';
+
 CREATE FUNCTION deals.fill_parent_user() RETURNS trigger
     LANGUAGE plpgsql
     AS $_$
@@ -3964,7 +3984,7 @@ ALTER TABLE ONLY deals.deals
     ADD CONSTRAINT pk_deals PRIMARY KEY (id);
 
 ALTER TABLE ONLY deals.goals
-    ADD CONSTRAINT pk_goals PRIMARY KEY (id);
+    ADD CONSTRAINT pk_goals PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.market_data
     ADD CONSTRAINT pk_market_data PRIMARY KEY (id);
@@ -4374,8 +4394,6 @@ CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracki
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
 
 CREATE UNIQUE INDEX uq_deals_id_user_id ON deals.deals USING btree (id, user_id);
-
-CREATE UNIQUE INDEX uq_goals_id_user_id ON deals.goals USING btree (id, user_id);
 
 CREATE UNIQUE INDEX uq_token_transactions_tx_hash ON deals.token_transactions USING btree (tx_hash);
 
@@ -4807,7 +4825,7 @@ ALTER TABLE ONLY deals.auth_tokens
     ADD CONSTRAINT fk_auth_tokens_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.chat_messages
-    ADD CONSTRAINT fk_chat_messages_goal_id FOREIGN KEY (goal_id) REFERENCES deals.goals(id) ON DELETE SET NULL;
+    ADD CONSTRAINT fk_chat_messages_goal_id FOREIGN KEY (goal_id, user_id) REFERENCES deals.goals(id, user_id);
 
 ALTER TABLE ONLY deals.chat_messages
     ADD CONSTRAINT fk_chat_messages_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
@@ -4837,7 +4855,7 @@ ALTER TABLE ONLY deals.notifications
     ADD CONSTRAINT fk_notifications_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deals(id) ON DELETE SET NULL;
 
 ALTER TABLE ONLY deals.notifications
-    ADD CONSTRAINT fk_notifications_goal_id FOREIGN KEY (goal_id) REFERENCES deals.goals(id) ON DELETE SET NULL;
+    ADD CONSTRAINT fk_notifications_goal_id FOREIGN KEY (goal_id, user_id) REFERENCES deals.goals(id, user_id);
 
 ALTER TABLE ONLY deals.notifications
     ADD CONSTRAINT fk_notifications_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
@@ -4864,7 +4882,7 @@ ALTER TABLE ONLY deals.token_balance_history
     ADD CONSTRAINT fk_token_balance_history_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.token_transactions
-    ADD CONSTRAINT fk_token_transactions_goal_id FOREIGN KEY (goal_id) REFERENCES deals.goals(id) ON DELETE SET NULL;
+    ADD CONSTRAINT fk_token_transactions_goal_id FOREIGN KEY (goal_id, user_id) REFERENCES deals.goals(id, user_id);
 
 ALTER TABLE ONLY deals.token_transactions
     ADD CONSTRAINT fk_token_transactions_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;

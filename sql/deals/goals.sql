@@ -81,10 +81,9 @@ update deals.goals
 set last_checked_at = statement_timestamp()
 where id = :id;
 
--- name: delete_goal(id)!
--- Delete a goal with its deals and tasks.
-delete from deals.goals
-where id = :id;
+-- name: delete_goal(id)$
+-- Delete a goal with its deals and tasks; chat messages, notifications and token transactions keep their rows, pointing at no goal (1, or 0 when absent).
+select deals.delete_goal(:id);
 
 -- name: expire_stale_goals(as_of)!
 -- Mark every open (active or paused) goal whose end_date has passed as expired; returns how many.

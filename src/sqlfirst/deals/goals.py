@@ -175,7 +175,13 @@ async def touch_checked(conn: Executor, *, id: UUID) -> int:
 
 @_sql.query("delete_goal")
 async def delete(conn: Executor, *, id: UUID) -> int:
-    """Delete the goal with its deals and tasks; 1, or 0 when absent."""
+    """Delete the goal with its deals and tasks; 1, or 0 when absent.
+
+    Chat messages, notifications and token transactions that pointed at the goal stay, with
+    ``goal_id`` None. The goal is locked first: a message or transaction written for it meanwhile
+    waits, then is refused (:class:`~sqlfirst.errors.ReferenceViolation`) once the goal is gone. A raw
+    ``delete from deals.goals`` of a goal they still point at is refused by their foreign keys
+    (issue 16: Citus cannot null a key that holds the distribution column)."""
 
 
 @_sql.query("expire_stale_goals")
