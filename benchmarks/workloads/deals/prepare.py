@@ -106,7 +106,39 @@ _prep_insert_market = _replacing_last("deals.markets", _market_fields)
 
 
 async def _prep_delete_goal(conn: Any, s: Samples, rng: random.Random) -> Params:
-    return {"id": await _new_goal(conn, s, rng)}
+    """A goal with what a goal has by the time it is deleted: deals and a task (which go with it),
+    chat messages, a notification and a token transaction (which deals.delete_goal unlinks)."""
+    gid = await _new_goal(conn, s, rng)
+    deal = rng.choice(s.deals)
+    await conn.execute(
+        "insert into deals.deals (goal_id, market_id, title, url, current_price, category, source)"
+        " select $1, $2, 'Prepared deal ' || k, 'https://example.com/p', $3, $4, $5"
+        " from generate_series(1, 3) as k",
+        gid,
+        deal["market_id"],
+        deal["current_price"],
+        deal["category"],
+        deal["source"],
+    )
+    await conn.execute("insert into deals.tasks (goal_id, title) values ($1, 'Prepared task')", gid)
+    await conn.execute(
+        "insert into deals.chat_messages (user_id, goal_id, role, content, created_at)"
+        " select g.user_id, g.id, 'user', 'Prepared message ' || k, now()"
+        " from deals.goals as g, generate_series(1, 4) as k where g.id = $1",
+        gid,
+    )
+    await conn.execute(
+        "insert into deals.notifications (user_id, type, title, message, goal_id, created_at)"
+        " select g.user_id, 'goal', 'Prepared', 'Prepared notification', g.id, now()"
+        " from deals.goals as g where g.id = $1",
+        gid,
+    )
+    await conn.execute(
+        "insert into deals.token_transactions (user_id, type, amount, status, goal_id, created_at)"
+        " select g.user_id, 'deduction', 1, 'pending', g.id, now() from deals.goals as g where g.id = $1",
+        gid,
+    )
+    return {"id": gid}
 
 
 async def _prep_transition_goal(conn: Any, s: Samples, rng: random.Random) -> Params:
