@@ -51,7 +51,7 @@ from rich.console import Console
 
 from .measure import Stats, progress_bar
 from .registry import CONTENDERS, Contest, ContestTarget
-from .stats import LEVEL, RESAMPLES, Interval, ratio_interval
+from .stats import LEVEL, RESAMPLES, Interval, RatioCache
 
 BATCH = 5
 AA_SLOT = "asyncpg_aa"
@@ -134,23 +134,19 @@ class ContestResult:
     balanced: bool = False
     error: str | None = None
     misses: list[str] = field(default_factory=list)
-    _intervals: dict[tuple[str, str, float, int], Interval] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    _intervals: RatioCache = field(default_factory=RatioCache, init=False, repr=False, compare=False)
     """Each ratio's bootstrap, computed once (the timings never change after construction)."""
 
     def _interval(self, num: str, den: str, *, level: float = LEVEL, resamples: int = RESAMPLES) -> Interval:
-        key = (num, den, level, resamples)
-        if key not in self._intervals:
-            self._intervals[key] = ratio_interval(
-                self.timings[num],
-                self.timings[den],
-                seed=len(self.name),
-                level=level,
-                resamples=resamples,
-                per_pair=self.rows_per_call >= BULK_ROWS,  # bulk: one call per slot per round
-            )
-        return self._intervals[key]
+        return self._intervals.ratio(
+            self.timings,
+            num,
+            den,
+            seed=len(self.name),
+            level=level,
+            resamples=resamples,
+            per_pair=self.rows_per_call >= BULK_ROWS,  # bulk: one call per slot per round
+        )
 
     def ratio(self) -> Interval:
         return self._interval("sqlfirst", "asyncpg")

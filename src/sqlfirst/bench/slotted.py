@@ -23,7 +23,7 @@ from .sidebyside import (
     batch_size,
     round_orders,
 )
-from .stats import LEVEL, RESAMPLES, Interval, ratio_interval
+from .stats import LEVEL, RESAMPLES, Interval, RatioCache
 
 
 @dataclass
@@ -42,9 +42,7 @@ class SlottedResult:
     misses: list[str] = field(default_factory=list)
     """Timing misses: the A/A control unreliable, or a ratio over its target."""
 
-    _intervals: dict[tuple[str, float, int], Interval] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    _intervals: RatioCache = field(default_factory=RatioCache, init=False, repr=False, compare=False)
     """Each ratio's bootstrap, computed once per set of timings (:meth:`finish` clears it)."""
 
     RATIOS: ClassVar[dict[str, tuple[str, str]]] = {}
@@ -63,12 +61,10 @@ class SlottedResult:
         return result
 
     def ratio(self, key: str, *, level: float = LEVEL, resamples: int = RESAMPLES) -> Interval:
-        if (key, level, resamples) not in self._intervals:
-            num, den = self.RATIOS[key]
-            self._intervals[key, level, resamples] = ratio_interval(
-                self.timings[num], self.timings[den], seed=len(self.name), level=level, resamples=resamples
-            )
-        return self._intervals[key, level, resamples]
+        num, den = self.RATIOS[key]
+        return self._intervals.ratio(
+            self.timings, num, den, seed=len(self.name), level=level, resamples=resamples
+        )
 
     def aa_family(self) -> Interval:
         """The A/A ratio's ``AA_LEVEL`` interval (see :func:`sqlfirst.bench.sidebyside.aa_reliable`)."""

@@ -8,10 +8,13 @@ measures what the contest can distinguish, not how busy the machine was.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
+
+Samples = Sequence[float] | npt.NDArray[np.float64]
 
 RESAMPLES = 1000
 LEVEL = 0.95
@@ -42,7 +45,7 @@ def _indices(n: int, seed: int, resamples: int) -> np.ndarray[tuple[int, int], n
 
 
 def median_interval(
-    samples: Sequence[float], *, seed: int = 0, resamples: int = RESAMPLES, level: float = LEVEL
+    samples: Samples, *, seed: int = 0, resamples: int = RESAMPLES, level: float = LEVEL
 ) -> Interval:
     """The median of ``samples`` and its bootstrap interval."""
     return quantile_interval(samples, 0.5, seed=seed, resamples=resamples, level=level)
@@ -71,7 +74,7 @@ def ratio_interval(
     if num.size == 0 or den.size == 0 or (per_pair and num.size != den.size):
         return Interval(float("nan"), float("nan"), float("nan"))
     if per_pair:
-        return median_interval((num / den).tolist(), seed=seed, resamples=resamples, level=level)
+        return median_interval(num / den, seed=seed, resamples=resamples, level=level)
     point = float(np.median(num) / np.median(den))
     if num.size == den.size:
         idx = _indices(num.size, seed, resamples)
@@ -85,7 +88,7 @@ def ratio_interval(
 
 
 def quantile_interval(
-    samples: Sequence[float], q: float, *, seed: int = 0, resamples: int = RESAMPLES, level: float = LEVEL
+    samples: Samples, q: float, *, seed: int = 0, resamples: int = RESAMPLES, level: float = LEVEL
 ) -> Interval:
     """The ``q`` quantile of ``samples`` (e.g. 0.95) and its bootstrap interval."""
     data = np.asarray(samples, dtype=np.float64)
@@ -96,3 +99,34 @@ def quantile_interval(
     return Interval(
         float(np.quantile(data, q)), float(np.quantile(values, alpha)), float(np.quantile(values, 1 - alpha))
     )
+
+
+@dataclass(slots=True)
+class RatioCache:
+    """The ratio intervals of one set of timings, each bootstrapped once (a bootstrap of 1,000
+    resamples is asked for again by every verdict, report line and JSON field that shows it).
+    :meth:`clear` when the timings change."""
+
+    _memo: dict[tuple[str, str, float, int, bool], Interval] = field(default_factory=dict)
+
+    def ratio(
+        self,
+        timings: Mapping[str, Sequence[float]],
+        num: str,
+        den: str,
+        *,
+        seed: int,
+        level: float = LEVEL,
+        resamples: int = RESAMPLES,
+        per_pair: bool = False,
+    ) -> Interval:
+        """:func:`ratio_interval` of ``timings[num]`` over ``timings[den]``, computed once."""
+        key = (num, den, level, resamples, per_pair)
+        if key not in self._memo:
+            self._memo[key] = ratio_interval(
+                timings[num], timings[den], seed=seed, level=level, resamples=resamples, per_pair=per_pair
+            )
+        return self._memo[key]
+
+    def clear(self) -> None:
+        self._memo.clear()
