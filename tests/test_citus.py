@@ -10,6 +10,7 @@ import pytest
 from sqlfirst import citus, docs, paths
 from sqlfirst.bench.registry import budget_tables
 from sqlfirst.db import Connection
+from sqlfirst.errors import ConfigurationError
 
 DOMAINS = [d for d in paths.domains() if citus.plan_path(d).exists()]
 
@@ -208,3 +209,36 @@ def test_a_call_of_a_domain_function_is_routed_only_when_it_passes_the_column(
     assert set(citus.function_bodies(("s",))) == {"s.delete_t", "s.spend", "s.spend_via", "s.label"}
     hot = {"delete_by_id", "spend", "spend_by_id", "label"}
     assert citus.unrouted_queries(plan, hot) == {"delete_by_id", "spend_by_id"}
+
+
+def test_function_bodies_read_sql_standard_bodies_and_calls_ignore_literals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A BEGIN ATOMIC body ends at its END (it does not run into the next function), and a
+    parenthesis or a parameter inside a string literal or a comment is not part of a call."""
+    (tmp_path / "sql" / "d").mkdir(parents=True)
+    (tmp_path / "sql" / "d" / "q.sql").write_text(
+        "-- name: atomic(id)$\nselect s.atomic_one(:id);\n"
+        "-- name: tricky(id)$\nselect s.delete_t(:id, ')') || ':tenant_id' /* :tenant_id) */;\n"
+    )
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "schema.sql").write_text(
+        "CREATE FUNCTION s.atomic_one(p_id uuid) RETURNS integer\n    LANGUAGE sql\n"
+        "BEGIN ATOMIC\n SELECT 1 FROM s.other WHERE (other.id = atomic_one.p_id);\nEND;\n\n"
+        "CREATE FUNCTION s.delete_t(p_id uuid, p_note text) RETURNS integer\n    LANGUAGE plpgsql\n"
+        "    AS $$\nbegin\n    delete from s.t where id = p_id;\n    return 1;\nend;\n$$;\n"
+    )
+    monkeypatch.setenv("SQLFIRST_SQL_DIR", str(tmp_path / "sql"))
+    monkeypatch.setenv("SQLFIRST_MIGRATIONS_DIR", str(tmp_path / "migrations"))
+    bodies = citus.function_bodies(("s",))
+    assert "s.t" not in bodies["s.atomic_one"][0]
+    assert "delete from s.t" in bodies["s.delete_t"][0]
+    plan = citus.Plan("d", "s", {"t": "tenant_id"}, {"t": "a"}, (), {}, {})
+    assert citus.unrouted_queries(plan, {"atomic", "tricky"}) == {"tricky"}
+
+
+def test_the_routing_check_needs_a_schema_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "migrations").mkdir()
+    monkeypatch.setenv("SQLFIRST_MIGRATIONS_DIR", str(tmp_path / "migrations"))
+    with pytest.raises(ConfigurationError, match="sqlfirst migrate dump"):
+        citus.function_bodies(("s",))

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlfirst import project
 from sqlfirst.db import Executor
+from sqlfirst.errors import ConfigurationError
 
 __all__ = [
     "Plan",
@@ -283,27 +284,46 @@ def _names(sql: str, qualified: str) -> bool:
     return re.search(rf"\b{re.escape(qualified)}\b", sql, re.I) is not None
 
 
-_FUNCTION = re.compile(r"^CREATE FUNCTION (\w+\.\w+)\(.*?\bAS \$(\w*)\$(.*?)\$\2\$;", re.M | re.S)
+_HEADER = re.compile(r"^CREATE (?:FUNCTION|PROCEDURE) (\w+\.\w+)\(", re.M)
+_BODY = re.compile(r"\bAS \$(\w*)\$|\bBEGIN ATOMIC\b")
+_LITERAL_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.S)
 
 
 def function_bodies(schemas: tuple[str, ...]) -> dict[str, list[str]]:
-    """The bodies of the functions of ``schemas`` (``schema.name`` -> one body per overload), from the
-    schema snapshot of every migrations folder of the current project."""
+    """The bodies of the functions and procedures of ``schemas`` (``schema.name`` -> one body per
+    overload), from the schema snapshot (``schema.sql``, written by ``sqlfirst migrate dump``) of
+    every migrations folder of the current project: dollar-quoted bodies and SQL-standard ones
+    (``BEGIN ATOMIC ... END``). :class:`ConfigurationError` when no folder has a snapshot."""
+    snapshots = [f.path / "schema.sql" for f in project.current().migration_folders]
+    found = [path for path in dict.fromkeys(snapshots) if path.is_file()]
+    if not found:
+        raise ConfigurationError(
+            f"no schema snapshot in {', '.join(str(p) for p in snapshots)}: the routing check reads the "
+            "bodies of the functions the queries call from it; write it with `sqlfirst migrate dump`"
+        )
     bodies: dict[str, list[str]] = {}
-    current = project.current()
-    folders = [f.path for f in current.migration_folders]
-    for snapshot in dict.fromkeys(folder / "schema.sql" for folder in folders):
-        if not snapshot.is_file():
-            continue
-        for match in _FUNCTION.finditer(snapshot.read_text()):
-            if match.group(1).split(".")[0] in schemas:
-                bodies.setdefault(match.group(1), []).append(match.group(3))
+    for path in found:
+        text = path.read_text()
+        for header in _HEADER.finditer(text):
+            if header.group(1).split(".")[0] not in schemas:
+                continue
+            start = _BODY.search(text, header.end())
+            if start is None:
+                continue
+            if start.group(0).startswith("AS"):
+                end = text.find(f"${start.group(1)}$", start.end())
+            else:
+                atomic_end = re.compile(r"^END;", re.M).search(text, start.end())
+                end = atomic_end.start() if atomic_end is not None else -1
+            if end >= 0:
+                bodies.setdefault(header.group(1), []).append(text[start.end() : end])
     return bodies
 
 
 def _calls(sql: str, bodies: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """The calls in ``sql`` of a function with a known body: (name, argument text)."""
-    body = re.sub(r"--[^\n]*", "", sql)
+    """The calls in ``sql`` of a function with a known body: (name, argument text), string literals
+    and comments blanked first (a parenthesis or a name inside one is not code)."""
+    body = _LITERAL_OR_COMMENT.sub(lambda m: "''" if m.group(0).startswith("'") else " ", sql)
     found = []
     for match in re.finditer(r"\b(\w+\.\w+)\s*\(", body):
         if match.group(1) not in bodies:
