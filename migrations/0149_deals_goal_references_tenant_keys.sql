@@ -8,7 +8,9 @@
 -- SET NULL (goal_id) included: citusdata/citus#7132), so these keys take no action and the nulling
 -- moves into deals.delete_goal, which goals.delete calls: it locks the goal first (a writer about
 -- to point at it waits, then is refused by the key), clears the three references under fresh
--- snapshots, then deletes the goal. Deleting a user still takes its goals and all of these rows in
+-- snapshots, then deletes the goal. Under REPEATABLE READ or SERIALIZABLE the clearing reads the
+-- transaction's snapshot: a reference committed after it makes the delete a serialization failure
+-- (40001), which the caller's retry (run_in_transaction) runs again. Deleting a user still takes its goals and all of these rows in
 -- one statement (the no-action checks run at its end). A raw `delete from deals.goals` of a goal
 -- something still points at is refused, naming the key.
 --
@@ -28,7 +30,19 @@ begin
     update deals.chat_messages set goal_id = null where goal_id = p_id and user_id = v_user;
     update deals.notifications set goal_id = null where goal_id = p_id and user_id = v_user;
     update deals.token_transactions set goal_id = null where goal_id = p_id and user_id = v_user;
-    delete from deals.goals where id = p_id and user_id = v_user;
+    begin
+        delete from deals.goals where id = p_id and user_id = v_user;
+    exception when foreign_key_violation then
+        -- Under REPEATABLE READ or SERIALIZABLE the updates read the transaction's snapshot, so a
+        -- reference committed after it (by a writer the lock waited for) is still there when the
+        -- key checks the delete: the caller's transaction is to run again, in a new snapshot.
+        if current_setting('transaction_isolation') <> 'read committed' then
+            raise exception using
+                errcode = 'serialization_failure',
+                message = format('goal %s gained a reference after this transaction''s snapshot; run it again', p_id);
+        end if;
+        raise;
+    end;
     return 1;
 end;
 $$;

@@ -1611,7 +1611,19 @@ begin
     update deals.chat_messages set goal_id = null where goal_id = p_id and user_id = v_user;
     update deals.notifications set goal_id = null where goal_id = p_id and user_id = v_user;
     update deals.token_transactions set goal_id = null where goal_id = p_id and user_id = v_user;
-    delete from deals.goals where id = p_id and user_id = v_user;
+    begin
+        delete from deals.goals where id = p_id and user_id = v_user;
+    exception when foreign_key_violation then
+        -- Under REPEATABLE READ or SERIALIZABLE the updates read the transaction's snapshot, so a
+        -- reference committed after it (by a writer the lock waited for) is still there when the
+        -- key checks the delete: the caller's transaction is to run again, in a new snapshot.
+        if current_setting('transaction_isolation') <> 'read committed' then
+            raise exception using
+                errcode = 'serialization_failure',
+                message = format('goal %s gained a reference after this transaction''s snapshot; run it again', p_id);
+        end if;
+        raise;
+    end;
     return 1;
 end;
 $$;
@@ -4014,7 +4026,7 @@ ALTER TABLE ONLY deals.token_pricing
     ADD CONSTRAINT pk_token_pricing PRIMARY KEY (id);
 
 ALTER TABLE ONLY deals.token_transactions
-    ADD CONSTRAINT pk_token_transactions PRIMARY KEY (id);
+    ADD CONSTRAINT pk_token_transactions PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.user_settings
     ADD CONSTRAINT pk_user_settings PRIMARY KEY (id, user_id);
@@ -4876,7 +4888,7 @@ ALTER TABLE ONLY deals.tasks
     ADD CONSTRAINT fk_tasks_goal_id FOREIGN KEY (goal_id, user_id) REFERENCES deals.goals(id, user_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.token_balance_history
-    ADD CONSTRAINT fk_token_balance_history_transaction_id FOREIGN KEY (transaction_id) REFERENCES deals.token_transactions(id) ON DELETE SET NULL;
+    ADD CONSTRAINT fk_token_balance_history_transaction_id FOREIGN KEY (transaction_id, user_id) REFERENCES deals.token_transactions(id, user_id);
 
 ALTER TABLE ONLY deals.token_balance_history
     ADD CONSTRAINT fk_token_balance_history_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;

@@ -11,9 +11,10 @@ import uuid
 import asyncpg
 import pytest
 
+from sqlfirst import db
 from sqlfirst.db import Connection, connect_one, create_pool
 from sqlfirst.deals import chat_messages, goals, notifications, tokens
-from sqlfirst.errors import ReferenceViolation
+from sqlfirst.errors import ReferenceViolation, SerializationFailure
 from sqlfirst.settings import Settings
 
 from ..migration_helpers import migrated_to_just_before
@@ -87,6 +88,9 @@ async def test_nothing_points_at_another_users_goal(conn: Connection) -> None:
             await tokens.begin(conn, user_id=stranger.id, type="reward", amount=1, goal_id=goal.id)
     assert pending.value.constraint == "fk_token_transactions_goal_id"
     rows = await _point_at(conn, goal.id, goal.user_id)
+    # a pending transaction: one that moved a balance is held to its user by its history first
+    pending_tx = await tokens.begin(conn, user_id=goal.user_id, type="reward", amount=1, goal_id=goal.id)
+    rows["token_transactions"] = pending_tx.id
     for table in _POINTERS:  # nor can a row of the owner's be handed to someone else
         with pytest.raises(asyncpg.ForeignKeyViolationError) as moved:
             async with conn.transaction():
@@ -155,9 +159,78 @@ async def test_a_goal_deleted_under_concurrent_writers_leaves_nothing_pointing_a
             )
         assert still == 0
         assert kept == sum(sum(w) for w in written)
-        assert 0 < kept < WRITERS * WRITES  # some landed before the delete, the rest were refused
+        assert kept > 0  # some landed before the delete (the deleter starts after the first two)
     finally:
         await pool.close()
+
+
+async def test_under_repeatable_read_a_reference_written_after_the_snapshot_makes_the_delete_retryable(
+    db_url: str,
+) -> None:
+    """A message committed after a REPEATABLE READ transaction took its snapshot is invisible to the
+    unlinking updates, and the key then refuses the delete: a serialization failure (retryable), not
+    a ReferenceViolation; the retry, in a new snapshot, unlinks it."""
+    database = await db.connect(Settings(database_url=db_url, min_size=1, max_size=3))
+    try:
+        async with database.pool.acquire() as c:
+            goal = await make_goal(c)
+        async with database.pool.acquire() as c:
+            with pytest.raises(SerializationFailure):
+                async with c.transaction(isolation="repeatable_read"):
+                    await c.fetchval("select 1")  # the snapshot
+                    late = await chat_messages.create(
+                        database.pool, user_id=goal.user_id, role="user", content="late", goal_id=goal.id
+                    )
+                    await goals.delete(c, id=goal.id)
+        attempts = 0
+
+        async def delete(conn: Connection) -> int:
+            nonlocal attempts
+            attempts += 1
+            return await goals.delete(conn, id=goal.id)
+
+        assert await database.run_in_transaction(delete, isolation="repeatable_read") == 1
+        assert attempts == 1
+        async with database.pool.acquire() as c:
+            assert await c.fetchval("select goal_id from deals.chat_messages where id = $1", late.id) is None
+    finally:
+        await database.close()
+
+
+async def test_the_validation_stops_on_a_row_pointing_at_another_users_goal_and_changes_nothing(
+    empty_db_url: str,
+) -> None:
+    migrator = migrated_to_just_before(empty_db_url, "0149_deals_goal_references_tenant_keys")
+    conn = await connect_one(empty_db_url)
+    try:
+        goal = await make_goal(conn)
+        stranger = await make_user(conn)
+        # written by a role that bypasses row-level security (the id-only key let it through)
+        stray = await chat_messages.create(
+            conn, user_id=stranger.id, role="user", content="x", goal_id=goal.id
+        )
+    finally:
+        await conn.close()
+    with pytest.raises(Exception, match="point at a goal of another user") as stopped:
+        migrator.up()
+    assert "deals.chat_messages" in str(stopped.value)
+    conn = await connect_one(empty_db_url)
+    try:
+        assert (
+            await conn.fetchval("select goal_id from deals.chat_messages where id = $1", stray.id) == goal.id
+        )
+        await conn.execute("update deals.chat_messages set goal_id = null where id = $1", stray.id)
+    finally:
+        await conn.close()
+    migrator.up()
+    conn = await connect_one(empty_db_url)
+    try:
+        validated = await conn.fetchval(
+            "select convalidated from pg_constraint where conname = 'fk_chat_messages_goal_id'"
+        )
+    finally:
+        await conn.close()
+    assert validated is True
 
 
 async def test_the_migrations_key_goals_and_their_references_with_the_tenant(empty_db_url: str) -> None:

@@ -179,8 +179,10 @@ async def delete(conn: Executor, *, id: UUID) -> int:
 
     Chat messages, notifications and token transactions that pointed at the goal stay, with
     ``goal_id`` None. The goal is locked first: a message or transaction written for it meanwhile
-    waits, then is refused (:class:`~sqlfirst.errors.ReferenceViolation`) once the goal is gone. A raw
-    ``delete from deals.goals`` of a goal they still point at is refused by their foreign keys
+    waits, then is refused (:class:`~sqlfirst.errors.ReferenceViolation`) once the goal is gone. Under
+    REPEATABLE READ or SERIALIZABLE, a reference committed after the transaction's snapshot makes the
+    delete a :class:`~sqlfirst.errors.SerializationFailure` (``run_in_transaction`` runs it again). A
+    raw ``delete from deals.goals`` of a goal they still point at is refused by their foreign keys
     (issue 16: Citus cannot null a key that holds the distribution column)."""
 
 
