@@ -214,27 +214,46 @@ def test_a_call_of_a_domain_function_is_routed_only_when_it_passes_the_column(
 def test_function_bodies_read_sql_standard_bodies_and_calls_ignore_literals(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A BEGIN ATOMIC body ends at its END (it does not run into the next function), and a
-    parenthesis or a parameter inside a string literal or a comment is not part of a call."""
+    """A body ends where its own function does (a BEGIN ATOMIC or RETURN body does not run into the
+    next function's), and a parenthesis, a parameter or a filter inside a string literal or a
+    comment of a query is not code."""
     (tmp_path / "sql" / "d").mkdir(parents=True)
     (tmp_path / "sql" / "d" / "q.sql").write_text(
         "-- name: atomic(id)$\nselect s.atomic_one(:id);\n"
-        "-- name: tricky(id)$\nselect s.delete_t(:id, ')') || ':tenant_id' /* :tenant_id) */;\n"
+        "-- name: returned(id)$\nselect s.label(:id);\n"
+        "-- name: in_a_literal(id)$\nselect s.delete_t(:id, ':tenant_id');\n"
+        "-- name: in_a_comment(id)$\nselect s.delete_t(:id /* , :tenant_id */);\n"
+        "-- name: after_a_paren(id)$\nselect s.delete_t(:id, ')', :tenant_id);\n"
+        "-- name: in_an_e_literal(id)$\nselect s.delete_t(:id, E'it\\'s (') || :tenant_id;\n"
+        "-- name: filter_in_a_comment(id)$\n"
+        "select 1 from s.t where id = :id /* and tenant_id = :tenant_id */;\n"
     )
     (tmp_path / "migrations").mkdir()
     (tmp_path / "migrations" / "schema.sql").write_text(
         "CREATE FUNCTION s.atomic_one(p_id uuid) RETURNS integer\n    LANGUAGE sql\n"
         "BEGIN ATOMIC\n SELECT 1 FROM s.other WHERE (other.id = atomic_one.p_id);\nEND;\n\n"
-        "CREATE FUNCTION s.delete_t(p_id uuid, p_note text) RETURNS integer\n    LANGUAGE plpgsql\n"
-        "    AS $$\nbegin\n    delete from s.t where id = p_id;\n    return 1;\nend;\n$$;\n"
+        "CREATE FUNCTION s.label(p_id uuid) RETURNS text\n    LANGUAGE sql IMMUTABLE\n"
+        "    RETURN (p_id)::text;\n\n"
+        "COMMENT ON FUNCTION s.label(p_id uuid) IS 'no table';\n\n"
+        "CREATE FUNCTION s.delete_t(p_id uuid, p_note text DEFAULT 'AS $$') RETURNS integer\n"
+        "    LANGUAGE plpgsql\n    SET search_path TO 'pg_catalog'\n"
+        "    AS $_$\nbegin\n    delete from s.t where id = p_id;\n    return 1;\nend;\n$_$;\n"
     )
     monkeypatch.setenv("SQLFIRST_SQL_DIR", str(tmp_path / "sql"))
     monkeypatch.setenv("SQLFIRST_MIGRATIONS_DIR", str(tmp_path / "migrations"))
     bodies = citus.function_bodies(("s",))
     assert "s.t" not in bodies["s.atomic_one"][0]
+    assert "s.t" not in bodies["s.label"][0]
     assert "delete from s.t" in bodies["s.delete_t"][0]
     plan = citus.Plan("d", "s", {"t": "tenant_id"}, {"t": "a"}, (), {}, {})
-    assert citus.unrouted_queries(plan, {"atomic", "tricky"}) == {"tricky"}
+    hot = {"atomic", "returned", "in_a_literal", "in_a_comment", "after_a_paren", "in_an_e_literal"}
+    hot.add("filter_in_a_comment")
+    assert citus.unrouted_queries(plan, hot) == {
+        "in_a_literal",
+        "in_a_comment",
+        "in_an_e_literal",
+        "filter_in_a_comment",
+    }
 
 
 def test_the_routing_check_needs_a_schema_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

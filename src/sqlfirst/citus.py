@@ -261,9 +261,10 @@ def unrouted_queries(plan: Plan, hot: set[str]) -> set[str]:
     ``distribution_arg_name``; the bodies are read from the schema snapshots (``schema.sql``)."""
     bodies = function_bodies(plan.schemas)
     unrouted: set[str] = set()
-    for name, sql in named_queries(plan.domain).items():
+    for name, text in named_queries(plan.domain).items():
         if name not in hot:
             continue
+        sql = _blank(text)
         touched = [t for t in plan.distributed if _names(sql, plan.qualified(t))]
         if not all(pins_column(sql, plan.distributed[t], table=plan.qualified(t)) for t in touched):
             unrouted.add(name)
@@ -285,15 +286,20 @@ def _names(sql: str, qualified: str) -> bool:
 
 
 _HEADER = re.compile(r"^CREATE (?:FUNCTION|PROCEDURE) (\w+\.\w+)\(", re.M)
-_BODY = re.compile(r"\bAS \$(\w*)\$|\bBEGIN ATOMIC\b")
-_LITERAL_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.S)
+_NEXT_STATEMENT_LINE = re.compile(r"^\S.*$", re.M)  # pg_dump indents what continues a statement
+_DOLLAR_BODY = re.compile(r"^\s+AS \$(\w*)\$", re.M)
+_ATOMIC_END = re.compile(r"^END;", re.M)
+_LITERAL_OR_COMMENT = re.compile(
+    r"[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\$(\w*)\$.*?\$\1\$|--[^\n]*|/\*.*?\*/", re.S
+)
 
 
 def function_bodies(schemas: tuple[str, ...]) -> dict[str, list[str]]:
     """The bodies of the functions and procedures of ``schemas`` (``schema.name`` -> one body per
     overload), from the schema snapshot (``schema.sql``, written by ``sqlfirst migrate dump``) of
-    every migrations folder of the current project: dollar-quoted bodies and SQL-standard ones
-    (``BEGIN ATOMIC ... END``). :class:`ConfigurationError` when no folder has a snapshot."""
+    every migrations folder of the current project: a dollar-quoted body (``AS $tag$ ... $tag$``), a
+    SQL-standard one (``BEGIN ATOMIC ... END;``), else the rest of the statement (``RETURN expr``).
+    :class:`ConfigurationError` when no folder has a snapshot, or a body has no end."""
     snapshots = [f.path / "schema.sql" for f in project.current().migration_folders]
     found = [path for path in dict.fromkeys(snapshots) if path.is_file()]
     if not found:
@@ -307,23 +313,32 @@ def function_bodies(schemas: tuple[str, ...]) -> dict[str, list[str]]:
         for header in _HEADER.finditer(text):
             if header.group(1).split(".")[0] not in schemas:
                 continue
-            start = _BODY.search(text, header.end())
-            if start is None:
-                continue
-            if start.group(0).startswith("AS"):
-                end = text.find(f"${start.group(1)}$", start.end())
+            line_end = text.find("\n", header.end())
+            following = _NEXT_STATEMENT_LINE.search(text, line_end + 1) if line_end >= 0 else None
+            region_end = following.start() if following is not None else len(text)
+            if following is not None and following.group(0).startswith("BEGIN ATOMIC"):
+                closing = _ATOMIC_END.search(text, following.end())
+                start, end = following.end(), closing.start() if closing is not None else -1
+            elif (dollar := _DOLLAR_BODY.search(text, header.end(), region_end)) is not None:
+                start, end = dollar.end(), text.find(f"${dollar.group(1)}$", dollar.end())
             else:
-                atomic_end = re.compile(r"^END;", re.M).search(text, start.end())
-                end = atomic_end.start() if atomic_end is not None else -1
-            if end >= 0:
-                bodies.setdefault(header.group(1), []).append(text[start.end() : end])
+                start, end = header.end(), region_end
+            if end < 0:
+                raise ConfigurationError(f"{path}: the body of {header.group(1)} has no end")
+            bodies.setdefault(header.group(1), []).append(text[start:end])
     return bodies
 
 
+def _blank(sql: str) -> str:
+    """``sql`` with string literals (plain, E'', dollar-quoted) emptied and comments removed: a
+    parenthesis, a name or a filter inside one is not code."""
+    return _LITERAL_OR_COMMENT.sub(lambda m: " " if m.group(0).startswith(("--", "/*")) else "''", sql)
+
+
 def _calls(sql: str, bodies: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """The calls in ``sql`` of a function with a known body: (name, argument text), string literals
-    and comments blanked first (a parenthesis or a name inside one is not code)."""
-    body = _LITERAL_OR_COMMENT.sub(lambda m: "''" if m.group(0).startswith("'") else " ", sql)
+    """The calls in ``sql`` of a function with a known body: (name, argument text), read on
+    :func:`_blank`'s text."""
+    body = _blank(sql)
     found = []
     for match in re.finditer(r"\b(\w+\.\w+)\s*\(", body):
         if match.group(1) not in bodies:
