@@ -12,14 +12,18 @@
 do $$
 declare
     v_table text;
+    v_detail text;
 begin
     foreach v_table in array array['chat_messages', 'notifications', 'token_transactions'] loop
         begin
             execute format('alter table deals.%I validate constraint %I', v_table, 'fk_' || v_table || '_goal_id_user_id');
         exception when foreign_key_violation then
+            get stacked diagnostics v_detail = pg_exception_detail;
             raise exception using
                 errcode = 'foreign_key_violation',
+                schema = 'deals',
                 table = v_table,
+                detail = v_detail,
                 constraint = 'fk_' || v_table || '_goal_id_user_id',
                 message = format(
                     'deals.%s has rows that point at a goal of another user (%s); point them at a goal of '

@@ -8,12 +8,17 @@
 -- migration then stops, naming the key, and changes nothing: which user such a row belongs to is
 -- the owner's decision; migrating again then validates.
 do $$
+declare
+    v_detail text;
 begin
     alter table deals.token_balance_history validate constraint fk_token_balance_history_transaction_id_user_id;
 exception when foreign_key_violation then
+    get stacked diagnostics v_detail = pg_exception_detail;
     raise exception using
         errcode = 'foreign_key_violation',
+        schema = 'deals',
         table = 'token_balance_history',
+        detail = v_detail,
         constraint = 'fk_token_balance_history_transaction_id_user_id',
         message = format(
             'deals.token_balance_history has rows that name a transaction of another user (%s); find them with '

@@ -1603,6 +1603,9 @@ CREATE FUNCTION deals.delete_goal(p_id uuid) RETURNS integer
     AS $$
 declare
     v_user uuid;
+    v_schema text;
+    v_table text;
+    v_constraint text;
 begin
     select g.user_id into v_user from deals.goals as g where g.id = p_id for update;
     if not found then
@@ -1616,11 +1619,16 @@ begin
     exception when foreign_key_violation then
         -- Under REPEATABLE READ or SERIALIZABLE the updates read the transaction's snapshot, so a
         -- reference committed after it (by a writer the lock waited for) is still there when the
-        -- key checks the delete: the caller's transaction is to run again, in a new snapshot.
-        if current_setting('transaction_isolation') <> 'read committed' then
+        -- key checks the delete: the caller's transaction is to run again, in a new snapshot. Any
+        -- other key's refusal, or one under READ COMMITTED (which the lock rules out), is raised
+        -- as it is.
+        get stacked diagnostics v_schema = schema_name, v_table = table_name, v_constraint = constraint_name;
+        if v_schema = 'deals' and v_table in ('chat_messages', 'notifications', 'token_transactions')
+           and current_setting('transaction_isolation') in ('repeatable read', 'serializable') then
             raise exception using
                 errcode = 'serialization_failure',
-                message = format('goal %s gained a reference after this transaction''s snapshot; run it again', p_id);
+                message = format('goal %s gained a reference after this transaction''s snapshot; run it again', p_id),
+                detail = format('%s refused the delete (%s.%s)', v_constraint, v_schema, v_table);
         end if;
         raise;
     end;

@@ -169,30 +169,37 @@ async def test_under_repeatable_read_a_reference_written_after_the_snapshot_make
 ) -> None:
     """A message committed after a REPEATABLE READ transaction took its snapshot is invisible to the
     unlinking updates, and the key then refuses the delete: a serialization failure (retryable), not
-    a ReferenceViolation; the retry, in a new snapshot, unlinks it."""
+    a ReferenceViolation; run_in_transaction runs it again in a new snapshot, which unlinks it."""
     database = await db.connect(Settings(database_url=db_url, min_size=1, max_size=3))
     try:
         async with database.pool.acquire() as c:
             goal = await make_goal(c)
-        async with database.pool.acquire() as c:
-            with pytest.raises(SerializationFailure):
-                async with c.transaction(isolation="repeatable_read"):
-                    await c.fetchval("select 1")  # the snapshot
-                    late = await chat_messages.create(
-                        database.pool, user_id=goal.user_id, role="user", content="late", goal_id=goal.id
-                    )
-                    await goals.delete(c, id=goal.id)
         attempts = 0
+        late: list[uuid.UUID] = []
 
         async def delete(conn: Connection) -> int:
             nonlocal attempts
             attempts += 1
+            if attempts == 1:
+                await conn.fetchval("select 1")  # the snapshot
+                message = await chat_messages.create(
+                    database.pool, user_id=goal.user_id, role="user", content="late", goal_id=goal.id
+                )
+                late.append(message.id)
             return await goals.delete(conn, id=goal.id)
 
+        with pytest.raises(SerializationFailure):
+            await database.run_in_transaction(delete, isolation="repeatable_read", attempts=1)
+        attempts = 0
+        late.clear()
         assert await database.run_in_transaction(delete, isolation="repeatable_read") == 1
-        assert attempts == 1
+        assert attempts == 2  # the first run failed as above; the second saw the late message
         async with database.pool.acquire() as c:
-            assert await c.fetchval("select goal_id from deals.chat_messages where id = $1", late.id) is None
+            unlinked = await c.fetchval(
+                "select goal_id is null from deals.chat_messages where id = $1", late[0]
+            )
+            assert await goals.get(c, id=goal.id) is None
+        assert unlinked is True
     finally:
         await database.close()
 

@@ -101,3 +101,44 @@ async def test_the_migrations_key_transactions_and_their_history_with_the_tenant
         ),
     }
     assert linked == 1
+
+
+async def test_the_validation_stops_on_a_history_row_of_another_users_transaction(empty_db_url: str) -> None:
+    migrator = migrated_to_just_before(empty_db_url, "0154_deals_balance_history_transaction_key")
+    conn = await connect_one(empty_db_url)
+    try:
+        user = await make_user(conn)
+        change = await tokens.reward(conn, user_id=user.id, amount=10, description="bonus")
+        stranger = await make_user(conn)
+        # written by a role that bypasses row-level security (the id-only key let it through)
+        stray = await conn.fetchval(
+            "insert into deals.token_balance_history (user_id, balance_before, balance_after,"
+            " change_amount, change_type, transaction_id) values ($1, 0, 1, 1, 'reward', $2) returning id",
+            stranger.id,
+            change.transaction_id,
+        )
+    finally:
+        await conn.close()
+    with pytest.raises(Exception, match="name a transaction of another user") as stopped:
+        migrator.up()
+    assert "deals.token_balance_history" in str(stopped.value)
+    conn = await connect_one(empty_db_url)
+    try:
+        kept = await conn.fetchval(
+            "select transaction_id from deals.token_balance_history where id = $1", stray
+        )
+        await conn.execute(
+            "update deals.token_balance_history set transaction_id = null where id = $1", stray
+        )
+    finally:
+        await conn.close()
+    assert kept == change.transaction_id  # the stopped migration changed nothing
+    migrator.up()
+    conn = await connect_one(empty_db_url)
+    try:
+        validated = await conn.fetchval(
+            "select convalidated from pg_constraint where conname = 'fk_token_balance_history_transaction_id'"
+        )
+    finally:
+        await conn.close()
+    assert validated is True
