@@ -1470,6 +1470,24 @@ $$;
 
 COMMENT ON FUNCTION deals.apply_token_change(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) IS 'One token operation, atomically: transaction row, balance, history, totals. Raises SF001 on overdraft.';
 
+CREATE FUNCTION deals.clear_hash_index() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    -- DELETE, not TRUNCATE: a TRUNCATE naming both tables (a bench's reload) still holds the index
+    -- when this runs, and TRUNCATE refuses a table in use.
+    if tg_table_name = 'auth_tokens' then
+        delete from deals.auth_token_hashes;
+    else
+        delete from deals.transaction_hashes;
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.clear_hash_index() IS 'TRUNCATE of deals.auth_tokens or deals.token_transactions empties its hash index with it.';
+
 CREATE FUNCTION deals.complete_token_transaction(p_id uuid, p_tx_hash text) RETURNS deals.token_balance_history
     LANGUAGE plpgsql
     AS $$
@@ -1684,6 +1702,46 @@ begin
     return new;
 end;
 $$;
+
+CREATE FUNCTION deals.index_auth_token_hash() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        delete from deals.auth_token_hashes h
+        where h.token = old.token
+          and h.auth_token_id = old.id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        insert into deals.auth_token_hashes (token, user_id, auth_token_id)
+        values (new.token, new.user_id, new.id);
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.index_auth_token_hash() IS 'Keeps deals.auth_token_hashes in step with the auth token a row writes, deletes or re-keys (the only writer).';
+
+CREATE FUNCTION deals.index_transaction_hash() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') and old.tx_hash is not null then
+        delete from deals.transaction_hashes h
+        where h.tx_hash = old.tx_hash
+          and h.transaction_id = old.id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') and new.tx_hash is not null then
+        insert into deals.transaction_hashes (tx_hash, user_id, transaction_id)
+        values (new.tx_hash, new.user_id, new.id);
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.index_transaction_hash() IS 'Keeps deals.transaction_hashes in step with the tx_hash a token transaction writes, clears or re-keys (the only writer).';
 
 CREATE FUNCTION deals.keep_success_rate() RETURNS trigger
     LANGUAGE plpgsql
@@ -3052,6 +3110,16 @@ CREATE TABLE deals.agents (
     CONSTRAINT ck_agents_name_not_blank CHECK ((btrim((name)::text) <> ''::text))
 );
 
+CREATE TABLE deals.auth_token_hashes (
+    token text NOT NULL,
+    user_id uuid NOT NULL,
+    auth_token_id uuid NOT NULL
+);
+
+ALTER TABLE ONLY deals.auth_token_hashes FORCE ROW LEVEL SECURITY;
+
+COMMENT ON TABLE deals.auth_token_hashes IS 'Every auth token hash with its user and token, unique across users; kept by tg_auth_tokens_hash on auth_tokens.';
+
 CREATE TABLE deals.chat_messages (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id uuid NOT NULL,
@@ -3390,6 +3458,16 @@ CREATE TABLE deals.token_transactions (
 );
 
 ALTER TABLE ONLY deals.token_transactions FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE deals.transaction_hashes (
+    tx_hash character varying(66) NOT NULL,
+    user_id uuid NOT NULL,
+    transaction_id uuid NOT NULL
+);
+
+ALTER TABLE ONLY deals.transaction_hashes FORCE ROW LEVEL SECURITY;
+
+COMMENT ON TABLE deals.transaction_hashes IS 'Every on-chain tx_hash with its user and token transaction, unique across users; kept by tg_token_transactions_hash on token_transactions.';
 
 CREATE TABLE deals.user_settings (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -3988,6 +4066,9 @@ ALTER TABLE ONLY deals.token_pricing
 ALTER TABLE ONLY deals.agents
     ADD CONSTRAINT pk_agents PRIMARY KEY (id);
 
+ALTER TABLE ONLY deals.auth_token_hashes
+    ADD CONSTRAINT pk_auth_token_hashes PRIMARY KEY (token);
+
 ALTER TABLE ONLY deals.auth_tokens
     ADD CONSTRAINT pk_auth_tokens PRIMARY KEY (id, user_id);
 
@@ -4036,6 +4117,9 @@ ALTER TABLE ONLY deals.token_pricing
 ALTER TABLE ONLY deals.token_transactions
     ADD CONSTRAINT pk_token_transactions PRIMARY KEY (id, user_id);
 
+ALTER TABLE ONLY deals.transaction_hashes
+    ADD CONSTRAINT pk_transaction_hashes PRIMARY KEY (tx_hash);
+
 ALTER TABLE ONLY deals.user_settings
     ADD CONSTRAINT pk_user_settings PRIMARY KEY (id, user_id);
 
@@ -4046,7 +4130,7 @@ ALTER TABLE ONLY deals.price_tracking_default
     ADD CONSTRAINT price_tracking_default_pkey PRIMARY KEY (id, tracked_at);
 
 ALTER TABLE ONLY deals.auth_tokens
-    ADD CONSTRAINT uq_auth_tokens_token UNIQUE (token);
+    ADD CONSTRAINT uq_auth_tokens_token_user_id UNIQUE (token, user_id);
 
 ALTER TABLE ONLY deals.market_data
     ADD CONSTRAINT uq_market_data_symbol_source UNIQUE (symbol, source);
@@ -4263,6 +4347,8 @@ CREATE INDEX ix_agents_status ON deals.agents USING btree (status);
 
 CREATE INDEX ix_agents_type ON deals.agents USING btree (type);
 
+CREATE INDEX ix_auth_token_hashes_user_id ON deals.auth_token_hashes USING btree (user_id);
+
 CREATE INDEX ix_auth_tokens_expires_at ON deals.auth_tokens USING btree (expires_at);
 
 CREATE INDEX ix_auth_tokens_status ON deals.auth_tokens USING btree (status);
@@ -4403,6 +4489,8 @@ CREATE INDEX ix_token_transactions_type ON deals.token_transactions USING btree 
 
 CREATE INDEX ix_token_transactions_user ON deals.token_transactions USING btree (user_id, created_at);
 
+CREATE INDEX ix_transaction_hashes_user_id ON deals.transaction_hashes USING btree (user_id);
+
 CREATE INDEX ix_users_email_status ON deals.users USING btree (email, status);
 
 CREATE INDEX ix_users_referred_by ON deals.users USING btree (referred_by) WHERE (referred_by IS NOT NULL);
@@ -4414,8 +4502,6 @@ CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracki
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
 
 CREATE UNIQUE INDEX uq_deals_id_user_id ON deals.deals USING btree (id, user_id);
-
-CREATE UNIQUE INDEX uq_token_transactions_tx_hash ON deals.token_transactions USING btree (tx_hash);
 
 CREATE UNIQUE INDEX uq_users_social_provider_social_id ON deals.users USING btree (social_provider, social_id);
 
@@ -4673,6 +4759,12 @@ CREATE TRIGGER tg_partitioned_tables_updated_at BEFORE UPDATE ON core.partitione
 
 CREATE TRIGGER tg_agents_updated_at BEFORE UPDATE ON deals.agents FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_auth_tokens_hash AFTER INSERT OR DELETE ON deals.auth_tokens FOR EACH ROW EXECUTE FUNCTION deals.index_auth_token_hash();
+
+CREATE TRIGGER tg_auth_tokens_hash_truncate AFTER TRUNCATE ON deals.auth_tokens FOR EACH STATEMENT EXECUTE FUNCTION deals.clear_hash_index();
+
+CREATE TRIGGER tg_auth_tokens_hash_update AFTER UPDATE OF id, user_id, token ON deals.auth_tokens FOR EACH ROW WHEN ((((old.id IS DISTINCT FROM new.id) OR (old.user_id IS DISTINCT FROM new.user_id)) OR (old.token IS DISTINCT FROM new.token))) EXECUTE FUNCTION deals.index_auth_token_hash();
+
 CREATE TRIGGER tg_auth_tokens_updated_at BEFORE UPDATE ON deals.auth_tokens FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_deal_scores_updated_at BEFORE UPDATE ON deals.deal_scores FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
@@ -4726,6 +4818,14 @@ CREATE TRIGGER tg_token_pricing_lock_service BEFORE INSERT OR UPDATE ON deals.to
 CREATE TRIGGER tg_token_pricing_updated_at BEFORE UPDATE ON deals.token_pricing FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_token_transactions_guard_status BEFORE UPDATE OF status ON deals.token_transactions FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION deals.guard_token_transaction_status();
+
+CREATE TRIGGER tg_token_transactions_hash AFTER INSERT ON deals.token_transactions FOR EACH ROW WHEN ((new.tx_hash IS NOT NULL)) EXECUTE FUNCTION deals.index_transaction_hash();
+
+CREATE TRIGGER tg_token_transactions_hash_delete AFTER DELETE ON deals.token_transactions FOR EACH ROW WHEN ((old.tx_hash IS NOT NULL)) EXECUTE FUNCTION deals.index_transaction_hash();
+
+CREATE TRIGGER tg_token_transactions_hash_truncate AFTER TRUNCATE ON deals.token_transactions FOR EACH STATEMENT EXECUTE FUNCTION deals.clear_hash_index();
+
+CREATE TRIGGER tg_token_transactions_hash_update AFTER UPDATE OF id, user_id, tx_hash ON deals.token_transactions FOR EACH ROW WHEN ((((old.id IS DISTINCT FROM new.id) OR (old.user_id IS DISTINCT FROM new.user_id)) OR ((old.tx_hash)::text IS DISTINCT FROM (new.tx_hash)::text))) EXECUTE FUNCTION deals.index_transaction_hash();
 
 CREATE TRIGGER tg_token_transactions_updated_at BEFORE UPDATE ON deals.token_transactions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -4841,6 +4941,9 @@ ALTER TABLE ONLY ai_seo.campaigns
 ALTER TABLE ONLY ai_seo.user_sessions
     ADD CONSTRAINT fk_user_sessions_user_id FOREIGN KEY (user_id) REFERENCES ai_seo.users(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY deals.auth_token_hashes
+    ADD CONSTRAINT fk_auth_token_hashes_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY deals.auth_tokens
     ADD CONSTRAINT fk_auth_tokens_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
 
@@ -4906,6 +5009,9 @@ ALTER TABLE ONLY deals.token_transactions
 
 ALTER TABLE ONLY deals.token_transactions
     ADD CONSTRAINT fk_token_transactions_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY deals.transaction_hashes
+    ADD CONSTRAINT fk_transaction_hashes_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.user_settings
     ADD CONSTRAINT fk_user_settings_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
@@ -5046,6 +5152,8 @@ CREATE POLICY rls_user_sessions_update ON ai_seo.user_sessions FOR UPDATE USING 
 
 ALTER TABLE ai_seo.user_sessions ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE deals.auth_token_hashes ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE deals.auth_tokens ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.chat_messages ENABLE ROW LEVEL SECURITY;
@@ -5063,6 +5171,8 @@ ALTER TABLE deals.notifications ENABLE ROW LEVEL SECURITY;
 ALTER TABLE deals.price_tracking ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.price_tracking_default ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY rls_auth_token_hashes_own ON deals.auth_token_hashes FOR SELECT USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 CREATE POLICY rls_auth_tokens_own ON deals.auth_tokens USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
@@ -5180,6 +5290,8 @@ CREATE POLICY rls_token_transactions_own ON deals.token_transactions USING ((use
    FROM deals.goals g
   WHERE (g.id = token_transactions.goal_id))))));
 
+CREATE POLICY rls_transaction_hashes_own ON deals.transaction_hashes FOR SELECT USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
+
 CREATE POLICY rls_user_settings_own ON deals.user_settings USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
 
 ALTER TABLE deals.task_activities ENABLE ROW LEVEL SECURITY;
@@ -5189,6 +5301,8 @@ ALTER TABLE deals.tasks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE deals.token_balance_history ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.token_transactions ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE deals.transaction_hashes ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.user_settings ENABLE ROW LEVEL SECURITY;
 

@@ -37,7 +37,7 @@ from sqlfirst.deals import (
     users,
 )
 from sqlfirst.deals.models import Deal, Goal, Task, User, UserStatus
-from sqlfirst.errors import PermissionDenied, SqlfirstError
+from sqlfirst.errors import Conflict, PermissionDenied, SqlfirstError
 from sqlfirst.settings import Settings
 from tests.isolation_helpers import assert_each_refused
 
@@ -52,12 +52,14 @@ TABLES = (
     "token_balance_history",
     "user_settings",
     "auth_tokens",
+    "auth_token_hashes",
     "tasks",
     "task_activities",
     "deal_activities",
 )
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 FAR = datetime(2100, 1, 1, tzinfo=UTC)
+TX_HASH = "0x" + "5a" * 32
 
 
 @dataclass
@@ -175,12 +177,42 @@ async def test_without_an_acting_user_tenant_tables_read_as_empty(world: World) 
         "select * from deals.users",
         "select token from deals.auth_tokens",
         "select id from deals.auth_tokens where token like 'a%'",
+        "select token from deals.auth_token_hashes",
+        "select * from deals.auth_token_hashes",
+        "select user_id from deals.auth_token_hashes where token like 'a%'",
     ],
 )
 async def test_no_query_of_the_app_role_can_read_a_secret(world: World, statement: str) -> None:
     with pytest.raises(PermissionDenied):
         async with world.db.transaction(as_user=world.a.user.id) as conn:
             await conn.fetch(statement)
+
+
+async def test_no_tenant_can_write_the_hash_indexes_around_their_triggers(world: World) -> None:
+    # auth_token_hashes and transaction_hashes keep a hash to one user (0157): were A able to delete
+    # its entry, B could take A's hash too, and a lookup by hash would find two rows.
+    a, b = world.a, world.b
+    async with world.db.transaction(as_user=a.user.id) as conn:
+        await tokens.begin(conn, user_id=a.user.id, type="reward", amount=Decimal("1"), tx_hash=TX_HASH)
+    squats = (
+        "insert into deals.transaction_hashes values ('0xsquat', $1, gen_random_uuid())",
+        "insert into deals.auth_token_hashes values (repeat('a', 64), $1, gen_random_uuid())",
+    )
+    for squat in squats:
+        with pytest.raises(PermissionDenied):  # the SELECT policy allows no new row
+            async with world.db.transaction(as_user=a.user.id) as conn:
+                await conn.execute(squat, a.user.id)
+    async with world.db.transaction(as_user=a.user.id) as conn:  # nor shows one to change
+        assert await conn.execute("delete from deals.transaction_hashes") == "DELETE 0"
+        assert await conn.execute("update deals.transaction_hashes set tx_hash = 'x'") == "UPDATE 0"
+        assert await conn.execute("delete from deals.auth_token_hashes") == "DELETE 0"
+        assert await conn.execute("update deals.auth_token_hashes set user_id = user_id") == "UPDATE 0"
+        mine = await conn.fetch("select tx_hash, user_id from deals.transaction_hashes")
+    assert [tuple(r) for r in mine] == [(TX_HASH, a.user.id)]  # A reads its own entries only
+    with pytest.raises(Conflict) as caught:
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await tokens.begin(conn, user_id=b.user.id, type="reward", amount=Decimal("1"), tx_hash=TX_HASH)
+    assert caught.value.constraint == "pk_transaction_hashes"
 
 
 async def test_login_and_token_authentication_work_before_a_user_acts(world: World) -> None:

@@ -1,0 +1,1 @@
+-- Nothing to undo: the entries this removed had no row.

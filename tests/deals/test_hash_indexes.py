@@ -1,0 +1,225 @@
+"""An auth token's hash and an on-chain tx_hash stay unique across users through the hash indexes
+auth_token_hashes and transaction_hashes, kept by triggers (0157-0161): the tables' own keys hold
+the tenant (token, user_id), as Citus requires of a table distributed by user_id."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import asyncpg
+import pytest
+
+from sqlfirst.db import Connection, connect_one
+from sqlfirst.deals import auth_tokens, tokens
+from sqlfirst.errors import Conflict
+
+from ..migration_helpers import migrated_to_just_before
+from .factories import make_user
+
+HASH = "0x" + "cd" * 32
+OTHER_HASH = "0x" + "ef" * 32
+
+# Each index and the rows it should hold, both ways: a row of the table missing from the index, or an
+# entry of the index with no such row, is a difference.
+DIFFERENCES = """
+select 'auth_token_hashes' as "index", count(*) as differences
+from (
+    (select token, user_id, id from deals.auth_tokens
+     except select token, user_id, auth_token_id from deals.auth_token_hashes)
+    union all
+    (select token, user_id, auth_token_id from deals.auth_token_hashes
+     except select token, user_id, id from deals.auth_tokens)
+) as d
+union all
+select 'transaction_hashes', count(*)
+from (
+    (select tx_hash, user_id, id from deals.token_transactions where tx_hash is not null
+     except select tx_hash, user_id, transaction_id from deals.transaction_hashes)
+    union all
+    (select tx_hash, user_id, transaction_id from deals.transaction_hashes
+     except select tx_hash, user_id, id from deals.token_transactions where tx_hash is not null)
+) as d
+"""
+
+
+async def differences(conn: Connection | asyncpg.Connection[asyncpg.Record]) -> dict[str, int]:
+    return {r["index"]: r["differences"] for r in await conn.fetch(DIFFERENCES)}
+
+
+NONE = {"auth_token_hashes": 0, "transaction_hashes": 0}
+ENTRIES = (
+    "select (select count(*) from deals.auth_token_hashes) + (select count(*) from deals.transaction_hashes)"
+)
+
+
+async def test_a_token_hash_is_unique_across_users_and_the_index_follows_every_write(
+    conn: Connection,
+) -> None:
+    alice, bob = await make_user(conn), await make_user(conn)
+    issued = await auth_tokens.issue(
+        conn, user_id=alice.id, token_type="access", expires_in=timedelta(hours=1)
+    )
+    stored = auth_tokens.hash_token(issued.raw_token.get_secret_value())
+    with pytest.raises(asyncpg.UniqueViolationError) as caught:
+        async with conn.transaction():
+            await conn.execute(
+                "insert into deals.auth_tokens (user_id, token, token_type, expires_at)"
+                " values ($1, $2, 'access', now() + interval '1 hour')",
+                bob.id,
+                stored,
+            )
+    assert caught.value.constraint_name == "pk_auth_token_hashes"
+    token = await auth_tokens.authenticate(conn, raw_token=issued.raw_token.get_secret_value())
+    assert token is not None and token.user_id == alice.id
+    # Revoking changes no hash; re-hashing, handing over and deleting move the entry with the row.
+    await auth_tokens.revoke(conn, id=issued.auth_token.id)
+    await conn.execute(
+        "update deals.auth_tokens set token = $2 where id = $1", issued.auth_token.id, "1" * 64
+    )
+    await conn.execute(
+        "update deals.auth_tokens set user_id = $2 where id = $1", issued.auth_token.id, bob.id
+    )
+    assert await differences(conn) == NONE
+    await conn.execute(  # the old hash is free again, for any user
+        "insert into deals.auth_tokens (user_id, token, token_type, expires_at)"
+        " values ($1, $2, 'access', now() - interval '1 hour')",
+        alice.id,
+        stored,
+    )
+    assert await auth_tokens.delete_expired(conn, as_of=datetime.now(UTC)) >= 1
+    assert await differences(conn) == NONE
+    await conn.execute("delete from deals.users where id = $1", bob.id)
+    assert (
+        await conn.fetchval(
+            "select count(*) from deals.auth_token_hashes where user_id = any($1)", [alice.id, bob.id]
+        )
+        == 0
+    )
+
+
+async def test_a_tx_hash_is_unique_across_users_and_the_index_follows_every_write(conn: Connection) -> None:
+    alice, bob = await make_user(conn), await make_user(conn)
+    await tokens.reward(conn, user_id=bob.id, amount=5, description="to spend")
+    first = await tokens.begin(conn, user_id=alice.id, type="reward", amount=1, tx_hash=HASH)
+    for attempt in (
+        lambda: tokens.begin(conn, user_id=bob.id, type="deduction", amount=1, tx_hash=HASH),
+        lambda: tokens.begin(conn, user_id=alice.id, type="reward", amount=1, tx_hash=HASH),
+    ):
+        with pytest.raises(Conflict) as caught:
+            async with conn.transaction():
+                await attempt()
+        assert caught.value.constraint == "pk_transaction_hashes"
+    pending = await tokens.begin(conn, user_id=bob.id, type="deduction", amount=1)  # no hash, no entry
+    assert (
+        await conn.fetchval("select count(*) from deals.transaction_hashes where user_id = $1", bob.id) == 0
+    )
+    with pytest.raises(Conflict) as caught:
+        async with conn.transaction():
+            await tokens.set_transaction_hash(conn, id=pending.id, tx_hash=HASH)
+    assert caught.value.constraint == "pk_transaction_hashes"
+    with pytest.raises(Conflict) as caught:
+        async with conn.transaction():
+            await tokens.complete(conn, id=pending.id, tx_hash=HASH)
+    assert caught.value.constraint == "pk_transaction_hashes"
+    await tokens.complete(conn, id=pending.id, tx_hash=OTHER_HASH)
+    await tokens.complete(conn, id=first.id)  # records no hash: alice's stays
+    found = await tokens.get_by_hash(conn, tx_hash=HASH)
+    assert found is not None and (found.id, found.status) == (first.id, "completed")
+    assert await differences(conn) == NONE
+    # Clearing or moving a hash frees it; a deleted transaction frees its hash.
+    await conn.execute("update deals.token_transactions set tx_hash = null where id = $1", first.id)
+    moved = await tokens.set_transaction_hash(conn, id=pending.id, tx_hash=HASH)
+    assert moved is not None and moved.tx_hash == HASH
+    assert await differences(conn) == NONE
+    spare = await tokens.begin(conn, user_id=alice.id, type="reward", amount=1, tx_hash=OTHER_HASH)
+    await conn.execute("delete from deals.token_transactions where id = $1", spare.id)
+    assert await differences(conn) == NONE
+    assert (
+        await conn.fetchval(
+            "select tx_hash from deals.transaction_hashes where transaction_id = $1", pending.id
+        )
+        == HASH
+    )
+
+
+async def test_truncating_the_tables_empties_their_hash_indexes(conn: Connection) -> None:
+    user = await make_user(conn)
+    issued = await auth_tokens.issue(
+        conn, user_id=user.id, token_type="access", expires_in=timedelta(hours=1)
+    )
+    await tokens.begin(conn, user_id=user.id, type="reward", amount=1, tx_hash=HASH)
+    await conn.execute("truncate deals.auth_tokens, deals.token_balance_history, deals.token_transactions")
+    assert await conn.fetchval(ENTRIES) == 0
+    await tokens.begin(conn, user_id=user.id, type="reward", amount=1, tx_hash=HASH)  # free again
+    await conn.execute(
+        "insert into deals.auth_tokens (user_id, token, token_type, expires_at)"
+        " values ($1, $2, 'access', now() + interval '1 hour')",
+        user.id,
+        auth_tokens.hash_token(issued.raw_token.get_secret_value()),
+    )
+    assert await differences(conn) == NONE
+
+
+async def test_concurrent_writers_of_one_tx_hash_leave_it_to_one(pool: asyncpg.Pool[asyncpg.Record]) -> None:
+    async with pool.acquire() as conn:
+        users = [await make_user(conn) for _ in range(16)]
+        pending = {
+            u.id: (await tokens.begin(conn, user_id=u.id, type="reward", amount=1)).id for u in users[8:]
+        }
+
+    async def write(user_id: UUID) -> bool:
+        async with pool.acquire() as conn:
+            try:
+                if user_id in pending:  # half record it on a pending transaction, half begin with it
+                    await tokens.set_transaction_hash(conn, id=pending[user_id], tx_hash=HASH)
+                else:
+                    await tokens.begin(conn, user_id=user_id, type="reward", amount=1, tx_hash=HASH)
+            except Conflict:
+                return False
+            return True
+
+    won = await asyncio.gather(*(write(u.id) for u in users))
+    assert won.count(True) == 1
+    async with pool.acquire() as conn:
+        holders = await conn.fetch("select user_id from deals.token_transactions where tx_hash = $1", HASH)
+        assert [r["user_id"] for r in holders] == [users[won.index(True)].id]
+        assert await differences(conn) == NONE
+
+
+async def test_the_migrations_index_the_hashes_and_move_the_keys(empty_db_url: str) -> None:
+    migrator = migrated_to_just_before(empty_db_url, "0157_deals_hash_indexes")
+    conn = await connect_one(empty_db_url)
+    try:
+        user = await make_user(conn)
+        await auth_tokens.issue(conn, user_id=user.id, token_type="access", expires_in=timedelta(hours=1))
+        await auth_tokens.issue(conn, user_id=user.id, token_type="refresh", expires_in=timedelta(days=1))
+        await tokens.begin(conn, user_id=user.id, type="reward", amount=1, tx_hash=HASH)
+        await tokens.begin(conn, user_id=user.id, type="reward", amount=1)
+    finally:
+        await conn.close()
+    migrator.up()
+    conn = await connect_one(empty_db_url)
+    try:
+        found = await differences(conn)
+        entries = await conn.fetchval(ENTRIES)
+        keys = {
+            r["name"]: r["def"]
+            for r in await conn.fetch(
+                "select c.relname as name, pg_get_indexdef(c.oid) as def from pg_index as i"
+                " join pg_class as c on c.oid = i.indexrelid"
+                " where i.indrelid in ('deals.auth_tokens'::regclass, 'deals.token_transactions'::regclass)"
+                " and i.indisunique and not i.indisprimary"
+            )
+        }
+    finally:
+        await conn.close()
+    assert found == NONE
+    assert entries == 3
+    assert keys == {
+        "uq_auth_tokens_token_user_id": (
+            "CREATE UNIQUE INDEX uq_auth_tokens_token_user_id"
+            " ON deals.auth_tokens USING btree (token, user_id)"
+        )
+    }
