@@ -17,31 +17,10 @@ from sqlfirst.errors import Conflict
 
 from ..migration_helpers import migrated_to_just_before
 from .factories import make_user
+from .invariants import DIFFERENCES
 
 HASH = "0x" + "cd" * 32
 OTHER_HASH = "0x" + "ef" * 32
-
-# Each index and the rows it should hold, both ways: a row of the table missing from the index, or an
-# entry of the index with no such row, is a difference.
-DIFFERENCES = """
-select 'auth_token_hashes' as "index", count(*) as differences
-from (
-    (select token, user_id, id from deals.auth_tokens
-     except select token, user_id, auth_token_id from deals.auth_token_hashes)
-    union all
-    (select token, user_id, auth_token_id from deals.auth_token_hashes
-     except select token, user_id, id from deals.auth_tokens)
-) as d
-union all
-select 'transaction_hashes', count(*)
-from (
-    (select tx_hash, user_id, id from deals.token_transactions where tx_hash is not null
-     except select tx_hash, user_id, transaction_id from deals.transaction_hashes)
-    union all
-    (select tx_hash, user_id, transaction_id from deals.transaction_hashes
-     except select tx_hash, user_id, id from deals.token_transactions where tx_hash is not null)
-) as d
-"""
 
 
 async def differences(conn: Connection | asyncpg.Connection[asyncpg.Record]) -> dict[str, int]:
