@@ -6,16 +6,16 @@
 -- A token is presented before anyone knows whose it is (deals.active_auth_token), and a tx_hash
 -- arrives from the chain the same way; both are unique across every user. Citus enforces a unique
 -- key of a distributed table only when it holds the distribution column, so auth_tokens'
--- uq_auth_tokens_token (token) becomes (token, user_id) (0160, 0161) and token_transactions'
--- uq_token_transactions_tx_hash (tx_hash) goes (0161; ix_token_transactions_hash still serves the
--- lookup). The uniqueness across users moves here: token -> (user_id, auth_token_id) and
+-- uq_auth_tokens_token (token) becomes (token, user_id) and token_transactions'
+-- uq_token_transactions_tx_hash (tx_hash) becomes (tx_hash, user_id), under their names (0160-0162).
+-- The uniqueness across users moves here: token -> (user_id, auth_token_id) and
 -- tx_hash -> (user_id, transaction_id), reference tables under Citus (replicated to every node, so
 -- a call can find a hash's user on any node, then go to that user's shard). They point at users (a
 -- reference table too), not at the distributed tables, which a reference table may not do:
 -- triggers on auth_tokens and token_transactions keep them in the statement that writes, deletes or
--- re-keys a row, so a hash already held by another row fails on pk_auth_token_hashes or
--- pk_transaction_hashes, as it failed on the old unique keys, and under concurrency the second
--- writer waits for the first and is then refused. A transaction without a tx_hash has no row.
+-- re-keys a row, so a hash already held by another user's row fails on pk_auth_token_hashes or
+-- pk_transaction_hashes as it failed on the old unique keys (the same user's fails on the table's
+-- own key first), and under concurrency the second writer waits for the first and is then refused. A transaction without a tx_hash has no row.
 --
 -- No tenant writes them but through the triggers: the functions are SECURITY DEFINER, owned by the
 -- owner role (which bypasses row-level security), and row-level security is forced with a SELECT
@@ -73,6 +73,7 @@ begin
     if tg_op in ('UPDATE', 'DELETE') then
         delete from deals.auth_token_hashes h
         where h.token = old.token
+          and h.user_id = old.user_id
           and h.auth_token_id = old.id;
     end if;
     if tg_op in ('INSERT', 'UPDATE') then
@@ -95,6 +96,7 @@ begin
     if tg_op in ('UPDATE', 'DELETE') and old.tx_hash is not null then
         delete from deals.transaction_hashes h
         where h.tx_hash = old.tx_hash
+          and h.user_id = old.user_id
           and h.transaction_id = old.id;
     end if;
     if tg_op in ('INSERT', 'UPDATE') and new.tx_hash is not null then

@@ -3,7 +3,7 @@
 -- deals: the entries 0158 wrote for rows deleted or re-hashed while it ran go. 0158's snapshot saw
 -- such a row, and the trigger's delete ran before 0158's entry existed, so the entry stayed and
 -- would refuse the hash to anyone. Every delete since 0158 committed found its entry, so what has no
--- row now is exactly that. 0161 sweeps once more.
+-- row now is exactly that. 0162 sweeps once more.
 delete from deals.auth_token_hashes as h
 where not exists (
     select from deals.auth_tokens as t

@@ -1711,6 +1711,7 @@ begin
     if tg_op in ('UPDATE', 'DELETE') then
         delete from deals.auth_token_hashes h
         where h.token = old.token
+          and h.user_id = old.user_id
           and h.auth_token_id = old.id;
     end if;
     if tg_op in ('INSERT', 'UPDATE') then
@@ -1731,6 +1732,7 @@ begin
     if tg_op in ('UPDATE', 'DELETE') and old.tx_hash is not null then
         delete from deals.transaction_hashes h
         where h.tx_hash = old.tx_hash
+          and h.user_id = old.user_id
           and h.transaction_id = old.id;
     end if;
     if tg_op in ('INSERT', 'UPDATE') and new.tx_hash is not null then
@@ -4130,7 +4132,7 @@ ALTER TABLE ONLY deals.price_tracking_default
     ADD CONSTRAINT price_tracking_default_pkey PRIMARY KEY (id, tracked_at);
 
 ALTER TABLE ONLY deals.auth_tokens
-    ADD CONSTRAINT uq_auth_tokens_token_user_id UNIQUE (token, user_id);
+    ADD CONSTRAINT uq_auth_tokens_token UNIQUE (token, user_id);
 
 ALTER TABLE ONLY deals.market_data
     ADD CONSTRAINT uq_market_data_symbol_source UNIQUE (symbol, source);
@@ -4502,6 +4504,8 @@ CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracki
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
 
 CREATE UNIQUE INDEX uq_deals_id_user_id ON deals.deals USING btree (id, user_id);
+
+CREATE UNIQUE INDEX uq_token_transactions_tx_hash ON deals.token_transactions USING btree (tx_hash, user_id);
 
 CREATE UNIQUE INDEX uq_users_social_provider_social_id ON deals.users USING btree (social_provider, social_id);
 

@@ -1,6 +1,7 @@
 """An auth token's hash and an on-chain tx_hash stay unique across users through the hash indexes
-auth_token_hashes and transaction_hashes, kept by triggers (0157-0161): the tables' own keys hold
-the tenant (token, user_id), as Citus requires of a table distributed by user_id."""
+auth_token_hashes and transaction_hashes, kept by triggers (0157-0162): the tables' own keys hold
+the tenant ((token, user_id), (tx_hash, user_id)), as Citus requires of a table distributed by
+user_id, under the names the keys on the hash alone had."""
 
 from __future__ import annotations
 
@@ -49,7 +50,16 @@ async def test_a_token_hash_is_unique_across_users_and_the_index_follows_every_w
                 bob.id,
                 stored,
             )
-    assert caught.value.constraint_name == "pk_auth_token_hashes"
+    assert caught.value.constraint_name == "pk_auth_token_hashes"  # another user's
+    with pytest.raises(asyncpg.UniqueViolationError) as caught:
+        async with conn.transaction():
+            await conn.execute(
+                "insert into deals.auth_tokens (user_id, token, token_type, expires_at)"
+                " values ($1, $2, 'refresh', now() + interval '1 hour')",
+                alice.id,
+                stored,
+            )
+    assert caught.value.constraint_name == "uq_auth_tokens_token"  # the same user's: the table's own key
     token = await auth_tokens.authenticate(conn, raw_token=issued.raw_token.get_secret_value())
     assert token is not None and token.user_id == alice.id
     # Revoking changes no hash; re-hashing, handing over and deleting move the entry with the row.
@@ -82,14 +92,14 @@ async def test_a_tx_hash_is_unique_across_users_and_the_index_follows_every_writ
     alice, bob = await make_user(conn), await make_user(conn)
     await tokens.reward(conn, user_id=bob.id, amount=5, description="to spend")
     first = await tokens.begin(conn, user_id=alice.id, type="reward", amount=1, tx_hash=HASH)
-    for attempt in (
-        lambda: tokens.begin(conn, user_id=bob.id, type="deduction", amount=1, tx_hash=HASH),
-        lambda: tokens.begin(conn, user_id=alice.id, type="reward", amount=1, tx_hash=HASH),
-    ):
-        with pytest.raises(Conflict) as caught:
-            async with conn.transaction():
-                await attempt()
-        assert caught.value.constraint == "pk_transaction_hashes"
+    with pytest.raises(Conflict) as caught:
+        async with conn.transaction():
+            await tokens.begin(conn, user_id=bob.id, type="deduction", amount=1, tx_hash=HASH)
+    assert caught.value.constraint == "pk_transaction_hashes"  # another user's
+    with pytest.raises(Conflict) as caught:
+        async with conn.transaction():
+            await tokens.begin(conn, user_id=alice.id, type="reward", amount=1, tx_hash=HASH)
+    assert caught.value.constraint == "uq_token_transactions_tx_hash"  # the same user's: the table's own key
     pending = await tokens.begin(conn, user_id=bob.id, type="deduction", amount=1)  # no hash, no entry
     assert (
         await conn.fetchval("select count(*) from deals.transaction_hashes where user_id = $1", bob.id) == 0
@@ -121,6 +131,23 @@ async def test_a_tx_hash_is_unique_across_users_and_the_index_follows_every_writ
         )
         == HASH
     )
+
+
+async def test_a_write_that_skips_the_triggers_still_meets_the_tables_own_keys(conn: Connection) -> None:
+    # A restore with triggers disabled or a replica's apply skips the hash indexes: the table's own
+    # keys still hold a hash to one row of its user.
+    user = await make_user(conn)
+    await tokens.begin(conn, user_id=user.id, type="reward", amount=1, tx_hash=HASH)
+    await conn.execute("set local session_replication_role = replica")
+    with pytest.raises(asyncpg.UniqueViolationError) as caught:
+        async with conn.transaction():
+            await conn.execute(
+                "insert into deals.token_transactions (user_id, type, amount, status, tx_hash)"
+                " values ($1, 'reward', 1, 'pending', $2)",
+                user.id,
+                HASH,
+            )
+    assert caught.value.constraint_name == "uq_token_transactions_tx_hash"
 
 
 async def test_truncating_the_tables_empties_their_hash_indexes(conn: Connection) -> None:
@@ -197,8 +224,11 @@ async def test_the_migrations_index_the_hashes_and_move_the_keys(empty_db_url: s
     assert found == NONE
     assert entries == 3
     assert keys == {
-        "uq_auth_tokens_token_user_id": (
-            "CREATE UNIQUE INDEX uq_auth_tokens_token_user_id"
-            " ON deals.auth_tokens USING btree (token, user_id)"
-        )
+        "uq_auth_tokens_token": (
+            "CREATE UNIQUE INDEX uq_auth_tokens_token ON deals.auth_tokens USING btree (token, user_id)"
+        ),
+        "uq_token_transactions_tx_hash": (
+            "CREATE UNIQUE INDEX uq_token_transactions_tx_hash"
+            " ON deals.token_transactions USING btree (tx_hash, user_id)"
+        ),
     }

@@ -60,6 +60,7 @@ TABLES = (
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 FAR = datetime(2100, 1, 1, tzinfo=UTC)
 TX_HASH = "0x" + "5a" * 32
+B_TX_HASH = "0x" + "5b" * 32
 
 
 @dataclass
@@ -194,6 +195,8 @@ async def test_no_tenant_can_write_the_hash_indexes_around_their_triggers(world:
     a, b = world.a, world.b
     async with world.db.transaction(as_user=a.user.id) as conn:
         await tokens.begin(conn, user_id=a.user.id, type="reward", amount=Decimal("1"), tx_hash=TX_HASH)
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        await tokens.begin(conn, user_id=b.user.id, type="reward", amount=Decimal("1"), tx_hash=B_TX_HASH)
     squats = (
         "insert into deals.transaction_hashes values ('0xsquat', $1, gen_random_uuid())",
         "insert into deals.auth_token_hashes values (repeat('a', 64), $1, gen_random_uuid())",
@@ -208,7 +211,9 @@ async def test_no_tenant_can_write_the_hash_indexes_around_their_triggers(world:
         assert await conn.execute("delete from deals.auth_token_hashes") == "DELETE 0"
         assert await conn.execute("update deals.auth_token_hashes set user_id = user_id") == "UPDATE 0"
         mine = await conn.fetch("select tx_hash, user_id from deals.transaction_hashes")
+        tokens_of = await conn.fetch("select user_id, auth_token_id from deals.auth_token_hashes")
     assert [tuple(r) for r in mine] == [(TX_HASH, a.user.id)]  # A reads its own entries only
+    assert [r["user_id"] for r in tokens_of] == [a.user.id]
     with pytest.raises(Conflict) as caught:
         async with world.db.transaction(as_user=b.user.id) as conn:
             await tokens.begin(conn, user_id=b.user.id, type="reward", amount=Decimal("1"), tx_hash=TX_HASH)

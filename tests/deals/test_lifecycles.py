@@ -101,7 +101,7 @@ async def test_a_hash_names_one_transaction(conn: Connection) -> None:
     with pytest.raises(Conflict) as caught:
         async with conn.transaction():
             await tokens.begin(conn, user_id=user.id, type="reward", amount=1, tx_hash=HASH)
-    assert caught.value.constraint == "pk_transaction_hashes"
+    assert caught.value.constraint == "uq_token_transactions_tx_hash"
 
 
 async def test_concurrent_completers_of_one_pending_transaction_move_the_balance_once(db_url: str) -> None:

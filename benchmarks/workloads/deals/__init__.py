@@ -70,7 +70,7 @@ BENCH = DomainBench(
     # 3: deals and tasks carry their goal's user_id (0128-0133)
     # 4: task activities carry their task's user_id (0134-0141)
     # 5: deal scores carry their deal's user_id (0142-0148)
-    # 6: the hash indexes of auth tokens and tx_hashes, written by after_load (0157-0161)
+    # 6: the hash indexes of auth tokens and tx_hashes, written by after_load (0157-0162)
     version=6,
     tables=tables,
     sample=sample,

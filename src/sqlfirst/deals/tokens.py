@@ -236,7 +236,8 @@ async def begin(
     """Record a ``pending`` transaction; the balance does not move until :func:`complete`.
 
     ``ValidationError`` for an amount that is not positive; ``ReferenceViolation`` for an unknown
-    user or goal; ``Conflict`` naming ``pk_transaction_hashes`` for a hash already recorded (by any user).
+    user or goal; ``Conflict`` naming ``uq_token_transactions_tx_hash`` for a hash the user already
+    recorded, ``pk_transaction_hashes`` for one another user did.
     """
     new = TokenOperation.model_validate(
         {

@@ -1,6 +1,0 @@
-create unique index uq_token_transactions_tx_hash on deals.token_transactions (tx_hash);
-alter table deals.auth_tokens add constraint uq_auth_tokens_token unique (token);
--- squawk-ignore ban-drop-constraint
-alter table deals.auth_tokens drop constraint uq_auth_tokens_token_user_id;
--- Dropping the constraint dropped the index 0160 built: it comes back, so 0160 is undone by its own rollback.
-create unique index uq_auth_tokens_token_user_id on deals.auth_tokens (token, user_id);

@@ -1,0 +1,1 @@
+drop index concurrently if exists deals.uq_token_transactions_tx_hash_user_id;
