@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 
 import asyncpg
+import pytest
 import sqlparse
 
 from sqlfirst import paths
@@ -74,12 +76,20 @@ def test_a_data_only_migration_is_told_from_one_that_changes_the_schema() -> Non
     assert not _data_only("0109_easyflow_conversation_session_key")
 
 
+@pytest.mark.skipif(
+    os.environ.get("SQLFIRST_ROUND_TRIP_DONE") == "1",
+    reason="SQLFIRST_ROUND_TRIP_DONE=1: CI ran every migration's round trip on its first server already",
+)
 async def test_every_migration_applies_rolls_back_and_reapplies_to_the_same_schema(empty_db_url: str) -> None:
+    # The longest test of the suite (three dumps per migration): CI runs it on its first server
+    # only; the second still applies every migration (the template) and compares the snapshot.
     migrator = Migrator(empty_db_url)
     order = [s.id for s in migrator.status()]
     assert order, "no migrations"
+    before = dump_schema(empty_db_url)
     for migration_id in order:
-        before = dump_schema(empty_db_url)
+        # `before` is the previous migration's schema applied again, checked equal to its first
+        # apply: dumped once, not twice (pg_dump is most of this test's time).
         assert migrator.up(target=migration_id).applied == [migration_id]
         applied = dump_schema(empty_db_url)
         if _data_only(migration_id):
@@ -98,6 +108,7 @@ async def test_every_migration_applies_rolls_back_and_reapplies_to_the_same_sche
         assert again == applied, f"{migration_id} applied twice gives two schemas:\n" + _diff(
             applied, again, "first apply", "second apply"
         )
+        before = again
 
 
 async def test_dump_leaves_out_bookkeeping_and_clock_made_partitions(db_url: str) -> None:
