@@ -13,9 +13,10 @@
 -- a call can find a hash's user on any node, then go to that user's shard). They point at users (a
 -- reference table too), not at the distributed tables, which a reference table may not do:
 -- triggers on auth_tokens and token_transactions keep them in the statement that writes, deletes or
--- re-keys a row, so a hash already held by another user's row fails on pk_auth_token_hashes or
--- pk_transaction_hashes as it failed on the old unique keys (the same user's fails on the table's
--- own key first), and under concurrency the second writer waits for the first and is then refused. A transaction without a tx_hash has no row.
+-- re-keys a row, so once the tables' keys hold user_id (0162) a hash already held by another
+-- user's row fails on pk_auth_token_hashes or pk_transaction_hashes as it failed on the old unique
+-- keys (the same user's fails on the table's own key first), and under concurrency the second writer
+-- waits for the first and is then refused. A transaction without a tx_hash has no row.
 --
 -- No tenant writes them but through the triggers: the functions are SECURITY DEFINER, owned by the
 -- owner role (which bypasses row-level security), and row-level security is forced with a SELECT

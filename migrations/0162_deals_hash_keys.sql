@@ -1,4 +1,4 @@
--- depends: 0161_deals_transaction_hash_key_index
+-- depends: 0161_deals_transaction_hash_key_index 0027_deals_token_transactions_hash_unique
 --
 -- deals: auth tokens are unique on (token, user_id) and token transactions on (tx_hash, user_id),
 -- keys holding Citus' distribution column, under the old names (uq_auth_tokens_token,

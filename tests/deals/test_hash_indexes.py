@@ -148,6 +148,17 @@ async def test_a_write_that_skips_the_triggers_still_meets_the_tables_own_keys(c
                 HASH,
             )
     assert caught.value.constraint_name == "uq_token_transactions_tx_hash"
+    # The triggers did not fire (what such a write leaves for a sweep): a fresh hash got no entry.
+    await conn.execute(
+        "insert into deals.token_transactions (user_id, type, amount, status, tx_hash)"
+        " values ($1, 'reward', 1, 'pending', $2)",
+        user.id,
+        OTHER_HASH,
+    )
+    assert (
+        await conn.fetchval("select count(*) from deals.transaction_hashes where tx_hash = $1", OTHER_HASH)
+        == 0
+    )
 
 
 async def test_truncating_the_tables_empties_their_hash_indexes(conn: Connection) -> None:

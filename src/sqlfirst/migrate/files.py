@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlparse
-from yoyo.migrations import read_sql_migration
 
 from sqlfirst import paths
 from sqlfirst.errors import ConfigurationError
 from sqlfirst.migrate.outcomes import BadMigrationFile, MigrationFileError
+from sqlfirst.migrate.sqlread import install, read_sql_migration
 from sqlfirst.project import CORE, Folder
 
 __all__ = [
@@ -53,6 +53,8 @@ __all__ = [
     "non_transactional_problem",
     "statements",
 ]
+
+install()  # yoyo reads each migration text once per process, not on every command
 
 MIGRATION_NAME = re.compile(r"^(?P<number>\d{4})_(?P<rest>[a-z][a-z0-9_]*)$")
 SNAPSHOT = "schema.sql"
