@@ -1661,11 +1661,12 @@ CREATE FUNCTION deals.fill_parent_user() RETURNS trigger
     AS $_$
 declare
     v_parent_id uuid;
+    v_user_id uuid;
 begin
     execute format('select ($1).%I', tg_argv[1]) into v_parent_id using new;
     execute format('select p.user_id from deals.%I as p where p.id = $1', tg_argv[0])
-        into new.user_id using v_parent_id;
-    if new.user_id is null and v_parent_id is not null
+        into v_user_id using v_parent_id;
+    if v_user_id is null and v_parent_id is not null
        and not row_security_active(format('deals.%I', tg_argv[0])) then
         raise exception using
             errcode = 'foreign_key_violation',
@@ -1677,11 +1678,16 @@ begin
             ),
             detail = format('Key (%s)=(%s) is not present in table "%s".', tg_argv[1], v_parent_id, tg_argv[0]);
     end if;
+    if tg_nargs < 4 then
+        new.user_id := v_user_id;
+    else
+        new := json_populate_record(new, json_build_object(tg_argv[3], v_user_id));
+    end if;
     return new;
 end;
 $_$;
 
-COMMENT ON FUNCTION deals.fill_parent_user() IS 'A row written without its user gets its parent''s: tg_argv is the parent table, the column naming the parent and the foreign key''s name (tg_deals_user, tg_tasks_user, ...).';
+COMMENT ON FUNCTION deals.fill_parent_user() IS 'A row written without its user gets its parent''s: tg_argv is the parent table, the column naming the parent, the foreign key''s name and optionally the column to fill (user_id when not given) (tg_deals_user, tg_tasks_user, tg_deal_activities_deal_user, ...).';
 
 CREATE FUNCTION deals.guard_token_transaction_status() RETURNS trigger
     LANGUAGE plpgsql
@@ -3147,6 +3153,7 @@ CREATE TABLE deals.deal_activities (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
     activity_type_label text GENERATED ALWAYS AS (deals.label(activity_type)) STORED,
+    deal_user_id uuid NOT NULL,
     CONSTRAINT ck_deal_activities_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text))
 );
 
@@ -4078,7 +4085,7 @@ ALTER TABLE ONLY deals.chat_messages
     ADD CONSTRAINT pk_chat_messages PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.deal_activities
-    ADD CONSTRAINT pk_deal_activities PRIMARY KEY (id);
+    ADD CONSTRAINT pk_deal_activities PRIMARY KEY (id, deal_user_id);
 
 ALTER TABLE ONLY deals.deal_scores
     ADD CONSTRAINT pk_deal_scores PRIMARY KEY (id, user_id);
@@ -4771,6 +4778,8 @@ CREATE TRIGGER tg_auth_tokens_hash_update AFTER UPDATE OF id, user_id, token ON 
 
 CREATE TRIGGER tg_auth_tokens_updated_at BEFORE UPDATE ON deals.auth_tokens FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_deal_activities_deal_user BEFORE INSERT ON deals.deal_activities FOR EACH ROW WHEN ((new.deal_user_id IS NULL)) EXECUTE FUNCTION deals.fill_parent_user('deals', 'deal_id', 'fk_deal_activities_deal_id', 'deal_user_id');
+
 CREATE TRIGGER tg_deal_scores_updated_at BEFORE UPDATE ON deals.deal_scores FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
 CREATE TRIGGER tg_deal_scores_user BEFORE INSERT ON deals.deal_scores FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_parent_user('deals', 'deal_id', 'fk_deal_scores_deal_id');
@@ -4961,7 +4970,7 @@ ALTER TABLE ONLY deals.deal_activities
     ADD CONSTRAINT fk_deal_activities_agent_id FOREIGN KEY (agent_id) REFERENCES deals.agents(id) ON DELETE SET NULL;
 
 ALTER TABLE ONLY deals.deal_activities
-    ADD CONSTRAINT fk_deal_activities_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deals(id) ON DELETE CASCADE;
+    ADD CONSTRAINT fk_deal_activities_deal_id FOREIGN KEY (deal_id, deal_user_id) REFERENCES deals.deals(id, user_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.deal_activities
     ADD CONSTRAINT fk_deal_activities_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE SET NULL;
@@ -5184,11 +5193,7 @@ CREATE POLICY rls_chat_messages_own ON deals.chat_messages USING ((user_id = ( S
    FROM deals.goals g
   WHERE (g.id = chat_messages.goal_id))))));
 
-CREATE POLICY rls_deal_activities_delete ON deals.deal_activities FOR DELETE USING ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id))))))));
+CREATE POLICY rls_deal_activities_delete ON deals.deal_activities FOR DELETE USING ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (deal_user_id = ( SELECT core.acting_user() AS acting_user))));
 
 CREATE POLICY rls_deal_activities_insert ON deals.deal_activities FOR INSERT WITH CHECK ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
    FROM deals.deals d
@@ -5196,17 +5201,9 @@ CREATE POLICY rls_deal_activities_insert ON deals.deal_activities FOR INSERT WIT
            FROM deals.goals g
           WHERE (g.id = d.goal_id))))))));
 
-CREATE POLICY rls_deal_activities_select ON deals.deal_activities FOR SELECT USING (((user_id = ( SELECT core.acting_user() AS acting_user)) OR (EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id))))))));
+CREATE POLICY rls_deal_activities_select ON deals.deal_activities FOR SELECT USING (((user_id = ( SELECT core.acting_user() AS acting_user)) OR (deal_user_id = ( SELECT core.acting_user() AS acting_user))));
 
-CREATE POLICY rls_deal_activities_update ON deals.deal_activities FOR UPDATE USING ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id)))))))) WITH CHECK ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
+CREATE POLICY rls_deal_activities_update ON deals.deal_activities FOR UPDATE USING ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (deal_user_id = ( SELECT core.acting_user() AS acting_user)))) WITH CHECK ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
    FROM deals.deals d
   WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
            FROM deals.goals g

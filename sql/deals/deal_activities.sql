@@ -1,7 +1,12 @@
 -- name: insert_deal_activity(deal_id, user_id, agent_id, activity_type, description, meta_data)<!
 -- Record something that happened to a deal, and who did it.
-insert into deals.deal_activities (deal_id, user_id, agent_id, activity_type, description, meta_data, created_at)
-values (:deal_id, :user_id, :agent_id, :activity_type, :description, :meta_data, clock_timestamp())
+-- deal_user_id is the deal's user (Citus' tenant, 0163-0168), read from deals in the statement.
+insert into deals.deal_activities
+    (deal_user_id, deal_id, user_id, agent_id, activity_type, description, meta_data, created_at)
+values (
+    (select d.user_id from deals.deals as d where d.id = :deal_id), :deal_id, :user_id, :agent_id, :activity_type,
+    :description, :meta_data, clock_timestamp()
+)
 returning id, deal_id, user_id, agent_id, activity_type, description, created_at, meta_data;
 
 -- name: list_deal_activities(deal_id, lim)

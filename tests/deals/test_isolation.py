@@ -466,6 +466,10 @@ async def test_b_cannot_hang_rows_on_a_s_goal_or_private_deal_and_learns_nothing
         with pytest.raises(PermissionDenied):
             async with world.db.transaction(as_user=b.user.id) as conn:
                 await deal_scores.create(conn, deal_id=deal_id, score_type="risk", value=1, confidence=1)
+    for deal_id in (a.private_deal.id, uuid4()):  # an activity takes its deal's user (0163): likewise
+        with pytest.raises(PermissionDenied):
+            async with world.db.transaction(as_user=b.user.id) as conn:
+                await deal_activities.record(conn, deal_id=deal_id, activity_type="updated")
     for deal_id in (a.private_deal.id, uuid4()):
         with pytest.raises(PermissionDenied):
             async with world.db.transaction(as_user=b.user.id) as conn:

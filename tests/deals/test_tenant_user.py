@@ -1,7 +1,7 @@
 """Deals and tasks carry their goal's user (0128-0133), task activities their task's (0134-0141),
-deal scores their deal's (0142-0148): the Citus tenant of sql/deals/citus.toml, held by the foreign
-key to the parent, in the primary keys of tasks, task activities and scores, and read by row-level
-security on the row itself."""
+deal scores their deal's (0142-0148), deal activities theirs in deal_user_id (0163-0168): the Citus
+tenant of sql/deals/citus.toml, held by the foreign key to the parent, in the primary keys of tasks,
+task activities, scores and deal activities, and read by row-level security on the row itself."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from sqlfirst.db import Connection, connect_one
-from sqlfirst.deals import deal_scores, deals, task_activities, tasks
+from sqlfirst.deals import deal_activities, deal_scores, deals, task_activities, tasks
 from sqlfirst.errors import ReferenceViolation
 
 from ..migration_helpers import migrated_to_just_before
@@ -25,14 +25,18 @@ _RAW_INSERT = {
     " values ($1, 'started'{arg}) returning id",
     "deal_scores": "insert into deals.deal_scores (deal_id, score_type, value, confidence{user})"
     " values ($1, 'risk', 50, 50{arg}) returning id",
+    "deal_activities": "insert into deals.deal_activities (deal_id, activity_type{user})"
+    " values ($1, 'updated'{arg}) returning id",
 }
+_TENANT = {"deal_activities": "deal_user_id"}
+"""The column holding the row's tenant where it is not user_id."""
 
 
 async def _raw_insert(
     conn: Connection, table: str, parent_id: uuid.UUID, user_id: uuid.UUID | None = None
 ) -> object:
     """A row of ``table`` under its parent (a goal; a task for task_activities, a deal for
-    deal_scores) written as a COPY or an ORM would: naming the user or not."""
+    deal_scores and deal_activities) written as a COPY or an ORM would: naming the user or not."""
     sql = _RAW_INSERT[table]
     if table == "deals":
         market = await make_market(conn)
@@ -41,7 +45,8 @@ async def _raw_insert(
         return await conn.fetchval(sql.format(user=", user_id", arg=", $3"), parent_id, market.id, user_id)
     if user_id is None:
         return await conn.fetchval(sql.format(user="", arg=""), parent_id)
-    return await conn.fetchval(sql.format(user=", user_id", arg=", $2"), parent_id, user_id)
+    column = _TENANT.get(table, "user_id")
+    return await conn.fetchval(sql.format(user=f", {column}", arg=", $2"), parent_id, user_id)
 
 
 async def test_a_deal_and_a_task_carry_their_goals_user_and_no_other(conn: Connection) -> None:
@@ -144,11 +149,13 @@ async def test_the_fill_trigger_runs_only_for_a_row_written_without_its_user(con
         deal = await make_deal(conn, goal)
         await deal_scores.create(conn, deal_id=deal.id, score_type="risk", value=10, confidence=90)
         await _raw_insert(conn, "deal_scores", deal.id)
+        await deal_activities.record(conn, deal_id=deal.id, activity_type="updated")
+        await _raw_insert(conn, "deal_activities", deal.id)
         calls = await conn.fetchval(
             "select calls from pg_stat_xact_user_functions"
             " where schemaname = 'deals' and funcname = 'fill_parent_user'"
         )
-    assert calls == 3  # the three raw inserts, one per table
+    assert calls == 4  # the four raw inserts, one per table
 
 
 async def test_deleting_a_goal_or_a_task_still_takes_what_hangs_off_it(conn: Connection) -> None:
@@ -251,6 +258,121 @@ async def test_a_deal_score_carries_its_deals_user_and_no_other(conn: Connection
     # Deleting the deal still takes its scores with it.
     await conn.execute("delete from deals.deals where id = $1", deal.id)
     assert await conn.fetchval("select count(*) from deals.deal_scores where deal_id = $1", deal.id) == 0
+
+
+async def test_a_deal_activity_carries_its_deals_user_beside_who_performed_it(conn: Connection) -> None:
+    goal = await make_goal(conn)
+    deal = await make_deal(conn, goal)
+    actor = await make_user(conn)  # user_id says who performed it (seed 002), not whose deal it is
+    by_actor = await deal_activities.record(conn, deal_id=deal.id, activity_type="analyzed", user_id=actor.id)
+    by_agent = await deal_activities.record(conn, deal_id=deal.id, activity_type="updated")
+    raw = await _raw_insert(conn, "deal_activities", deal.id)
+    rows = await conn.fetch(
+        "select id, deal_user_id, user_id from deals.deal_activities where deal_id = $1", deal.id
+    )
+    assert {r["id"]: (r["deal_user_id"], r["user_id"]) for r in rows} == {
+        by_actor.id: (goal.user_id, actor.id),
+        by_agent.id: (goal.user_id, None),
+        raw: (goal.user_id, None),
+    }
+    assert (by_actor.user_id, by_agent.user_id) == (actor.id, None)
+
+    stranger = await make_user(conn)
+    strangers_deal = await make_deal(conn, await make_goal(conn, stranger))
+    for statement, value in (
+        ("update deals.deal_activities set deal_user_id = $2 where deal_id = $1", stranger.id),
+        ("update deals.deal_activities set deal_id = $2 where deal_id = $1", strangers_deal.id),
+    ):
+        with pytest.raises(asyncpg.ForeignKeyViolationError) as moved:
+            async with conn.transaction():
+                await conn.execute(statement, deal.id, value)
+        assert moved.value.constraint_name == "fk_deal_activities_deal_id", statement
+    with pytest.raises(asyncpg.ForeignKeyViolationError) as planted:
+        async with conn.transaction():
+            await _raw_insert(conn, "deal_activities", deal.id, stranger.id)
+    assert planted.value.constraint_name == "fk_deal_activities_deal_id"
+
+    missing = uuid.uuid4()
+    with pytest.raises(ReferenceViolation) as unknown:
+        async with conn.transaction():
+            await deal_activities.record(conn, deal_id=missing, activity_type="updated")
+    assert unknown.value.constraint == "fk_deal_activities_deal_id"
+    with pytest.raises(asyncpg.ForeignKeyViolationError) as unknown_raw:
+        async with conn.transaction():
+            await _raw_insert(conn, "deal_activities", missing)
+    assert f'Key (deal_id)=({missing}) is not present in table "deals"' in (unknown_raw.value.detail or "")
+    with pytest.raises(asyncpg.UniqueViolationError) as duplicate:
+        async with conn.transaction():
+            await conn.execute(  # every column but the generated activity_type_label
+                "insert into deals.deal_activities (id, deal_id, deal_user_id, activity_type)"
+                " select id, deal_id, deal_user_id, activity_type from deals.deal_activities where id = $1",
+                raw,
+            )
+    assert duplicate.value.constraint_name == "pk_deal_activities"
+    # The user who performed an activity may go: the activity stays on its deal, without them.
+    await conn.execute("delete from deals.users where id = $1", actor.id)
+    kept = await conn.fetchrow(
+        "select deal_user_id, user_id from deals.deal_activities where id = $1", by_actor.id
+    )
+    assert kept is not None and tuple(kept) == (goal.user_id, None)
+    # Deleting the deal still takes its activities with it.
+    await conn.execute("delete from deals.deals where id = $1", deal.id)
+    assert await conn.fetchval("select count(*) from deals.deal_activities where deal_id = $1", deal.id) == 0
+
+
+async def test_the_migrations_give_existing_deal_activities_their_deals_user(empty_db_url: str) -> None:
+    migrator = migrated_to_just_before(empty_db_url, "0163_deals_deal_activities_deal_user")
+    conn = await connect_one(empty_db_url)
+    try:
+        deal = await make_deal(conn)
+        actor = await make_user(conn)
+        written = {
+            await conn.fetchval(
+                "insert into deals.deal_activities (deal_id, user_id, activity_type)"
+                " values ($1, $2, 'updated') returning id",
+                deal.id,
+                user_id,
+            ): user_id
+            for user_id in (actor.id, None)
+        }
+    finally:
+        await conn.close()
+    migrator.up()
+    conn = await connect_one(empty_db_url)
+    try:
+        rows = await conn.fetch("select id, deal_user_id, user_id from deals.deal_activities")
+        goal_user = await conn.fetchval("select user_id from deals.goals where id = $1", deal.goal_id)
+        keys = [
+            tuple(r)
+            for r in await conn.fetch(
+                "select conname, pg_get_constraintdef(oid), convalidated from pg_constraint"
+                " where conrelid = 'deals.deal_activities'::regclass and contype in ('p', 'f')"
+                " and conname <> 'fk_deal_activities_agent_id' order by 1"
+            )
+        ]
+        not_null = await conn.fetchval(
+            "select attnotnull from pg_attribute"
+            " where attrelid = 'deals.deal_activities'::regclass and attname = 'deal_user_id'"
+        )
+    finally:
+        await conn.close()
+    assert {r["id"]: (r["deal_user_id"], r["user_id"]) for r in rows} == {
+        row_id: (goal_user, user_id) for row_id, user_id in written.items()
+    }
+    assert not_null is True
+    assert keys == [
+        (
+            "fk_deal_activities_deal_id",
+            "FOREIGN KEY (deal_id, deal_user_id) REFERENCES deals.deals(id, user_id) ON DELETE CASCADE",
+            True,
+        ),
+        (
+            "fk_deal_activities_user_id",
+            "FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE SET NULL",
+            True,
+        ),
+        ("pk_deal_activities", "PRIMARY KEY (id, deal_user_id)", True),
+    ]
 
 
 async def test_the_migrations_give_existing_scores_their_deals_user(empty_db_url: str) -> None:

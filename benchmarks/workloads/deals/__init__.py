@@ -71,7 +71,8 @@ BENCH = DomainBench(
     # 4: task activities carry their task's user_id (0134-0141)
     # 5: deal scores carry their deal's user_id (0142-0148)
     # 6: the hash indexes of auth tokens and tx_hashes, written by after_load (0157-0162)
-    version=6,
+    # 7: deal activities carry their deal's user in deal_user_id (0163-0168)
+    version=7,
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),

@@ -201,6 +201,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             "deals.deal_activities",
             (
                 "id",
+                "deal_user_id",
                 "deal_id",
                 "user_id",
                 "agent_id",

@@ -236,10 +236,12 @@ def deal_activity_rows(w: _World, seed: int, n_deal_acts: int) -> Iterator[tuple
     for _ in range(n_deal_acts):
         d = _skewed(rng, n_deals, 1.5)
         by_user = rng.random() < 0.3
+        deal_user = w.user_ids[w.goal_user[w.deal_goal[d]]]
         yield (
             rand_uuid(rng),
+            deal_user,
             w.deal_ids[d],
-            w.user_ids[w.goal_user[w.deal_goal[d]]] if by_user else None,
+            deal_user if by_user else None,
             None if by_user else rng.choice(w.agent_ids),
             rng.choice(list(DealActivityType)),
             "price checked",

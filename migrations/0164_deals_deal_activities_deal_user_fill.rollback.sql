@@ -1,0 +1,1 @@
+-- Nothing to undo: 0163's rollback drops the column this filled.
