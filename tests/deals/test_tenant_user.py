@@ -6,6 +6,7 @@ task activities, scores and deal activities, and read by row-level security on t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 import pytest
@@ -177,6 +178,53 @@ async def test_deleting_a_goal_or_a_task_still_takes_what_hangs_off_it(conn: Con
     assert left == 0
 
 
+_PARENT = {
+    "task_activities": ("task_id", "tasks"),
+    "deal_scores": ("deal_id", "deals"),
+    "deal_activities": ("deal_id", "deals"),
+}
+"""A child table -> the column naming its parent, and the parent table."""
+
+
+async def _assert_held_to_parent(
+    conn: Connection,
+    table: str,
+    parent_id: uuid.UUID,
+    strangers_parent_id: uuid.UUID,
+    stranger_id: uuid.UUID,
+    record: Callable[[uuid.UUID], Awaitable[object]],
+) -> None:
+    """The rows of ``table`` under ``parent_id`` keep their parent's user: moving them to another
+    user or to another user's parent, or writing one in another user's name, is refused by the
+    foreign key to the parent, by name; an unknown parent is refused by that name through the API
+    (``record``) and raw (by the fill trigger, as the key would)."""
+    column, parent = _PARENT[table]
+    key = f"fk_{table}_{column}"
+    for statement, value in (
+        (f"update deals.{table} set {_TENANT.get(table, 'user_id')} = $2 where {column} = $1", stranger_id),
+        (f"update deals.{table} set {column} = $2 where {column} = $1", strangers_parent_id),
+    ):
+        with pytest.raises(asyncpg.ForeignKeyViolationError) as moved:
+            async with conn.transaction():
+                await conn.execute(statement, parent_id, value)
+        assert moved.value.constraint_name == key, statement
+    with pytest.raises(asyncpg.ForeignKeyViolationError) as planted:
+        async with conn.transaction():
+            await _raw_insert(conn, table, parent_id, stranger_id)
+    assert planted.value.constraint_name == key
+    missing = uuid.uuid4()
+    with pytest.raises(ReferenceViolation) as unknown:
+        async with conn.transaction():
+            await record(missing)
+    assert unknown.value.constraint == key
+    with pytest.raises(asyncpg.ForeignKeyViolationError) as unknown_raw:
+        async with conn.transaction():
+            await _raw_insert(conn, table, missing)
+    assert f'Key ({column})=({missing}) is not present in table "{parent}"' in (
+        unknown_raw.value.detail or ""
+    )
+
+
 async def test_a_task_activity_carries_its_tasks_user_and_no_other(conn: Connection) -> None:
     goal = await make_goal(conn)
     task = await tasks.create(conn, goal_id=goal.id, title="watch it")
@@ -187,28 +235,14 @@ async def test_a_task_activity_carries_its_tasks_user_and_no_other(conn: Connect
 
     stranger = await make_user(conn)
     strangers_task = await tasks.create(conn, goal_id=(await make_goal(conn, stranger)).id, title="theirs")
-    for statement, value in (
-        ("update deals.task_activities set user_id = $2 where task_id = $1", stranger.id),
-        ("update deals.task_activities set task_id = $2 where task_id = $1", strangers_task.id),
-    ):
-        with pytest.raises(asyncpg.ForeignKeyViolationError) as moved:
-            async with conn.transaction():
-                await conn.execute(statement, task.id, value)
-        assert moved.value.constraint_name == "fk_task_activities_task_id", statement
-    with pytest.raises(asyncpg.ForeignKeyViolationError) as planted:
-        async with conn.transaction():
-            await _raw_insert(conn, "task_activities", task.id, stranger.id)
-    assert planted.value.constraint_name == "fk_task_activities_task_id"
-
-    missing = uuid.uuid4()
-    with pytest.raises(ReferenceViolation) as unknown:
-        async with conn.transaction():
-            await task_activities.record(conn, task_id=missing, activity_type="started")
-    assert unknown.value.constraint == "fk_task_activities_task_id"
-    with pytest.raises(asyncpg.ForeignKeyViolationError) as unknown_raw:
-        async with conn.transaction():
-            await _raw_insert(conn, "task_activities", missing)
-    assert f'Key (task_id)=({missing}) is not present in table "tasks"' in (unknown_raw.value.detail or "")
+    await _assert_held_to_parent(
+        conn,
+        "task_activities",
+        task.id,
+        strangers_task.id,
+        stranger.id,
+        lambda task_id: task_activities.record(conn, task_id=task_id, activity_type="started"),
+    )
 
     # The keys are (id, user_id): they refuse a second row with the same id and user, under their
     # names (a row's id stays unique by being a uuid the server draws).
@@ -231,24 +265,14 @@ async def test_a_deal_score_carries_its_deals_user_and_no_other(conn: Connection
 
     stranger = await make_user(conn)
     strangers_deal = await make_deal(conn, await make_goal(conn, stranger))
-    for statement, value in (
-        ("update deals.deal_scores set user_id = $2 where deal_id = $1", stranger.id),
-        ("update deals.deal_scores set deal_id = $2 where deal_id = $1", strangers_deal.id),
-    ):
-        with pytest.raises(asyncpg.ForeignKeyViolationError) as moved:
-            async with conn.transaction():
-                await conn.execute(statement, deal.id, value)
-        assert moved.value.constraint_name == "fk_deal_scores_deal_id", statement
-
-    missing = uuid.uuid4()
-    with pytest.raises(ReferenceViolation) as unknown:
-        async with conn.transaction():
-            await deal_scores.create(conn, deal_id=missing, score_type="risk", value=1, confidence=1)
-    assert unknown.value.constraint == "fk_deal_scores_deal_id"
-    with pytest.raises(asyncpg.ForeignKeyViolationError) as unknown_raw:
-        async with conn.transaction():
-            await _raw_insert(conn, "deal_scores", missing)
-    assert f'Key (deal_id)=({missing}) is not present in table "deals"' in (unknown_raw.value.detail or "")
+    await _assert_held_to_parent(
+        conn,
+        "deal_scores",
+        deal.id,
+        strangers_deal.id,
+        stranger.id,
+        lambda deal_id: deal_scores.create(conn, deal_id=deal_id, score_type="risk", value=1, confidence=1),
+    )
     with pytest.raises(asyncpg.UniqueViolationError) as duplicate:
         async with conn.transaction():
             await conn.execute(
@@ -279,28 +303,14 @@ async def test_a_deal_activity_carries_its_deals_user_beside_who_performed_it(co
 
     stranger = await make_user(conn)
     strangers_deal = await make_deal(conn, await make_goal(conn, stranger))
-    for statement, value in (
-        ("update deals.deal_activities set deal_user_id = $2 where deal_id = $1", stranger.id),
-        ("update deals.deal_activities set deal_id = $2 where deal_id = $1", strangers_deal.id),
-    ):
-        with pytest.raises(asyncpg.ForeignKeyViolationError) as moved:
-            async with conn.transaction():
-                await conn.execute(statement, deal.id, value)
-        assert moved.value.constraint_name == "fk_deal_activities_deal_id", statement
-    with pytest.raises(asyncpg.ForeignKeyViolationError) as planted:
-        async with conn.transaction():
-            await _raw_insert(conn, "deal_activities", deal.id, stranger.id)
-    assert planted.value.constraint_name == "fk_deal_activities_deal_id"
-
-    missing = uuid.uuid4()
-    with pytest.raises(ReferenceViolation) as unknown:
-        async with conn.transaction():
-            await deal_activities.record(conn, deal_id=missing, activity_type="updated")
-    assert unknown.value.constraint == "fk_deal_activities_deal_id"
-    with pytest.raises(asyncpg.ForeignKeyViolationError) as unknown_raw:
-        async with conn.transaction():
-            await _raw_insert(conn, "deal_activities", missing)
-    assert f'Key (deal_id)=({missing}) is not present in table "deals"' in (unknown_raw.value.detail or "")
+    await _assert_held_to_parent(
+        conn,
+        "deal_activities",
+        deal.id,
+        strangers_deal.id,
+        stranger.id,
+        lambda deal_id: deal_activities.record(conn, deal_id=deal_id, activity_type="updated"),
+    )
     with pytest.raises(asyncpg.UniqueViolationError) as duplicate:
         async with conn.transaction():
             await conn.execute(  # every column but the generated activity_type_label
