@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from sqlfirst import citus
 from sqlfirst.db import Connection
 from sqlfirst.deals.models import ENUM_TYPES
+from sqlfirst.migrate import Migrator
 
 from .factories import make_deal
 
@@ -163,3 +166,22 @@ async def test_seed_constraint_names_exist(conn: Connection) -> None:
         "ix_model_metrics_name_version",
     ]:
         assert index in indexes
+
+
+@pytest.mark.parametrize(
+    ("target", "needs"),
+    [
+        # 0162 replaces the index 0027 made (without naming it: "index uq_token_transactions_tx_hash
+        # does not exist"); 0168's foreign key names deals' unique index of 0142.
+        ("0162_deals_hash_keys", "0027_deals_token_transactions_hash_unique"),
+        ("0168_deals_deal_activities_tenant_key", "0142_deals_deals_tenant_key_index"),
+    ],
+)
+async def test_a_key_swap_applies_alone_on_an_empty_database(
+    empty_db_url: str, target: str, needs: str
+) -> None:
+    # `up(target=...)` applies only the target's dependencies, so they must name what it changes.
+    migrator = Migrator(empty_db_url, domains=["deals"])
+    applied = migrator.up(target=target).applied
+    assert needs in applied
+    assert applied[-1] == target
