@@ -34,7 +34,7 @@ import sqlparse
 from sqlfirst import paths
 from sqlfirst.errors import ConfigurationError
 from sqlfirst.migrate.outcomes import BadMigrationFile, MigrationFileError
-from sqlfirst.migrate.sqlread import install, read_sql_migration
+from sqlfirst.migrate.sqlread import install, read_sql_text
 from sqlfirst.project import CORE, Folder
 
 __all__ = [
@@ -175,9 +175,9 @@ def _content_problem(path: Path, ids: set[str]) -> str | None:
     if not rollback.exists():
         return f"has no {rollback.name} (every migration has a rollback)"
     try:
-        directives, _, _ = read_sql_migration(str(path))
         forward_text = path.read_text(encoding="utf-8")
         rollback_text = rollback.read_text(encoding="utf-8")
+        directives, _, _ = read_sql_text(forward_text)
     except (OSError, UnicodeDecodeError) as exc:
         return f"cannot be read as UTF-8 text ({exc})"
     transactional = directives.get("transactional", "true").strip().lower()

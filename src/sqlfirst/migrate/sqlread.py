@@ -17,7 +17,7 @@ import sqlparse
 import yoyo.migrations
 from yoyo.migrations import parse_metadata_from_sql_comments
 
-__all__ = ["install", "read_sql_migration"]
+__all__ = ["install", "read_sql_migration", "read_sql_text"]
 
 _yoyo_read_sql_migration = yoyo.migrations.read_sql_migration
 
@@ -33,14 +33,19 @@ def _split(text: str) -> tuple[tuple[tuple[str, str], ...], str, tuple[str, ...]
     return tuple(directives.items()), leading_comment, tuple(s for s in statements if s.strip())
 
 
+def read_sql_text(text: str) -> tuple[dict[str, str], str, list[str]]:
+    """``(directives, leading comment, statements)`` of a migration's SQL ``text``, as yoyo reads a
+    file holding it; fresh containers on every call (yoyo reverses the rollback's list in place)."""
+    directives, leading_comment, statements = _split(text)
+    return dict(directives), leading_comment, list(statements)
+
+
 def read_sql_migration(path: str) -> tuple[dict[str, str], str, list[str]]:
-    """``(directives, leading comment, statements)`` of the SQL file at ``path``, as yoyo reads them;
-    fresh containers on every call (yoyo reverses the rollback's list in place)."""
+    """:func:`read_sql_text` of the SQL file at ``path`` (nothing for a missing file, as yoyo)."""
     if not os.path.exists(path):
         return {}, "", []
     with open(path, encoding="UTF-8") as f:
-        directives, leading_comment, statements = _split(f.read())
-    return dict(directives), leading_comment, list(statements)
+        return read_sql_text(f.read())
 
 
 def install() -> None:
