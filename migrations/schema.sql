@@ -1656,6 +1656,26 @@ $$;
 
 COMMENT ON FUNCTION deals.delete_goal(p_id uuid) IS 'Delete one goal (its deals and tasks cascade); chat messages, notifications and token transactions that pointed at it stay, with goal_id null. 1, or 0 when there is no such goal.';
 
+CREATE FUNCTION deals.fill_hash_indexes() RETURNS bigint
+    LANGUAGE sql
+    AS $$
+    with tokens as (
+        insert into deals.auth_token_hashes (token, user_id, auth_token_id)
+        select token, user_id, id
+        from deals.auth_tokens
+        on conflict (token) do nothing
+        returning 1
+    ), transactions as (
+        insert into deals.transaction_hashes (tx_hash, user_id, transaction_id)
+        select tx_hash, user_id, id
+        from deals.token_transactions
+        where tx_hash is not null
+        on conflict (tx_hash) do nothing
+        returning 1
+    )
+    select (select count(*) from tokens) + (select count(*) from transactions);
+$$;
+
 CREATE FUNCTION deals.fill_parent_user() RETURNS trigger
     LANGUAGE plpgsql
     AS $_$

@@ -422,20 +422,14 @@ async def before_load(conn: Any, factor: float, seed: int) -> None:
         await conn.execute("delete from deals.price_tracking where meta_data @> '{\"bench_marker\": true}'")
 
 
-HASH_INDEXES = (
-    "insert into deals.auth_token_hashes (token, user_id, auth_token_id)"
-    " select token, user_id, id from deals.auth_tokens",
-    "insert into deals.transaction_hashes (tx_hash, user_id, transaction_id)"
-    " select tx_hash, user_id, id from deals.token_transactions where tx_hash is not null",
-)
+HASH_INDEXES = "select deals.fill_hash_indexes()"
 """What the triggers of auth_tokens and token_transactions write (0157), which a trigger-free load
-does not fire: the hash indexes, filled from the loaded rows."""
+does not fire: the hash indexes, filled from the loaded rows (0169)."""
 
 
 async def after_load(conn: Any) -> None:
     """Triggers back on, the hash indexes written; every table as loaded, which cleanup gives back
     after each run."""
     await conn.execute("set session_replication_role = origin")
-    for statement in HASH_INDEXES:
-        await conn.execute(statement)
+    await conn.execute(HASH_INDEXES)
     await snapshot(conn)

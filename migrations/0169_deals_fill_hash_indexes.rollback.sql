@@ -1,0 +1,1 @@
+drop function deals.fill_hash_indexes();
