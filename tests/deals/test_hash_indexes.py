@@ -34,6 +34,34 @@ ENTRIES = (
 )
 
 
+async def raw_token(
+    conn: Connection,
+    user_id: UUID,
+    token: str,
+    *,
+    token_type: str = "access",  # noqa: S107 (a token type, not a secret)
+    live: bool = True,
+) -> None:
+    """An auth token row written as a COPY or an ORM would (its hash as given, not issued)."""
+    await conn.execute(
+        "insert into deals.auth_tokens (user_id, token, token_type, expires_at)"
+        f" values ($1, $2, $3, now() {'+' if live else '-'} interval '1 hour')",
+        user_id,
+        token,
+        token_type,
+    )
+
+
+async def raw_transaction(conn: Connection, user_id: UUID, tx_hash: str) -> None:
+    """A pending reward carrying ``tx_hash``, written as a COPY or an ORM would."""
+    await conn.execute(
+        "insert into deals.token_transactions (user_id, type, amount, status, tx_hash)"
+        " values ($1, 'reward', 1, 'pending', $2)",
+        user_id,
+        tx_hash,
+    )
+
+
 async def test_a_token_hash_is_unique_across_users_and_the_index_follows_every_write(
     conn: Connection,
 ) -> None:
@@ -44,21 +72,11 @@ async def test_a_token_hash_is_unique_across_users_and_the_index_follows_every_w
     stored = auth_tokens.hash_token(issued.raw_token.get_secret_value())
     with pytest.raises(asyncpg.UniqueViolationError) as caught:
         async with conn.transaction():
-            await conn.execute(
-                "insert into deals.auth_tokens (user_id, token, token_type, expires_at)"
-                " values ($1, $2, 'access', now() + interval '1 hour')",
-                bob.id,
-                stored,
-            )
+            await raw_token(conn, bob.id, stored)
     assert caught.value.constraint_name == "pk_auth_token_hashes"  # another user's
     with pytest.raises(asyncpg.UniqueViolationError) as caught:
         async with conn.transaction():
-            await conn.execute(
-                "insert into deals.auth_tokens (user_id, token, token_type, expires_at)"
-                " values ($1, $2, 'refresh', now() + interval '1 hour')",
-                alice.id,
-                stored,
-            )
+            await raw_token(conn, alice.id, stored, token_type="refresh")
     assert caught.value.constraint_name == "uq_auth_tokens_token"  # the same user's: the table's own key
     token = await auth_tokens.authenticate(conn, raw_token=issued.raw_token.get_secret_value())
     assert token is not None and token.user_id == alice.id
@@ -71,12 +89,7 @@ async def test_a_token_hash_is_unique_across_users_and_the_index_follows_every_w
         "update deals.auth_tokens set user_id = $2 where id = $1", issued.auth_token.id, bob.id
     )
     assert await differences(conn) == NONE
-    await conn.execute(  # the old hash is free again, for any user
-        "insert into deals.auth_tokens (user_id, token, token_type, expires_at)"
-        " values ($1, $2, 'access', now() - interval '1 hour')",
-        alice.id,
-        stored,
-    )
+    await raw_token(conn, alice.id, stored, live=False)  # the old hash is free again, for any user
     assert await auth_tokens.delete_expired(conn, as_of=datetime.now(UTC)) >= 1
     assert await differences(conn) == NONE
     await conn.execute("delete from deals.users where id = $1", bob.id)
@@ -141,20 +154,10 @@ async def test_a_write_that_skips_the_triggers_still_meets_the_tables_own_keys(c
     await conn.execute("set local session_replication_role = replica")
     with pytest.raises(asyncpg.UniqueViolationError) as caught:
         async with conn.transaction():
-            await conn.execute(
-                "insert into deals.token_transactions (user_id, type, amount, status, tx_hash)"
-                " values ($1, 'reward', 1, 'pending', $2)",
-                user.id,
-                HASH,
-            )
+            await raw_transaction(conn, user.id, HASH)
     assert caught.value.constraint_name == "uq_token_transactions_tx_hash"
     # The triggers did not fire (what such a write leaves for a sweep): a fresh hash got no entry.
-    await conn.execute(
-        "insert into deals.token_transactions (user_id, type, amount, status, tx_hash)"
-        " values ($1, 'reward', 1, 'pending', $2)",
-        user.id,
-        OTHER_HASH,
-    )
+    await raw_transaction(conn, user.id, OTHER_HASH)
     assert (
         await conn.fetchval("select count(*) from deals.transaction_hashes where tx_hash = $1", OTHER_HASH)
         == 0
@@ -179,12 +182,7 @@ async def test_truncating_the_tables_empties_their_hash_indexes(conn: Connection
     await conn.execute("truncate deals.auth_tokens, deals.token_balance_history, deals.token_transactions")
     assert await conn.fetchval(ENTRIES) == 0
     await tokens.begin(conn, user_id=user.id, type="reward", amount=1, tx_hash=HASH)  # free again
-    await conn.execute(
-        "insert into deals.auth_tokens (user_id, token, token_type, expires_at)"
-        " values ($1, $2, 'access', now() + interval '1 hour')",
-        user.id,
-        auth_tokens.hash_token(issued.raw_token.get_secret_value()),
-    )
+    await raw_token(conn, user.id, auth_tokens.hash_token(issued.raw_token.get_secret_value()))
     assert await differences(conn) == NONE
 
 
