@@ -45,6 +45,9 @@ begin
     end if;
     if tg_nargs < 4 then
         new.user_id := v_user_id;
+    elsif not exists (select from pg_attribute
+                      where attrelid = tg_relid and attname = tg_argv[3] and attnum > 0 and not attisdropped) then
+        raise exception 'trigger % on %: no column % to fill', tg_name, tg_table_name, tg_argv[3];
     else
         new := json_populate_record(new, json_build_object(tg_argv[3], v_user_id));
     end if;

@@ -50,6 +50,19 @@ async def _raw_insert(
     return await conn.fetchval(sql.format(user=f", {column}", arg=", $2"), parent_id, user_id)
 
 
+async def test_the_fill_trigger_refuses_a_column_to_fill_that_the_table_lacks(conn: Connection) -> None:
+    # A misspelt fourth argument would leave the tenant null and fail later, elsewhere: it fails here.
+    deal = await make_deal(conn)
+    await conn.execute(
+        "create temporary table scratch (deal_id uuid, deal_user uuid) on commit drop;"
+        " create trigger tg_scratch before insert on scratch for each row"
+        " execute function deals.fill_parent_user('deals', 'deal_id', 'fk_scratch', 'deal_user_id')"
+    )
+    with pytest.raises(asyncpg.RaiseError, match="no column deal_user_id to fill"):
+        async with conn.transaction():
+            await conn.execute("insert into scratch (deal_id) values ($1)", deal.id)
+
+
 async def test_a_deal_and_a_task_carry_their_goals_user_and_no_other(conn: Connection) -> None:
     goal = await make_goal(conn)
     deal = await make_deal(conn, goal)
