@@ -75,6 +75,12 @@ async def test_the_check_finds_what_citus_refuses(conn: Connection) -> None:
                 on delete cascade,
             add constraint fk_other_rows_owner_default foreign key (owner) references cp.lookup (id)
                 on delete set default;
+        -- Citus refuses a subquery in a policy of any of its tables, a scalar (select f()) included
+        create policy p_scalar on cp.tenant_rows using (tenant_id = (select 1));
+        create policy p_exists on cp.lookup for insert with check (exists (select from cp.tenant_rows));
+        create policy p_in on cp.other_rows using (id in (select id from cp.tenant_rows));
+        create policy p_plain on cp.other_rows for update using (tenant_id = 1) with check (tenant_id = 1);
+        create policy p_local on cp.side using (exists (select from cp.lookup));
         """
     )
     found = await citus.violations(conn, plan)
@@ -93,6 +99,10 @@ async def test_the_check_finds_what_citus_refuses(conn: Connection) -> None:
         ("nullable_column", "tenant_rows", "tenant_id"),
         ("foreign_key_action", "other_rows", "fk_other_rows_owner_null"),
         ("foreign_key_action", "other_rows", "fk_other_rows_owner_moves"),
+        # subqueries in policies of distributed and reference tables (a local table's stay Postgres')
+        ("policy_subquery", "tenant_rows", "p_scalar"),
+        ("policy_subquery", "lookup", "p_exists"),
+        ("policy_subquery", "other_rows", "p_in"),
     }
     commands = citus.sql_commands(plan)
     assert "select create_reference_table('cp.lookup');" in commands

@@ -6,7 +6,9 @@ unique constraint and unique index (partial ones too) of a distributed table inc
 column; every foreign key between distributed tables includes it on both sides and joins tables of
 one co-location group; no foreign key holding it sets it null or default on delete (nor null,
 default or cascade on update); no reference table points at a distributed one; no foreign key joins
-a distributed and a local table. What today's schema breaks is listed in the plan as a deviation
+a distributed and a local table; no row-level security policy of a distributed or reference table
+holds a subquery (Citus refuses one in a policy, ``(select core.acting_user())`` included). What
+today's schema breaks is listed in the plan as a deviation
 with its reason; :func:`violations` must equal the deviations, so a new break fails the check and a
 fixed one must be struck from the plan. The routing check is static: every distributed table a hot
 query names must be pinned by its distribution column, or the query is marked cross-shard in the
@@ -47,7 +49,7 @@ __all__ = [
 class Violation:
     # "missing_column" | "nullable_column" | "unique" | "unique_index" | "foreign_key"
     # | "foreign_key_action" | "colocation" | "reference_to_distributed" | "distributed_to_local"
-    # | "local_to_distributed"
+    # | "local_to_distributed" | "policy_subquery"
     rule: str
     table: str
     constraint: str
@@ -157,6 +159,20 @@ order by n.nspname, t.relname, i.relname
 """
 
 
+# Row-level security policies whose USING or WITH CHECK expression holds a subquery (a SubLink node:
+# EXISTS, IN, or a scalar (select ...)). Citus refuses such a policy on any of its tables ("cannot
+# create policy: Subqueries are not supported in policies on distributed tables").
+_POLICIES = """
+select n.nspname as schema, c.relname as table_name, p.polname as name
+from pg_policy p
+join pg_class c on c.oid = p.polrelid
+join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any($1::text[]) and not c.relispartition
+  and (position('{SUBLINK' in p.polqual::text) > 0 or position('{SUBLINK' in p.polwithcheck::text) > 0)
+order by n.nspname, c.relname, p.polname
+"""
+
+
 async def unclassified_tables(conn: Executor, plan: Plan) -> list[str]:
     """Tables of the domain's schema the plan does not place (distributed, reference or local)."""
     placed = set(plan.distributed) | set(plan.reference) | set(plan.local)
@@ -209,6 +225,10 @@ async def violations(conn: Executor, plan: Plan) -> list[Violation]:
         pairs = list(zip(columns, row["foreign_columns"], strict=True))
         if (column, target_column) not in pairs:
             found.append(Violation("foreign_key", table, name))
+    for row in await conn.fetch(_POLICIES, schemas):
+        table = plan.name(row["schema"], row["table_name"])
+        if table in plan.distributed or table in plan.reference:
+            found.append(Violation("policy_subquery", table, row["name"]))
     return sorted(found)
 
 
