@@ -33,7 +33,17 @@ set status = 'revoked'
 where user_id = :user_id
   and status = 'active';
 
--- name: delete_expired_auth_tokens(as_of)!
--- Delete, in bulk, every token that expired at or before the given time.
+-- name: delete_expired_auth_tokens(as_of, lim)!
+-- Delete up to lim tokens that expired at or before the given time, the oldest first, skipping tokens
+-- another writer holds; returns how many (sqlfirst.batches: auth_tokens.delete_expired repeats it).
+-- The ids come from the expiry index in order up to the limit, in both plan modes.
 delete from deals.auth_tokens
-where expires_at <= :as_of;
+where id = any(array(
+    select id
+    from deals.auth_tokens
+    where expires_at <= :as_of
+    order by expires_at
+    limit :lim
+    for update skip locked
+))
+  and expires_at <= :as_of;

@@ -98,13 +98,24 @@ where jsonb_contains(product_specs, :specs)
 order by price_cents, id
 limit :lim;
 
--- name: expire_stale_deals(as_of)!
--- Mark every active deal whose expiry has passed as expired; returns how many.
+-- name: expire_stale_deals(as_of, lim)!
+-- Mark up to lim active deals whose expiry has passed as expired, the oldest expiry first, skipping
+-- deals another writer holds; returns how many (sqlfirst.batches: deals.expire_stale repeats it).
+-- The ids come from the partial index in expiry order up to the limit, in both plan modes: a
+-- generic plan of the whole set cannot tell how many deals expired and scanned the table at scale.
 update deals.deals
 set status = 'expired'
-where status = 'active'
-  and expires_at is not null
-  and expires_at <= :as_of;
+where id = any(array(
+    select id
+    from deals.deals
+    where status = 'active'
+      and expires_at is not null
+      and expires_at <= :as_of
+    order by expires_at
+    limit :lim
+    for update skip locked
+))
+  and status = 'active';
 
 -- name: delete_deal(id)!
 -- Delete a deal with its price history, scores and activities.

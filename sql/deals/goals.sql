@@ -85,13 +85,24 @@ where id = :id;
 -- Delete a goal with its deals and tasks; chat messages, notifications and token transactions keep their rows, pointing at no goal (1, or 0 when absent).
 select deals.delete_goal(:id);
 
--- name: expire_stale_goals(as_of)!
--- Mark every open (active or paused) goal whose end_date has passed as expired; returns how many.
+-- name: expire_stale_goals(as_of, lim)!
+-- Mark up to lim open (active or paused) goals whose end_date has passed as expired, the oldest
+-- end_date first, skipping goals another writer holds; returns how many (sqlfirst.batches:
+-- goals.expire_stale repeats it). The ids come from the partial index in end_date order up to the
+-- limit, in both plan modes.
 update deals.goals
 set status = 'expired'
-where status in ('active', 'paused')
-  and end_date is not null
-  and end_date <= :as_of;
+where id = any(array(
+    select id
+    from deals.goals
+    where status in ('active', 'paused')
+      and end_date is not null
+      and end_date <= :as_of
+    order by end_date
+    limit :lim
+    for update skip locked
+))
+  and status in ('active', 'paused');
 
 -- name: claim_due_goals(checked_before, lim)
 -- Claim active goals due for a check (never checked first, then oldest), skipping goals other agents hold.

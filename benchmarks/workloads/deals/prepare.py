@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlfirst.batches import MAINTENANCE_BATCH
 from sqlfirst.bench.dataset import PASSWORD_HASH
 from sqlfirst.bench.registry import Params
 from sqlfirst.deals.models import GoalStatus, TransactionStatus
@@ -156,12 +157,12 @@ async def _prep_delete_deal(conn: Any, s: Samples, rng: random.Random) -> Params
 async def _prep_expire_deals(conn: Any, s: Samples, rng: random.Random) -> Params:
     for k in range(3):
         await _new_deal(conn, s, rng, expires=FAR_PAST + timedelta(minutes=k))
-    return {"as_of": FAR_PAST + timedelta(days=1)}
+    return {"as_of": FAR_PAST + timedelta(days=1), "lim": MAINTENANCE_BATCH}
 
 
 async def _prep_delete_expired_tokens(conn: Any, s: Samples, rng: random.Random) -> Params:
     await _new_tokens(conn, rng.choice(s.token_users), 3, FAR_PAST + timedelta(minutes=rng.randrange(60)))
-    return {"as_of": FAR_PAST + timedelta(days=1)}
+    return {"as_of": FAR_PAST + timedelta(days=1), "lim": MAINTENANCE_BATCH}
 
 
 async def _prep_expire_goals(conn: Any, s: Samples, rng: random.Random) -> Params:
@@ -175,7 +176,7 @@ async def _prep_expire_goals(conn: Any, s: Samples, rng: random.Random) -> Param
         goal["category"],
         FAR_PAST,
     )
-    return {"as_of": FAR_PAST + timedelta(days=1)}
+    return {"as_of": FAR_PAST + timedelta(days=1), "lim": MAINTENANCE_BATCH}
 
 
 async def _new_pending_transaction(conn: Any, s: Samples, rng: random.Random) -> uuid.UUID:

@@ -13,6 +13,7 @@ from uuid import UUID
 from pydantic import SecretStr
 
 from sqlfirst.arguments import invalid_argument
+from sqlfirst.batches import MAINTENANCE_BATCH, drain
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -132,9 +133,18 @@ async def revoke_all_for_user(conn: Executor, *, user_id: UUID) -> int:
 
 
 @_sql.query("delete_expired_auth_tokens")
-async def _delete_expired(conn: Executor, *, as_of: datetime) -> int: ...
+async def _delete_expired(conn: Executor, *, as_of: datetime, lim: int) -> int: ...
 
 
-async def delete_expired(conn: Executor, *, as_of: datetime | None = None) -> int:
-    """Delete every token expired at ``as_of`` (default now) in one statement; returns how many."""
-    return await _delete_expired(conn, as_of=as_of or datetime.now(UTC))
+async def delete_expired(
+    conn: Executor, *, as_of: datetime | None = None, batch: int = MAINTENANCE_BATCH
+) -> int:
+    """Delete every token expired at ``as_of`` (default now); returns how many.
+
+    Works in batches of ``batch`` tokens, the oldest first (:mod:`sqlfirst.batches`): outside a
+    transaction each batch commits on its own, and two runs at once share the tokens between them.
+    """
+    cutoff = as_of or datetime.now(UTC)
+    return await drain(
+        "auth_tokens.delete_expired", lambda lim: _delete_expired(conn, as_of=cutoff, lim=lim), batch
+    )

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
+from sqlfirst.batches import MAINTENANCE_BATCH, drain
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -190,12 +191,19 @@ async def search(
 
 
 @_sql.query("expire_stale_deals")
-async def _expire_stale(conn: Executor, *, as_of: datetime) -> int: ...
+async def _expire_stale(conn: Executor, *, as_of: datetime, lim: int) -> int: ...
 
 
-async def expire_stale(conn: Executor, *, as_of: datetime | None = None) -> int:
-    """Mark active deals whose ``expires_at`` has passed (at ``as_of``, default now) expired; how many."""
-    return await _expire_stale(conn, as_of=as_of or datetime.now(UTC))
+async def expire_stale(
+    conn: Executor, *, as_of: datetime | None = None, batch: int = MAINTENANCE_BATCH
+) -> int:
+    """Mark active deals whose ``expires_at`` has passed (at ``as_of``, default now) expired; how many.
+
+    Works in batches of ``batch`` deals, the oldest expiry first (:mod:`sqlfirst.batches`): outside a
+    transaction each batch commits on its own, and two runs at once share the deals between them.
+    """
+    cutoff = as_of or datetime.now(UTC)
+    return await drain("deals.expire_stale", lambda lim: _expire_stale(conn, as_of=cutoff, lim=lim), batch)
 
 
 @_sql.query("delete_deal")

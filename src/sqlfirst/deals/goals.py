@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst.batches import MAINTENANCE_BATCH, drain
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -187,13 +188,20 @@ async def delete(conn: Executor, *, id: UUID) -> int:
 
 
 @_sql.query("expire_stale_goals")
-async def _expire_stale(conn: Executor, *, as_of: datetime) -> int: ...
+async def _expire_stale(conn: Executor, *, as_of: datetime, lim: int) -> int: ...
 
 
-async def expire_stale(conn: Executor, *, as_of: datetime | None = None) -> int:
+async def expire_stale(
+    conn: Executor, *, as_of: datetime | None = None, batch: int = MAINTENANCE_BATCH
+) -> int:
     """Mark open (active or paused) goals whose ``end_date`` has passed (at ``as_of``, default now)
-    ``expired``; how many. Expired goals count as not succeeded in the owner's ``success_rate``."""
-    return await _expire_stale(conn, as_of=as_of or datetime.now(UTC))
+    ``expired``; how many. Expired goals count as not succeeded in the owner's ``success_rate``.
+
+    Works in batches of ``batch`` goals, the oldest end date first (:mod:`sqlfirst.batches`): outside
+    a transaction each batch commits on its own, and two runs at once share the goals between them.
+    """
+    cutoff = as_of or datetime.now(UTC)
+    return await drain("goals.expire_stale", lambda lim: _expire_stale(conn, as_of=cutoff, lim=lim), batch)
 
 
 @_sql.query("claim_due_goals")

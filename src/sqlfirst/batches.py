@@ -1,0 +1,38 @@
+"""Maintenance statements in bounded batches.
+
+A statement that expires or deletes every row past a date touches as many rows as have piled up: at
+scale tens of thousands in one statement, locked until it commits, and a generic plan that cannot
+tell how many will match reads the whole table. A batched statement instead takes at most ``lim``
+rows in index order (oldest first), skipping rows another writer holds (``FOR UPDATE SKIP LOCKED``),
+and :func:`drain` runs it until a call does fewer than a batch. Outside a transaction each batch
+commits on its own: an interrupted run leaves whole batches done, and running it again does the rest;
+inside one, the batches commit together. Two runs at once share the rows between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlfirst.arguments import invalid_argument
+
+__all__ = ["MAINTENANCE_BATCH", "MAX_BATCH", "drain"]
+
+MAINTENANCE_BATCH = 1000
+"""Rows a maintenance statement takes per batch unless the caller says otherwise."""
+MAX_BATCH = 10_000
+
+
+async def drain(function: str, step: Callable[[int], Awaitable[int]], batch: int) -> int:
+    """Call ``step(batch)`` until it does fewer than ``batch`` rows; the rows done in all.
+
+    ``batch`` outside 1..:data:`MAX_BATCH` (or not an int) raises ``ValidationError`` naming
+    ``function``'s ``batch`` argument, before anything runs.
+    """
+    if type(batch) is not int or not 1 <= batch <= MAX_BATCH:
+        raise invalid_argument(function, "batch", f"a batch is an int from 1 to {MAX_BATCH}", batch)
+    total = 0
+    while True:
+        done = await step(batch)
+        total += done
+        if done < batch:
+            return total

@@ -1,0 +1,147 @@
+"""deals' maintenance statements work in bounded batches (sqlfirst.batches): expiring deals and goals,
+deleting expired auth tokens. Each statement takes at most a batch of rows in index order, skipping
+rows another writer holds, and the call repeats it until a batch comes back short."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+from pydantic import ValidationError
+
+from sqlfirst.bench.plans import explain_analyze
+from sqlfirst.db import Connection, connect_one
+from sqlfirst.deals import auth_tokens, deals, goals
+from sqlfirst.deals.models import DealStatus
+
+from .factories import make_deal, make_goal, make_market, make_user
+
+NOW = datetime.now(UTC)
+PAST = NOW - timedelta(days=3)
+
+
+async def _stale_deals(conn: Connection | asyncpg.Connection[asyncpg.Record], n: int) -> list[Any]:
+    goal, market = await make_goal(conn), await make_market(conn)
+    return [
+        (await make_deal(conn, goal, market, found_at=PAST, expires_at=PAST + timedelta(minutes=k + 1))).id
+        for k in range(n)
+    ]
+
+
+async def test_every_stale_deal_is_expired_across_batches_and_nothing_else(conn: Connection) -> None:
+    stale = await _stale_deals(conn, 7)
+    goal = await make_goal(conn)
+    fresh = await make_deal(conn, goal, expires_at=NOW + timedelta(days=1))
+    sold = await make_deal(conn, goal, found_at=PAST, expires_at=PAST + timedelta(hours=1), status="sold_out")
+    assert await deals.expire_stale(conn, batch=3) == 7  # batches of 3, 3 and 1
+    statuses = {
+        r["id"]: r["status"]
+        for r in await conn.fetch(
+            "select id, status::text from deals.deals where id = any($1)", [*stale, fresh.id, sold.id]
+        )
+    }
+    assert statuses == {**dict.fromkeys(stale, "expired"), fresh.id: "active", sold.id: "sold_out"}
+    assert await deals.expire_stale(conn, batch=3) == 0
+
+
+async def test_stale_goals_and_expired_tokens_go_across_batches(conn: Connection) -> None:
+    user = await make_user(conn)
+    start = PAST - timedelta(days=10)
+    for k in range(5):
+        await make_goal(conn, user, title=f"old {k}", start_date=start, end_date=PAST + timedelta(minutes=k))
+    paused = await make_goal(conn, user, title="paused", start_date=start, end_date=PAST)
+    await goals.pause(conn, id=paused.id)
+    kept = await make_goal(conn, user, title="running", end_date=NOW + timedelta(days=1))
+    assert await goals.expire_stale(conn, batch=2) == 6
+    assert (await goals.get(conn, id=kept.id)).status == "active"  # type: ignore[union-attr]
+    for k in range(5):
+        await conn.execute(
+            "insert into deals.auth_tokens (user_id, token, token_type, expires_at)"
+            " values ($1, $2, 'access', $3)",
+            user.id,
+            f"{k:064x}",
+            PAST + timedelta(minutes=k),
+        )
+    live = await auth_tokens.issue(conn, user_id=user.id, token_type="access", expires_in=timedelta(hours=1))
+    assert await auth_tokens.delete_expired(conn, batch=2) == 5
+    left = await conn.fetch("select id from deals.auth_tokens where user_id = $1", user.id)
+    assert [r["id"] for r in left] == [live.auth_token.id]
+
+
+@pytest.mark.parametrize("batch", [0, -1, 10_001, 2.5, "5", True, None])
+async def test_a_bad_batch_size_is_refused_before_anything_runs(conn: Connection, batch: Any) -> None:
+    stale = await _stale_deals(conn, 2)
+    calls: list[Callable[[], Awaitable[int]]] = [
+        lambda: deals.expire_stale(conn, batch=batch),
+        lambda: goals.expire_stale(conn, batch=batch),
+        lambda: auth_tokens.delete_expired(conn, batch=batch),
+    ]
+    for call in calls:
+        with pytest.raises(ValidationError, match="batch"):
+            await call()
+    still = await conn.fetchval(
+        "select count(*) from deals.deals where id = any($1) and status = 'active'", stale
+    )
+    assert still == 2
+
+
+async def test_a_held_deal_is_skipped_not_waited_for_and_two_runs_share_the_rest(
+    pool: asyncpg.Pool[asyncpg.Record],
+) -> None:
+    async with pool.acquire() as setup:
+        stale = await _stale_deals(setup, 41)
+    held = stale[0]
+    async with pool.acquire() as holder, holder.transaction():
+        await holder.execute("select 1 from deals.deals where id = $1 for update", held)
+        # Two runs at once, in batches of 4, each batch committing on its own: neither waits for the
+        # held deal, and every other deal is expired by exactly one of them.
+        async with pool.acquire() as a, pool.acquire() as b:
+            done = await asyncio.wait_for(
+                asyncio.gather(deals.expire_stale(a, batch=4), deals.expire_stale(b, batch=4)), timeout=30
+            )
+        assert sum(done) == 40
+        rows = await holder.fetch("select id, status from deals.deals where id = any($1)", stale)
+        assert {r["id"] for r in rows if r["status"] == DealStatus.EXPIRED} == set(stale[1:])
+    async with pool.acquire() as after:
+        assert await deals.expire_stale(after) == 1  # the deal once its holder let go
+
+
+async def test_the_generic_plan_reads_the_expiry_index_in_order_and_stops_at_the_batch(db_url: str) -> None:
+    # Regression (large scale, 2026-12-05): the one-statement expiry's generic plan could not tell how
+    # many deals had expired and scanned every deal (278,000 blocks for 18 rows at 5M deals).
+    conn = await connect_one(db_url)
+    try:
+        goal, market = await make_goal(conn), await make_market(conn)
+        await conn.execute(
+            "insert into deals.deals (goal_id, user_id, market_id, title, url, current_price, category,"
+            " source, found_at, expires_at)"
+            " select $1, $2, $3, 'd' || k, 'https://shop.test/' || k, 10, 'electronics', 'amazon',"
+            " $4::timestamptz - interval '30 days', $4::timestamptz + k * interval '1 minute'"
+            " from generate_series(1, 20000) as k",
+            goal.id,
+            goal.user_id,
+            market.id,
+            PAST,
+        )
+        await conn.execute("analyze deals.deals")
+        sql = deals._expire_stale.__sqlfirst__.query.sql  # type: ignore[attr-defined]
+        plan = await explain_analyze(conn, sql, [PAST + timedelta(days=1), 50], mode="generic")
+    finally:
+        await conn.close()
+    found = list(_nodes(plan))
+    assert not any(n["Node Type"] == "Seq Scan" for n in found), plan
+    scans = [n for n in found if n.get("Index Name") == "ix_deals_expires_at_active"]
+    assert scans and scans[0]["Actual Rows"] == 50, plan
+    assert plan["Actual Rows"] == 0  # an UPDATE returns none; the rows it wrote:
+    by_id = [n for n in found if "id = ANY" in n.get("Index Cond", "")]
+    assert by_id and by_id[0]["Actual Rows"] == 50, plan
+
+
+def _nodes(plan: dict[str, Any]) -> Any:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
