@@ -5368,22 +5368,22 @@ ALTER TABLE easyflow.platform_metrics ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE easyflow.platform_totals ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY rls_conversation_sessions_own ON easyflow.conversation_sessions FOR SELECT USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_conversation_sessions_own ON easyflow.conversation_sessions FOR SELECT USING ((user_id = core.acting_user()));
 
-CREATE POLICY rls_conversations_own ON easyflow.conversations USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_conversations_own ON easyflow.conversations USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_integrations_own ON easyflow.integrations USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_integrations_own ON easyflow.integrations USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_message_platform_ids_own ON easyflow.message_platform_ids USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_message_platform_ids_own ON easyflow.message_platform_ids USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_messages_own ON easyflow.messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_messages_own ON easyflow.messages USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_outbound_messages_own ON easyflow.outbound_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_outbound_messages_own ON easyflow.outbound_messages USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_platform_metrics_own ON easyflow.platform_metrics USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_platform_metrics_own ON easyflow.platform_metrics USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
 CREATE POLICY rls_platform_totals_read ON easyflow.platform_totals FOR SELECT TO sqlfirst_readonly USING (true);
 
-CREATE POLICY rls_sync_logs_own ON easyflow.sync_logs USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_sync_logs_own ON easyflow.sync_logs USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
 ALTER TABLE easyflow.sync_logs ENABLE ROW LEVEL SECURITY;
