@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlfirst import paths
+from sqlfirst import docs, paths
+from sqlfirst.deals import deals as deal_calls
 from sqlfirst.docs import domain_schemas, render_all, stale
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -24,3 +25,10 @@ async def test_every_domain_page_has_its_diagram_and_every_declared_query(shared
         for path in (paths.sql_dir() / domain).glob("*.sql"):
             assert f"sql/{domain}/{path.name}:" in page, f"{domain}: {path.name} has no function in the page"
         assert domain_schemas(domain), f"{domain}: no migration creates its schema"
+
+
+def test_a_function_that_runs_its_query_through_a_lambda_is_documented_with_it() -> None:
+    # deals.expire_stale hands its statement to sqlfirst.batches.drain inside a lambda: the page must
+    # still give that statement's file, line and budget.
+    found = docs._queries_of(deal_calls.expire_stale)
+    assert [d.query.name for d in found] == ["expire_stale_deals"]

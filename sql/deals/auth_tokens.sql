@@ -45,5 +45,4 @@ where id = any(array(
     order by expires_at
     limit :lim
     for update skip locked
-))
-  and expires_at <= :as_of;
+));

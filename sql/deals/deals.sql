@@ -103,6 +103,8 @@ limit :lim;
 -- deals another writer holds; returns how many (sqlfirst.batches: deals.expire_stale repeats it).
 -- The ids come from the partial index in expiry order up to the limit, in both plan modes: a
 -- generic plan of the whole set cannot tell how many deals expired and scanned the table at scale.
+-- FOR NO KEY UPDATE, the lock the update itself takes: a writer adding a score or an activity to one
+-- of these deals (its foreign key's KEY SHARE) neither blocks the batch nor is blocked by it.
 update deals.deals
 set status = 'expired'
 where id = any(array(
@@ -113,7 +115,7 @@ where id = any(array(
       and expires_at <= :as_of
     order by expires_at
     limit :lim
-    for update skip locked
+    for no key update skip locked
 ))
   and status = 'active';
 

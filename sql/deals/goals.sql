@@ -89,20 +89,34 @@ select deals.delete_goal(:id);
 -- Mark up to lim open (active or paused) goals whose end_date has passed as expired, the oldest
 -- end_date first, skipping goals another writer holds; returns how many (sqlfirst.batches:
 -- goals.expire_stale repeats it). The ids come from the partial index in end_date order up to the
--- limit, in both plan modes.
-update deals.goals
-set status = 'expired'
-where id = any(array(
-    select id
+-- limit, in both plan modes. FOR NO KEY UPDATE, the lock the update itself takes: a writer adding a
+-- deal or a task to one of these goals neither blocks the batch nor is blocked by it.
+-- Each expired goal's triggers update its owner's counters (active_goals_count, success_rate) at the
+-- end of the statement, in the order the goals were updated. Two runs take different goals of the
+-- same owners, so each first locks the batch's owners in id order (the owners InitPlan runs before
+-- any goal is updated): without that, one could hold owner A waiting for B while the other holds B
+-- waiting for A.
+with batch as (
+    select id, user_id
     from deals.goals
     where status in ('active', 'paused')
       and end_date is not null
       and end_date <= :as_of
     order by end_date
     limit :lim
-    for update skip locked
-))
-  and status in ('active', 'paused');
+    for no key update skip locked
+), owners as (
+    select u.id
+    from deals.users as u
+    where u.id = any(array(select user_id from batch))
+    order by u.id
+    for no key update of u
+)
+update deals.goals as g
+set status = 'expired'
+where g.id = any(array(select id from batch))
+  and (select count(*) from owners) >= 0
+  and g.status in ('active', 'paused');
 
 -- name: claim_due_goals(checked_before, lim)
 -- Claim active goals due for a check (never checked first, then oldest), skipping goals other agents hold.

@@ -6,7 +6,8 @@ tell how many will match reads the whole table. A batched statement instead take
 rows in index order (oldest first), skipping rows another writer holds (``FOR UPDATE SKIP LOCKED``),
 and :func:`drain` runs it until a call does fewer than a batch. Outside a transaction each batch
 commits on its own: an interrupted run leaves whole batches done, and running it again does the rest;
-inside one, the batches commit together. Two runs at once share the rows between them.
+inside one, the batches commit together. Two runs at once share the rows between them. A row another
+transaction holds is skipped, so a run can end with it still due: the next run takes it.
 """
 
 from __future__ import annotations

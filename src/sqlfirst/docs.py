@@ -17,6 +17,7 @@ import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import asyncpg
@@ -260,11 +261,21 @@ def _queries_of(fn: Callable[..., Any]) -> list[Declaration]:
         return [own]
     module_globals = getattr(fn, "__globals__", {})
     found: list[Declaration] = []
-    for name in fn.__code__.co_names:
+    for name in _names_used(fn.__code__):
         decl = getattr(module_globals.get(name), "__sqlfirst__", None)
         if isinstance(decl, Declaration) and decl not in found:
             found.append(decl)
     return found
+
+
+def _names_used(code: CodeType) -> list[str]:
+    """The global names ``code`` references, and those of the functions it defines (a lambda that
+    makes the call, as ``sqlfirst.batches.drain`` is given)."""
+    names = list(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names += _names_used(const)
+    return names
 
 
 def _signature(fn: Callable[..., Any]) -> str:

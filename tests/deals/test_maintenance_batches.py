@@ -145,3 +145,64 @@ def _nodes(plan: dict[str, Any]) -> Any:
     yield plan
     for child in plan.get("Plans", []):
         yield from _nodes(child)
+
+
+async def test_a_run_goes_batch_by_batch(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _stale_deals(conn, 7)
+    statement = deals._expire_stale
+    done: list[tuple[int, int]] = []
+
+    async def counted(c: Any, *, as_of: datetime, lim: int) -> int:
+        n: int = await statement(c, as_of=as_of, lim=lim)
+        done.append((lim, n))
+        return n
+
+    monkeypatch.setattr(deals, "_expire_stale", counted)
+    assert await deals.expire_stale(conn, batch=3) == 7
+    assert done == [(3, 3), (3, 3), (3, 1)]
+
+
+LOW, HIGH = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
+
+
+async def test_a_goals_batch_locks_its_owners_in_id_order_before_it_updates(
+    pool: asyncpg.Pool[asyncpg.Record],
+) -> None:
+    # Each expired goal's triggers update its owner's counters in the order the goals were updated;
+    # two runs hold different goals of the same owners, so taking the owners in that order could
+    # deadlock. The batch takes them in id order first: while it waits for the lower owner, the
+    # higher one is still free. (Here HIGH's goal is written, and so updated, first.)
+    async with pool.acquire() as setup:
+        for uid in (HIGH, LOW):
+            await setup.execute(
+                "insert into deals.users (id, email, password) values ($1, $2, 'x')", uid, f"{uid[-1]}@x.io"
+            )
+            await setup.execute(
+                "insert into deals.goals (id, user_id, title, category, start_date, end_date)"
+                " values ($1, $2, 'old', 'electronics', $3, $4)",
+                uid.replace("00000000-", "0000000a-", 1),
+                uid,
+                PAST - timedelta(days=10),
+                PAST,
+            )
+    async with pool.acquire() as holder, pool.acquire() as runner, pool.acquire() as prober:
+        async with holder.transaction():
+            await holder.execute("select from deals.users where id = $1 for no key update", LOW)
+            run = asyncio.ensure_future(goals.expire_stale(runner, batch=10))
+            for _ in range(200):  # until the run waits for LOW
+                waiting = await prober.fetchval(
+                    "select wait_event_type = 'Lock' from pg_stat_activity where pid = $1",
+                    runner.get_server_pid(),
+                )
+                if waiting:
+                    break
+                await asyncio.sleep(0.05)
+            assert waiting, "the run never waited for the held owner"
+            async with prober.transaction():
+                free = await prober.fetchval(
+                    "select count(*)"
+                    " from (select from deals.users where id = $1 for no key update nowait) as t",
+                    HIGH,
+                )
+            assert free == 1  # without the ordered lock the run held HIGH already: LockNotAvailable
+        assert await asyncio.wait_for(run, timeout=30) == 2

@@ -139,12 +139,11 @@ async def _delete_expired(conn: Executor, *, as_of: datetime, lim: int) -> int: 
 async def delete_expired(
     conn: Executor, *, as_of: datetime | None = None, batch: int = MAINTENANCE_BATCH
 ) -> int:
-    """Delete every token expired at ``as_of`` (default now); returns how many.
+    """Delete the tokens expired at ``as_of`` (default now); returns how many.
 
     Works in batches of ``batch`` tokens, the oldest first (:mod:`sqlfirst.batches`): outside a
-    transaction each batch commits on its own, and two runs at once share the tokens between them.
+    transaction each batch commits on its own, two runs at once share the tokens between them, and a
+    token another transaction holds is left for the next run.
     """
     cutoff = as_of or datetime.now(UTC)
-    return await drain(
-        "auth_tokens.delete_expired", lambda lim: _delete_expired(conn, as_of=cutoff, lim=lim), batch
-    )
+    return await drain("delete_expired", lambda lim: _delete_expired(conn, as_of=cutoff, lim=lim), batch)

@@ -200,10 +200,11 @@ async def expire_stale(
     """Mark active deals whose ``expires_at`` has passed (at ``as_of``, default now) expired; how many.
 
     Works in batches of ``batch`` deals, the oldest expiry first (:mod:`sqlfirst.batches`): outside a
-    transaction each batch commits on its own, and two runs at once share the deals between them.
+    transaction each batch commits on its own, two runs at once share the deals between them, and a
+    deal another transaction holds is left for the next run.
     """
     cutoff = as_of or datetime.now(UTC)
-    return await drain("deals.expire_stale", lambda lim: _expire_stale(conn, as_of=cutoff, lim=lim), batch)
+    return await drain("expire_stale", lambda lim: _expire_stale(conn, as_of=cutoff, lim=lim), batch)
 
 
 @_sql.query("delete_deal")

@@ -198,10 +198,12 @@ async def expire_stale(
     ``expired``; how many. Expired goals count as not succeeded in the owner's ``success_rate``.
 
     Works in batches of ``batch`` goals, the oldest end date first (:mod:`sqlfirst.batches`): outside
-    a transaction each batch commits on its own, and two runs at once share the goals between them.
+    a transaction each batch commits on its own, two runs at once share the goals between them (each
+    batch locks its goals' owners in id order first, so two runs cannot deadlock on the owners'
+    counters), and a goal another transaction holds is left for the next run.
     """
     cutoff = as_of or datetime.now(UTC)
-    return await drain("goals.expire_stale", lambda lim: _expire_stale(conn, as_of=cutoff, lim=lim), batch)
+    return await drain("expire_stale", lambda lim: _expire_stale(conn, as_of=cutoff, lim=lim), batch)
 
 
 @_sql.query("claim_due_goals")
