@@ -3,7 +3,8 @@
 A statement that expires or deletes every row past a date touches as many rows as have piled up: at
 scale tens of thousands in one statement, locked until it commits, and a generic plan that cannot
 tell how many will match reads the whole table. A batched statement instead takes at most ``lim``
-rows in index order (oldest first), skipping rows another writer holds (``FOR UPDATE SKIP LOCKED``),
+rows in index order (oldest first), locking them as the write itself would (``FOR NO KEY UPDATE`` for
+an update, ``FOR UPDATE`` for a delete) and skipping rows another writer holds (``SKIP LOCKED``),
 and :func:`drain` runs it until a call does fewer than a batch. Outside a transaction each batch
 commits on its own: an interrupted run leaves whole batches done, and running it again does the rest;
 inside one, the batches commit together. Two runs at once share the rows between them. A row another
