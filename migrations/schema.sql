@@ -5131,15 +5131,15 @@ ALTER TABLE agent_hub.marketplace_entry_tags ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE agent_hub.marketplace_versions ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY rls_agents_delete ON agent_hub.agents FOR DELETE USING ((owner_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_agents_delete ON agent_hub.agents FOR DELETE USING ((owner_id = core.acting_user()));
 
-CREATE POLICY rls_agents_insert ON agent_hub.agents FOR INSERT WITH CHECK ((owner_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_agents_insert ON agent_hub.agents FOR INSERT WITH CHECK ((owner_id = core.acting_user()));
 
-CREATE POLICY rls_agents_select ON agent_hub.agents FOR SELECT USING ((is_public OR (owner_id = ( SELECT core.acting_user() AS acting_user))));
+CREATE POLICY rls_agents_select ON agent_hub.agents FOR SELECT USING ((is_public OR (owner_id = core.acting_user())));
 
-CREATE POLICY rls_agents_update ON agent_hub.agents FOR UPDATE USING ((owner_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((owner_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_agents_update ON agent_hub.agents FOR UPDATE USING ((owner_id = core.acting_user())) WITH CHECK ((owner_id = core.acting_user()));
 
-CREATE POLICY rls_events_own_session ON agent_hub.events USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_events_own_session ON agent_hub.events USING ((user_id = core.acting_user()));
 
 CREATE POLICY rls_marketplace_entries_delete ON agent_hub.marketplace_entries FOR DELETE USING ((EXISTS ( SELECT
    FROM agent_hub.agents a
@@ -5168,9 +5168,9 @@ CREATE POLICY rls_marketplace_versions_select ON agent_hub.marketplace_versions 
    FROM agent_hub.marketplace_entries e
   WHERE (e.id = marketplace_versions.entry_id))));
 
-CREATE POLICY rls_session_messages_own_session ON agent_hub.session_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_session_messages_own_session ON agent_hub.session_messages USING ((user_id = core.acting_user()));
 
-CREATE POLICY rls_sessions_own ON agent_hub.sessions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND (EXISTS ( SELECT
+CREATE POLICY rls_sessions_own ON agent_hub.sessions USING ((user_id = core.acting_user())) WITH CHECK (((user_id = core.acting_user()) AND (EXISTS ( SELECT
    FROM agent_hub.agents a
   WHERE (a.id = sessions.agent_id)))));
 
@@ -5208,67 +5208,41 @@ ALTER TABLE deals.price_tracking ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.price_tracking_default ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY rls_auth_token_hashes_own ON deals.auth_token_hashes FOR SELECT USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_auth_token_hashes_own ON deals.auth_token_hashes FOR SELECT USING ((user_id = core.acting_user()));
 
-CREATE POLICY rls_auth_tokens_own ON deals.auth_tokens USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_auth_tokens_own ON deals.auth_tokens USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_chat_messages_own ON deals.chat_messages USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND ((goal_id IS NULL) OR (EXISTS ( SELECT
-   FROM deals.goals g
-  WHERE (g.id = chat_messages.goal_id))))));
+CREATE POLICY rls_chat_messages_own ON deals.chat_messages USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_deal_activities_delete ON deals.deal_activities FOR DELETE USING ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (deal_user_id = ( SELECT core.acting_user() AS acting_user))));
+CREATE POLICY rls_deal_activities_delete ON deals.deal_activities FOR DELETE USING ((((user_id IS NULL) OR (user_id = core.acting_user())) AND (deal_user_id = core.acting_user())));
 
-CREATE POLICY rls_deal_activities_insert ON deals.deal_activities FOR INSERT WITH CHECK ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id))))))));
+CREATE POLICY rls_deal_activities_insert ON deals.deal_activities FOR INSERT WITH CHECK ((((user_id IS NULL) OR (user_id = core.acting_user())) AND (deal_user_id = core.acting_user())));
 
-CREATE POLICY rls_deal_activities_select ON deals.deal_activities FOR SELECT USING (((user_id = ( SELECT core.acting_user() AS acting_user)) OR (deal_user_id = ( SELECT core.acting_user() AS acting_user))));
+CREATE POLICY rls_deal_activities_select ON deals.deal_activities FOR SELECT USING (((user_id = core.acting_user()) OR (deal_user_id = core.acting_user())));
 
-CREATE POLICY rls_deal_activities_update ON deals.deal_activities FOR UPDATE USING ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (deal_user_id = ( SELECT core.acting_user() AS acting_user)))) WITH CHECK ((((user_id IS NULL) OR (user_id = ( SELECT core.acting_user() AS acting_user))) AND (EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = deal_activities.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id))))))));
+CREATE POLICY rls_deal_activities_update ON deals.deal_activities FOR UPDATE USING ((((user_id IS NULL) OR (user_id = core.acting_user())) AND (deal_user_id = core.acting_user()))) WITH CHECK ((((user_id IS NULL) OR (user_id = core.acting_user())) AND (deal_user_id = core.acting_user())));
 
-CREATE POLICY rls_deal_scores_delete ON deals.deal_scores FOR DELETE USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_deal_scores_delete ON deals.deal_scores FOR DELETE USING ((user_id = core.acting_user()));
 
-CREATE POLICY rls_deal_scores_insert ON deals.deal_scores FOR INSERT WITH CHECK ((EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = deal_scores.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id)))))));
+CREATE POLICY rls_deal_scores_insert ON deals.deal_scores FOR INSERT WITH CHECK ((user_id = core.acting_user()));
 
 CREATE POLICY rls_deal_scores_select ON deals.deal_scores FOR SELECT USING ((EXISTS ( SELECT
    FROM deals.deals d
   WHERE (d.id = deal_scores.deal_id))));
 
-CREATE POLICY rls_deal_scores_update ON deals.deal_scores FOR UPDATE USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = deal_scores.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id)))))));
+CREATE POLICY rls_deal_scores_update ON deals.deal_scores FOR UPDATE USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_deals_delete ON deals.deals FOR DELETE USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_deals_delete ON deals.deals FOR DELETE USING ((user_id = core.acting_user()));
 
-CREATE POLICY rls_deals_insert ON deals.deals FOR INSERT WITH CHECK ((EXISTS ( SELECT
-   FROM deals.goals g
-  WHERE (g.id = deals.goal_id))));
+CREATE POLICY rls_deals_insert ON deals.deals FOR INSERT WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_deals_select ON deals.deals FOR SELECT USING (((source <> ALL (ARRAY['manual'::deals.dealsource, 'user'::deals.dealsource])) OR (EXISTS ( SELECT
-   FROM deals.goals g
-  WHERE (g.id = deals.goal_id)))));
+CREATE POLICY rls_deals_select ON deals.deals FOR SELECT USING ((((source)::text <> ALL (ARRAY['manual'::text, 'user'::text])) OR (user_id = core.acting_user())));
 
-CREATE POLICY rls_deals_update ON deals.deals FOR UPDATE USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((EXISTS ( SELECT
-   FROM deals.goals g
-  WHERE (g.id = deals.goal_id))));
+CREATE POLICY rls_deals_update ON deals.deals FOR UPDATE USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_goals_own ON deals.goals USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_goals_own ON deals.goals USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_notifications_own ON deals.notifications USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND ((goal_id IS NULL) OR (EXISTS ( SELECT
-   FROM deals.goals g
-  WHERE (g.id = notifications.goal_id)))) AND ((deal_id IS NULL) OR (EXISTS ( SELECT
+CREATE POLICY rls_notifications_own ON deals.notifications USING ((user_id = core.acting_user())) WITH CHECK (((user_id = core.acting_user()) AND ((deal_id IS NULL) OR (EXISTS ( SELECT
    FROM deals.deals d
   WHERE (d.id = notifications.deal_id))))));
 
@@ -5298,25 +5272,17 @@ CREATE POLICY rls_price_tracking_update ON deals.price_tracking FOR UPDATE USING
            FROM deals.goals g
           WHERE (g.id = d.goal_id)))))));
 
-CREATE POLICY rls_task_activities_own_task ON deals.task_activities USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((EXISTS ( SELECT
-   FROM deals.tasks t
-  WHERE (t.id = task_activities.task_id))));
+CREATE POLICY rls_task_activities_own_task ON deals.task_activities USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_tasks_own_goal ON deals.tasks USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((EXISTS ( SELECT
-   FROM deals.goals g
-  WHERE (g.id = tasks.goal_id))));
+CREATE POLICY rls_tasks_own_goal ON deals.tasks USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_token_balance_history_own ON deals.token_balance_history USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND ((transaction_id IS NULL) OR (EXISTS ( SELECT
-   FROM deals.token_transactions t
-  WHERE (t.id = token_balance_history.transaction_id))))));
+CREATE POLICY rls_token_balance_history_own ON deals.token_balance_history USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_token_transactions_own ON deals.token_transactions USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK (((user_id = ( SELECT core.acting_user() AS acting_user)) AND ((goal_id IS NULL) OR (EXISTS ( SELECT
-   FROM deals.goals g
-  WHERE (g.id = token_transactions.goal_id))))));
+CREATE POLICY rls_token_transactions_own ON deals.token_transactions USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_transaction_hashes_own ON deals.transaction_hashes FOR SELECT USING ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_transaction_hashes_own ON deals.transaction_hashes FOR SELECT USING ((user_id = core.acting_user()));
 
-CREATE POLICY rls_user_settings_own ON deals.user_settings USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_user_settings_own ON deals.user_settings USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
 ALTER TABLE deals.task_activities ENABLE ROW LEVEL SECURITY;
 
@@ -5338,15 +5304,15 @@ CREATE POLICY rls_order_items_own_order ON devskyy.order_items USING ((EXISTS ( 
    FROM devskyy.orders o
   WHERE (o.id = order_items.order_id))));
 
-CREATE POLICY rls_orders_own ON devskyy.orders USING ((user_id = ( SELECT core.acting_user() AS acting_user))) WITH CHECK ((user_id = ( SELECT core.acting_user() AS acting_user)));
+CREATE POLICY rls_orders_own ON devskyy.orders USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_users_delete ON devskyy.users FOR DELETE USING (((id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT devskyy.user_is_admin(core.acting_user()) AS user_is_admin)));
+CREATE POLICY rls_users_delete ON devskyy.users FOR DELETE USING (((id = core.acting_user()) OR devskyy.user_is_admin(core.acting_user())));
 
 CREATE POLICY rls_users_insert ON devskyy.users FOR INSERT WITH CHECK (true);
 
 CREATE POLICY rls_users_select ON devskyy.users FOR SELECT USING (true);
 
-CREATE POLICY rls_users_update ON devskyy.users FOR UPDATE USING (((id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT devskyy.user_is_admin(core.acting_user()) AS user_is_admin))) WITH CHECK (((id = ( SELECT core.acting_user() AS acting_user)) OR ( SELECT devskyy.user_is_admin(core.acting_user()) AS user_is_admin)));
+CREATE POLICY rls_users_update ON devskyy.users FOR UPDATE USING (((id = core.acting_user()) OR devskyy.user_is_admin(core.acting_user()))) WITH CHECK (((id = core.acting_user()) OR devskyy.user_is_admin(core.acting_user())));
 
 ALTER TABLE devskyy.users ENABLE ROW LEVEL SECURITY;
 

@@ -9,17 +9,17 @@ and by an agent acting for nobody.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from pydantic import SecretStr
 
 import sqlfirst
-from sqlfirst.db import Database
+from sqlfirst.db import Connection, Database
 from sqlfirst.deals import (
     auth_tokens,
     chat_messages,
@@ -37,7 +37,7 @@ from sqlfirst.deals import (
     users,
 )
 from sqlfirst.deals.models import Deal, Goal, Task, User, UserStatus
-from sqlfirst.errors import Conflict, PermissionDenied, SqlfirstError
+from sqlfirst.errors import Conflict, PermissionDenied, ReferenceViolation, SqlfirstError
 from sqlfirst.settings import Settings
 from tests.isolation_helpers import assert_each_refused
 
@@ -346,11 +346,15 @@ async def test_b_cannot_change_or_delete_a_s_deals_tasks_or_activities(world: Wo
         with pytest.raises(PermissionDenied):
             async with world.db.transaction(as_user=b.user.id) as conn:
                 await write(conn)
-    with pytest.raises(PermissionDenied):  # moving B's deal into A's goal
-        async with world.db.transaction(as_user=b.user.id) as conn:
-            await conn.execute(
-                "update deals.deals set goal_id = $1 where id = $2", a.goal.id, b.shared_deal.id
-            )
+    for goal_id in (a.goal.id, uuid4()):  # moving B's deal into A's goal (or none), by the key
+        refusal = await _refusal(
+            world.db,
+            b.user.id,
+            lambda conn, g=goal_id: conn.execute(
+                "update deals.deals set goal_id = $1 where id = $2", g, b.shared_deal.id
+            ),
+        )
+        assert refusal == (ReferenceViolation, "fk_deals_goal_id")
     async with world.db.transaction(as_user=a.user.id) as conn:
         for deal in (a.shared_deal, a.private_deal):
             kept = await deals.get(conn, id=deal.id)
@@ -426,24 +430,45 @@ async def test_b_cannot_change_or_delete_a_s_account(world: World, db_url: str) 
         assert suspended is not None and suspended.status == UserStatus.SUSPENDED
 
 
+async def _refusal(
+    db: Database, user: object, attempt: Callable[[Connection], Awaitable[object]]
+) -> tuple[type, str | None]:
+    """The error class and constraint an attempt fails with, acting for ``user`` (it must fail)."""
+    with pytest.raises(SqlfirstError) as caught:
+        async with db.transaction(as_user=user) as conn:
+            await attempt(conn)
+    return type(caught.value), getattr(caught.value, "constraint", None)
+
+
 async def test_b_cannot_hang_rows_on_a_s_goal_or_private_deal_and_learns_nothing_from_trying(
     world: World,
 ) -> None:
     # A foreign key check does not see RLS: before 0090, B's message could point at A's goal, and a
-    # hidden id succeeded where an unknown one failed. Both now fail alike.
+    # hidden id succeeded where an unknown one failed. Both now fail alike: a row naming its own user
+    # beside a parent is held by the key over (parent, user) (since 0171, policies checked the parent
+    # before), and a row taking its parent's user finds none it may see, so its policy refuses it.
     a, b = world.a, world.b
-    for goal_id in (a.goal.id, uuid4()):
-        attempts = (
-            lambda conn, g=goal_id: chat_messages.create(
+    by_goal: list[tuple[Callable[[Connection, UUID], Awaitable[object]], tuple[type, str | None]]] = [
+        (
+            lambda conn, g: chat_messages.create(
                 conn, user_id=b.user.id, role="user", content="planted", goal_id=g
             ),
-            lambda conn, g=goal_id: notifications.create(
+            (ReferenceViolation, "fk_chat_messages_goal_id"),
+        ),
+        (
+            lambda conn, g: notifications.create(
                 conn, user_id=b.user.id, type="goal", title="t", message="m", goal_id=g
             ),
-            lambda conn, g=goal_id: tokens.begin(conn, user_id=b.user.id, type="reward", amount=1, goal_id=g),
-            # a deal or a task takes its goal's user (0129): none is visible to B, so neither is B's
-            lambda conn, g=goal_id: tasks.create(conn, goal_id=g, title="planted"),
-            lambda conn, g=goal_id: deals.create(
+            (ReferenceViolation, "fk_notifications_goal_id"),
+        ),
+        (
+            lambda conn, g: tokens.begin(conn, user_id=b.user.id, type="reward", amount=1, goal_id=g),
+            (ReferenceViolation, "fk_token_transactions_goal_id"),
+        ),
+        # a deal or a task takes its goal's user (0129): none is visible to B, so neither is B's
+        (lambda conn, g: tasks.create(conn, goal_id=g, title="planted"), (PermissionDenied, None)),
+        (
+            lambda conn, g: deals.create(
                 conn,
                 goal_id=g,
                 market_id=b.shared_deal.market_id,
@@ -453,29 +478,42 @@ async def test_b_cannot_hang_rows_on_a_s_goal_or_private_deal_and_learns_nothing
                 category=b.shared_deal.category,
                 source="manual",
             ),
-        )
-        for attempt in attempts:
-            with pytest.raises(PermissionDenied):
-                async with world.db.transaction(as_user=b.user.id) as conn:
-                    await attempt(conn)
-    for task_id in (a.task.id, uuid4()):  # an activity takes its task's user (0135): likewise
-        with pytest.raises(PermissionDenied):
-            async with world.db.transaction(as_user=b.user.id) as conn:
-                await task_activities.record(conn, task_id=task_id, activity_type="started")
-    for deal_id in (a.private_deal.id, uuid4()):  # a score takes its deal's user (0143): likewise
-        with pytest.raises(PermissionDenied):
-            async with world.db.transaction(as_user=b.user.id) as conn:
-                await deal_scores.create(conn, deal_id=deal_id, score_type="risk", value=1, confidence=1)
-    for deal_id in (a.private_deal.id, uuid4()):  # an activity takes its deal's user (0163): likewise
-        with pytest.raises(PermissionDenied):
-            async with world.db.transaction(as_user=b.user.id) as conn:
-                await deal_activities.record(conn, deal_id=deal_id, activity_type="updated")
-    for deal_id in (a.private_deal.id, uuid4()):
-        with pytest.raises(PermissionDenied):
-            async with world.db.transaction(as_user=b.user.id) as conn:
-                await notifications.create(
-                    conn, user_id=b.user.id, type="deal", title="t", message="m", deal_id=deal_id
-                )
+            (PermissionDenied, None),
+        ),
+    ]
+    by_parent: list[tuple[UUID, Callable[[Connection, UUID], Awaitable[object]], tuple[type, str | None]]] = [
+        # an activity takes its task's user (0135), a score (0143) and an activity (0163) their deal's
+        (
+            a.task.id,
+            lambda conn, t: task_activities.record(conn, task_id=t, activity_type="started"),
+            (PermissionDenied, None),
+        ),
+        (
+            a.private_deal.id,
+            lambda conn, d: deal_scores.create(conn, deal_id=d, score_type="risk", value=1, confidence=1),
+            (PermissionDenied, None),
+        ),
+        (
+            a.private_deal.id,
+            lambda conn, d: deal_activities.record(conn, deal_id=d, activity_type="updated"),
+            (PermissionDenied, None),
+        ),
+        # a notification may point at a deal B may see, so its policy checks the deal
+        (
+            a.private_deal.id,
+            lambda conn, d: notifications.create(
+                conn, user_id=b.user.id, type="deal", title="t", message="m", deal_id=d
+            ),
+            (PermissionDenied, None),
+        ),
+    ]
+    cases = [(a.goal.id, attempt, expected) for attempt, expected in by_goal] + by_parent
+    for hidden, attempt, expected in cases:
+        refusals = [
+            await _refusal(world.db, b.user.id, lambda conn, p=parent, f=attempt: f(conn, p))
+            for parent in (hidden, uuid4())
+        ]
+        assert refusals == [expected, expected]
     async with world.db.transaction(as_user=b.user.id) as conn:
         # What B may see, B may point at: A's shared deal, B's own goal.
         note = await notifications.create(
@@ -486,10 +524,14 @@ async def test_b_cannot_hang_rows_on_a_s_goal_or_private_deal_and_learns_nothing
             conn, user_id=b.user.id, role="user", content="mine", goal_id=b.goal.id
         )
         assert message.goal_id == b.goal.id
-    with pytest.raises(PermissionDenied):  # nor can B's own message move onto A's goal
-        async with world.db.transaction(as_user=b.user.id) as conn:
-            await conn.execute(
-                "update deals.chat_messages set goal_id = $1 where id = $2", a.goal.id, message.id
-            )
+    for goal_id in (a.goal.id, uuid4()):  # nor can B's own message move onto A's goal
+        refusal = await _refusal(
+            world.db,
+            b.user.id,
+            lambda conn, g=goal_id: conn.execute(
+                "update deals.chat_messages set goal_id = $1 where id = $2", g, message.id
+            ),
+        )
+        assert refusal == (ReferenceViolation, "fk_chat_messages_goal_id")
     async with world.db.transaction(as_user=a.user.id) as conn:
         assert [m.user_id for m in await chat_messages.list_for_goal(conn, goal_id=a.goal.id)] == [a.user.id]
