@@ -60,7 +60,18 @@ where entities @> :entities
 order by created_at desc, id desc
 limit :lim;
 
--- name: purge_message_platform_ids(before)!
--- Forget dedupe keys of inbound messages older than before (past retention).
+-- name: purge_message_platform_ids(before, lim)!
+-- Forget up to lim dedupe keys of inbound messages created before `before` (past retention), the
+-- oldest first, skipping keys another writer holds; returns how many (sqlfirst.batches:
+-- messages.purge_dedupe_keys repeats it). The keys come from the message_created_at index in order
+-- up to the limit and are deleted by their row address (a TID scan), so no plan, generic included,
+-- reads the table: a month of keys is millions of rows, which one statement would lock and log at once.
 delete from easyflow.message_platform_ids
-where message_created_at < :before;
+where ctid = any(array(
+    select ctid
+    from easyflow.message_platform_ids
+    where message_created_at < :before
+    order by message_created_at
+    limit :lim
+    for update skip locked
+));

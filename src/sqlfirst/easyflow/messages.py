@@ -16,6 +16,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, TypeAdapter
 
 from sqlfirst import arguments
+from sqlfirst.batches import MAINTENANCE_BATCH, drain
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -243,10 +244,16 @@ async def find_by_entities(
 
 
 @_sql.query("purge_message_platform_ids")
-async def _purge(conn: Executor, *, before: datetime) -> int: ...
+async def _purge(conn: Executor, *, before: datetime, lim: int) -> int: ...
 
 
-async def purge_dedupe_keys(conn: Executor, *, before: datetime) -> int:
+async def purge_dedupe_keys(conn: Executor, *, before: datetime, batch: int = MAINTENANCE_BATCH) -> int:
     """Forget the dedupe keys of inbound messages created before ``before`` (after retention took their
-    partitions); how many. A platform will not redeliver a message that old."""
-    return await _purge(conn, before=_instant.validate_python(before))
+    partitions); how many. A platform will not redeliver a message that old.
+
+    Works in batches of ``batch`` keys, the oldest first (:mod:`sqlfirst.batches`): outside a
+    transaction each batch commits on its own, two runs at once share the keys between them, and a
+    key another transaction holds is left for the next run.
+    """
+    cutoff = _instant.validate_python(before)
+    return await drain("purge_dedupe_keys", lambda lim: _purge(conn, before=cutoff, lim=lim), batch)
