@@ -14,10 +14,12 @@
 -- Two checks stay subqueries, each needing a deal's shared flag on the row that points at it (listed
 -- as deviations): deal scores of a shared deal, and a notification pointing at another user's shared
 -- deal. price_tracking stays local (its policies reach the user only through the deal).
--- Each policy admits the same rows as before. What changes is the error of a write naming a parent
--- the user may not see (or that does not exist) beside the user's own id: the key refuses it
--- (ReferenceViolation naming it) where the policy did (PermissionDenied); hidden and missing still
--- fail alike. Catalog changes only.
+-- Each policy admits the same rows as before but for a hole this closes: goals are keyed (id, user_id)
+-- since 0152, so a user could make a goal under another user's goal id and pass a parent check that
+-- looked for a visible goal with that id (and read that user's private deals). Besides, a write naming
+-- a parent the user may not see (or that does not exist) beside the user's own id now fails on the
+-- key (ReferenceViolation naming it) where the policy refused it (PermissionDenied); hidden and
+-- missing still fail alike. Catalog changes only.
 alter policy rls_auth_token_hashes_own on deals.auth_token_hashes
     using (user_id = core.acting_user());
 alter policy rls_transaction_hashes_own on deals.transaction_hashes

@@ -5248,15 +5248,11 @@ CREATE POLICY rls_notifications_own ON deals.notifications USING ((user_id = cor
 
 CREATE POLICY rls_price_tracking_delete ON deals.price_tracking FOR DELETE USING ((EXISTS ( SELECT
    FROM deals.deals d
-  WHERE ((d.id = price_tracking.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id)))))));
+  WHERE ((d.id = price_tracking.deal_id) AND (d.user_id = core.acting_user())))));
 
 CREATE POLICY rls_price_tracking_insert ON deals.price_tracking FOR INSERT WITH CHECK ((EXISTS ( SELECT
    FROM deals.deals d
-  WHERE ((d.id = price_tracking.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id)))))));
+  WHERE ((d.id = price_tracking.deal_id) AND (d.user_id = core.acting_user())))));
 
 CREATE POLICY rls_price_tracking_select ON deals.price_tracking FOR SELECT USING ((EXISTS ( SELECT
    FROM deals.deals d
@@ -5264,13 +5260,9 @@ CREATE POLICY rls_price_tracking_select ON deals.price_tracking FOR SELECT USING
 
 CREATE POLICY rls_price_tracking_update ON deals.price_tracking FOR UPDATE USING ((EXISTS ( SELECT
    FROM deals.deals d
-  WHERE ((d.id = price_tracking.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id))))))) WITH CHECK ((EXISTS ( SELECT
+  WHERE ((d.id = price_tracking.deal_id) AND (d.user_id = core.acting_user()))))) WITH CHECK ((EXISTS ( SELECT
    FROM deals.deals d
-  WHERE ((d.id = price_tracking.deal_id) AND (EXISTS ( SELECT
-           FROM deals.goals g
-          WHERE (g.id = d.goal_id)))))));
+  WHERE ((d.id = price_tracking.deal_id) AND (d.user_id = core.acting_user())))));
 
 CREATE POLICY rls_task_activities_own_task ON deals.task_activities USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 

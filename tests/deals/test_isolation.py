@@ -369,6 +369,45 @@ async def test_b_cannot_change_or_delete_a_s_deals_tasks_or_activities(world: Wo
         assert len(await deals.list_for_user(conn, user_id=a.user.id)) == 2
 
 
+async def test_a_goal_made_with_a_s_goal_id_opens_nothing_of_a_s(world: World) -> None:
+    # Goals are keyed (id, user_id) since 0152 (Citus), so B can make a goal of B's own under the id
+    # of A's, which A's shared deals show. Policies that found "a visible goal with this id" then
+    # took B's goal for A's: before 0171 B read A's private deals, and before 0174 B could write
+    # price points on A's shared deal.
+    a, b = world.a, world.b
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        await conn.execute(
+            "insert into deals.goals (id, user_id, title, category) values ($1, $2, 'twin', 'electronics')",
+            a.goal.id,
+            b.user.id,
+        )
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        assert await deals.get(conn, id=a.private_deal.id) is None
+        assert await deal_scores.list_for_deal(conn, deal_id=a.private_deal.id) == []
+        assert await deal_activities.list_for_deal(conn, deal_id=a.private_deal.id) == []
+        a_deals = [a.shared_deal.id, a.private_deal.id]
+        for table in ("price_tracking", "deal_scores", "deal_activities"):
+            await conn.execute(
+                f'update deals.{table} set meta_data = \'{{"by": "b"}}\' where deal_id = any($1)', a_deals
+            )
+            assert await conn.execute(f"delete from deals.{table} where deal_id = any($1)", a_deals) == (
+                "DELETE 0"
+            )
+        await conn.execute('update deals.deals set meta_data = \'{"by": "b"}\' where id = any($1)', a_deals)
+    for deal in (a.shared_deal, a.private_deal):
+        with pytest.raises(PermissionDenied):
+            async with world.db.transaction(as_user=b.user.id) as conn:
+                await price_tracking.record(conn, deal_id=deal.id, price="1.00", source="amazon")
+    async with world.db.transaction(as_user=a.user.id) as conn:
+        for deal in (a.shared_deal, a.private_deal):
+            kept = await deals.get(conn, id=deal.id)
+            assert kept is not None and kept.meta_data == deal.meta_data
+            points = await price_tracking.history(conn, deal_id=deal.id, since=EPOCH, until=FAR)
+            assert len(points) == 2 and all(p.meta_data == {} for p in points)
+            assert len(await deal_scores.list_for_deal(conn, deal_id=deal.id)) == 1
+            assert len(await deal_activities.list_for_deal(conn, deal_id=deal.id)) == 2
+
+
 async def test_without_an_acting_user_only_shared_deals_are_visible(world: World) -> None:
     async with world.db.transaction() as conn:
         assert {r["id"] for r in await conn.fetch("select id from deals.deals")} == {
