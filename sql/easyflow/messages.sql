@@ -66,6 +66,8 @@ limit :lim;
 -- messages.purge_dedupe_keys repeats it). The keys come from the message_created_at index in order
 -- up to the limit and are deleted by their row address (a TID scan), so no plan, generic included,
 -- reads the table: a month of keys is millions of rows, which one statement would lock and log at once.
+-- A row address names a row only within one table: were the keys ever partitioned, the same ctid
+-- would name a row in every partition, so the outer delete repeats the cut-off too.
 delete from easyflow.message_platform_ids
 where ctid = any(array(
     select ctid
@@ -74,4 +76,5 @@ where ctid = any(array(
     order by message_created_at
     limit :lim
     for update skip locked
-));
+))
+  and message_created_at < :before;

@@ -19,8 +19,8 @@ from sqlfirst.easyflow import messages
 
 from .factories import make_user
 
-NOW = datetime.now(UTC)
-RETENTION = NOW - timedelta(days=400)
+# Long before any other test's keys: the shared database may hold keys of other tests, none this old.
+RETENTION = datetime(1901, 1, 1, tzinfo=UTC)
 
 
 async def _keys(
@@ -49,7 +49,7 @@ async def _left(conn: Connection | asyncpg.Connection[asyncpg.Record], user: UUI
 async def test_every_key_past_retention_goes_across_batches_and_nothing_else(conn: Connection) -> None:
     user = (await make_user(conn)).id
     await _keys(conn, user, 7, RETENTION - timedelta(days=30))
-    await _keys(conn, user, 2, NOW - timedelta(days=1))
+    await _keys(conn, user, 2, RETENTION + timedelta(days=1))
     assert await messages.purge_dedupe_keys(conn, before=RETENTION, batch=3) == 7  # 3, 3 and 1
     kept = await conn.fetch(
         "select message_created_at from easyflow.message_platform_ids where user_id = $1", user
