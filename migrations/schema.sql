@@ -1009,6 +1009,24 @@ begin
         execute format('grant select (%s) on %I.%I to sqlfirst_app, sqlfirst_readonly, sqlfirst_worker',
                        object.readable, p_schema, object.table_name);
     end loop;
+    -- Columns the database chooses (core.database_chosen_columns): the app may insert and update every
+    -- other column of the table, so it cannot choose one.
+    for object in
+        select s.table_name,
+               (select string_agg(quote_ident(a.attname), ', ' order by a.attnum)
+                  from pg_attribute a
+                 where a.attrelid = format('%I.%I', p_schema, s.table_name)::regclass
+                   and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+                   and a.attname <> all (s.chosen)) as writable
+          from (select table_name, array_agg(column_name) as chosen
+                  from core.database_chosen_columns
+                 where schema_name = p_schema
+                 group by table_name) as s
+    loop
+        execute format('revoke insert, update on %I.%I from sqlfirst_app', p_schema, object.table_name);
+        execute format('grant insert (%s), update (%s) on %I.%I to sqlfirst_app',
+                       object.writable, object.writable, p_schema, object.table_name);
+    end loop;
     execute format('grant usage, select on all sequences in schema %I to sqlfirst_app, sqlfirst_worker', p_schema);
     execute format('grant select on all sequences in schema %I to sqlfirst_readonly', p_schema);
     -- Functions: PUBLIC may execute them unless a migration revoked that on purpose (a SECURITY
@@ -1029,6 +1047,9 @@ begin
         execute format('alter default privileges for role %I in schema %I '
                        'grant select on sequences to sqlfirst_readonly', migrator, p_schema);
     end loop;
+    -- The schema-wide grants above reach partitions too: those of a table with RLS lose them again
+    -- (core.secure_partitions, 0079), so a re-grant of a domain opens no partition to a direct query.
+    perform core.secure_partitions();
 end;
 $$;
 
@@ -3103,6 +3124,14 @@ CREATE TABLE analytics.system_events_default (
     CONSTRAINT ck_system_events_source_not_blank CHECK ((btrim((source)::text) <> ''::text))
 );
 
+CREATE TABLE core.database_chosen_columns (
+    schema_name name NOT NULL,
+    table_name name NOT NULL,
+    column_name name NOT NULL
+);
+
+COMMENT ON TABLE core.database_chosen_columns IS 'Columns only the database fills (from their default): the app role may not insert or update them; core.grant_domain_privileges() grants around them.';
+
 CREATE TABLE core.partitioned_tables (
     parent_table text NOT NULL,
     control_column text NOT NULL,
@@ -4085,6 +4114,9 @@ ALTER TABLE ONLY analytics.system_events
 
 ALTER TABLE ONLY analytics.system_events_default
     ADD CONSTRAINT system_events_default_pkey PRIMARY KEY (id, occurred_at);
+
+ALTER TABLE ONLY core.database_chosen_columns
+    ADD CONSTRAINT pk_database_chosen_columns PRIMARY KEY (schema_name, table_name, column_name);
 
 ALTER TABLE ONLY core.partitioned_tables
     ADD CONSTRAINT pk_partitioned_tables PRIMARY KEY (parent_table);

@@ -173,11 +173,14 @@ async def test_every_domain_table_is_granted_to_the_app_readonly_and_worker_role
         f"""
         select t.name, r.role
           from ({DOMAIN_TABLES}) as t
-         cross join (values ('sqlfirst_app', 'insert,update,delete'),
+         cross join (values ('sqlfirst_app', 'delete'),
                             ('sqlfirst_worker', 'insert,update,delete'),
                             ('sqlfirst_readonly', null)) as r (role, privileges)
          where (r.privileges is not null and not has_table_privilege(r.role, t.name, r.privileges))
             or not has_any_column_privilege(r.role, t.name, 'select')
+            -- the app writes every column but those the database chooses (the next test)
+            or (r.role = 'sqlfirst_app' and not has_any_column_privilege(r.role, t.name, 'insert'))
+            or (r.role = 'sqlfirst_app' and not has_any_column_privilege(r.role, t.name, 'update'))
         """
     )
     assert [tuple(row) for row in missing] == []
@@ -193,6 +196,57 @@ async def test_every_domain_table_is_granted_to_the_app_readonly_and_worker_role
         """
     )
     assert [tuple(row) for row in excess] == []
+
+
+async def test_the_app_writes_every_column_but_those_the_database_chooses(conn: Connection) -> None:
+    # A key that holds the tenant, (id, user_id), makes an id unique only beside its user: an id the
+    # application could choose could be another user's, a twin (0175, 0176).
+    rows = await conn.fetch(
+        f"""
+        select t.name, a.attname,
+               has_column_privilege('sqlfirst_app', t.name, a.attname, 'insert') as insertable,
+               has_column_privilege('sqlfirst_app', t.name, a.attname, 'update') as updatable,
+               has_column_privilege('sqlfirst_worker', t.name, a.attname, 'insert,update') as worker,
+               exists (select from core.database_chosen_columns as s
+                        where format('%I.%I', s.schema_name, s.table_name)::regclass = t.name::regclass
+                          and s.column_name = a.attname) as chosen
+          from ({DOMAIN_TABLES}) as t
+          join pg_attribute as a on a.attrelid = t.name::regclass and a.attnum > 0 and not a.attisdropped
+         where a.attgenerated = ''
+        """
+    )
+    wrong = [
+        (r["name"], r["attname"])
+        for r in rows
+        if r["insertable"] == r["chosen"] or r["updatable"] == r["chosen"] or not r["worker"]
+    ]
+    assert wrong == []
+    chosen = {(r["name"], r["attname"]) for r in rows if r["chosen"]}
+    # Every table keyed by (id, its user) is among them, but those whose callers name the id.
+    keyed = await conn.fetch(
+        f"""
+        select c.conrelid::regclass::text as name
+          from pg_constraint c
+          join ({DOMAIN_TABLES}) as t on t.name::regclass = c.conrelid
+         where c.contype = 'p'
+           and (select array_agg(a.attname::text order by k.n)
+                  from unnest(c.conkey) with ordinality as k (attnum, n)
+                  join pg_attribute as a on a.attrelid = c.conrelid and a.attnum = k.attnum)
+               in ('{{id,user_id}}', '{{id,deal_user_id}}', '{{id,created_at,user_id}}')
+        """
+    )
+    named_by_the_caller = {
+        "easyflow.integrations": "its credentials are sealed bound to the id before the row exists",
+        "easyflow.messages": "append_inbound_message stores the id its caller made",
+    }
+    keyed_names = {r["name"] for r in keyed}
+    assert set(named_by_the_caller) <= keyed_names and len(keyed_names) > 15
+    assert {(name, "id") for name in keyed_names - set(named_by_the_caller)} <= chosen
+    # A re-grant of the domain keeps them out (it runs again when a domain changes).
+    await conn.execute("select core.grant_domain_privileges('deals')")
+    assert not await conn.fetchval(
+        "select has_column_privilege('sqlfirst_app', 'deals.goals', 'id', 'insert')"
+    )
 
 
 async def test_every_column_but_the_secret_ones_is_selectable(conn: Connection) -> None:

@@ -113,6 +113,51 @@ def test_the_second_server_round_trips_the_migrations_that_ask_the_server(
     assert "0020_deals_schema" not in found
 
 
+# What pg_dump --no-privileges leaves out of the snapshot, and a migration may change alone: who may
+# do what on each table and column (a secret column, a column the database chooses). A column's
+# privilege that its table's grants the same role already is left out: it changes nothing.
+_PRIVILEGES = r"""
+select c.oid::regclass::text || ': ' || string_agg(p.privilege, ' ' order by p.privilege)
+  from pg_class as c
+ cross join lateral (
+        select e.grantee::regrole::text || '=' || e.privilege_type as privilege
+          from aclexplode(c.relacl) as e
+         where e.grantee <> c.relowner
+        union all
+        select a.attname || '.' || e.grantee::regrole::text || '=' || e.privilege_type
+          from pg_attribute as a
+         cross join lateral aclexplode(a.attacl) as e
+         where a.attrelid = c.oid and a.attacl is not null and not a.attisdropped
+           and not exists (select from aclexplode(c.relacl) as t  -- implied by the table's
+                            where t.grantee = e.grantee and t.privilege_type = e.privilege_type)
+       ) as p
+ where c.relkind in ('r', 'p', 'v', 'm', 'S')
+   and c.relnamespace::regnamespace::text not in ('pg_catalog', 'information_schema', 'pg_toast')
+   and c.relname !~ '_p[0-9]{4}_[0-9]{2}(_[0-9]{2})?$'
+ group by c.oid
+ order by 1
+"""
+
+
+# From 0175 on, migrations set privileges of their own (core.database_chosen_columns), so their round
+# trips compare privileges too. Earlier rollbacks restore what pg_dump shows but not always every
+# grant (0079's leaves a partition it had secured without the app's grants), and are history.
+PRIVILEGES_FROM = "0175"
+
+
+async def _schema(url: str, migration_id: str) -> str:
+    """The schema as pg_dump writes it, then (from :data:`PRIVILEGES_FROM` on) every table's and
+    column's privileges."""
+    if migration_id < PRIVILEGES_FROM:
+        return dump_schema(url)
+    conn = await asyncpg.connect(url)
+    try:
+        privileges = [r[0] for r in await conn.fetch(_PRIVILEGES)]
+    finally:
+        await conn.close()
+    return dump_schema(url) + "-- privileges\n" + "\n".join(privileges) + "\n"
+
+
 async def test_every_migration_applies_rolls_back_and_reapplies_to_the_same_schema(empty_db_url: str) -> None:
     # The suite's longest test (three dumps per migration). CI's second server round-trips only the
     # migrations that ask the server what it has (SQLFIRST_ROUND_TRIP=server-dependent) and applies
@@ -129,23 +174,23 @@ async def test_every_migration_applies_rolls_back_and_reapplies_to_the_same_sche
             continue
         # `before` is the previous migration's schema applied again, checked equal to its first
         # apply: dumped once, not twice (pg_dump is most of this test's time).
-        if before is None:
-            before = dump_schema(empty_db_url)
+        if before is None or (migration_id >= PRIVILEGES_FROM) != ("-- privileges" in before):
+            before = await _schema(empty_db_url, migration_id)
         assert migrator.up(target=migration_id).applied == [migration_id]
-        applied = dump_schema(empty_db_url)
+        applied = await _schema(empty_db_url, migration_id)
         if _data_only(migration_id):
             assert applied == before, f"{migration_id} only moves rows, yet changed the schema"
         else:
             assert applied != before, f"{migration_id} changed nothing in the schema"
 
         assert migrator.down() == [migration_id]
-        rolled_back = dump_schema(empty_db_url)
+        rolled_back = await _schema(empty_db_url, migration_id)
         assert rolled_back == before, f"{migration_id}'s rollback does not restore the schema:\n" + _diff(
             before, rolled_back, "before", "after rollback"
         )
 
         migrator.up(target=migration_id)
-        again = dump_schema(empty_db_url)
+        again = await _schema(empty_db_url, migration_id)
         assert again == applied, f"{migration_id} applied twice gives two schemas:\n" + _diff(
             applied, again, "first apply", "second apply"
         )

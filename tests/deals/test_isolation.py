@@ -19,7 +19,7 @@ import pytest
 from pydantic import SecretStr
 
 import sqlfirst
-from sqlfirst.db import Connection, Database
+from sqlfirst.db import Connection, Database, connect_one
 from sqlfirst.deals import (
     auth_tokens,
     chat_messages,
@@ -369,18 +369,43 @@ async def test_b_cannot_change_or_delete_a_s_deals_tasks_or_activities(world: Wo
         assert len(await deals.list_for_user(conn, user_id=a.user.id)) == 2
 
 
-async def test_a_goal_made_with_a_s_goal_id_opens_nothing_of_a_s(world: World) -> None:
-    # Goals are keyed (id, user_id) since 0152 (Citus), so B can make a goal of B's own under the id
-    # of A's, which A's shared deals show. Policies that found "a visible goal with this id" then
-    # took B's goal for A's: before 0171 B read A's private deals, and before 0174 B could write
-    # price points on A's shared deal.
+async def test_b_cannot_choose_an_id_so_cannot_twin_a_s_goal(world: World) -> None:
+    # Goals are keyed (id, user_id) since 0152 (Citus), so an id is unique only beside its user, and
+    # A's shared deals show A's goal id. Since 0176 the database picks every such id.
     a, b = world.a, world.b
+    twin = "insert into deals.goals (id, user_id, title, category) values ($1, $2, 'twin', 'electronics')"
+    attempts = (
+        lambda conn: conn.execute(twin, a.goal.id, b.user.id),
+        lambda conn: conn.execute("update deals.goals set id = $1 where id = $2", a.goal.id, b.goal.id),
+        lambda conn: conn.execute(
+            "insert into deals.tasks (id, user_id, goal_id, title) values ($1, $2, $3, 'twin')",
+            a.task.id,
+            b.user.id,
+            b.goal.id,
+        ),
+    )
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            async with world.db.transaction(as_user=b.user.id) as conn:
+                await attempt(conn)
     async with world.db.transaction(as_user=b.user.id) as conn:
-        await conn.execute(
+        assert [g.id for g in await goals.list_by_user(conn, user_id=b.user.id)] == [b.goal.id]
+
+
+async def test_a_twin_of_a_s_goal_opens_nothing_of_a_s(world: World, db_url: str) -> None:
+    # Were a twin made anyway (by a role that may choose ids), policies that found "a visible goal
+    # with this id" would take B's goal for A's: before 0171 B read A's private deals, and before 0174
+    # B could write price points on A's shared deal.
+    a, b = world.a, world.b
+    owner = await connect_one(db_url)
+    try:
+        await owner.execute(
             "insert into deals.goals (id, user_id, title, category) values ($1, $2, 'twin', 'electronics')",
             a.goal.id,
             b.user.id,
         )
+    finally:
+        await owner.close()
     async with world.db.transaction(as_user=b.user.id) as conn:
         assert await deals.get(conn, id=a.private_deal.id) is None
         assert await deal_scores.list_for_deal(conn, deal_id=a.private_deal.id) == []
