@@ -1024,6 +1024,7 @@ begin
                  group by table_name) as s
     loop
         execute format('revoke insert, update on %I.%I from sqlfirst_app', p_schema, object.table_name);
+        continue when object.writable is null;  -- every column is the database's: nothing to grant
         execute format('grant insert (%s), update (%s) on %I.%I to sqlfirst_app',
                        object.writable, object.writable, p_schema, object.table_name);
     end loop;
