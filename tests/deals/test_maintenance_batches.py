@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 from pydantic import ValidationError
 
-from sqlfirst.bench.plans import explain_analyze
+from sqlfirst.bench.plans import explain_analyze, plan_nodes
 from sqlfirst.db import Connection, connect_one
 from sqlfirst.deals import auth_tokens, deals, goals
 from sqlfirst.deals.models import DealStatus
@@ -132,19 +132,13 @@ async def test_the_generic_plan_reads_the_expiry_index_in_order_and_stops_at_the
         plan = await explain_analyze(conn, sql, [PAST + timedelta(days=1), 50], mode="generic")
     finally:
         await conn.close()
-    found = list(_nodes(plan))
+    found = list(plan_nodes(plan))
     assert not any(n["Node Type"] == "Seq Scan" for n in found), plan
     scans = [n for n in found if n.get("Index Name") == "ix_deals_expires_at_active"]
     assert scans and scans[0]["Actual Rows"] == 50, plan
     assert plan["Actual Rows"] == 0  # an UPDATE returns none; the rows it wrote:
     by_id = [n for n in found if "id = ANY" in n.get("Index Cond", "")]
     assert by_id and by_id[0]["Actual Rows"] == 50, plan
-
-
-def _nodes(plan: dict[str, Any]) -> Any:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
 
 
 async def test_a_run_goes_batch_by_batch(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 from pydantic import ValidationError
 
-from sqlfirst.bench.plans import explain_analyze
+from sqlfirst.bench.plans import explain_analyze, plan_nodes
 from sqlfirst.db import Connection, connect_one
 from sqlfirst.easyflow import messages
 
@@ -129,15 +129,9 @@ async def test_a_batch_reads_the_time_index_in_order_and_deletes_by_address(db_u
         assert await _left(conn, user) == 20_000  # explained and rolled back
     finally:
         await conn.close()
-    found = list(_nodes(plan))
+    found = list(plan_nodes(plan))
     assert not any(n["Node Type"] == "Seq Scan" for n in found), plan
     by_time = [n for n in found if n.get("Index Name") == "ix_message_platform_ids_message_created_at"]
     assert by_time and by_time[0]["Actual Rows"] == 50, plan
     by_address = [n for n in found if n["Node Type"] == "Tid Scan"]
     assert by_address and by_address[0]["Actual Rows"] == 50, plan
-
-
-def _nodes(plan: dict[str, Any]) -> Any:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)

@@ -48,10 +48,11 @@ class PlanReport:
         }
 
 
-def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def plan_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every node of an EXPLAIN (FORMAT JSON) plan, ``node`` first, depth first."""
     yield node
     for child in node.get("Plans", ()):
-        yield from _nodes(child)
+        yield from plan_nodes(child)
 
 
 def _runnable(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -227,7 +228,7 @@ async def small_tables(conn: Any, plan: dict[str, Any], seq_scan_rows: int) -> s
     """Relations the plan scans sequentially that hold at most ``seq_scan_rows`` rows (a tiny table
     scanned whole is the right plan, and the seq-scan rule already allows it)."""
     small = set()
-    for node in _nodes(plan):
+    for node in plan_nodes(plan):
         relation = node.get("Relation Name")
         if node.get("Node Type") == "Seq Scan" and relation:
             schema = node.get("Schema", "public")
@@ -243,7 +244,7 @@ def plan_cost(mode: str, plan: dict[str, Any], *, small: set[str] | frozenset[st
         rows = int(child.get("Actual Rows", 0) * child.get("Actual Loops", 1))
     removed = 0
     nodes = []
-    for node in _nodes(plan):
+    for node in plan_nodes(plan):
         loops = node.get("Actual Loops", 1) or 0
         if not (node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in small):
             removed += int(sum(node.get(key, 0) for key in _REMOVED_KEYS) * loops)
@@ -269,7 +270,7 @@ def _read_blocks(plan: dict[str, Any]) -> int:
     its buffers: its blocks are added to the total (counted twice where it was partly read, again the
     safe side). Writes of different ModifyTable nodes never overlap, so the result is never negative.
     """
-    writes = [node for node in _nodes(plan) if node.get("Node Type") == "ModifyTable"]
+    writes = [node for node in plan_nodes(plan) if node.get("Node Type") == "ModifyTable"]
     total = _blocks(plan)
     for node in writes:
         if node is not plan and not _read_to_its_end(plan, node):
@@ -294,7 +295,7 @@ def _read_to_its_end(plan: dict[str, Any], write: dict[str, Any]) -> bool:
         and node.get("CTE Name") == name
         and node.get("Actual Loops", 0) > 0
         and node.get("Actual Rows", 0) >= rows
-        for node in _nodes(plan)
+        for node in plan_nodes(plan)
     )
 
 
