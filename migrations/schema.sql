@@ -2602,6 +2602,20 @@ $$;
 
 COMMENT ON FUNCTION easyflow.clear_conversation_sessions() IS 'TRUNCATE of easyflow.conversations empties the session index with it.';
 
+CREATE FUNCTION easyflow.clear_integration_ids() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    -- DELETE, not TRUNCATE: a TRUNCATE naming both tables (the bench's reload) still holds the index
+    -- when this runs, and TRUNCATE refuses a table in use.
+    delete from easyflow.integration_ids;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION easyflow.clear_integration_ids() IS 'TRUNCATE of easyflow.integrations empties the integration id index with it.';
+
 CREATE FUNCTION easyflow.count_conversation_messages() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -2650,6 +2664,26 @@ end;
 $$;
 
 COMMENT ON FUNCTION easyflow.index_conversation_session() IS 'Keeps easyflow.conversation_sessions in step with the conversation a row starts, deletes or re-keys (the only writer).';
+
+CREATE FUNCTION easyflow.index_integration_id() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        delete from easyflow.integration_ids x
+        where x.integration_id = old.id
+          and x.user_id = old.user_id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        insert into easyflow.integration_ids (integration_id, user_id)
+        values (new.id, new.user_id);
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION easyflow.index_integration_id() IS 'Keeps easyflow.integration_ids in step with the integration a row connects, deletes or re-keys (the only writer).';
 
 CREATE FUNCTION easyflow.integration_credentials(p_integration_id uuid) RETURNS TABLE(id uuid, credentials_encrypted bytea, encryption_key_id character varying)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -3835,6 +3869,15 @@ CREATE TABLE easyflow.conversations (
 
 ALTER TABLE ONLY easyflow.conversations FORCE ROW LEVEL SECURITY;
 
+CREATE TABLE easyflow.integration_ids (
+    integration_id uuid NOT NULL,
+    user_id uuid NOT NULL
+);
+
+ALTER TABLE ONLY easyflow.integration_ids FORCE ROW LEVEL SECURITY;
+
+COMMENT ON TABLE easyflow.integration_ids IS 'Every integration id with its user, unique across users; kept by tg_integrations_id on integrations.';
+
 CREATE TABLE easyflow.integrations (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id uuid NOT NULL,
@@ -4290,6 +4333,9 @@ ALTER TABLE ONLY easyflow.conversation_sessions
 ALTER TABLE ONLY easyflow.conversations
     ADD CONSTRAINT pk_conversations PRIMARY KEY (id, user_id);
 
+ALTER TABLE ONLY easyflow.integration_ids
+    ADD CONSTRAINT pk_integration_ids PRIMARY KEY (integration_id);
+
 ALTER TABLE ONLY easyflow.integrations
     ADD CONSTRAINT pk_integrations PRIMARY KEY (id, user_id);
 
@@ -4650,6 +4696,8 @@ CREATE INDEX ix_conversations_updated_at_escalated ON easyflow.conversations USI
 
 CREATE INDEX ix_conversations_user_id_updated_at ON easyflow.conversations USING btree (user_id, updated_at DESC, id DESC);
 
+CREATE INDEX ix_integration_ids_user_id ON easyflow.integration_ids USING btree (user_id);
+
 CREATE INDEX ix_integrations_next_sync_at_connected ON easyflow.integrations USING btree (next_sync_at) WHERE ((status = 'connected'::easyflow.integration_status) AND (sync_claimed_at IS NULL));
 
 CREATE INDEX ix_integrations_platform_id ON easyflow.integrations USING btree (platform_id);
@@ -4942,6 +4990,12 @@ CREATE TRIGGER tg_conversations_session_truncate AFTER TRUNCATE ON easyflow.conv
 
 CREATE TRIGGER tg_conversations_updated_at BEFORE UPDATE ON easyflow.conversations FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_integrations_id AFTER INSERT OR DELETE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION easyflow.index_integration_id();
+
+CREATE TRIGGER tg_integrations_id_truncate AFTER TRUNCATE ON easyflow.integrations FOR EACH STATEMENT EXECUTE FUNCTION easyflow.clear_integration_ids();
+
+CREATE TRIGGER tg_integrations_id_update AFTER UPDATE OF id, user_id ON easyflow.integrations FOR EACH ROW WHEN (((old.id IS DISTINCT FROM new.id) OR (old.user_id IS DISTINCT FROM new.user_id))) EXECUTE FUNCTION easyflow.index_integration_id();
+
 CREATE TRIGGER tg_integrations_next_sync_at BEFORE INSERT OR UPDATE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION easyflow.set_next_sync_at();
 
 CREATE TRIGGER tg_integrations_platform_active BEFORE INSERT OR UPDATE OF platform_id ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION easyflow.check_platform_active();
@@ -5111,6 +5165,9 @@ ALTER TABLE ONLY easyflow.conversations
 
 ALTER TABLE ONLY easyflow.conversations
     ADD CONSTRAINT fk_conversations_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY easyflow.integration_ids
+    ADD CONSTRAINT fk_integration_ids_user_id FOREIGN KEY (user_id) REFERENCES easyflow.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY easyflow.integrations
     ADD CONSTRAINT fk_integrations_platform_id FOREIGN KEY (platform_id) REFERENCES easyflow.platforms(id) ON DELETE RESTRICT;
@@ -5345,6 +5402,8 @@ ALTER TABLE easyflow.conversation_sessions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE easyflow.conversations ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE easyflow.integration_ids ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE easyflow.integrations ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE easyflow.message_platform_ids ENABLE ROW LEVEL SECURITY;
@@ -5362,6 +5421,8 @@ ALTER TABLE easyflow.platform_totals ENABLE ROW LEVEL SECURITY;
 CREATE POLICY rls_conversation_sessions_own ON easyflow.conversation_sessions FOR SELECT USING ((user_id = core.acting_user()));
 
 CREATE POLICY rls_conversations_own ON easyflow.conversations USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
+
+CREATE POLICY rls_integration_ids_own ON easyflow.integration_ids FOR SELECT USING ((user_id = core.acting_user()));
 
 CREATE POLICY rls_integrations_own ON easyflow.integrations USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 

@@ -65,6 +65,12 @@ def test_the_session_index_holds_every_conversation_once(rows: dict[str, list[di
     assert index == {c["session_id"]: (c["user_id"], c["id"]) for c in rows["easyflow.conversations"]}
 
 
+def test_the_integration_id_index_holds_every_integration_once(rows: dict[str, list[dict[str, Any]]]) -> None:
+    index = {x["integration_id"]: x["user_id"] for x in rows["easyflow.integration_ids"]}
+    assert len(index) == len(rows["easyflow.integration_ids"])
+    assert index == {i["id"]: i["user_id"] for i in rows["easyflow.integrations"]}
+
+
 def test_keys_and_deliveries_point_at_real_messages(rows: dict[str, list[dict[str, Any]]]) -> None:
     messages = {(m["id"], m["created_at"]): m for m in rows["easyflow.messages"]}
     inbound = [m for m in rows["easyflow.messages"] if m["direction"] == "inbound"]

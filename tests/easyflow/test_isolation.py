@@ -8,9 +8,12 @@ and a metric bucket.
 
 from __future__ import annotations
 
+import asyncio
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import pytest
 
@@ -32,8 +35,9 @@ from sqlfirst.errors import Conflict, PermissionDenied
 from sqlfirst.settings import Settings
 from tests.isolation_helpers import assert_each_refused
 
-from .factories import key_ring, make_conversation, make_integration, make_user, telegram_credentials
+from .factories import make_conversation, make_integration, make_user, telegram_credentials
 
+KEYS = {"k1": secrets.token_bytes(32)}
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 LATER = datetime(2100, 1, 1, tzinfo=UTC)
 TABLES = (
@@ -94,7 +98,7 @@ async def _tenant(db: Database, keys: KeyRing, name: str) -> Tenant:
 @pytest.fixture
 async def world(db_url: str) -> AsyncIterator[World]:
     db = await sqlfirst.connect(Settings(database_url=db_url, role="sqlfirst_app", min_size=1, max_size=1))
-    keys = key_ring()
+    keys = KeyRing(KEYS, current="k1")
     try:
         yield World(db, keys, await _tenant(db, keys, "alice"), await _tenant(db, keys, "bob"))
     finally:
@@ -374,3 +378,93 @@ async def test_platform_wide_metrics_are_the_workers_and_the_operators_not_a_ten
     finally:
         await readonly.close()
     assert seen == 1
+
+
+TWIN = (
+    "insert into easyflow.integrations"
+    " (id, user_id, platform_id, credentials_encrypted, encryption_key_id, status)"
+    " values ($1, $2, 'whatsapp', $3, $4, 'connected')"
+)
+
+
+async def test_b_cannot_take_a_s_integration_id(world: World, worker: Database) -> None:
+    # An integration keeps its caller's id (its credentials are sealed bound to it before the row
+    # exists) and is keyed (id, user_id) for Citus. The worker reads and re-seals credentials by id
+    # across tenants: were B able to write a row under A's id, A's sync could be handed B's
+    # credentials, and a key rotation would re-seal A's credentials into B's row (0179).
+    a, b = world.a, world.b
+    sealed, key_id = world.keys.seal(a.integration.id, {"access_token": "bob's", "phone_number_id": "1"})
+    with pytest.raises(Conflict) as caught:
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await conn.execute(TWIN, a.integration.id, b.user.id, sealed, key_id)
+    assert caught.value.constraint == "pk_integration_ids"
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        spare = await make_integration(conn, world.keys, b.user, platform_id="ozon")
+    with pytest.raises(Conflict) as caught:  # nor by re-keying one of its own
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await conn.execute(
+                "update easyflow.integrations set id = $1 where id = $2", a.integration.id, spare.id
+            )
+    assert caught.value.constraint == "pk_integration_ids"
+    rotated = KeyRing({**KEYS, "k2": secrets.token_bytes(32)}, current="k2")
+    assert (await credentials.rotate_keys(worker.pool, rotated)).remaining == 0
+    async with worker.transaction() as conn:
+        mine = await credentials.decrypt(conn, rotated, integration_id=a.integration.id)
+        theirs = await credentials.decrypt(conn, rotated, integration_id=b.integration.id)
+    assert (
+        mine != theirs
+        and mine["bot_token"].startswith("123456:")
+        and theirs["bot_token"].startswith("123456:")
+    )
+
+
+async def test_the_integration_id_index_follows_its_rows_and_no_tenant_writes_it(world: World) -> None:
+    a, b = world.a, world.b
+    async with world.db.transaction(as_user=a.user.id) as conn:  # A reads its own entries only
+        assert [tuple(r) for r in await conn.fetch("select * from easyflow.integration_ids")] == [
+            (a.integration.id, a.user.id)
+        ]
+        assert await conn.execute("delete from easyflow.integration_ids") == "DELETE 0"
+        assert await conn.execute("update easyflow.integration_ids set user_id = user_id") == "UPDATE 0"
+    with pytest.raises(PermissionDenied):  # the SELECT policy allows no new row
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await conn.execute(
+                "insert into easyflow.integration_ids values (gen_random_uuid(), $1)", b.user.id
+            )
+    async with world.db.transaction(as_user=a.user.id) as conn:  # a re-key moves A's entry
+        spare = await make_integration(conn, world.keys, a.user, platform_id="ozon")
+        moved = await conn.fetchval(
+            "update easyflow.integrations set id = gen_random_uuid() where id = $1 returning id", spare.id
+        )
+        assert {r[0] for r in await conn.fetch("select integration_id from easyflow.integration_ids")} == {
+            a.integration.id,
+            moved,
+        }
+    async with world.db.transaction(as_user=b.user.id) as conn:  # the id A let go is free
+        sealed, key_id = world.keys.seal(spare.id, {"access_token": "b", "phone_number_id": "1"})
+        await conn.execute(TWIN, spare.id, b.user.id, sealed, key_id)
+        assert await integrations.delete(conn, id=spare.id) == 1
+        assert await conn.fetchval("select count(*) from easyflow.integration_ids") == 1  # B's own
+
+
+async def test_two_users_writing_one_integration_id_at_once_leave_one_row(world: World, db_url: str) -> None:
+    # The second writer waits on the first's entry, then is refused: the rule lives in the database.
+    db = await sqlfirst.connect(Settings(database_url=db_url, role="sqlfirst_app", min_size=2, max_size=2))
+    shared = uuid4()
+    try:
+        async with db.transaction(as_user=world.a.user.id) as first:
+            sealed, key_id = world.keys.seal(shared, {"access_token": "a", "phone_number_id": "1"})
+            await first.execute(TWIN, shared, world.a.user.id, sealed, key_id)
+
+            async def second() -> None:
+                async with db.transaction(as_user=world.b.user.id) as conn:
+                    await conn.execute(TWIN, shared, world.b.user.id, sealed, key_id)
+
+            racing = asyncio.ensure_future(second())
+            await asyncio.sleep(0.3)
+            assert not racing.done()  # waiting on A's uncommitted entry
+        with pytest.raises(Conflict) as caught:
+            await racing
+        assert caught.value.constraint == "pk_integration_ids"
+    finally:
+        await db.close()

@@ -444,8 +444,8 @@ BENCH = DomainBench(
     domain="easyflow",
     # 2: two integrations per user on average (100k at medium); 3: the queue's snapshot;
     # 4: platform_totals; 5: conversation_sessions; 6: the snapshots of users, integrations and
-    # conversations cleanup restores
-    version=6,
+    # conversations cleanup restores; 7: integration_ids (0179) and its snapshot
+    version=7,
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),

@@ -33,6 +33,7 @@ where i.id = finished.integration_id
 RESTORED = (
     "easyflow.users",
     "easyflow.integrations",
+    "easyflow.integration_ids",  # kept by a trigger on integrations, which a restore does not fire
     "easyflow.conversations",
     "easyflow.conversation_sessions",  # kept by a trigger on conversations, which a restore does not fire
 )

@@ -12,9 +12,9 @@ Loading: ``before_load`` gives each month of the history its partition with core
 marker row per month lands in DEFAULT, maintenance creates the month's partition, the markers go), so
 rows are COPied straight into their months and time-range queries prune. The COPY runs with
 ``session_replication_role = replica``: no trigger fires, so what the triggers keep (messages_count,
-closed_at, next_sync_at, the dedupe keys, the session index) is written by the generator, consistent
-with the rows. Message ids and times are functions of (conversation, position), so the keys and
-deliveries that point at messages are generated without keeping 5M rows in memory.
+closed_at, next_sync_at, the dedupe keys, the session and integration id indexes) is written by the
+generator, consistent with the rows. Message ids and times are functions of (conversation, position),
+so the keys and deliveries that point at messages are generated without keeping 5M rows in memory.
 """
 
 from __future__ import annotations
@@ -219,6 +219,12 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                     created,
                     created,
                 )
+
+    def integration_id_rows() -> Iterator[tuple[Any, ...]]:
+        # What tg_integrations_id writes for each integration (the COPY runs without triggers).
+        for i, uid in enumerate(w.user_ids):
+            for iid in w.integration_ids[i]:
+                yield (iid, uid)
 
     def conversation_rows() -> Iterator[tuple[Any, ...]]:
         for c, cid in enumerate(w.conversation_ids):
@@ -439,6 +445,9 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             ),
             n_integrations,
             integration_rows,
+        ),
+        TableLoad(
+            "easyflow.integration_ids", ("integration_id", "user_id"), n_integrations, integration_id_rows
         ),
         TableLoad(
             "easyflow.conversations",
