@@ -14,10 +14,15 @@ transaction holds is skipped, so a run can end with it still due: the next run t
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from sqlfirst.arguments import invalid_argument
 
-__all__ = ["MAINTENANCE_BATCH", "MAX_BATCH", "drain"]
+__all__ = ["MAINTENANCE_BATCH", "MAX_BATCH", "drain", "drain_before"]
+
+_instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
 
 MAINTENANCE_BATCH = 1000
 """Rows a maintenance statement takes per batch unless the caller says otherwise."""
@@ -38,3 +43,31 @@ async def drain(function: str, step: Callable[[int], Awaitable[int]], batch: int
         total += done
         if done < batch:
             return total
+
+
+async def drain_before(
+    function: str,
+    argument: str,
+    cutoff: datetime | None,
+    step: Callable[[datetime, int], Awaitable[int]],
+    batch: int,
+    *,
+    default_now: bool = True,
+) -> int:
+    """:func:`drain` ``step(cutoff, batch)``: a maintenance statement over the rows due before ``cutoff``.
+
+    ``cutoff`` is an aware instant (a ``datetime`` with its zone, or what Pydantic reads as one: an ISO
+    string with an offset, a Unix time); ``None`` means now when ``default_now``, else it is refused
+    like a naive ``datetime``, which the driver would read as UTC whatever zone the caller meant.
+    Either raises ``ValidationError`` naming ``function``'s ``argument``, before anything runs.
+    """
+    if cutoff is None and default_now:
+        at = datetime.now(UTC)
+    else:
+        try:
+            at = _instant.validate_python(cutoff)
+        except ValidationError:
+            raise invalid_argument(
+                function, argument, "an aware datetime (one that carries its time zone)", cutoff
+            ) from None
+    return await drain(function, lambda lim: step(at, lim), batch)

@@ -89,6 +89,26 @@ async def test_a_bad_batch_size_is_refused_before_anything_runs(conn: Connection
     assert still == 2
 
 
+@pytest.mark.parametrize("as_of", [NOW.replace(tzinfo=None), "yesterday", NOW.date(), [NOW]])
+async def test_a_cutoff_that_is_no_aware_instant_is_refused_before_anything_runs(
+    conn: Connection, as_of: Any
+) -> None:
+    # A naive datetime would be read as UTC by the driver, whatever zone the caller meant.
+    stale = await _stale_deals(conn, 2)
+    calls: list[Callable[[], Awaitable[int]]] = [
+        lambda: deals.expire_stale(conn, as_of=as_of),
+        lambda: goals.expire_stale(conn, as_of=as_of),
+        lambda: auth_tokens.delete_expired(conn, as_of=as_of),
+    ]
+    for call in calls:
+        with pytest.raises(ValidationError, match="as_of"):
+            await call()
+    still = await conn.fetchval(
+        "select count(*) from deals.deals where id = any($1) and status = 'active'", stale
+    )
+    assert still == 2
+
+
 async def test_a_held_deal_is_skipped_not_waited_for_and_two_runs_share_the_rest(
     pool: asyncpg.Pool[asyncpg.Record],
 ) -> None:

@@ -83,6 +83,18 @@ async def test_a_bad_batch_size_is_refused_before_anything_runs(conn: Connection
     assert await _left(conn, user) == 2
 
 
+@pytest.mark.parametrize("before", [None, RETENTION.replace(tzinfo=None), "last year"])
+async def test_a_cutoff_that_is_no_aware_instant_is_refused_before_anything_runs(
+    conn: Connection, before: Any
+) -> None:
+    # None is no default: forgetting every key up to now would let platforms' redeliveries through.
+    user = (await make_user(conn)).id
+    await _keys(conn, user, 2, RETENTION - timedelta(days=1))
+    with pytest.raises(ValidationError, match="before"):
+        await messages.purge_dedupe_keys(conn, before=before)
+    assert await _left(conn, user) == 2
+
+
 async def test_a_held_key_is_skipped_not_waited_for_and_two_runs_share_the_rest(
     pool: asyncpg.Pool[asyncpg.Record],
 ) -> None:

@@ -13,7 +13,7 @@ from uuid import UUID
 from pydantic import SecretStr
 
 from sqlfirst.arguments import invalid_argument
-from sqlfirst.batches import MAINTENANCE_BATCH, drain
+from sqlfirst.batches import MAINTENANCE_BATCH, drain_before
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -145,5 +145,6 @@ async def delete_expired(
     transaction each batch commits on its own, two runs at once share the tokens between them, and a
     token another transaction holds is left for the next run.
     """
-    cutoff = as_of or datetime.now(UTC)
-    return await drain("delete_expired", lambda lim: _delete_expired(conn, as_of=cutoff, lim=lim), batch)
+    return await drain_before(
+        "delete_expired", "as_of", as_of, lambda at, lim: _delete_expired(conn, as_of=at, lim=lim), batch
+    )

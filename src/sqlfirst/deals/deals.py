@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
-from sqlfirst.batches import MAINTENANCE_BATCH, drain
+from sqlfirst.batches import MAINTENANCE_BATCH, drain_before
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -203,8 +203,9 @@ async def expire_stale(
     transaction each batch commits on its own, two runs at once share the deals between them, and a
     deal another transaction holds is left for the next run.
     """
-    cutoff = as_of or datetime.now(UTC)
-    return await drain("expire_stale", lambda lim: _expire_stale(conn, as_of=cutoff, lim=lim), batch)
+    return await drain_before(
+        "expire_stale", "as_of", as_of, lambda at, lim: _expire_stale(conn, as_of=at, lim=lim), batch
+    )
 
 
 @_sql.query("delete_deal")

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
-from sqlfirst.batches import MAINTENANCE_BATCH, drain
+from sqlfirst.batches import MAINTENANCE_BATCH, drain_before
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -202,8 +202,9 @@ async def expire_stale(
     batch locks its goals' owners in id order first, so two runs cannot deadlock on the owners'
     counters), and a goal another transaction holds is left for the next run.
     """
-    cutoff = as_of or datetime.now(UTC)
-    return await drain("expire_stale", lambda lim: _expire_stale(conn, as_of=cutoff, lim=lim), batch)
+    return await drain_before(
+        "expire_stale", "as_of", as_of, lambda at, lim: _expire_stale(conn, as_of=at, lim=lim), batch
+    )
 
 
 @_sql.query("claim_due_goals")

@@ -16,7 +16,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, TypeAdapter
 
 from sqlfirst import arguments
-from sqlfirst.batches import MAINTENANCE_BATCH, drain
+from sqlfirst.batches import MAINTENANCE_BATCH, drain_before
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -255,5 +255,11 @@ async def purge_dedupe_keys(conn: Executor, *, before: datetime, batch: int = MA
     transaction each batch commits on its own, two runs at once share the keys between them, and a
     key another transaction holds is left for the next run.
     """
-    cutoff = _instant.validate_python(before)
-    return await drain("purge_dedupe_keys", lambda lim: _purge(conn, before=cutoff, lim=lim), batch)
+    return await drain_before(
+        "purge_dedupe_keys",
+        "before",
+        before,
+        lambda at, lim: _purge(conn, before=at, lim=lim),
+        batch,
+        default_now=False,
+    )
