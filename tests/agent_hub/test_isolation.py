@@ -7,9 +7,8 @@ session and events, and A owns a public, published agent.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
@@ -18,6 +17,7 @@ from sqlfirst.acting import acting_user
 from sqlfirst.agent_hub import agents, events, marketplace, sessions, users
 from sqlfirst.agent_hub.models import Agent, Session, User
 from sqlfirst.bench.plans import explain_analyze
+from sqlfirst.bench.plans import plan_nodes as nodes
 from sqlfirst.db import Database, connect_one
 from sqlfirst.errors import CheckViolation, NotFound, PermissionDenied
 from sqlfirst.settings import Settings
@@ -235,12 +235,6 @@ async def test_search_drops_an_agent_made_private(world: World) -> None:
         entry = await marketplace.get(conn, agent_id=world.public.id)
         assert entry is not None and entry.category == "research"
         assert await marketplace.download(conn, agent_id=world.public.id) == 1
-
-
-def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", ()):
-        yield from nodes(child)
 
 
 @pytest.mark.parametrize("mode", ["custom", "generic"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import random
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
@@ -16,6 +15,7 @@ import sqlfirst
 from sqlfirst.agent_hub import agents, marketplace
 from sqlfirst.agent_hub.models import Agent
 from sqlfirst.bench.plans import explain_analyze
+from sqlfirst.bench.plans import plan_nodes as nodes
 from sqlfirst.db import Connection, connect_one
 from sqlfirst.errors import PermissionDenied
 from sqlfirst.settings import Settings
@@ -226,12 +226,6 @@ async def test_the_application_role_reads_the_ranking_but_cannot_forge_it(db_url
             await assert_ranking_is_derived(conn)
     finally:
         await db.close()
-
-
-def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", ()):
-        yield from nodes(child)
 
 
 SEED = """

@@ -14,6 +14,7 @@ import pytest
 
 from sqlfirst.agent_hub import sessions, users
 from sqlfirst.bench.plans import PLAN_MODES, explain_analyze
+from sqlfirst.bench.plans import plan_nodes as nodes
 from sqlfirst.binding import Declaration
 from sqlfirst.db import Connection, connect_one
 from sqlfirst.migrate import Migrator
@@ -270,9 +271,6 @@ async def test_a_history_page_reads_its_rows_backwards_and_not_the_stored_histor
     end = LONG if before is None else before
     assert (page.total, page.first_position) == (LONG, end - 20)
     assert [m["n"] for m in page.messages] == list(range(end - 20, end))  # type: ignore[index]
-
-    def nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
-        return [node, *(n for child in node.get("Plans", []) for n in nodes(child))]
 
     # The page's key range of pk_session_messages, whatever the plan: 20 rows read, none thrown away.
     [scan] = [n for n in nodes(plan) if n.get("Relation Name") == "session_messages"]

@@ -7,7 +7,7 @@ prefers the indexes, analysed, and each hot named query is EXPLAINed with realis
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -17,6 +17,7 @@ import pytest
 
 from sqlfirst.ai_seo import analytics, campaigns, events, metrics, sessions, tasks, users
 from sqlfirst.bench.plans import PLAN_MODES, explain_analyze, plan_cost
+from sqlfirst.bench.plans import plan_nodes as nodes
 from sqlfirst.binding import Declaration
 from sqlfirst.db import connect_one
 
@@ -133,12 +134,6 @@ async def executed(url: str, fn: Any, mode: str, **arguments: Any) -> dict[str, 
         return await explain_analyze(conn, decl.query.sql, values, mode=mode)
     finally:
         await conn.close()
-
-
-def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from nodes(child)
 
 
 def indexes_used(plan: dict[str, Any]) -> set[str]:

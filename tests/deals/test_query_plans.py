@@ -7,7 +7,7 @@ prefers the indexes, analysed, and each hot named query is EXPLAINed with realis
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,7 @@ import asyncpg
 import pytest
 
 from sqlfirst.bench.plans import PLAN_MODES, explain_analyze
+from sqlfirst.bench.plans import plan_nodes as nodes
 from sqlfirst.binding import Declaration
 from sqlfirst.db import connect_one
 from sqlfirst.deals import deal_activities, deals, goals, notifications, price_tracking, users
@@ -152,12 +153,6 @@ async def explain(
         await conn.close()
     root: dict[str, Any] = plan[0]["Plan"]
     return root
-
-
-def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from nodes(child)
 
 
 def indexes_used(plan: dict[str, Any]) -> set[str]:

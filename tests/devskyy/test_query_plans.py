@@ -18,6 +18,7 @@ import asyncpg
 import pytest
 
 from sqlfirst.bench.plans import PLAN_MODES, explain_analyze, plan_cost
+from sqlfirst.bench.plans import plan_nodes as nodes
 from sqlfirst.binding import Declaration
 from sqlfirst.db import connect_one
 from sqlfirst.devskyy import agent_executions, orders, products, rag, round_table, tool_executions, users
@@ -148,12 +149,6 @@ async def explain(url: str, fn: Any, **arguments: Any) -> dict[str, Any]:
         await conn.close()
     root: dict[str, Any] = plan[0]["Plan"]
     return root
-
-
-def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from nodes(child)
 
 
 def main_path(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
