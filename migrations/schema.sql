@@ -2830,7 +2830,8 @@ begin
     select m.* into v_message
     from easyflow.messages m
     where m.id = v_key.message_id
-      and m.created_at = v_key.message_created_at;
+      and m.created_at = v_key.message_created_at
+      and m.user_id = p_user_id;
     if not found then
         delete from easyflow.message_platform_ids k
         where k.user_id = p_user_id

@@ -169,6 +169,16 @@ def test_a_query_pins_the_column_by_equality_in_or_its_insert_list() -> None:
     insert_then_read = "insert into s.log (tenant_id) select tenant_id from s.t where id = :id"
     assert citus.pins_column(insert_then_read, "tenant_id", table="s.log")
     assert not citus.pins_column(insert_then_read, "tenant_id", table="s.t")
+    assert citus.pins_column("select 1 from s.t where :u = tenant_id", "tenant_id")
+    assert citus.pins_column("select 1 from s.t where tenant_id = $1", "tenant_id")
+    assert citus.pins_column("select 1 from s.t where tenant_id = (select core.me())", "tenant_id")
+    # A join of two tables on the column pins neither: a claim from a queue of every tenant's rows.
+    claim = (
+        "with q as (select id, tenant_id from s.q limit 5)"
+        " select * from q join s.t on t.tenant_id = q.tenant_id"
+    )
+    assert not citus.pins_column(claim, "tenant_id")
+    assert not citus.pins_column("select 1 from s.t where other_tenant_id = :u", "tenant_id")
     assert plan.distributed["t"] == "tenant_id"
 
 

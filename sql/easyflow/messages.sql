@@ -23,7 +23,8 @@ returning id, conversation_id, session_id, user_id, content, role, direction, pl
 select m.id, m.conversation_id, m.session_id, m.user_id, m.content, m.role, m.direction, m.platform,
        m.platform_message_id, m.intent, m.entities, m.confidence, m.metadata, m.created_at
 from easyflow.message_platform_ids as k
-join easyflow.messages as m on m.id = k.message_id and m.created_at = k.message_created_at
+join easyflow.messages as m
+  on m.id = k.message_id and m.created_at = k.message_created_at and m.user_id = k.user_id
 where k.user_id = :user_id
   and k.platform = :platform
   and k.platform_message_id = :platform_message_id;

@@ -32,7 +32,9 @@ where id = :id;
 
 -- name: claim_outbound_messages(lim)
 -- Claim up to lim deliveries whose turn has come (SKIP LOCKED): each becomes sending, one attempt more.
--- The picks are updated by key (id = any(array(...))), whatever a generic plan guesses of lim.
+-- The picks are updated by key (id = any(array(...))), whatever a generic plan guesses of lim. The text
+-- comes from the message by its whole key, user included: a message may keep its caller's id, so
+-- another user's row can share (id, created_at).
 with next as (
     select id
     from easyflow.outbound_messages
@@ -54,7 +56,8 @@ claimed as (
 select claimed.id, claimed.user_id, claimed.conversation_id, claimed.message_id, claimed.platform, claimed.chat_id,
        claimed.attempts, claimed.max_attempts, m.content
 from claimed
-join easyflow.messages as m on m.id = claimed.message_id and m.created_at = claimed.message_created_at
+join easyflow.messages as m
+  on m.id = claimed.message_id and m.created_at = claimed.message_created_at and m.user_id = claimed.user_id
 order by claimed.run_after, claimed.id;
 
 -- name: mark_outbound_sent(id, platform_message_id)<!
@@ -75,6 +78,7 @@ history as (
     from sent
     where m.id = sent.message_id
       and m.created_at = sent.message_created_at
+      and m.user_id = sent.user_id
 )
 select id, user_id, conversation_id, message_id, message_created_at, platform, chat_id, status, attempts, max_attempts, run_after, claimed_at, sent_at, last_error, platform_message_id, created_at, updated_at
 from sent;

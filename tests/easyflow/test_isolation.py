@@ -13,7 +13,7 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -468,3 +468,87 @@ async def test_two_users_writing_one_integration_id_at_once_leave_one_row(world:
         assert caught.value.constraint == "pk_integration_ids"
     finally:
         await db.close()
+
+
+async def test_a_twin_of_a_s_queued_message_changes_nothing_the_worker_sends(
+    world: World, worker: Database
+) -> None:
+    # A message keeps its caller's id (append_inbound_message stores it), so B can write a row of its
+    # own under the (id, created_at) of A's queued reply. The worker's claim reads the text to send
+    # by the delivery's message, and marking it sent stamps that message: both go by the whole key,
+    # user included, so A's customer never gets B's text and B's row is not stamped.
+    a, b = world.a, world.b
+    async with worker.transaction() as conn:
+        queued = await conn.fetchrow(
+            "select message_id, message_created_at from easyflow.outbound_messages where user_id = $1",
+            a.user.id,
+        )
+    assert queued is not None
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        await conn.execute(
+            "insert into easyflow.messages (id, created_at, conversation_id, session_id, user_id, content,"
+            " role, direction, platform)"
+            " values ($1, $2, $3, $4, $5, 'from bob', 'assistant', 'outbound', 'telegram')",
+            queued["message_id"],
+            queued["message_created_at"],
+            b.conversation.id,
+            b.conversation.session_id,
+            b.user.id,
+        )
+    async with worker.transaction() as conn:
+        claims = await outbound.claim(conn, limit=10)
+        assert sorted((c.user_id, c.content) for c in claims) == sorted(
+            [(a.user.id, "to alice"), (b.user.id, "to bob")]
+        )
+        mine = next(c for c in claims if c.user_id == a.user.id)
+        assert await outbound.mark_sent(conn, id=mine.id, platform_message_id="tg-42") is not None
+        stamped = await conn.fetch(
+            "select user_id, platform_message_id from easyflow.messages where id = $1", queued["message_id"]
+        )
+    assert sorted((r["user_id"], r["platform_message_id"]) for r in stamped) == sorted(
+        [(a.user.id, "tg-42"), (b.user.id, None)]
+    )
+
+
+async def test_a_twin_of_a_s_inbound_message_is_not_handed_to_a_s_worker(
+    world: World, worker: Database
+) -> None:
+    # The same hole on the inbound side: the message stored under a dedupe key is read by its whole
+    # key (0180). The twin's user sorts before A's, so an index scan by (id, created_at) meets it first.
+    a = world.a
+    first = UUID(int=1)
+    async with world.db.transaction() as conn:  # sign-up: an account id the application chose
+        await conn.execute(
+            "insert into easyflow.users (id, email, name) values ($1, 'zed@example.com', 'zed')", first
+        )
+    async with world.db.transaction(as_user=first) as conn:
+        theirs = await conversations.start(
+            conn, session_id="tg-zed", user_id=first, platform="telegram", chat_id="z"
+        )
+        await conn.execute(
+            "insert into easyflow.messages (id, created_at, conversation_id, session_id, user_id, content,"
+            " role, direction, platform)"
+            " values ($1, $2, $3, 'tg-zed', $4, 'from zed', 'user', 'inbound', 'telegram')",
+            a.message.id,
+            a.message.created_at,
+            theirs.id,
+            first,
+        )
+    async with worker.transaction() as conn:
+        stored = await messages.get_inbound(
+            conn, user_id=a.user.id, platform="telegram", platform_message_id="alice:1"
+        )
+        again = await messages.append_inbound(
+            conn,
+            session_id=a.conversation.session_id,
+            user_id=a.user.id,
+            content="redelivered",
+            platform="telegram",
+            platform_message_id="alice:1",
+            conversation_id=a.conversation.id,
+        )
+    assert stored is not None and (stored.user_id, stored.content) == (a.user.id, a.message.content)
+    assert again.duplicate and (again.user_id, again.content) == (
+        a.user.id,
+        a.message.content,
+    )
