@@ -410,6 +410,25 @@ $$;
 
 COMMENT ON FUNCTION agent_hub.append_session_messages(p_session_id uuid, p_messages jsonb) IS 'Append messages to a session: message_history, message_count and session_messages together, under the session row lock; the new count, or NULL when there is no such session.';
 
+CREATE FUNCTION agent_hub.check_session_agent() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if row_security_active('agent_hub.agents'::regclass)
+       and not exists (select from agent_hub.agents as a where a.id = new.agent_id) then
+        raise exception 'new row violates row-level security policy for table "sessions"'
+            using errcode = 'insufficient_privilege',
+                  detail = format('agent %s is not one the acting user may run', new.agent_id),
+                  schema = 'agent_hub',
+                  table = 'sessions';
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION agent_hub.check_session_agent() IS 'A session''s agent must be one the acting user may see (public or their own); where row-level security applies.';
+
 CREATE FUNCTION agent_hub.fill_event_user() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -4837,6 +4856,8 @@ CREATE TRIGGER tg_marketplace_entries_version_update AFTER UPDATE OF category, t
 
 CREATE TRIGGER tg_session_messages_append_only BEFORE DELETE OR UPDATE OF session_id, "position", message, created_at ON agent_hub.session_messages FOR EACH STATEMENT EXECUTE FUNCTION agent_hub.refuse_session_message_change();
 
+CREATE TRIGGER tg_sessions_agent_visible BEFORE INSERT OR UPDATE ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION agent_hub.check_session_agent();
+
 CREATE TRIGGER tg_sessions_history_guard BEFORE INSERT OR UPDATE OF message_history, message_count ON agent_hub.sessions FOR EACH ROW EXECUTE FUNCTION agent_hub.guard_session_history();
 
 CREATE TRIGGER tg_sessions_initial_messages AFTER INSERT ON agent_hub.sessions REFERENCING NEW TABLE AS new_sessions FOR EACH STATEMENT EXECUTE FUNCTION agent_hub.insert_initial_session_messages();
@@ -5261,9 +5282,7 @@ CREATE POLICY rls_marketplace_versions_select ON agent_hub.marketplace_versions 
 
 CREATE POLICY rls_session_messages_own_session ON agent_hub.session_messages USING ((user_id = core.acting_user()));
 
-CREATE POLICY rls_sessions_own ON agent_hub.sessions USING ((user_id = core.acting_user())) WITH CHECK (((user_id = core.acting_user()) AND (EXISTS ( SELECT
-   FROM agent_hub.agents a
-  WHERE (a.id = sessions.agent_id)))));
+CREATE POLICY rls_sessions_own ON agent_hub.sessions USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
 ALTER TABLE agent_hub.session_messages ENABLE ROW LEVEL SECURITY;
 

@@ -304,3 +304,15 @@ async def test_b_cannot_change_or_delete_a_s_account(world: World) -> None:
         assert await agents.get(conn, id=a.private.id) is not None
         mine = await users.update_profile(conn, id=a.user.id, email=a.user.email, full_name="Ada")
         assert mine is not None and mine.full_name == "Ada"
+
+
+async def test_b_cannot_move_a_session_of_its_own_onto_a_s_private_agent(world: World) -> None:
+    # The agent check runs on updates as on inserts (0181 moved it from the policy to a trigger).
+    a, b = world.a, world.b
+    with pytest.raises(PermissionDenied):
+        async with world.db.transaction(as_user=b.user.id) as conn:
+            await conn.execute(
+                "update agent_hub.sessions set agent_id = $1 where id = $2", a.private.id, b.session.id
+            )
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        assert (await sessions.get(conn, id=b.session.id)).agent_id == b.private.id  # type: ignore[union-attr]
