@@ -94,18 +94,19 @@ create trigger tg_integrations_id_truncate
 do $$
 declare
     shared text;
+    how_many bigint;
 begin
-    select string_agg(id::text, ', ' order by id)
-      into shared
+    select string_agg(id::text, ', ' order by id) filter (where n <= 20), count(*)
+      into shared, how_many
       from (
-          select id
+          select id, row_number() over (order by id) as n
             from easyflow.integrations
            group by id
           having count(*) > 1
-           limit 20
       ) as twins;
-    if shared is not null then
-        raise exception 'easyflow.integrations holds ids that two users share: %', shared
+    if how_many > 0 then
+        raise exception 'easyflow.integrations holds % id(s) that two users share%: %', how_many,
+            case when how_many > 20 then ' (the first 20)' else '' end, shared
             using hint = 'delete or re-key one integration of each id, then migrate again';
     end if;
 end;
@@ -115,8 +116,10 @@ select id, user_id
 from easyflow.integrations;
 
 -- The owner role owns the new table and functions (a login acting for it runs later migrations);
--- then EXECUTE of both functions is taken back (checked when a trigger is created: one the app
+-- that re-grants the app and read-only roles every partition of messages, detached ones included,
+-- which 0077's function takes back. Then EXECUTE of both functions is taken back (checked when a trigger is created: one the app
 -- could execute it could attach to a table of its own).
 select core.grant_domain_privileges('easyflow');
+select easyflow.protect_message_partitions();
 revoke execute on function easyflow.index_integration_id() from public;
 revoke execute on function easyflow.clear_integration_ids() from public;

@@ -8,12 +8,13 @@ guard plain keyword arguments (a page size, a time window), so that no bare ``Va
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-__all__ = ["MAX_PAGE", "invalid_argument", "page_size"]
+__all__ = ["MAX_PAGE", "aware_instant", "invalid_argument", "page_size"]
 
 MAX_PAGE = 1000
 
@@ -46,3 +47,20 @@ def page_size(limit: int, *, most: int = MAX_PAGE) -> int:
     if type(limit) is int and 1 <= limit <= most:
         return limit
     return _page(most)(limit=limit).limit
+
+
+_instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
+
+
+def aware_instant(function: str, argument: str, value: object) -> datetime:
+    """``value`` as an aware ``datetime`` (one, an ISO string with an offset, a Unix time: what
+    Pydantic reads as ``AwareDatetime``), else ``ValidationError`` naming ``function``'s ``argument``.
+    A naive ``datetime`` is refused: the driver would read it as UTC whatever zone the caller meant."""
+    if type(value) is datetime and value.tzinfo is not None:
+        return value
+    try:
+        return _instant.validate_python(value)
+    except ValidationError:
+        raise invalid_argument(
+            function, argument, "an aware datetime (one that carries its time zone)", value
+        ) from None

@@ -16,13 +16,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from pydantic import AwareDatetime, TypeAdapter, ValidationError
-
-from sqlfirst.arguments import invalid_argument
+from sqlfirst.arguments import aware_instant, invalid_argument
 
 __all__ = ["MAINTENANCE_BATCH", "MAX_BATCH", "drain", "drain_before"]
-
-_instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
 
 MAINTENANCE_BATCH = 1000
 """Rows a maintenance statement takes per batch unless the caller says otherwise."""
@@ -61,13 +57,5 @@ async def drain_before(
     like a naive ``datetime``, which the driver would read as UTC whatever zone the caller meant.
     Either raises ``ValidationError`` naming ``function``'s ``argument``, before anything runs.
     """
-    if cutoff is None and default_now:
-        at = datetime.now(UTC)
-    else:
-        try:
-            at = _instant.validate_python(cutoff)
-        except ValidationError:
-            raise invalid_argument(
-                function, argument, "an aware datetime (one that carries its time zone)", cutoff
-            ) from None
+    at = datetime.now(UTC) if cutoff is None and default_now else aware_instant(function, argument, cutoff)
     return await drain(function, lambda lim: step(at, lim), batch)

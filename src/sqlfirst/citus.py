@@ -259,21 +259,22 @@ def named_queries(domain: str) -> dict[str, str]:
     return found
 
 
-_VALUE = r"(?::\w+|\$\d+|'[^']*'|\(\s*select\b)"
-"""What pins a column when it is compared to it: a parameter, a literal, a scalar subquery."""
+_PARAMETER_OR_LITERAL = r"(?::\w+|\$\d+|'[^']*')"
+_VALUE = rf"(?:{_PARAMETER_OR_LITERAL}|\(\s*select\b)"
+"""What pins a column compared to it: a parameter, a literal, a scalar subquery (``(select ...)``)."""
 
 
 def pins_column(sql: str, column: str, *, table: str | None = None) -> bool:
-    """Whether a statement pins ``column`` to one value (or a list): an equality with a parameter, a
-    literal or a subquery (either way round), an IN list, ``= any(...)``, or the column list of an
-    insert (into ``table`` when given, into any table else). An equality of two columns
+    """Whether a statement pins ``column`` to one value (or a list): ``column = `` a parameter, a
+    literal or a scalar subquery, a parameter or literal ``= column``, an IN list, ``= any(...)``, or
+    the column list of an insert (into ``table`` when given, into any table else). An equality of two columns
     (``m.user_id = claimed.user_id``) pins nothing by itself: the queue a claim reads spans every
     tenant whatever it joins on."""
     body = re.sub(r"--[^\n]*", "", sql).lower()
     named = rf"(?<![\w.])(?:\w+\.)?{column}(?![\w])"
     if re.search(rf"{named}\s*(?:=\s*{_VALUE}|in\s*\(|=\s*any\b)", body):
         return True
-    if re.search(rf"{_VALUE}\s*=\s*{named}", body):
+    if re.search(rf"{_PARAMETER_OR_LITERAL}\s*=\s*{named}", body):
         return True
     target = re.escape(table.lower()) if table is not None else r"[\w.]+"
     for insert in re.finditer(rf"insert\s+into\s+{target}(?:\s+as\s+\w+)?\s*\(([^)]*)\)", body):

@@ -105,6 +105,10 @@ async def test_token_price_valid_at_a_time_and_overlaps_rejected(conn: Connectio
     assert (
         await token_pricing.price_at(conn, service_type="deal_search", at=t0 - timedelta(seconds=1)) is None
     )
+    # A naive time is refused, not read as UTC whatever zone was meant.
+    for bad in (datetime(2025, 1, 4), "soon"):
+        with pytest.raises(ValidationError, match="at"):
+            await token_pricing.price_at(conn, service_type="deal_search", at=bad)  # type: ignore[arg-type]
 
     with pytest.raises(Conflict) as caught:
         async with conn.transaction():

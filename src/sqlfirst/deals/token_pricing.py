@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -45,7 +46,8 @@ async def _price_at(conn: Executor, *, service_type: str, at: datetime) -> Token
 
 async def price_at(conn: Executor, *, service_type: str, at: datetime | None = None) -> TokenPricing | None:
     """The active price of the service valid at ``at`` (default now), or None."""
-    return await _price_at(conn, service_type=service_type, at=at or datetime.now(UTC))
+    when = datetime.now(UTC) if at is None else arguments.aware_instant("price_at", "at", at)
+    return await _price_at(conn, service_type=service_type, at=when)
 
 
 @_sql.query("list_token_pricing")
