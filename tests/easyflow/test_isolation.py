@@ -552,3 +552,28 @@ async def test_a_twin_of_a_s_inbound_message_is_not_handed_to_a_s_worker(
         a.user.id,
         a.message.content,
     )
+
+
+async def test_a_delivery_of_b_s_pointing_at_a_s_message_never_carries_a_s_text(
+    world: World, worker: Database
+) -> None:
+    # outbound_messages has no foreign key to the partitioned messages (retention drops partitions):
+    # a delivery names its message by (id, created_at) and its user. Joined without the user, the
+    # claim handed A's text to B's delivery, for the worker to send into B's chat.
+    a, b = world.a, world.b
+    async with world.db.transaction(as_user=b.user.id) as conn:
+        await conn.execute(
+            "insert into easyflow.outbound_messages"
+            " (user_id, conversation_id, message_id, message_created_at, platform, chat_id)"
+            " values ($1, $2, $3, $4, 'telegram', 'chat-bob')",
+            b.user.id,
+            b.conversation.id,
+            a.message.id,
+            a.message.created_at,
+        )
+    async with worker.transaction() as conn:
+        claims = await outbound.claim(conn, limit=10)
+    assert a.message.content not in {c.content for c in claims}
+    assert sorted((c.user_id, c.content) for c in claims) == sorted(
+        [(a.user.id, "to alice"), (b.user.id, "to bob")]
+    )
