@@ -72,36 +72,25 @@ async def test_stale_goals_and_expired_tokens_go_across_batches(conn: Connection
     assert [r["id"] for r in left] == [live.auth_token.id]
 
 
-@pytest.mark.parametrize("batch", [0, -1, 10_001, 2.5, "5", True, None])
-async def test_a_bad_batch_size_is_refused_before_anything_runs(conn: Connection, batch: Any) -> None:
-    stale = await _stale_deals(conn, 2)
-    calls: list[Callable[[], Awaitable[int]]] = [
-        lambda: deals.expire_stale(conn, batch=batch),
-        lambda: goals.expire_stale(conn, batch=batch),
-        lambda: auth_tokens.delete_expired(conn, batch=batch),
-    ]
-    for call in calls:
-        with pytest.raises(ValidationError, match="batch"):
-            await call()
-    still = await conn.fetchval(
-        "select count(*) from deals.deals where id = any($1) and status = 'active'", stale
-    )
-    assert still == 2
+BAD_ARGUMENTS = [
+    *({"batch": batch} for batch in (0, -1, 10_001, 2.5, "5", True, None)),
+    # A cut-off must carry its zone: a naive datetime would be read as UTC, whatever zone was meant.
+    *({"as_of": as_of} for as_of in (NOW.replace(tzinfo=None), "yesterday", NOW.date(), [NOW])),
+]
 
 
-@pytest.mark.parametrize("as_of", [NOW.replace(tzinfo=None), "yesterday", NOW.date(), [NOW]])
-async def test_a_cutoff_that_is_no_aware_instant_is_refused_before_anything_runs(
-    conn: Connection, as_of: Any
+@pytest.mark.parametrize("bad", BAD_ARGUMENTS, ids=repr)
+async def test_a_bad_batch_or_cutoff_is_refused_before_anything_runs(
+    conn: Connection, bad: dict[str, Any]
 ) -> None:
-    # A naive datetime would be read as UTC by the driver, whatever zone the caller meant.
     stale = await _stale_deals(conn, 2)
     calls: list[Callable[[], Awaitable[int]]] = [
-        lambda: deals.expire_stale(conn, as_of=as_of),
-        lambda: goals.expire_stale(conn, as_of=as_of),
-        lambda: auth_tokens.delete_expired(conn, as_of=as_of),
+        lambda: deals.expire_stale(conn, **bad),
+        lambda: goals.expire_stale(conn, **bad),
+        lambda: auth_tokens.delete_expired(conn, **bad),
     ]
     for call in calls:
-        with pytest.raises(ValidationError, match="as_of"):
+        with pytest.raises(ValidationError, match=next(iter(bad))):
             await call()
     still = await conn.fetchval(
         "select count(*) from deals.deals where id = any($1) and status = 'active'", stale
