@@ -7,20 +7,23 @@
 -- (with citus.enable_unsafe_triggers, as the other triggers of the plan).
 --
 -- The same rows pass as before. The trigger reads agents as the caller, under the caller's
--- row-level security, so it sees exactly what the policy's subquery saw; it checks only where
--- row-level security applies to the caller (row_security_active), as a policy does, so the worker
--- and the owner, which bypass it, are not checked (and an unknown agent still fails on
--- fk_sessions_agent_id for them). It runs before every insert and update, as WITH CHECK did: a
--- session whose agent its owner made private can no longer be changed by another user, and a write
--- that fails the check is refused with insufficient_privilege (PermissionDenied), as the policy was.
--- The trigger runs before the policy's remaining check (user_id = core.acting_user()).
+-- row-level security, as the policy's subquery did (one difference: a VOLATILE function's query
+-- sees what the statement itself wrote before it, so an agent and a session written by one
+-- statement now pass). It checks only where row-level security applies to sessions for the caller
+-- (row_security_active), as the policy did, so the worker and the owner, which bypass it, are not
+-- checked (an unknown agent still fails on fk_sessions_agent_id for them). It runs before every
+-- insert and update, as WITH CHECK did: a session whose agent its owner made private can no longer
+-- be changed by another user, and a write that fails the check is refused with
+-- insufficient_privilege (PermissionDenied), as the policy was. It runs before the other BEFORE
+-- triggers (tg_sessions_history_guard's check of a direct message_history write now comes second)
+-- and before the policy's remaining check (user_id = core.acting_user()).
 create function agent_hub.check_session_agent()
 returns trigger
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-    if row_security_active('agent_hub.agents'::regclass)
+    if row_security_active('agent_hub.sessions'::regclass)
        and not exists (select from agent_hub.agents as a where a.id = new.agent_id) then
         raise exception 'new row violates row-level security policy for table "sessions"'
             using errcode = 'insufficient_privilege',

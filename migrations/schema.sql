@@ -415,7 +415,7 @@ CREATE FUNCTION agent_hub.check_session_agent() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if row_security_active('agent_hub.agents'::regclass)
+    if row_security_active('agent_hub.sessions'::regclass)
        and not exists (select from agent_hub.agents as a where a.id = new.agent_id) then
         raise exception 'new row violates row-level security policy for table "sessions"'
             using errcode = 'insufficient_privilege',

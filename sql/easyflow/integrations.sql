@@ -56,10 +56,13 @@ order by i.platform_id;
 -- The matches come from the GIN index first (a materialized CTE), then the platform's are kept and
 -- ordered: ordered by id with a limit, the planner walked the primary key in id order whenever the
 -- value sat in ANALYZE's sample, expecting many matches, and read every integration to find the
--- platform's few (1.6-2.4 s at the bench's large scale); with the platform inside, a generic plan
--- ANDed the GIN matches with a quarter of the platform index (400 blocks at large, growing with
--- the table). A value most integrations hold is read whole; a search by a shop or an account id,
--- what containment is for here, matches a handful.
+-- platform's few (up to 2.5 s at the bench's large scale, 1M integrations); with the platform inside,
+-- a generic plan ANDed the GIN matches with a quarter of the platform index (449 blocks for 38 rows
+-- at large, growing with the table). The price: every integration holding the value, on any
+-- platform, is read and kept before the limit, so a value most integrations hold (a flag such as
+-- auto_reply) costs a read of most of the table, seconds at large, where the key walk stopped after
+-- a few hundred rows. Containment is for keys few integrations share (a shop, an account id), and
+-- find_by_settings refuses an empty object.
 with matching as materialized (
     select id, user_id, platform_id, encryption_key_id, settings, status, status_message, last_sync_at,
            next_sync_at, sync_interval_minutes, sync_claimed_at, metadata, created_at, updated_at

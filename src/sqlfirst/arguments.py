@@ -56,7 +56,7 @@ def aware_instant(function: str, argument: str, value: object) -> datetime:
     """``value`` as an aware ``datetime`` (one, an ISO string with an offset, a Unix time: what
     Pydantic reads as ``AwareDatetime``), else ``ValidationError`` naming ``function``'s ``argument``.
     A naive ``datetime`` is refused: the driver would read it as UTC whatever zone the caller meant."""
-    if type(value) is datetime and value.tzinfo is not None:
+    if type(value) is datetime and value.utcoffset() is not None:
         return value
     try:
         return _instant.validate_python(value)

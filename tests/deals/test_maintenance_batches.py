@@ -79,7 +79,11 @@ BAD_ARGUMENTS = [
 ]
 
 
-@pytest.mark.parametrize("bad", BAD_ARGUMENTS, ids=repr)
+@pytest.mark.parametrize(
+    "bad",
+    BAD_ARGUMENTS,
+    ids=lambda bad: "-".join(f"{k}={type(v).__name__}:{v!s:.12}" for k, v in bad.items()),
+)
 async def test_a_bad_batch_or_cutoff_is_refused_before_anything_runs(
     conn: Connection, bad: dict[str, Any]
 ) -> None:

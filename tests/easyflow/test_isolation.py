@@ -116,12 +116,18 @@ async def worker(db_url: str) -> AsyncIterator[Database]:
 
 async def test_b_cannot_read_a_s_rows_through_the_public_api(world: World) -> None:
     a, b = world.a, world.b
+    for tenant in (a, b):  # one shop in both tenants' settings
+        async with world.db.transaction(as_user=tenant.user.id) as conn:
+            await integrations.merge_settings(conn, id=tenant.integration.id, patch={"shop": "same"})
     async with world.db.transaction(as_user=b.user.id) as conn:
         assert await integrations.get(conn, id=a.integration.id) is None
         assert await integrations.get_for_platform(conn, user_id=a.user.id, platform_id="telegram") is None
         assert await integrations.get_user_integrations(conn, user_id=a.user.id) == []
         assert [
-            i.id for i in await integrations.find_by_settings(conn, platform_id="telegram", settings={})
+            i.id
+            for i in await integrations.find_by_settings(
+                conn, platform_id="telegram", settings={"shop": "same"}
+            )
         ] == [b.integration.id]
         assert await conversations.get(conn, id=a.conversation.id) is None
         assert await conversations.get_by_session(conn, session_id="tg-alice") is None

@@ -1,7 +1,7 @@
 """A search of integrations by settings (jsonb containment) reads the GIN index's matches whatever the
 statistics say of the value: ordered by id with a limit, the planner walked the primary key in id
 order when a value sat in ANALYZE's sample, expecting many matches, and read every integration to
-find the few of the platform asked for (at the bench's large scale, 1.6-2.4 s for 50 rows)."""
+find the few of the platform asked for (at the bench's large scale, up to 2.5 s for 50 rows)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ select u.id, p.id, 'pending',
            'auto_reply', (row_number() over ()) % 2 = 0,
            'shop', case when p.id = 'telegram' then 'shop-common' else 'shop' || (row_number() over ()) end
        )
-from easyflow.users as u cross join easyflow.platforms as p;
+from easyflow.users as u cross join easyflow.platforms as p
+order by p.id <> 'telegram';  -- the holders first, on their own pages
 
 update easyflow.integrations
 set settings = settings || '{"shop": "shop-common"}'
@@ -81,9 +82,21 @@ async def test_a_common_value_on_a_platform_that_rarely_holds_it_reads_only_its_
     finally:
         await conn.close()
     assert len(found) == 3
-    assert "pk_integrations" not in indexes_used(plan)
-    assert "ix_integrations_settings" in indexes_used(plan)
+    used = indexes_used(plan)
+    assert "pk_integrations" not in used  # no walk of every integration in id order
+    assert "ix_integrations_platform_id" not in used  # nor a quarter of the platform index ANDed in
     cost = plan_cost(mode, plan)
-    # The 20,003 GIN matches of the value are read (the index cannot tell the platform), not the
-    # 80,000 integrations: about a page per 10 matches plus the index.
-    assert cost.blocks < 3_000, cost
+    # What is read is the value's 20,003 holders (the GIN index cannot tell the platform), a
+    # quarter of the table's pages; the key walk, in random id order, read every page.
+    pages = await _pages(seeded)
+    assert cost.blocks < pages / 2, (cost, pages)
+
+
+async def _pages(url: str) -> int:
+    conn = await connect_one(url)
+    try:
+        return int(
+            await conn.fetchval("select relpages from pg_class where oid = 'easyflow.integrations'::regclass")
+        )
+    finally:
+        await conn.close()

@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.errors import NotFound
@@ -181,7 +182,16 @@ async def _by_settings(
 async def find_by_settings(
     conn: Executor, *, platform_id: str, settings: JsonObject, limit: int = 100
 ) -> list[Integration]:
-    """Integrations of the platform whose settings contain ``settings`` (jsonb ``@>``), by id."""
+    """Integrations of the platform whose settings contain ``settings`` (jsonb ``@>``), by id.
+
+    A search by a key few integrations share (a shop, an account id): every integration holding it,
+    on any platform, is read from the GIN index before the platform's are kept and ordered, so a
+    value most integrations hold costs a read of all of them. ``settings`` must name at least one
+    key (``ValidationError`` else: ``{}`` would be every integration)."""
+    if isinstance(settings, dict) and not settings:
+        raise arguments.invalid_argument(
+            "find_by_settings", "settings", "settings must name at least one key", settings
+        )
     return await _by_settings(
         conn, platform_id=platform_id, settings=_settings.validate_python(settings), lim=page_size(limit)
     )
