@@ -67,8 +67,10 @@ limit :lim;
 -- messages.purge_dedupe_keys repeats it). The keys come from the message_created_at index in order
 -- up to the limit and are deleted by their row address (a TID scan), so no plan, generic included,
 -- reads the table: a month of keys is millions of rows, which one statement would lock and log at once.
--- A row address names a row only within one table: were the keys ever partitioned, the same ctid
--- would name a row in every partition, so the outer delete repeats the cut-off too.
+-- The delete names its rows by address alone: repeating the cut-off there let a custom plan, told by
+-- statistics older than the keys that none is past retention, walk the time index again and test every
+-- key's address against the whole batch (keys x batch comparisons). A row address names a row only
+-- within one table, which this one is (not partitioned; tests/easyflow/test_maintenance_batches.py).
 delete from easyflow.message_platform_ids
 where ctid = any(array(
     select ctid
@@ -77,5 +79,4 @@ where ctid = any(array(
     order by message_created_at
     limit :lim
     for update skip locked
-))
-  and message_created_at < :before;
+));

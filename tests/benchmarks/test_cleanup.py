@@ -128,6 +128,10 @@ async def _run_and_clean(
                 if workload.query == "release_stale_outbound":
                     params = {"older_than": timedelta(0)}  # every claim made so far is stale
                 await call_once(fn, decls[workload.query].kind, conn, params)
+            if workload.prepare is not None:
+                # A plan draw: prepared, then its call explained and rolled back (bench.plans), so
+                # what the prepare made for the call to consume stays.
+                await workload.prepare(conn, samples, rng)
         changed = await _state(conn, schemas)
         assert bench.cleanup is not None
         await bench.cleanup(conn)

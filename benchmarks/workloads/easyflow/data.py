@@ -40,12 +40,15 @@ from sqlfirst.easyflow.models import (
     SyncType,
 )
 
-__all__ = ["ANCHOR", "CHAT_PLATFORMS", "INTENTS", "KEY_ID", "PLATFORMS", "SEALED", "SENTENCES", "SKUS",
-           "before_load", "tables"]  # fmt: skip
+__all__ = ["ANCHOR", "CHAT_PLATFORMS", "FAR_PAST", "INTENTS", "KEY_ID", "PLATFORMS", "SEALED", "SENTENCES",
+           "SKUS", "before_load", "tables"]  # fmt: skip
 
 ANCHOR = datetime(2026, 12, 1, tzinfo=UTC)
 HISTORY_DAYS = 183
 HISTORY_START = ANCHOR - timedelta(days=HISTORY_DAYS)
+FAR_PAST = datetime(2001, 1, 1, tzinfo=UTC)
+"""Before every generated row: what a maintenance call prepares there is all it finds (and is the
+bench's, which cleanup removes)."""
 MEDIUM = {
     "users": 50_000,
     "conversations": 500_000,

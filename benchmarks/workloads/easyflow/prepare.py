@@ -13,14 +13,12 @@ from sqlfirst.bench.registry import Params
 from sqlfirst.easyflow.models import IntegrationStatus, SyncStatus, SyncType
 
 from .cleanup import FINISH_RUNNING_SYNCS
-from .data import KEY_ID, PLATFORMS, SEALED
+from .data import FAR_PAST, KEY_ID, PLATFORMS, SEALED
 
 if TYPE_CHECKING:
     from . import Samples
 
 BENCH_PREFIX = "bench-"
-FAR_PAST = datetime(2001, 1, 1, tzinfo=UTC)
-"""Before every generated row: what a maintenance call prepares there is all it finds."""
 
 
 def _now() -> datetime:
