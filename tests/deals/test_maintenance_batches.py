@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 import asyncpg
@@ -72,17 +72,48 @@ async def test_stale_goals_and_expired_tokens_go_across_batches(conn: Connection
     assert [r["id"] for r in left] == [live.auth_token.id]
 
 
+class _Floating(tzinfo):
+    """A zone that knows no offset: Python counts such a datetime as naive (``utcoffset()`` is None)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return None
+
+
+def _label(value: object) -> str:
+    """A test id that is the same on every run (NOW is not)."""
+    if isinstance(value, datetime):
+        return f"datetime({type(value.tzinfo).__name__})"
+    if isinstance(value, str | int | float | bool | None):
+        return f"{type(value).__name__}:{value!r}"
+    return type(value).__name__
+
+
 BAD_ARGUMENTS = [
     *({"batch": batch} for batch in (0, -1, 10_001, 2.5, "5", True, None)),
     # A cut-off must carry its zone: a naive datetime would be read as UTC, whatever zone was meant.
-    *({"as_of": as_of} for as_of in (NOW.replace(tzinfo=None), "yesterday", NOW.date(), [NOW])),
+    *(
+        {"as_of": as_of}
+        for as_of in (
+            NOW.replace(tzinfo=None),
+            NOW.replace(tzinfo=_Floating()),
+            "yesterday",
+            NOW.date(),
+            [NOW],
+        )
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     "bad",
     BAD_ARGUMENTS,
-    ids=lambda bad: "-".join(f"{k}={type(v).__name__}:{v!s:.12}" for k, v in bad.items()),
+    ids=lambda bad: "-".join(f"{k}={_label(v)}" for k, v in bad.items()),
 )
 async def test_a_bad_batch_or_cutoff_is_refused_before_anything_runs(
     conn: Connection, bad: dict[str, Any]
