@@ -9,21 +9,27 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-__all__ = ["MAX_PAGE", "aware_instant", "invalid_argument", "page_size"]
+__all__ = ["MAX_PAGE", "aware_instant", "cursor", "invalid_argument", "page_size"]
 
 MAX_PAGE = 1000
 
 
-def invalid_argument(function: str, argument: str, message: str, value: object) -> ValidationError:
-    """A ``ValidationError`` titled ``function`` saying ``message`` about ``argument``."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def invalid_argument(
+    function: str, argument: str | tuple[str, ...], message: str, value: object
+) -> ValidationError:
+    """A ``ValidationError`` titled ``function`` saying ``message`` about ``argument`` (a name, or
+    a name and the field of it: ``("after", "created_at")``)."""
     detail: InitErrorDetails = {
         "type": PydanticCustomError("invalid_argument", message),
-        "loc": (argument,),
+        "loc": (argument,) if isinstance(argument, str) else argument,
         "input": value,
     }
     return ValidationError.from_exception_data(function, [detail])
@@ -52,7 +58,7 @@ def page_size(limit: int, *, most: int = MAX_PAGE) -> int:
 _instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
 
 
-def aware_instant(function: str, argument: str, value: object) -> datetime:
+def aware_instant(function: str, argument: str | tuple[str, ...], value: object) -> datetime:
     """``value`` as an aware ``datetime`` (one, an ISO string with an offset, a Unix time: what
     Pydantic reads as ``AwareDatetime``), else ``ValidationError`` naming ``function``'s ``argument``.
     A naive ``datetime`` is refused: the driver would read it as UTC whatever zone the caller meant."""
@@ -64,3 +70,30 @@ def aware_instant(function: str, argument: str, value: object) -> datetime:
         raise invalid_argument(
             function, argument, "an aware datetime (one that carries its time zone)", value
         ) from None
+
+
+def cursor(
+    function: str,
+    argument: str,
+    value: M | None,
+    model: type[M],
+    keys: tuple[str, ...],
+    *,
+    instant: str | None = None,
+) -> M | None:
+    """A keyset page's cursor: ``value`` if it is None (the first page) or a ``model`` holding
+    ``keys`` (the last row of the previous page), else ``ValidationError`` naming ``argument``; its
+    ``instant`` key, when it keys on a time, must carry its zone (:func:`aware_instant`), or the page
+    would start where the driver's UTC reading of it puts it."""
+    if value is None:
+        return None
+    if not isinstance(value, model) or not all(hasattr(value, key) for key in keys):
+        raise invalid_argument(
+            function,
+            argument,
+            f"the last {model.__name__} of the previous page, or None for the first",
+            value,
+        )
+    if instant is not None:
+        aware_instant(function, (argument, instant), getattr(value, instant))
+    return value

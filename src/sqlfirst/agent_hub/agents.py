@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlfirst.arguments import page_size
+from sqlfirst.arguments import cursor, page_size
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -88,10 +88,11 @@ async def _list_public_before(
 
 async def list_public(conn: Executor, *, limit: int = 50, after: Agent | None = None) -> list[Agent]:
     """Public agents, newest first. Pass the last agent of a page as ``after`` for the next page."""
-    if after is None:
+    last = cursor("list_public", "after", after, Agent, ("created_at", "id"), instant="created_at")
+    if last is None:
         return await _list_public(conn, lim=page_size(limit))
     return await _list_public_before(
-        conn, before_created_at=after.created_at, before_id=after.id, lim=page_size(limit)
+        conn, before_created_at=last.created_at, before_id=last.id, lim=page_size(limit)
     )
 
 

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst.arguments import cursor
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -148,12 +149,13 @@ async def search(
 
     Pass the last campaign of a page as ``before`` for the next page.
     """
+    last = cursor("search", "before", before, Campaign, ("created_at", "id"), instant="created_at")
     return await _search(
         conn,
         status=_status.validate_python(status),
         objectives=_objectives.validate_python(objectives or []),
-        before_created_at=before.created_at if before else _FAR_FUTURE,
-        before_id=before.id if before else UUID(int=(1 << 128) - 1),
+        before_created_at=last.created_at if last is not None else _FAR_FUTURE,
+        before_id=last.id if last is not None else UUID(int=(1 << 128) - 1),
         lim=page_size(limit),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from sqlfirst.arguments import cursor
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -138,10 +139,11 @@ async def _list_page(
 
 async def list_page(conn: Executor, *, after: Client | None = None, limit: int = 50) -> list[Client]:
     """A page of clients by company name; pass the last client of a page to get the next."""
+    last = cursor("list_page", "after", after, Client, ("company_name", "id"))
     return await _list_page(
         conn,
-        after_company_name=after.company_name if after else "",
-        after_id=after.id if after else UUID(int=0),
+        after_company_name=last.company_name if last is not None else "",
+        after_id=last.id if last is not None else UUID(int=0),
         lim=page_size(limit),
     )
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
+from sqlfirst.arguments import cursor
 from sqlfirst.batches import MAINTENANCE_BATCH, drain_before
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -163,8 +164,9 @@ async def search(
     wanted_status = DealStatus(status)
     low = _LOWEST if min_price is None else _price.validate_python(min_price)
     high = _HIGHEST if max_price is None else _price.validate_python(max_price)
-    after_price = _LOWEST if after is None else after.current_price
-    after_id = _NIL if after is None else after.id
+    last = cursor("search", "after", after, Deal, ("current_price", "id"))
+    after_price = _LOWEST if last is None else last.current_price
+    after_id = _NIL if last is None else last.id
     lim = page_size(limit)
     if specs is None:
         return await _search(

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from sqlfirst.arguments import cursor
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.errors import NotFound
@@ -198,7 +199,8 @@ async def list_by_status(
 
     ``ValueError`` for an unknown status; ``ValidationError`` for a page size outside 1-1000.
     """
-    after_created_at, after_id = _FIRST_PAGE if after is None else (after.created_at, after.id)
+    last = cursor("list_by_status", "after", after, User, ("created_at", "id"), instant="created_at")
+    after_created_at, after_id = _FIRST_PAGE if last is None else (last.created_at, last.id)
     return await _list_by_status(
         conn,
         status=UserStatus(status),

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import Field, TypeAdapter
 
+from sqlfirst.arguments import cursor
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -98,14 +99,15 @@ async def search_by_category(
     search = ProductSearch.model_validate(
         {"status": status, "min_price": min_price, "max_price": max_price, "limit": limit}
     )
+    last = cursor("search_by_category", "after", after, Product, ("price", "id"))
     return await _by_category(
         conn,
         status=search.status,
         category=category,
         min_price=search.min_price,
         max_price=search.max_price,
-        after_price=after.price if after is not None else Decimal(-1),
-        after_id=after.id if after is not None else _NIL,
+        after_price=last.price if last is not None else Decimal(-1),
+        after_id=last.id if last is not None else _NIL,
         lim=search.limit,
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from sqlfirst.arguments import cursor
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.passwords import hash_password, verify_password
@@ -122,10 +123,11 @@ async def _list_active(
 
 async def list_active(conn: Executor, *, after: User | None = None, limit: int = 100) -> list[User]:
     """Active users, oldest first, one keyset page: pass the last user of a page as ``after``."""
+    last = cursor("list_active", "after", after, User, ("created_at", "id"), instant="created_at")
     return await _list_active(
         conn,
-        after_created_at=after.created_at if after is not None else FIRST_PAGE,
-        after_id=after.id if after is not None else _NIL,
+        after_created_at=last.created_at if last is not None else FIRST_PAGE,
+        after_id=last.id if last is not None else _NIL,
         lim=page_size(limit),
     )
 
