@@ -1162,6 +1162,45 @@ $$;
 
 COMMENT ON FUNCTION core.partition_status() IS 'Every partition of every registered table with its UTC bounds and exact row count; the default last.';
 
+CREATE FUNCTION core.refuse_shared_ids(p_schema name) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    SET row_security TO 'off'
+    AS $_$
+declare
+    chosen record;
+    shared text;
+    how_many bigint;
+    found text[] := '{}';
+begin
+    for chosen in
+        select table_name, column_name
+          from core.database_chosen_columns
+         where schema_name = p_schema
+         order by table_name, column_name
+    loop
+        execute format(
+            'select string_agg(k::text, '', '' order by k) filter (where n <= 20), count(*)'
+            ' from (select %2$I as k, row_number() over (order by %2$I) as n'
+            '        from %1$s group by %2$I having count(*) > 1) as twins',
+            format('%I.%I', p_schema, chosen.table_name), chosen.column_name)
+          into shared, how_many;
+        if how_many > 0 then
+            found := found || format('%I.%I.%I: %s id(s)%s: %s', p_schema, chosen.table_name,
+                                     chosen.column_name, how_many,
+                                     case when how_many > 20 then ' (the first 20)' else '' end, shared);
+        end if;
+    end loop;
+    if cardinality(found) > 0 then
+        raise exception 'ids that two users share (written before the database chose them): %',
+            array_to_string(found, '; ')
+            using hint = 'delete one row of each shared id, or give it a new id, then migrate again';
+    end if;
+end;
+$_$;
+
+COMMENT ON FUNCTION core.refuse_shared_ids(p_schema name) IS 'Raises, naming them, while a column of core.database_chosen_columns in the schema holds a value twice (two tenants sharing an id).';
+
 CREATE FUNCTION core.register_partitioned_table(parent regclass, control_column text, premake integer DEFAULT 3, retention interval DEFAULT NULL::interval, retention_mode text DEFAULT 'detach'::text) RETURNS void
     LANGUAGE plpgsql
     AS $$

@@ -1,0 +1,1 @@
+drop function core.refuse_shared_ids(name);

@@ -1,0 +1,2 @@
+-- 0184 only checked the data: there is nothing to undo.
+select 1;

@@ -1,0 +1,2 @@
+-- 0185 only checked the data: there is nothing to undo.
+select 1;
