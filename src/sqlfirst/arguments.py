@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from enum import Enum
 from typing import Annotated, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-__all__ = ["MAX_PAGE", "aware_instant", "cursor", "invalid_argument", "page_size"]
+__all__ = ["MAX_PAGE", "aware_instant", "cursor", "invalid_argument", "member", "page_size"]
 
 MAX_PAGE = 1000
 
 
 M = TypeVar("M", bound=BaseModel)
+E = TypeVar("E", bound=Enum)
 
 
 def invalid_argument(
@@ -97,3 +99,16 @@ def cursor(
     if instant is not None:
         aware_instant(function, (argument, instant), getattr(value, instant))
     return value
+
+
+def member(function: str, argument: str, value: E | object, enum: type[E]) -> E:
+    """``value`` as a member of ``enum`` (the member, or its value: ``"active"``), else
+    ``ValidationError`` naming ``argument`` and the values it takes, where the enum's own
+    constructor raises a bare ``ValueError``."""
+    if type(value) is enum:
+        return value
+    try:
+        return enum(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(repr(m.value) for m in enum)
+        raise invalid_argument(function, argument, f"one of {allowed}", value) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from sqlfirst.arguments import member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -52,7 +53,11 @@ async def list_by_user(
     conn: Executor, *, user_id: UUID, activity_type: DealActivityType | str | None = None, limit: int = 100
 ) -> list[DealActivity]:
     """What the user did to deals, newest first (only ``activity_type`` when given)."""
-    kind = None if activity_type is None else DealActivityType(activity_type)
+    kind = (
+        None
+        if activity_type is None
+        else member("list_by_user", "activity_type", activity_type, DealActivityType)
+    )
     return await _list_by_user(conn, user_id=user_id, activity_type=kind, lim=page_size(limit))
 
 
@@ -66,5 +71,9 @@ async def list_by_agent(
     conn: Executor, *, agent_id: UUID, activity_type: DealActivityType | str | None = None, limit: int = 100
 ) -> list[DealActivity]:
     """What the agent did to deals, newest first (only ``activity_type`` when given)."""
-    kind = None if activity_type is None else DealActivityType(activity_type)
+    kind = (
+        None
+        if activity_type is None
+        else member("list_by_agent", "activity_type", activity_type, DealActivityType)
+    )
     return await _list_by_agent(conn, agent_id=agent_id, activity_type=kind, lim=page_size(limit))

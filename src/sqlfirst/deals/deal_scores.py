@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst.arguments import member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -66,4 +67,6 @@ async def _list_by_type(conn: Executor, *, deal_id: UUID, score_type: ScoreType)
 
 async def list_by_type(conn: Executor, *, deal_id: UUID, score_type: ScoreType | str) -> list[DealScore]:
     """The deal's scores of one type (risk, profit potential, market sentiment), newest first."""
-    return await _list_by_type(conn, deal_id=deal_id, score_type=ScoreType(score_type))
+    return await _list_by_type(
+        conn, deal_id=deal_id, score_type=member("list_by_type", "score_type", score_type, ScoreType)
+    )

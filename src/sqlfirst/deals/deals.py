@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
-from sqlfirst.arguments import cursor
+from sqlfirst.arguments import cursor, member
 from sqlfirst.batches import MAINTENANCE_BATCH, drain_before
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -98,7 +98,12 @@ async def list_for_goal(
     conn: Executor, *, goal_id: UUID, status: DealStatus | str = DealStatus.ACTIVE, limit: int = 100
 ) -> list[Deal]:
     """The goal's deals in one status, cheapest first."""
-    return await _list_for_goal(conn, goal_id=goal_id, status=DealStatus(status), lim=page_size(limit))
+    return await _list_for_goal(
+        conn,
+        goal_id=goal_id,
+        status=member("list_for_goal", "status", status, DealStatus),
+        lim=page_size(limit),
+    )
 
 
 @_sql.query("update_deal_price")
@@ -160,8 +165,8 @@ async def search(
     ``specs`` keeps only deals whose ``product_specs`` contain it (``{"brand": "Acme"}``). Pages are
     keyset-paginated: pass the last deal of a page as ``after`` for the next one.
     """
-    wanted_category = MarketCategory(category)
-    wanted_status = DealStatus(status)
+    wanted_category = member("search", "category", category, MarketCategory)
+    wanted_status = member("search", "status", status, DealStatus)
     low = _LOWEST if min_price is None else _price.validate_python(min_price)
     high = _HIGHEST if max_price is None else _price.validate_python(max_price)
     last = cursor("search", "after", after, Deal, ("current_price", "id"))
@@ -270,4 +275,9 @@ async def list_by_market(
     conn: Executor, *, market_id: UUID, status: DealStatus | str = DealStatus.ACTIVE, limit: int = 100
 ) -> list[Deal]:
     """A market's deals in one status (active by default), newest first."""
-    return await _list_by_market(conn, market_id=market_id, status=DealStatus(status), lim=page_size(limit))
+    return await _list_by_market(
+        conn,
+        market_id=market_id,
+        status=member("list_by_market", "status", status, DealStatus),
+        lim=page_size(limit),
+    )

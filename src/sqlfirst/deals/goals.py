@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst.arguments import member
 from sqlfirst.batches import MAINTENANCE_BATCH, drain_before
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -96,7 +97,12 @@ async def list_by_user(
     """A user's goals (in one status when given), newest first."""
     if status is None:
         return await _list_by_user(conn, user_id=user_id, lim=page_size(limit))
-    return await _list_by_user_status(conn, user_id=user_id, status=GoalStatus(status), lim=page_size(limit))
+    return await _list_by_user_status(
+        conn,
+        user_id=user_id,
+        status=member("list_by_user", "status", status, GoalStatus),
+        lim=page_size(limit),
+    )
 
 
 @_sql.query("transition_goal_status")
@@ -162,7 +168,7 @@ async def find_matching(
     checked_discount = None if discount_percent is None else _percent.validate_python(discount_percent)
     return await _find_matching(
         conn,
-        category=MarketCategory(category),
+        category=member("find_matching", "category", category, MarketCategory),
         price=_price.validate_python(price),
         discount_percent=checked_discount,
         lim=page_size(limit),

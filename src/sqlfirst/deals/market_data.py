@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from sqlfirst.arguments import member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -51,4 +52,8 @@ async def list_by_type(
     conn: Executor, *, market_type: MarketDataType | str, limit: int = 100
 ) -> list[MarketData]:
     """Quotes of one market type, most recently updated first."""
-    return await _list_by_type(conn, market_type=MarketDataType(market_type), lim=page_size(limit))
+    return await _list_by_type(
+        conn,
+        market_type=member("list_by_type", "market_type", market_type, MarketDataType),
+        lim=page_size(limit),
+    )

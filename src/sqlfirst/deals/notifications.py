@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from uuid import UUID
 
+from sqlfirst.arguments import member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -125,7 +126,9 @@ async def list_history(
     return await _list(
         conn,
         user_id=user_id,
-        type=None if type is None else NotificationType(type),
-        priority=None if priority is None else NotificationPriority(priority),
+        type=None if type is None else member("list_history", "type", type, NotificationType),
+        priority=None
+        if priority is None
+        else member("list_history", "priority", priority, NotificationPriority),
         lim=page_size(limit),
     )

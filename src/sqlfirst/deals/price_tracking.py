@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, TypeAdapter
 
-from sqlfirst.arguments import invalid_argument
+from sqlfirst.arguments import invalid_argument, member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -55,7 +55,7 @@ async def record(
         deal_id=deal_id,
         price=_price.validate_python(price),
         currency=_currency.validate_python(currency),
-        source=DealSource(source),
+        source=member("record", "source", source, DealSource),
         tracked_at=None if tracked_at is None else _instant.validate_python(tracked_at),
         meta_data=meta_data if meta_data is not None else {},
     )

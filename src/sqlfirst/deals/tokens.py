@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from uuid import UUID
 
+from sqlfirst.arguments import member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.errors import DatabaseError, NotFound
@@ -248,7 +249,9 @@ async def begin(
             "meta_data": meta_data if meta_data is not None else {},
         }
     )
-    return await _begin(conn, type=TransactionType(type), tx_hash=tx_hash, **new.model_dump())
+    return await _begin(
+        conn, type=member("begin", "type", type, TransactionType), tx_hash=tx_hash, **new.model_dump()
+    )
 
 
 @_sql.query("complete_token_transaction", not_null=_FUNCTION_ROW)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from sqlfirst.arguments import cursor
+from sqlfirst.arguments import cursor, member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.errors import NotFound
@@ -197,13 +197,13 @@ async def list_by_status(
 ) -> list[User]:
     """Users with this status, oldest first, one keyset page: pass the last user of a page as ``after``.
 
-    ``ValueError`` for an unknown status; ``ValidationError`` for a page size outside 1-1000.
+    ``ValidationError`` for an unknown status, a page size outside 1-1000 or a cursor that is no user.
     """
     last = cursor("list_by_status", "after", after, User, ("created_at", "id"), instant="created_at")
     after_created_at, after_id = _FIRST_PAGE if last is None else (last.created_at, last.id)
     return await _list_by_status(
         conn,
-        status=UserStatus(status),
+        status=member("list_by_status", "status", status, UserStatus),
         after_created_at=after_created_at,
         after_id=after_id,
         lim=page_size(limit),

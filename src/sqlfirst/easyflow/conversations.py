@@ -13,6 +13,7 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from sqlfirst import arguments
+from sqlfirst.arguments import member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -116,7 +117,7 @@ async def set_status(
     return await _set_status(
         conn,
         id=id,
-        status=ConversationStatus(status),
+        status=member("set_status", "status", status, ConversationStatus),
         context_patch=_object.validate_python(context_patch if context_patch is not None else {}),
     )
 

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, JsonValue, TypeAdapter
 
+from sqlfirst.arguments import member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -42,7 +43,9 @@ async def claim_due(
     Run it in its own short transaction: the claim is durable once committed, and the row locks
     (which make concurrent workers skip each other's picks) last only that long.
     """
-    return await _claim(conn, sync_type=SyncType(sync_type), lim=page_size(limit))
+    return await _claim(
+        conn, sync_type=member("claim_due", "sync_type", sync_type, SyncType), lim=page_size(limit)
+    )
 
 
 @_sql.query("finish_sync")

@@ -1,0 +1,68 @@
+"""An argument that must be one of an enum's values (a status, a category, a type) is checked before
+the query: any other value raises ``ValidationError`` naming the argument and the values it takes,
+never the bare ``ValueError`` the enum's own constructor raises."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from pydantic import ValidationError
+
+from sqlfirst.db import Connection
+from sqlfirst.deals import (
+    deal_activities,
+    deal_scores,
+    deals,
+    goals,
+    market_data,
+    notifications,
+    price_tracking,
+    tokens,
+    users,
+)
+from sqlfirst.easyflow import conversations, sync_logs
+
+# (the function, the argument, the other arguments of a call)
+CALLS: list[tuple[Callable[..., Awaitable[object]], str, dict[str, Any]]] = [
+    (deal_activities.list_by_user, "activity_type", {"user_id": uuid4()}),
+    (deal_activities.list_by_agent, "activity_type", {"agent_id": uuid4()}),
+    (deal_scores.list_by_type, "score_type", {"deal_id": uuid4()}),
+    (deals.search, "category", {}),
+    (deals.search, "status", {"category": "books"}),
+    (deals.list_for_goal, "status", {"goal_id": uuid4()}),
+    (deals.list_by_market, "status", {"market_id": uuid4()}),
+    (goals.list_by_user, "status", {"user_id": uuid4()}),
+    (goals.find_matching, "category", {"price": Decimal(10)}),
+    (market_data.list_by_type, "market_type", {}),
+    (notifications.list_history, "type", {"user_id": uuid4()}),
+    (notifications.list_history, "priority", {"user_id": uuid4()}),
+    (price_tracking.record, "source", {"deal_id": uuid4(), "price": Decimal(1)}),
+    (tokens.begin, "type", {"user_id": uuid4(), "amount": Decimal(1)}),
+    (users.list_by_status, "status", {}),
+    (conversations.set_status, "status", {"id": uuid4()}),
+    (sync_logs.claim_due, "sync_type", {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("function", "argument", "others"),
+    CALLS,
+    ids=[f"{c[0].__module__}.{c[0].__name__}-{c[1]}" for c in CALLS],
+)
+@pytest.mark.parametrize("bad", ["no such value", "", 3, ["active"]], ids=["unknown", "empty", "int", "list"])
+async def test_a_value_the_enum_does_not_hold_is_a_validation_error_naming_the_argument(
+    conn: Connection,
+    function: Callable[..., Awaitable[object]],
+    argument: str,
+    others: dict[str, Any],
+    bad: object,
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        await function(conn, **others, **{argument: bad})
+    (error,) = caught.value.errors()
+    assert error["loc"] == (argument,)
+    assert caught.value.title == function.__name__
