@@ -1,6 +1,7 @@
 """A keyset page's cursor (the last row of the previous page) is checked before the query runs: any
-other value raises ``ValidationError`` naming the argument, never an ``AttributeError``, and a cursor
-whose time carries no zone is refused rather than read as UTC (its page would start hours off)."""
+other value raises ``ValidationError`` naming the argument, never an ``AttributeError``; a key of the
+wrong type is named (a driver error before); and a cursor whose time carries no zone is refused
+rather than read as UTC (its page would start hours off)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from sqlfirst.devskyy import products
 from sqlfirst.devskyy import users as devskyy_users
 from sqlfirst.devskyy.models import Product
 from sqlfirst.devskyy.models import User as DevskyyUser
+from sqlfirst.easyflow import messages
 
 Page = Callable[[Connection, Any], Awaitable[list[Any]]]
 
@@ -112,9 +114,61 @@ async def test_a_cursor_whose_time_has_no_zone_is_refused(
     assert caught.value.errors()[0]["loc"][0] == argument
 
 
+# Each page's keys, and a value of the wrong type for each (as a caller's model_construct might hold).
+KEYS = {
+    Agent: ("created_at", "id"),
+    Campaign: ("created_at", "id"),
+    Client: ("company_name", "id"),
+    Deal: ("current_price", "id"),
+    DealsUser: ("created_at", "id"),
+    Product: ("price", "id"),
+    DevskyyUser: ("created_at", "id"),
+}
+WRONG = {
+    "created_at": "not a time",
+    "id": 12345,
+    "company_name": None,
+    "current_price": "cheap",
+    "price": None,
+}
+
+
+@pytest.mark.parametrize(("name", "page", "argument", "model", "timed"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize("key", [0, 1], ids=["first-key", "id"])
+async def test_a_cursor_whose_key_is_of_the_wrong_type_names_it(
+    conn: Connection, name: str, page: Page, argument: str, model: type[BaseModel], timed: bool, key: int
+) -> None:
+    field = KEYS[model][key]
+    with pytest.raises(ValidationError) as caught:
+        await page(conn, _stand_in(model, **{field: WRONG[field]}))
+    assert caught.value.errors()[0]["loc"] == (argument, field)
+
+
 @pytest.mark.parametrize(("name", "page", "argument", "model", "timed"), PAGES, ids=[p[0] for p in PAGES])
 async def test_a_row_of_the_page_is_a_cursor(
     conn: Connection, name: str, page: Page, argument: str, model: type[BaseModel], timed: bool
 ) -> None:
     assert isinstance(await page(conn, _stand_in(model)), list)
     assert isinstance(await page(conn, None), list)
+
+
+@pytest.mark.parametrize(
+    ("before", "loc"),
+    [
+        ("2026-01-01", ("before",)),
+        ((NOW,), ("before",)),
+        ((NOW, uuid.uuid4(), 1), ("before",)),
+        ((NOW.replace(tzinfo=None), uuid.uuid4()), ("before", "created_at")),
+        (("soon", uuid.uuid4()), ("before", "created_at")),
+        ((NOW, "not an id"), ("before", "id")),
+        ((NOW, None), ("before", "id")),
+    ],
+    ids=["text", "one-key", "three-keys", "naive-time", "text-time", "text-id", "no-id"],
+)
+async def test_easyflow_history_checks_its_time_and_id_cursor(
+    conn: Connection, before: object, loc: tuple[str, ...]
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        await messages.history(conn, conversation_id=uuid.uuid4(), before=before)  # type: ignore[arg-type]
+    assert caught.value.errors()[0]["loc"] == loc
+    assert await messages.history(conn, conversation_id=uuid.uuid4(), before=(NOW, uuid.uuid4())) == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -20,7 +20,6 @@ __all__ = ["MAX_PAGE", "aware_instant", "cursor", "invalid_argument", "member", 
 MAX_PAGE = 1000
 
 
-M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", bound=Enum)
 
 
@@ -75,30 +74,43 @@ def aware_instant(function: str, argument: str | tuple[str, ...], value: object)
 
 
 def cursor(
-    function: str,
-    argument: str,
-    value: M | None,
-    model: type[M],
-    keys: tuple[str, ...],
-    *,
-    instant: str | None = None,
-) -> M | None:
-    """A keyset page's cursor: ``value`` if it is None (the first page) or a ``model`` holding
-    ``keys`` (the last row of the previous page), else ``ValidationError`` naming ``argument``; its
-    ``instant`` key, when it keys on a time, must carry its zone (:func:`aware_instant`), or the page
-    would start where the driver's UTC reading of it puts it."""
+    function: str, argument: str, value: BaseModel | None, model: type[BaseModel], keys: tuple[str, ...]
+) -> tuple[Any, ...] | None:
+    """A keyset page's cursor as its ``keys``' values, checked: None for the first page (``value``
+    None), else ``value`` must be a ``model`` (the last row of the previous page) whose keys hold
+    their fields' types, or ``ValidationError`` names ``argument`` (and the key). A time key must
+    carry its zone (:func:`aware_instant`), or the page would start where the driver's UTC reading
+    of it puts it."""
     if value is None:
         return None
-    if not isinstance(value, model) or not all(hasattr(value, key) for key in keys):
-        raise invalid_argument(
-            function,
-            argument,
-            f"the last {model.__name__} of the previous page, or None for the first",
-            value,
-        )
-    if instant is not None:
-        aware_instant(function, (argument, instant), getattr(value, instant))
-    return value
+    if isinstance(value, model):
+        try:
+            return tuple(_key(function, argument, model, key, getattr(value, key)) for key in keys)
+        except AttributeError:
+            pass  # a row built without its keys (model_construct)
+    raise invalid_argument(
+        function, argument, f"the last {model.__name__} of the previous page, or None for the first", value
+    )
+
+
+@functools.cache
+def _key_type(model: type[BaseModel], key: str) -> tuple[type | None, TypeAdapter[Any]]:
+    """The class a value of ``model``'s ``key`` is when it needs no validation, and its validator."""
+    annotation = model.model_fields[key].annotation
+    assert annotation is not None, f"{model.__name__}.{key} has no type"
+    return (annotation if isinstance(annotation, type) else None), TypeAdapter(annotation)
+
+
+def _key(function: str, argument: str, model: type[BaseModel], key: str, value: object) -> Any:
+    exact, adapter = _key_type(model, key)
+    if exact is datetime:
+        return aware_instant(function, (argument, key), value)
+    if exact is not None and type(value) is exact:
+        return value
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        raise invalid_argument(function, (argument, key), exc.errors()[0]["msg"], value) from None
 
 
 def member(function: str, argument: str, value: E | object, enum: type[E]) -> E:

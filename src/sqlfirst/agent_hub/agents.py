@@ -88,11 +88,12 @@ async def _list_public_before(
 
 async def list_public(conn: Executor, *, limit: int = 50, after: Agent | None = None) -> list[Agent]:
     """Public agents, newest first. Pass the last agent of a page as ``after`` for the next page."""
-    last = cursor("list_public", "after", after, Agent, ("created_at", "id"), instant="created_at")
-    if last is None:
+    keys = cursor("list_public", "after", after, Agent, ("created_at", "id"))
+    if keys is None:
         return await _list_public(conn, lim=page_size(limit))
+    before_created_at, before_id = keys
     return await _list_public_before(
-        conn, before_created_at=last.created_at, before_id=last.id, lim=page_size(limit)
+        conn, before_created_at=before_created_at, before_id=before_id, lim=page_size(limit)
     )
 
 

@@ -149,13 +149,16 @@ async def search(
 
     Pass the last campaign of a page as ``before`` for the next page.
     """
-    last = cursor("search", "before", before, Campaign, ("created_at", "id"), instant="created_at")
+    before_created_at, before_id = cursor("search", "before", before, Campaign, ("created_at", "id")) or (
+        _FAR_FUTURE,
+        UUID(int=(1 << 128) - 1),
+    )
     return await _search(
         conn,
         status=_status.validate_python(status),
         objectives=_objectives.validate_python(objectives or []),
-        before_created_at=last.created_at if last is not None else _FAR_FUTURE,
-        before_id=last.id if last is not None else UUID(int=(1 << 128) - 1),
+        before_created_at=before_created_at,
+        before_id=before_id,
         lim=page_size(limit),
     )
 

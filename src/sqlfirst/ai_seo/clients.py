@@ -139,11 +139,14 @@ async def _list_page(
 
 async def list_page(conn: Executor, *, after: Client | None = None, limit: int = 50) -> list[Client]:
     """A page of clients by company name; pass the last client of a page to get the next."""
-    last = cursor("list_page", "after", after, Client, ("company_name", "id"))
+    after_company_name, after_id = cursor("list_page", "after", after, Client, ("company_name", "id")) or (
+        "",
+        UUID(int=0),
+    )
     return await _list_page(
         conn,
-        after_company_name=last.company_name if last is not None else "",
-        after_id=last.id if last is not None else UUID(int=0),
+        after_company_name=after_company_name,
+        after_id=after_id,
         lim=page_size(limit),
     )
 

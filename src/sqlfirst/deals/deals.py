@@ -169,9 +169,7 @@ async def search(
     wanted_status = member("search", "status", status, DealStatus)
     low = _LOWEST if min_price is None else _price.validate_python(min_price)
     high = _HIGHEST if max_price is None else _price.validate_python(max_price)
-    last = cursor("search", "after", after, Deal, ("current_price", "id"))
-    after_price = _LOWEST if last is None else last.current_price
-    after_id = _NIL if last is None else last.id
+    after_price, after_id = cursor("search", "after", after, Deal, ("current_price", "id")) or (_LOWEST, _NIL)
     lim = page_size(limit)
     if specs is None:
         return await _search(

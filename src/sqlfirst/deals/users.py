@@ -199,8 +199,9 @@ async def list_by_status(
 
     ``ValidationError`` for an unknown status, a page size outside 1-1000 or a cursor that is no user.
     """
-    last = cursor("list_by_status", "after", after, User, ("created_at", "id"), instant="created_at")
-    after_created_at, after_id = _FIRST_PAGE if last is None else (last.created_at, last.id)
+    after_created_at, after_id = (
+        cursor("list_by_status", "after", after, User, ("created_at", "id")) or _FIRST_PAGE
+    )
     return await _list_by_status(
         conn,
         status=member("list_by_status", "status", status, UserStatus),

@@ -99,15 +99,18 @@ async def search_by_category(
     search = ProductSearch.model_validate(
         {"status": status, "min_price": min_price, "max_price": max_price, "limit": limit}
     )
-    last = cursor("search_by_category", "after", after, Product, ("price", "id"))
+    after_price, after_id = cursor("search_by_category", "after", after, Product, ("price", "id")) or (
+        Decimal(-1),
+        _NIL,
+    )
     return await _by_category(
         conn,
         status=search.status,
         category=category,
         min_price=search.min_price,
         max_price=search.max_price,
-        after_price=last.price if last is not None else Decimal(-1),
-        after_id=last.id if last is not None else _NIL,
+        after_price=after_price,
+        after_id=after_id,
         lim=search.limit,
     )
 

@@ -123,11 +123,14 @@ async def _list_active(
 
 async def list_active(conn: Executor, *, after: User | None = None, limit: int = 100) -> list[User]:
     """Active users, oldest first, one keyset page: pass the last user of a page as ``after``."""
-    last = cursor("list_active", "after", after, User, ("created_at", "id"), instant="created_at")
+    after_created_at, after_id = cursor("list_active", "after", after, User, ("created_at", "id")) or (
+        FIRST_PAGE,
+        _NIL,
+    )
     return await _list_active(
         conn,
-        after_created_at=last.created_at if last is not None else FIRST_PAGE,
-        after_id=last.id if last is not None else _NIL,
+        after_created_at=after_created_at,
+        after_id=after_id,
         lim=page_size(limit),
     )
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from pydantic import AwareDatetime, TypeAdapter
+from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from sqlfirst import arguments
 from sqlfirst.batches import MAINTENANCE_BATCH, drain_before
@@ -43,6 +43,7 @@ __all__ = [
 
 _sql = SqlFile("easyflow", "messages")
 _instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
+_message_id: TypeAdapter[UUID] = TypeAdapter(UUID)
 _object: TypeAdapter[JsonObject] = TypeAdapter(JsonObject)
 
 _END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
@@ -161,6 +162,22 @@ async def _history(
 ) -> list[Message]: ...
 
 
+def _history_cursor(before: object) -> tuple[datetime, UUID]:
+    """``before`` as ``(created_at, id)`` of a page's last message, checked: a time with its zone
+    and a message id, else ``ValidationError`` naming ``before``."""
+    if not isinstance(before, tuple | list) or len(before) != 2:
+        raise arguments.invalid_argument(
+            "history", "before", "(created_at, id) of the page's last message", before
+        )
+    created_at = arguments.aware_instant("history", ("before", "created_at"), before[0])
+    try:
+        return created_at, _message_id.validate_python(before[1])
+    except ValidationError:
+        raise arguments.invalid_argument(
+            "history", ("before", "id"), "a message id (a UUID)", before[1]
+        ) from None
+
+
 async def history(
     conn: Executor,
     *,
@@ -173,11 +190,11 @@ async def history(
     The next page: ``before=(last.created_at, last.id)`` of the page's last message (keyset: stable
     while messages arrive, and only months at or before the cursor are scanned).
     """
-    created_at, message_id = before if before is not None else (_END_OF_TIME, _LAST_ID)
+    created_at, message_id = (_END_OF_TIME, _LAST_ID) if before is None else _history_cursor(before)
     return await _history(
         conn,
         conversation_id=conversation_id,
-        before_created_at=_instant.validate_python(created_at),
+        before_created_at=created_at,
         before_id=message_id,
         lim=page_size(limit),
     )
