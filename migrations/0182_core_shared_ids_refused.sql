@@ -6,8 +6,10 @@
 -- the (id, user_id) keys allowed) would still meet every statement that finds a row by id alone (a
 -- trigger counting a conversation's messages, a goal's matches, a child filling its parent's user).
 -- Each registered column leads its table's primary key ((id, <tenant>)), so an id held twice is held
--- by two tenants; the check reads that key's index in order, once per table, and holds no lock a
--- writer waits for. It names every table holding twins: how many ids, and the first 20 of each.
+-- by two tenants. The check reads each table whole once (by that key's index, or a scan and a sort,
+-- as the planner finds cheaper) and holds no lock a writer waits for. It names
+-- every table holding twins: how many ids, and the first 20 of each. A registered table that no
+-- longer exists has nothing to check.
 create or replace function core.refuse_shared_ids(p_schema name)
 returns void
 language plpgsql
@@ -27,6 +29,7 @@ begin
          where schema_name = p_schema
          order by table_name, column_name
     loop
+        continue when to_regclass(format('%I.%I', p_schema, chosen.table_name)) is null;
         execute format(
             'select string_agg(k::text, '', '' order by k) filter (where n <= 20), count(*)'
             ' from (select %2$I as k, row_number() over (order by %2$I) as n'

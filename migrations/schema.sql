@@ -1179,6 +1179,7 @@ begin
          where schema_name = p_schema
          order by table_name, column_name
     loop
+        continue when to_regclass(format('%I.%I', p_schema, chosen.table_name)) is null;
         execute format(
             'select string_agg(k::text, '', '' order by k) filter (where n <= 20), count(*)'
             ' from (select %2$I as k, row_number() over (order by %2$I) as n'

@@ -70,11 +70,12 @@ limit :lim;
 -- The delete names its rows by address alone: repeating the cut-off there let a custom plan, told by
 -- statistics older than the keys that none is past retention, walk the time index again and test every
 -- key's address against the whole batch (keys x batch comparisons). A row address names a row only
--- within one table, which this one is (not partitioned; tests/easyflow/test_maintenance_batches.py).
-delete from easyflow.message_platform_ids
+-- within one table, which this one is (not partitioned, ONLY for no child by inheritance either;
+-- tests/easyflow/test_maintenance_batches.py).
+delete from only easyflow.message_platform_ids
 where ctid = any(array(
     select ctid
-    from easyflow.message_platform_ids
+    from only easyflow.message_platform_ids
     where message_created_at < :before
     order by message_created_at
     limit :lim

@@ -148,7 +148,15 @@ async def test_easyflow_cleanup_gives_back_every_table_as_loaded_after_every_wor
     from benchmarks.workloads import easyflow as ef
 
     moved, left = await _changed_and_cleaned(pool, db_url, ef.BENCH, ["easyflow"], factor=0.002)
-    for name in ("outbound_messages", "messages", "users", "integrations", "conversations", "sync_logs"):
+    tables = (
+        "outbound_messages",
+        "messages",
+        "message_platform_ids",
+        "users",
+        "integrations",
+        "conversations",
+    )
+    for name in (*tables, "sync_logs"):
         assert f"easyflow.{name}" in moved, f"the workloads left easyflow.{name} alone: nothing to test"
     assert left == [], ", ".join(left)
 
