@@ -8,19 +8,37 @@ guard plain keyword arguments (a page size, a time window), so that no bare ``Va
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Annotated, Any, TypeVar
+from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-__all__ = ["MAX_PAGE", "aware_instant", "cursor", "invalid_argument", "member", "page_size"]
+__all__ = [
+    "MAX_PAGE",
+    "aware_instant",
+    "count",
+    "cursor",
+    "duration",
+    "email_key",
+    "invalid_argument",
+    "items",
+    "member",
+    "page_size",
+    "seconds",
+    "text",
+    "uuids",
+    "valid",
+]
 
 MAX_PAGE = 1000
 
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 
 
 def invalid_argument(
@@ -124,3 +142,83 @@ def member(function: str, argument: str, value: E | object, enum: type[E]) -> E:
     except (ValueError, TypeError):
         allowed = ", ".join(repr(m.value) for m in enum)
         raise invalid_argument(function, argument, f"one of {allowed}", value) from None
+
+
+def valid(function: str, argument: str, value: object, adapter: TypeAdapter[T]) -> T:
+    """``value`` validated by ``adapter``, or its ``ValidationError`` titled ``function`` with every
+    error located under ``argument`` (``ids.2``), as an input model's would be."""
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        details: list[InitErrorDetails] = []
+        for error in exc.errors():
+            detail: InitErrorDetails = {
+                "type": PydanticCustomError(error["type"], error["msg"]),
+                "loc": (argument, *error["loc"]),
+                "input": error["input"],
+            }
+            details.append(detail)
+        raise ValidationError.from_exception_data(function, details) from None
+
+
+_text: TypeAdapter[str] = TypeAdapter(str)
+
+
+def text(function: str, argument: str, value: object) -> str:
+    """``value`` if it is a string, else ``ValidationError`` naming ``argument``."""
+    return value if type(value) is str else valid(function, argument, value, _text)
+
+
+def email_key(function: str, value: object, argument: str = "email") -> str:
+    """An email as users are looked up by it (trimmed, lower case), or ``ValidationError`` when it is
+    not a string."""
+    return text(function, argument, value).strip().lower()
+
+
+def items(function: str, argument: str, value: object) -> Iterable[Any]:
+    """``value`` if it is a collection of items (a list, tuple, set, generator...), else
+    ``ValidationError`` naming ``argument``: None, a lone value, and a string or mapping (whose
+    characters or keys would pass for items) are refused."""
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | bytearray | Mapping):
+        return value
+    raise invalid_argument(function, argument, "a list of items", value)
+
+
+_uuid_list: TypeAdapter[list[UUID]] = TypeAdapter(list[UUID])
+
+
+def uuids(function: str, argument: str, value: object) -> list[UUID]:
+    """``value`` as a list of ids (a list or tuple of UUIDs, or their text), else
+    ``ValidationError`` naming ``argument`` and the item."""
+    if type(value) is list and all(type(v) is UUID for v in value):
+        return value
+    return valid(function, argument, items(function, argument, value), _uuid_list)
+
+
+_duration: TypeAdapter[timedelta] = TypeAdapter(timedelta)
+
+
+def duration(function: str, argument: str, value: object) -> timedelta:
+    """``value`` as a ``timedelta`` (one, or what Pydantic reads as one: seconds, ISO 8601), else
+    ``ValidationError`` naming ``argument``."""
+    return value if type(value) is timedelta else valid(function, argument, value, _duration)
+
+
+_seconds: TypeAdapter[float] = TypeAdapter(Annotated[float, Field(gt=0, allow_inf_nan=False)])
+
+
+def seconds(function: str, argument: str, value: object) -> float:
+    """``value`` as a positive, finite number of seconds, else ``ValidationError`` naming ``argument``."""
+    return valid(function, argument, value, _seconds)
+
+
+_count: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(strict=True, ge=0)])
+
+
+def count(function: str, argument: str, value: object, *, least: int = 0) -> int:
+    """``value`` if it is an int of at least ``least``, else ``ValidationError`` naming ``argument``."""
+    if type(value) is int and value >= least:
+        return value
+    if type(value) is int:
+        raise invalid_argument(function, argument, f"must be {least} or more", value)
+    return valid(function, argument, value, _count)

@@ -80,7 +80,7 @@ async def test_history_pages_give_the_last_messages_then_older_ones(conn: Connec
     assert (await sessions.history_page(conn, id=session.id, limit=50, before=99)).messages == [
         {"n": i} for i in range(7)
     ]
-    with pytest.raises(ValueError, match="before must be a position"):
+    with pytest.raises(ValidationError, match="before"):
         await sessions.history_page(conn, id=session.id, before=-1)
     with pytest.raises(NotFound):
         await sessions.history_page(conn, id=uuid.uuid4())

@@ -76,7 +76,7 @@ async def test_list_users_by_status_pages_oldest_first(conn: Connection) -> None
     assert [uid for page in pages for uid in page] == expected
     assert all(len(page) == 3 for page in pages[:-1])
     assert {u.id for u in made[:4]} <= set(expected) and made[4].id not in expected
-    with pytest.raises(ValueError, match="sleeping"):
+    with pytest.raises(ValidationError, match="sleeping"):
         await users.list_by_status(conn, status="sleeping")
     with pytest.raises(ValidationError):
         await users.list_by_status(conn, status="active", limit=0)

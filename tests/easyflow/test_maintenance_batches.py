@@ -46,6 +46,17 @@ async def _left(conn: Connection | asyncpg.Connection[asyncpg.Record], user: UUI
     return n
 
 
+async def _purge_plan(
+    conn: asyncpg.Connection[asyncpg.Record], user: UUID, lim: int, mode: str, *, keys: int
+) -> dict[str, Any]:
+    """The executed plan of one purge batch of ``lim`` keys past RETENTION, rolled back: ``user``
+    still holds all ``keys``."""
+    sql = messages._purge.__sqlfirst__.query.sql  # type: ignore[attr-defined]
+    plan = await explain_analyze(conn, sql, [RETENTION, lim], mode=mode)
+    assert await _left(conn, user) == keys  # explained and rolled back
+    return plan
+
+
 async def test_every_key_past_retention_goes_across_batches_and_nothing_else(conn: Connection) -> None:
     user = (await make_user(conn)).id
     await _keys(conn, user, 7, RETENTION - timedelta(days=30))
@@ -136,9 +147,7 @@ async def test_a_batch_reads_the_time_index_in_order_and_deletes_by_address(db_u
         user = (await make_user(conn)).id
         await _keys(conn, user, 20_000, RETENTION - timedelta(days=30))
         await conn.execute("analyze easyflow.message_platform_ids")
-        sql = messages._purge.__sqlfirst__.query.sql  # type: ignore[attr-defined]
-        plan = await explain_analyze(conn, sql, [RETENTION, 50], mode=mode)
-        assert await _left(conn, user) == 20_000  # explained and rolled back
+        plan = await _purge_plan(conn, user, 50, mode, keys=20_000)
     finally:
         await conn.close()
     found = list(plan_nodes(plan))
@@ -168,9 +177,7 @@ async def test_keys_the_statistics_have_not_seen_are_still_deleted_by_address(db
         await _keys(conn, user, 5_000, datetime(2026, 1, 1, tzinfo=UTC))
         await conn.execute("analyze easyflow.message_platform_ids")
         await _keys(conn, user, 3_000, RETENTION - timedelta(days=30))
-        sql = messages._purge.__sqlfirst__.query.sql  # type: ignore[attr-defined]
-        plan = await explain_analyze(conn, sql, [RETENTION, 1_000], mode=mode)
-        assert await _left(conn, user) == 8_000  # explained and rolled back
+        plan = await _purge_plan(conn, user, 1_000, mode, keys=8_000)
     finally:
         await conn.close()
     found = list(plan_nodes(plan))

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.arguments import page_size
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -41,7 +42,12 @@ async def publish(
     (``ck_marketplace_entries_agent_public``); so does another user's agent the caller cannot see.
     """
     new = MarketplacePublish.model_validate(
-        {"agent_id": agent_id, "category": category, "tags": list(tags), "changelog": changelog}
+        {
+            "agent_id": agent_id,
+            "category": category,
+            "tags": list(arguments.items("publish", "tags", tags)),
+            "changelog": changelog,
+        }
     )
     return await _upsert(conn, **new.model_dump())
 
@@ -74,7 +80,7 @@ async def search(
 ) -> list[MarketplaceEntry]:
     """Entries of public agents in ``category`` (any, when None) carrying every tag in ``tags``, best
     rated first. An agent made private after publishing drops out."""
-    wanted = _tags.validate_python(list(tags))
+    wanted = _tags.validate_python(list(arguments.items("search", "tags", tags)))
     if category is None:
         return await _search_tags(conn, tags=wanted, lim=page_size(limit))
     return await _search_category(conn, category=category, tags=wanted, lim=page_size(limit))

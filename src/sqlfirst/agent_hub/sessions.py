@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import JsonValue
 
+from sqlfirst import arguments
 from sqlfirst.arguments import invalid_argument, page_size
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -138,11 +139,10 @@ async def history_page(
     The page is read from ``agent_hub.session_messages`` backwards along its key from ``before`` and
     stops at ``limit`` rows: its cost depends on the page, not on the length of the history (the
     stored ``message_history`` is not read). :class:`~sqlfirst.errors.NotFound` when there is no such
-    session; ``ValueError`` for a negative ``before``.
+    session; ``ValidationError`` for a ``before`` that is no position (0 or more).
     """
-    if before is not None and before < 0:
-        raise ValueError(f"before must be a position (0 or more), got {before}")
-    page = await _history_page(conn, id=id, before=before, lim=page_size(limit))
+    position = None if before is None else arguments.count("history_page", "before", before)
+    page = await _history_page(conn, id=id, before=position, lim=page_size(limit))
     if page is None:
         raise NotFound("session", id=id)
     return page

@@ -10,6 +10,7 @@ from uuid import UUID
 import bcrypt
 from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints, TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 from sqlfirst.fields import HIDE_INPUT, Password, at_most_characters
@@ -53,8 +54,9 @@ async def _get_by_ids(conn: Executor, *, ids: list[UUID]) -> list[User]: ...
 async def get_by_ids(conn: Executor, *, ids: Sequence[UUID]) -> list[User | None]:
     """The users with these ids in one round trip, in the order asked: ``result[i]`` is the user
     with ``ids[i]``, or None when there is none (a repeated id gets the same user twice)."""
-    found = {user.id: user for user in await _get_by_ids(conn, ids=list(ids))}
-    return [found.get(key) for key in ids]
+    wanted = arguments.uuids("get_by_ids", "ids", ids)
+    found = {user.id: user for user in await _get_by_ids(conn, ids=wanted)}
+    return [found.get(key) for key in wanted]
 
 
 @_sql.query("get_user_by_username")
@@ -106,7 +108,7 @@ async def create(
 
 async def get_by_email(conn: Executor, *, email: str) -> User | None:
     """The user with this email (compared case-insensitively), or None."""
-    return await _get_by_email(conn, email=email.strip().lower())
+    return await _get_by_email(conn, email=arguments.email_key("get_by_email", email))
 
 
 _BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor, copy_models
 
@@ -38,7 +39,7 @@ async def ingest(conn: Executor, events: Iterable[SystemEventCreate | dict[str, 
     """Bulk-insert events with COPY, all or nothing (each validated first); returns the rows written."""
     now = datetime.now(UTC)
     rows = []
-    for item in events:
+    for item in arguments.items("ingest", "events", events):
         new = item if isinstance(item, SystemEventCreate) else SystemEventCreate.model_validate(item)
         rows.append(
             SystemEvent(

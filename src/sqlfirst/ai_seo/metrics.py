@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor, copy_models
 
@@ -42,7 +43,7 @@ async def ingest(conn: Executor, metrics: Iterable[AgentMetricCreate | dict[str,
     """
     now = datetime.now(UTC)
     rows = []
-    for item in metrics:
+    for item in arguments.items("ingest", "metrics", metrics):
         new = item if isinstance(item, AgentMetricCreate) else AgentMetricCreate.model_validate(item)
         rows.append(
             AgentMetric(

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from pydantic import Field, SecretStr, TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -112,7 +113,11 @@ async def _use(conn: Executor, *, refresh_token_hash: str, user_id: UUID) -> Ses
 async def validate(conn: Executor, *, refresh_token: str, user_id: UUID) -> Session | None:
     """The user's active, unexpired session of this token, with the use recorded in
     ``last_used_at``; None otherwise (``created_at`` is never touched)."""
-    return await _use(conn, refresh_token_hash=hash_token(refresh_token), user_id=user_id)
+    return await _use(
+        conn,
+        refresh_token_hash=hash_token(arguments.text("validate", "refresh_token", refresh_token)),
+        user_id=user_id,
+    )
 
 
 @_sql.query("rotate_session", not_null={"outcome": "rotate_refresh_token always returns an outcome"})
@@ -147,7 +152,7 @@ async def rotate(
     row = await _rotate(
         conn,
         user_id=user_id,
-        presented_hash=hash_token(refresh_token),
+        presented_hash=hash_token(arguments.text("rotate", "refresh_token", refresh_token)),
         new_hash=hash_token(raw),
         expires_at=new.expires_at,
         user_agent=new.user_agent,
@@ -194,11 +199,12 @@ async def cleanup(
     the acting user's sessions are seen: clean up every user's as ``sqlfirst_worker``.
     """
     size = page_size(batch_size)
+    most = None if max_batches is None else arguments.count("cleanup", "max_batches", max_batches, least=1)
     grace = _grace.validate_python(keep_revoked_for)
     now = datetime.now(UTC)
     total = 0
     batches = 0
-    while max_batches is None or batches < max_batches:
+    while most is None or batches < most:
         deleted = await _delete_stale(conn, as_of=now, revoked_before=now - grace, lim=size)
         total += deleted
         batches += 1

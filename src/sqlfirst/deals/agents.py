@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -67,7 +68,15 @@ async def update_config(
 ) -> Agent | None:
     """Replace the agent's config and capabilities; None when there is no such agent."""
     checked = _config.validate_python(config)
-    return await _update_config(conn, id=id, config=checked, capabilities=[str(c) for c in capabilities])
+    return await _update_config(
+        conn,
+        id=id,
+        config=checked,
+        capabilities=_capabilities.validate_python(
+            list(arguments.items("update_config", "capabilities", capabilities))
+        ),
+    )
 
 
 _config: TypeAdapter[JsonObject] = TypeAdapter(JsonObject)
+_capabilities: TypeAdapter[list[str]] = TypeAdapter(list[str])

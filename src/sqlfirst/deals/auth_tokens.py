@@ -12,6 +12,7 @@ from uuid import UUID
 
 from pydantic import SecretStr
 
+from sqlfirst import arguments
 from sqlfirst.arguments import invalid_argument
 from sqlfirst.batches import MAINTENANCE_BATCH, drain_before
 from sqlfirst.binding import SqlFile
@@ -69,7 +70,7 @@ async def issue(
             "issue", "expires_in", "give exactly one of expires_in and expires_at", (expires_in, expires_at)
         )
     if expires_in is not None:
-        expires_at = datetime.now(UTC) + expires_in
+        expires_at = datetime.now(UTC) + arguments.duration("issue", "expires_in", expires_in)
     new = AuthTokenCreate.model_validate(
         {
             "user_id": user_id,
@@ -114,7 +115,9 @@ async def _get_active_by_hash(conn: Executor, *, token_hash: str) -> AuthToken |
 
 async def authenticate(conn: Executor, *, raw_token: str) -> AuthToken | None:
     """The active, unexpired token this raw token is, or None."""
-    return await _get_active_by_hash(conn, token_hash=hash_token(raw_token))
+    return await _get_active_by_hash(
+        conn, token_hash=hash_token(arguments.text("authenticate", "raw_token", raw_token))
+    )
 
 
 @_sql.query("list_active_auth_tokens")

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.arguments import member
 from sqlfirst.batches import MAINTENANCE_BATCH, drain_before
 from sqlfirst.binding import SqlFile
@@ -42,6 +43,8 @@ __all__ = [
     "touch_checked",
     "transition",
 ]
+
+_statuses: TypeAdapter[list[GoalStatus]] = TypeAdapter(list[GoalStatus])
 
 _sql = SqlFile("deals", "goals")
 _price: TypeAdapter[Decimal] = TypeAdapter(Price)
@@ -115,7 +118,17 @@ async def transition(
     conn: Executor, *, id: UUID, from_statuses: Collection[GoalStatus], to_status: GoalStatus
 ) -> Goal | None:
     """Move the goal to ``to_status`` if it is in one of ``from_statuses``; None otherwise (or absent)."""
-    return await _transition(conn, id=id, from_statuses=list(from_statuses), to_status=to_status)
+    return await _transition(
+        conn,
+        id=id,
+        from_statuses=arguments.valid(
+            "transition",
+            "from_statuses",
+            arguments.items("transition", "from_statuses", from_statuses),
+            _statuses,
+        ),
+        to_status=arguments.member("transition", "to_status", to_status, GoalStatus),
+    )
 
 
 async def pause(conn: Executor, *, id: UUID) -> Goal | None:
@@ -227,7 +240,11 @@ async def claim_due(
     Rows are taken ``FOR UPDATE SKIP LOCKED``: two agents claiming at once never get the same goal,
     and a goal stays claimed (locked) until the claimer's transaction ends.
     """
-    return await _claim_due(conn, checked_before=datetime.now(UTC) - interval, lim=page_size(limit))
+    return await _claim_due(
+        conn,
+        checked_before=datetime.now(UTC) - arguments.duration("claim_due", "interval", interval),
+        lim=page_size(limit),
+    )
 
 
 @_sql.query("lock_goal")

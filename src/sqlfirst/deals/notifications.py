@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from uuid import UUID
 
+from sqlfirst import arguments
 from sqlfirst.arguments import member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -71,7 +72,7 @@ async def _mark_read(conn: Executor, *, user_id: UUID, ids: list[UUID]) -> int: 
 
 async def mark_read(conn: Executor, *, user_id: UUID, ids: Collection[UUID]) -> int:
     """Mark these notifications of the user read in one statement; ids of other users are ignored."""
-    return await _mark_read(conn, user_id=user_id, ids=list(ids))
+    return await _mark_read(conn, user_id=user_id, ids=arguments.uuids("mark_read", "ids", ids))
 
 
 @_sql.query("mark_all_notifications_read")
@@ -85,7 +86,7 @@ async def _mark_sent(conn: Executor, *, ids: list[UUID]) -> int: ...
 
 async def mark_sent(conn: Executor, *, ids: Collection[UUID]) -> int:
     """Mark pending notifications sent, in bulk; returns how many changed."""
-    return await _mark_sent(conn, ids=list(ids))
+    return await _mark_sent(conn, ids=arguments.uuids("mark_sent", "ids", ids))
 
 
 @_sql.query("mark_notifications_delivered")
@@ -94,7 +95,7 @@ async def _mark_delivered(conn: Executor, *, ids: list[UUID]) -> int: ...
 
 async def mark_delivered(conn: Executor, *, ids: Collection[UUID]) -> int:
     """Mark pending or sent notifications delivered, in bulk; read or failed ones stay as they are."""
-    return await _mark_delivered(conn, ids=list(ids))
+    return await _mark_delivered(conn, ids=arguments.uuids("mark_delivered", "ids", ids))
 
 
 @_sql.query("mark_notification_failed")

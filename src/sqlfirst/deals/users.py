@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from sqlfirst import arguments
 from sqlfirst.arguments import cursor, member
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -120,7 +121,7 @@ async def _get_by_email(conn: Executor, *, email: str) -> User | None: ...
 
 async def get_by_email(conn: Executor, *, email: str) -> User | None:
     """The user with this email (compared case-insensitively), or None."""
-    return await _get_by_email(conn, email=email.strip().lower())
+    return await _get_by_email(conn, email=arguments.email_key("get_by_email", email))
 
 
 @_sql.query("get_user_by_referral_code")
@@ -156,7 +157,7 @@ async def _get_login(conn: Executor, *, email: str) -> UserLogin | None: ...
 
 async def verify(conn: Executor, *, email: str, password: str) -> User | None:
     """The active user when ``password`` is theirs, else None."""
-    login = await _get_login(conn, email=email.strip().lower())
+    login = await _get_login(conn, email=arguments.email_key("verify", email))
     if login is None or login.status is not UserStatus.ACTIVE:
         return None
     if not await verify_password(login.password_hash, password):

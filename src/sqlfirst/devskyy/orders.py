@@ -17,6 +17,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -85,8 +86,10 @@ async def place(
         {
             "user_id": user_id,
             "items": [
-                {"product_id": item[0], "quantity": item[1]} if isinstance(item, tuple) else item
-                for item in items
+                {"product_id": item[0], "quantity": item[1]}
+                if isinstance(item, tuple) and len(item) == 2
+                else item
+                for item in arguments.items("place", "items", items)
             ],
             "extra_charges": extra_charges,
             "metadata": metadata if metadata is not None else {},

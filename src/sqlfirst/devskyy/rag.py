@@ -12,10 +12,13 @@ storing embeddings or searching by vector raises
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 import asyncpg
 from pgvector.asyncpg import register_vector
+from pydantic import Field, TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Connection, Executor
 from sqlfirst.errors import DatabaseError
@@ -118,10 +121,15 @@ async def ingest(
     new = DocumentIngest.model_validate(
         {
             "document_id": document_id,
-            "chunks": list(chunks),
+            "chunks": list(arguments.items("ingest", "chunks", chunks)),
             "source_path": source_path,
             "embedding_model": embedding_model,
-            "embeddings": [list(e) for e in embeddings] if embeddings is not None else None,
+            "embeddings": None
+            if embeddings is None
+            else [
+                list(arguments.items("ingest", "embeddings", e))
+                for e in arguments.items("ingest", "embeddings", embeddings)
+            ],
             "metadata": metadata if metadata is not None else {},
         }
     )
@@ -179,8 +187,13 @@ _SEARCH_NOT_NULL = {
 async def _search_vector(conn: Executor, *, embedding: list[float], lim: int) -> list[ChunkHit]: ...
 
 
-def _embedding(embedding: Sequence[float]) -> list[float]:
-    values = [float(v) for v in embedding]
+_floats: TypeAdapter[list[float]] = TypeAdapter(list[Annotated[float, Field(allow_inf_nan=False)]])
+
+
+def _embedding(function: str, embedding: Sequence[float]) -> list[float]:
+    values = arguments.valid(
+        function, "embedding", arguments.items(function, "embedding", embedding), _floats
+    )
     if len(values) != EMBEDDING_DIMENSIONS:
         DocumentIngest.model_validate({"document_id": "x", "chunks": ["x"], "embeddings": [values]})
     return values
@@ -189,7 +202,7 @@ def _embedding(embedding: Sequence[float]) -> list[float]:
 async def search_vector(conn: Executor, *, embedding: Sequence[float], limit: int = 10) -> list[ChunkHit]:
     """The chunks nearest to ``embedding`` (384 floats) by cosine distance, nearest first
     (``score`` is the distance, 0 = same direction); at most 40 (HNSW's ef_search)."""
-    values = _embedding(embedding)
+    values = _embedding("search_vector", embedding)
     try:
         return await _search_vector(conn, embedding=values, lim=page_size(limit, most=MOST_HITS))
     except DatabaseError as exc:
@@ -210,7 +223,7 @@ async def search_hybrid(
 ) -> list[ChunkHit]:
     """Full-text and vector search fused by reciprocal rank (k = 60) over the best 50 hits of each;
     highest ``score`` first. A chunk found both ways outranks one found one way."""
-    values = _embedding(embedding)
+    values = _embedding("search_hybrid", embedding)
     try:
         return await _search_hybrid(conn, query=query, embedding=values, lim=page_size(limit, most=MOST_HITS))
     except DatabaseError as exc:

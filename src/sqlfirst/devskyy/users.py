@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from sqlfirst import arguments
 from sqlfirst.arguments import cursor
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
@@ -95,7 +96,7 @@ async def _get_by_email(conn: Executor, *, email: str) -> User | None: ...
 
 async def get_by_email(conn: Executor, *, email: str) -> User | None:
     """The user with this email (compared case-insensitively), or None."""
-    return await _get_by_email(conn, email=email.strip().lower())
+    return await _get_by_email(conn, email=arguments.email_key("get_by_email", email))
 
 
 _LOGIN_NOT_NULL = {"password_hash": "login_password_hash reads the NOT NULL column of the user's row"}
@@ -107,7 +108,7 @@ async def _get_login(conn: Executor, *, email: str) -> UserLogin | None: ...
 
 async def verify(conn: Executor, *, email: str, password: str) -> User | None:
     """The active user when ``password`` is theirs, else None (the hash never leaves this module)."""
-    login = await _get_login(conn, email=email.strip().lower())
+    login = await _get_login(conn, email=arguments.email_key("verify", email))
     if login is None or not login.is_active:
         return None
     if not await verify_password(login.password_hash, password):

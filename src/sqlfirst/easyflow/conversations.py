@@ -89,7 +89,10 @@ async def update_session(
     Top-level keys of the patch replace those of the context; concurrent patches of different keys
     both survive (each statement re-reads the row it updates). None when there is no such session.
     """
-    if current_state is not None and not current_state.strip():
+    if (
+        current_state is not None
+        and not arguments.text("update_session", "current_state", current_state).strip()
+    ):
         raise arguments.invalid_argument(
             "update_session", "current_state", "must not be blank", current_state
         )

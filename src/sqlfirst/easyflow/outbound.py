@@ -140,9 +140,10 @@ async def mark_failed(
 ) -> OutboundMessage | None:
     """The claimed delivery failed: ``failed`` until ``now + backoff * 2^(attempts-1)``, or ``dead`` when
     it used its last attempt. None when the delivery is not ``sending``."""
-    if backoff < timedelta(0):
+    delay = arguments.duration("mark_failed", "backoff", backoff)
+    if delay < timedelta(0):
         raise arguments.invalid_argument("mark_failed", "backoff", "must not be negative", backoff)
-    return await _mark_failed(conn, id=id, error=error, backoff=backoff)
+    return await _mark_failed(conn, id=id, error=error, backoff=delay)
 
 
 @_sql.query("release_stale_outbound")
@@ -178,6 +179,7 @@ async def wakeups(conn: Connection, *, idle_timeout: float = 5.0) -> AsyncIterat
                 batch = await outbound.claim(tx)
             ...
     """
+    timeout = arguments.seconds("wakeups", "idle_timeout", idle_timeout)
     notices: asyncio.Queue[str] = asyncio.Queue()
 
     def on_notify(_conn: Any, _pid: int, _channel: str, payload: object) -> None:
@@ -190,7 +192,7 @@ async def wakeups(conn: Connection, *, idle_timeout: float = 5.0) -> AsyncIterat
     try:
         while True:
             try:
-                yield await asyncio.wait_for(notices.get(), idle_timeout)
+                yield await asyncio.wait_for(notices.get(), timeout)
             except TimeoutError:
                 yield None
     finally:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from sqlfirst import arguments
 from sqlfirst.binding import SqlFile
 from sqlfirst.db import Executor
 
@@ -78,7 +79,7 @@ async def _get_by_email(conn: Executor, *, email: str) -> User | None: ...
 
 async def get_by_email(conn: Executor, *, email: str) -> User | None:
     """The user with this email (compared case-insensitively), or None."""
-    return await _get_by_email(conn, email=email.strip().lower())
+    return await _get_by_email(conn, email=arguments.email_key("get_by_email", email))
 
 
 @_sql.query("update_user_locale")
