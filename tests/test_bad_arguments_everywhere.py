@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import collections.abc
+import contextlib
 import datetime as dt
 import enum
 import importlib
@@ -71,6 +72,23 @@ def _functions() -> list[tuple[str, Callable[..., Any]]]:
     return found
 
 
+def _plain_functions() -> list[tuple[str, Callable[..., Any]]]:
+    """The exported functions that are neither coroutines nor async iterators (hashing a token, a
+    page size...)."""
+    found = []
+    for domain in DOMAINS:
+        package = importlib.import_module(f"sqlfirst.{domain}")
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"sqlfirst.{domain}.{info.name}")
+            for name in getattr(module, "__all__", ()):
+                fn = getattr(module, name)
+                if inspect.isfunction(fn) and not (
+                    inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
+                ):
+                    found.append((f"{domain}.{info.name}.{name}", fn))
+    return found
+
+
 def _streams(fn: object) -> bool:
     """A bound query declared ``def f(...) -> AsyncIterator[Model]`` (its body is an async generator)."""
     return callable(fn) and hasattr(fn, "__sqlfirst__") and inspect.isasyncgenfunction(fn)
@@ -124,10 +142,10 @@ def _good(annotation: Any) -> Any:
 _NAMED = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
 
-def _hints(fn: Callable[..., Any]) -> dict[str, Any]:
+def _hints(fn: Callable[..., Any], first: int = 1) -> dict[str, Any]:
     """The keyword arguments' types (the connection's, spelled for type checkers only, is skipped)."""
     found = {}
-    for param in list(inspect.signature(fn).parameters.values())[1:]:
+    for param in list(inspect.signature(fn).parameters.values())[first:]:
         annotation = param.annotation
         if isinstance(annotation, str):
             annotation = eval(annotation, vars(inspect.getmodule(inspect.unwrap(fn))))  # noqa: S307
@@ -189,3 +207,29 @@ async def test_a_bad_argument_raises_only_a_validation_or_sqlfirst_error(
 
 class _RolledBack(Exception):
     """Leaves the savepoint of a call that succeeded, undoing what it wrote."""
+
+
+PLAIN = [
+    (name, fn, param.name, bad)
+    for name, fn in _plain_functions()
+    for param in inspect.signature(fn).parameters.values()
+    if param.kind in _NAMED
+    for bad in BAD
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "fn", "argument", "bad"), PLAIN, ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in PLAIN]
+)
+def test_a_plain_function_refuses_a_bad_argument_the_same_way(
+    name: str, fn: Callable[..., Any], argument: str, bad: str
+) -> None:
+    hints = _hints(fn, first=0)
+    kwargs: dict[str, Any] = {}
+    for param in inspect.signature(fn).parameters.values():
+        if param.name == argument:
+            kwargs[param.name] = BAD[bad]
+        elif param.kind in _NAMED and param.default is inspect.Parameter.empty:
+            kwargs[param.name] = _good(hints.get(param.name))
+    with contextlib.suppress(pydantic.ValidationError, SqlfirstError):
+        fn(**kwargs)

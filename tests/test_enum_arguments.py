@@ -66,3 +66,54 @@ async def test_a_value_the_enum_does_not_hold_is_a_validation_error_naming_the_a
     (error,) = caught.value.errors()
     assert error["loc"] == (argument,)
     assert caught.value.title == function.__name__
+
+
+def _bound() -> list[tuple[str, Callable[..., Awaitable[object]], str, bool]]:
+    """Every bound query with an enum parameter: (its name, the function, the parameter, optional)."""
+    import importlib
+
+    import sqlfirst.agent_hub
+    import sqlfirst.ai_seo
+    import sqlfirst.deals
+    import sqlfirst.devskyy
+    import sqlfirst.easyflow  # noqa: F401
+    from sqlfirst.binding import DECLARATIONS
+    from sqlfirst.calls import _enum_of
+
+    found = []
+    for decl in DECLARATIONS.values():
+        module, _, name = decl.function.rpartition(".")
+        fn = getattr(importlib.import_module(module), name)
+        for parameter in decl.query.parameters:
+            enum_type, optional = _enum_of(decl.parameter_types.get(parameter))
+            if enum_type is not None:
+                found.append((decl.function, fn, parameter, optional))
+    return sorted(found, key=lambda c: (c[0], c[2]))
+
+
+BOUND = _bound()
+
+
+def test_bound_queries_with_enum_parameters_exist() -> None:
+    assert len(BOUND) >= 20, BOUND  # deals alone has set_status on five tables
+
+
+@pytest.mark.parametrize(
+    ("function", "fn", "argument", "optional"), BOUND, ids=[f"{c[0]}-{c[2]}" for c in BOUND]
+)
+async def test_a_bound_query_refuses_a_value_its_enum_does_not_hold_before_the_database(
+    conn: Connection, function: str, fn: Callable[..., Awaitable[object]], argument: str, optional: bool
+) -> None:
+    # The server would refuse it too, after a round trip, as InvalidInput naming no argument.
+    from sqlfirst.calls import _enum_of
+
+    decl = fn.__sqlfirst__  # type: ignore[attr-defined]
+    others: dict[str, Any] = {}
+    for parameter in decl.query.parameters:  # the other enums hold a member, the rest None
+        enum_type = _enum_of(decl.parameter_types.get(parameter))[0]
+        others[parameter] = next(iter(enum_type)) if enum_type is not None else None
+    del others[argument]
+    with pytest.raises(ValidationError) as caught:
+        await fn(conn, **others, **{argument: "no such value"})
+    (error,) = caught.value.errors()
+    assert error["loc"] == (argument,)

@@ -69,9 +69,9 @@ def _page(most: int) -> type[_Page]:
 def page_size(limit: int, *, most: int = MAX_PAGE) -> int:
     """``limit`` if it is a page size (an int from 1 to ``most``, 1000 unless a domain lowers it),
     else ``ValidationError``."""
-    if type(limit) is int and 1 <= limit <= most:
+    if type(limit) is int and type(most) is int and 1 <= limit <= most:
         return limit
-    return _page(most)(limit=limit).limit
+    return _page(count("page_size", "most", most, least=1))(limit=limit).limit
 
 
 _instant: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
@@ -153,7 +153,7 @@ def valid(function: str, argument: str, value: object, adapter: TypeAdapter[T]) 
         details: list[InitErrorDetails] = []
         for error in exc.errors():
             detail: InitErrorDetails = {
-                "type": PydanticCustomError(error["type"], error["msg"]),
+                "type": PydanticCustomError(error["type"], error["msg"], error.get("ctx")),
                 "loc": (argument, *error["loc"]),
                 "input": error["input"],
             }
@@ -199,9 +199,13 @@ _duration: TypeAdapter[timedelta] = TypeAdapter(timedelta)
 
 
 def duration(function: str, argument: str, value: object) -> timedelta:
-    """``value`` as a ``timedelta`` (one, or what Pydantic reads as one: seconds, ISO 8601), else
-    ``ValidationError`` naming ``argument``."""
-    return value if type(value) is timedelta else valid(function, argument, value, _duration)
+    """``value`` as a ``timedelta`` (one, or what Pydantic reads as one: a number of seconds, an ISO
+    8601 duration), else ``ValidationError`` naming ``argument`` (a bool is no number of seconds)."""
+    if type(value) is timedelta:
+        return value
+    if isinstance(value, bool):
+        raise invalid_argument(function, argument, "a duration (a timedelta, or seconds)", value)
+    return valid(function, argument, value, _duration)
 
 
 _seconds: TypeAdapter[float] = TypeAdapter(Annotated[float, Field(gt=0, allow_inf_nan=False)])

@@ -10,6 +10,9 @@ way out and turns driver errors into :mod:`sqlfirst.errors` types.
 
 from __future__ import annotations
 
+import enum
+import types
+import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +20,9 @@ import asyncpg
 from pydantic import BaseModel, ValidationError
 
 from sqlfirst import monitoring
+from sqlfirst.arguments import member
 from sqlfirst.errors import DRIVER_ERRORS, DatabaseError, from_driver
+from sqlfirst.pgtypes import strip_optional
 from sqlfirst.rows import RowFactory, row_factory
 
 if TYPE_CHECKING:
@@ -159,6 +164,39 @@ def _validated(decl: Declaration, env: dict[str, Any]) -> str:
     return f"\n    _given = {{{given}}}{unset}\n    _checked = _validate(_given).model_dump(){rebind}"
 
 
+def _enum_of(tp: Any) -> tuple[type[enum.Enum] | None, bool]:
+    """The enum a parameter declared ``tp`` takes (alone, or beside ``str`` or None), and whether it
+    takes None."""
+    inner, optional = strip_optional(tp)
+    options = (
+        typing.get_args(inner) if typing.get_origin(inner) in (typing.Union, types.UnionType) else (inner,)
+    )
+    enums = [o for o in options if isinstance(o, type) and issubclass(o, enum.Enum)]
+    return (enums[0] if len(enums) == 1 else None), optional
+
+
+def _members(decl: Declaration, env: dict[str, Any]) -> str:
+    """The lines that make an enum parameter's value its member (``"active"`` is ``Status.ACTIVE``)
+    before the clock starts, or raise ``ValidationError`` naming the parameter and the values it takes:
+    the server would refuse it only after a round trip, as ``InvalidInput`` naming no argument."""
+    fname = decl.function.rpartition(".")[2]
+    lines = []
+    for name in decl.query.parameters:
+        found, optional = _enum_of(decl.parameter_types.get(name))
+        if found is None:
+            continue
+        env[f"_enum_{name}"] = found
+        unless_none = f" and {name} is not None" if optional else ""
+        lines.append(
+            f"\n    if _type({name}) is not _enum_{name}{unless_none}:"
+            f"\n        {name} = _member({fname!r}, {name!r}, {name}, _enum_{name})"
+        )
+    if lines:
+        env["_member"] = member
+        env["_type"] = type  # a parameter may be named `type`
+    return "".join(lines)
+
+
 def make_call(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any]:
     """Build the function that runs ``decl``'s query.
 
@@ -208,7 +246,8 @@ def make_call(decl: Declaration, defaults: dict[str, Any]) -> Callable[..., Any]
     signature = f"conn, /, *, {', '.join(params)}" if params else "conn, /"
     args = "".join(f"{name}, " for name in order)
     name = fname if fname not in env else "_impl"  # the name Python's own TypeErrors will show
-    source = f"async def {name}({signature}):" + _validated(decl, env) + _BODIES[body].format(args=args)
+    checks = _members(decl, env) + _validated(decl, env)
+    source = f"async def {name}({signature}):" + checks + _BODIES[body].format(args=args)
     exec(compile(source, f"<sqlfirst {decl.function}>", "exec"), env)  # noqa: S102
     impl: Callable[..., Any] = env[name]
     return impl

@@ -44,8 +44,9 @@ _grace: TypeAdapter[timedelta] = TypeAdapter(Annotated[timedelta, Field(ge=timed
 
 
 def hash_token(raw_token: str) -> str:
-    """The stored form of a refresh token: sha256, 64 lowercase hex digits."""
-    return hashlib.sha256(raw_token.encode()).hexdigest()
+    """The stored form of a refresh token: sha256, 64 lowercase hex digits (``ValidationError`` for
+    a ``raw_token`` that is not a string)."""
+    return hashlib.sha256(arguments.text("hash_token", "raw_token", raw_token).encode()).hexdigest()
 
 
 def validate_session_input(

@@ -72,8 +72,11 @@ async def update_config(
         conn,
         id=id,
         config=checked,
-        capabilities=_capabilities.validate_python(
-            list(arguments.items("update_config", "capabilities", capabilities))
+        capabilities=arguments.valid(
+            "update_config",
+            "capabilities",
+            arguments.items("update_config", "capabilities", capabilities),
+            _capabilities,
         ),
     )
 

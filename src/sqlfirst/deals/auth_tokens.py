@@ -34,8 +34,9 @@ _sql = SqlFile("deals", "auth_tokens")
 
 
 def hash_token(raw_token: str) -> str:
-    """The stored form of a token: sha256, 64 lowercase hex digits."""
-    return hashlib.sha256(raw_token.encode()).hexdigest()
+    """The stored form of a token: sha256, 64 lowercase hex digits (``ValidationError`` for a
+    ``raw_token`` that is not a string)."""
+    return hashlib.sha256(arguments.text("hash_token", "raw_token", raw_token).encode()).hexdigest()
 
 
 @_sql.query("insert_auth_token")

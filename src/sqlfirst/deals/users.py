@@ -47,8 +47,9 @@ _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are re
 
 
 def new_referral_code(length: int = 8) -> str:
-    """A random referral code of capital letters and digits."""
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+    """A random referral code of ``length`` capital letters and digits."""
+    size = arguments.count("new_referral_code", "length", length, least=1)
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(size))
 
 
 @_sql.query("insert_user")

@@ -217,8 +217,7 @@ async def rotate_keys(
     missing from the ring stops the rotation with :class:`CredentialKeyMissing` (batches done so far
     stay done).
     """
-    if batch_size < 1:
-        raise arguments.invalid_argument("rotate_keys", "batch_size", "must be positive", batch_size)
+    batch_size = arguments.count("rotate_keys", "batch_size", batch_size, least=1)
     after = UUID(int=0)
     rekeyed = batches = 0
     while True:

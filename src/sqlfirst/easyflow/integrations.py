@@ -117,21 +117,28 @@ async def connect(
     :class:`~sqlfirst.easyflow.errors.PlatformInactive` for an inactive one,
     ``ReferenceViolation`` for an unknown user.
     """
+    # Every argument is checked before the platform is read: a wrong one is refused for what it is
+    # whatever the platform (the credentials' own keys once the platform says which it requires).
+    if not isinstance(credentials, Mapping):
+        raise ValidationError.from_exception_data(
+            "connect",
+            [
+                {
+                    "type": PydanticCustomError("credentials_type", "credentials must be a mapping"),
+                    "loc": ("credentials",),
+                    "input": None,
+                }
+            ],
+            hide_input=True,
+        )
+    interval = arguments.valid("connect", "sync_interval_minutes", sync_interval_minutes, _interval)
+    settings_value = _settings.validate_python(settings if settings is not None else {})
     platform = await platforms.get(conn, id=_platform_id.validate_python(platform_id))
     if platform is None:
         raise NotFound("platform", id=platform_id)
     errors = _credential_errors(platform.required_credentials, credentials)
-    if sync_interval_minutes < 1:
-        errors.append(
-            InitErrorDetails(
-                type=PydanticCustomError("greater_than_equal", "sync_interval_minutes must be at least 1"),
-                loc=("sync_interval_minutes",),
-                input=sync_interval_minutes,
-            )
-        )
     if errors:
         raise ValidationError.from_exception_data("connect", errors, hide_input=True)
-    settings_value = _settings.validate_python(settings if settings is not None else {})
     existing = await get_for_platform(conn, user_id=user_id, platform_id=platform.id)
     if existing is not None:
         sealed, key_id = keys.seal(existing.id, credentials)
@@ -154,7 +161,7 @@ async def connect(
         encryption_key_id=key_id,
         settings=settings_value,
         status=IntegrationStatus.CONNECTED,
-        sync_interval_minutes=sync_interval_minutes,
+        sync_interval_minutes=interval,
     )
 
 
