@@ -165,14 +165,18 @@ def _validated(decl: Declaration, env: dict[str, Any]) -> str:
 
 
 def _enum_of(tp: Any) -> tuple[type[enum.Enum] | None, bool]:
-    """The enum a parameter declared ``tp`` takes (alone, or beside ``str`` or None), and whether it
-    takes None."""
+    """The string enum a parameter declared ``tp`` takes (alone, or beside ``str`` or None), and
+    whether it takes None; None for any other type (a list of members, an enum beside an int...)."""
     inner, optional = strip_optional(tp)
     options = (
         typing.get_args(inner) if typing.get_origin(inner) in (typing.Union, types.UnionType) else (inner,)
     )
-    enums = [o for o in options if isinstance(o, type) and issubclass(o, enum.Enum)]
-    return (enums[0] if len(enums) == 1 else None), optional
+    options = tuple(strip_optional(o)[0] for o in options)
+    enums = [o for o in options if isinstance(o, type) and issubclass(o, enum.Enum) and issubclass(o, str)]
+    rest = [o for o in options if o not in enums]
+    if len(enums) != 1 or any(o is not str for o in rest):
+        return None, optional
+    return enums[0], optional
 
 
 def _members(decl: Declaration, env: dict[str, Any]) -> str:
@@ -180,8 +184,11 @@ def _members(decl: Declaration, env: dict[str, Any]) -> str:
     before the clock starts, or raise ``ValidationError`` naming the parameter and the values it takes:
     the server would refuse it only after a round trip, as ``InvalidInput`` naming no argument."""
     fname = decl.function.rpartition(".")[2]
+    modelled = decl.validate.model_fields if decl.validate is not None else {}
     lines = []
     for name in decl.query.parameters:
+        if name in modelled:  # the input model checks it (and says what None means there)
+            continue
         found, optional = _enum_of(decl.parameter_types.get(name))
         if found is None:
             continue
