@@ -56,7 +56,8 @@ BAD: dict[str, Any] = {
 }
 
 
-def _functions() -> list[tuple[str, Callable[..., Any]]]:
+def _exported() -> list[tuple[str, Callable[..., Any]]]:
+    """Every function a domain module exports, by its dotted name."""
     found = []
     for domain in DOMAINS:
         package = importlib.import_module(f"sqlfirst.{domain}")
@@ -64,34 +65,28 @@ def _functions() -> list[tuple[str, Callable[..., Any]]]:
             module = importlib.import_module(f"sqlfirst.{domain}.{info.name}")
             for name in getattr(module, "__all__", ()):
                 fn = getattr(module, name)
-                if not (inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn) or _streams(fn)):
-                    continue
-                params = list(inspect.signature(fn).parameters.values())
-                if params and params[0].name == "conn":
+                if inspect.isfunction(fn):
                     found.append((f"{domain}.{info.name}.{name}", fn))
     return found
+
+
+def _is_async(fn: Callable[..., Any]) -> bool:
+    return inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
+
+
+def _functions() -> list[tuple[str, Callable[..., Any]]]:
+    """The coroutines and async iterators that take a connection first."""
+    return [
+        (name, fn)
+        for name, fn in _exported()
+        if _is_async(fn) and next(iter(inspect.signature(fn).parameters), None) == "conn"
+    ]
 
 
 def _plain_functions() -> list[tuple[str, Callable[..., Any]]]:
     """The exported functions that are neither coroutines nor async iterators (hashing a token, a
     page size...)."""
-    found = []
-    for domain in DOMAINS:
-        package = importlib.import_module(f"sqlfirst.{domain}")
-        for info in pkgutil.iter_modules(package.__path__):
-            module = importlib.import_module(f"sqlfirst.{domain}.{info.name}")
-            for name in getattr(module, "__all__", ()):
-                fn = getattr(module, name)
-                if inspect.isfunction(fn) and not (
-                    inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
-                ):
-                    found.append((f"{domain}.{info.name}.{name}", fn))
-    return found
-
-
-def _streams(fn: object) -> bool:
-    """A bound query declared ``def f(...) -> AsyncIterator[Model]`` (its body is an async generator)."""
-    return callable(fn) and hasattr(fn, "__sqlfirst__") and inspect.isasyncgenfunction(fn)
+    return [(name, fn) for name, fn in _exported() if not _is_async(fn)]
 
 
 def _plain(annotation: Any) -> Any:

@@ -26,6 +26,7 @@ __all__ = [
     "email_key",
     "invalid_argument",
     "items",
+    "listed",
     "member",
     "page_size",
     "seconds",
@@ -184,6 +185,11 @@ def items(function: str, argument: str, value: object) -> Iterable[Any]:
     raise invalid_argument(function, argument, "a list of items", value)
 
 
+def listed(function: str, argument: str, value: object, adapter: TypeAdapter[T]) -> T:
+    """``value``, a collection of items (:func:`items`), validated by ``adapter`` (a list type)."""
+    return valid(function, argument, items(function, argument, value), adapter)
+
+
 _uuid_list: TypeAdapter[list[UUID]] = TypeAdapter(list[UUID])
 
 
@@ -192,7 +198,7 @@ def uuids(function: str, argument: str, value: object) -> list[UUID]:
     ``ValidationError`` naming ``argument`` and the item."""
     if type(value) is list and all(type(v) is UUID for v in value):
         return value
-    return valid(function, argument, items(function, argument, value), _uuid_list)
+    return listed(function, argument, value, _uuid_list)
 
 
 _duration: TypeAdapter[timedelta] = TypeAdapter(timedelta)

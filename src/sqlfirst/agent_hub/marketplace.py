@@ -80,7 +80,7 @@ async def search(
 ) -> list[MarketplaceEntry]:
     """Entries of public agents in ``category`` (any, when None) carrying every tag in ``tags``, best
     rated first. An agent made private after publishing drops out."""
-    wanted = arguments.valid("search", "tags", arguments.items("search", "tags", tags), _tags)
+    wanted = arguments.listed("search", "tags", tags, _tags)
     if category is None:
         return await _search_tags(conn, tags=wanted, lim=page_size(limit))
     return await _search_category(conn, category=category, tags=wanted, lim=page_size(limit))

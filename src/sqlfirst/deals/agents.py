@@ -72,12 +72,7 @@ async def update_config(
         conn,
         id=id,
         config=checked,
-        capabilities=arguments.valid(
-            "update_config",
-            "capabilities",
-            arguments.items("update_config", "capabilities", capabilities),
-            _capabilities,
-        ),
+        capabilities=arguments.listed("update_config", "capabilities", capabilities, _capabilities),
     )
 
 

@@ -121,12 +121,7 @@ async def transition(
     return await _transition(
         conn,
         id=id,
-        from_statuses=arguments.valid(
-            "transition",
-            "from_statuses",
-            arguments.items("transition", "from_statuses", from_statuses),
-            _statuses,
-        ),
+        from_statuses=arguments.listed("transition", "from_statuses", from_statuses, _statuses),
         to_status=arguments.member("transition", "to_status", to_status, GoalStatus),
     )
 

@@ -191,9 +191,7 @@ _floats: TypeAdapter[list[float]] = TypeAdapter(list[Annotated[float, Field(allo
 
 
 def _embedding(function: str, embedding: Sequence[float]) -> list[float]:
-    values = arguments.valid(
-        function, "embedding", arguments.items(function, "embedding", embedding), _floats
-    )
+    values = arguments.listed(function, "embedding", embedding, _floats)
     if len(values) != EMBEDDING_DIMENSIONS:
         DocumentIngest.model_validate({"document_id": "x", "chunks": ["x"], "embeddings": [values]})
     return values
