@@ -14,12 +14,13 @@ rows written or the error raised.
 from __future__ import annotations
 
 import operator
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, TypeAdapter
 
-from sqlfirst import monitoring
+from sqlfirst import arguments, monitoring
+from sqlfirst.arguments import invalid_argument
 from sqlfirst.calls import driver_failed, rows_affected
 from sqlfirst.errors import RAISED_BY_DRIVER, InvalidInput, SqlfirstError
 
@@ -39,8 +40,24 @@ def _row_getter(names: tuple[str, ...]) -> RowOf:
     return getter
 
 
-def _missing(model: BaseModel, exc: KeyError) -> InvalidInput:
+def _missing(model: object, exc: Exception) -> InvalidInput:
+    if not isinstance(model, BaseModel):
+        return InvalidInput(f"copy_models takes pydantic models, got a {type(model).__name__}")
     return InvalidInput(f"{type(model).__name__} has no field {exc.args[0]!r} to copy")
+
+
+_names: TypeAdapter[tuple[str, ...]] = TypeAdapter(
+    Annotated[tuple[Annotated[str, Field(min_length=1)], ...], Field(min_length=1)]
+)
+
+
+def _columns(columns: tuple[str, ...] | None, first: object) -> tuple[str, ...]:
+    """The columns to copy: ``columns`` when given, else the first model's fields."""
+    if columns is not None:
+        return columns
+    if not isinstance(first, BaseModel):
+        raise _missing(first, TypeError())
+    return tuple(type(first).model_fields)
 
 
 def _rows(first: BaseModel, rest: Iterator[BaseModel], row_of: RowOf) -> Iterator[tuple[object, ...]]:
@@ -49,7 +66,7 @@ def _rows(first: BaseModel, rest: Iterator[BaseModel], row_of: RowOf) -> Iterato
         yield row_of(model.__dict__)
         for model in rest:
             yield row_of(model.__dict__)
-    except KeyError as exc:
+    except (KeyError, AttributeError, TypeError) as exc:  # a model without the column, or no model
         raise _missing(model, exc) from None
 
 
@@ -61,7 +78,7 @@ async def _arows(
         yield row_of(model.__dict__)
         async for model in rest:
             yield row_of(model.__dict__)
-    except KeyError as exc:
+    except (KeyError, AttributeError, TypeError) as exc:  # a model without the column, or no model
         raise _missing(model, exc) from None
 
 
@@ -83,6 +100,13 @@ async def copy_models(
     :class:`~sqlfirst.errors.InvalidInput` and nothing is written; driver errors come out as
     :mod:`sqlfirst.errors` types (a duplicate key is a ``Conflict``).
     """
+    if not isinstance(table, str) or not table.rpartition(".")[2].strip():
+        raise invalid_argument("copy_models", "table", "a table name (schema.table)", table)
+    fixed = None if columns is None else arguments.listed("copy_models", "columns", columns, _names)
+    if not isinstance(models, Iterable | AsyncIterable) or isinstance(models, str | bytes | Mapping):
+        raise invalid_argument(
+            "copy_models", "models", "an iterable or async iterable of pydantic models", models
+        )
     schema, _, name = table.rpartition(".")
     records: Iterable[tuple[object, ...]] | AsyncIterable[tuple[object, ...]]
     if isinstance(models, AsyncIterable):
@@ -90,14 +114,14 @@ async def copy_models(
         first = await anext(stream, None)
         if first is None:
             return 0
-        names = tuple(columns) if columns is not None else tuple(type(first).model_fields)
+        names = _columns(fixed, first)
         records = _arows(first, stream, _row_getter(names))
     else:
         rest = iter(models)
         first = next(rest, None)
         if first is None:
             return 0
-        names = tuple(columns) if columns is not None else tuple(type(first).model_fields)
+        names = _columns(fixed, first)
         records = _rows(first, rest, _row_getter(names))
     slot = monitoring.recorder(
         f"{schema}.copy_{name}" if schema else f"copy_{name}",

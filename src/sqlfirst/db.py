@@ -17,12 +17,13 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Concatenate, Literal, ParamSpec, TypeAlias, TypeVar, get_args
+from uuid import UUID
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
-from sqlfirst import acting, embedded, monitoring, replicas
+from sqlfirst import acting, arguments, embedded, monitoring, replicas
 from sqlfirst.arguments import invalid_argument
 from sqlfirst.bulk import copy_models  # re-exported: it lived here first
 from sqlfirst.errors import (
@@ -38,7 +39,7 @@ from sqlfirst.errors import (
     from_driver,
 )
 from sqlfirst.jsoncodec import decode_json, decode_jsonb, encode_json, encode_jsonb
-from sqlfirst.settings import Settings, redact
+from sqlfirst.settings import Settings, normalize_url, redact
 
 __all__ = [
     "Connection",
@@ -74,7 +75,9 @@ _ISOLATION_LEVELS = frozenset(get_args(IsolationLevel))
 
 
 def _check_isolation(function: str, isolation: object, *, optional: bool = False) -> None:
-    if isolation not in _ISOLATION_LEVELS and not (optional and isolation is None):
+    if optional and isolation is None:
+        return
+    if not isinstance(isolation, str) or isolation not in _ISOLATION_LEVELS:
         levels = ", ".join(sorted(_ISOLATION_LEVELS))
         raise invalid_argument(function, "isolation", f"isolation must be one of {levels}", isolation)
 
@@ -96,6 +99,15 @@ async def init_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
     )
 
 
+def _settings(function: str, settings: object) -> Settings:
+    """``settings``, or when None the environment's (:meth:`Settings.from_env`)."""
+    if settings is None:
+        return Settings.from_env()
+    if not isinstance(settings, Settings):
+        raise invalid_argument(function, "settings", "a sqlfirst.Settings", settings)
+    return settings
+
+
 def resolve_url(settings: Settings | None = None) -> str:
     """The database URL to use: the configured one, else the embedded server (started if needed).
 
@@ -103,7 +115,7 @@ def resolve_url(settings: Settings | None = None) -> str:
     directory); with ``SQLFIRST_EMBEDDED=never`` (``Settings(embedded="never")``) a missing URL is
     a :class:`~sqlfirst.errors.ConfigurationError` instead.
     """
-    settings = settings or Settings.from_env()
+    settings = _settings("resolve_url", settings)
     if settings.database_url:
         return settings.database_url
     if settings.embedded == "never":
@@ -122,7 +134,7 @@ def resolve_url(settings: Settings | None = None) -> str:
 
 async def create_pool(settings: Settings | None = None) -> asyncpg.Pool[asyncpg.Record]:
     """Create the asyncpg pool with sqlfirst's codecs and session settings."""
-    settings = settings or Settings.from_env()
+    settings = _settings("create_pool", settings)
     url = resolve_url(settings)
     try:
         pool = await asyncpg.create_pool(
@@ -153,8 +165,8 @@ async def connect_one(
     url: str | None = None, *, settings: Settings | None = None
 ) -> asyncpg.Connection[asyncpg.Record]:
     """One connection with sqlfirst's codecs and session settings (scripts, CLI, tests)."""
-    settings = settings or Settings.from_env()
-    target = url or resolve_url(settings)
+    settings = _settings("connect_one", settings)
+    target = resolve_url(settings) if url is None or url == "" else normalize_url(url)
     try:
         conn = await asyncpg.connect(
             target,
@@ -217,6 +229,29 @@ async def _begin(
 _ACT_AS = "select set_config('sqlfirst.user_id', $1::uuid::text, true)"
 
 
+def _check_transaction(function: str, readonly: object, as_user: object) -> None:
+    """What :meth:`Database.transaction` and :func:`transaction_on` take besides the isolation."""
+    if type(readonly) is not bool:
+        raise invalid_argument(function, "readonly", "readonly must be True or False", readonly)
+    if as_user is not None:
+        _user_text(function, "as_user", as_user)
+
+
+def _user_text(function: str, argument: str, user: object) -> str:
+    """A user id (a UUID, or its text) as the text ``set_config`` takes, else ``ValidationError``."""
+    if isinstance(user, UUID):
+        return str(user)
+    if isinstance(user, str):
+        with contextlib.suppress(ValueError):
+            return str(UUID(user))
+    raise invalid_argument(function, argument, "a user id (a UUID)", user)
+
+
+def _check_work(function: str, argument: str, work: object) -> None:
+    if not callable(work):
+        raise invalid_argument(function, argument, f"{argument} must be a function taking a connection", work)
+
+
 async def _act_as(conn: Connection, user: object | None) -> None:
     """Name the acting user for row-level security, for this transaction only.
 
@@ -226,7 +261,7 @@ async def _act_as(conn: Connection, user: object | None) -> None:
     """
     if user is None:
         return
-    await conn.execute(_ACT_AS, str(user))
+    await conn.execute(_ACT_AS, _user_text("acting_user", "user", user))
 
 
 def _acting(as_user: object | None) -> object | None:
@@ -242,6 +277,7 @@ async def _transaction(
     as_user: object | None = None,
 ) -> AsyncIterator[Connection]:
     _check_isolation("transaction", isolation)
+    _check_transaction("transaction", readonly, as_user)
     conn, tx = await _begin(pool, isolation=isolation, readonly=readonly)
     try:
         async with _committing(conn, tx, readonly=readonly, top_level=True):
@@ -328,6 +364,7 @@ async def transaction_on(
     :mod:`sqlfirst.acting`); a savepoint keeps its transaction's user.
     """
     _check_isolation("transaction_on", isolation, optional=True)
+    _check_transaction("transaction_on", readonly, as_user)
     top_level = not conn.is_in_transaction()
     tx = conn.transaction(isolation=isolation, readonly=readonly)
     try:
@@ -363,6 +400,7 @@ class Database:
     @asynccontextmanager
     async def reader(self, *, min_lsn: int | None = None) -> AsyncIterator[Connection]:
         """A read-only transaction on a healthy replica that has replayed ``min_lsn``, else the primary."""
+        replicas.check_lsn("reader", min_lsn)
         if self.replicas is None:
             async with self.transaction(readonly=True) as conn:
                 yield conn
@@ -436,6 +474,7 @@ class Database:
         request with :func:`sqlfirst.fastapi.acting_user`) sees that user's rows and shared ones;
         with nobody acting, tenant rows are invisible. For several calls, or another user, use
         :meth:`transaction` (``as_user=``)."""
+        _check_work("call", "fn", fn)
         async with self.transaction() as conn:
             return await fn(conn, *args, **kwargs)
 
@@ -474,8 +513,11 @@ async def retry_transaction(
     as_user: object | None = None,
 ) -> T:
     """See :meth:`Database.run_in_transaction`."""
-    if attempts < 1:
-        raise invalid_argument("retry_transaction", "attempts", "attempts must be at least 1", attempts)
+    _check_work("retry_transaction", "work", work)
+    _check_isolation("retry_transaction", isolation)
+    attempts = arguments.count("retry_transaction", "attempts", attempts, least=1)
+    if base_delay != 0:
+        base_delay = arguments.seconds("retry_transaction", "base_delay", base_delay)
     attempt = 0
     while True:
         attempt += 1
@@ -496,7 +538,7 @@ async def connect(settings: Settings | None = None, **overrides: object) -> Data
 
     Keyword overrides change single settings: ``await connect(max_size=4)``.
     """
-    settings = settings or Settings.from_env()
+    settings = _settings("connect", settings)
     if overrides:
         settings = settings.with_(**overrides)
     pool = await create_pool(settings)

@@ -22,13 +22,17 @@ from datetime import UTC, datetime
 from typing import Literal
 
 import asyncpg
+from pydantic import TypeAdapter
 
+from sqlfirst import arguments
+from sqlfirst.arguments import invalid_argument
 from sqlfirst.db import Connection
 from sqlfirst.errors import DatabaseError, translate
 
 __all__ = ["Finding", "HealthReport", "Thresholds", "check_health"]
 
 _SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
+_schemas: TypeAdapter[list[str]] = TypeAdapter(list[str])
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,16 @@ class Thresholds:
     transaction_threshold_s: float = 300.0
     connections_ratio: float = 0.8
     replica_lag_s: float = 30.0
+
+    def __post_init__(self) -> None:
+        for name in ("min_table_scans", "min_dead_tuples"):
+            value = getattr(self, name)
+            if type(value) is not int or value < 0:
+                raise invalid_argument("Thresholds", name, "an integer of 0 or more", value)
+        for name in ("dead_ratio", "transaction_threshold_s", "connections_ratio", "replica_lag_s"):
+            value = getattr(self, name)
+            if type(value) not in (int, float) or not 0 <= value < float("inf"):
+                raise invalid_argument("Thresholds", name, "a number of 0 or more", value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +86,10 @@ async def check_health(
     conn: Connection, *, schemas: list[str] | None = None, thresholds: Thresholds | None = None
 ) -> HealthReport:
     """Run every check on the database behind ``conn`` (``schemas``: all user schemas by default)."""
+    if thresholds is not None and not isinstance(thresholds, Thresholds):
+        raise invalid_argument("check_health", "thresholds", "a sqlfirst.health.Thresholds", thresholds)
+    if schemas is not None:
+        schemas = arguments.listed("check_health", "schemas", schemas, _schemas)
     limits = thresholds or Thresholds()
     report = HealthReport()
     try:

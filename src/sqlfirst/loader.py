@@ -20,6 +20,9 @@ import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
+from sqlfirst import arguments
+from sqlfirst.arguments import invalid_argument
+
 __all__ = ["Loader"]
 
 K = TypeVar("K", bound=Hashable)
@@ -36,8 +39,9 @@ class Loader(Generic[K, V]):
     def __init__(
         self, batch: Callable[[list[K]], Awaitable[Sequence[V | None]]], *, max_batch: int = 1000
     ) -> None:
-        if max_batch < 1:
-            raise ValueError("max_batch must be at least 1")
+        if not callable(batch):
+            raise invalid_argument("Loader", "batch", "a function taking a list of keys", batch)
+        max_batch = arguments.count("Loader", "max_batch", max_batch, least=1)
         self._batch = batch
         self.max_batch = max_batch
         self._pending: dict[K, asyncio.Future[V | None]] = {}
@@ -48,7 +52,12 @@ class Loader(Generic[K, V]):
     async def load(self, key: K) -> V | None:
         """The value for ``key`` (None when the batch function has none), fetched with the keys that
         other tasks ask for in the same turn."""
-        future = self._pending.get(key)
+        try:
+            future = self._pending.get(key)
+        except TypeError:  # unhashable
+            raise invalid_argument(
+                "load", "key", "a hashable key (an id, a string, a tuple...)", key
+            ) from None
         if future is None:
             loop = asyncio.get_running_loop()
             future = loop.create_future()
@@ -63,7 +72,8 @@ class Loader(Generic[K, V]):
 
     async def load_many(self, keys: Sequence[K]) -> list[V | None]:
         """``load`` of every key, in order (one batch when they fit in ``max_batch``)."""
-        return list(await asyncio.gather(*(self.load(key) for key in keys)))
+        checked = arguments.items("load_many", "keys", keys)
+        return list(await asyncio.gather(*(self.load(key) for key in checked)))
 
     def _dispatch(self) -> None:
         self._scheduled = False

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlfirst.acting import ACTING_USER, acting_user
+from sqlfirst.arguments import invalid_argument
 
 _speedups: Any
 try:
@@ -325,6 +326,8 @@ def reset() -> None:
 def set_slow_threshold(seconds: float) -> None:
     """Log calls slower than ``seconds`` on the ``sqlfirst.slow`` logger (default 1 s)."""
     global _slow_ns
+    if type(seconds) not in (int, float) or not 0 <= seconds < float("inf"):
+        raise invalid_argument("set_slow_threshold", "seconds", "a number of seconds, 0 or more", seconds)
     _slow_ns = int(seconds * 1e9)
     _configure()
 
@@ -352,6 +355,14 @@ def enable_tracing(*, tracer_provider: Any = None, include_sql: bool = False) ->
     global _tracer, _with_sql, _otel
     from opentelemetry import trace
 
+    if tracer_provider is not None and not callable(getattr(tracer_provider, "get_tracer", None)):
+        raise invalid_argument(
+            "enable_tracing", "tracer_provider", "an OpenTelemetry TracerProvider", tracer_provider
+        )
+    if type(include_sql) is not bool:
+        raise invalid_argument(
+            "enable_tracing", "include_sql", "include_sql must be True or False", include_sql
+        )
     _otel = trace
     provider = tracer_provider or trace.get_tracer_provider()
     _tracer = provider.get_tracer("sqlfirst")

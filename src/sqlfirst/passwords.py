@@ -14,6 +14,8 @@ from functools import cache
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from sqlfirst.arguments import invalid_argument
+
 __all__ = ["hash_password", "needs_rehash", "verify_password"]
 
 
@@ -24,13 +26,22 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
 
 
+def _text(function: str, argument: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise invalid_argument(function, argument, f"{argument} must be text", "<hidden>")
+    return value
+
+
 async def hash_password(password: str) -> str:
     """The Argon2id hash of ``password`` (encoded, salted, self-describing)."""
+    _text("hash_password", "password", password)
     return await asyncio.to_thread(_hasher().hash, password)
 
 
 async def verify_password(password_hash: str, password: str) -> bool:
     """Whether ``password`` matches ``password_hash``; False for a malformed hash."""
+    _text("verify_password", "password_hash", password_hash)
+    _text("verify_password", "password", password)
 
     def check() -> bool:
         try:
@@ -43,4 +54,8 @@ async def verify_password(password_hash: str, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     """Whether the hash was made with weaker parameters than the current ones."""
-    return _hasher().check_needs_rehash(password_hash)
+    _text("needs_rehash", "password_hash", password_hash)
+    try:
+        return _hasher().check_needs_rehash(password_hash)
+    except InvalidHashError:  # not an Argon2 hash: made some other way, so not as now
+        return True

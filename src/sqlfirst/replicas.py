@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import asyncpg
 
+from sqlfirst import arguments
+from sqlfirst.arguments import invalid_argument
 from sqlfirst.errors import (
     DRIVER_ERRORS,
     ConnectionLost,
@@ -170,6 +172,7 @@ class Replicas:
         """
         from sqlfirst.db import transaction_on
 
+        check_lsn("reader", min_lsn)
         conn, state = await self._pick(min_lsn)
         try:
             async with transaction_on(conn, readonly=True):
@@ -281,6 +284,12 @@ class Session:
         return await self.db.run_read(work, min_lsn=self.min_lsn, attempts=attempts)
 
 
+def check_lsn(function: str, min_lsn: object) -> None:
+    """``min_lsn`` is None or a WAL position (an int of 0 or more), else ``ValidationError``."""
+    if min_lsn is not None:
+        arguments.count(function, "min_lsn", min_lsn)
+
+
 async def run_read(
     db: Database,
     work: Callable[[Connection], Awaitable[T]],
@@ -290,6 +299,9 @@ async def run_read(
 ) -> T:
     """Run ``work(conn)`` in a read-only transaction on a reader; if the serving replica dies under it,
     run it again elsewhere (another replica or the primary). Reads are safe to repeat."""
+    if not callable(work):
+        raise invalid_argument("run_read", "work", "work must be a function taking a connection", work)
+    attempts = arguments.count("run_read", "attempts", attempts, least=1)
     attempt = 0
     while True:
         attempt += 1

@@ -53,6 +53,8 @@ ROLES: tuple[RoleSpec, ...] = (
 def passwords_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """Role name -> password, for each role whose ``SQLFIRST_*_PASSWORD`` variable is set."""
     env = os.environ if environ is None else environ
+    if not isinstance(env, Mapping):
+        raise ConfigurationError(f"environ must be a mapping of names to values, got {type(env).__name__}")
     return {spec.name: env[spec.env] for spec in ROLES if env.get(spec.env)}
 
 
@@ -62,8 +64,12 @@ def scram_verifier(password: str, *, salt: bytes | None = None, iterations: int 
     The password is used as UTF-8 without SASLprep, which is what PostgreSQL does for a password
     that SASLprep would reject and equals SASLprep for plain ASCII.
     """
-    if not password:
-        raise ConfigurationError("a role password must not be empty")
+    if not isinstance(password, str) or not password:
+        raise ConfigurationError("a role password must be text, not empty")
+    if salt is not None and (not isinstance(salt, bytes) or not salt):
+        raise ConfigurationError(f"salt must be bytes, not empty, got {type(salt).__name__}")
+    if type(iterations) is not int or iterations < 1:
+        raise ConfigurationError(f"iterations must be an integer of 1 or more, got {iterations!r}")
     salt = os.urandom(16) if salt is None else salt
     salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
     client_key = hmac.new(salted, b"Client Key", "sha256").digest()
@@ -93,7 +99,14 @@ async def ensure_roles(conn: Connection, *, passwords: Mapping[str, str] | None 
     database has migration ``0070_core_roles``, its grants are applied again too (repairing any a
     manual change removed). Needs a role with ``CREATEROLE`` (``BYPASSRLS`` needs a superuser).
     """
+    if passwords is not None and not isinstance(passwords, Mapping):
+        raise ConfigurationError(
+            f"passwords must map role names to passwords, got {type(passwords).__name__}"
+        )
     passwords = dict(passwords or {})
+    for name, given in passwords.items():
+        if not isinstance(given, str) or not given:
+            raise ConfigurationError(f"the password for role {name!r} must be text, not empty")
     unknown = sorted(set(passwords) - {spec.name for spec in ROLES})
     if unknown:
         raise ConfigurationError(f"no such sqlfirst role: {', '.join(unknown)}")

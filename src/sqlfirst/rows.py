@@ -26,6 +26,8 @@ from typing import Any, TypeVar
 import asyncpg
 from pydantic import BaseModel
 
+from sqlfirst.arguments import invalid_argument
+from sqlfirst.errors import ConfigurationError
 from sqlfirst.trust import KIND_CODES, FieldCheck, field_checks
 
 __all__ = ["ACCELERATED", "RowFactory", "row_factory"]
@@ -106,8 +108,12 @@ class RowFactory(typing.Generic[ModelT]):
     )
 
     def __init__(self, model: type[ModelT], *, accelerated: bool | None = None) -> None:
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            raise invalid_argument("row_factory", "model", "a pydantic model class", model)
+        if accelerated is not None and type(accelerated) is not bool:
+            raise invalid_argument("row_factory", "accelerated", "True, False or None", accelerated)
         if accelerated and _RowBuilder is None:
-            raise RuntimeError("sqlfirst._speedups is not built (no C compiler at install)")
+            raise ConfigurationError("sqlfirst._speedups is not built (no C compiler at install)")
         self._accelerated = ACCELERATED if accelerated is None else accelerated
         self._model = model
         self._validate = model.__pydantic_validator__.validate_python

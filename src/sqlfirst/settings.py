@@ -78,10 +78,22 @@ class Settings:
             value = getattr(self, name)
             if type(value) is not int:
                 raise ConfigurationError(f"{name} must be an integer, got {value!r}")
-        if self.statement_cache_size < 0:
+            if value < 0:
+                raise ConfigurationError(f"{name} must not be negative, got {value}")
+        for name in ("timezone", "application_name"):
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                raise ConfigurationError(f"{name} must be text, got {value!r}")
+        if not self.timezone.strip():
+            raise ConfigurationError("timezone must name a time zone, got an empty string")
+        if type(self.replica_max_lag_bytes) is not int or self.replica_max_lag_bytes < 0:
             raise ConfigurationError(
-                f"statement_cache_size must not be negative, got {self.statement_cache_size}"
+                f"replica_max_lag_bytes must be an integer of 0 or more, got {self.replica_max_lag_bytes!r}"
             )
+        for name in ("replica_retry_s", "replica_check_interval_s", "replica_connect_timeout_s"):
+            value = getattr(self, name)
+            if type(value) not in (int, float) or not 0 < value < float("inf"):
+                raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
         timeout = self.command_timeout_s
         if timeout is not None and (type(timeout) not in (int, float) or timeout <= 0):
             raise ConfigurationError(f"command_timeout_s must be a positive number, got {timeout!r}")
@@ -97,6 +109,10 @@ class Settings:
             object.__setattr__(self, "database_url", normalize_url(self.database_url))
         if isinstance(self.replica_urls, str):
             raise ConfigurationError("replica_urls must be a sequence of URLs, not one string")
+        if not isinstance(self.replica_urls, tuple | list):
+            raise ConfigurationError(
+                f"replica_urls must be a tuple or list of URLs, got {type(self.replica_urls).__name__}"
+            )
         object.__setattr__(self, "replica_urls", tuple(normalize_url(u) for u in self.replica_urls))
 
     @classmethod
@@ -107,6 +123,10 @@ class Settings:
         the role connections act as (e.g. ``sqlfirst_app``).
         """
         env = os.environ if environ is None else environ
+        if not isinstance(env, Mapping):
+            raise ConfigurationError(
+                f"environ must be a mapping of names to values, got {type(env).__name__}"
+            )
         url = env.get("DATABASE_URL") or None
         if url is None and any(env.get(v) for v in _PG_VARS):
             url = _url_from_libpq_env(env)
@@ -168,6 +188,8 @@ def _url_from_libpq_env(env: Mapping[str, str]) -> str:
 
 def normalize_url(url: str) -> str:
     """Return ``url`` as a plain ``postgresql://`` URL, or raise :class:`ConfigurationError`."""
+    if not isinstance(url, str):
+        raise ConfigurationError(f"a database URL must be text, got {type(url).__name__}")
     try:
         parts = urlsplit(url.strip())
         _ = parts.port  # raises ValueError on a malformed port
@@ -196,6 +218,8 @@ _QUERY_PASSWORD = re.compile(r"(?i)(^|&)(password=)[^&]*")
 
 def redact(url: str) -> str:
     """``url`` with its password (``user:password@`` or ``?password=``) replaced, safe to print."""
+    if not isinstance(url, str):
+        return f"<not a URL: {type(url).__name__}>"
     try:
         parts = urlsplit(url)
         password = parts.password

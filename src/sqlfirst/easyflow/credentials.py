@@ -217,6 +217,8 @@ async def rotate_keys(
     missing from the ring stops the rotation with :class:`CredentialKeyMissing` (batches done so far
     stay done).
     """
+    if not isinstance(keys, KeyRing):
+        raise arguments.invalid_argument("rotate_keys", "keys", "a KeyRing", keys)
     batch_size = arguments.count("rotate_keys", "batch_size", batch_size, least=1)
     after = UUID(int=0)
     rekeyed = batches = 0
