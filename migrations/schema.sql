@@ -1737,6 +1737,24 @@ $$;
 
 COMMENT ON FUNCTION deals.delete_goal(p_id uuid) IS 'Delete one goal (its deals and tasks cascade); chat messages, notifications and token transactions that pointed at it stay, with goal_id null. 1, or 0 when there is no such goal.';
 
+CREATE FUNCTION deals.fill_deal_shared() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    select d.source::text not in ('manual', 'user')
+    into new.deal_shared
+    from deals.deals as d
+    where d.id = new.deal_id
+      and d.user_id = new.user_id
+    for share;
+    new.deal_shared := coalesce(new.deal_shared, false);  -- no such deal: the foreign key refuses the row
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.fill_deal_shared() IS 'BEFORE INSERT/UPDATE row trigger on deal_scores: deal_shared is whether the score''s deal is shared (read FOR SHARE), never what the writer gave.';
+
 CREATE FUNCTION deals.fill_hash_indexes() RETURNS bigint
     LANGUAGE sql
     AS $$
@@ -2031,6 +2049,21 @@ CREATE FUNCTION deals.reward_tokens(p_user_id uuid, p_amount numeric, p_descript
     AS $$
     select * from deals.apply_token_change(p_user_id, 'reward', p_amount, p_description, p_goal_id, p_meta_data);
 $$;
+
+CREATE FUNCTION deals.sync_deal_scores_shared() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    update deals.deal_scores as s
+    set deal_shared = new.source::text not in ('manual', 'user')
+    where s.deal_id = new.id
+      and s.user_id = new.user_id;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.sync_deal_scores_shared() IS 'AFTER UPDATE OF source row trigger on deals: the deal''s scores follow whether it is shared.';
 
 CREATE FUNCTION deals.track_deal_price() RETURNS trigger
     LANGUAGE plpgsql
@@ -3316,6 +3349,7 @@ CREATE TABLE deals.deal_scores (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
     user_id uuid NOT NULL,
+    deal_shared boolean DEFAULT false NOT NULL,
     CONSTRAINT ck_deal_scores_confidence CHECK (((confidence >= (0)::numeric) AND (confidence <= (100)::numeric))),
     CONSTRAINT ck_deal_scores_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
     CONSTRAINT ck_deal_scores_value CHECK (((value >= (0)::numeric) AND (value <= (100)::numeric)))
@@ -4950,11 +4984,15 @@ CREATE TRIGGER tg_deal_scores_updated_at BEFORE UPDATE ON deals.deal_scores FOR 
 
 CREATE TRIGGER tg_deal_scores_user BEFORE INSERT ON deals.deal_scores FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_parent_user('deals', 'deal_id', 'fk_deal_scores_deal_id');
 
+CREATE TRIGGER tg_deal_scores_visibility BEFORE INSERT OR UPDATE OF deal_id, user_id, deal_shared ON deals.deal_scores FOR EACH ROW EXECUTE FUNCTION deals.fill_deal_shared();
+
 CREATE TRIGGER tg_deals_goal_matches_delete AFTER DELETE ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.count_goal_matches();
 
 CREATE TRIGGER tg_deals_goal_matches_insert AFTER INSERT ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.count_goal_matches();
 
 CREATE TRIGGER tg_deals_goal_matches_update AFTER UPDATE OF goal_id ON deals.deals FOR EACH ROW WHEN ((old.goal_id IS DISTINCT FROM new.goal_id)) EXECUTE FUNCTION deals.count_goal_matches();
+
+CREATE TRIGGER tg_deals_scores_shared AFTER UPDATE OF source ON deals.deals FOR EACH ROW WHEN ((old.source IS DISTINCT FROM new.source)) EXECUTE FUNCTION deals.sync_deal_scores_shared();
 
 CREATE TRIGGER tg_deals_track_price_insert AFTER INSERT ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.track_deal_price();
 
@@ -5376,9 +5414,7 @@ CREATE POLICY rls_deal_scores_delete ON deals.deal_scores FOR DELETE USING ((use
 
 CREATE POLICY rls_deal_scores_insert ON deals.deal_scores FOR INSERT WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_deal_scores_select ON deals.deal_scores FOR SELECT USING ((EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE (d.id = deal_scores.deal_id))));
+CREATE POLICY rls_deal_scores_select ON deals.deal_scores FOR SELECT USING (((user_id = core.acting_user()) OR deal_shared));
 
 CREATE POLICY rls_deal_scores_update ON deals.deal_scores FOR UPDATE USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 

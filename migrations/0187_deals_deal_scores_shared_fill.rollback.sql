@@ -1,0 +1,1 @@
+-- Nothing to undo: 0186's rollback drops the column this filled.
