@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+import enum
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ import pydantic
 import pytest
 
 import sqlfirst
-from sqlfirst import health, monitoring, partitions, passwords, roles, rows, settings
+from sqlfirst import arguments, health, monitoring, partitions, passwords, roles, rows, settings
 from sqlfirst.acting import acting_user
 from sqlfirst.db import Connection, Database, retry_transaction, transaction_on
 from sqlfirst.easyflow import credentials
@@ -295,3 +296,74 @@ async def test_a_bad_argument_to_the_engine_raises_only_a_validation_or_sqlfirst
 
 class _RolledBack(Exception):
     """Leaves the savepoint of a call that succeeded, undoing what it wrote."""
+
+
+# -- what the checks must not do: leak a secret, refuse a good value, or take the caller's own error
+
+
+async def test_a_url_given_for_settings_is_refused_without_its_password() -> None:
+    with pytest.raises(pydantic.ValidationError) as refused:
+        await sqlfirst.connect("postgresql://app:S3cretPw@db.example/prod")  # type: ignore[arg-type]
+    assert "S3cretPw" not in str(refused.value)
+    assert "settings" in str(refused.value)
+
+
+def test_a_count_is_an_integer_of_any_integer_type_and_never_below_its_least() -> None:
+    numpy = pytest.importorskip("numpy")
+
+    class Level(enum.IntEnum):
+        NONE = 0
+        ONE = 1
+
+    assert arguments.count("f", "n", numpy.int64(3), least=1) == 3
+    assert arguments.count("f", "n", Level.ONE, least=1) == 1
+    for bad in (Level.NONE, numpy.int64(0), 0):
+        with pytest.raises(pydantic.ValidationError, match="must be 1 or more"):
+            arguments.count("f", "n", bad, least=1)
+    for bad in (True, 1.0, "1", numpy.float64(1.0)):
+        with pytest.raises(pydantic.ValidationError):
+            arguments.count("f", "n", bad, least=1)
+
+
+async def test_numpy_numbers_and_flags_pass_where_python_s_do(env_db: Database) -> None:
+    numpy = pytest.importorskip("numpy")
+    async with env_db.transaction(readonly=numpy.bool_(True)) as conn:
+        assert await conn.fetchval("select current_setting('transaction_read_only')") == "on"
+    assert await env_db.run_in_transaction(_select_one, attempts=numpy.int64(2)) == 1
+    settings = Settings(
+        replica_retry_s=numpy.float64(1.5),
+        command_timeout_s=numpy.float32(2.0),
+        replica_urls={"postgresql://u@r1/d"},  # type: ignore[arg-type]
+    )
+    assert settings.replica_urls == ("postgresql://u@r1/d",)
+    assert roles.scram_verifier("pw", salt=bytearray(b"salt"), iterations=numpy.int64(4096)).startswith(  # type: ignore[arg-type]
+        "SCRAM-SHA-256$4096:"
+    )
+    for bad in (float("nan"), 0, -1.0):
+        with pytest.raises(sqlfirst.errors.ConfigurationError, match="command_timeout_s"):
+            Settings(command_timeout_s=bad)
+
+
+async def test_the_caller_s_own_iterator_errors_leave_copy_models_as_they_were_raised(
+    conn: Connection,
+) -> None:
+    await conn.execute("create temp table own_errors (id int, name text)")
+    raised = TypeError("unsupported operand in the caller's generator")
+
+    def models() -> Iterator[_Row]:
+        yield _Row(id=1, name="a")
+        raise raised
+
+    with pytest.raises(TypeError) as caught:
+        await sqlfirst.copy_models(conn, "own_errors", models())
+    assert caught.value is raised
+    with pytest.raises(sqlfirst.errors.InvalidInput, match="pydantic models, got a int"):
+        await sqlfirst.copy_models(conn, "own_errors", [_Row(id=1, name="a"), 7])  # type: ignore[list-item]
+
+
+async def test_role_passwords_keyed_by_anything_but_a_role_name_are_a_configuration_error(
+    conn: Connection,
+) -> None:
+    for given in ({5: "x"}, {None: "a", 5: "b"}):
+        with pytest.raises(sqlfirst.errors.ConfigurationError, match="role name"):
+            await roles.ensure_roles(conn, passwords=given)  # type: ignore[arg-type]

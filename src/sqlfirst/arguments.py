@@ -8,6 +8,8 @@ guard plain keyword arguments (a page size, a time window), so that no bare ``Va
 from __future__ import annotations
 
 import functools
+import numbers
+import operator
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from enum import Enum
@@ -226,9 +228,24 @@ _count: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(strict=True, ge=0)])
 
 
 def count(function: str, argument: str, value: object, *, least: int = 0) -> int:
-    """``value`` if it is an int of at least ``least``, else ``ValidationError`` naming ``argument``."""
-    if type(value) is int and value >= least:
-        return value
+    """``value`` as an int of at least ``least`` (an int, or any integer type: an IntEnum, numpy's), else
+    ``ValidationError`` naming ``argument`` (a bool is no count)."""
+    if type(value) is not int and not isinstance(value, bool) and hasattr(type(value), "__index__"):
+        value = operator.index(value)  # type: ignore[arg-type]  # it has __index__
     if type(value) is int:
+        if value >= least:
+            return value
         raise invalid_argument(function, argument, f"must be {least} or more", value)
-    return valid(function, argument, value, _count)
+    return valid(function, argument, value, _count)  # refuses it, saying what it got
+
+
+def is_flag(value: object) -> bool:
+    """Whether ``value`` is True or False (or what equals one and is no number: numpy's bool)."""
+    return isinstance(value, bool) or (
+        not isinstance(value, numbers.Number) and hasattr(type(value), "__bool__") and value in (True, False)
+    )
+
+
+def is_number(value: object) -> bool:
+    """Whether ``value`` is a real number (an int, a float, numpy's), not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)

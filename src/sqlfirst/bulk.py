@@ -43,7 +43,8 @@ def _row_getter(names: tuple[str, ...]) -> RowOf:
 def _missing(model: object, exc: Exception) -> InvalidInput:
     if not isinstance(model, BaseModel):
         return InvalidInput(f"copy_models takes pydantic models, got a {type(model).__name__}")
-    return InvalidInput(f"{type(model).__name__} has no field {exc.args[0]!r} to copy")
+    field = exc.args[0] if exc.args else "?"
+    return InvalidInput(f"{type(model).__name__} has no field {field!r} to copy")
 
 
 _names: TypeAdapter[tuple[str, ...]] = TypeAdapter(
@@ -60,26 +61,35 @@ def _columns(columns: tuple[str, ...] | None, first: object) -> tuple[str, ...]:
     return tuple(type(first).model_fields)
 
 
-def _rows(first: BaseModel, rest: Iterator[BaseModel], row_of: RowOf) -> Iterator[tuple[object, ...]]:
-    model = first
+def _row(model: object, row_of: RowOf) -> tuple[object, ...]:
+    """``model``'s columns; only what reading the model raises is called its fault (the caller's
+    iterator raises its own errors)."""
     try:
-        yield row_of(model.__dict__)
-        for model in rest:
-            yield row_of(model.__dict__)
-    except (KeyError, AttributeError, TypeError) as exc:  # a model without the column, or no model
+        return row_of(model.__dict__)
+    except (KeyError, AttributeError) as exc:  # a model without the column, or no model
         raise _missing(model, exc) from None
+
+
+def _rows(first: BaseModel, rest: Iterator[BaseModel], row_of: RowOf) -> Iterator[tuple[object, ...]]:
+    yield _row(first, row_of)
+    for model in rest:
+        try:
+            row = row_of(model.__dict__)
+        except (KeyError, AttributeError) as exc:  # inline: this loop runs once per row
+            raise _missing(model, exc) from None
+        yield row
 
 
 async def _arows(
     first: BaseModel, rest: AsyncIterator[BaseModel], row_of: RowOf
 ) -> AsyncIterator[tuple[object, ...]]:
-    model = first
-    try:
-        yield row_of(model.__dict__)
-        async for model in rest:
-            yield row_of(model.__dict__)
-    except (KeyError, AttributeError, TypeError) as exc:  # a model without the column, or no model
-        raise _missing(model, exc) from None
+    yield _row(first, row_of)
+    async for model in rest:
+        try:
+            row = row_of(model.__dict__)
+        except (KeyError, AttributeError) as exc:
+            raise _missing(model, exc) from None
+        yield row
 
 
 async def copy_models(

@@ -104,7 +104,10 @@ def _settings(function: str, settings: object) -> Settings:
     if settings is None:
         return Settings.from_env()
     if not isinstance(settings, Settings):
-        raise invalid_argument(function, "settings", "a sqlfirst.Settings", settings)
+        # The type only: a URL passed here by mistake carries a password.
+        raise invalid_argument(
+            function, "settings", f"a sqlfirst.Settings, not a {type(settings).__name__}", "<hidden>"
+        )
     return settings
 
 
@@ -231,7 +234,7 @@ _ACT_AS = "select set_config('sqlfirst.user_id', $1::uuid::text, true)"
 
 def _check_transaction(function: str, readonly: object, as_user: object) -> None:
     """What :meth:`Database.transaction` and :func:`transaction_on` take besides the isolation."""
-    if type(readonly) is not bool:
+    if not arguments.is_flag(readonly):
         raise invalid_argument(function, "readonly", "readonly must be True or False", readonly)
     if as_user is not None:
         _user_text(function, "as_user", as_user)

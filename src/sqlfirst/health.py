@@ -25,7 +25,7 @@ import asyncpg
 from pydantic import TypeAdapter
 
 from sqlfirst import arguments
-from sqlfirst.arguments import invalid_argument
+from sqlfirst.arguments import invalid_argument, is_number
 from sqlfirst.db import Connection
 from sqlfirst.errors import DatabaseError, translate
 
@@ -47,12 +47,10 @@ class Thresholds:
 
     def __post_init__(self) -> None:
         for name in ("min_table_scans", "min_dead_tuples"):
-            value = getattr(self, name)
-            if type(value) is not int or value < 0:
-                raise invalid_argument("Thresholds", name, "an integer of 0 or more", value)
+            arguments.count("Thresholds", name, getattr(self, name))
         for name in ("dead_ratio", "transaction_threshold_s", "connections_ratio", "replica_lag_s"):
             value = getattr(self, name)
-            if type(value) not in (int, float) or not 0 <= value < float("inf"):
+            if not is_number(value) or not 0 <= value < float("inf"):
                 raise invalid_argument("Thresholds", name, "a number of 0 or more", value)
 
 

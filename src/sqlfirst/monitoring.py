@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlfirst.acting import ACTING_USER, acting_user
-from sqlfirst.arguments import invalid_argument
+from sqlfirst.arguments import invalid_argument, is_flag, is_number
 
 _speedups: Any
 try:
@@ -326,9 +326,9 @@ def reset() -> None:
 def set_slow_threshold(seconds: float) -> None:
     """Log calls slower than ``seconds`` on the ``sqlfirst.slow`` logger (default 1 s)."""
     global _slow_ns
-    if type(seconds) not in (int, float) or not 0 <= seconds < float("inf"):
+    if not is_number(seconds) or not 0 <= seconds < float("inf"):
         raise invalid_argument("set_slow_threshold", "seconds", "a number of seconds, 0 or more", seconds)
-    _slow_ns = int(seconds * 1e9)
+    _slow_ns = int(float(seconds) * 1e9)
     _configure()
 
 
@@ -359,7 +359,7 @@ def enable_tracing(*, tracer_provider: Any = None, include_sql: bool = False) ->
         raise invalid_argument(
             "enable_tracing", "tracer_provider", "an OpenTelemetry TracerProvider", tracer_provider
         )
-    if type(include_sql) is not bool:
+    if not is_flag(include_sql):
         raise invalid_argument(
             "enable_tracing", "include_sql", "include_sql must be True or False", include_sql
         )

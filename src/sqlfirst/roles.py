@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import operator
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,11 +67,16 @@ def scram_verifier(password: str, *, salt: bytes | None = None, iterations: int 
     """
     if not isinstance(password, str) or not password:
         raise ConfigurationError("a role password must be text, not empty")
-    if salt is not None and (not isinstance(salt, bytes) or not salt):
+    if salt is not None and (not isinstance(salt, bytes | bytearray | memoryview) or not salt):
         raise ConfigurationError(f"salt must be bytes, not empty, got {type(salt).__name__}")
-    if type(iterations) is not int or iterations < 1:
+    if (
+        isinstance(iterations, bool)
+        or not hasattr(type(iterations), "__index__")
+        or operator.index(iterations) < 1
+    ):
         raise ConfigurationError(f"iterations must be an integer of 1 or more, got {iterations!r}")
-    salt = os.urandom(16) if salt is None else salt
+    iterations = operator.index(iterations)
+    salt = os.urandom(16) if salt is None else bytes(salt)
     salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
     client_key = hmac.new(salted, b"Client Key", "sha256").digest()
     stored_key = hashlib.sha256(client_key).digest()
@@ -105,6 +111,8 @@ async def ensure_roles(conn: Connection, *, passwords: Mapping[str, str] | None 
         )
     passwords = dict(passwords or {})
     for name, given in passwords.items():
+        if not isinstance(name, str):
+            raise ConfigurationError(f"passwords must be keyed by role name, got a {type(name).__name__}")
         if not isinstance(given, str) or not given:
             raise ConfigurationError(f"the password for role {name!r} must be text, not empty")
     unknown = sorted(set(passwords) - {spec.name for spec in ROLES})

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
+from sqlfirst.arguments import is_number
 from sqlfirst.errors import ConfigurationError
 
 __all__ = ["Settings", "normalize_url", "psycopg_url", "redact", "yoyo_url"]
@@ -92,10 +93,10 @@ class Settings:
             )
         for name in ("replica_retry_s", "replica_check_interval_s", "replica_connect_timeout_s"):
             value = getattr(self, name)
-            if type(value) not in (int, float) or not 0 < value < float("inf"):
+            if not is_number(value) or not 0 < value < float("inf"):
                 raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
         timeout = self.command_timeout_s
-        if timeout is not None and (type(timeout) not in (int, float) or timeout <= 0):
+        if timeout is not None and (not is_number(timeout) or not 0 < timeout < float("inf")):
             raise ConfigurationError(f"command_timeout_s must be a positive number, got {timeout!r}")
         if self.embedded not in get_args(EmbeddedPolicy):
             raise ConfigurationError(f"SQLFIRST_EMBEDDED must be 'auto' or 'never', got {self.embedded!r}")
@@ -109,9 +110,9 @@ class Settings:
             object.__setattr__(self, "database_url", normalize_url(self.database_url))
         if isinstance(self.replica_urls, str):
             raise ConfigurationError("replica_urls must be a sequence of URLs, not one string")
-        if not isinstance(self.replica_urls, tuple | list):
+        if not isinstance(self.replica_urls, Iterable) or isinstance(self.replica_urls, bytes | Mapping):
             raise ConfigurationError(
-                f"replica_urls must be a tuple or list of URLs, got {type(self.replica_urls).__name__}"
+                f"replica_urls must be a sequence of URLs, got {type(self.replica_urls).__name__}"
             )
         object.__setattr__(self, "replica_urls", tuple(normalize_url(u) for u in self.replica_urls))
 
