@@ -1746,14 +1746,13 @@ begin
     into new.deal_shared
     from deals.deals as d
     where d.id = new.deal_id
-      and d.user_id = new.user_id
-    for share;
+      and d.user_id = new.user_id;
     new.deal_shared := coalesce(new.deal_shared, false);  -- no such deal: the foreign key refuses the row
     return new;
 end;
 $$;
 
-COMMENT ON FUNCTION deals.fill_deal_shared() IS 'BEFORE INSERT/UPDATE row trigger on deal_scores: deal_shared is whether the score''s deal is shared (read FOR SHARE), never what the writer gave.';
+COMMENT ON FUNCTION deals.fill_deal_shared() IS 'BEFORE INSERT/UPDATE row trigger on deal_scores: deal_shared is whether the score''s deal is shared, never what the writer gave.';
 
 CREATE FUNCTION deals.fill_hash_indexes() RETURNS bigint
     LANGUAGE sql
@@ -2044,26 +2043,26 @@ CREATE FUNCTION deals.refund_tokens(p_user_id uuid, p_amount numeric, p_descript
     select * from deals.apply_token_change(p_user_id, 'refund', p_amount, p_description, p_goal_id, p_meta_data);
 $$;
 
+CREATE FUNCTION deals.refuse_source_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    raise exception using
+        errcode = 'check_violation',
+        schema = tg_table_schema,
+        table = tg_table_name,
+        constraint = 'ck_deals_source_unchanged',
+        message = format('a deal''s source does not change (deal %s: %s, not %s)', old.id, old.source, new.source);
+end;
+$$;
+
+COMMENT ON FUNCTION deals.refuse_source_change() IS 'BEFORE UPDATE OF source row trigger on deals: where a deal was found stays as it was written (its scores copy whether it is shared).';
+
 CREATE FUNCTION deals.reward_tokens(p_user_id uuid, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) RETURNS deals.token_balance_history
     LANGUAGE sql
     AS $$
     select * from deals.apply_token_change(p_user_id, 'reward', p_amount, p_description, p_goal_id, p_meta_data);
 $$;
-
-CREATE FUNCTION deals.sync_deal_scores_shared() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-begin
-    update deals.deal_scores as s
-    set deal_shared = new.source::text not in ('manual', 'user')
-    where s.deal_id = new.id
-      and s.user_id = new.user_id;
-    return null;
-end;
-$$;
-
-COMMENT ON FUNCTION deals.sync_deal_scores_shared() IS 'AFTER UPDATE OF source row trigger on deals: the deal''s scores follow whether it is shared.';
 
 CREATE FUNCTION deals.track_deal_price() RETURNS trigger
     LANGUAGE plpgsql
@@ -4992,7 +4991,7 @@ CREATE TRIGGER tg_deals_goal_matches_insert AFTER INSERT ON deals.deals FOR EACH
 
 CREATE TRIGGER tg_deals_goal_matches_update AFTER UPDATE OF goal_id ON deals.deals FOR EACH ROW WHEN ((old.goal_id IS DISTINCT FROM new.goal_id)) EXECUTE FUNCTION deals.count_goal_matches();
 
-CREATE TRIGGER tg_deals_scores_shared AFTER UPDATE OF source ON deals.deals FOR EACH ROW WHEN ((old.source IS DISTINCT FROM new.source)) EXECUTE FUNCTION deals.sync_deal_scores_shared();
+CREATE TRIGGER tg_deals_source_unchanged BEFORE UPDATE OF source ON deals.deals FOR EACH ROW WHEN ((old.source IS DISTINCT FROM new.source)) EXECUTE FUNCTION deals.refuse_source_change();
 
 CREATE TRIGGER tg_deals_track_price_insert AFTER INSERT ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.track_deal_price();
 

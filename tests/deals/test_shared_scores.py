@@ -1,28 +1,29 @@
 """A shared deal's scores are as public as the deal, read from the score's own ``deal_shared``
 (migrations 0186-0188: Citus refuses the subquery the policy used to hold).
 
-The flag is the database's to keep: set from the deal on every write of a score (whatever the
-writer gives), passed on when a deal's source changes, and right when a score is written while
-another transaction changes its deal. Users act through ``sqlfirst_app`` (row-level security); the
-deal's source is changed by the owner's connection, as nothing in sqlfirst changes it.
+The flag is the database's to keep: set from the deal on every write of a score, whatever the
+writer gives, and it cannot go stale because a deal's source no longer changes. Users act through
+``sqlfirst_app`` (row-level security); the owner's connection stands for any role that may write
+the column or the source directly.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from uuid import UUID
 
+import asyncpg
 import pytest
 
 import sqlfirst
 from sqlfirst.db import Connection, Database, connect_one
 from sqlfirst.deals import deal_scores, markets, users
 from sqlfirst.deals.models import Deal, User
-from sqlfirst.errors import PermissionDenied
+from sqlfirst.errors import CheckViolation
 from sqlfirst.settings import Settings
 
+from ..migration_helpers import migrated_to_just_before
 from .factories import make_deal, make_goal
 
 
@@ -93,83 +94,73 @@ async def test_a_shared_deal_s_scores_are_everyone_s_and_a_private_deal_s_its_us
 
 async def test_a_writer_cannot_make_a_private_deal_s_score_public(pair: Pair) -> None:
     score_id = await _score(pair.db, pair.alice, pair.private.id)
-    for statement, args in (
+    forged = (
         ("update deals.deal_scores set deal_shared = true where id = $1", (score_id,)),
         (
             "insert into deals.deal_scores (deal_id, score_type, value, confidence, deal_shared)"
             " values ($1, 'profit_potential', 50, 50, true)",
             (pair.private.id,),
         ),
-    ):
-        with pytest.raises(PermissionDenied):  # the app role may not write the column
-            async with pair.db.transaction(as_user=pair.alice.id) as conn:
-                await conn.execute(statement, *args)
-    owner = await connect_one(pair.url)  # a role that may write it is overridden
+    )
+    for statement, args in forged:  # the app role names the column: the trigger decides
+        async with pair.db.transaction(as_user=pair.alice.id) as conn:
+            await conn.execute(statement, *args)
+    owner = await connect_one(pair.url)  # and so for a role that bypasses row-level security
     try:
         await owner.execute("update deals.deal_scores set deal_shared = true where id = $1", score_id)
         await owner.execute(
             "insert into deals.deal_scores (user_id, deal_id, score_type, value, confidence, deal_shared)"
-            " values ($1, $2, 'profit_potential', 50, 50, true)",
+            " values ($1, $2, 'market_sentiment', 50, 50, true)",
             pair.alice.id,
             pair.private.id,
         )
     finally:
         await owner.close()
-    assert await _flags(pair.url, pair.private.id) == [False, False]
+    assert await _flags(pair.url, pair.private.id) == [False, False, False]
     assert await _visible_to(pair.db, pair.bob, pair.private.id) == 0
 
 
-async def test_a_deal_whose_source_changes_takes_its_scores_with_it(pair: Pair) -> None:
+@pytest.mark.parametrize("source", ["user", "amazon"])
+async def test_a_deal_s_source_does_not_change(pair: Pair, source: str) -> None:
     await _score(pair.db, pair.alice, pair.private.id)
-    owner = await connect_one(pair.url)
-    try:
-        await _set_source(owner, pair.private.id, "amazon")
-        assert await _visible_to(pair.db, pair.bob, pair.private.id) == 1
-        await _set_source(owner, pair.private.id, "user")
-        assert await _visible_to(pair.db, pair.bob, pair.private.id) == 0
-    finally:
-        await owner.close()
-
-
-@pytest.mark.parametrize("source", ["amazon", "manual"])
-async def test_a_score_written_while_its_deal_s_source_changes_reads_what_committed(
-    pair: Pair, source: str
-) -> None:
-    """The source change holds the deal's row; the score's write waits for it (FOR SHARE) and then
-    reads the committed source, so the score never keeps the flag of a source that is gone."""
     deal = pair.private if source == "amazon" else pair.shared
+    with pytest.raises(CheckViolation) as refused:
+        async with pair.db.transaction(as_user=pair.alice.id) as conn:
+            await _set_source(conn, deal.id, source)
+    assert refused.value.constraint == "ck_deals_source_unchanged"
     owner = await connect_one(pair.url)
     try:
-        changing = owner.transaction()
-        await changing.start()
-        await _set_source(owner, deal.id, source)
-        writing = asyncio.create_task(_score(pair.db, pair.alice, deal.id))
-        await asyncio.sleep(0.3)
-        assert not writing.done()  # waiting for the deal's row
-        await changing.commit()
-        await asyncio.wait_for(writing, timeout=10)
+        with pytest.raises(asyncpg.CheckViolationError):  # not even the owner: the flags copy it
+            await _set_source(owner, deal.id, source)
+        await _set_source(owner, deal.id, deal.source)  # the same source again passes
     finally:
         await owner.close()
-    assert await _flags(pair.url, deal.id) == [source == "amazon"]
-    assert await _visible_to(pair.db, pair.bob, deal.id) == (1 if source == "amazon" else 0)
+    assert await _visible_to(pair.db, pair.bob, pair.private.id) == 0
 
 
-async def test_a_source_change_after_a_score_s_uncommitted_write_reaches_that_score(pair: Pair) -> None:
-    """The other order: the score's transaction holds the deal's row until it commits; the source
-    change waits, then its update finds the committed score."""
-    async with pair.db.transaction(as_user=pair.alice.id) as conn:
-        await deal_scores.create(conn, deal_id=pair.private.id, score_type="risk", value=1, confidence=1)
-        owner = await connect_one(pair.url)
-        try:
-            changing = asyncio.create_task(_set_source(owner, pair.private.id, "amazon"))
-            await asyncio.sleep(0.3)
-            assert not changing.done()  # waiting for the score's transaction
-        except BaseException:
-            await owner.close()
-            raise
+async def test_the_scores_written_before_0186_learn_whether_their_deal_is_shared(empty_db_url: str) -> None:
+    migrator = migrated_to_just_before(empty_db_url, "0187_deals_deal_scores_shared_fill")
+    conn = await connect_one(empty_db_url)
     try:
-        await asyncio.wait_for(changing, timeout=10)
+        async with conn.transaction():
+            user = await users.create(conn, email="old@example.com", password="correct horse battery")
+            await conn.execute("select set_config('sqlfirst.user_id', $1, true)", str(user.id))
+            goal = await make_goal(conn, user)
+            market = await markets.create(conn, name="Amazon", type="amazon", base_url="https://a.example")
+            shared = await make_deal(conn, goal, market, title="found", source="amazon")
+            private = await make_deal(conn, goal, market, title="by hand", source="manual")
+        await conn.execute("set session_replication_role = replica")  # rows as 0185 wrote them: no triggers
+        for deal in (shared, private):
+            await conn.execute(
+                "insert into deals.deal_scores (user_id, deal_id, score_type, value, confidence)"
+                " values ($1, $2, 'risk', 1, 1)",
+                user.id,
+                deal.id,
+            )
+        await conn.execute("set session_replication_role = origin")
+        assert await _flags(empty_db_url, shared.id) == [False]
+        migrator.up()
+        assert await _flags(empty_db_url, shared.id) == [True]
+        assert await _flags(empty_db_url, private.id) == [False]
     finally:
-        await owner.close()
-    assert await _flags(pair.url, pair.private.id) == [True]
-    assert await _visible_to(pair.db, pair.bob, pair.private.id) == 1
+        await conn.close()
