@@ -367,3 +367,35 @@ async def test_role_passwords_keyed_by_anything_but_a_role_name_are_a_configurat
     for given in ({5: "x"}, {None: "a", 5: "b"}):
         with pytest.raises(sqlfirst.errors.ConfigurationError, match="role name"):
             await roles.ensure_roles(conn, passwords=given)  # type: ignore[arg-type]
+
+
+async def test_numpy_arrays_huge_numbers_and_a_none_model_are_refused_with_typed_errors(
+    conn: Connection, env_db: Database
+) -> None:
+    numpy = pytest.importorskip("numpy")
+    with pytest.raises(pydantic.ValidationError, match="readonly"):
+        async with env_db.transaction(readonly=numpy.array([True, False])):
+            pass
+    for bad in (numpy.array([5]), numpy.array(5.0), numpy.True_):
+        with pytest.raises(pydantic.ValidationError):
+            arguments.count("f", "n", bad)
+    for seconds in (1e308, 10**400, float("inf")):
+        with pytest.raises(pydantic.ValidationError, match="seconds"):
+            monitoring.set_slow_threshold(seconds)
+    with pytest.raises(sqlfirst.errors.ConfigurationError, match="replica_retry_s"):
+        Settings(replica_retry_s=10**400)
+    await conn.execute("create temp table none_first (id int, name text)")
+    with pytest.raises(sqlfirst.errors.InvalidInput, match="pydantic models, got a NoneType"):
+        await sqlfirst.copy_models(conn, "none_first", [None, _Row(id=1, name="a")])  # type: ignore[list-item]
+
+
+def test_numpy_integers_in_settings_and_thresholds_are_kept_as_python_s() -> None:
+    numpy = pytest.importorskip("numpy")
+    settings = Settings(min_size=numpy.int64(1), max_size=numpy.int32(2), replica_retry_s=numpy.float32(0.5))
+    assert (type(settings.min_size), type(settings.max_size), type(settings.replica_retry_s)) == (
+        int,
+        int,
+        float,
+    )
+    limits = health.Thresholds(min_table_scans=numpy.int64(5), dead_ratio=numpy.float64(0.5))
+    assert (type(limits.min_table_scans), type(limits.dead_ratio)) == (int, float)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import numbers
-import operator
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from enum import Enum
@@ -230,8 +229,8 @@ _count: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(strict=True, ge=0)])
 def count(function: str, argument: str, value: object, *, least: int = 0) -> int:
     """``value`` as an int of at least ``least`` (an int, or any integer type: an IntEnum, numpy's), else
     ``ValidationError`` naming ``argument`` (a bool is no count)."""
-    if type(value) is not int and not isinstance(value, bool) and hasattr(type(value), "__index__"):
-        value = operator.index(value)  # type: ignore[arg-type]  # it has __index__
+    if type(value) is not int and isinstance(value, numbers.Integral) and not is_flag(value):
+        value = int(value)  # an int subclass, numpy's integers
     if type(value) is int:
         if value >= least:
             return value
@@ -240,12 +239,27 @@ def count(function: str, argument: str, value: object, *, least: int = 0) -> int
 
 
 def is_flag(value: object) -> bool:
-    """Whether ``value`` is True or False (or what equals one and is no number: numpy's bool)."""
-    return isinstance(value, bool) or (
-        not isinstance(value, numbers.Number) and hasattr(type(value), "__bool__") and value in (True, False)
-    )
+    """Whether ``value`` is True or False: a bool, or numpy's (``bool(value)`` is then the flag)."""
+    kind = type(value)
+    return kind is bool or (kind.__module__ == "numpy" and kind.__name__ in ("bool_", "bool"))
 
 
 def is_number(value: object) -> bool:
     """Whether ``value`` is a real number (an int, a float, numpy's), not a bool."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+    return isinstance(value, numbers.Real) and not is_flag(value)
+
+
+LONGEST_SECONDS = 10**9
+"""The longest duration a setting or threshold takes (~31 years): beyond it clocks overflow."""
+
+
+def is_seconds(value: object, *, zero: bool = False) -> bool:
+    """Whether ``value`` is a number of seconds: positive (or 0 when ``zero``), at most
+    :data:`LONGEST_SECONDS`; NaN and infinities are not."""
+    if not is_number(value):
+        return False
+    try:
+        seconds = float(value)  # type: ignore[arg-type]  # a real number
+    except OverflowError:  # an int beyond any float
+        return False
+    return (seconds >= 0 if zero else seconds > 0) and seconds <= LONGEST_SECONDS

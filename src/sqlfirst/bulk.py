@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["copy_models"]
 
 RowOf = Callable[[dict[str, object]], tuple[object, ...]]
+_END = object()  # no first model (None is a bad one, not the end)
 
 
 def _row_getter(names: tuple[str, ...]) -> RowOf:
@@ -66,28 +67,28 @@ def _row(model: object, row_of: RowOf) -> tuple[object, ...]:
     iterator raises its own errors)."""
     try:
         return row_of(model.__dict__)
-    except (KeyError, AttributeError) as exc:  # a model without the column, or no model
+    except (KeyError, AttributeError, TypeError) as exc:  # a model without the column, or no model at all
         raise _missing(model, exc) from None
 
 
-def _rows(first: BaseModel, rest: Iterator[BaseModel], row_of: RowOf) -> Iterator[tuple[object, ...]]:
+def _rows(first: object, rest: Iterator[BaseModel], row_of: RowOf) -> Iterator[tuple[object, ...]]:
     yield _row(first, row_of)
     for model in rest:
         try:
             row = row_of(model.__dict__)
-        except (KeyError, AttributeError) as exc:  # inline: this loop runs once per row
+        except (KeyError, AttributeError, TypeError) as exc:  # inline: this loop runs once per row
             raise _missing(model, exc) from None
         yield row
 
 
 async def _arows(
-    first: BaseModel, rest: AsyncIterator[BaseModel], row_of: RowOf
+    first: object, rest: AsyncIterator[BaseModel], row_of: RowOf
 ) -> AsyncIterator[tuple[object, ...]]:
     yield _row(first, row_of)
     async for model in rest:
         try:
             row = row_of(model.__dict__)
-        except (KeyError, AttributeError) as exc:
+        except (KeyError, AttributeError, TypeError) as exc:
             raise _missing(model, exc) from None
         yield row
 
@@ -121,15 +122,15 @@ async def copy_models(
     records: Iterable[tuple[object, ...]] | AsyncIterable[tuple[object, ...]]
     if isinstance(models, AsyncIterable):
         stream = aiter(models)
-        first = await anext(stream, None)
-        if first is None:
+        first = await anext(stream, _END)
+        if first is _END:
             return 0
         names = _columns(fixed, first)
         records = _arows(first, stream, _row_getter(names))
     else:
         rest = iter(models)
-        first = next(rest, None)
-        if first is None:
+        first = next(rest, _END)
+        if first is _END:
             return 0
         names = _columns(fixed, first)
         records = _rows(first, rest, _row_getter(names))

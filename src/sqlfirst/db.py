@@ -232,12 +232,14 @@ async def _begin(
 _ACT_AS = "select set_config('sqlfirst.user_id', $1::uuid::text, true)"
 
 
-def _check_transaction(function: str, readonly: object, as_user: object) -> None:
-    """What :meth:`Database.transaction` and :func:`transaction_on` take besides the isolation."""
+def _check_transaction(function: str, readonly: object, as_user: object) -> bool:
+    """What :meth:`Database.transaction` and :func:`transaction_on` take besides the isolation;
+    returns ``readonly`` as a bool."""
     if not arguments.is_flag(readonly):
         raise invalid_argument(function, "readonly", "readonly must be True or False", readonly)
     if as_user is not None:
         _user_text(function, "as_user", as_user)
+    return bool(readonly)
 
 
 def _user_text(function: str, argument: str, user: object) -> str:
@@ -280,7 +282,7 @@ async def _transaction(
     as_user: object | None = None,
 ) -> AsyncIterator[Connection]:
     _check_isolation("transaction", isolation)
-    _check_transaction("transaction", readonly, as_user)
+    readonly = _check_transaction("transaction", readonly, as_user)
     conn, tx = await _begin(pool, isolation=isolation, readonly=readonly)
     try:
         async with _committing(conn, tx, readonly=readonly, top_level=True):
@@ -367,7 +369,7 @@ async def transaction_on(
     :mod:`sqlfirst.acting`); a savepoint keeps its transaction's user.
     """
     _check_isolation("transaction_on", isolation, optional=True)
-    _check_transaction("transaction_on", readonly, as_user)
+    readonly = _check_transaction("transaction_on", readonly, as_user)
     top_level = not conn.is_in_transaction()
     tx = conn.transaction(isolation=isolation, readonly=readonly)
     try:
@@ -462,6 +464,7 @@ class Database:
         during COMMIT is :class:`~sqlfirst.errors.TransactionOutcomeUnknown`. A pooled connection
         the server closed while idle is replaced before the block runs.
         """
+        readonly = _check_transaction("transaction", readonly, as_user)
         with monitoring.transaction_span(isolation=isolation, readonly=readonly):
             async with _transaction(
                 self.pool, isolation=isolation, readonly=readonly, as_user=as_user

@@ -25,7 +25,7 @@ import asyncpg
 from pydantic import TypeAdapter
 
 from sqlfirst import arguments
-from sqlfirst.arguments import invalid_argument, is_number
+from sqlfirst.arguments import invalid_argument, is_seconds
 from sqlfirst.db import Connection
 from sqlfirst.errors import DatabaseError, translate
 
@@ -46,12 +46,14 @@ class Thresholds:
     replica_lag_s: float = 30.0
 
     def __post_init__(self) -> None:
+        # Checked, and kept as Python's int and float (numpy's pass, as the driver would not take them).
         for name in ("min_table_scans", "min_dead_tuples"):
-            arguments.count("Thresholds", name, getattr(self, name))
+            object.__setattr__(self, name, arguments.count("Thresholds", name, getattr(self, name)))
         for name in ("dead_ratio", "transaction_threshold_s", "connections_ratio", "replica_lag_s"):
             value = getattr(self, name)
-            if not is_number(value) or not 0 <= value < float("inf"):
+            if not is_seconds(value, zero=True):
                 raise invalid_argument("Thresholds", name, "a number of 0 or more", value)
+            object.__setattr__(self, name, float(value))
 
 
 @dataclass(frozen=True, slots=True)

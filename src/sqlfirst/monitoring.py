@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlfirst.acting import ACTING_USER, acting_user
-from sqlfirst.arguments import invalid_argument, is_flag, is_number
+from sqlfirst.arguments import invalid_argument, is_flag, is_seconds
 
 _speedups: Any
 try:
@@ -326,7 +326,7 @@ def reset() -> None:
 def set_slow_threshold(seconds: float) -> None:
     """Log calls slower than ``seconds`` on the ``sqlfirst.slow`` logger (default 1 s)."""
     global _slow_ns
-    if not is_number(seconds) or not 0 <= seconds < float("inf"):
+    if not is_seconds(seconds, zero=True):
         raise invalid_argument("set_slow_threshold", "seconds", "a number of seconds, 0 or more", seconds)
     _slow_ns = int(float(seconds) * 1e9)
     _configure()
@@ -366,7 +366,7 @@ def enable_tracing(*, tracer_provider: Any = None, include_sql: bool = False) ->
     _otel = trace
     provider = tracer_provider or trace.get_tracer_provider()
     _tracer = provider.get_tracer("sqlfirst")
-    _with_sql = include_sql
+    _with_sql = bool(include_sql)
     _configure()
 
 

@@ -23,12 +23,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import operator
+import numbers
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
 
+from sqlfirst.arguments import is_flag
 from sqlfirst.db import Connection
 from sqlfirst.errors import DRIVER_ERRORS, ConfigurationError, DatabaseError, from_driver
 
@@ -69,13 +70,9 @@ def scram_verifier(password: str, *, salt: bytes | None = None, iterations: int 
         raise ConfigurationError("a role password must be text, not empty")
     if salt is not None and (not isinstance(salt, bytes | bytearray | memoryview) or not salt):
         raise ConfigurationError(f"salt must be bytes, not empty, got {type(salt).__name__}")
-    if (
-        isinstance(iterations, bool)
-        or not hasattr(type(iterations), "__index__")
-        or operator.index(iterations) < 1
-    ):
+    if not isinstance(iterations, numbers.Integral) or is_flag(iterations) or iterations < 1:
         raise ConfigurationError(f"iterations must be an integer of 1 or more, got {iterations!r}")
-    iterations = operator.index(iterations)
+    iterations = int(iterations)
     salt = os.urandom(16) if salt is None else bytes(salt)
     salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
     client_key = hmac.new(salted, b"Client Key", "sha256").digest()

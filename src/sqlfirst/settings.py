@@ -8,6 +8,7 @@ missing URL a :class:`~sqlfirst.errors.ConfigurationError` (what a deployment wa
 
 from __future__ import annotations
 
+import numbers
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, get_args
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from sqlfirst.arguments import is_number
+from sqlfirst.arguments import is_flag, is_seconds
 from sqlfirst.errors import ConfigurationError
 
 __all__ = ["Settings", "normalize_url", "psycopg_url", "redact", "yoyo_url"]
@@ -75,8 +76,12 @@ class Settings:
             "statement_timeout_ms",
             "lock_timeout_ms",
             "statement_cache_size",
+            "replica_max_lag_bytes",
         ):
             value = getattr(self, name)
+            if type(value) is not int and isinstance(value, numbers.Integral) and not is_flag(value):
+                value = int(value)  # numpy's integers
+                object.__setattr__(self, name, value)
             if type(value) is not int:
                 raise ConfigurationError(f"{name} must be an integer, got {value!r}")
             if value < 0:
@@ -87,17 +92,16 @@ class Settings:
                 raise ConfigurationError(f"{name} must be text, got {value!r}")
         if not self.timezone.strip():
             raise ConfigurationError("timezone must name a time zone, got an empty string")
-        if type(self.replica_max_lag_bytes) is not int or self.replica_max_lag_bytes < 0:
-            raise ConfigurationError(
-                f"replica_max_lag_bytes must be an integer of 0 or more, got {self.replica_max_lag_bytes!r}"
-            )
         for name in ("replica_retry_s", "replica_check_interval_s", "replica_connect_timeout_s"):
             value = getattr(self, name)
-            if not is_number(value) or not 0 < value < float("inf"):
+            if not is_seconds(value):
                 raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
+            object.__setattr__(self, name, float(value))
         timeout = self.command_timeout_s
-        if timeout is not None and (not is_number(timeout) or not 0 < timeout < float("inf")):
+        if timeout is not None and not is_seconds(timeout):
             raise ConfigurationError(f"command_timeout_s must be a positive number, got {timeout!r}")
+        if timeout is not None:
+            object.__setattr__(self, "command_timeout_s", float(timeout))
         if self.embedded not in get_args(EmbeddedPolicy):
             raise ConfigurationError(f"SQLFIRST_EMBEDDED must be 'auto' or 'never', got {self.embedded!r}")
         if self.min_size > self.max_size:
