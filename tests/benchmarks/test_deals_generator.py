@@ -1,7 +1,8 @@
 """The deals generator, without a database: deterministic, and the derived data agrees with the rows.
 
 The COPY runs with triggers off, so whatever the triggers would maintain (active goal counts, match
-counts, balances and their history) must come out of the generator consistent on its own.
+counts, balances and their history, a score's copy of its deal's shared flag) must come out of the
+generator consistent on its own.
 """
 
 from __future__ import annotations
@@ -69,6 +70,14 @@ def test_references_point_at_generated_rows(rows: dict[str, list[dict[str, Any]]
     assert {p["deal_id"] for p in rows["deals.price_tracking"]} <= deal_ids
     assert {n["user_id"] for n in rows["deals.notifications"]} <= users
     assert {u["referred_by"] for u in rows["deals.users"]} - {None} <= users
+
+
+def test_a_score_carries_its_deal_s_shared_flag(rows: dict[str, list[dict[str, Any]]]) -> None:
+    # What tg_deal_scores_visibility (0186) would write: shared unless entered by hand or by a user.
+    shared = {d["id"]: str(d["source"]) not in ("manual", "user") for d in rows["deals.deals"]}
+    assert rows["deals.deal_scores"]
+    for score in rows["deals.deal_scores"]:
+        assert score["deal_shared"] is shared[score["deal_id"]]
 
 
 def test_price_history_lies_in_the_premade_months(rows: dict[str, list[dict[str, Any]]]) -> None:

@@ -72,7 +72,8 @@ BENCH = DomainBench(
     # 5: deal scores carry their deal's user_id (0142-0148)
     # 6: the hash indexes of auth tokens and tx_hashes, written by after_load (0157-0162)
     # 7: deal activities carry their deal's user in deal_user_id (0163-0168)
-    version=7,
+    # 8: deal scores carry their deal's shared flag (0186-0188), loaded without the trigger that sets it
+    version=8,
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),

@@ -193,6 +193,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 "created_at",
                 "updated_at",
                 "meta_data",
+                "deal_shared",
             ),
             n_scores,
             partial(score_rows, w, seed, n_scores),

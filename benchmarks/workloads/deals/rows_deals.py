@@ -227,6 +227,7 @@ def score_rows(w: _World, seed: int, n_scores: int) -> Iterator[tuple[Any, ...]]
             at,
             at,
             "{}",
+            True,  # deal_shared: every generated deal is found on a market (MARKET_SOURCES), as 0186 sets it
         )
 
 
