@@ -773,6 +773,34 @@ $$;
 
 COMMENT ON FUNCTION ai_seo.enforce_task_lifecycle() IS 'BEFORE UPDATE OF status on agent_tasks: legal transitions only (else SF031), stamps started_at/completed_at/processing_time_ms.';
 
+CREATE FUNCTION ai_seo.fill_task_client() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+    if new.campaign_id is null then
+        new.client_id := '00000000-0000-0000-0000-000000000000'::uuid;
+        return new;
+    end if;
+    select c.client_id into new.client_id from ai_seo.campaigns as c where c.id = new.campaign_id;
+    if new.client_id is null then
+        raise exception using
+            errcode = 'foreign_key_violation',
+            schema = tg_table_schema,
+            table = tg_table_name,
+            constraint = 'fk_agent_tasks_campaign_id',
+            message = format(
+                'insert or update on table "%s" violates foreign key constraint "%s"',
+                tg_table_name, 'fk_agent_tasks_campaign_id'
+            ),
+            detail = format('Key (campaign_id)=(%s) is not present in table "campaigns".', new.campaign_id);
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION ai_seo.fill_task_client() IS 'A task written without its client gets its campaign''s, or the nil uuid (the agency''s own work) without a campaign (tg_agent_tasks_client).';
+
 CREATE FUNCTION ai_seo.guard_user_write() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
@@ -3104,10 +3132,12 @@ CREATE TABLE ai_seo.agent_tasks (
     completed_at timestamp with time zone,
     processing_time_ms integer,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    client_id uuid NOT NULL,
     CONSTRAINT ck_agent_tasks_completed_after_started CHECK ((completed_at >= started_at)),
     CONSTRAINT ck_agent_tasks_completed_at CHECK (((completed_at IS NOT NULL) = (status = ANY (ARRAY['completed'::ai_seo.task_status, 'failed'::ai_seo.task_status])))),
     CONSTRAINT ck_agent_tasks_failed_has_error CHECK (((status <> 'failed'::ai_seo.task_status) OR (error_message IS NOT NULL))),
     CONSTRAINT ck_agent_tasks_input_data_object CHECK ((jsonb_typeof(input_data) = 'object'::text)),
+    CONSTRAINT ck_agent_tasks_internal_client CHECK (((campaign_id IS NOT NULL) OR (client_id = '00000000-0000-0000-0000-000000000000'::uuid))),
     CONSTRAINT ck_agent_tasks_output_data_object CHECK ((jsonb_typeof(output_data) = 'object'::text)),
     CONSTRAINT ck_agent_tasks_processing_time_ms CHECK (((processing_time_ms IS NULL) OR ((processing_time_ms >= 0) AND (status = ANY (ARRAY['completed'::ai_seo.task_status, 'failed'::ai_seo.task_status]))))),
     CONSTRAINT ck_agent_tasks_started_at CHECK (
@@ -3118,6 +3148,8 @@ CASE status
 END),
     CONSTRAINT ck_agent_tasks_task_type_not_blank CHECK ((btrim((task_type)::text) <> ''::text))
 );
+
+COMMENT ON COLUMN ai_seo.agent_tasks.client_id IS 'The client the task works for: its campaign''s, or the nil uuid for the agency''s own work (no campaign). The distribution column under Citus (sql/ai_seo/citus.toml).';
 
 CREATE TABLE ai_seo.agents (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -4214,13 +4246,13 @@ ALTER TABLE ONLY ai_seo.agent_metrics_default
     ADD CONSTRAINT agent_metrics_default_pkey PRIMARY KEY (id, recorded_at);
 
 ALTER TABLE ONLY ai_seo.agent_tasks
-    ADD CONSTRAINT pk_agent_tasks PRIMARY KEY (id);
+    ADD CONSTRAINT pk_agent_tasks PRIMARY KEY (id, client_id);
 
 ALTER TABLE ONLY ai_seo.agents
     ADD CONSTRAINT pk_agents PRIMARY KEY (id);
 
 ALTER TABLE ONLY ai_seo.campaigns
-    ADD CONSTRAINT pk_campaigns PRIMARY KEY (id);
+    ADD CONSTRAINT pk_campaigns PRIMARY KEY (id, client_id);
 
 ALTER TABLE ONLY ai_seo.clients
     ADD CONSTRAINT pk_clients PRIMARY KEY (id);
@@ -4941,6 +4973,8 @@ CREATE TRIGGER tg_users_guard_own_row BEFORE DELETE OR UPDATE ON agent_hub.users
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_agent_tasks_client BEFORE INSERT ON ai_seo.agent_tasks FOR EACH ROW WHEN ((new.client_id IS NULL)) EXECUTE FUNCTION ai_seo.fill_task_client();
+
 CREATE TRIGGER tg_agent_tasks_count_delete AFTER DELETE ON ai_seo.agent_tasks REFERENCING OLD TABLE AS old_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
 
 CREATE TRIGGER tg_agent_tasks_count_insert AFTER INSERT ON ai_seo.agent_tasks REFERENCING NEW TABLE AS new_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
@@ -5152,7 +5186,7 @@ ALTER TABLE ONLY ai_seo.agent_tasks
     ADD CONSTRAINT fk_agent_tasks_agent_id FOREIGN KEY (agent_id) REFERENCES ai_seo.agents(id) ON DELETE RESTRICT;
 
 ALTER TABLE ONLY ai_seo.agent_tasks
-    ADD CONSTRAINT fk_agent_tasks_campaign_id FOREIGN KEY (campaign_id) REFERENCES ai_seo.campaigns(id) ON DELETE RESTRICT;
+    ADD CONSTRAINT fk_agent_tasks_campaign_id FOREIGN KEY (campaign_id, client_id) REFERENCES ai_seo.campaigns(id, client_id) ON DELETE RESTRICT;
 
 ALTER TABLE ONLY ai_seo.agent_tasks
     ADD CONSTRAINT fk_agent_tasks_user_id FOREIGN KEY (user_id) REFERENCES ai_seo.users(id) ON DELETE SET NULL;

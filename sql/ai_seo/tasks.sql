@@ -1,7 +1,13 @@
 -- name: insert_task(agent_id, campaign_id, user_id, task_type, input_data, priority)<!
--- Queue a task for an agent (status pending).
-insert into ai_seo.agent_tasks (agent_id, campaign_id, user_id, task_type, input_data, priority)
-values (:agent_id, :campaign_id, :user_id, :task_type, :input_data, :priority)
+-- Queue a task for an agent (status pending). It carries its client (the distribution column under
+-- Citus, 0190): its campaign's, or the nil uuid for the agency's own work without a campaign; an
+-- unknown campaign leaves it null and tg_agent_tasks_client refuses the row by the key's name.
+insert into ai_seo.agent_tasks (client_id, agent_id, campaign_id, user_id, task_type, input_data, priority)
+values (
+    case when :campaign_id::uuid is null then '00000000-0000-0000-0000-000000000000'::uuid
+         else (select c.client_id from ai_seo.campaigns as c where c.id = :campaign_id) end,
+    :agent_id, :campaign_id, :user_id, :task_type, :input_data, :priority
+)
 returning id, agent_id, campaign_id, user_id, task_type, status, priority, input_data, output_data,
           error_message, started_at, completed_at, processing_time_ms, created_at;
 

@@ -111,10 +111,12 @@ async def test_truncate_empties_and_recount_rebuilds_after_a_trigger_free_load(c
     await conn.execute("truncate ai_seo.agent_tasks")
     assert await conn.fetchval("select count(*) from ai_seo.user_task_counts") == 0
     # A load with triggers off (the bench's COPY) bypasses the counts; recount_user_tasks rebuilds.
+    # It names each task's client too (the nil uuid: no campaign), which a trigger fills otherwise.
     await conn.execute("set local session_replication_role = replica")
     await conn.execute(
-        "insert into ai_seo.agent_tasks (agent_id, user_id, task_type, input_data, status)"
-        " select $1, $2, 'bulk', '{}', 'pending' from generate_series(1, 7)",
+        "insert into ai_seo.agent_tasks (client_id, agent_id, user_id, task_type, input_data, status)"
+        " select '00000000-0000-0000-0000-000000000000', $1, $2, 'bulk', '{}', 'pending'"
+        " from generate_series(1, 7)",
         agent.id,
         user.id,
     )
