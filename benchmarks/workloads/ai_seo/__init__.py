@@ -532,7 +532,7 @@ BENCH = DomainBench(
         "insert_task": 5,
     },
     cleanup=cleanup,
-    version=3,  # 3: the snapshot of every table that cleanup gives back
+    version=4,  # 3: the snapshot of every table that cleanup gives back; 4: tasks carry their client (0190)
     before_load=before_load,
     after_load=after_load,
     app_role=APP_ROLE,

@@ -19,6 +19,8 @@ ANCHOR = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 HISTORY_DAYS = 180
 HISTORY_S = HISTORY_DAYS * 24 * 3600
 SCHEMAS = ("ai_seo", "analytics")
+# The client of the agency's own work, a task without a campaign (0190).
+INTERNAL_CLIENT = uuid.UUID(int=0)
 """The domain's schemas: the system event log lives in ``analytics``."""
 MEDIUM = {
     "users": 2_000,
@@ -160,6 +162,11 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 jsonb({"tier": rng.choice(["gold", "silver", "bronze"])}),
             )
 
+    # Each campaign's client, drawn once: a task carries its campaign's (0190), and the load runs
+    # without the trigger that would fill it.
+    client_rng = random.Random(seed + 14)
+    campaign_client = {cid: client_rng.choice(client_ids) for cid in campaign_ids}
+
     def campaign_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 4)
         statuses = ["active"] * 6 + ["completed"] * 3 + ["paused", "draft", "cancelled"]
@@ -168,7 +175,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             start = created.date()
             yield (
                 cid,
-                rng.choice(client_ids),
+                campaign_client[cid],
                 f"Campaign {cid.hex[:8]}",
                 rng.choice(CAMPAIGN_TYPES),
                 rng.choice(statuses),
@@ -202,10 +209,12 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
                 completed = started + timedelta(milliseconds=processing)  # type: ignore[operator]
                 output = '{"ok": true}' if status == "completed" else None
                 error = "provider timeout" if status == "failed" else None
+            campaign = rng.choice(campaign_ids) if rng.random() < 0.9 else None
             yield (
                 rand_uuid(rng),
+                INTERNAL_CLIENT if campaign is None else campaign_client[campaign],
                 rng.choices(agent_ids, weights)[0],
-                rng.choice(campaign_ids) if rng.random() < 0.9 else None,
+                campaign,
                 (rng.choice(busy_users) if rng.random() < 0.6 else rng.choice(user_ids))
                 if rng.random() < 0.7
                 else None,
@@ -354,6 +363,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             "ai_seo.agent_tasks",
             (
                 "id",
+                "client_id",
                 "agent_id",
                 "campaign_id",
                 "user_id",
