@@ -4,11 +4,11 @@
 -- client, and Citus distributes agent_tasks by client_id beside campaigns, so the column and the key
 -- to the campaign must hold it.
 --
--- * agent_tasks.client_id, nullable for now (0191 fills the existing rows and makes it NOT NULL):
+-- * agent_tasks.client_id, nullable for now (0191 fills the existing rows, 0192 makes it NOT NULL):
 --   adding a nullable column without a default rewrites nothing.
 -- * A task for a campaign carries the campaign's client: the foreign key (campaign_id, client_id)
---   -> campaigns (id, client_id) holds it (NOT VALID here, validated by 0191; it takes the name
---   fk_agent_tasks_campaign_id in 0193).
+--   -> campaigns (id, client_id) holds it (NOT VALID here, validated by 0192; it takes the name
+--   fk_agent_tasks_campaign_id in 0194).
 -- * A task for no campaign (seed 003: work for nobody's campaign, one task in ten) is the agency's
 --   own work: its client is the nil uuid, one tenant of its own, which no client row holds (a
 --   client row would show in every client list). ck_agent_tasks_internal_client holds that, so a

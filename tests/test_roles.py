@@ -235,7 +235,8 @@ async def test_the_app_writes_every_column_but_those_the_database_chooses(conn: 
            and (select array_agg(a.attname::text order by k.n)
                   from unnest(c.conkey) with ordinality as k (attnum, n)
                   join pg_attribute as a on a.attrelid = c.conrelid and a.attnum = k.attnum)
-               in ('{{id,user_id}}', '{{id,deal_user_id}}', '{{id,created_at,user_id}}')
+               in ('{{id,user_id}}', '{{id,deal_user_id}}', '{{id,created_at,user_id}}', '{{id,client_id}}',
+                   '{{id,customer_id}}')
         """
     )
     named_by_the_caller = {

@@ -110,7 +110,10 @@ async def test_a_generated_dataset_loads_under_every_constraint(db_url: str) -> 
             "select (select count(*) from ai_seo.agent_tasks t where not exists"
             "        (select 1 from ai_seo.agents a where a.id = t.agent_id))"
             " + (select count(*) from ai_seo.agent_tasks t where t.campaign_id is not null and not exists"
-            "        (select 1 from ai_seo.campaigns c where c.id = t.campaign_id))"
+            "        (select 1 from ai_seo.campaigns c"
+            "          where c.id = t.campaign_id and c.client_id = t.client_id))"
+            " + (select count(*) from ai_seo.agent_tasks t"
+            "     where t.campaign_id is null and t.client_id <> '00000000-0000-0000-0000-000000000000')"
             " + (select count(*) from ai_seo.agent_metrics m where not exists"
             "        (select 1 from ai_seo.agents a where a.id = m.agent_id))"
         )

@@ -1,5 +1,5 @@
 """A task carries its client, and campaigns and tasks are keyed (id, client_id) (migrations
-0189-0193, issue 16: Citus distributes them by client_id, co-located with the client).
+0189-0194, issue 16: Citus distributes them by client_id, co-located with the client).
 
 The client is the campaign's, or the nil uuid for the agency's own work (a task without a campaign).
 The database holds it: a writer that leaves it out gets it from a trigger, and one that names a wrong
@@ -36,6 +36,21 @@ async def test_a_task_carries_its_campaigns_client_or_the_agencys(conn: Connecti
     campaign = await make_campaign(conn)
     for_campaign = await make_task(conn, campaign_id=campaign.id)
     internal = await make_task(conn)
+    assert await _client_of(conn, for_campaign.id) == campaign.client_id
+    assert await _client_of(conn, internal.id) == INTERNAL
+
+
+async def test_insert_task_writes_the_client_itself(conn: Connection) -> None:
+    campaign = await make_campaign(conn)
+    agent = await make_agent(conn)
+    # With triggers off, nothing but the statement itself can name the client (under Citus a row
+    # reaches its shard by it before any trigger runs).
+    await conn.execute("set local session_replication_role = replica")
+    for_campaign = await tasks.create(
+        conn, agent_id=agent.id, task_type="audit", input_data={}, campaign_id=campaign.id
+    )
+    internal = await tasks.create(conn, agent_id=agent.id, task_type="audit", input_data={})
+    await conn.execute("set local session_replication_role = origin")
     assert await _client_of(conn, for_campaign.id) == campaign.client_id
     assert await _client_of(conn, internal.id) == INTERNAL
 
@@ -116,11 +131,12 @@ async def test_moving_a_task_or_a_campaign_with_tasks_to_another_client_is_refus
         async with conn.transaction():
             await conn.execute("update ai_seo.agent_tasks set campaign_id = null where id = $1", task.id)
     assert checked.value.constraint_name == "ck_agent_tasks_internal_client"
-    with pytest.raises(asyncpg.ForeignKeyViolationError):
+    with pytest.raises(asyncpg.ForeignKeyViolationError) as caught:
         async with conn.transaction():
             await conn.execute(
                 "update ai_seo.agent_tasks set campaign_id = $1 where id = $2", campaign.id, internal.id
             )
+    assert caught.value.constraint_name == "fk_agent_tasks_campaign_id"
     assert await _client_of(conn, task.id) == campaign.client_id
     assert await _client_of(conn, internal.id) == INTERNAL
 
@@ -199,7 +215,7 @@ async def test_the_migration_gives_tasks_written_before_it_their_client(empty_db
             " and attname = 'client_id'"
         )
         assert not_null is True
-        with pytest.raises(asyncpg.CheckViolationError):
+        with pytest.raises(asyncpg.CheckViolationError) as checked:
             async with conn.transaction():
                 await conn.execute(
                     "insert into ai_seo.agent_tasks (client_id, agent_id, task_type, input_data)"
@@ -207,5 +223,6 @@ async def test_the_migration_gives_tasks_written_before_it_their_client(empty_db
                     campaign.client_id,
                     agent.id,
                 )
+        assert checked.value.constraint_name == "ck_agent_tasks_internal_client"
     finally:
         await conn.close()

@@ -19,9 +19,9 @@ ANCHOR = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 HISTORY_DAYS = 180
 HISTORY_S = HISTORY_DAYS * 24 * 3600
 SCHEMAS = ("ai_seo", "analytics")
-# The client of the agency's own work, a task without a campaign (0190).
-INTERNAL_CLIENT = uuid.UUID(int=0)
 """The domain's schemas: the system event log lives in ``analytics``."""
+INTERNAL_CLIENT = uuid.UUID(int=0)
+"""The client of the agency's own work, a task without a campaign (0190)."""
 MEDIUM = {
     "users": 2_000,
     "clients": 5_000,

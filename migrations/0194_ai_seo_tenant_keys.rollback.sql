@@ -1,8 +1,8 @@
--- The id-only keys come back, 0189's and 0192's indexes are built again and the foreign keys are as
--- 0191 left them (validated).
+-- The id-only keys come back, 0189's and 0193's indexes are built again and the foreign keys are as
+-- 0192 left them (validated).
 delete from core.database_chosen_columns
  where schema_name = 'ai_seo' and table_name in ('campaigns', 'agent_tasks');
--- Revoking a table's privilege revokes it on each of its columns too: the grants are as before 0193.
+-- Revoking a table's privilege revokes it on each of its columns too: the grants are as before 0194.
 revoke insert, update on ai_seo.campaigns, ai_seo.agent_tasks from sqlfirst_app;
 grant insert, update on ai_seo.campaigns, ai_seo.agent_tasks to sqlfirst_app;
 -- squawk-ignore ban-drop-constraint

@@ -1,8 +1,8 @@
--- depends: 0192_ai_seo_tasks_key_index
+-- depends: 0193_ai_seo_tasks_key_index
 --
 -- ai_seo: campaigns and agent_tasks are keyed (id, client_id), as Citus requires of every key of a
 -- table distributed by client_id (issue 16, sql/ai_seo/citus.toml). The unique indexes of 0189 and
--- 0192 become the primary keys (renamed pk_campaigns, pk_agent_tasks); the id-only ones go, as does
+-- 0193 become the primary keys (renamed pk_campaigns, pk_agent_tasks); the id-only ones go, as does
 -- the id-only foreign key of a task to its campaign: 0190's, which holds the same rule with the
 -- client on both sides, takes its name (an error still names fk_agent_tasks_campaign_id). Catalog
 -- changes only: the locks last an instant.
