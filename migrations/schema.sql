@@ -2184,6 +2184,42 @@ $$;
 
 COMMENT ON FUNCTION devskyy.facet_key(p_facet jsonb) IS 'The 64-bit key of a facet in devskyy.product_facets.';
 
+CREATE FUNCTION devskyy.fill_order_customer() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+    new.customer_id := coalesce(new.user_id, new.id);
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.fill_order_customer() IS 'An order written without its customer gets its user, or its own id for a guest order (tg_orders_customer).';
+
+CREATE FUNCTION devskyy.fill_order_item_customer() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+    select o.customer_id into new.customer_id from devskyy.orders as o where o.id = new.order_id;
+    if new.customer_id is null and not row_security_active('devskyy.orders') then
+        raise exception using
+            errcode = 'foreign_key_violation',
+            schema = tg_table_schema,
+            table = tg_table_name,
+            constraint = 'fk_order_items_order_id',
+            message = format(
+                'insert or update on table "%s" violates foreign key constraint "%s"',
+                tg_table_name, 'fk_order_items_order_id'
+            ),
+            detail = format('Key (order_id)=(%s) is not present in table "orders".', new.order_id);
+    end if;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION devskyy.fill_order_item_customer() IS 'An order item written without its customer gets its order''s (tg_order_items_customer).';
+
 CREATE FUNCTION devskyy.guard_catalogue_write() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -2423,6 +2459,7 @@ CREATE FUNCTION devskyy.place_order_as_owner(p_user_id uuid, p_product_ids uuid[
 #variable_conflict use_column
 declare
     v_order devskyy.orders;
+    v_id uuid;
     v_wanted record;
     v_price numeric(10, 2);
     v_status devskyy.product_status;
@@ -2487,12 +2524,16 @@ begin
         v_subtotal := v_subtotal + v_price * v_wanted.quantity;
     end loop;
 
-    insert into devskyy.orders (user_id, total_price, subtotal, metadata)
-    values (p_user_id, v_subtotal + coalesce(p_extra_charges, 0), v_subtotal, coalesce(p_metadata, '{}'))
+    -- The customer is the user, or for a guest the order's own id (drawn here, so the row names its
+    -- customer as it is written: under Citus a row reaches its shard by it before any trigger runs).
+    v_id := gen_random_uuid();
+    insert into devskyy.orders (id, customer_id, user_id, total_price, subtotal, metadata)
+    values (v_id, coalesce(p_user_id, v_id), p_user_id, v_subtotal + coalesce(p_extra_charges, 0), v_subtotal,
+            coalesce(p_metadata, '{}'))
     returning * into v_order;
 
-    insert into devskyy.order_items (order_id, product_id, quantity, unit_price, created_at)
-    select v_order.id, w.product_id, w.quantity, w.unit_price, v_order.created_at
+    insert into devskyy.order_items (customer_id, order_id, product_id, quantity, unit_price, created_at)
+    select v_order.customer_id, v_order.id, w.product_id, w.quantity, w.unit_price, v_order.created_at
     from unnest(v_ids, v_quantities, v_prices) as w (product_id, quantity, unit_price);
 
     return query
@@ -3819,11 +3860,14 @@ CREATE TABLE devskyy.order_items (
     quantity integer NOT NULL,
     unit_price numeric(10,2) NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    customer_id uuid NOT NULL,
     CONSTRAINT ck_order_items_quantity_positive CHECK ((quantity > 0)),
     CONSTRAINT ck_order_items_unit_price CHECK ((unit_price >= (0)::numeric))
 );
 
 ALTER TABLE ONLY devskyy.order_items FORCE ROW LEVEL SECURITY;
+
+COMMENT ON COLUMN devskyy.order_items.customer_id IS 'The customer of the item''s order (the distribution column under Citus).';
 
 CREATE SEQUENCE devskyy.order_number_seq
     START WITH 0
@@ -3842,6 +3886,8 @@ CREATE TABLE devskyy.orders (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    customer_id uuid NOT NULL,
+    CONSTRAINT ck_orders_customer_is_user CHECK (((user_id IS NULL) OR (customer_id = user_id))),
     CONSTRAINT ck_orders_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT ck_orders_order_number_format CHECK (((order_number)::text ~ '^ORD-[0-9A-F]{8}$'::text)),
     CONSTRAINT ck_orders_subtotal CHECK ((subtotal >= (0)::numeric)),
@@ -3849,6 +3895,8 @@ CREATE TABLE devskyy.orders (
 );
 
 ALTER TABLE ONLY devskyy.orders FORCE ROW LEVEL SECURITY;
+
+COMMENT ON COLUMN devskyy.orders.customer_id IS 'The customer the order belongs to: its user, or the order''s own id for a guest order; kept when the user is deleted. The distribution column under Citus (sql/devskyy/citus.toml).';
 
 CREATE TABLE devskyy.product_facets (
     facet bigint NOT NULL,
@@ -4399,10 +4447,10 @@ ALTER TABLE ONLY devskyy.llm_round_table_results
     ADD CONSTRAINT pk_llm_round_table_results PRIMARY KEY (id);
 
 ALTER TABLE ONLY devskyy.order_items
-    ADD CONSTRAINT pk_order_items PRIMARY KEY (id);
+    ADD CONSTRAINT pk_order_items PRIMARY KEY (id, customer_id);
 
 ALTER TABLE ONLY devskyy.orders
-    ADD CONSTRAINT pk_orders PRIMARY KEY (id);
+    ADD CONSTRAINT pk_orders PRIMARY KEY (id, customer_id);
 
 ALTER TABLE ONLY devskyy.product_facets
     ADD CONSTRAINT pk_product_facets PRIMARY KEY (facet, status, price, product_id);
@@ -4429,10 +4477,10 @@ ALTER TABLE ONLY devskyy.llm_round_table_results
     ADD CONSTRAINT uq_llm_round_table_results_result_id UNIQUE (result_id);
 
 ALTER TABLE ONLY devskyy.order_items
-    ADD CONSTRAINT uq_order_items_order_id_product_id UNIQUE (order_id, product_id);
+    ADD CONSTRAINT uq_order_items_order_id_product_id UNIQUE (order_id, product_id, customer_id);
 
 ALTER TABLE ONLY devskyy.orders
-    ADD CONSTRAINT uq_orders_order_number UNIQUE (order_number);
+    ADD CONSTRAINT uq_orders_order_number UNIQUE (order_number, customer_id);
 
 ALTER TABLE ONLY devskyy.products
     ADD CONSTRAINT uq_products_sku UNIQUE (sku);
@@ -5089,9 +5137,13 @@ CREATE TRIGGER tg_agent_executions_status_transition BEFORE UPDATE ON devskyy.ag
 
 CREATE TRIGGER tg_agent_executions_updated_at BEFORE UPDATE ON devskyy.agent_executions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_order_items_customer BEFORE INSERT ON devskyy.order_items FOR EACH ROW WHEN ((new.customer_id IS NULL)) EXECUTE FUNCTION devskyy.fill_order_item_customer();
+
 CREATE CONSTRAINT TRIGGER tg_order_items_subtotal_matches_items AFTER INSERT OR DELETE OR UPDATE ON devskyy.order_items DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION devskyy.check_order_subtotal();
 
 CREATE TRIGGER tg_orders_cancel_restock AFTER UPDATE OF status ON devskyy.orders FOR EACH ROW WHEN (((new.status = 'cancelled'::devskyy.order_status) AND (old.status <> 'cancelled'::devskyy.order_status))) EXECUTE FUNCTION devskyy.restock_cancelled_order();
+
+CREATE TRIGGER tg_orders_customer BEFORE INSERT ON devskyy.orders FOR EACH ROW WHEN ((new.customer_id IS NULL)) EXECUTE FUNCTION devskyy.fill_order_customer();
 
 CREATE TRIGGER tg_orders_status_transition BEFORE UPDATE OF status ON devskyy.orders FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION devskyy.check_order_status();
 
@@ -5279,7 +5331,7 @@ ALTER TABLE devskyy.agent_executions
     ADD CONSTRAINT fk_agent_executions_execution_id FOREIGN KEY (execution_id, created_at) REFERENCES devskyy.agent_execution_ids(execution_id, created_at) ON DELETE RESTRICT;
 
 ALTER TABLE ONLY devskyy.order_items
-    ADD CONSTRAINT fk_order_items_order_id FOREIGN KEY (order_id) REFERENCES devskyy.orders(id) ON DELETE CASCADE;
+    ADD CONSTRAINT fk_order_items_order_id FOREIGN KEY (order_id, customer_id) REFERENCES devskyy.orders(id, customer_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY devskyy.order_items
     ADD CONSTRAINT fk_order_items_product_id FOREIGN KEY (product_id) REFERENCES devskyy.products(id) ON DELETE RESTRICT;
@@ -5511,9 +5563,7 @@ ALTER TABLE devskyy.order_items ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE devskyy.orders ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY rls_order_items_own_order ON devskyy.order_items USING ((EXISTS ( SELECT
-   FROM devskyy.orders o
-  WHERE (o.id = order_items.order_id))));
+CREATE POLICY rls_order_items_own_order ON devskyy.order_items USING ((customer_id = core.acting_user()));
 
 CREATE POLICY rls_orders_own ON devskyy.orders USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 

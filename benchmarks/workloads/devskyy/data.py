@@ -169,6 +169,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
             yield (
                 oid,
                 order_number(n),
+                user if user is not None else oid,  # the customer: the user, or a guest order's own id (0195)
                 user,
                 status,
                 subtotal + extra,
@@ -180,9 +181,10 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
 
     def item_rows() -> Iterator[tuple[Any, ...]]:
         rng = random.Random(seed + 5)
-        for _n, oid, _user, created, items in order_plan():
+        for _n, oid, user, created, items in order_plan():
             for index, quantity in items:
-                yield (rand_uuid(rng), oid, product_ids[index], quantity, prices[index], created)
+                customer = user if user is not None else oid
+                yield (rand_uuid(rng), customer, oid, product_ids[index], quantity, prices[index], created)
 
     def execution_plan() -> Iterator[tuple[int, datetime]]:
         # An audit log is appended in time order: rows of one day sit on neighbouring pages.
@@ -309,7 +311,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
         TableLoad(
             "devskyy.orders",
             (
-                "id", "order_number", "user_id", "status",
+                "id", "order_number", "customer_id", "user_id", "status",
                 "total_price", "subtotal", "created_at", "updated_at",
                 "metadata",
             ),
@@ -318,7 +320,7 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
         ),
         TableLoad(
             "devskyy.order_items",
-            ("id", "order_id", "product_id", "quantity", "unit_price", "created_at"),
+            ("id", "customer_id", "order_id", "product_id", "quantity", "unit_price", "created_at"),
             item_total,
             item_rows,
         ),

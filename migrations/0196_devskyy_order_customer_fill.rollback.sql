@@ -1,0 +1,1 @@
+-- Nothing to undo: 0195's rollback drops the columns this filled.

@@ -1,0 +1,1 @@
+drop index concurrently if exists devskyy.uq_orders_order_number_customer_id;

@@ -1,0 +1,1 @@
+drop index concurrently if exists devskyy.uq_order_items_order_id_product_id_customer_id;

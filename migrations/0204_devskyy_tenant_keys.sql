@@ -1,0 +1,48 @@
+-- depends: 0203_devskyy_order_items_tenant_reference_validate
+--
+-- devskyy: orders and order_items are keyed with their customer, as Citus requires of every key of a
+-- table distributed by customer_id (issue 16, sql/devskyy/citus.toml). Catalog changes only: the
+-- locks last an instant.
+--
+-- * The id-only foreign key of an item to its order goes; 0202's, which holds the same rule with the
+--   customer on both sides, takes its name (an error still names fk_order_items_order_id).
+-- * The unique indexes of 0198-0201 become pk_orders (id, customer_id), uq_orders_order_number
+--   (order_number, customer_id), pk_order_items (id, customer_id) and
+--   uq_order_items_order_id_product_id (order_id, product_id, customer_id), under the old names.
+-- * An id and an order number stay unique by being the server's to draw (a uuid, the order-number
+--   sequence): orders.id, orders.order_number and order_items.id join core.database_chosen_columns
+--   (0175), so the application role can no longer write one, and no customer's row can take
+--   another's. get_order_by_id, get_order_by_number and the other lookups read the new keys'
+--   indexes, which lead with id or the number.
+-- * Row-level security reads an item's own customer where it looked up its order: an item is the
+--   acting user's exactly when its order is (the key holds the customer on both sides, and an order's
+--   customer is its user: ck_orders_customer_is_user), and Citus refuses the subquery the policy held.
+--   One difference: a deleted user's orders keep their customer, so their items stay readable to a
+--   session still acting as that (deleted) user id, while the orders themselves (user_id null) do
+--   not; no session acts for a user who no longer exists, and their ids are never drawn again.
+-- squawk-ignore ban-drop-constraint
+alter table devskyy.order_items drop constraint fk_order_items_order_id;
+-- squawk-ignore renaming-object
+alter table devskyy.order_items rename constraint fk_order_items_order_id_customer_id to fk_order_items_order_id;
+-- squawk-ignore ban-drop-constraint
+alter table devskyy.orders drop constraint pk_orders;
+alter table devskyy.orders add constraint pk_orders primary key using index uq_orders_id_customer_id;
+-- squawk-ignore ban-drop-constraint
+alter table devskyy.orders drop constraint uq_orders_order_number;
+alter table devskyy.orders
+    add constraint uq_orders_order_number unique using index uq_orders_order_number_customer_id;
+-- squawk-ignore ban-drop-constraint
+alter table devskyy.order_items drop constraint pk_order_items;
+alter table devskyy.order_items add constraint pk_order_items primary key using index uq_order_items_id_customer_id;
+-- squawk-ignore ban-drop-constraint
+alter table devskyy.order_items drop constraint uq_order_items_order_id_product_id;
+alter table devskyy.order_items
+    add constraint uq_order_items_order_id_product_id
+        unique using index uq_order_items_order_id_product_id_customer_id;
+alter policy rls_order_items_own_order on devskyy.order_items
+    using (customer_id = core.acting_user());
+insert into core.database_chosen_columns (schema_name, table_name, column_name)
+values ('devskyy', 'orders', 'id'),
+       ('devskyy', 'orders', 'order_number'),
+       ('devskyy', 'order_items', 'id');
+select core.grant_domain_privileges('devskyy');
