@@ -17,7 +17,10 @@
 -- * insert_task writes it (the campaign's client, or the nil uuid). A writer that leaves it out (a
 --   COPY, an ORM) gets it from tg_agent_tasks_client, on one server; under Citus such a writer
 --   passes it, since a row is routed to its shard by client_id before any trigger runs. A campaign
---   that does not exist fails as the foreign key would, naming fk_agent_tasks_campaign_id.
+--   that does not exist fails as the foreign key would, naming fk_agent_tasks_campaign_id. The
+--   trigger also fills a row an UPDATE meets before 0191 has: the NOT VALID checks below hold for
+--   every updated row, so a claim or a completion of an old task while 0191 runs would fail them
+--   otherwise.
 -- * Nothing changes a task's campaign or a campaign's client: a raw update that tried would now be
 --   refused by the key (as Citus refuses changing a distribution column).
 alter table ai_seo.agent_tasks add column client_id uuid;
@@ -57,7 +60,7 @@ comment on function ai_seo.fill_task_client() is
     'A task written without its client gets its campaign''s, or the nil uuid (the agency''s own work) without a campaign (tg_agent_tasks_client).';
 
 create trigger tg_agent_tasks_client
-    before insert on ai_seo.agent_tasks
+    before insert or update on ai_seo.agent_tasks
     for each row when (new.client_id is null)
     execute function ai_seo.fill_task_client();
 

@@ -91,6 +91,18 @@ begin
 end;
 $$;
 
+drop trigger tg_order_items_subtotal_matches_items on devskyy.order_items;
+create constraint trigger tg_order_items_subtotal_matches_items
+    after insert or delete or update on devskyy.order_items
+    deferrable initially deferred
+    for each row execute function devskyy.check_order_subtotal();
+drop trigger tg_orders_updated_at on devskyy.orders;
+create trigger tg_orders_updated_at before update on devskyy.orders
+    for each row execute function core.set_updated_at();
+-- squawk-ignore ban-drop-constraint
+alter table devskyy.order_items drop constraint if exists fk_order_items_user_id;
+-- squawk-ignore ban-drop-constraint
+alter table devskyy.order_items drop constraint if exists ck_order_items_user_is_customer;
 -- squawk-ignore ban-drop-constraint
 alter table devskyy.order_items drop constraint if exists ck_order_items_customer_id_not_null;
 -- squawk-ignore ban-drop-constraint
@@ -101,6 +113,8 @@ drop trigger tg_order_items_customer on devskyy.order_items;
 drop function devskyy.fill_order_item_customer();
 drop trigger tg_orders_customer on devskyy.orders;
 drop function devskyy.fill_order_customer();
+-- squawk-ignore ban-drop-column
+alter table devskyy.order_items drop column user_id;
 -- squawk-ignore ban-drop-column
 alter table devskyy.order_items drop column customer_id;
 -- squawk-ignore ban-drop-column

@@ -11,23 +11,37 @@
 --   the seed says. ck_orders_customer_is_user holds it equal to user_id wherever user_id is set.
 -- * order_items.customer_id: its order's, held from 0202 by the foreign key (order_id, customer_id)
 --   -> orders (id, customer_id).
+-- * order_items.user_id: its order's user, null when the order has none, set null with it when the
+--   user is deleted (its own key to users, ON DELETE SET NULL; 0205 indexes it). Row-level security
+--   reads it from 0204 on instead of looking the order up (Citus refuses that subquery), so an item
+--   is a session's exactly when its order is: a deleted user's or a guest's items are nobody's.
+--   ck_order_items_user_is_customer holds it to the customer where it is set.
 -- * Nullable for now (0196 fills the existing rows, 0197 makes them NOT NULL): adding a nullable column
 --   without a default rewrites nothing. The checks are NOT VALID here and validated by 0197.
--- * place_order writes both (its own order id drawn first, so a guest order names itself). A writer
+-- * place_order writes them (its own order id drawn first, so a guest order names itself). A writer
 --   that leaves them out gets them from tg_orders_customer / tg_order_items_customer, on one server;
 --   under Citus such a writer passes them, since a row is routed to its shard before any trigger
 --   runs. An item of an order that does not exist fails as the foreign key would, naming
 --   fk_order_items_order_id; under row-level security the trigger sees only the acting user's
 --   orders, so another user's order leaves the column null and the policy refuses the row
---   (PermissionDenied), as it refuses an unknown order's.
+--   (PermissionDenied), as it refuses an unknown order's. The triggers also fill a row an UPDATE
+--   meets before 0196 has: the NOT VALID checks below hold for every updated row, so a status change
+--   of an old order while 0196 runs would fail them otherwise.
+-- * tg_orders_updated_at skips the update that only fills the customer (0196 writes every order; its
+--   updated_at stays the order's own), and 0204 restores it as it was once the column is NOT NULL.
+--   The items' deferred subtotal check now runs for a change of the columns the subtotal depends on
+--   (order_id, quantity, unit_price), not for every update: 0196 writes every item.
 alter table devskyy.orders add column customer_id uuid;
 alter table devskyy.order_items add column customer_id uuid;
+alter table devskyy.order_items add column user_id uuid;
 
 comment on column devskyy.orders.customer_id is
     'The customer the order belongs to: its user, or the order''s own id for a guest order; kept when the user is deleted. '
     'The distribution column under Citus (sql/devskyy/citus.toml).';
 comment on column devskyy.order_items.customer_id is
     'The customer of the item''s order (the distribution column under Citus).';
+comment on column devskyy.order_items.user_id is
+    'The user of the item''s order (null for a guest''s, set null when the user is deleted): whom row-level security shows it to.';
 
 create function devskyy.fill_order_customer()
 returns trigger
@@ -35,7 +49,13 @@ language plpgsql
 set search_path = pg_catalog
 as $$
 begin
-    new.customer_id := coalesce(new.user_id, new.id);
+    -- An update (of a row written before 0196) keeps the user the order had: a deleted user's
+    -- orders keep them as their customer.
+    if tg_op = 'UPDATE' then
+        new.customer_id := coalesce(old.user_id, new.user_id, new.id);
+    else
+        new.customer_id := coalesce(new.user_id, new.id);
+    end if;
     return new;
 end;
 $$;
@@ -44,7 +64,7 @@ comment on function devskyy.fill_order_customer() is
     'An order written without its customer gets its user, or its own id for a guest order (tg_orders_customer).';
 
 create trigger tg_orders_customer
-    before insert on devskyy.orders
+    before insert or update on devskyy.orders
     for each row when (new.customer_id is null)
     execute function devskyy.fill_order_customer();
 
@@ -53,9 +73,15 @@ returns trigger
 language plpgsql
 set search_path = pg_catalog
 as $$
+declare
+    v_found boolean;
 begin
-    select o.customer_id into new.customer_id from devskyy.orders as o where o.id = new.order_id;
-    if new.customer_id is null and not row_security_active('devskyy.orders') then
+    -- An order written before 0196 may not carry its customer yet: it is its user, or its own id.
+    select coalesce(o.customer_id, o.user_id, o.id), o.user_id, true
+      into new.customer_id, new.user_id, v_found
+      from devskyy.orders as o
+     where o.id = new.order_id;
+    if v_found is null and not row_security_active('devskyy.orders') then
         raise exception using
             errcode = 'foreign_key_violation',
             schema = tg_table_schema,
@@ -72,10 +98,10 @@ end;
 $$;
 
 comment on function devskyy.fill_order_item_customer() is
-    'An order item written without its customer gets its order''s (tg_order_items_customer).';
+    'An order item written without its customer gets its order''s customer and user (tg_order_items_customer).';
 
 create trigger tg_order_items_customer
-    before insert on devskyy.order_items
+    before insert or update on devskyy.order_items
     for each row when (new.customer_id is null)
     execute function devskyy.fill_order_item_customer();
 
@@ -85,6 +111,23 @@ alter table devskyy.orders
     add constraint ck_orders_customer_is_user check (user_id is null or customer_id = user_id) not valid;
 alter table devskyy.order_items
     add constraint ck_order_items_customer_id_not_null check (customer_id is not null) not valid;
+alter table devskyy.order_items
+    add constraint ck_order_items_user_is_customer check (user_id is null or user_id = customer_id) not valid;
+alter table devskyy.order_items
+    add constraint fk_order_items_user_id foreign key (user_id)
+        references devskyy.users (id) on delete set null not valid;
+
+drop trigger tg_orders_updated_at on devskyy.orders;
+create trigger tg_orders_updated_at
+    before update on devskyy.orders
+    for each row when (old.customer_id is not null or new.customer_id is null)
+    execute function core.set_updated_at();
+
+drop trigger tg_order_items_subtotal_matches_items on devskyy.order_items;
+create constraint trigger tg_order_items_subtotal_matches_items
+    after insert or delete or update of order_id, quantity, unit_price on devskyy.order_items
+    deferrable initially deferred
+    for each row execute function devskyy.check_order_subtotal();
 
 create or replace function devskyy.place_order_as_owner(p_user_id uuid, p_product_ids uuid[], p_quantities integer[], p_extra_charges numeric, p_metadata jsonb) RETURNS TABLE(id uuid, order_number character varying, user_id uuid, status devskyy.order_status, total_price numeric, subtotal numeric, created_at timestamp with time zone, updated_at timestamp with time zone, metadata jsonb, items jsonb)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -166,8 +209,9 @@ begin
             coalesce(p_metadata, '{}'))
     returning * into v_order;
 
-    insert into devskyy.order_items (customer_id, order_id, product_id, quantity, unit_price, created_at)
-    select v_order.customer_id, v_order.id, w.product_id, w.quantity, w.unit_price, v_order.created_at
+    insert into devskyy.order_items (customer_id, user_id, order_id, product_id, quantity, unit_price, created_at)
+    select v_order.customer_id, v_order.user_id, v_order.id, w.product_id, w.quantity, w.unit_price,
+           v_order.created_at
     from unnest(v_ids, v_quantities, v_prices) as w (product_id, quantity, unit_price);
 
     return query

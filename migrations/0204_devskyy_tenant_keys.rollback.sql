@@ -7,6 +7,11 @@ revoke insert, update on devskyy.orders, devskyy.order_items from sqlfirst_app;
 grant insert, update on devskyy.orders, devskyy.order_items to sqlfirst_app;
 alter policy rls_order_items_own_order on devskyy.order_items
     using (exists (select from devskyy.orders as o where o.id = order_id));
+drop trigger tg_orders_updated_at on devskyy.orders;
+create trigger tg_orders_updated_at
+    before update on devskyy.orders
+    for each row when (old.customer_id is not null or new.customer_id is null)
+    execute function core.set_updated_at();
 -- squawk-ignore ban-drop-constraint
 alter table devskyy.order_items drop constraint fk_order_items_order_id;
 -- squawk-ignore ban-drop-constraint

@@ -14,12 +14,11 @@
 --   (0175), so the application role can no longer write one, and no customer's row can take
 --   another's. get_order_by_id, get_order_by_number and the other lookups read the new keys'
 --   indexes, which lead with id or the number.
--- * Row-level security reads an item's own customer where it looked up its order: an item is the
---   acting user's exactly when its order is (the key holds the customer on both sides, and an order's
---   customer is its user: ck_orders_customer_is_user), and Citus refuses the subquery the policy held.
---   One difference: a deleted user's orders keep their customer, so their items stay readable to a
---   session still acting as that (deleted) user id, while the orders themselves (user_id null) do
---   not; no session acts for a user who no longer exists, and their ids are never drawn again.
+-- * Row-level security reads an item's own user (0195) where it looked up its order, whose subquery
+--   Citus refuses: an item is the acting user's exactly when its order is (place_order and the fill
+--   write the order's user, and a deleted user's are set null on both); a guest's items, like the
+--   guest's orders, are nobody's.
+-- * tg_orders_updated_at is as before 0195 again: with customer_id NOT NULL no update fills it.
 -- squawk-ignore ban-drop-constraint
 alter table devskyy.order_items drop constraint fk_order_items_order_id;
 -- squawk-ignore renaming-object
@@ -40,7 +39,10 @@ alter table devskyy.order_items
     add constraint uq_order_items_order_id_product_id
         unique using index uq_order_items_order_id_product_id_customer_id;
 alter policy rls_order_items_own_order on devskyy.order_items
-    using (customer_id = core.acting_user());
+    using (user_id = core.acting_user());
+drop trigger tg_orders_updated_at on devskyy.orders;
+create trigger tg_orders_updated_at before update on devskyy.orders
+    for each row execute function core.set_updated_at();
 insert into core.database_chosen_columns (schema_name, table_name, column_name)
 values ('devskyy', 'orders', 'id'),
        ('devskyy', 'orders', 'order_number'),

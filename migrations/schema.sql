@@ -2189,7 +2189,13 @@ CREATE FUNCTION devskyy.fill_order_customer() RETURNS trigger
     SET search_path TO 'pg_catalog'
     AS $$
 begin
-    new.customer_id := coalesce(new.user_id, new.id);
+    -- An update (of a row written before 0196) keeps the user the order had: a deleted user's
+    -- orders keep them as their customer.
+    if tg_op = 'UPDATE' then
+        new.customer_id := coalesce(old.user_id, new.user_id, new.id);
+    else
+        new.customer_id := coalesce(new.user_id, new.id);
+    end if;
     return new;
 end;
 $$;
@@ -2200,9 +2206,15 @@ CREATE FUNCTION devskyy.fill_order_item_customer() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
     AS $$
+declare
+    v_found boolean;
 begin
-    select o.customer_id into new.customer_id from devskyy.orders as o where o.id = new.order_id;
-    if new.customer_id is null and not row_security_active('devskyy.orders') then
+    -- An order written before 0196 may not carry its customer yet: it is its user, or its own id.
+    select coalesce(o.customer_id, o.user_id, o.id), o.user_id, true
+      into new.customer_id, new.user_id, v_found
+      from devskyy.orders as o
+     where o.id = new.order_id;
+    if v_found is null and not row_security_active('devskyy.orders') then
         raise exception using
             errcode = 'foreign_key_violation',
             schema = tg_table_schema,
@@ -2218,7 +2230,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION devskyy.fill_order_item_customer() IS 'An order item written without its customer gets its order''s (tg_order_items_customer).';
+COMMENT ON FUNCTION devskyy.fill_order_item_customer() IS 'An order item written without its customer gets its order''s customer and user (tg_order_items_customer).';
 
 CREATE FUNCTION devskyy.guard_catalogue_write() RETURNS trigger
     LANGUAGE plpgsql
@@ -2532,8 +2544,9 @@ begin
             coalesce(p_metadata, '{}'))
     returning * into v_order;
 
-    insert into devskyy.order_items (customer_id, order_id, product_id, quantity, unit_price, created_at)
-    select v_order.customer_id, v_order.id, w.product_id, w.quantity, w.unit_price, v_order.created_at
+    insert into devskyy.order_items (customer_id, user_id, order_id, product_id, quantity, unit_price, created_at)
+    select v_order.customer_id, v_order.user_id, v_order.id, w.product_id, w.quantity, w.unit_price,
+           v_order.created_at
     from unnest(v_ids, v_quantities, v_prices) as w (product_id, quantity, unit_price);
 
     return query
@@ -3861,13 +3874,17 @@ CREATE TABLE devskyy.order_items (
     unit_price numeric(10,2) NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     customer_id uuid NOT NULL,
+    user_id uuid,
     CONSTRAINT ck_order_items_quantity_positive CHECK ((quantity > 0)),
-    CONSTRAINT ck_order_items_unit_price CHECK ((unit_price >= (0)::numeric))
+    CONSTRAINT ck_order_items_unit_price CHECK ((unit_price >= (0)::numeric)),
+    CONSTRAINT ck_order_items_user_is_customer CHECK (((user_id IS NULL) OR (user_id = customer_id)))
 );
 
 ALTER TABLE ONLY devskyy.order_items FORCE ROW LEVEL SECURITY;
 
 COMMENT ON COLUMN devskyy.order_items.customer_id IS 'The customer of the item''s order (the distribution column under Citus).';
+
+COMMENT ON COLUMN devskyy.order_items.user_id IS 'The user of the item''s order (null for a guest''s, set null when the user is deleted): whom row-level security shows it to.';
 
 CREATE SEQUENCE devskyy.order_number_seq
     START WITH 0
@@ -4809,6 +4826,8 @@ CREATE INDEX ix_llm_round_table_results_task_category_created_at ON devskyy.llm_
 
 CREATE INDEX ix_order_items_product_id ON devskyy.order_items USING btree (product_id);
 
+CREATE INDEX ix_order_items_user_id ON devskyy.order_items USING btree (user_id) WHERE (user_id IS NOT NULL);
+
 CREATE INDEX ix_orders_status_created_at ON devskyy.orders USING btree (status, created_at);
 
 CREATE INDEX ix_orders_user_id_created_at ON devskyy.orders USING btree (user_id, created_at DESC, id DESC);
@@ -5021,7 +5040,7 @@ CREATE TRIGGER tg_users_guard_own_row BEFORE DELETE OR UPDATE ON agent_hub.users
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_agent_tasks_client BEFORE INSERT ON ai_seo.agent_tasks FOR EACH ROW WHEN ((new.client_id IS NULL)) EXECUTE FUNCTION ai_seo.fill_task_client();
+CREATE TRIGGER tg_agent_tasks_client BEFORE INSERT OR UPDATE ON ai_seo.agent_tasks FOR EACH ROW WHEN ((new.client_id IS NULL)) EXECUTE FUNCTION ai_seo.fill_task_client();
 
 CREATE TRIGGER tg_agent_tasks_count_delete AFTER DELETE ON ai_seo.agent_tasks REFERENCING OLD TABLE AS old_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
 
@@ -5137,13 +5156,13 @@ CREATE TRIGGER tg_agent_executions_status_transition BEFORE UPDATE ON devskyy.ag
 
 CREATE TRIGGER tg_agent_executions_updated_at BEFORE UPDATE ON devskyy.agent_executions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_order_items_customer BEFORE INSERT ON devskyy.order_items FOR EACH ROW WHEN ((new.customer_id IS NULL)) EXECUTE FUNCTION devskyy.fill_order_item_customer();
+CREATE TRIGGER tg_order_items_customer BEFORE INSERT OR UPDATE ON devskyy.order_items FOR EACH ROW WHEN ((new.customer_id IS NULL)) EXECUTE FUNCTION devskyy.fill_order_item_customer();
 
-CREATE CONSTRAINT TRIGGER tg_order_items_subtotal_matches_items AFTER INSERT OR DELETE OR UPDATE ON devskyy.order_items DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION devskyy.check_order_subtotal();
+CREATE CONSTRAINT TRIGGER tg_order_items_subtotal_matches_items AFTER INSERT OR DELETE OR UPDATE OF order_id, quantity, unit_price ON devskyy.order_items DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION devskyy.check_order_subtotal();
 
 CREATE TRIGGER tg_orders_cancel_restock AFTER UPDATE OF status ON devskyy.orders FOR EACH ROW WHEN (((new.status = 'cancelled'::devskyy.order_status) AND (old.status <> 'cancelled'::devskyy.order_status))) EXECUTE FUNCTION devskyy.restock_cancelled_order();
 
-CREATE TRIGGER tg_orders_customer BEFORE INSERT ON devskyy.orders FOR EACH ROW WHEN ((new.customer_id IS NULL)) EXECUTE FUNCTION devskyy.fill_order_customer();
+CREATE TRIGGER tg_orders_customer BEFORE INSERT OR UPDATE ON devskyy.orders FOR EACH ROW WHEN ((new.customer_id IS NULL)) EXECUTE FUNCTION devskyy.fill_order_customer();
 
 CREATE TRIGGER tg_orders_status_transition BEFORE UPDATE OF status ON devskyy.orders FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION devskyy.check_order_status();
 
@@ -5335,6 +5354,9 @@ ALTER TABLE ONLY devskyy.order_items
 
 ALTER TABLE ONLY devskyy.order_items
     ADD CONSTRAINT fk_order_items_product_id FOREIGN KEY (product_id) REFERENCES devskyy.products(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY devskyy.order_items
+    ADD CONSTRAINT fk_order_items_user_id FOREIGN KEY (user_id) REFERENCES devskyy.users(id) ON DELETE SET NULL;
 
 ALTER TABLE ONLY devskyy.orders
     ADD CONSTRAINT fk_orders_user_id FOREIGN KEY (user_id) REFERENCES devskyy.users(id) ON DELETE SET NULL;
@@ -5563,7 +5585,7 @@ ALTER TABLE devskyy.order_items ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE devskyy.orders ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY rls_order_items_own_order ON devskyy.order_items USING ((customer_id = core.acting_user()));
+CREATE POLICY rls_order_items_own_order ON devskyy.order_items USING ((user_id = core.acting_user()));
 
 CREATE POLICY rls_orders_own ON devskyy.orders USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 

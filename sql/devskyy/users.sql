@@ -55,6 +55,7 @@ where id = :id
   and not is_verified;
 
 -- name: delete_user(id)!
--- Delete a user; their orders become guest orders and their tool executions keep no user.
+-- Delete a user; their orders and items keep no user (their customer_id stays) and their tool
+-- executions keep no user.
 delete from devskyy.users
 where id = :id;

@@ -226,3 +226,29 @@ async def test_the_migration_gives_tasks_written_before_it_their_client(empty_db
         assert checked.value.constraint_name == "ck_agent_tasks_internal_client"
     finally:
         await conn.close()
+
+
+async def test_an_update_before_the_fill_fills_the_row_instead_of_failing_the_checks(
+    empty_db_url: str,
+) -> None:
+    """Between 0190 and 0191 the NOT VALID checks hold for every updated row: claiming or finishing
+    an old task fills its client on the way."""
+    migrator = migrated_to_just_before(empty_db_url, "0190_ai_seo_task_client")
+    conn = await connect_one(empty_db_url)
+    try:
+        async with conn.transaction():
+            campaign = await make_campaign(conn)
+            agent = await make_agent(conn)
+            old = await conn.fetchval(
+                "insert into ai_seo.agent_tasks (agent_id, campaign_id, task_type, input_data)"
+                " values ($1, $2, 'audit', '{}') returning id",
+                agent.id,
+                campaign.id,
+            )
+        migrator.up(target="0190_ai_seo_task_client")  # 0191's fill has not run
+        assert await _client_of(conn, old) is None
+        await conn.execute("update ai_seo.agent_tasks set status = 'in_progress' where id = $1", old)
+        assert await _client_of(conn, old) == campaign.client_id
+        migrator.up()
+    finally:
+        await conn.close()

@@ -81,7 +81,7 @@ def test_orders_and_items_carry_their_customer(rows: dict[str, list[dict[str, An
     customer = {}
     for order in rows["devskyy.orders"]:
         assert order["customer_id"] == (order["user_id"] or order["id"])
-        customer[order["id"]] = order["customer_id"]
+        customer[order["id"]] = (order["customer_id"], order["user_id"])
     assert any(o["user_id"] is None for o in rows["devskyy.orders"])
     for item in rows["devskyy.order_items"]:
-        assert item["customer_id"] == customer[item["order_id"]]
+        assert (item["customer_id"], item["user_id"]) == customer[item["order_id"]]

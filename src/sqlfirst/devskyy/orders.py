@@ -6,8 +6,10 @@ oversell and a failed order leaves nothing behind. Order numbers (``ORD-`` + 8 h
 by the database, unique by construction.
 
 Under row-level security (migration 0076) a customer sees, changes and places only the orders of
-the acting user (their items follow their order); guest orders (no user) are placed with nobody
-acting and are then the worker's (``sqlfirst_worker``) alone.
+the acting user (their items follow their order: each carries its order's user, 0195); guest orders
+(no user) are placed with nobody acting and are then the worker's (``sqlfirst_worker``) alone.
+Orders and items also carry their customer (``customer_id``, 0195-0204: the user, or a guest order's
+own id), the tenant Citus would distribute them by; it is not in the models.
 """
 
 from __future__ import annotations

@@ -164,6 +164,7 @@ async def _delete(conn: Executor, *, id: UUID) -> int: ...
 
 
 async def delete(conn: Executor, *, id: UUID) -> bool:
-    """Delete a user; True when there was one. Their orders stay as guest orders (user_id NULL) and
-    their tool executions keep their audit rows without a user."""
+    """Delete a user; True when there was one. Their orders and items stay without a user (user_id
+    NULL, so no session sees them, as guest orders; their ``customer_id`` keeps the deleted id, the
+    tenant they are distributed by) and their tool executions keep their audit rows without a user."""
     return await _delete(conn, id=id) == 1
