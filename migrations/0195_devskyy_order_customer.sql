@@ -12,7 +12,9 @@
 -- * order_items.customer_id: its order's, held from 0202 by the foreign key (order_id, customer_id)
 --   -> orders (id, customer_id).
 -- * order_items.user_id: its order's user, null when the order has none, set null with it when the
---   user is deleted (its own key to users, ON DELETE SET NULL; 0205 indexes it). Row-level security
+--   user is deleted (its own key to users, ON DELETE SET NULL: added by 0197 after the fills, whose
+--   writes would otherwise take a key-share lock on each user and deadlock with a user's deletion;
+--   0205 indexes it). Row-level security
 --   reads it from 0204 on instead of looking the order up (Citus refuses that subquery), so an item
 --   is a session's exactly when its order is: a deleted user's or a guest's items are nobody's.
 --   ck_order_items_user_is_customer holds it to the customer where it is set.
@@ -27,8 +29,10 @@
 --   (PermissionDenied), as it refuses an unknown order's. The triggers also fill a row an UPDATE
 --   meets before 0196 has: the NOT VALID checks below hold for every updated row, so a status change
 --   of an old order while 0196 runs would fail them otherwise.
--- * tg_orders_updated_at skips the update that only fills the customer (0196 writes every order; its
---   updated_at stays the order's own), and 0204 restores it as it was once the column is NOT NULL.
+-- * tg_orders_updated_at skips an update of a row without its customer that changes nothing else
+--   (0196 writes every order; its updated_at stays the order's own; the customer trigger fires first
+--   and fills NEW, so the condition reads the other columns), and 0204 restores it as it was once
+--   the column is NOT NULL.
 --   The items' deferred subtotal check now runs for a change of the columns the subtotal depends on
 --   (order_id, quantity, unit_price), not for every update: 0196 writes every item.
 alter table devskyy.orders add column customer_id uuid;
@@ -52,7 +56,7 @@ begin
     -- An update (of a row written before 0196) keeps the user the order had: a deleted user's
     -- orders keep them as their customer.
     if tg_op = 'UPDATE' then
-        new.customer_id := coalesce(old.user_id, new.user_id, new.id);
+        new.customer_id := coalesce(new.user_id, old.user_id, new.id);
     else
         new.customer_id := coalesce(new.user_id, new.id);
     end if;
@@ -113,14 +117,18 @@ alter table devskyy.order_items
     add constraint ck_order_items_customer_id_not_null check (customer_id is not null) not valid;
 alter table devskyy.order_items
     add constraint ck_order_items_user_is_customer check (user_id is null or user_id = customer_id) not valid;
-alter table devskyy.order_items
-    add constraint fk_order_items_user_id foreign key (user_id)
-        references devskyy.users (id) on delete set null not valid;
 
 drop trigger tg_orders_updated_at on devskyy.orders;
 create trigger tg_orders_updated_at
     before update on devskyy.orders
-    for each row when (old.customer_id is not null or new.customer_id is null)
+    for each row when (
+        old.customer_id is not null
+        or (old.id, old.order_number, old.user_id, old.status, old.total_price, old.subtotal, old.created_at,
+            old.metadata)
+           is distinct from
+           (new.id, new.order_number, new.user_id, new.status, new.total_price, new.subtotal, new.created_at,
+            new.metadata)
+    )
     execute function core.set_updated_at();
 
 drop trigger tg_order_items_subtotal_matches_items on devskyy.order_items;

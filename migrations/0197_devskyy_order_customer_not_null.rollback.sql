@@ -8,9 +8,6 @@ alter table devskyy.orders
     add constraint ck_orders_customer_id_not_null check (customer_id is not null) not valid;
 -- squawk-ignore ban-drop-constraint
 alter table devskyy.order_items drop constraint fk_order_items_user_id;
-alter table devskyy.order_items
-    add constraint fk_order_items_user_id foreign key (user_id)
-        references devskyy.users (id) on delete set null not valid;
 -- squawk-ignore ban-drop-constraint
 alter table devskyy.order_items drop constraint ck_order_items_user_is_customer;
 alter table devskyy.order_items

@@ -4,3 +4,8 @@ alter table devskyy.order_items drop constraint fk_order_items_order_id_customer
 alter table devskyy.order_items
     add constraint fk_order_items_order_id_customer_id foreign key (order_id, customer_id)
         references devskyy.orders (id, customer_id) on delete cascade not valid;
+-- squawk-ignore ban-drop-constraint
+alter table devskyy.order_items drop constraint fk_order_items_user_id;
+alter table devskyy.order_items
+    add constraint fk_order_items_user_id foreign key (user_id)
+        references devskyy.users (id) on delete set null not valid;

@@ -12,12 +12,14 @@
 -- * An id and an order number stay unique by being the server's to draw (a uuid, the order-number
 --   sequence): orders.id, orders.order_number and order_items.id join core.database_chosen_columns
 --   (0175), so the application role can no longer write one, and no customer's row can take
---   another's. get_order_by_id, get_order_by_number and the other lookups read the new keys'
+--   another's. So does users.id: a user the application made under a guest order's id (its
+--   customer) or a deleted user's could otherwise write lines into that order. get_order_by_id, get_order_by_number and the other lookups read the new keys'
 --   indexes, which lead with id or the number.
 -- * Row-level security reads an item's own user (0195) where it looked up its order, whose subquery
 --   Citus refuses: an item is the acting user's exactly when its order is (place_order and the fill
 --   write the order's user, and a deleted user's are set null on both); a guest's items, like the
---   guest's orders, are nobody's.
+--   guest's orders, are nobody's. The writers hold the item's user to its order's: a raw write by
+--   the owner or the worker that names the customer and not the user hides the item from its user.
 -- * tg_orders_updated_at is as before 0195 again: with customer_id NOT NULL no update fills it.
 -- squawk-ignore ban-drop-constraint
 alter table devskyy.order_items drop constraint fk_order_items_order_id;
@@ -44,7 +46,8 @@ drop trigger tg_orders_updated_at on devskyy.orders;
 create trigger tg_orders_updated_at before update on devskyy.orders
     for each row execute function core.set_updated_at();
 insert into core.database_chosen_columns (schema_name, table_name, column_name)
-values ('devskyy', 'orders', 'id'),
+values ('devskyy', 'users', 'id'),
+       ('devskyy', 'orders', 'id'),
        ('devskyy', 'orders', 'order_number'),
        ('devskyy', 'order_items', 'id');
 select core.grant_domain_privileges('devskyy');

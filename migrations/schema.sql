@@ -2192,7 +2192,7 @@ begin
     -- An update (of a row written before 0196) keeps the user the order had: a deleted user's
     -- orders keep them as their customer.
     if tg_op = 'UPDATE' then
-        new.customer_id := coalesce(old.user_id, new.user_id, new.id);
+        new.customer_id := coalesce(new.user_id, old.user_id, new.id);
     else
         new.customer_id := coalesce(new.user_id, new.id);
     end if;

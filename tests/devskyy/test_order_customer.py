@@ -203,6 +203,15 @@ async def test_items_are_their_orders_users_and_nobody_elses(shop: Shop) -> None
                 shop.ring.id,
             )
     assert caught.value.constraint == "fk_order_items_order_id"
+    # Moving a line of her own order into Bob's: the key holds the customer on both sides.
+    async with db.transaction(as_user=shop.bob) as conn:
+        bobs = await orders.place(conn, user_id=shop.bob, items=[(shop.ring.id, 1)])
+    with pytest.raises((ReferenceViolation, PermissionDenied)):
+        async with db.transaction(as_user=shop.alice) as conn:
+            await conn.execute(
+                "update devskyy.order_items set order_id = $1 where order_id = $2", bobs.id, order.id
+            )
+    assert await _visible_items(db, shop.bob, bobs.id) == 1
 
 
 async def test_a_deleted_users_items_are_nobodys_and_the_orders_keep_their_customer(shop: Shop) -> None:
@@ -292,7 +301,7 @@ async def test_an_update_before_the_fill_fills_the_row_instead_of_failing_the_ch
     empty_db_url: str,
 ) -> None:
     """Between 0195 and 0196 the NOT VALID checks hold for every updated row: an old order's status
-    change, or the SET NULL of its deleted user, fills the customer on the way."""
+    change fills the customer on the way (and is stamped in updated_at)."""
     migrator = migrated_to_just_before(empty_db_url, "0195_devskyy_order_customer")
     conn = await connect_one(empty_db_url)
     try:
@@ -306,7 +315,10 @@ async def test_an_update_before_the_fill_fills_the_row_instead_of_failing_the_ch
             await conn.execute(f"{ITEM} values ($1, $2, 1, 5)", shipped, ring.id)
         migrator.up(target="0195_devskyy_order_customer")  # 0196's fill has not run
         assert await _customers(conn, shipped) == (None, {(None, None)})
+        before = await conn.fetchval("select updated_at from devskyy.orders where id = $1", shipped)
         await conn.execute("update devskyy.orders set status = 'processing' where id = $1", shipped)
+        # A real change is stamped, although the trigger filled the customer on the way.
+        assert await conn.fetchval("select updated_at from devskyy.orders where id = $1", shipped) > before
         await conn.execute("update devskyy.order_items set quantity = quantity where order_id = $1", shipped)
         assert await _customers(conn, shipped) == (user.id, {(user.id, user.id)})
         migrator.up()

@@ -148,7 +148,16 @@ async def _new_product(conn: Any, s: Samples, status: str) -> uuid.UUID:
 
 
 async def _prep_delete_user(conn: Any, s: Samples, rng: random.Random) -> Params:
-    return {"id": await _new_user(conn, s)}
+    # A customer with orders: the delete sets null on their orders and on those orders' items.
+    uid = await _new_user(conn, s)
+    for _ in range(3):
+        await conn.execute(
+            "select id from devskyy.place_order($1, array[$2::uuid, $3::uuid], array[1, 1], 0, '{}')",
+            uid,
+            rng.choice(s.products)["id"],
+            rng.choice(s.products)["id"],
+        )
+    return {"id": uid}
 
 
 async def _prep_publish(conn: Any, s: Samples, rng: random.Random) -> Params:

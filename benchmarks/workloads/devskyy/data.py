@@ -184,7 +184,16 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
         for _n, oid, user, created, items in order_plan():
             for index, quantity in items:
                 customer = user if user is not None else oid
-                yield (rand_uuid(rng), customer, user, oid, product_ids[index], quantity, prices[index], created)
+                yield (
+                    rand_uuid(rng),
+                    customer,
+                    user,
+                    oid,
+                    product_ids[index],
+                    quantity,
+                    prices[index],
+                    created,
+                )
 
     def execution_plan() -> Iterator[tuple[int, datetime]]:
         # An audit log is appended in time order: rows of one day sit on neighbouring pages.
@@ -320,7 +329,10 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
         ),
         TableLoad(
             "devskyy.order_items",
-            ("id", "customer_id", "user_id", "order_id", "product_id", "quantity", "unit_price", "created_at"),
+            (
+                "id", "customer_id", "user_id", "order_id",
+                "product_id", "quantity", "unit_price", "created_at",
+            ),
             item_total,
             item_rows,
         ),
