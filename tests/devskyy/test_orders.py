@@ -262,3 +262,36 @@ async def test_concurrent_orders_over_shared_products_in_any_order_never_deadloc
         assert [await stock(pool, p.id) for p in (a, b, d)] == [880, 880, 880]
     finally:
         await pool.close()
+
+
+async def test_moving_a_line_to_another_order_checks_the_order_it_left(db_url: str) -> None:
+    db = Database(await create_pool(Settings(database_url=db_url, min_size=1, max_size=2)))
+    try:
+        async with db.transaction() as conn:
+            ring = await make_product(conn, price=Decimal("10.00"))
+            chain = await make_product(conn, price=Decimal("10.00"))
+            user = await make_user(conn)
+            two_lines = await orders.place(conn, user_id=user.id, items=[(ring.id, 1), (chain.id, 1)])
+            one_line = await orders.place(conn, user_id=user.id, items=[(ring.id, 1)])
+        move = "update devskyy.order_items set order_id = $1 where order_id = $2 and product_id = $3"
+        # The order it reached is made right, the one it left is not: refused at commit.
+        with pytest.raises(CheckViolation) as left:
+            async with db.transaction() as conn:
+                await conn.execute(move, one_line.id, two_lines.id, chain.id)
+                await conn.execute(
+                    "update devskyy.orders set subtotal = 20, total_price = 20 where id = $1", one_line.id
+                )
+        assert left.value.constraint == "ck_orders_subtotal_matches_items"
+        # Both made right: the move stands.
+        async with db.transaction() as conn:
+            await conn.execute(move, one_line.id, two_lines.id, chain.id)
+            await conn.execute(
+                "update devskyy.orders set subtotal = 20, total_price = 20 where id = $1", one_line.id
+            )
+            await conn.execute(
+                "update devskyy.orders set subtotal = 10, total_price = 10 where id = $1", two_lines.id
+            )
+        async with db.transaction() as conn:
+            assert len(await orders.items(conn, order_id=one_line.id)) == 2
+    finally:
+        await db.close()
