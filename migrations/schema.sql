@@ -995,12 +995,20 @@ begin
     -- column's sequence follows its table), so a login that is sqlfirst_owner can run every later
     -- migration without a superuser.
     if pg_has_role(migrator, 'sqlfirst_owner', 'MEMBER') and migrator <> 'sqlfirst_owner' then
-        execute format('alter schema %I owner to sqlfirst_owner', p_schema);
+        -- Only what the owner role does not own yet (since 0209): ALTER ... OWNER takes an ACCESS
+        -- EXCLUSIVE lock even when the owner stays, which on every table of a busy domain, in no set
+        -- order, in the middle of a migration, waits behind (and blocks) live traffic or deadlocks
+        -- with it.
+        if (select n.nspowner from pg_namespace n where n.oid = p_schema::regnamespace)
+           <> 'sqlfirst_owner'::regrole then
+            execute format('alter schema %I owner to sqlfirst_owner', p_schema);
+        end if;
         for object in
             select c.oid, c.relkind
               from pg_class c
              where c.relnamespace = p_schema::regnamespace
                and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
+               and c.relowner <> 'sqlfirst_owner'::regrole
                and not exists (select from pg_depend d
                                 where d.classid = 'pg_class'::regclass and d.objid = c.oid
                                   and (d.deptype = 'e' or (c.relkind = 'S' and d.deptype in ('a', 'i'))))
@@ -1015,6 +1023,7 @@ begin
             select p.oid, p.prokind
               from pg_proc p
              where p.pronamespace = p_schema::regnamespace
+               and p.proowner <> 'sqlfirst_owner'::regrole
                and not exists (select from pg_depend d
                                 where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
         loop
@@ -1028,6 +1037,7 @@ begin
               from pg_type t
              where t.typnamespace = p_schema::regnamespace
                and t.typtype in ('e', 'd', 'r')
+               and t.typowner <> 'sqlfirst_owner'::regrole
                and not exists (select from pg_depend d
                                 where d.classid = 'pg_type'::regclass and d.objid = t.oid and d.deptype = 'e')
         loop
@@ -5044,7 +5054,7 @@ CREATE TRIGGER tg_users_guard_own_row BEFORE DELETE OR UPDATE ON agent_hub.users
 
 CREATE TRIGGER tg_users_updated_at BEFORE UPDATE ON agent_hub.users FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_agent_tasks_client BEFORE INSERT OR UPDATE ON ai_seo.agent_tasks FOR EACH ROW WHEN ((new.client_id IS NULL)) EXECUTE FUNCTION ai_seo.fill_task_client();
+CREATE TRIGGER tg_agent_tasks_client BEFORE INSERT ON ai_seo.agent_tasks FOR EACH ROW WHEN ((new.client_id IS NULL)) EXECUTE FUNCTION ai_seo.fill_task_client();
 
 CREATE TRIGGER tg_agent_tasks_count_delete AFTER DELETE ON ai_seo.agent_tasks REFERENCING OLD TABLE AS old_tasks FOR EACH STATEMENT EXECUTE FUNCTION ai_seo.count_user_tasks();
 
@@ -5160,13 +5170,13 @@ CREATE TRIGGER tg_agent_executions_status_transition BEFORE UPDATE ON devskyy.ag
 
 CREATE TRIGGER tg_agent_executions_updated_at BEFORE UPDATE ON devskyy.agent_executions FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_order_items_customer BEFORE INSERT OR UPDATE ON devskyy.order_items FOR EACH ROW WHEN ((new.customer_id IS NULL)) EXECUTE FUNCTION devskyy.fill_order_item_customer();
+CREATE TRIGGER tg_order_items_customer BEFORE INSERT ON devskyy.order_items FOR EACH ROW WHEN ((new.customer_id IS NULL)) EXECUTE FUNCTION devskyy.fill_order_item_customer();
 
 CREATE CONSTRAINT TRIGGER tg_order_items_subtotal_matches_items AFTER INSERT OR DELETE OR UPDATE OF order_id, quantity, unit_price ON devskyy.order_items DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION devskyy.check_order_subtotal();
 
 CREATE TRIGGER tg_orders_cancel_restock AFTER UPDATE OF status ON devskyy.orders FOR EACH ROW WHEN (((new.status = 'cancelled'::devskyy.order_status) AND (old.status <> 'cancelled'::devskyy.order_status))) EXECUTE FUNCTION devskyy.restock_cancelled_order();
 
-CREATE TRIGGER tg_orders_customer BEFORE INSERT OR UPDATE ON devskyy.orders FOR EACH ROW WHEN ((new.customer_id IS NULL)) EXECUTE FUNCTION devskyy.fill_order_customer();
+CREATE TRIGGER tg_orders_customer BEFORE INSERT ON devskyy.orders FOR EACH ROW WHEN ((new.customer_id IS NULL)) EXECUTE FUNCTION devskyy.fill_order_customer();
 
 CREATE TRIGGER tg_orders_status_transition BEFORE UPDATE OF status ON devskyy.orders FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION devskyy.check_order_status();
 

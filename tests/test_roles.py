@@ -449,6 +449,32 @@ async def test_a_table_a_later_migration_creates_is_granted_by_default(db_url: s
         await owner.close()
 
 
+async def test_regranting_a_domain_locks_only_what_the_owner_role_does_not_own_yet(conn: Connection) -> None:
+    # Every domain migration calls grant_domain_privileges(); ALTER ... OWNER locks a table ACCESS
+    # EXCLUSIVE even when its owner stays, so regranting a domain must not alter what the owner role
+    # owns already (0209), or each migration would lock every table of the domain until it commits.
+    assert await conn.fetchval("select pg_has_role(current_user, 'sqlfirst_owner', 'member')")
+    async with conn.transaction():
+        await conn.execute("create table deals.regrant_probe (id bigint)")
+        await conn.execute("select core.grant_domain_privileges('deals')")
+        locked = await conn.fetch(
+            """
+            select l.relation::regclass::text as name
+              from pg_locks l
+             where l.pid = pg_backend_pid() and l.mode = 'AccessExclusiveLock' and l.relation is not null
+               and l.relation::regclass::text like 'deals.%'
+            """
+        )
+        names = {r["name"] for r in locked}
+        assert "deals.regrant_probe" in names  # new: created here, then given to the owner role
+        assert not names & {"deals.deals", "deals.users", "deals.goals", "deals.price_tracking"}
+        assert await conn.fetchval(
+            "select relowner = 'sqlfirst_owner'::regrole from pg_class"
+            " where oid = 'deals.regrant_probe'::regclass"
+        )
+        await conn.execute("drop table deals.regrant_probe")
+
+
 async def test_the_domain_schemas_belong_to_the_owner_role(conn: Connection) -> None:
     owners = await conn.fetch(
         f"""

@@ -252,3 +252,18 @@ async def test_an_update_before_the_fill_fills_the_row_instead_of_failing_the_ch
         migrator.up()
     finally:
         await conn.close()
+
+
+async def test_setting_a_tasks_client_null_is_refused_and_the_task_keeps_it(conn: Connection) -> None:
+    """Since 0207 tg_agent_tasks_client runs before an insert only: NOT NULL refuses such an update
+    (before, the trigger quietly set the client back)."""
+    campaign = await make_campaign(conn)
+    task = await make_task(conn, campaign_id=campaign.id)
+    internal = await make_task(conn)
+    for task_id in (task.id, internal.id):
+        with pytest.raises(asyncpg.NotNullViolationError) as refused:
+            async with conn.transaction():
+                await conn.execute("update ai_seo.agent_tasks set client_id = null where id = $1", task_id)
+        assert refused.value.column_name == "client_id"
+    assert await _client_of(conn, task.id) == campaign.client_id
+    assert await _client_of(conn, internal.id) == INTERNAL

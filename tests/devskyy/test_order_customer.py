@@ -324,3 +324,25 @@ async def test_an_update_before_the_fill_fills_the_row_instead_of_failing_the_ch
         migrator.up()
     finally:
         await conn.close()
+
+
+async def test_setting_an_orders_or_an_items_customer_null_is_refused_and_they_keep_it(
+    conn: Connection,
+) -> None:
+    """Since 0208 tg_orders_customer and tg_order_items_customer run before an insert only: NOT NULL
+    refuses such an update (before, the triggers quietly set the customer back)."""
+    user = await make_user(conn)
+    ring = await make_product(conn)
+    mine = await orders.place(conn, user_id=user.id, items=[(ring.id, 1)])
+    guest = await orders.place(conn, user_id=None, items=[(ring.id, 1)])
+    for table in ("orders", "order_items"):
+        for order in (mine, guest):
+            key = "id" if table == "orders" else "order_id"
+            with pytest.raises(asyncpg.NotNullViolationError) as refused:
+                async with conn.transaction():
+                    await conn.execute(
+                        f"update devskyy.{table} set customer_id = null where {key} = $1", order.id
+                    )
+            assert (refused.value.table_name, refused.value.column_name) == (table, "customer_id")
+    assert await _customers(conn, mine.id) == (user.id, {(user.id, user.id)})
+    assert await _customers(conn, guest.id) == (guest.id, {(guest.id, None)})
