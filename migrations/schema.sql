@@ -1589,6 +1589,42 @@ $$;
 
 COMMENT ON FUNCTION deals.apply_token_change(p_user_id uuid, p_type deals.transactiontype, p_amount numeric, p_description text, p_goal_id uuid, p_meta_data jsonb) IS 'One token operation, atomically: transaction row, balance, history, totals. Raises SF001 on overdraft.';
 
+CREATE FUNCTION deals.check_notification_deal() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    -- Read as the caller: under row-level security deal_ids shows the caller's own entries and the
+    -- shared ones only, so a hidden deal and a missing one fail alike, as they did in the policy.
+    if not exists (select from deals.deal_ids as i
+                   where i.id = new.deal_id and (i.shared or i.user_id = new.user_id))
+       and (row_security_active('deals.notifications')
+            or exists (select from deals.deal_ids as i where i.id = new.deal_id)) then
+        raise exception 'new row violates row-level security policy for table "notifications"'
+            using errcode = 'insufficient_privilege',
+                  detail = format('deal %s is neither the notification''s user''s nor shared', new.deal_id),
+                  schema = 'deals',
+                  table = 'notifications';
+    end if;
+    return new;  -- a deal no one has, written by a role row-level security does not apply to: the key names itself
+end;
+$$;
+
+COMMENT ON FUNCTION deals.check_notification_deal() IS 'BEFORE INSERT/UPDATE row trigger on notifications: its deal is its user''s own or a shared one (what rls_notifications_own checked until 0212).';
+
+CREATE FUNCTION deals.clear_deal_ids() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    -- DELETE, not TRUNCATE: notifications point here, and their keys set their deal_id null.
+    delete from deals.deal_ids;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.clear_deal_ids() IS 'TRUNCATE of deals.deals empties deals.deal_ids with it.';
+
 CREATE FUNCTION deals.clear_hash_index() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -1790,7 +1826,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION deals.fill_deal_shared() IS 'BEFORE INSERT/UPDATE row trigger on deal_scores: deal_shared is whether the score''s deal is shared, never what the writer gave.';
+COMMENT ON FUNCTION deals.fill_deal_shared() IS 'BEFORE INSERT/UPDATE row trigger on deal_scores and price_tracking: deal_shared is whether the row''s deal is shared, never what the writer gave.';
 
 CREATE FUNCTION deals.fill_hash_indexes() RETURNS bigint
     LANGUAGE sql
@@ -1808,9 +1844,17 @@ CREATE FUNCTION deals.fill_hash_indexes() RETURNS bigint
         where tx_hash is not null
         on conflict (tx_hash) do nothing
         returning 1
+    ), ids as (
+        insert into deals.deal_ids (id, user_id, shared)
+        select id, user_id, source::text not in ('manual', 'user')
+        from deals.deals
+        on conflict (id) do nothing
+        returning 1
     )
-    select (select count(*) from tokens) + (select count(*) from transactions);
+    select (select count(*) from tokens) + (select count(*) from transactions) + (select count(*) from ids);
 $$;
+
+COMMENT ON FUNCTION deals.fill_hash_indexes() IS 'Writes the entries of auth_token_hashes, transaction_hashes and deal_ids that a load bypassing the triggers left out; returns how many. The owner''s to run.';
 
 CREATE FUNCTION deals.fill_parent_user() RETURNS trigger
     LANGUAGE plpgsql
@@ -1888,6 +1932,28 @@ end;
 $$;
 
 COMMENT ON FUNCTION deals.index_auth_token_hash() IS 'Keeps deals.auth_token_hashes in step with the auth token a row writes, deletes or re-keys (the only writer).';
+
+CREATE FUNCTION deals.index_deal_id() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if tg_op = 'INSERT' then
+        insert into deals.deal_ids (id, user_id, shared)
+        values (new.id, new.user_id, new.source::text not in ('manual', 'user'));
+    elsif tg_op = 'UPDATE' then
+        -- In place: a notification pointing at the deal refuses a re-key by its key's name, as it
+        -- refused the deal's own re-key before 0212, rather than being set null by a delete.
+        update deals.deal_ids as i set id = new.id, user_id = new.user_id
+        where i.id = old.id and i.user_id = old.user_id;
+    else
+        delete from deals.deal_ids as i where i.id = old.id and i.user_id = old.user_id;
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.index_deal_id() IS 'Keeps deals.deal_ids in step with the deal a row writes, deletes or re-keys (the only writer).';
 
 CREATE FUNCTION deals.index_transaction_hash() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2107,8 +2173,8 @@ CREATE FUNCTION deals.track_deal_price() RETURNS trigger
     AS $$
 begin
     if tg_op = 'INSERT' or new.current_price is distinct from old.current_price then
-        insert into deals.price_tracking (deal_id, price, currency, source, tracked_at)
-        values (new.id, new.current_price, new.currency, new.source, clock_timestamp());
+        insert into deals.price_tracking (deal_id, user_id, price, currency, source, tracked_at)
+        values (new.id, new.user_id, new.current_price, new.currency, new.source, clock_timestamp());
     end if;
     return null;
 end;
@@ -3438,6 +3504,16 @@ CREATE TABLE deals.deal_activities (
 
 ALTER TABLE ONLY deals.deal_activities FORCE ROW LEVEL SECURITY;
 
+CREATE TABLE deals.deal_ids (
+    id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    shared boolean NOT NULL
+);
+
+ALTER TABLE ONLY deals.deal_ids FORCE ROW LEVEL SECURITY;
+
+COMMENT ON TABLE deals.deal_ids IS 'Every deal''s id with its user and whether it is shared, unique across users; kept by the tg_deals_id_index triggers on deals.';
+
 CREATE TABLE deals.deal_scores (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     deal_id uuid NOT NULL,
@@ -3653,6 +3729,8 @@ CREATE TABLE deals.price_tracking (
     source deals.dealsource NOT NULL,
     tracked_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    user_id uuid NOT NULL,
+    deal_shared boolean DEFAULT false NOT NULL,
     CONSTRAINT ck_price_tracking_currency_format CHECK (((currency)::text ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT ck_price_tracking_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
     CONSTRAINT ck_price_tracking_price CHECK ((price >= (0)::numeric))
@@ -3669,6 +3747,8 @@ CREATE TABLE deals.price_tracking_default (
     source deals.dealsource NOT NULL,
     tracked_at timestamp with time zone DEFAULT now() NOT NULL,
     meta_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    user_id uuid NOT NULL,
+    deal_shared boolean DEFAULT false NOT NULL,
     CONSTRAINT ck_price_tracking_currency_format CHECK (((currency)::text ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT ck_price_tracking_meta_data_object CHECK ((jsonb_typeof(meta_data) = 'object'::text)),
     CONSTRAINT ck_price_tracking_price CHECK ((price >= (0)::numeric))
@@ -4390,11 +4470,14 @@ ALTER TABLE ONLY deals.chat_messages
 ALTER TABLE ONLY deals.deal_activities
     ADD CONSTRAINT pk_deal_activities PRIMARY KEY (id, deal_user_id);
 
+ALTER TABLE ONLY deals.deal_ids
+    ADD CONSTRAINT pk_deal_ids PRIMARY KEY (id);
+
 ALTER TABLE ONLY deals.deal_scores
     ADD CONSTRAINT pk_deal_scores PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.deals
-    ADD CONSTRAINT pk_deals PRIMARY KEY (id);
+    ADD CONSTRAINT pk_deals PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.goals
     ADD CONSTRAINT pk_goals PRIMARY KEY (id, user_id);
@@ -4412,7 +4495,7 @@ ALTER TABLE ONLY deals.notifications
     ADD CONSTRAINT pk_notifications PRIMARY KEY (id, user_id);
 
 ALTER TABLE ONLY deals.price_tracking
-    ADD CONSTRAINT pk_price_tracking PRIMARY KEY (id, tracked_at);
+    ADD CONSTRAINT pk_price_tracking PRIMARY KEY (id, tracked_at, user_id);
 
 ALTER TABLE ONLY deals.task_activities
     ADD CONSTRAINT pk_task_activities PRIMARY KEY (id, user_id);
@@ -4439,7 +4522,7 @@ ALTER TABLE ONLY deals.users
     ADD CONSTRAINT pk_users PRIMARY KEY (id);
 
 ALTER TABLE ONLY deals.price_tracking_default
-    ADD CONSTRAINT price_tracking_default_pkey PRIMARY KEY (id, tracked_at);
+    ADD CONSTRAINT price_tracking_default_pkey PRIMARY KEY (id, tracked_at, user_id);
 
 ALTER TABLE ONLY deals.auth_tokens
     ADD CONSTRAINT uq_auth_tokens_token UNIQUE (token, user_id);
@@ -4692,6 +4775,8 @@ CREATE INDEX ix_deal_activities_user_id_activity_type_label_created_at_id ON dea
 
 CREATE INDEX ix_deal_activities_user_id_created_at_id ON deals.deal_activities USING btree (user_id, created_at, id);
 
+CREATE INDEX ix_deal_ids_user_id ON deals.deal_ids USING btree (user_id);
+
 CREATE INDEX ix_deal_scores_created_at ON deals.deal_scores USING btree (created_at);
 
 CREATE INDEX ix_deal_scores_deal_id ON deals.deal_scores USING btree (deal_id);
@@ -4815,8 +4900,6 @@ CREATE INDEX ix_users_status_created_at_id ON deals.users USING btree (status, c
 CREATE INDEX price_tracking_default_deal_id_tracked_at_idx ON deals.price_tracking_default USING btree (deal_id, tracked_at);
 
 CREATE INDEX price_tracking_default_source_idx ON deals.price_tracking_default USING btree (source);
-
-CREATE UNIQUE INDEX uq_deals_id_user_id ON deals.deals USING btree (id, user_id);
 
 CREATE UNIQUE INDEX uq_token_transactions_tx_hash ON deals.token_transactions USING btree (tx_hash, user_id);
 
@@ -5106,6 +5189,14 @@ CREATE TRIGGER tg_deals_goal_matches_insert AFTER INSERT ON deals.deals FOR EACH
 
 CREATE TRIGGER tg_deals_goal_matches_update AFTER UPDATE OF goal_id ON deals.deals FOR EACH ROW WHEN ((old.goal_id IS DISTINCT FROM new.goal_id)) EXECUTE FUNCTION deals.count_goal_matches();
 
+CREATE TRIGGER tg_deals_id_index AFTER INSERT ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.index_deal_id();
+
+CREATE TRIGGER tg_deals_id_index_delete AFTER DELETE ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.index_deal_id();
+
+CREATE TRIGGER tg_deals_id_index_truncate AFTER TRUNCATE ON deals.deals FOR EACH STATEMENT EXECUTE FUNCTION deals.clear_deal_ids();
+
+CREATE TRIGGER tg_deals_id_index_update AFTER UPDATE OF id, user_id ON deals.deals FOR EACH ROW WHEN (((old.id IS DISTINCT FROM new.id) OR (old.user_id IS DISTINCT FROM new.user_id))) EXECUTE FUNCTION deals.index_deal_id();
+
 CREATE TRIGGER tg_deals_source_unchanged BEFORE UPDATE OF source ON deals.deals FOR EACH ROW WHEN ((old.source IS DISTINCT FROM new.source)) EXECUTE FUNCTION deals.refuse_source_change();
 
 CREATE TRIGGER tg_deals_track_price_insert AFTER INSERT ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.track_deal_price();
@@ -5136,7 +5227,13 @@ CREATE TRIGGER tg_market_data_updated_at BEFORE UPDATE ON deals.market_data FOR 
 
 CREATE TRIGGER tg_markets_updated_at BEFORE UPDATE ON deals.markets FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
+CREATE TRIGGER tg_notifications_deal BEFORE INSERT OR UPDATE OF deal_id, user_id ON deals.notifications FOR EACH ROW WHEN ((new.deal_id IS NOT NULL)) EXECUTE FUNCTION deals.check_notification_deal();
+
 CREATE TRIGGER tg_notifications_updated_at BEFORE UPDATE ON deals.notifications FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TRIGGER tg_price_tracking_user BEFORE INSERT ON deals.price_tracking FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_parent_user('deals', 'deal_id', 'fk_price_tracking_deal_id');
+
+CREATE TRIGGER tg_price_tracking_visibility BEFORE INSERT OR UPDATE OF deal_id, user_id, deal_shared ON deals.price_tracking FOR EACH ROW EXECUTE FUNCTION deals.fill_deal_shared();
 
 CREATE TRIGGER tg_task_activities_user BEFORE INSERT ON deals.task_activities FOR EACH ROW WHEN ((new.user_id IS NULL)) EXECUTE FUNCTION deals.fill_parent_user('tasks', 'task_id', 'fk_task_activities_task_id');
 
@@ -5303,6 +5400,9 @@ ALTER TABLE ONLY deals.deal_activities
 ALTER TABLE ONLY deals.deal_activities
     ADD CONSTRAINT fk_deal_activities_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE SET NULL;
 
+ALTER TABLE ONLY deals.deal_ids
+    ADD CONSTRAINT fk_deal_ids_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY deals.deal_scores
     ADD CONSTRAINT fk_deal_scores_deal_id FOREIGN KEY (deal_id, user_id) REFERENCES deals.deals(id, user_id) ON DELETE CASCADE;
 
@@ -5316,7 +5416,7 @@ ALTER TABLE ONLY deals.goals
     ADD CONSTRAINT fk_goals_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.notifications
-    ADD CONSTRAINT fk_notifications_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deals(id) ON DELETE SET NULL;
+    ADD CONSTRAINT fk_notifications_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deal_ids(id) ON DELETE SET NULL;
 
 ALTER TABLE ONLY deals.notifications
     ADD CONSTRAINT fk_notifications_goal_id FOREIGN KEY (goal_id, user_id) REFERENCES deals.goals(id, user_id);
@@ -5325,7 +5425,7 @@ ALTER TABLE ONLY deals.notifications
     ADD CONSTRAINT fk_notifications_user_id FOREIGN KEY (user_id) REFERENCES deals.users(id) ON DELETE CASCADE;
 
 ALTER TABLE deals.price_tracking
-    ADD CONSTRAINT fk_price_tracking_deal_id FOREIGN KEY (deal_id) REFERENCES deals.deals(id) ON DELETE CASCADE;
+    ADD CONSTRAINT fk_price_tracking_deal_id FOREIGN KEY (deal_id, user_id) REFERENCES deals.deals(id, user_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY deals.task_activities
     ADD CONSTRAINT fk_task_activities_agent_id FOREIGN KEY (agent_id) REFERENCES deals.agents(id) ON DELETE SET NULL;
@@ -5505,6 +5605,8 @@ ALTER TABLE deals.chat_messages ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.deal_activities ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE deals.deal_ids ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE deals.deal_scores ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE deals.deals ENABLE ROW LEVEL SECURITY;
@@ -5531,6 +5633,8 @@ CREATE POLICY rls_deal_activities_select ON deals.deal_activities FOR SELECT USI
 
 CREATE POLICY rls_deal_activities_update ON deals.deal_activities FOR UPDATE USING ((((user_id IS NULL) OR (user_id = core.acting_user())) AND (deal_user_id = core.acting_user()))) WITH CHECK ((((user_id IS NULL) OR (user_id = core.acting_user())) AND (deal_user_id = core.acting_user())));
 
+CREATE POLICY rls_deal_ids_select ON deals.deal_ids FOR SELECT USING ((shared OR (user_id = core.acting_user())));
+
 CREATE POLICY rls_deal_scores_delete ON deals.deal_scores FOR DELETE USING ((user_id = core.acting_user()));
 
 CREATE POLICY rls_deal_scores_insert ON deals.deal_scores FOR INSERT WITH CHECK ((user_id = core.acting_user()));
@@ -5549,27 +5653,15 @@ CREATE POLICY rls_deals_update ON deals.deals FOR UPDATE USING ((user_id = core.
 
 CREATE POLICY rls_goals_own ON deals.goals USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_notifications_own ON deals.notifications USING ((user_id = core.acting_user())) WITH CHECK (((user_id = core.acting_user()) AND ((deal_id IS NULL) OR (EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE (d.id = notifications.deal_id))))));
+CREATE POLICY rls_notifications_own ON deals.notifications USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_price_tracking_delete ON deals.price_tracking FOR DELETE USING ((EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = price_tracking.deal_id) AND (d.user_id = core.acting_user())))));
+CREATE POLICY rls_price_tracking_delete ON deals.price_tracking FOR DELETE USING ((user_id = core.acting_user()));
 
-CREATE POLICY rls_price_tracking_insert ON deals.price_tracking FOR INSERT WITH CHECK ((EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = price_tracking.deal_id) AND (d.user_id = core.acting_user())))));
+CREATE POLICY rls_price_tracking_insert ON deals.price_tracking FOR INSERT WITH CHECK ((user_id = core.acting_user()));
 
-CREATE POLICY rls_price_tracking_select ON deals.price_tracking FOR SELECT USING ((EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE (d.id = price_tracking.deal_id))));
+CREATE POLICY rls_price_tracking_select ON deals.price_tracking FOR SELECT USING (((user_id = core.acting_user()) OR deal_shared));
 
-CREATE POLICY rls_price_tracking_update ON deals.price_tracking FOR UPDATE USING ((EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = price_tracking.deal_id) AND (d.user_id = core.acting_user()))))) WITH CHECK ((EXISTS ( SELECT
-   FROM deals.deals d
-  WHERE ((d.id = price_tracking.deal_id) AND (d.user_id = core.acting_user())))));
+CREATE POLICY rls_price_tracking_update ON deals.price_tracking FOR UPDATE USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 
 CREATE POLICY rls_task_activities_own_task ON deals.task_activities USING ((user_id = core.acting_user())) WITH CHECK ((user_id = core.acting_user()));
 

@@ -63,8 +63,9 @@ async def test_fresh_migrations_produce_the_committed_schema(db_url: str) -> Non
 _DATA_STATEMENTS = {"INSERT", "UPDATE", "DELETE"}
 
 
-_CHECK = re.compile(r"select core\.refuse_shared_ids\('\w+'\)", re.I)
-"""A check of the data (core.refuse_shared_ids, 0182) that raises or changes nothing."""
+_CHECK = re.compile(r"select core\.refuse_shared_ids\('\w+'\)|lock table [\w., ]+ in [\w ]+ mode", re.I)
+"""A check of the data (core.refuse_shared_ids, 0182) that raises or changes nothing, or a lock taken
+before a fill (0211)."""
 
 
 def _data_only(migration_id: str) -> bool:
@@ -84,6 +85,8 @@ def test_a_data_only_migration_is_told_from_one_that_changes_the_schema() -> Non
     assert not _data_only("0109_easyflow_conversation_session_key")
     assert _data_only("0183_deals_shared_ids_refused")
     assert not _data_only("0176_deals_ids_chosen_by_the_database")  # its grants change the schema
+    assert _data_only("0211_deals_deal_ids_fill")  # a lock, then a fill
+    assert not _data_only("0212_deals_notification_deal_ids")  # a lock, then the keys
 
 
 # A migration that asks what the server has (an extension, its version) does one thing on one server

@@ -38,7 +38,9 @@ async def test_total_deals_found_counts_deals_of_the_users_goals_and_follows_a_m
     await make_deal(conn, second, market)
     assert (await user_counters(conn, alice.id))[0] == 2
 
-    # A deal holds its goal's user (0128-0133): moving it to another user's goal moves both.
+    # A deal holds its goal's user (0128-0133): moving it to another user's goal moves both. Its
+    # price points hold its user too (0217), so only a deal without a price history can move.
+    await conn.execute("delete from deals.price_tracking where deal_id = $1", deal.id)
     await conn.execute(
         "update deals.deals set goal_id = $2, user_id = $3 where id = $1", deal.id, bobs.id, bob.id
     )

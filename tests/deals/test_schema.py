@@ -111,7 +111,7 @@ async def test_price_tracking_has_the_current_month_three_ahead_and_a_default(co
     key = await conn.fetchval(
         "select pg_get_constraintdef(oid) from pg_constraint where conname = 'pk_price_tracking'"
     )
-    assert key == "PRIMARY KEY (id, tracked_at)"
+    assert key == "PRIMARY KEY (id, tracked_at, user_id)"  # the tenant in the key (0217)
 
 
 async def test_a_price_outside_the_premade_months_lands_in_the_default_partition(conn: Connection) -> None:

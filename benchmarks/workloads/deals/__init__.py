@@ -73,7 +73,9 @@ BENCH = DomainBench(
     # 6: the hash indexes of auth tokens and tx_hashes, written by after_load (0157-0162)
     # 7: deal activities carry their deal's user in deal_user_id (0163-0168)
     # 8: deal scores carry their deal's shared flag (0186-0188), loaded without the trigger that sets it
-    version=8,
+    # 9: price points carry their deal's user_id and shared flag (0214-0217); deal_ids is filled by
+    #    after_load (0210)
+    version=9,
     tables=tables,
     sample=sample,
     queries=as_worker(QUERIES, WORKER_QUERIES),

@@ -177,7 +177,17 @@ def tables(factor: float, seed: int) -> list[TableLoad]:
         ),
         TableLoad(
             "deals.price_tracking",
-            ("id", "deal_id", "price", "currency", "source", "tracked_at", "meta_data"),
+            (
+                "id",
+                "deal_id",
+                "user_id",
+                "price",
+                "currency",
+                "source",
+                "tracked_at",
+                "meta_data",
+                "deal_shared",
+            ),
             sum(w.deal_points),
             partial(price_rows, w, seed),
         ),
@@ -414,8 +424,8 @@ async def before_load(conn: Any, factor: float, seed: int) -> None:
         # One marker per month into the parent: the months without a partition land in DEFAULT, and
         # maintenance creates their partitions (moving the markers), named and bounded as always.
         await conn.execute(
-            "insert into deals.price_tracking (deal_id, price, source, tracked_at, meta_data)"
-            " select $1, 0, 'manual', m, '{\"bench_marker\": true}' from unnest($2::timestamptz[]) m",
+            "insert into deals.price_tracking (deal_id, user_id, price, source, tracked_at, meta_data)"
+            " select $1, $1, 0, 'manual', m, '{\"bench_marker\": true}' from unnest($2::timestamptz[]) m",
             uuid.UUID(int=0),
             [m + timedelta(days=1) for m in months],
         )
@@ -424,8 +434,8 @@ async def before_load(conn: Any, factor: float, seed: int) -> None:
 
 
 HASH_INDEXES = "select deals.fill_hash_indexes()"
-"""What the triggers of auth_tokens and token_transactions write (0157), which a trigger-free load
-does not fire: the hash indexes, filled from the loaded rows (0169)."""
+"""What the triggers of auth_tokens, token_transactions and deals write (0157, 0210), which a
+trigger-free load does not fire: the hash indexes and deal_ids, filled from the loaded rows (0169)."""
 
 
 async def after_load(conn: Any) -> None:

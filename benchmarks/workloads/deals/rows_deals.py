@@ -204,11 +204,13 @@ def price_rows(w: _World, seed: int) -> Iterator[tuple[Any, ...]]:
         found = w.deal_found[d]
         final = w.deal_price[d]
         source = MARKET_SOURCES[(d % MARKETS) % 5]
+        user_id = w.user_ids[w.goal_user[w.deal_goal[d]]]
         # given their number, the changes of a Poisson process are uniform over [found, ANCHOR)
         times = [found, *sorted(found + rng.random() * (ANCHOR_S - found) for _ in range(points - 1))]
         for p, at in enumerate(times):
             price = final if p == points - 1 else final * rng.uniform(0.9, 1.25)
-            yield (rand_uuid(rng), did, _money(price), "USD", source, _at(at), "{}")
+            # deal_shared: every generated deal is found on a market (MARKET_SOURCES), as 0214 sets it
+            yield (rand_uuid(rng), did, user_id, _money(price), "USD", source, _at(at), "{}", True)
 
 
 def score_rows(w: _World, seed: int, n_scores: int) -> Iterator[tuple[Any, ...]]:

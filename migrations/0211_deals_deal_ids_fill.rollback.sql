@@ -1,0 +1,1 @@
+delete from deals.deal_ids;

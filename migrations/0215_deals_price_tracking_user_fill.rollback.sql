@@ -1,0 +1,2 @@
+-- Nothing to undo: 0214's rollback drops the columns this filled.
+select 1;
