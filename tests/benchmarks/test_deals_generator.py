@@ -80,6 +80,15 @@ def test_a_score_carries_its_deal_s_shared_flag(rows: dict[str, list[dict[str, A
         assert score["deal_shared"] is shared[score["deal_id"]]
 
 
+def test_a_price_point_carries_its_deal_s_user_and_shared_flag(rows: dict[str, list[dict[str, Any]]]) -> None:
+    # What track_deal_price and tg_price_tracking_visibility (0214) would write; the load runs with
+    # triggers off, so the key (deal_id, user_id) -> deals (id, user_id) does not check it.
+    deals = {d["id"]: (d["user_id"], str(d["source"]) not in ("manual", "user")) for d in rows["deals.deals"]}
+    assert rows["deals.price_tracking"]
+    for point in rows["deals.price_tracking"]:
+        assert (point["user_id"], point["deal_shared"]) == deals[point["deal_id"]]
+
+
 def test_price_history_lies_in_the_premade_months(rows: dict[str, list[dict[str, Any]]]) -> None:
     times = [p["tracked_at"] for p in rows["deals.price_tracking"]]
     assert min(times) >= gen.HISTORY_START

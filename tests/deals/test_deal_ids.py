@@ -93,6 +93,29 @@ async def test_deal_ids_follows_inserts_deletes_rekeys_and_truncate_of_deals(con
                 bobs_goal.id,
             )
     assert caught.value.constraint_name == "pk_deal_ids"
+    # The owner moves a deal without a price history to another user's goal: its entry follows.
+    moved = await make_deal(conn, alices_goal, market, source="manual")
+    await conn.execute("delete from deals.price_tracking where deal_id = $1", moved.id)
+    await conn.execute(
+        "update deals.deals set goal_id = $2, user_id = $3 where id = $1", moved.id, bobs_goal.id, bob.id
+    )
+    assert (moved.id, bob.id, False) in await _entries(conn)
+    assert await conn.fetchval(DIFFERENCES) == 0
+    await conn.execute("delete from deals.deals where id = $1", moved.id)
+    # A load with triggers off writes no entry; fill_hash_indexes() writes what it left out (0210).
+    await conn.execute("set session_replication_role = replica")
+    loaded = await conn.fetchval(
+        "insert into deals.deals (user_id, goal_id, market_id, title, url, current_price, category, source)"
+        " select user_id, goal_id, market_id, 'loaded', url, current_price, category, source"
+        " from deals.deals where id = $1 returning id",
+        bobs.id,
+    )
+    await conn.execute("set session_replication_role = origin")
+    assert await conn.fetchval(DIFFERENCES) == 1
+    assert await conn.fetchval("select deals.fill_hash_indexes()") == 1
+    assert (loaded, bob.id, False) in await _entries(conn)
+    assert await conn.fetchval(DIFFERENCES) == 0
+    await conn.execute("delete from deals.deals where id = $1", loaded)
     assert await deals.delete(conn, id=shared.id) == 1
     assert await _entries(conn) == {(rekeyed, alice.id, False), (bobs.id, bob.id, False)}
     note = await _notify(conn, bob, bobs.id)
@@ -190,13 +213,12 @@ async def test_a_notification_points_at_its_users_deal_or_a_shared_one_whoever_w
         with pytest.raises(asyncpg.ForeignKeyViolationError) as raw_unknown:
             await owner.execute(RAW_NOTE, bob.id, uuid4())
         assert raw_unknown.value.constraint_name == "fk_notifications_deal_id"
-        assert (
-            await owner.fetchval(
-                "select count(*) from deals.notifications n join deals.deal_ids i on i.id = n.deal_id"
-                " where not i.shared and i.user_id <> n.user_id"
-            )
-            == 0
-        )
+        # The worker, trusted across tenants, is held too.
+        await owner.execute("reset role")
+        await owner.execute("set role sqlfirst_worker")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await owner.execute(RAW_NOTE, bob.id, pair.private.id)
+        assert await owner.fetchval(f"{RAW_NOTE} returning deal_id", bob.id, pair.shared.id) == pair.shared.id
     finally:
         await owner.close()
 

@@ -562,7 +562,8 @@ async def test_b_cannot_hang_rows_on_a_s_goal_or_private_deal_and_learns_nothing
             lambda conn, d: deal_activities.record(conn, deal_id=d, activity_type="updated"),
             (PermissionDenied, None),
         ),
-        # a notification may point at a deal B may see, so its policy checks the deal
+        # a notification may point at a deal B may see, so a trigger checks the deal (0212; its
+        # policy did until then): a hidden deal and a missing one fail alike
         (
             a.private_deal.id,
             lambda conn, d: notifications.create(

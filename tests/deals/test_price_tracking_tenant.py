@@ -100,6 +100,11 @@ async def test_the_keys_hold_the_user_and_a_deals_delete_takes_its_prices(conn: 
         " where schema_name = 'deals' and table_name in ('deals', 'price_tracking') and column_name = 'id'"
     )
     assert sorted(r[0] for r in chosen) == ["deals", "price_tracking"]
+    for table in ("deals.deals", "deals.price_tracking"):
+        for privilege in ("insert", "update"):
+            assert not await conn.fetchval(
+                "select has_column_privilege('sqlfirst_app', $1, 'id', $2)", table, privilege
+            )
     alice, bob = await make_user(conn), await make_user(conn)
     deal = await make_deal(conn, await make_goal(conn, alice))
     with pytest.raises(asyncpg.ForeignKeyViolationError) as wrong_user:
@@ -226,8 +231,22 @@ async def test_price_points_written_before_0214_get_their_deals_user_and_visibil
             (shared.id, alice.id, True): 3,
             (private.id, alice.id, False): 3,
         }
-        assert await conn.fetchval(
-            "select bool_and(convalidated) from pg_constraint where conname = 'fk_price_tracking_deal_id'"
-        )
+    finally:
+        await conn.close()
+
+
+async def test_a_price_point_given_another_user_before_0217_gets_its_deals(empty_db_url: str) -> None:
+    # Between 0214 and 0217 nothing held a price point's user to its deal's: a writer naming another
+    # user was accepted. 0217 gives such rows their deal's user (and flag) before its key checks them.
+    migrator = migrated_to_just_before(empty_db_url, "0217_deals_tenant_keys")
+    conn = await connect_one(empty_db_url)
+    try:
+        alice, bob = await make_user(conn), await make_user(conn)
+        goal, market = await make_goal(conn, alice), await make_market(conn)
+        shared = await make_deal(conn, goal, market, source="amazon")
+        await conn.execute(RAW_POINT, shared.id, bob.id)
+        assert (await _tally(conn, shared.id)).get((shared.id, bob.id, False)) == 1
+        migrator.up()
+        assert await _tally(conn, shared.id) == {(shared.id, alice.id, True): 2}
     finally:
         await conn.close()

@@ -49,7 +49,13 @@ async def create(
     channels: list[str] | None = None,
     meta_data: JsonObject | None = None,
 ) -> Notification:
-    """Create a pending notification for the user."""
+    """Create a pending notification for the user.
+
+    ``deal_id`` may name the user's own deal or any shared one (found on a market). Another user's
+    private deal is refused with ``PermissionDenied``, for every role; acting as a user, an unknown
+    deal is refused the same way (trying teaches nothing), and for the owner or worker roles it is a
+    ``ReferenceViolation`` naming ``fk_notifications_deal_id``.
+    """
 
 
 @_sql.query("list_unread_notifications")

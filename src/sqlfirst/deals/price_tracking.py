@@ -49,7 +49,13 @@ async def record(
     tracked_at: datetime | None = None,
     meta_data: JsonObject | None = None,
 ) -> PricePoint:
-    """Append an observed price of the deal (at ``tracked_at``, default now)."""
+    """Append an observed price of the deal (at ``tracked_at``, default now).
+
+    The point carries the deal's user and whether the deal is shared (the database fills both).
+    Acting as a user, only their own deal's price history can be written: another user's deal, or
+    an unknown one, is refused with ``PermissionDenied``; for the owner or worker roles an unknown
+    deal is a ``ReferenceViolation`` naming ``fk_price_tracking_deal_id``.
+    """
     return await _record(
         conn,
         deal_id=deal_id,
