@@ -1744,6 +1744,51 @@ begin
 end;
 $$;
 
+CREATE FUNCTION deals.count_goal_matches_per_statement() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_goal record;
+    v_found integer;
+    v_max integer;
+begin
+    if tg_op = 'INSERT' then
+        for v_goal in
+            select goal_id, count(*)::integer as n
+            from inserted_deals
+            where goal_id is not null
+            group by goal_id
+            order by goal_id
+        loop
+            update deals.goals
+            set total_matches_found = total_matches_found + v_goal.n
+            where id = v_goal.goal_id
+            returning total_matches_found, max_matches into v_found, v_max;
+            if v_max is not null and v_found > v_max then
+                raise exception using
+                    errcode = 'SF201',
+                    message = format('goal %s already has its %s matches (max_matches)', v_goal.goal_id, v_max);
+            end if;
+        end loop;
+    else
+        for v_goal in
+            select goal_id, count(*)::integer as n
+            from deleted_deals
+            where goal_id is not null
+            group by goal_id
+            order by goal_id
+        loop
+            update deals.goals
+            set total_matches_found = total_matches_found - v_goal.n
+            where id = v_goal.goal_id;
+        end loop;
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION deals.count_goal_matches_per_statement() IS 'goals.total_matches_found for a statement''s inserted or deleted deals: one update per goal, in id order; SF201 past max_matches.';
+
 CREATE FUNCTION deals.count_user_deals_found() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -5183,9 +5228,9 @@ CREATE TRIGGER tg_deal_scores_user BEFORE INSERT ON deals.deal_scores FOR EACH R
 
 CREATE TRIGGER tg_deal_scores_visibility BEFORE INSERT OR UPDATE OF deal_id, user_id, deal_shared ON deals.deal_scores FOR EACH ROW EXECUTE FUNCTION deals.fill_deal_shared();
 
-CREATE TRIGGER tg_deals_goal_matches_delete AFTER DELETE ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.count_goal_matches();
+CREATE TRIGGER tg_deals_goal_matches_delete AFTER DELETE ON deals.deals REFERENCING OLD TABLE AS deleted_deals FOR EACH STATEMENT EXECUTE FUNCTION deals.count_goal_matches_per_statement();
 
-CREATE TRIGGER tg_deals_goal_matches_insert AFTER INSERT ON deals.deals FOR EACH ROW EXECUTE FUNCTION deals.count_goal_matches();
+CREATE TRIGGER tg_deals_goal_matches_insert AFTER INSERT ON deals.deals REFERENCING NEW TABLE AS inserted_deals FOR EACH STATEMENT EXECUTE FUNCTION deals.count_goal_matches_per_statement();
 
 CREATE TRIGGER tg_deals_goal_matches_update AFTER UPDATE OF goal_id ON deals.deals FOR EACH ROW WHEN ((old.goal_id IS DISTINCT FROM new.goal_id)) EXECUTE FUNCTION deals.count_goal_matches();
 
