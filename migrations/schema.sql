@@ -2943,6 +2943,87 @@ begin
 end;
 $$;
 
+CREATE FUNCTION easyflow.count_conversation_messages_per_statement() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_conversation record;
+    v_status easyflow.conversation_status;
+begin
+    if tg_op = 'INSERT' then
+        if easyflow.messages_default_detached() then
+            return null;
+        end if;
+        for v_conversation in
+            select conversation_id, count(*)::integer as n
+            from inserted_messages
+            where conversation_id is not null
+            group by conversation_id
+            order by conversation_id
+        loop
+            update easyflow.conversations
+            set messages_count = messages_count + v_conversation.n
+            where id = v_conversation.conversation_id
+            returning status into v_status;
+            if v_status = 'closed' then
+                raise exception using
+                    errcode = 'SF141',
+                    message = format('conversation %s is closed', v_conversation.conversation_id);
+            end if;
+        end loop;
+    elsif tg_op = 'UPDATE' then
+        -- A row whose conversation changed leaves the old one and joins the new one (rows are paired
+        -- by id: a row moved to another partition is in both tables, as a moved row of the UPDATE).
+        for v_conversation in
+            select conversation_id, sum(joined)::integer as joined, sum(left_it)::integer as left_it
+            from (
+                select n.conversation_id, 1 as joined, 0 as left_it
+                from new_messages as n
+                where not exists (
+                    select 1 from old_messages as o
+                    where o.id = n.id and o.conversation_id is not distinct from n.conversation_id
+                )
+                union all
+                select o.conversation_id, 0, 1
+                from old_messages as o
+                where not exists (
+                    select 1 from new_messages as n
+                    where n.id = o.id and n.conversation_id is not distinct from o.conversation_id
+                )
+            ) as moved
+            where conversation_id is not null
+            group by conversation_id
+            order by conversation_id
+        loop
+            update easyflow.conversations
+            set messages_count = messages_count + v_conversation.joined - v_conversation.left_it
+            where id = v_conversation.conversation_id
+            returning status into v_status;
+            if v_conversation.joined > 0 and v_status = 'closed' then
+                raise exception using
+                    errcode = 'SF141',
+                    message = format('conversation %s is closed', v_conversation.conversation_id);
+            end if;
+        end loop;
+    else
+        for v_conversation in
+            select conversation_id, count(*)::integer as n
+            from deleted_messages
+            where conversation_id is not null
+            group by conversation_id
+            order by conversation_id
+        loop
+            update easyflow.conversations
+            set messages_count = messages_count - v_conversation.n
+            where id = v_conversation.conversation_id;
+        end loop;
+    end if;
+    return null;
+end;
+$$;
+
+COMMENT ON FUNCTION easyflow.count_conversation_messages_per_statement() IS 'conversations.messages_count for a statement''s inserted or deleted messages: one update per conversation, in id order; SF141 for a closed one.';
+
 CREATE FUNCTION easyflow.index_conversation_session() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -3031,6 +3112,17 @@ CREATE FUNCTION easyflow.lock_credentials_to_rekey(p_current_key_id text, p_afte
 $$;
 
 COMMENT ON FUNCTION easyflow.lock_credentials_to_rekey(p_current_key_id text, p_after_id uuid, p_limit integer) IS 'The next batch of sealed credentials not under the current key, row-locked: key rotation (sqlfirst_worker) only.';
+
+CREATE FUNCTION easyflow.lock_message_conversation() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform 1 from easyflow.conversations where id = new.conversation_id for no key update;
+    return new;
+end;
+$$;
+
+COMMENT ON FUNCTION easyflow.lock_message_conversation() IS 'Locks an inbound keyed message''s conversation before its dedupe key is written, as every appender does.';
 
 CREATE FUNCTION easyflow.messages_default_detached() RETURNS boolean
     LANGUAGE sql STABLE
@@ -5362,11 +5454,13 @@ CREATE TRIGGER tg_integrations_platform_active BEFORE INSERT OR UPDATE OF platfo
 
 CREATE TRIGGER tg_integrations_updated_at BEFORE UPDATE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_messages_10_count_delete AFTER DELETE ON easyflow.messages FOR EACH ROW WHEN ((old.conversation_id IS NOT NULL)) EXECUTE FUNCTION easyflow.count_conversation_messages();
+CREATE TRIGGER tg_messages_05_lock_conversation BEFORE INSERT ON easyflow.messages FOR EACH ROW WHEN (((new.direction = 'inbound'::easyflow.message_direction) AND (new.platform_message_id IS NOT NULL) AND (new.conversation_id IS NOT NULL))) EXECUTE FUNCTION easyflow.lock_message_conversation();
 
-CREATE TRIGGER tg_messages_10_count_insert AFTER INSERT ON easyflow.messages FOR EACH ROW WHEN ((new.conversation_id IS NOT NULL)) EXECUTE FUNCTION easyflow.count_conversation_messages();
+CREATE TRIGGER tg_messages_10_count_delete AFTER DELETE ON easyflow.messages REFERENCING OLD TABLE AS deleted_messages FOR EACH STATEMENT EXECUTE FUNCTION easyflow.count_conversation_messages_per_statement();
 
-CREATE TRIGGER tg_messages_10_count_update AFTER UPDATE OF conversation_id ON easyflow.messages FOR EACH ROW WHEN ((old.conversation_id IS DISTINCT FROM new.conversation_id)) EXECUTE FUNCTION easyflow.count_conversation_messages();
+CREATE TRIGGER tg_messages_10_count_insert AFTER INSERT ON easyflow.messages REFERENCING NEW TABLE AS inserted_messages FOR EACH STATEMENT EXECUTE FUNCTION easyflow.count_conversation_messages_per_statement();
+
+CREATE TRIGGER tg_messages_10_count_update AFTER UPDATE ON easyflow.messages REFERENCING OLD TABLE AS old_messages NEW TABLE AS new_messages FOR EACH STATEMENT EXECUTE FUNCTION easyflow.count_conversation_messages_per_statement();
 
 CREATE TRIGGER tg_messages_20_key_delete AFTER DELETE ON easyflow.messages FOR EACH ROW WHEN (((old.direction = 'inbound'::easyflow.message_direction) AND (old.platform_message_id IS NOT NULL))) EXECUTE FUNCTION easyflow.key_inbound_message();
 
