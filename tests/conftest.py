@@ -30,6 +30,15 @@ from sqlfirst.settings import Settings
 from tests.fault_server import RestartableServer
 
 
+async def rows_updated_in_transaction(conn: Connection, table: str) -> int:
+    """Row updates of ``table`` (``schema.name``) so far in the current transaction (its own stats)."""
+    schema, _, name = table.partition(".")
+    n: int = await conn.fetchval(
+        "select n_tup_upd from pg_stat_xact_user_tables where schemaname = $1 and relname = $2", schema, name
+    )
+    return n
+
+
 async def vacuum_as_autovacuum_leaves_it(conn: Connection, *schemas: str) -> None:
     """``vacuum analyze`` until every table of ``schemas`` is all-visible, as autovacuum leaves tables
     in service: index-only scans (and the plans they win) need the visibility map set. One vacuum is

@@ -12,6 +12,7 @@ from sqlfirst.deals import goals
 from sqlfirst.deals.errors import GoalMatchLimitReached
 from sqlfirst.errors import translate
 
+from ..conftest import rows_updated_in_transaction
 from .factories import make_goal, make_market, make_user
 
 BULK = (
@@ -21,13 +22,6 @@ BULK = (
     " from unnest($1::uuid[], $2::uuid[]) with ordinality as g(goal_id, user_id, n),"
     " generate_series(1, $4::integer) as k"
 )
-
-
-async def goal_updates(conn: Connection) -> int:
-    n: int = await conn.fetchval(
-        "select n_tup_upd from pg_stat_xact_user_tables where schemaname = 'deals' and relname = 'goals'"
-    )
-    return n
 
 
 async def found(conn: Connection, goal_id: UUID) -> int:
@@ -42,10 +36,10 @@ async def test_a_bulk_insert_updates_each_goal_once_and_counts_every_deal(conn: 
     market = await make_market(conn)
     ids = [first.id, second.id, third.id]
     async with conn.transaction():
-        before = await goal_updates(conn)
+        before = await rows_updated_in_transaction(conn, "deals.goals")
         await conn.execute(BULK, ids, [user.id] * 3, market.id, 40)
         # Per row this was 120 updates of three rows, each walking the versions the last ones left.
-        assert await goal_updates(conn) - before == 3
+        assert await rows_updated_in_transaction(conn, "deals.goals") - before == 3
     assert [await found(conn, g) for g in ids] == [40, 40, 40]
     user_total = await conn.fetchval("select total_deals_found from deals.users where id = $1", user.id)
     assert user_total == 120
@@ -57,12 +51,12 @@ async def test_a_bulk_delete_updates_each_goal_once_and_uncounts_every_deal(conn
     market = await make_market(conn)
     await conn.execute(BULK, [first.id, second.id], [user.id] * 2, market.id, 30)
     async with conn.transaction():
-        before = await goal_updates(conn)
+        before = await rows_updated_in_transaction(conn, "deals.goals")
         deleted = await conn.execute(
             "delete from deals.deals where goal_id = any($1::uuid[]) and title <> 'd1'", [first.id, second.id]
         )
         assert deleted == "DELETE 58"
-        assert await goal_updates(conn) - before == 2
+        assert await rows_updated_in_transaction(conn, "deals.goals") - before == 2
     assert [await found(conn, first.id), await found(conn, second.id)] == [1, 1]
     # A deal found stays found for its user (0025): deletes do not lower the user's total.
     user_total = await conn.fetchval("select total_deals_found from deals.users where id = $1", user.id)

@@ -18,6 +18,7 @@ from sqlfirst.easyflow.errors import ConversationClosed
 from sqlfirst.easyflow.models import Conversation
 from sqlfirst.errors import translate
 
+from ..conftest import rows_updated_in_transaction
 from .factories import make_conversation, make_user
 
 BULK = (
@@ -38,14 +39,6 @@ class ImportedMessage(BaseModel):
     platform: str = "telegram"
 
 
-async def conversation_updates(conn: Connection) -> int:
-    n: int = await conn.fetchval(
-        "select n_tup_upd from pg_stat_xact_user_tables"
-        " where schemaname = 'easyflow' and relname = 'conversations'"
-    )
-    return n
-
-
 async def counted(conn: Connection, conversation_id: UUID) -> int:
     current = await conversations.get(conn, id=conversation_id)
     assert current is not None
@@ -62,10 +55,10 @@ async def test_a_bulk_insert_updates_each_conversation_once_and_counts_every_mes
 ) -> None:
     ids = [c.id for c in await three(conn)]
     async with conn.transaction():
-        before = await conversation_updates(conn)
+        before = await rows_updated_in_transaction(conn, "easyflow.conversations")
         assert await conn.execute(BULK, ids, 40) == "INSERT 0 120"
         # Per row this was 120 updates of three rows, each walking the versions the last ones left.
-        assert await conversation_updates(conn) - before == 3
+        assert await rows_updated_in_transaction(conn, "easyflow.conversations") - before == 3
     assert [await counted(conn, i) for i in ids] == [40, 40, 40]
 
 
@@ -75,13 +68,13 @@ async def test_a_bulk_delete_updates_each_conversation_once_and_uncounts_every_m
     ids = [c.id for c in await three(conn)]
     await conn.execute(BULK, ids, 25)
     async with conn.transaction():
-        before = await conversation_updates(conn)
+        before = await rows_updated_in_transaction(conn, "easyflow.conversations")
         deleted = await conn.execute(
             "delete from easyflow.messages where conversation_id = any($1::uuid[]) and content <> 'm1'",
             ids[:2],
         )
         assert deleted == "DELETE 48"
-        assert await conversation_updates(conn) - before == 2
+        assert await rows_updated_in_transaction(conn, "easyflow.conversations") - before == 2
     assert [await counted(conn, i) for i in ids] == [1, 1, 25]
 
 
@@ -97,9 +90,9 @@ async def test_an_imported_history_through_copy_models_is_counted(conn: Connecti
         for k in range(3000)
     )
     async with conn.transaction():
-        before = await conversation_updates(conn)
+        before = await rows_updated_in_transaction(conn, "easyflow.conversations")
         assert await copy_models(conn, "easyflow.messages", history) == 3000
-        assert await conversation_updates(conn) - before == 1
+        assert await rows_updated_in_transaction(conn, "easyflow.conversations") - before == 1
     assert await counted(conn, conversation.id) == 3000
 
 
