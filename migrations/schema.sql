@@ -2972,34 +2972,26 @@ begin
             end if;
         end loop;
     elsif tg_op = 'UPDATE' then
-        -- A row whose conversation changed leaves the old one and joins the new one (rows are paired
-        -- by id: a row moved to another partition is in both tables, as a moved row of the UPDATE).
+        -- Each conversation changes by its rows after the statement minus its rows before: exact for
+        -- any UPDATE (a row moved to another partition is in both tables, as a moved row of the
+        -- UPDATE). A conversation that gains rows must be open.
         for v_conversation in
-            select conversation_id, sum(joined)::integer as joined, sum(left_it)::integer as left_it
+            select conversation_id, sum(n)::integer as n
             from (
-                select n.conversation_id, 1 as joined, 0 as left_it
-                from new_messages as n
-                where not exists (
-                    select 1 from old_messages as o
-                    where o.id = n.id and o.conversation_id is not distinct from n.conversation_id
-                )
+                select conversation_id, 1 as n from new_messages
                 union all
-                select o.conversation_id, 0, 1
-                from old_messages as o
-                where not exists (
-                    select 1 from new_messages as n
-                    where n.id = o.id and n.conversation_id is not distinct from o.conversation_id
-                )
-            ) as moved
+                select conversation_id, -1 from old_messages
+            ) as rows
             where conversation_id is not null
             group by conversation_id
+            having sum(n) <> 0
             order by conversation_id
         loop
             update easyflow.conversations
-            set messages_count = messages_count + v_conversation.joined - v_conversation.left_it
+            set messages_count = messages_count + v_conversation.n
             where id = v_conversation.conversation_id
             returning status into v_status;
-            if v_conversation.joined > 0 and v_status = 'closed' then
+            if v_conversation.n > 0 and v_status = 'closed' then
                 raise exception using
                     errcode = 'SF141',
                     message = format('conversation %s is closed', v_conversation.conversation_id);
@@ -3022,7 +3014,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION easyflow.count_conversation_messages_per_statement() IS 'conversations.messages_count for a statement''s inserted or deleted messages: one update per conversation, in id order; SF141 for a closed one.';
+COMMENT ON FUNCTION easyflow.count_conversation_messages_per_statement() IS 'conversations.messages_count for a statement''s inserted, moved or deleted messages: one update per conversation; SF141 when a closed one gains a message.';
 
 CREATE FUNCTION easyflow.index_conversation_session() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3117,12 +3109,19 @@ CREATE FUNCTION easyflow.lock_message_conversation() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-    perform 1 from easyflow.conversations where id = new.conversation_id for no key update;
+    if tg_op = 'INSERT' then
+        perform 1 from easyflow.conversations where id = new.conversation_id for no key update;
+    else
+        perform 1 from easyflow.conversations
+        where id in (old.conversation_id, new.conversation_id)
+        order by id
+        for no key update;
+    end if;
     return new;
 end;
 $$;
 
-COMMENT ON FUNCTION easyflow.lock_message_conversation() IS 'Locks an inbound keyed message''s conversation before its dedupe key is written, as every appender does.';
+COMMENT ON FUNCTION easyflow.lock_message_conversation() IS 'Locks the conversation(s) of a message being inserted or moved before anything else the row writes (the dedupe key), as the per-row count did.';
 
 CREATE FUNCTION easyflow.messages_default_detached() RETURNS boolean
     LANGUAGE sql STABLE
@@ -5454,7 +5453,9 @@ CREATE TRIGGER tg_integrations_platform_active BEFORE INSERT OR UPDATE OF platfo
 
 CREATE TRIGGER tg_integrations_updated_at BEFORE UPDATE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_messages_05_lock_conversation BEFORE INSERT ON easyflow.messages FOR EACH ROW WHEN (((new.direction = 'inbound'::easyflow.message_direction) AND (new.platform_message_id IS NOT NULL) AND (new.conversation_id IS NOT NULL))) EXECUTE FUNCTION easyflow.lock_message_conversation();
+CREATE TRIGGER tg_messages_05_lock_conversation BEFORE INSERT ON easyflow.messages FOR EACH ROW WHEN ((new.conversation_id IS NOT NULL)) EXECUTE FUNCTION easyflow.lock_message_conversation();
+
+CREATE TRIGGER tg_messages_05_lock_conversation_update BEFORE UPDATE OF conversation_id ON easyflow.messages FOR EACH ROW WHEN ((old.conversation_id IS DISTINCT FROM new.conversation_id)) EXECUTE FUNCTION easyflow.lock_message_conversation();
 
 CREATE TRIGGER tg_messages_10_count_delete AFTER DELETE ON easyflow.messages REFERENCING OLD TABLE AS deleted_messages FOR EACH STATEMENT EXECUTE FUNCTION easyflow.count_conversation_messages_per_statement();
 

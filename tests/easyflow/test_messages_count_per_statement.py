@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from uuid import UUID
 
@@ -161,6 +162,42 @@ async def test_a_move_into_a_closed_conversation_is_refused_and_a_closed_ones_me
         closed.id,
     )
     assert await counted(conn, closed.id) == 1
+    await conn.execute(
+        "update easyflow.messages set id = gen_random_uuid() where conversation_id = $1", closed.id
+    )
+    assert await counted(conn, closed.id) == 1
+
+
+async def test_an_update_counts_rows_after_minus_rows_before_also_when_rows_share_an_id(
+    conn: Connection,
+) -> None:
+    first, second, _ = await three(conn)
+    shared = await conn.fetchval("select gen_random_uuid()")
+    await conn.execute(
+        "insert into easyflow.messages (id, conversation_id, session_id, user_id, content, role, direction,"
+        " platform, created_at) select $1, id, session_id, user_id, c, 'user', 'outbound', 'telegram',"
+        " now() + k * interval '1 second' from easyflow.conversations,"
+        " unnest(array['a', 'b']) with ordinality as t(c, k) where id = $2",
+        shared,
+        first.id,
+    )
+    # One row of the two sharing an id moves; the other is only touched by the same statement.
+    await conn.execute(
+        "update easyflow.messages"
+        " set conversation_id = case when content = 'a' then $2 else conversation_id end,"
+        " session_id = case when content = 'a' then $3 else session_id end, metadata = '{\"t\": 1}'"
+        " where id = $1",
+        shared,
+        second.id,
+        second.session_id,
+    )
+    actual = await conn.fetch(
+        "select c.id, c.messages_count,"
+        " (select count(*) from easyflow.messages m where m.conversation_id = c.id) as rows"
+        " from easyflow.conversations c where c.id = any($1::uuid[])",
+        [first.id, second.id],
+    )
+    assert {(r["messages_count"], r["rows"]) for r in actual} == {(1, 1)}
 
 
 async def _waits_on_a_lock(observer: Connection, pid: int) -> None:
@@ -237,3 +274,91 @@ async def test_overlapping_batches_of_deliveries_for_one_conversation_do_not_dea
     finally:
         for c in (first, second, observer):
             await c.close()
+
+
+async def _while_the_conversation_is_held(
+    db_url: str,
+    racing: Callable[[Connection, Conversation, Conversation], Awaitable[object]],
+    holder_then: Callable[[Connection, Conversation, Conversation], Awaitable[object]],
+) -> object:
+    """A transaction holds the first conversation while ``racing`` runs on another connection and must
+    wait for it; the holder then runs ``holder_then`` and commits. Returns what ``racing`` returned or
+    raised (never a deadlock: the conversation is locked before anything else a row writes)."""
+    holder, other, observer = await connect_one(db_url), await connect_one(db_url), await connect_one(db_url)
+    try:
+        user = await make_user(observer)
+        held, second = await make_conversation(observer, user), await make_conversation(observer, user)
+        async with holder.transaction():
+            await conversations.update_session(holder, session_id=held.session_id, current_state="asked")
+            task = asyncio.ensure_future(racing(other, held, second))
+            await _waits_on_a_lock(observer, other.get_server_pid())
+            await holder_then(holder, held, second)
+        try:
+            return await asyncio.wait_for(task, timeout=30)
+        except asyncpg.PostgresError as exc:
+            return exc
+    finally:
+        for c in (holder, other, observer):
+            await c.close()
+
+
+async def _deliver(conn: Connection, to: Conversation, key: str) -> object:
+    return await messages.append_inbound(
+        conn,
+        session_id=to.session_id,
+        user_id=to.user_id,
+        content=key,
+        platform="telegram",
+        platform_message_id=key,
+        conversation_id=to.id,
+    )
+
+
+async def test_one_insert_over_two_conversations_waits_for_the_first_before_keying_the_second(
+    db_url: str,
+) -> None:
+    key = f"tg-{secrets.token_hex(6)}"
+
+    async def mixed_insert(conn: Connection, held: Conversation, second: Conversation) -> object:
+        return await conn.execute(
+            "insert into easyflow.messages (conversation_id, session_id, user_id, content, role, direction,"
+            " platform, platform_message_id) values"
+            " ($1, $2, $3, 'reply', 'assistant', 'outbound', 'telegram', null),"
+            " ($4, $5, $3, 'imported', 'user', 'inbound', 'telegram', $6)",
+            held.id,
+            held.session_id,
+            held.user_id,
+            second.id,
+            second.session_id,
+            key + "-imported",
+        )
+
+    async def deliver_to_second(conn: Connection, held: Conversation, second: Conversation) -> object:
+        return await _deliver(conn, second, key)
+
+    assert await _while_the_conversation_is_held(db_url, mixed_insert, deliver_to_second) == "INSERT 0 2"
+
+
+async def test_a_move_that_rekeys_a_message_waits_for_the_conversation_before_writing_its_key(
+    db_url: str,
+) -> None:
+    key = f"tg-{secrets.token_hex(6)}"
+
+    async def move_and_rekey(conn: Connection, held: Conversation, second: Conversation) -> object:
+        stored = await _deliver(conn, second, key + "-old")
+        return await conn.execute(
+            "update easyflow.messages set conversation_id = $2, session_id = $3, platform_message_id = $4"
+            " where id = $1",
+            stored.id,  # type: ignore[attr-defined]
+            held.id,
+            held.session_id,
+            key,
+        )
+
+    async def deliver_to_held(conn: Connection, held: Conversation, second: Conversation) -> object:
+        return await _deliver(conn, held, key)
+
+    # The mover waited for the conversation before writing its key, so it meets the committed key.
+    outcome = await _while_the_conversation_is_held(db_url, move_and_rekey, deliver_to_held)
+    assert isinstance(outcome, asyncpg.UniqueViolationError), outcome
+    assert outcome.constraint_name == "pk_message_platform_ids"
