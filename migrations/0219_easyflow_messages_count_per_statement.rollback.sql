@@ -1,5 +1,6 @@
-drop trigger tg_messages_05_lock_conversation on easyflow.messages;
-drop trigger tg_messages_05_lock_conversation_update on easyflow.messages;
+drop trigger tg_messages_10_lock_conversation_insert on easyflow.messages;
+drop trigger tg_messages_10_lock_conversation_update on easyflow.messages;
+drop trigger tg_messages_10_lock_conversation_delete on easyflow.messages;
 drop trigger tg_messages_10_count_insert on easyflow.messages;
 drop trigger tg_messages_10_count_update on easyflow.messages;
 drop trigger tg_messages_10_count_delete on easyflow.messages;

@@ -8,13 +8,16 @@
 -- here, 0.6 s without the count; 50,000 would pass the 30 s statement timeout). Now each conversation
 -- of the statement is updated once.
 --
--- Locks stay in the old order: a BEFORE row trigger (tg_messages_05_lock_conversation*) locks the
--- conversation of every inserted row, and both conversations of a row changing conversation (lower id
--- first), before anything else the row writes, as the per-row count did. Without it the inbound dedupe
--- key (tg_messages_20_key_*) came before the conversation, and a delivery already holding the
--- conversation (a session update, an earlier append) deadlocked with a racing redelivery waiting for
--- it. Locking a row the transaction already locked writes no new version, so a bulk import stays
--- linear (20,000 keyed inbound messages into one conversation: 1.3 s).
+-- Locks stay where the per-row count took them: AFTER row triggers tg_messages_10_lock_conversation_*
+-- lock the conversation of every inserted or deleted row, and the old then the new conversation of a
+-- row changing conversation, with the old count triggers' WHEN clauses and names that run them
+-- before the dedupe key's (tg_messages_20_key_*); the statement trigger then counts. Without them the
+-- key came before the conversation, and a writer already holding the conversation (a session
+-- update, an earlier append) deadlocked with a racing redelivery, purge or move (tested). Locking a
+-- row the transaction already locked writes no new version, so a bulk import stays linear (20,000
+-- keyed inbound messages into one conversation: 1.4 s). AFTER, not BEFORE: a BEFORE row trigger
+-- would stop COPY from writing rows in batches. Like the old count, the insert half does nothing
+-- while partition maintenance re-inserts rows with the DEFAULT partition detached.
 --
 -- What stays as it was:
 -- * appending to a closed conversation raises SF141, and the whole statement writes nothing;
@@ -24,7 +27,7 @@
 -- What changes:
 -- * an UPDATE changes each conversation by its rows after the statement minus its rows before, and
 --   raises SF141 only when a closed conversation gains rows. So a closed conversation's message may
---   change month or id (per row, the insert half of a partition change raised SF141), and a
+--   now change month (per row, the insert half of a partition change raised SF141), and a
 --   statement that moves one row into a closed conversation and another out of it passes. Every
 --   UPDATE statement on messages fires the count once (the send queue's mark_outbound_sent too), with
 --   nothing to write unless a conversation's rows changed;
@@ -32,7 +35,8 @@
 --   its partitions is not counted: only the owner and worker roles can write a partition at all
 --   (core.secure_partitions forces row-level security on each with no policy), and the typed API
 --   always names the parent.
--- Catalog changes only: DROP TRIGGER takes messages' ACCESS EXCLUSIVE lock first, for a moment.
+-- Catalog changes only: DROP TRIGGER takes ACCESS EXCLUSIVE on messages and its partitions until this
+-- migration commits (bounded by the migrator's lock_timeout).
 create function easyflow.count_conversation_messages_per_statement()
 returns trigger
 language plpgsql
@@ -108,26 +112,27 @@ $$;
 comment on function easyflow.count_conversation_messages_per_statement() is
     'conversations.messages_count for a statement''s inserted, moved or deleted messages: one update per conversation; SF141 when a closed one gains a message.';
 
--- Every written row locks its conversation first, as the per-row count did (see above).
+-- The conversation(s) of an inserted, deleted or moved row, in the per-row count's order (see above).
 create function easyflow.lock_message_conversation()
 returns trigger
 language plpgsql
 as $$
 begin
-    if tg_op = 'INSERT' then
-        perform 1 from easyflow.conversations where id = new.conversation_id for no key update;
-    else
-        perform 1 from easyflow.conversations
-        where id in (old.conversation_id, new.conversation_id)
-        order by id
-        for no key update;
+    if tg_op = 'INSERT' and easyflow.messages_default_detached() then
+        return null;
     end if;
-    return new;
+    if tg_op in ('UPDATE', 'DELETE') and old.conversation_id is not null then
+        perform 1 from easyflow.conversations where id = old.conversation_id for no key update;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') and new.conversation_id is not null then
+        perform 1 from easyflow.conversations where id = new.conversation_id for no key update;
+    end if;
+    return null;
 end;
 $$;
 
 comment on function easyflow.lock_message_conversation() is
-    'Locks the conversation(s) of a message being inserted or moved before anything else the row writes (the dedupe key), as the per-row count did.';
+    'Locks the conversation(s) of an inserted, deleted or moved message before its dedupe key is written, where the per-row count did.';
 
 drop trigger tg_messages_10_count_insert on easyflow.messages;
 drop trigger tg_messages_10_count_update on easyflow.messages;
@@ -141,11 +146,14 @@ create trigger tg_messages_10_count_update after update on easyflow.messages
 create trigger tg_messages_10_count_delete after delete on easyflow.messages
     referencing old table as deleted_messages
     for each statement execute function easyflow.count_conversation_messages_per_statement();
-create trigger tg_messages_05_lock_conversation before insert on easyflow.messages
+create trigger tg_messages_10_lock_conversation_insert after insert on easyflow.messages
     for each row when (new.conversation_id is not null)
     execute function easyflow.lock_message_conversation();
-create trigger tg_messages_05_lock_conversation_update before update of conversation_id on easyflow.messages
+create trigger tg_messages_10_lock_conversation_update after update of conversation_id on easyflow.messages
     for each row when (old.conversation_id is distinct from new.conversation_id)
+    execute function easyflow.lock_message_conversation();
+create trigger tg_messages_10_lock_conversation_delete after delete on easyflow.messages
+    for each row when (old.conversation_id is not null)
     execute function easyflow.lock_message_conversation();
 
 select core.grant_domain_privileges('easyflow');

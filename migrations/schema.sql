@@ -3109,19 +3109,20 @@ CREATE FUNCTION easyflow.lock_message_conversation() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-    if tg_op = 'INSERT' then
-        perform 1 from easyflow.conversations where id = new.conversation_id for no key update;
-    else
-        perform 1 from easyflow.conversations
-        where id in (old.conversation_id, new.conversation_id)
-        order by id
-        for no key update;
+    if tg_op = 'INSERT' and easyflow.messages_default_detached() then
+        return null;
     end if;
-    return new;
+    if tg_op in ('UPDATE', 'DELETE') and old.conversation_id is not null then
+        perform 1 from easyflow.conversations where id = old.conversation_id for no key update;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') and new.conversation_id is not null then
+        perform 1 from easyflow.conversations where id = new.conversation_id for no key update;
+    end if;
+    return null;
 end;
 $$;
 
-COMMENT ON FUNCTION easyflow.lock_message_conversation() IS 'Locks the conversation(s) of a message being inserted or moved before anything else the row writes (the dedupe key), as the per-row count did.';
+COMMENT ON FUNCTION easyflow.lock_message_conversation() IS 'Locks the conversation(s) of an inserted, deleted or moved message before its dedupe key is written, where the per-row count did.';
 
 CREATE FUNCTION easyflow.messages_default_detached() RETURNS boolean
     LANGUAGE sql STABLE
@@ -5453,15 +5454,17 @@ CREATE TRIGGER tg_integrations_platform_active BEFORE INSERT OR UPDATE OF platfo
 
 CREATE TRIGGER tg_integrations_updated_at BEFORE UPDATE ON easyflow.integrations FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
-CREATE TRIGGER tg_messages_05_lock_conversation BEFORE INSERT ON easyflow.messages FOR EACH ROW WHEN ((new.conversation_id IS NOT NULL)) EXECUTE FUNCTION easyflow.lock_message_conversation();
-
-CREATE TRIGGER tg_messages_05_lock_conversation_update BEFORE UPDATE OF conversation_id ON easyflow.messages FOR EACH ROW WHEN ((old.conversation_id IS DISTINCT FROM new.conversation_id)) EXECUTE FUNCTION easyflow.lock_message_conversation();
-
 CREATE TRIGGER tg_messages_10_count_delete AFTER DELETE ON easyflow.messages REFERENCING OLD TABLE AS deleted_messages FOR EACH STATEMENT EXECUTE FUNCTION easyflow.count_conversation_messages_per_statement();
 
 CREATE TRIGGER tg_messages_10_count_insert AFTER INSERT ON easyflow.messages REFERENCING NEW TABLE AS inserted_messages FOR EACH STATEMENT EXECUTE FUNCTION easyflow.count_conversation_messages_per_statement();
 
 CREATE TRIGGER tg_messages_10_count_update AFTER UPDATE ON easyflow.messages REFERENCING OLD TABLE AS old_messages NEW TABLE AS new_messages FOR EACH STATEMENT EXECUTE FUNCTION easyflow.count_conversation_messages_per_statement();
+
+CREATE TRIGGER tg_messages_10_lock_conversation_delete AFTER DELETE ON easyflow.messages FOR EACH ROW WHEN ((old.conversation_id IS NOT NULL)) EXECUTE FUNCTION easyflow.lock_message_conversation();
+
+CREATE TRIGGER tg_messages_10_lock_conversation_insert AFTER INSERT ON easyflow.messages FOR EACH ROW WHEN ((new.conversation_id IS NOT NULL)) EXECUTE FUNCTION easyflow.lock_message_conversation();
+
+CREATE TRIGGER tg_messages_10_lock_conversation_update AFTER UPDATE OF conversation_id ON easyflow.messages FOR EACH ROW WHEN ((old.conversation_id IS DISTINCT FROM new.conversation_id)) EXECUTE FUNCTION easyflow.lock_message_conversation();
 
 CREATE TRIGGER tg_messages_20_key_delete AFTER DELETE ON easyflow.messages FOR EACH ROW WHEN (((old.direction = 'inbound'::easyflow.message_direction) AND (old.platform_message_id IS NOT NULL))) EXECUTE FUNCTION easyflow.key_inbound_message();
 

@@ -6,6 +6,7 @@ import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -200,11 +201,17 @@ async def test_an_update_counts_rows_after_minus_rows_before_also_when_rows_shar
     assert {(r["messages_count"], r["rows"]) for r in actual} == {(1, 1)}
 
 
-async def _waits_on_a_lock(observer: Connection, pid: int) -> None:
-    for _ in range(500):
+async def _waits_on_a_lock(observer: Connection, pid: int, task: asyncio.Future[Any]) -> None:
+    """Until backend ``pid`` (running ``task``) waits on a lock; ``task``'s error if it ends first."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while loop.time() < deadline:
+        if task.done():
+            raise AssertionError(f"backend {pid} finished without waiting on a lock: {task.result()!r}")
         if await observer.fetchval("select cardinality(pg_blocking_pids($1)) > 0", pid):
             return
         await asyncio.sleep(0.01)
+    task.cancel()
     raise AssertionError(f"backend {pid} never waited on a lock")
 
 
@@ -213,7 +220,7 @@ async def test_a_redelivery_racing_a_holder_of_the_conversation_waits_and_gets_t
 ) -> None:
     # The first delivery's transaction already holds the conversation (a session update) when it
     # stores the message a racing redelivery is storing too. The conversation is locked before the
-    # dedupe key (tg_messages_05_lock_conversation), so the redelivery waits for the conversation
+    # dedupe key (tg_messages_10_lock_conversation_insert), so the redelivery waits for the conversation
     # holding no key, and gets the stored message: no deadlock, one row, one count.
     first, second, observer = await connect_one(db_url), await connect_one(db_url), await connect_one(db_url)
     try:
@@ -231,7 +238,7 @@ async def test_a_redelivery_racing_a_holder_of_the_conversation_waits_and_gets_t
                 first, session_id=conversation.session_id, current_state="asked"
             )
             racing = asyncio.create_task(messages.append_inbound(second, **deliver))  # type: ignore[arg-type]
-            await _waits_on_a_lock(observer, second.get_server_pid())
+            await _waits_on_a_lock(observer, second.get_server_pid(), racing)
             stored = await messages.append_inbound(first, **deliver)  # type: ignore[arg-type]
         redelivered = await asyncio.wait_for(racing, timeout=30)
         assert (stored.duplicate, redelivered.duplicate) == (False, True)
@@ -267,7 +274,7 @@ async def test_overlapping_batches_of_deliveries_for_one_conversation_do_not_dea
         async with first.transaction():
             assert await deliver(first, keys[0]) is False
             racing = asyncio.create_task(later_batch())
-            await _waits_on_a_lock(observer, second.get_server_pid())
+            await _waits_on_a_lock(observer, second.get_server_pid(), racing)
             assert await deliver(first, keys[1]) is False
         assert await asyncio.wait_for(racing, timeout=30) == [True, False]
         assert await counted(observer, conversation.id) == 3
@@ -280,6 +287,7 @@ async def _while_the_conversation_is_held(
     db_url: str,
     racing: Callable[[Connection, Conversation, Conversation], Awaitable[object]],
     holder_then: Callable[[Connection, Conversation, Conversation], Awaitable[object]],
+    prepare: Callable[[Connection, Conversation, Conversation], Awaitable[object]] | None = None,
 ) -> object:
     """A transaction holds the first conversation while ``racing`` runs on another connection and must
     wait for it; the holder then runs ``holder_then`` and commits. Returns what ``racing`` returned or
@@ -288,10 +296,12 @@ async def _while_the_conversation_is_held(
     try:
         user = await make_user(observer)
         held, second = await make_conversation(observer, user), await make_conversation(observer, user)
+        if prepare is not None:
+            await prepare(observer, held, second)
         async with holder.transaction():
             await conversations.update_session(holder, session_id=held.session_id, current_state="asked")
             task = asyncio.ensure_future(racing(other, held, second))
-            await _waits_on_a_lock(observer, other.get_server_pid())
+            await _waits_on_a_lock(observer, other.get_server_pid(), task)
             await holder_then(holder, held, second)
         try:
             return await asyncio.wait_for(task, timeout=30)
@@ -362,3 +372,31 @@ async def test_a_move_that_rekeys_a_message_waits_for_the_conversation_before_wr
     outcome = await _while_the_conversation_is_held(db_url, move_and_rekey, deliver_to_held)
     assert isinstance(outcome, asyncpg.UniqueViolationError), outcome
     assert outcome.constraint_name == "pk_message_platform_ids"
+
+
+async def test_a_purge_waits_for_the_conversation_before_deleting_its_keys(db_url: str) -> None:
+    key = f"tg-{secrets.token_hex(6)}"
+
+    async def stored(conn: Connection, held: Conversation, second: Conversation) -> object:
+        return await _deliver(conn, held, key)
+
+    async def purge(conn: Connection, held: Conversation, second: Conversation) -> object:
+        return await conn.execute("delete from easyflow.messages where conversation_id = $1", held.id)
+
+    async def insert_same_key(conn: Connection, held: Conversation, second: Conversation) -> object:
+        # A plain insert (not append_inbound, which reads the stored key first) writes the key at once:
+        # the purge has not deleted it yet, so it meets the committed key instead of waiting on the purge.
+        with pytest.raises(asyncpg.UniqueViolationError):
+            async with conn.transaction():
+                await conn.execute(
+                    "insert into easyflow.messages (conversation_id, session_id, user_id, content, role,"
+                    " direction, platform, platform_message_id)"
+                    " values ($1, $2, $3, 'again', 'user', 'inbound', 'telegram', $4)",
+                    held.id,
+                    held.session_id,
+                    held.user_id,
+                    key,
+                )
+        return None
+
+    assert await _while_the_conversation_is_held(db_url, purge, insert_same_key, prepare=stored) == "DELETE 1"
